@@ -1,0 +1,35 @@
+# MMAD Studio: `make demo` and `make test` each set up everything on a fresh machine.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+DEMO   ?= demo_project
+
+.PHONY: install demo test lint bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --disable-pip-version-check -e '.[dev]' 2>&1 | grep -v "is ignored: it is neither" || true
+	$(PY) -c "import annotator, cv2, torch, PySide6, sqlalchemy"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: install
+	test -f $(DEMO)/project.toml || $(VENV)/bin/mmad demo $(DEMO)
+	$(PY) main.py $(DEMO) --as annotator1
+
+test: install
+	$(VENV)/bin/lint-imports
+	$(VENV)/bin/ruff check .
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -p no:cacheprovider
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
+
+bench: install
+	for b in bench/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+
+clean:
+	rm -rf $(VENV) $(DEMO) .pytest_cache

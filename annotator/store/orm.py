@@ -1,0 +1,1 @@
+"""SQLAlchemy ORM rows; they never leave annotator/store/."""

@@ -1,0 +1,43 @@
+"""The `mmad` command: one subcommand module per area, each adding its parsers."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from annotator.errors import Cancelled, ConflictError, InputError, PermissionDenied, RuleViolation
+from app.cli import cmd_demo, cmd_merge, cmd_model, cmd_project
+
+# Each module exposes register(subparsers); a parser sets `func(args) -> int`.
+COMMAND_MODULES = (cmd_project, cmd_demo, cmd_merge, cmd_model)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The full argument parser with every subcommand."""
+    parser = argparse.ArgumentParser(prog="mmad", description="MMAD Studio command line")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+    for module in COMMAND_MODULES:
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one subcommand; bad input exits 2 with one clear line on stderr."""
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except (InputError, RuleViolation, PermissionDenied, ConflictError) as exc:
+        print(f"mmad {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+    except Cancelled:
+        print(f"mmad {args.command}: cancelled", file=sys.stderr)
+        return 130
+    except KeyboardInterrupt:
+        print(f"mmad {args.command}: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
