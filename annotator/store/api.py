@@ -1,0 +1,96 @@
+"""The store's public surface: what every layer outside annotator/store/ may call.
+
+The implementation (annotator/store/store.py, SQLAlchemy 2.0 ORM in orm.py, Alembic
+migrations) must satisfy this Protocol; everything it returns is a frozen dataclass from
+annotator.model (ORM rows never leave annotator/store/). One Store serves one user: role
+and blind-mode checks happen here, in the data layer (DESIGN.md §6, §11). `user=None` is
+the project owner acting from the command line (no role restriction).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from annotator.model import (
+    Annotator,
+    Assignment,
+    AssignmentState,
+    AuditEntry,
+    Clip,
+    MergedInstance,
+    Proposal,
+    ProposalStatus,
+    Role,
+    Segment,
+    Subset,
+)
+from annotator.taxonomy import Taxonomy
+
+
+@dataclass(frozen=True, slots=True)
+class NewClip:
+    """A clip to create (no id yet)."""
+
+    name: str
+    subject: str
+    fps: float
+    frame_count: int
+    width: int | None = None
+    height: int | None = None
+    media_path: str | None = None
+    subset: Subset | None = None
+    source: str | None = None
+    source_offset_frame: int | None = None
+
+
+class StoreAPI(Protocol):
+    """Project database (SQLite file or PostgreSQL URL), one instance per user."""
+
+    taxonomy: Taxonomy
+    user: Annotator | None
+
+    def close(self) -> None: ...
+    def as_user(self, name: str | None) -> StoreAPI: ...
+
+    # people
+    def add_annotator(self, name: str, role: Role) -> Annotator: ...
+    def annotators(self) -> list[Annotator]: ...
+
+    # clips
+    def add_clips(self, clips: Sequence[NewClip]) -> list[Clip]: ...
+    def clips(self, subset: Subset | None = None) -> list[Clip]: ...
+    def clip(self, clip_id: int) -> Clip: ...
+    def clip_by_name(self, name: str) -> Clip | None: ...
+    def attach_media(self, clip_id: int, media_path: str, fps: float, frame_count: int,
+                     width: int, height: int) -> Clip: ...
+    def set_subsets(self, subsets: Mapping[int, Subset | None]) -> None: ...
+    def finalise_clip(self, clip_id: int) -> Clip: ...
+
+    # assignments
+    def assign(self, clip_id: int, annotator: str) -> Assignment: ...
+    def assignments(self, annotator: str | None = None) -> list[Assignment]: ...
+    def set_assignment_state(self, clip_id: int, annotator: str, state: AssignmentState) -> Assignment: ...
+
+    # segments (author = annotator name, GROUND_TRUTH, or "model:<version>")
+    def segments(self, clip_id: int, author: str) -> list[Segment]: ...
+    def segments_by_clip(self, author: str) -> dict[int, list[Segment]]: ...
+    def add_segment(self, segment: Segment) -> Segment: ...
+    def update_segment(self, segment: Segment) -> Segment: ...  # checks segment.version
+    def delete_segment(self, segment_id: int, version: int) -> None: ...  # soft delete, audited
+    def restore_segment(self, segment_id: int) -> Segment: ...  # undo of a delete
+
+    # proposals from a model version
+    def add_proposals(self, clip_id: int, model_version: str, proposals: Iterable[Proposal]) -> list[Proposal]: ...
+    def proposals(self, clip_id: int, model_version: str | None = None) -> list[Proposal]: ...
+    def set_proposal_status(self, proposal_id: int, status: ProposalStatus) -> Proposal: ...
+
+    # merge results (reviewer or owner only)
+    def replace_unresolved_merged(self, clip_id: int, instances: Sequence[MergedInstance]) -> list[MergedInstance]: ...
+    def merged_instances(self, clip_id: int) -> list[MergedInstance]: ...
+    def resolve_merged(self, instance_id: int, version: int, decision: str, start_frame: int,
+                       end_frame: int, action_id: int) -> MergedInstance: ...
+
+    # audit
+    def audit_log(self, limit: int = 100, entity: str | None = None) -> list[AuditEntry]: ...
