@@ -12,8 +12,13 @@ class VideoRecord:
     video_id: str
     fps: float
     total_frames: int
-    subset: str | None = None  # "train" | "val" | "test" or None
+    subset: str | None = None  # "train" | "val" | "test" (annotator.model.Subset values) or None
     subject: str | None = None
+
+    @property
+    def duration(self) -> float:
+        """Length in seconds, total_frames / fps."""
+        return self.total_frames / self.fps
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,9 +44,15 @@ class PredictionRecord:
 
 @dataclass(slots=True)
 class AnnotationSet:
-    """What an annotation file holds, in file order, with what the reader noticed."""
+    """What an annotation file holds, in file order, with what the reader noticed.
+
+    Instances are valid: 0 <= start_frame < end_frame <= total_frames - 1 of their video
+    (0-based frame indices, as in the official files, whose largest end_frame is
+    total_frames - 1), action id known to the taxonomy.
+    """
 
     videos: dict[str, VideoRecord] = field(default_factory=dict)
     instances: list[InstanceRecord] = field(default_factory=list)
     duplicates: list[InstanceRecord] = field(default_factory=list)  # exact repeats, dropped
     same_action_overlaps: int = 0  # kept, counted for the import report (DESIGN.md §6)
+    short_instances: int = 0  # kept, counted: shorter than MIN_SEGMENT_SECONDS (DESIGN.md §6)

@@ -1,0 +1,282 @@
+"""What every format reader shares: decoding, number parsing, subset words and validation."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from collections import defaultdict
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from annotator.errors import InputError
+from annotator.formats.records import AnnotationSet, InstanceRecord, VideoRecord
+from annotator.model import MIN_SEGMENT_SECONDS, Subset
+from annotator.taxonomy import Taxonomy
+
+# Each format's own words for the store's subsets.
+OPENTAD_SUBSETS = {Subset.TRAIN: "training", Subset.VAL: "validation", Subset.TEST: "testing"}
+POINTTAD_SUBSETS = {Subset.TRAIN: "train", Subset.VAL: "val", Subset.TEST: "test"}
+
+
+def read_text(path: Path) -> str:
+    """The file's text; InputError when it is missing, not UTF-8 or empty."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(str(path), None, "file not found") from None
+    except IsADirectoryError:
+        raise InputError(str(path), None, "is a folder, not a file") from None
+    if not data.strip():
+        raise InputError(str(path), None, "empty file")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InputError(str(path), f"line {line} (byte {exc.start})", "not UTF-8 text") from None
+
+
+def parse_int(text: str, file: str, place: str, name: str) -> int:
+    """An integer field, or InputError naming the field."""
+    try:
+        return int(text)
+    except ValueError:
+        raise InputError(file, place, f"{name} must be an integer, got {text!r}") from None
+
+
+def parse_float(text: str, file: str, place: str, name: str) -> float:
+    """A finite float field, or InputError naming the field."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise InputError(file, place, f"{name} must be a number, got {text!r}") from None
+    if not math.isfinite(value):
+        raise InputError(file, place, f"{name} must be finite, got {text!r}")
+    return value
+
+
+def subset_from_word(word: object, words: dict[Subset, str], file: str, place: str) -> Subset | None:
+    """The store subset for a format's subset word (None when the key is absent)."""
+    if word is None:
+        return None
+    for subset, own in words.items():
+        if word == own:
+            return subset
+    known = ", ".join(repr(w) for w in words.values())
+    raise InputError(file, place, f"unknown subset {word!r} (expected one of {known})")
+
+
+def frame_of(seconds: float, fps: float) -> int:
+    """The frame index a time in seconds names (seconds = frame / fps, DESIGN.md §3)."""
+    return round(seconds * fps)
+
+
+def seconds_of(frame: int, fps: float) -> float:
+    """The time in seconds of a frame index."""
+    return frame / fps
+
+
+def check_fps(fps: float, file: str, place: str) -> float:
+    """fps must be a positive finite number."""
+    if not (math.isfinite(fps) and fps > 0):
+        raise InputError(file, place, f"fps must be a positive number, got {fps!r}")
+    return fps
+
+
+class AnnotationBuilder:
+    """Collects one file's videos and instances, checking each as it comes."""
+
+    def __init__(self, file: str, taxonomy: Taxonomy) -> None:
+        self.file = file
+        self.n_actions = len(taxonomy.actions)
+        self.videos: dict[str, VideoRecord] = {}
+        self.video_place: dict[str, str] = {}
+        self.instances: list[InstanceRecord] = []
+        self.duplicates: list[InstanceRecord] = []
+        self._seen: set[InstanceRecord] = set()
+
+    def add_video(self, video: VideoRecord, place: str) -> None:
+        """Declare a video; a second declaration must agree with the first."""
+        if not video.video_id:
+            raise InputError(self.file, place, "empty video id")
+        check_fps(video.fps, self.file, place)
+        if video.total_frames <= 0:
+            raise InputError(self.file, place, f"total_frames must be positive, got {video.total_frames}")
+        known = self.videos.get(video.video_id)
+        if known is None:
+            self.videos[video.video_id] = video
+            self.video_place[video.video_id] = place
+        elif (known.total_frames, known.fps) != (video.total_frames, video.fps):
+            raise InputError(
+                self.file,
+                place,
+                f"video {video.video_id}: total_frames {video.total_frames}, fps {video.fps!r} differ from "
+                f"total_frames {known.total_frames}, fps {known.fps!r} given at {self.video_place[video.video_id]}",
+            )
+
+    def add_instance(self, inst: InstanceRecord, place: str) -> None:
+        """Add an instance of a declared video; exact repeats go to duplicates."""
+        video = self.videos[inst.video_id]
+        if not 0 <= inst.action_id < self.n_actions:
+            raise InputError(
+                self.file, place, f"unknown class id {inst.action_id} (expected 0..{self.n_actions - 1})"
+            )
+        if inst.start_frame < 0:
+            raise InputError(self.file, place, f"negative start_frame {inst.start_frame}")
+        if inst.end_frame <= inst.start_frame:
+            raise InputError(
+                self.file, place, f"end_frame {inst.end_frame} is not after start_frame {inst.start_frame}"
+            )
+        if inst.end_frame >= video.total_frames:
+            raise InputError(
+                self.file,
+                place,
+                f"end_frame {inst.end_frame} is out of range: video {inst.video_id} has {video.total_frames} "
+                f"frames, so the last 0-based frame is {video.total_frames - 1}",
+            )
+        if inst in self._seen:
+            self.duplicates.append(inst)
+            return
+        self._seen.add(inst)
+        self.instances.append(inst)
+
+    def finish(self) -> AnnotationSet:
+        """The checked set, with its overlap and short-instance counts."""
+        return AnnotationSet(
+            videos=self.videos,
+            instances=self.instances,
+            duplicates=self.duplicates,
+            same_action_overlaps=count_same_action_overlaps(self.instances),
+            short_instances=count_short(self.instances, self.videos),
+        )
+
+
+def count_same_action_overlaps(instances: Iterable[InstanceRecord]) -> int:
+    """How many instances start before an earlier-starting instance of the same action in the
+    same video has ended (strict overlap in seconds; touching end-to-start does not count)."""
+    groups: dict[tuple[str, int], list[tuple[int, int]]] = defaultdict(list)
+    for inst in instances:
+        groups[(inst.video_id, inst.action_id)].append((inst.start_frame, inst.end_frame))
+    count = 0
+    for spans in groups.values():
+        if len(spans) < 2:
+            continue
+        spans.sort()
+        reach = spans[0][1]
+        for start, end in spans[1:]:
+            if start < reach:
+                count += 1
+            reach = max(reach, end)
+    return count
+
+
+def count_short(instances: Iterable[InstanceRecord], videos: dict[str, VideoRecord]) -> int:
+    """How many instances last less than MIN_SEGMENT_SECONDS."""
+    return sum(
+        1
+        for i in instances
+        if (i.end_frame - i.start_frame) < MIN_SEGMENT_SECONDS * videos[i.video_id].fps - 1e-9
+    )
+
+
+def load_json(path: Path) -> object:
+    """The file's JSON value; InputError naming line and column when it is malformed."""
+    text = read_text(path)
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(
+            str(path), f"line {exc.lineno} column {exc.colno}", f"invalid JSON: {exc.msg}"
+        ) from None
+
+
+def json_object(value: object, file: str, place: str) -> dict[str, Any]:
+    """value as a JSON object, or InputError."""
+    if not isinstance(value, dict):
+        raise InputError(file, place, f"expected an object, got {_json_kind(value)}")
+    return value
+
+
+def json_list(value: object, file: str, place: str) -> list[Any]:
+    """value as a JSON array, or InputError."""
+    if not isinstance(value, list):
+        raise InputError(file, place, f"expected an array, got {_json_kind(value)}")
+    return value
+
+
+def json_number(value: object, file: str, place: str) -> float:
+    """value as a finite JSON number (not a boolean), or InputError."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise InputError(file, place, f"expected a number, got {_json_kind(value)} {value!r}")
+    return float(value)
+
+
+def json_int(value: object, file: str, place: str) -> int:
+    """value as a JSON integer (a float with an integral value is accepted), or InputError."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InputError(file, place, f"expected an integer, got {_json_kind(value)} {value!r}")
+    return value
+
+
+def json_str(value: object, file: str, place: str) -> str:
+    """value as a JSON string, or InputError."""
+    if not isinstance(value, str):
+        raise InputError(file, place, f"expected a string, got {_json_kind(value)}")
+    return value
+
+
+def json_segment(value: object, file: str, place: str) -> tuple[float, float]:
+    """A [start_s, end_s] pair of numbers."""
+    pair = json_list(value, file, place)
+    if len(pair) != 2:
+        raise InputError(file, place, f"expected [start, end], got {len(pair)} values")
+    return json_number(pair[0], file, f"{place}[0]"), json_number(pair[1], file, f"{place}[1]")
+
+
+def action_from_json(name: object, label_id: object, taxonomy: Taxonomy, file: str, place: str) -> int:
+    """The action id from a label name and/or a label id; both must agree when both are given."""
+    by_name: int | None = None
+    if name is not None:
+        label = json_str(name, file, f"{place}.label")
+        try:
+            by_name = taxonomy.action_by_name(label).id
+        except KeyError:
+            raise InputError(
+                file, f"{place}.label", f"unknown label name {label!r} in taxonomy {taxonomy.name}"
+            ) from None
+    if label_id is None:
+        if by_name is None:
+            raise InputError(file, place, "missing key 'label'")
+        return by_name
+    by_id = json_int(label_id, file, f"{place}.label_id")
+    if not 0 <= by_id < len(taxonomy.actions):
+        raise InputError(
+            file, f"{place}.label_id", f"unknown class id {by_id} (expected 0..{len(taxonomy.actions) - 1})"
+        )
+    if by_name is not None and by_name != by_id:
+        raise InputError(file, place, f"label {name!r} is id {by_name} but label_id says {by_id}")
+    return by_id
+
+
+def _json_kind(value: object) -> str:
+    kinds = {dict: "an object", list: "an array", str: "a string", bool: "a boolean", type(None): "null"}
+    return kinds.get(type(value), "a number")
+
+
+def write_json(value: object, out: Path) -> Path:
+    """Write JSON as UTF-8; floats keep full precision (repr)."""
+    return write_text_atomic(out, json.dumps(value, ensure_ascii=False))
+
+
+def write_text_atomic(path: Path, text: str) -> Path:
+    """Write UTF-8 text through a temporary file and a rename, so a crash never leaves a
+    half-written file; creates the parent folder."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    with tmp.open("w", encoding="utf-8", newline="") as handle:
+        handle.write(text)
+    os.replace(tmp, path)
+    return path
