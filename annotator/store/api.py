@@ -26,6 +26,7 @@ from annotator.model import (
     Segment,
     Subset,
 )
+from annotator.progress import NEVER, CancelToken
 from annotator.taxonomy import Taxonomy
 
 
@@ -43,6 +44,35 @@ class NewClip:
     subset: Subset | None = None
     source: str | None = None
     source_offset_frame: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class NewSegment:
+    """A segment to bulk-import, naming its clip (no ids yet)."""
+
+    clip_name: str
+    start_frame: int
+    end_frame: int
+    action_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class BulkImport:
+    """Everything one annotation file adds, written by Store.import_bulk in ONE transaction.
+
+    new_clips are created (missing subjects too); subsets sets the subset of named clips
+    (new or existing); clip_names lists every video of the file; segments are added for `author` with origin IMPORTED; when
+    mark_done_for names an annotator (created with role annotator if missing), those
+    clips are assigned to them and marked DONE. `note` goes into the single audit row.
+    """
+
+    author: str
+    new_clips: Sequence[NewClip]
+    subsets: Mapping[str, Subset | None]
+    segments: Sequence[NewSegment]
+    mark_done_for: str | None = None
+    note: Mapping[str, object] | None = None
+    clip_names: Sequence[str] = ()  # every video the file names, with or without instances
 
 
 class StoreAPI(Protocol):
@@ -67,11 +97,13 @@ class StoreAPI(Protocol):
                      width: int, height: int) -> Clip: ...
     def set_subsets(self, subsets: Mapping[int, Subset | None]) -> None: ...
     def finalise_clip(self, clip_id: int) -> Clip: ...
+    def import_bulk(self, batch: BulkImport, cancel: CancelToken = NEVER) -> dict[str, int]: ...
 
     # assignments
     def assign(self, clip_id: int, annotator: str) -> Assignment: ...
     def assignments(self, annotator: str | None = None) -> list[Assignment]: ...
     def set_assignment_state(self, clip_id: int, annotator: str, state: AssignmentState) -> Assignment: ...
+    def assign_many(self, clip_ids: Sequence[int], annotators: Sequence[str]) -> int: ...  # new pairs made
 
     # segments (author = annotator name, GROUND_TRUTH, or "model:<version>")
     def segments(self, clip_id: int, author: str) -> list[Segment]: ...
@@ -80,6 +112,7 @@ class StoreAPI(Protocol):
     def update_segment(self, segment: Segment) -> Segment: ...  # checks segment.version
     def delete_segment(self, segment_id: int, version: int) -> None: ...  # soft delete, audited
     def restore_segment(self, segment_id: int) -> Segment: ...  # undo of a delete
+    def written_version(self, segment_id: int) -> int | None: ...  # version this Store last wrote
 
     # proposals from a model version
     def add_proposals(self, clip_id: int, model_version: str, proposals: Iterable[Proposal]) -> list[Proposal]: ...
@@ -89,6 +122,7 @@ class StoreAPI(Protocol):
     # merge results (reviewer or owner only)
     def replace_unresolved_merged(self, clip_id: int, instances: Sequence[MergedInstance]) -> list[MergedInstance]: ...
     def merged_instances(self, clip_id: int) -> list[MergedInstance]: ...
+    def merged_by_clip(self) -> dict[int, list[MergedInstance]]: ...  # every clip, stored order
     def resolve_merged(self, instance_id: int, version: int, decision: str, start_frame: int,
                        end_frame: int, action_id: int) -> MergedInstance: ...
 

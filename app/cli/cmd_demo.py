@@ -1,9 +1,45 @@
-"""`mmad` subcommands of this area (see app/cli/main.py)."""
+"""`mmad demo PROJECT`: build a ready demo project of synthetic clips and simulated work."""
 
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
+
+from annotator.errors import InputError
+from annotator.synthetic.demo import build_demo
+from annotator.synthetic.simulate import NOISE_LEVELS
+from app.cli.progress_bar import TerminalProgress
+
+
+def parse_size(text: str) -> tuple[int, int]:
+    """'320x240' → (320, 240); InputError on anything else."""
+    parts = text.lower().split("x")
+    if len(parts) != 2 or not all(p.isdigit() for p in parts):
+        raise InputError("--size", text, "expected WIDTHxHEIGHT, e.g. 320x240")
+    return int(parts[0]), int(parts[1])
+
+
+def _run(args: argparse.Namespace) -> int:
+    if args.subjects < 1 or args.clips_per_subject < 1:
+        raise InputError("--subjects/--clips-per-subject", None, "must be at least 1")
+    bar = TerminalProgress()
+    try:
+        report = build_demo(Path(args.project), args.subjects, args.clips_per_subject, args.seed,
+                            parse_size(args.size), noise=args.noise, progress=bar)
+    finally:
+        bar.close()
+    print("\n".join(report.lines()))
+    return 0
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add this module's subcommands to the `mmad` parser."""
+    """Add `mmad demo`."""
+    p = sub.add_parser("demo", help="build a demo project of synthetic clips with simulated annotators")
+    p.add_argument("project", help="folder of the new project (must not hold a project yet)")
+    p.add_argument("--subjects", type=int, default=6)
+    p.add_argument("--clips-per-subject", type=int, default=4)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--size", default="320x240", help="frame size WxH (even numbers), e.g. 1920x1080")
+    p.add_argument("--noise", choices=sorted(NOISE_LEVELS), default="medium",
+                   help="error level of the three simulated annotators")
+    p.set_defaults(func=_run)

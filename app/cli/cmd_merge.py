@@ -1,9 +1,104 @@
-"""`mmad` subcommands of this area (see app/cli/main.py)."""
+"""`mmad merge` and `mmad agreement`: the merge of DESIGN.md §7 and the report of §8."""
 
 from __future__ import annotations
 
 import argparse
+import json
+import sys
+from pathlib import Path
+
+from annotator.project import Project
+from app.cli.progress_bar import TerminalProgress
+from merging.agreement import agreement
+from merging.crosscheck import CrossCheck
+from merging.merge import MergeOptions, merge_clips
+from merging.report import report_json, write_report
+from merging.workflow import collect_work, run_merge
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add this module's subcommands to the `mmad` parser."""
+    """Add `merge` and `agreement` to the `mmad` parser."""
+    merge = sub.add_parser("merge", help="merge every clip whose annotators are all done",
+                           description="EPIC-KITCHENS IoU-agreement merge, tIoU cross-check and majority "
+                                       "decisions; resolved decisions are kept, annotators' segments untouched.")
+    merge.add_argument("project", type=Path)
+    merge.add_argument("--clips", type=_names, default=None, help="comma-separated clip names (default: all)")
+    merge.add_argument("--crosscheck", choices=[c.value for c in CrossCheck], default=CrossCheck.JOINT.value,
+                       help="joint tIoU |A∩B∩C|/|A∪B∪C| (default) or the smallest pairwise tIoU")
+    merge.add_argument("--threshold", type=_unit, default=0.9, help="reliable when tIoU > this (default 0.9)")
+    merge.add_argument("--floor", type=_unit, default=0.1, help="never group pairs with tIoU <= this (default 0.1)")
+    merge.set_defaults(func=_merge)
+    report = sub.add_parser("agreement", help="annotator agreement report (JSON, Markdown, PNG plots)")
+    report.add_argument("project", type=Path)
+    report.add_argument("--json", action="store_true", help="print the report as JSON on stdout")
+    report.add_argument("--out", type=Path, default=None, help="folder for agreement.json/.md and plots")
+    report.add_argument("--crosscheck", choices=[c.value for c in CrossCheck], default=CrossCheck.JOINT.value)
+    report.add_argument("--threshold", type=_unit, default=0.9)
+    report.add_argument("--floor", type=_unit, default=0.1)
+    report.set_defaults(func=_agreement)
+
+
+def _names(text: str) -> list[str]:
+    names = [n.strip() for n in text.split(",") if n.strip()]
+    if not names:
+        raise argparse.ArgumentTypeError("expected one or more clip names separated by commas")
+    return names
+
+
+def _unit(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"must lie in [0, 1], got {value}")
+    return value
+
+
+def _options(args: argparse.Namespace) -> MergeOptions:
+    return MergeOptions(floor=args.floor, threshold=args.threshold, crosscheck=CrossCheck(args.crosscheck))
+
+
+def _merge(args: argparse.Namespace) -> int:
+    store = Project.open(args.project).open_store()
+    bar = TerminalProgress()
+    try:
+        run = run_merge(store, _options(args), args.clips, bar)
+    finally:
+        bar.close()
+        store.close()
+    result = run.result
+    reliable = int(result.reliable.sum()) if result is not None else 0
+    total = len(result.groups) if result is not None else 0
+    print(f"merged {run.merged_clips} clip(s): {total} instances, {reliable} reliable, "
+          f"{total - reliable} need review; {run.written} written, {run.kept_resolved} resolved kept")
+    if result is not None and result.conflicts:
+        print(f"{len(result.conflicts)} label conflict(s)")
+    if run.stale_resolved:
+        print(f"{len(run.stale_resolved)} resolved decision(s) no longer match the segments (kept): "
+              + ", ".join(map(str, run.stale_resolved)))
+    for s in run.skipped:
+        print(f"skipped {s.name}: {s.reason}")
+    return 0
+
+
+def _agreement(args: argparse.Namespace) -> int:
+    store = Project.open(args.project).open_store()
+    try:
+        works, skipped = collect_work(store)
+        taxonomy = store.taxonomy
+    finally:
+        store.close()
+    result = merge_clips(works, taxonomy, _options(args))
+    report = agreement(result, taxonomy)
+    if args.out is not None:
+        for path in write_report(report, args.out):
+            print(f"wrote {path}", file=sys.stderr if args.json else sys.stdout)
+    if args.json:
+        print(json.dumps(report_json(report), ensure_ascii=False))
+    elif args.out is None:
+        o = report.overall
+        print(f"{len(works)} clip(s) compared ({len(skipped)} not ready); "
+              + " ".join(f"F1@{t}={v:.3f}" for t, v in o.f1.items() if v is not None))
+        print(f"reliable share {o.reliable_share}, Fleiss κ {o.fleiss_kappa}, Krippendorff α {o.krippendorff_alpha}")
+    return 0

@@ -1,9 +1,200 @@
-"""`mmad` subcommands of this area (see app/cli/main.py)."""
+"""`mmad` project subcommands: init, add-user, assign, import-clips, import-annotations, split, export, stats."""
 
 from __future__ import annotations
 
 import argparse
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from annotator.errors import InputError
+from annotator.formats import ANNOTATION_FORMATS
+from annotator.model import GROUND_TRUTH, Role, Subset
+from annotator.project import Project
+from annotator.store.store import Store
+from annotator.subjects import DEFAULT_SUBJECT_REGEX
+from app.cli.progress_bar import TerminalProgress
+
+SubParsers = argparse._SubParsersAction  # type: ignore[type-arg]
 
 
-def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def register(sub: SubParsers) -> None:
     """Add this module's subcommands to the `mmad` parser."""
+    _add(sub, "init", "create a project folder and its database", _init, [
+        (("project",), {"help": "project folder"}),
+        (("--db",), {"metavar": "URL", "help": "database URL (default: project.sqlite in the folder)"}),
+        (("--taxonomy",), {"default": "mma52", "help": "mma52, mma82 or a taxonomy JSON file"}),
+        (("--name",), {"help": "project name (default: the folder name)"}),
+    ])
+    _add(sub, "add-user", "add an annotator or reviewer", _add_user, [
+        (("project",), {}), (("name",), {}),
+        (("--role",), {"required": True, "choices": [r.value for r in Role]}),
+    ])
+    _add(sub, "assign", "put clips in annotators' queues", _assign, [
+        (("project",), {}),
+        (("--annotators",), {"required": True, "help": "comma-separated user names"}),
+        (("--clips",), {"default": "all", "choices": ["all", *[s.value for s in Subset]]}),
+    ])
+    _add(sub, "import-clips", "import a folder of videos as clips", _import_clips, [
+        (("project",), {}), (("video_dir",), {}),
+        (("--subject-regex",), {"default": DEFAULT_SUBJECT_REGEX, "metavar": "RE"}),
+    ])
+    _add(sub, "import-annotations", "import an annotation file", _import_annotations, [
+        (("project",), {}), (("file",), {}),
+        (("--format",), {"required": True, "choices": list(ANNOTATION_FORMATS)}),
+        (("--subset",), {"choices": [s.value for s in Subset]}),
+        (("--subject-regex",), {"default": DEFAULT_SUBJECT_REGEX, "metavar": "RE"}),
+        (("--fps",), {"type": float, "metavar": "N", "help": "fps for CSVs without the fps column"}),
+    ], who=True)
+    _add(sub, "split", "assign whole subjects to train/val/test", _split, [
+        (("project",), {}),
+        (("--ratios",), {"default": "0.69,0.23,0.08", "help": "train,val,test shares of videos"}),
+        (("--seed",), {"type": int, "default": 0, "metavar": "N"}),
+    ])
+    _add(sub, "export", "write annotations, one file per subset plus all", _export, [
+        (("project",), {}), (("out_dir",), {}),
+        (("--format",), {"required": True, "choices": list(ANNOTATION_FORMATS)}),
+        (("--source",), {"default": GROUND_TRUTH, "help": "ground-truth, merged or annotator:NAME"}),
+        (("--include-unresolved",), {"action": "store_true",
+                                     "help": "with --source merged: add the majority outcome of unreviewed ones"}),
+    ])
+    _add(sub, "stats", "Table-1 statistics per split", _stats, [
+        (("project",), {}),
+        (("--json",), {"action": "store_true", "help": "print JSON instead of Markdown"}),
+        (("--out",), {"metavar": "DIR", "help": "also write JSON, Markdown and PNG plots here"}),
+    ])
+
+
+def _add(sub: SubParsers, name: str, help_text: str, func: Callable[[argparse.Namespace], int],
+         arguments: list[tuple[tuple[str, ...], dict[str, Any]]], who: bool = False) -> None:
+    parser = sub.add_parser(name, help=help_text, description=help_text)
+    for flags, options in arguments:
+        parser.add_argument(*flags, **options)
+    if who:
+        group = parser.add_mutually_exclusive_group(required=True)
+        group.add_argument("--ground-truth", action="store_true", help="import as the ground truth")
+        group.add_argument("--annotator", metavar="NAME", help="import as this annotator's finished work")
+    parser.set_defaults(func=func)
+
+
+@contextmanager
+def _store(path: str) -> Iterator[tuple[Project, Store]]:
+    project = Project.open(path)
+    store = project.open_store()
+    try:
+        yield project, store
+    finally:
+        store.close()
+
+
+@contextmanager
+def _bar() -> Iterator[TerminalProgress]:
+    bar = TerminalProgress()
+    try:
+        yield bar
+    finally:
+        bar.close()
+
+
+def _init(args: argparse.Namespace) -> int:
+    project = Project.create(args.project, name=args.name, taxonomy=args.taxonomy, db_url=args.db)
+    print(f"created project {project.name!r} in {project.path} ({project.taxonomy.name}, "
+          f"{len(project.taxonomy.actions)} actions)")
+    return 0
+
+
+def _add_user(args: argparse.Namespace) -> int:
+    with _store(args.project) as (_, store):
+        user = store.add_annotator(args.name, Role(args.role))
+    print(f"added {user.role.value} {user.name!r}")
+    return 0
+
+
+def _assign(args: argparse.Namespace) -> int:
+    names = [n.strip() for n in args.annotators.split(",") if n.strip()]
+    if not names:
+        raise InputError("--annotators", None, "no annotator names given")
+    with _store(args.project) as (_, store):
+        clips = store.clips(None if args.clips == "all" else Subset(args.clips))
+        made = store.assign_many([c.id for c in clips], names)
+    print(f"assigned {len(clips)} clips to {', '.join(names)} ({made} new assignments)")
+    return 0
+
+
+def _import_clips(args: argparse.Namespace) -> int:
+    from annotator.clips import import_video_folder
+
+    with _store(args.project) as (project, store), _bar() as bar:
+        report = import_video_folder(store, project, Path(args.video_dir), subject_regex=args.subject_regex,
+                                     progress=bar)
+    print("\n".join(report.lines()))
+    return 0
+
+
+def _import_annotations(args: argparse.Namespace) -> int:
+    from annotator.importing import import_annotations
+
+    with _store(args.project) as (_, store), _bar() as bar:
+        report = import_annotations(
+            store, Path(args.file), args.format, annotator=None if args.ground_truth else args.annotator,
+            subset=Subset(args.subset) if args.subset else None, subject_regex=args.subject_regex,
+            fps=args.fps, progress=bar)
+    print("\n".join(report.lines()))
+    return 0
+
+
+def _parse_ratios(text: str) -> tuple[float, float, float]:
+    try:
+        values = tuple(float(v) for v in text.split(","))
+    except ValueError:
+        raise InputError("--ratios", None, f"{text!r} is not three comma-separated numbers") from None
+    if len(values) != 3 or any(v < 0 for v in values) or abs(sum(values) - 1.0) > 1e-6:
+        raise InputError("--ratios", None, f"{text!r}: need three non-negative shares summing to 1")
+    return values[0], values[1], values[2]
+
+
+def _split(args: argparse.Namespace) -> int:
+    from annotator.exporting import split_project
+
+    ratios = _parse_ratios(args.ratios)
+    with _store(args.project) as (_, store):
+        summary = split_project(store, ratios, args.seed)
+    for subset in Subset:
+        print(f"{subset.value:>5}: {summary.clips.get(subset.value, 0):6d} clips "
+              f"{summary.subjects.get(subset.value, 0):5d} subjects")
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    from annotator.exporting import export_annotations
+
+    with _store(args.project) as (_, store), _bar() as bar:
+        written = export_annotations(store, Path(args.out_dir), args.format, args.source,
+                                     include_unresolved=args.include_unresolved, progress=bar)
+    for path in written:
+        print(path)
+    return 0
+
+
+def _stats(args: argparse.Namespace) -> int:
+    from annotator import stats as stats_module
+    from annotator.exporting import export_set
+
+    with _store(args.project) as (project, store):
+        aset = export_set(store, GROUND_TRUTH)
+        figures = stats_module.dataset_statistics(list(aset.videos.values()), aset.instances, project.taxonomy)
+    as_json = stats_module.stats_json(figures)
+    json_text = as_json if isinstance(as_json, str) else json.dumps(as_json, indent=2)
+    markdown = stats_module.stats_markdown(figures)
+    sys.stdout.write((json_text if args.json else markdown).rstrip("\n") + "\n")
+    if args.out:
+        out = Path(args.out)
+        out.mkdir(parents=True, exist_ok=True)
+        (out / "stats.json").write_text(json_text + "\n", "utf-8")
+        (out / "stats.md").write_text(markdown, "utf-8")
+        for path in stats_module.write_stats_plots(figures, out) or []:
+            print(path, file=sys.stderr)
+    return 0

@@ -1,0 +1,112 @@
+"""Import an annotation file as ground truth or as one annotator's work, in one transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from annotator.errors import InputError, RuleViolation
+from annotator.formats import read_annotations
+from annotator.formats.records import AnnotationSet
+from annotator.model import GROUND_TRUTH, Clip, Subset
+from annotator.progress import NEVER, CancelToken, Progress, no_progress
+from annotator.store.api import BulkImport, NewClip, NewSegment, StoreAPI
+from annotator.subjects import DEFAULT_SUBJECT_REGEX, subject_from_name
+
+
+@dataclass(frozen=True, slots=True)
+class ImportReport:
+    """What an import did, for the CLI and the app to show."""
+
+    file: str
+    author: str
+    clips_in_file: int
+    clips_created: int
+    instances_imported: int
+    duplicates_dropped: int
+    same_action_overlaps: int
+    short_instances: int
+
+    def lines(self) -> list[str]:
+        """The report as short lines of text."""
+        return [
+            f"imported {self.file} as {self.author}",
+            f"  clips in file:              {self.clips_in_file}",
+            f"  clips created (no media):   {self.clips_created}",
+            f"  instances imported:         {self.instances_imported}",
+            f"  exact duplicates dropped:   {self.duplicates_dropped}",
+            f"  same-action overlaps kept:  {self.same_action_overlaps}",
+            f"  instances < 0.2 s kept:     {self.short_instances}",
+        ]
+
+
+def import_annotations(
+    store: StoreAPI, path: Path, fmt: str, *, annotator: str | None = None, subset: Subset | None = None,
+    subject_regex: str = DEFAULT_SUBJECT_REGEX, fps: float | None = None,
+    progress: Progress = no_progress, cancel: CancelToken = NEVER,
+) -> ImportReport:
+    """Read `path` in `fmt` and store it as ground truth (annotator None) or as `annotator`'s work."""
+    progress(0.0, f"reading {Path(path).name}")
+    aset = read_annotations(Path(path), fmt, store.taxonomy, fps=fps)
+    cancel.check()
+    progress(0.4, "checking against the project")
+    return import_annotation_set(store, aset, str(path), annotator=annotator, subset=subset,
+                                 subject_regex=subject_regex, progress=progress, cancel=cancel)
+
+
+def import_annotation_set(
+    store: StoreAPI, aset: AnnotationSet, source: str, *, annotator: str | None = None,
+    subset: Subset | None = None, subject_regex: str = DEFAULT_SUBJECT_REGEX,
+    progress: Progress = no_progress, cancel: CancelToken = NEVER,
+) -> ImportReport:
+    """Store an AnnotationSet read from `source` (named in messages); nothing is written on error."""
+    existing = {c.name: c for c in store.clips()}
+    new_clips = _new_clips(aset, existing, source, subject_regex)
+    subsets = _subsets(aset, subset, existing)
+    segments = [NewSegment(i.video_id, i.start_frame, i.end_frame, i.action_id) for i in aset.instances]
+    author = annotator if annotator is not None else GROUND_TRUTH
+    cancel.check()
+    progress(0.6, f"writing {len(segments)} instances")
+    note = {"file": source, "duplicates_dropped": len(aset.duplicates),
+            "same_action_overlaps": aset.same_action_overlaps, "short_instances": aset.short_instances}
+    try:
+        counts = store.import_bulk(BulkImport(author=author, new_clips=new_clips, subsets=subsets,
+                                              segments=segments, mark_done_for=annotator, note=note,
+                                              clip_names=list(aset.videos)), cancel)
+    except RuleViolation as exc:
+        raise InputError(source, None, str(exc)) from None
+    progress(1.0, "done")
+    return ImportReport(source, author, counts["clips_in_file"], counts["clips_created"], counts["segments"],
+                        len(aset.duplicates), aset.same_action_overlaps, aset.short_instances)
+
+
+def _new_clips(aset: AnnotationSet, existing: dict[str, Clip], source: str, regex: str) -> list[NewClip]:
+    """Clips to create; a video the project already has must agree on fps and frame count."""
+    out: list[NewClip] = []
+    for name, video in aset.videos.items():
+        clip = existing.get(name)
+        if clip is not None:
+            if clip.frame_count != video.total_frames or abs(clip.fps - video.fps) > 1e-6:
+                raise InputError(source, f"video {name!r}",
+                                 f"{video.total_frames} frames at {video.fps:g} fps, but the project's clip has "
+                                 f"{clip.frame_count} frames at {clip.fps:g} fps")
+            continue
+        try:
+            subject = video.subject or subject_from_name(name, regex)
+        except ValueError as exc:
+            raise InputError(source, f"video {name!r}", str(exc)) from None
+        out.append(NewClip(name=name, subject=subject, fps=video.fps, frame_count=video.total_frames))
+    return out
+
+
+def _subsets(aset: AnnotationSet, forced: Subset | None, existing: dict[str, Clip]) -> dict[str, Subset | None]:
+    """The subset of each video: --subset, else the file's own, else what the project had."""
+    out: dict[str, Subset | None] = {}
+    for name, video in aset.videos.items():
+        if forced is not None:
+            out[name] = forced
+        elif video.subset is not None:
+            out[name] = Subset(video.subset)
+        elif name not in existing:
+            out[name] = None
+    return out

@@ -1,0 +1,113 @@
+"""A project: a folder holding project.toml, the media root and (by default) a SQLite file."""
+
+from __future__ import annotations
+
+import shutil
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+import tomli_w
+
+from annotator.errors import InputError
+from annotator.model import Clip
+from annotator.store.engine import normalise_url, sqlite_url
+from annotator.store.store import Store
+from annotator.taxonomy import BUNDLED, Taxonomy, load_taxonomy
+
+PROJECT_FILE = "project.toml"
+DEFAULT_DB_FILE = "project.sqlite"
+CUSTOM_TAXONOMY_FILE = "taxonomy.json"
+
+
+@dataclass(frozen=True, slots=True)
+class Project:
+    """An opened project folder and its settings."""
+
+    path: Path
+    name: str
+    taxonomy_spec: str  # "mma52", "mma82", or a file name inside the project
+    media_root: str
+    db_url: str | None  # None: the default SQLite file inside the folder
+    taxonomy: Taxonomy
+
+    @classmethod
+    def create(cls, path: str | Path, name: str | None = None, taxonomy: str = "mma52",
+               db_url: str | None = None, media_root: str = "media") -> Project:
+        """Make a new project folder (refused if it already holds a project) and its database."""
+        folder = Path(path)
+        if (folder / PROJECT_FILE).exists():
+            raise InputError(str(folder / PROJECT_FILE), None, "a project already exists here")
+        loaded = load_taxonomy(taxonomy)  # validate before writing anything
+        made_folder = not folder.exists()
+        folder.mkdir(parents=True, exist_ok=True)
+        try:
+            return cls._create_in(folder, name, taxonomy, loaded, db_url, media_root)
+        except BaseException:
+            if made_folder:
+                shutil.rmtree(folder, ignore_errors=True)
+            raise
+
+    @classmethod
+    def _create_in(cls, folder: Path, name: str | None, taxonomy: str, loaded: Taxonomy, db_url: str | None,
+                   media_root: str) -> Project:
+        spec = taxonomy.lower().replace("-", "")
+        if spec not in BUNDLED:
+            shutil.copyfile(taxonomy, folder / CUSTOM_TAXONOMY_FILE)
+            spec = CUSTOM_TAXONOMY_FILE
+        settings: dict[str, str] = {"name": name or folder.resolve().name, "taxonomy": spec,
+                                    "media_root": media_root}
+        if db_url:
+            settings["database"] = normalise_url(db_url)
+        project = cls(folder, settings["name"], spec, media_root, settings.get("database"), loaded)
+        project.open_store().close()  # creates the schema; fails before project.toml exists
+        (folder / media_root).mkdir(parents=True, exist_ok=True)
+        (folder / PROJECT_FILE).write_text(tomli_w.dumps({"project": settings}), "utf-8")
+        return project
+
+    @classmethod
+    def open(cls, path: str | Path) -> Project:
+        """Read a project folder's project.toml (clear InputError when missing or bad)."""
+        folder = Path(path)
+        file = folder / PROJECT_FILE
+        try:
+            data = tomllib.loads(file.read_text("utf-8"))
+        except FileNotFoundError:
+            raise InputError(str(file), None, "not a project folder (no project.toml; run mmad init)") from None
+        except UnicodeDecodeError as exc:
+            raise InputError(str(file), f"byte {exc.start}", "not UTF-8 text") from None
+        except tomllib.TOMLDecodeError as exc:
+            raise InputError(str(file), None, f"invalid TOML: {exc}") from None
+        table = data.get("project")
+        if not isinstance(table, dict):
+            raise InputError(str(file), "[project]", "missing the [project] table")
+        for key in ("name", "taxonomy"):
+            if not isinstance(table.get(key), str) or not table[key]:
+                raise InputError(str(file), f"project.{key}", "missing or not a string")
+        spec = table["taxonomy"]
+        taxonomy = load_taxonomy(spec if spec.replace("-", "").lower() in BUNDLED else folder / spec)
+        media_root = table.get("media_root", "media")
+        db_url = table.get("database")
+        if not isinstance(media_root, str) or (db_url is not None and not isinstance(db_url, str)):
+            raise InputError(str(file), "project.media_root/database", "must be strings")
+        return cls(folder, table["name"], spec, media_root, db_url, taxonomy)
+
+    @property
+    def database_url(self) -> str:
+        """The SQLAlchemy URL of the project's database."""
+        return self.db_url or sqlite_url(self.path / DEFAULT_DB_FILE)
+
+    @property
+    def media_dir(self) -> Path:
+        """The folder clip media paths are relative to."""
+        return self.path / self.media_root
+
+    def open_store(self, user: str | None = None) -> Store:
+        """Open the database as `user` (None: the owner, no role restriction)."""
+        return Store.open(self.database_url, self.taxonomy, user)
+
+    def media_path(self, clip: Clip) -> Path | None:
+        """The absolute path of a clip's video, or None when it has no media attached."""
+        if clip.media_path is None:
+            return None
+        return self.media_dir / clip.media_path

@@ -1,0 +1,103 @@
+"""ORM rows to frozen domain records (the only way data leaves annotator/store/)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from annotator.model import (
+    Annotator,
+    Assignment,
+    AssignmentState,
+    AuditEntry,
+    Clip,
+    MergedInstance,
+    MergedStatus,
+    MergeRule,
+    Origin,
+    Proposal,
+    ProposalStatus,
+    Role,
+    Segment,
+    Subset,
+)
+from annotator.store.orm import (
+    AnnotatorRow,
+    AssignmentRow,
+    AuditRow,
+    ClipRow,
+    MergedRow,
+    ProposalRow,
+    SegmentRow,
+)
+
+
+def now() -> datetime:
+    """The current time in UTC."""
+    return datetime.now(UTC)
+
+
+def aware(value: datetime | None) -> datetime | None:
+    """SQLite hands back naive datetimes; they were written in UTC."""
+    if value is None or value.tzinfo is not None:
+        return value
+    return value.replace(tzinfo=UTC)
+
+
+def clip(row: ClipRow | Any) -> Clip:
+    """A Clip from a row (ORM object or Core row with the same column names)."""
+    return Clip(
+        id=row.id, name=row.name, subject=row.subject_id, fps=row.fps, frame_count=row.frame_count,
+        width=row.width, height=row.height, media_path=row.media_path,
+        subset=Subset(row.subset) if row.subset else None, source=row.source,
+        source_offset_frame=row.source_offset_frame, finalised=bool(row.finalised),
+    )
+
+
+def annotator(row: AnnotatorRow) -> Annotator:
+    """An Annotator from its row."""
+    return Annotator(id=row.id, name=row.name, role=Role(row.role))
+
+
+def assignment(row: AssignmentRow) -> Assignment:
+    """An Assignment from its row."""
+    return Assignment(clip_id=row.clip_id, annotator_id=row.annotator_id, state=AssignmentState(row.state))
+
+
+def segment(row: SegmentRow | Any) -> Segment:
+    """A Segment from a row (ORM object or Core row)."""
+    return Segment(
+        id=row.id, clip_id=row.clip_id, author=row.author, start_frame=row.start_frame,
+        end_frame=row.end_frame, action_id=row.action_id, origin=Origin(row.origin),
+        confidence=row.confidence, version=row.version, created_at=aware(row.created_at),
+        updated_at=aware(row.updated_at),
+    )
+
+
+def proposal(row: ProposalRow) -> Proposal:
+    """A Proposal from its row."""
+    return Proposal(
+        id=row.id, clip_id=row.clip_id, model_version=row.model_version, start_frame=row.start_frame,
+        end_frame=row.end_frame, action_id=row.action_id, score=row.score, status=ProposalStatus(row.status),
+    )
+
+
+def merged(row: MergedRow | Any, segment_ids: tuple[int, ...]) -> MergedInstance:
+    """A MergedInstance from its row and its contributing segment ids."""
+    return MergedInstance(
+        id=row.id, clip_id=row.clip_id, start_frame=row.start_frame, end_frame=row.end_frame,
+        action_id=row.action_id, segment_ids=segment_ids, rule=MergeRule(row.rule),
+        reliable=bool(row.reliable), status=MergedStatus(row.status), majority=row.majority,
+        decision=row.decision, decided_by=row.decided_by, decided_at=aware(row.decided_at),
+        version=row.version,
+    )
+
+
+def audit(row: AuditRow) -> AuditEntry:
+    """An AuditEntry from its row."""
+    at = aware(row.at)
+    assert at is not None
+    return AuditEntry(
+        id=row.id, at=at, user=row.user, action=row.action, entity=row.entity,
+        entity_id=row.entity_id, old=row.old, new=row.new,
+    )

@@ -1,0 +1,1 @@
+"""Synthetic micro-action clips with exact ground truth, and simulated annotators."""

@@ -1,0 +1,148 @@
+"""Running the merge on a project's store: which clips are ready, the merge, writing results.
+
+Typed against a small Protocol (the part of annotator.store.api.StoreAPI used here), so the
+merge never sees SQLAlchemy. Annotators' segments are only read; the merge writes merged
+instances with replace_unresolved_merged, which keeps every resolved instance. A resolved
+decision still applies on a re-run when a new instance is built from exactly the same
+segments and none of them changed after the decision; that instance is then not written
+again. Resolved decisions that no longer apply stay stored and are reported as stale.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from annotator.errors import InputError
+from annotator.model import (
+    Annotator,
+    Assignment,
+    AssignmentState,
+    Clip,
+    MergedInstance,
+    MergedStatus,
+    Segment,
+)
+from annotator.progress import NEVER, CancelToken, Progress, no_progress
+from annotator.taxonomy import Taxonomy
+from merging.merge import MergeOptions, ProjectMerge, merge_clips
+from merging.table import ClipWork
+
+
+class MergeStore(Protocol):
+    """What the merge needs from the store (a subset of StoreAPI)."""
+
+    taxonomy: Taxonomy
+
+    def annotators(self) -> list[Annotator]: ...
+    def clips(self) -> list[Clip]: ...
+    def assignments(self, annotator: str | None = None) -> list[Assignment]: ...
+    def segments_by_clip(self, author: str) -> dict[int, list[Segment]]: ...
+    def merged_instances(self, clip_id: int) -> list[MergedInstance]: ...
+    def replace_unresolved_merged(self, clip_id: int, instances: Sequence[MergedInstance]) -> list[MergedInstance]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class SkippedClip:
+    """A clip the merge left alone, and why."""
+
+    clip_id: int
+    name: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class MergeRun:
+    """What one run of the merge did."""
+
+    merged_clips: int
+    written: int
+    kept_resolved: int
+    stale_resolved: tuple[int, ...]  # ids of resolved instances whose segments changed
+    skipped: tuple[SkippedClip, ...]
+    result: ProjectMerge | None = field(default=None, repr=False)
+
+
+def collect_work(store: MergeStore, clip_names: Sequence[str] | None = None) -> tuple[list[ClipWork], list[SkippedClip]]:
+    """Every clip whose assigned annotators (two or more) are all done, and the others with a reason."""
+    clips = store.clips()
+    if clip_names:
+        by_name = {c.name: c for c in clips}
+        missing = [n for n in clip_names if n not in by_name]
+        if missing:
+            raise InputError("--clips", ", ".join(missing), "no clip of that name in the project")
+        clips = [by_name[n] for n in clip_names]
+    people = {a.id: a for a in store.annotators()}
+    assigned: dict[int, list[Assignment]] = {}
+    for a in store.assignments(None):
+        assigned.setdefault(a.clip_id, []).append(a)
+    ready: list[tuple[Clip, list[Annotator]]] = []
+    skipped: list[SkippedClip] = []
+    for clip in clips:
+        reason = _not_ready(clip, assigned.get(clip.id, []), people)
+        if reason:
+            skipped.append(SkippedClip(clip.id, clip.name, reason))
+        else:
+            ready.append((clip, [people[a.annotator_id] for a in assigned[clip.id]]))
+    segs = {a.name: store.segments_by_clip(a.name) for a in {p.id: p for _, ps in ready for p in ps}.values()}
+    works = [ClipWork(clip.id, clip.frame_count, tuple(ps),
+                      tuple(tuple(segs[p.name].get(clip.id, [])) for p in ps)) for clip, ps in ready]
+    return works, skipped
+
+
+def _not_ready(clip: Clip, assignments: list[Assignment], people: dict[int, Annotator]) -> str | None:
+    if clip.finalised:
+        return "finalised"
+    if len(assignments) < 2:
+        return f"{len(assignments)} annotator(s) assigned; the merge needs two or more"
+    waiting = [f"{people[a.annotator_id].name} ({a.state.value})" for a in assignments
+               if a.state is not AssignmentState.DONE]
+    if waiting:
+        return "not done: " + ", ".join(waiting)
+    return None
+
+
+def run_merge(
+    store: MergeStore, options: MergeOptions = MergeOptions(), clip_names: Sequence[str] | None = None,
+    progress: Progress = no_progress, cancel: CancelToken = NEVER,
+) -> MergeRun:
+    """Merge every ready clip and store the result (resolved decisions kept)."""
+    progress(0.0, "reading the project")
+    works, skipped = collect_work(store, clip_names)
+    cancel.check()
+    result = merge_clips(works, store.taxonomy, options,
+                         lambda f, m: progress(0.1 + 0.3 * f, m), cancel)
+    segments = {s.id: s for w in works for per in w.segments for s in per}
+    written = kept = 0
+    stale: list[int] = []
+    for i, work in enumerate(works):
+        cancel.check()
+        resolved = [m for m in store.merged_instances(work.clip_id) if m.status is MergedStatus.RESOLVED]
+        fresh, still, gone = keep_resolved(result.by_clip[work.clip_id], resolved, segments)
+        store.replace_unresolved_merged(work.clip_id, fresh)
+        written += len(fresh)
+        kept += still
+        stale += gone
+        progress(0.4 + 0.6 * (i + 1) / max(len(works), 1), f"stored clip {work.clip_id}")
+    return MergeRun(len(works), written, kept, tuple(stale), tuple(skipped), result)
+
+
+def keep_resolved(
+    new: Sequence[MergedInstance], resolved: Sequence[MergedInstance], segments: dict[int | None, Segment],
+) -> tuple[list[MergedInstance], int, list[int]]:
+    """(new instances not covered by a still-valid decision, decisions kept, stale decision ids)."""
+    new_sets = {frozenset(m.segment_ids) for m in new}
+    applies: set[frozenset[int]] = set()
+    stale: list[int] = []
+    for m in resolved:
+        members = [segments.get(i) for i in m.segment_ids]
+        changed = any(s is None or (m.decided_at is not None and s.updated_at is not None
+                                    and s.updated_at > m.decided_at) for s in members)
+        key = frozenset(m.segment_ids)
+        if changed or key not in new_sets:
+            stale.append(m.id if m.id is not None else -1)
+        else:
+            applies.add(key)
+    fresh = [m for m in new if frozenset(m.segment_ids) not in applies]
+    return fresh, len(resolved) - len(stale), stale

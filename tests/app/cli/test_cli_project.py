@@ -1,0 +1,151 @@
+"""The project subcommands of `mmad`, including every malformed input refused with nothing written."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from annotator.model import GROUND_TRUTH
+from annotator.project import Project
+from app.cli.main import main
+
+HEADER = "id,video_id,start_frame,end_frame,class,total_frames,fps\n"
+GOOD = HEADER + "0,196_01_0005_L,0,30,9,168,30.0\n1,201_02_0001_R,10,100,21,300,29.0\n"
+
+
+def snapshot(folder: Path) -> tuple[object, ...]:
+    store = Project.open(folder).open_store()
+    try:
+        return store.clips(), store.segments_by_clip(GROUND_TRUTH), store.annotators(), store.audit_log(limit=10_000)
+    finally:
+        store.close()
+
+
+@pytest.fixture
+def proj(tmp_path: Path) -> Path:
+    folder = tmp_path / "proj"
+    assert main(["init", str(folder), "--name", "cli"]) == 0
+    return folder
+
+
+def test_full_workflow(proj: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "gt.csv").write_text(GOOD, "utf-8")
+    assert main(["import-annotations", str(proj), str(tmp_path / "gt.csv"), "--format", "mma52-csv",
+                 "--ground-truth", "--subset", "train"]) == 0
+    assert "instances imported:         2" in capsys.readouterr().out
+    for name in ("a1", "a2", "a3"):
+        assert main(["add-user", str(proj), name, "--role", "annotator"]) == 0
+    assert main(["add-user", str(proj), "boss", "--role", "reviewer"]) == 0
+    assert main(["assign", str(proj), "--annotators", "a1,a2,a3", "--clips", "train"]) == 0
+    assert "assigned 2 clips to a1, a2, a3 (6 new assignments)" in capsys.readouterr().out
+    assert main(["import-annotations", str(proj), str(tmp_path / "gt.csv"), "--format", "mma52-csv",
+                 "--annotator", "a1"]) == 0
+    assert main(["split", str(proj), "--ratios", "0.5,0.5,0", "--seed", "1"]) == 0
+    assert main(["export", str(proj), str(tmp_path / "out"), "--format", "opentad-json"]) == 0
+    data = json.loads((tmp_path / "out" / "mmad_opentad.json").read_text("utf-8"))
+    assert sorted(data["database"]) == ["196_01_0005_L", "201_02_0001_R"]
+    assert (tmp_path / "out" / "category_idx.txt").exists()
+    assert main(["export", str(proj), str(tmp_path / "a1"), "--format", "mma52-csv", "--source", "annotator:a1"]) == 0
+    assert (tmp_path / "a1" / "all.csv").read_text("utf-8") == GOOD
+
+
+def test_stats(proj: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    pytest.importorskip("annotator.stats", reason="annotator/stats.py (engineer A) not present yet")
+    (tmp_path / "gt.csv").write_text(GOOD, "utf-8")
+    main(["import-annotations", str(proj), str(tmp_path / "gt.csv"), "--format", "mma52-csv", "--ground-truth",
+          "--subset", "train"])
+    capsys.readouterr()
+    assert main(["stats", str(proj), "--json", "--out", str(tmp_path / "stats")]) == 0
+    json.loads(capsys.readouterr().out)
+    assert (tmp_path / "stats" / "stats.json").exists() and (tmp_path / "stats" / "stats.md").exists()
+
+
+BAD_CSV = {
+    "bad header": (HEADER.replace("class", "klass") + "0,v_1,0,30,9,168,30.0\n", "line 1"),
+    "column count": (HEADER + "0,v_1,0,30,9,168\n", "line 2"),
+    "end before start": (HEADER + "0,v_1,0,30,9,168,30.0\n1,v_1,50,40,9,168,30.0\n", "line 3"),
+    "negative frame": (HEADER + "0,v_1,-5,30,9,168,30.0\n", "line 2"),
+    "frame out of range": (HEADER + "0,v_1,100,168,9,168,30.0\n", "line 2"),
+    "unknown class": (HEADER + "0,v_1,0,30,52,168,30.0\n", "line 2"),
+    "empty file": ("", ""),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_CSV))
+def test_malformed_csv_is_refused_with_nothing_written(proj: Path, tmp_path: Path, case: str,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    text, place = BAD_CSV[case]
+    bad = tmp_path / "bad.csv"
+    bad.write_text(GOOD, "utf-8")
+    main(["import-annotations", str(proj), str(bad), "--format", "mma52-csv", "--ground-truth"])
+    before = snapshot(proj)
+    bad.write_text(text, "utf-8")
+    capsys.readouterr()
+    assert main(["import-annotations", str(proj), str(bad), "--format", "mma52-csv", "--annotator", "x"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and str(bad) in err and place in err, err
+    assert snapshot(proj) == before
+
+
+def test_non_utf8_and_truncated_json_are_refused(proj: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    before = snapshot(proj)
+    latin = tmp_path / "latin.csv"
+    latin.write_bytes(HEADER.encode() + "0,caf\xe9_1,0,30,9,168,30.0\n".encode("latin-1"))
+    assert main(["import-annotations", str(proj), str(latin), "--format", "mma52-csv", "--ground-truth"]) == 2
+    assert "UTF-8" in capsys.readouterr().err
+    cut = tmp_path / "cut.json"
+    cut.write_text('{"database": {"v_1": {"duration": 5.6, "annotations": [{"label": "nodd', "utf-8")
+    assert main(["import-annotations", str(proj), str(cut), "--format", "opentad-json", "--ground-truth"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "cut.json" in err and "line 1" in err and len(err.splitlines()) == 1
+    assert snapshot(proj) == before
+
+
+def test_bad_arguments_exit_2(proj: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["split", str(proj), "--ratios", "0.5,0.6"]) == 2
+    assert "--ratios" in capsys.readouterr().err
+    assert main(["export", str(proj), str(tmp_path), "--format", "mma52-csv", "--source", "who"]) == 2
+    assert main(["add-user", str(tmp_path / "none"), "x", "--role", "annotator"]) == 2
+    assert "no project.toml" in capsys.readouterr().err
+    assert main(["init", str(proj)]) == 2
+    assert main(["import-clips", str(proj), str(tmp_path / "novideos")]) == 2
+
+
+def test_import_clips(proj: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from tests.annotator.test_clips import make_video
+
+    make_video(tmp_path / "vids" / "12_01_0001.avi", 9)
+    assert main(["import-clips", str(proj), str(tmp_path / "vids")]) == 0
+    assert "clips created: 1" in capsys.readouterr().out
+    store = Project.open(proj).open_store()
+    try:
+        assert [(c.name, c.subject, c.frame_count) for c in store.clips()] == [("12_01_0001", "12", 9)]
+    finally:
+        store.close()
+
+
+def test_init_on_postgresql(tmp_path: Path) -> None:
+    from tests.annotator.store.db import _pg_problem
+
+    if _pg_problem():
+        pytest.skip(str(_pg_problem()))
+    from sqlalchemy import create_engine, text
+
+    from tests.annotator.store.db import SESSION
+    from tests.conftest import PG_URL
+
+    schema = f"mmad_cli_{SESSION}"
+    admin = create_engine(PG_URL)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        url = f"postgresql://postgres@127.0.0.1:5432/test?options=-csearch_path%3D{schema}"
+        assert main(["init", str(tmp_path / "pg"), "--db", url]) == 0
+        assert Project.open(tmp_path / "pg").database_url.startswith("postgresql+psycopg://")
+        assert main(["add-user", str(tmp_path / "pg"), "rev", "--role", "reviewer"]) == 0
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()

@@ -1,0 +1,159 @@
+"""Hand-computed cases for eqs. 1–4, the cross-check and every majority branch."""
+
+import pytest
+
+from annotator.errors import InputError
+from annotator.model import MergedStatus, MergeRule
+from annotator.taxonomy import load_taxonomy
+from merging.crosscheck import CrossCheck
+from merging.majority import parse_outcome
+from merging.merge import MergeOptions, merge_clip
+from tests.merging.helpers import people, work
+
+TAX = load_taxonomy("mma52")
+NOD, SHAKE, TILT, WAVE = 9, 10, 7, 19  # head, head, head, upper limb
+
+
+def only(result):
+    assert len(result.instances) == 1
+    return result.instances[0]
+
+
+def test_iou_exactly_half_takes_the_partner():
+    # IoU([0,20],[0,10]) = 10/20 = 0.5 exactly: not > 0.5, so A_k̂; ĵ is a1 (tie, lower id), k̂ = a2
+    m = only(merge_clip(work([[(0, 20, NOD)], [(0, 10, NOD)]]), TAX))
+    assert (m.start_frame, m.end_frame, m.rule) == (0, 10, MergeRule.PARTNER)
+    m = only(merge_clip(work([[(0, 10, NOD)], [(0, 20, NOD)]]), TAX))
+    assert (m.start_frame, m.end_frame, m.rule) == (0, 20, MergeRule.PARTNER)
+
+
+def test_iou_just_above_half_takes_the_union():
+    m = only(merge_clip(work([[(0, 20, NOD)], [(1, 12, NOD)]]), TAX))  # 11/20 = 0.55
+    assert (m.start_frame, m.end_frame, m.rule) == (0, 20, MergeRule.UNION)
+
+
+def test_three_annotators_union_branch():
+    # IoU12 = .9, IoU13 = .6, IoU23 = 60/90; s = 2.5, 2.567, 2.267 -> ĵ = a2, k̂ = a1 (0.9)
+    r = merge_clip(work([[(0, 100, NOD)], [(10, 100, NOD)], [(40, 100, NOD)]]), TAX)
+    m = only(r)
+    assert (m.start_frame, m.end_frame, m.rule) == (0, 100, MergeRule.UNION)
+    assert (int(r.merged.j_hat[0]), int(r.merged.k_hat[0])) == (1, 0)
+    assert m.segment_ids == (1, 2, 3)
+    assert not m.reliable and m.status is MergedStatus.NEEDS_REVIEW and m.majority == "keep"
+    assert r.tiou[0] == pytest.approx(0.6)
+
+
+def test_three_annotators_partner_branch():
+    # IoU12 = .4, IoU13 = .25, IoU23 = 10/130; ĵ = a1, k̂ = a2, 0.4 <= 0.5 -> A_k̂ = [30, 70]
+    w = work([[(0, 100, NOD)], [(30, 70, NOD)], [(60, 160, NOD)]], frames=300)
+    m = only(merge_clip(w, TAX, MergeOptions(floor=0.05)))
+    assert (m.start_frame, m.end_frame, m.rule) == (30, 70, MergeRule.PARTNER)
+
+
+def test_floor_keeps_weak_pairs_apart():
+    # with the default floor 0.1, a3 (IoU 10/130 with a2) cannot join; it stands alone
+    r = merge_clip(work([[(0, 100, NOD)], [(30, 70, NOD)], [(60, 160, NOD)]]), TAX)
+    assert [(m.start_frame, m.end_frame, m.rule, m.majority) for m in r.instances] == [
+        (30, 70, MergeRule.PARTNER, "keep"), (60, 160, MergeRule.SINGLE, "delete")]
+
+
+def test_partner_tie_goes_to_lower_annotator_id():
+    # IoU12 = IoU13 = .45: k̂ ties between a2 and a3 -> the lower id
+    items = [[(0, 100, NOD)], [(0, 45, NOD)], [(40, 85, NOD)]]
+    m = only(merge_clip(work(items), TAX, MergeOptions(floor=0.05)))
+    assert (m.start_frame, m.end_frame) == (0, 45)
+    who = people(3)
+    swapped = (who[0], who[2], who[1])  # a3's segment now belongs to annotator id 2
+    m = only(merge_clip(work(items, who=swapped), TAX, MergeOptions(floor=0.05)))
+    assert (m.start_frame, m.end_frame) == (40, 85)
+
+
+def test_reliable_needs_everyone_and_joint_tiou_above_threshold():
+    # ∩ = [2, 20] 18 frames, ∪ = [0, 20] 20 frames: 0.9 exactly is not > 0.9
+    r = merge_clip(work([[(0, 20, NOD)], [(1, 20, NOD)], [(2, 20, NOD)]]), TAX)
+    assert not only(r).reliable
+    r = merge_clip(work([[(0, 100, NOD)], [(1, 100, NOD)], [(2, 100, NOD)]]), TAX)
+    m = only(r)
+    assert m.reliable and m.status is MergedStatus.RELIABLE
+
+
+def test_pairwise_crosscheck_option():
+    # joint = 94/100 > .9; pairwise min = IoU(a1, a3) = 94/100 too; make them differ:
+    # a1=[0,100] a2=[4,100] a3=[0,96]: joint 92/100, min pairwise 92/100... use two annotators
+    items = [[(0, 100, NOD)], [(5, 100, NOD)], [(0, 95, NOD)]]
+    joint = only(merge_clip(work(items), TAX, MergeOptions(threshold=0.85)))
+    pair = only(merge_clip(work(items), TAX, MergeOptions(threshold=0.85, crosscheck=CrossCheck.PAIRWISE)))
+    # joint = 90/100 = .9 > .85; min pairwise = IoU(a2, a3) = 90/100 -> both reliable at 0.85
+    assert joint.reliable and pair.reliable
+    joint = only(merge_clip(work(items), TAX, MergeOptions(threshold=0.9)))
+    assert not joint.reliable
+    # pairwise can pass where joint fails: a1=[0,100] a2=[6,100] a3=[0,94] -> joint 88/100, pairs >= 88/100
+    items = [[(0, 100, NOD)], [(3, 100, NOD)], [(0, 97, NOD)]]
+    joint = only(merge_clip(work(items), TAX, MergeOptions(threshold=0.95)))
+    pair = only(merge_clip(work(items), TAX, MergeOptions(threshold=0.95, crosscheck=CrossCheck.PAIRWISE)))
+    assert not joint.reliable and not pair.reliable  # joint 94/100, min pair 94/100
+    pair = only(merge_clip(work(items), TAX, MergeOptions(threshold=0.93, crosscheck=CrossCheck.PAIRWISE)))
+    assert pair.reliable
+
+
+def test_two_annotators_only():
+    r = merge_clip(work([[(0, 100, NOD), (150, 200, WAVE)], [(2, 100, NOD)]]), TAX)
+    both, single = r.instances
+    assert both.reliable and both.majority == "keep"
+    assert single.rule is MergeRule.SINGLE and single.majority is None  # 1 of 2: no majority
+    assert single.status is MergedStatus.NEEDS_REVIEW
+
+
+def test_instance_by_one_of_three_is_proposed_for_deletion():
+    r = merge_clip(work([[(0, 100, NOD)], [(0, 100, NOD)], [(0, 100, NOD), (150, 180, WAVE)]]), TAX)
+    extra = r.instances[-1]
+    assert (extra.start_frame, extra.end_frame, extra.rule) == (150, 180, MergeRule.SINGLE)
+    assert extra.majority == "delete" and extra.segment_ids == (4,)
+    assert parse_outcome(extra.majority) == ("delete", None)
+
+
+def test_label_conflict_takes_the_majority_label():
+    r = merge_clip(work([[(10, 50, NOD)], [(12, 50, NOD)], [(10, 50, SHAKE)]]), TAX)
+    m = only(r)
+    assert m.action_id == NOD and m.segment_ids == (1, 2, 3)
+    assert m.majority == f"label:{NOD}" and m.status is MergedStatus.NEEDS_REVIEW and not m.reliable
+    assert parse_outcome(m.majority) == ("label", NOD)
+    (c,) = r.conflicts
+    assert c.majority_action == NOD and c.body_part == "head"
+    assert [v.action_id for v in c.votes] == [NOD, SHAKE]
+
+
+def test_label_tie_has_no_majority():
+    r = merge_clip(work([[(10, 50, SHAKE)], [(10, 50, NOD)], []]), TAX)
+    m = only(r)
+    assert m.majority is None and m.action_id == SHAKE  # tie: the lower annotator id's label
+    assert r.conflicts[0].majority_action is None
+
+
+def test_no_conflict_across_body_parts_or_within_one_annotator():
+    r = merge_clip(work([[(10, 50, NOD)], [(10, 50, WAVE)], []]), TAX)
+    assert len(r.instances) == 2 and not r.conflicts
+    r = merge_clip(work([[(10, 50, NOD), (10, 50, TILT)], [(10, 50, NOD)], [(10, 50, NOD)]]), TAX)
+    assert len(r.instances) == 2 and not r.conflicts
+
+
+def test_hungarian_prefers_total_tiou():
+    # a1 has two nods; a2's single nod overlaps both, better with the second
+    r = merge_clip(work([[(0, 50, NOD), (40, 100, NOD)], [(45, 100, NOD)]]), TAX)
+    groups = sorted(m.segment_ids for m in r.instances)
+    assert groups == [(1,), (2, 3)]
+
+
+def test_bad_segment_is_named():
+    with pytest.raises(InputError, match=r"clip 1, segment 1 by a1 \[50, 40\].*not after"):
+        merge_clip(work([[(50, 40, NOD)], []]), TAX)
+    with pytest.raises(InputError, match="outside the clip"):
+        merge_clip(work([[(250, 400, NOD)], []]), TAX)
+    with pytest.raises(InputError, match="action id outside"):
+        merge_clip(work([[(0, 40, 99)], []]), TAX)
+
+
+def test_empty_clip_and_no_clips():
+    assert merge_clip(work([[], [], []]), TAX).instances == []
+    from merging.merge import merge_clips
+    assert merge_clips([], TAX).instances == []

@@ -1,0 +1,68 @@
+"""The merge against a real project store (SQLite in a temporary folder)."""
+
+import pytest
+
+from annotator.model import AssignmentState, MergedStatus, Role, Segment
+from annotator.project import Project
+from annotator.store.api import NewClip
+from merging.workflow import run_merge
+
+NOD, WAVE = 9, 19
+
+
+@pytest.fixture
+def project(tmp_path):
+    p = Project.create(tmp_path / "proj")
+    store = p.open_store()
+    for name in ("a1", "a2", "a3"):
+        store.add_annotator(name, Role.ANNOTATOR)
+    store.add_annotator("rev", Role.REVIEWER)
+    clips = store.add_clips([NewClip(f"c{i}", "s1", 30.0, 300) for i in range(3)])
+    for clip in clips:
+        for name in ("a1", "a2", "a3"):
+            store.assign(clip.id, name)
+    c0, c1 = clips[0].id, clips[1].id
+    for name, (s, e) in zip(("a1", "a2", "a3"), ((10, 60), (12, 60), (10, 58)), strict=True):
+        store.as_user(name).add_segment(Segment(None, c0, name, s, e, NOD))
+        store.set_assignment_state(c0, name, AssignmentState.DONE)
+    store.as_user("a1").add_segment(Segment(None, c0, "a1", 100, 150, WAVE))
+    store.set_assignment_state(c1, "a1", AssignmentState.DONE)
+    store.close()
+    return p
+
+
+def test_merge_writes_instances_and_skips_unready_clips(project):
+    store = project.open_store("rev")
+    before = {n: store.segments_by_clip(n) for n in ("a1", "a2", "a3")}
+    run = run_merge(store)
+    assert run.merged_clips == 1 and run.written == 2
+    reasons = {s.name: s.reason for s in run.skipped}
+    assert reasons["c1"].startswith("not done: a2 (todo), a3 (todo)")
+    assert "c2" in reasons
+    c0 = store.clip_by_name("c0").id
+    merged = store.merged_instances(c0)
+    assert sorted(m.status.value for m in merged) == ["needs_review", "reliable"]  # joint tIoU 46/50
+    assert {n: store.segments_by_clip(n) for n in ("a1", "a2", "a3")} == before  # untouched
+    store.close()
+
+
+def test_rerun_keeps_resolved_decisions(project):
+    store = project.open_store("rev")
+    run_merge(store)
+    c0 = store.clip_by_name("c0").id
+    single = next(m for m in store.merged_instances(c0) if len(m.segment_ids) == 1)
+    store.resolve_merged(single.id, single.version, "delete", single.start_frame, single.end_frame, single.action_id)
+    again = run_merge(store)
+    assert again.kept_resolved == 1 and again.written == 1 and not again.stale_resolved
+    merged = store.merged_instances(c0)
+    assert len(merged) == 2
+    assert sum(m.status is MergedStatus.RESOLVED for m in merged) == 1
+    store.close()
+
+
+def test_unknown_clip_name_is_refused(project):
+    from annotator.errors import InputError
+    store = project.open_store("rev")
+    with pytest.raises(InputError, match="--clips, nope: no clip of that name"):
+        run_merge(store, clip_names=["nope"])
+    store.close()
