@@ -64,5 +64,5 @@ def _solve_block(a: IntArray, b: IntArray, score: FloatArray) -> IntArray:
     pair_at = np.full((len(rows), len(cols)), -1, np.int64)
     pair_at[row_of, col_of] = np.arange(len(a))
     r, c = linear_sum_assignment(weight, maximize=True)
-    picked = pair_at[r, c]
+    picked: IntArray = pair_at[r, c]
     return picked[picked >= 0]

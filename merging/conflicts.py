@@ -134,12 +134,18 @@ def _join(table: SegmentTable, groups: Groups, components: list[tuple[list[int],
 
 
 def _votes(table: SegmentTable, groups: Groups, parts: list[int]) -> list[tuple[int, list[int], int]]:
-    """(action, segment ids, lowest position) per label, most votes first, ties to lower id."""
-    votes = []
+    """(action, segment ids, lowest position) per label, most votes first, ties to lower id.
+
+    Two groups of one label can meet in a component (each overlapping a third of another
+    label more than they overlap each other), so votes are counted per label, not per group.
+    """
+    by_action: dict[int, tuple[list[int], int]] = {}
     for g in parts:
         rows = groups.members[g]
         present = np.flatnonzero(rows >= 0)
-        ids = [int(table.seg_id[rows[p]]) for p in present]
-        votes.append((int(groups.action[g]), ids, int(present.min())))
+        ids, low = by_action.get(int(groups.action[g]), ([], int(present.min())))
+        ids.extend(int(table.seg_id[rows[p]]) for p in present)
+        by_action[int(groups.action[g])] = (ids, min(low, int(present.min())))
+    votes = [(act, sorted(ids), low) for act, (ids, low) in by_action.items()]
     votes.sort(key=lambda v: (-len(v[1]), v[2]))
     return votes

@@ -88,4 +88,5 @@ def _match_position(
 def _first_start(table: SegmentTable, members: IntArray) -> IntArray:
     """Earliest start among a group's members, to list groups in time order."""
     big = np.iinfo(np.int64).max
-    return np.where(members >= 0, table.start[np.where(members >= 0, members, 0)], big).min(axis=1)
+    first: IntArray = np.where(members >= 0, table.start[np.where(members >= 0, members, 0)], big).min(axis=1)
+    return first

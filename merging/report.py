@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 from matplotlib.figure import Figure
 
-from merging.agreement import F1_THRESHOLDS, METHODS, AgreementReport, Row
+from merging.agreement import F1_THRESHOLDS, AgreementReport, Row
 
 PLOT_METHODS = {
     "offsets.png": "Histograms of signed start and end offsets (frames) of member segments to their "
@@ -30,6 +30,7 @@ def report_json(report: AgreementReport) -> dict[str, Any]:
         "per_body_part": [asdict(r) for r in report.per_body_part],
         "per_class": [asdict(r) for r in report.per_class],
         "per_clip": [asdict(r) for r in report.per_clip],
+        "clips_without_stored_merge": report.clips_without_stored_merge,
     }
 
 
@@ -67,7 +68,7 @@ def report_markdown(report: AgreementReport, max_clips: int = 50) -> str:
     lines += _table("Per class", [r for r in report.per_class if r.segments], False)
     lines += _table(f"Least-agreeing clips (by F1@0.5, {len(worst)} of {len(report.per_clip)})", worst, True)
     lines += ["## How each figure is computed", ""]
-    lines += [f"- **{k}**: {v}" for k, v in {**METHODS, **PLOT_METHODS}.items()] + [""]
+    lines += [f"- **{k}**: {v}" for k, v in {**report.methods, **PLOT_METHODS}.items()] + [""]
     return "\n".join(lines)
 
 
@@ -78,7 +79,7 @@ def plot_offsets(report: AgreementReport, path: Path) -> Path:
         ax = fig.add_subplot(1, 2, i + 1)
         if len(values):
             lo, hi = int(values.min()), int(values.max())
-            ax.hist(values, bins=np.arange(lo, hi + 2) - 0.5, color="#4477aa")
+            ax.hist(values, bins=[b - 0.5 for b in range(lo, hi + 2)], color="#4477aa")
         ax.set_title(f"{name} offset to merged (frames)")
         ax.set_xlabel("frames")
         ax.set_ylabel("segments")

@@ -69,8 +69,8 @@ def build_table(works: Sequence[ClipWork], taxonomy: Taxonomy) -> SegmentTable:
                     col.append(value)
     arrays = [np.asarray(col, np.int64) for col in cols]
     clip, pos, who_idx, action, start, end, seg_id = arrays
-    order = np.lexsort((seg_id, end, start, action, pos, clip))
-    clip, pos, who_idx, action, start, end, seg_id = (a[order] for a in arrays)
+    by_clip = np.lexsort((seg_id, end, start, action, pos, clip))
+    clip, pos, who_idx, action, start, end, seg_id = (a[by_clip] for a in arrays)
     table = SegmentTable(
         works=tuple(works),
         annotators=tuple(people),

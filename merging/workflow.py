@@ -10,7 +10,7 @@ again. Resolved decisions that no longer apply stay stored and are reported as s
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Sequence, Set
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -64,8 +64,14 @@ class MergeRun:
     result: ProjectMerge | None = field(default=None, repr=False)
 
 
-def collect_work(store: MergeStore, clip_names: Sequence[str] | None = None) -> tuple[list[ClipWork], list[SkippedClip]]:
-    """Every clip whose assigned annotators (two or more) are all done, and the others with a reason."""
+def collect_work(
+    store: MergeStore, clip_names: Sequence[str] | None = None, include_finalised: bool = False,
+) -> tuple[list[ClipWork], list[SkippedClip]]:
+    """Every clip whose assigned annotators (two or more) are all done, and the others with a reason.
+
+    Finalised clips are skipped (the merge must not touch them) unless `include_finalised`, which
+    the agreement report uses: a finished clip still tells how well its annotators agreed.
+    """
     clips = store.clips()
     if clip_names:
         by_name = {c.name: c for c in clips}
@@ -80,7 +86,7 @@ def collect_work(store: MergeStore, clip_names: Sequence[str] | None = None) -> 
     ready: list[tuple[Clip, list[Annotator]]] = []
     skipped: list[SkippedClip] = []
     for clip in clips:
-        reason = _not_ready(clip, assigned.get(clip.id, []), people)
+        reason = _not_ready(clip, assigned.get(clip.id, []), people, include_finalised)
         if reason:
             skipped.append(SkippedClip(clip.id, clip.name, reason))
         else:
@@ -91,8 +97,9 @@ def collect_work(store: MergeStore, clip_names: Sequence[str] | None = None) -> 
     return works, skipped
 
 
-def _not_ready(clip: Clip, assignments: list[Assignment], people: dict[int, Annotator]) -> str | None:
-    if clip.finalised:
+def _not_ready(clip: Clip, assignments: list[Assignment], people: dict[int, Annotator],
+               include_finalised: bool) -> str | None:
+    if clip.finalised and not include_finalised:
         return "finalised"
     if len(assignments) < 2:
         return f"{len(assignments)} annotator(s) assigned; the merge needs two or more"
@@ -146,3 +153,17 @@ def keep_resolved(
             applies.add(key)
     fresh = [m for m in new if frozenset(m.segment_ids) not in applies]
     return fresh, len(resolved) - len(stale), stale
+
+
+def current_merged(instances: Sequence[MergedInstance], live_segment_ids: Set[int]) -> list[MergedInstance]:
+    """The stored instances of one clip the merge currently stands by.
+
+    Every unresolved instance, and every resolved one built from segments that all still exist
+    and that no unresolved instance reuses (otherwise a re-run superseded it: it is stale).
+    Instances without segments (not produced from annotators' work) are left out.
+    """
+    unresolved = [m for m in instances if m.status is not MergedStatus.RESOLVED and m.segment_ids]
+    taken = {i for m in unresolved for i in m.segment_ids}
+    resolved = [m for m in instances if m.status is MergedStatus.RESOLVED and m.segment_ids
+                and all(i in live_segment_ids for i in m.segment_ids) and taken.isdisjoint(m.segment_ids)]
+    return unresolved + resolved

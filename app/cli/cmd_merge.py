@@ -28,13 +28,16 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     merge.add_argument("--threshold", type=_unit, default=0.9, help="reliable when tIoU > this (default 0.9)")
     merge.add_argument("--floor", type=_unit, default=0.1, help="never group pairs with tIoU <= this (default 0.1)")
     merge.set_defaults(func=_merge)
-    report = sub.add_parser("agreement", help="annotator agreement report (JSON, Markdown, PNG plots)")
+    report = sub.add_parser(
+        "agreement", help="annotator agreement report (JSON, Markdown, PNG plots)",
+        description="Agreement of the annotators of every clip whose annotators are all done (finalised "
+                    "clips included), computed on their own segments; the share of reliable instances "
+                    "is the cross-check stored by `mmad merge`.")
     report.add_argument("project", type=Path)
     report.add_argument("--json", action="store_true", help="print the report as JSON on stdout")
     report.add_argument("--out", type=Path, default=None, help="folder for agreement.json/.md and plots")
-    report.add_argument("--crosscheck", choices=[c.value for c in CrossCheck], default=CrossCheck.JOINT.value)
-    report.add_argument("--threshold", type=_unit, default=0.9)
-    report.add_argument("--floor", type=_unit, default=0.1)
+    report.add_argument("--floor", type=_unit, default=0.1,
+                        help="grouping floor for the boundary offsets (default 0.1, as `mmad merge`)")
     report.set_defaults(func=_agreement)
 
 
@@ -85,12 +88,16 @@ def _merge(args: argparse.Namespace) -> int:
 def _agreement(args: argparse.Namespace) -> int:
     store = Project.open(args.project).open_store()
     try:
-        works, skipped = collect_work(store)
+        works, skipped = collect_work(store, include_finalised=True)
+        stored = store.merged_by_clip()
         taxonomy = store.taxonomy
     finally:
         store.close()
-    result = merge_clips(works, taxonomy, _options(args))
-    report = agreement(result, taxonomy)
+    result = merge_clips(works, taxonomy, MergeOptions(floor=args.floor))
+    report = agreement(result, taxonomy, stored)
+    if report.clips_without_stored_merge:
+        print(f"{report.clips_without_stored_merge} compared clip(s) have no stored merge (run `mmad merge`); "
+              "the reliable share leaves them out", file=sys.stderr)
     if args.out is not None:
         for path in write_report(report, args.out):
             print(f"wrote {path}", file=sys.stderr if args.json else sys.stdout)

@@ -51,6 +51,14 @@ def test_fleiss_and_krippendorff_match_the_textbook():
     head_ratings = np.asarray([[int(any(s.start_frame <= t < s.end_frame and s.action_id == NOD for s in segs))
                                 for segs in wk.segments] for wk in w for t in range(wk.frame_count)])
     assert head.fleiss_kappa == pytest.approx(_textbook(head_ratings)[0])
+    assert head.krippendorff_alpha == pytest.approx(_textbook(head_ratings)[1])
+    first = w[0]  # per clip: that clip's frame x body part slices
+    clip_ratings = np.asarray([[int(any(s.start_frame <= t < s.end_frame and TAX.body_part_of(s.action_id).id == b
+                                        for s in segs)) for segs in first.segments]
+                               for b in range(len(TAX.body_parts)) for t in range(first.frame_count)])
+    kappa1, alpha1 = _textbook(clip_ratings)
+    assert report.per_clip[0].fleiss_kappa == pytest.approx(kappa1)
+    assert report.per_clip[0].krippendorff_alpha == pytest.approx(alpha1)
 
 
 def test_pairwise_f1_by_hand():
@@ -73,7 +81,26 @@ def test_offsets_and_reliable_share():
     assert nod.start_offset_mean == pytest.approx(5 / 3)
     assert nod.end_offset_mean == pytest.approx(-2 / 3)
     assert nod.reliable_share == 0.0
+    assert nod.start_offset_mean_abs == pytest.approx(5 / 3) and nod.end_offset_mean_abs == pytest.approx(2 / 3)
     assert report.overall.instances == 3
+    # wave in clip 2: a1 [10,40], a2 [12,40] (IoU 28/30 > .5) -> union [10,40]; all annotators? no: a3
+    # marked nothing, so not reliable. Clip 1's wave: a1 [50,90], a3 [55,90] -> union, a2 missing.
+    assert report.overall.reliable_share == 0.0
+    wave = next(r for r in report.per_class if r.name == "waving")
+    assert (wave.instances, wave.segments) == (2, 4)
+    assert wave.start_offset_mean == pytest.approx((0 + 5 + 0 + 2) / 4)
+
+
+def test_reliable_share_counts_groups_and_segments():
+    # clip with a reliable nod (three identical) and a wave by a1 alone (proposed for deletion)
+    w = work([[(0, 30, NOD), (50, 90, WAVE)], [(0, 30, NOD)], [(0, 30, NOD)]], frames=100)
+    report = agreement(merge_clips([w], TAX), TAX)
+    assert report.overall.reliable_share == 0.5  # 1 of 2 instances
+    shares = {r.name: r.reliable_share for r in report.per_annotator}
+    assert shares == {"a1": 0.5, "a2": 1.0, "a3": 1.0}  # a1: 1 of their 2 segments
+    assert next(r for r in report.per_class if r.name == "nodding").reliable_share == 1.0
+    assert next(r for r in report.per_class if r.name == "waving").reliable_share == 0.0
+    assert next(r for r in report.per_class if r.name == "bowing head").reliable_share is None
 
 
 def test_report_files(tmp_path):

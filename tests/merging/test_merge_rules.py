@@ -78,22 +78,53 @@ def test_reliable_needs_everyone_and_joint_tiou_above_threshold():
 
 
 def test_pairwise_crosscheck_option():
-    # joint = 94/100 > .9; pairwise min = IoU(a1, a3) = 94/100 too; make them differ:
-    # a1=[0,100] a2=[4,100] a3=[0,96]: joint 92/100, min pairwise 92/100... use two annotators
-    items = [[(0, 100, NOD)], [(5, 100, NOD)], [(0, 95, NOD)]]
-    joint = only(merge_clip(work(items), TAX, MergeOptions(threshold=0.85)))
-    pair = only(merge_clip(work(items), TAX, MergeOptions(threshold=0.85, crosscheck=CrossCheck.PAIRWISE)))
-    # joint = 90/100 = .9 > .85; min pairwise = IoU(a2, a3) = 90/100 -> both reliable at 0.85
-    assert joint.reliable and pair.reliable
-    joint = only(merge_clip(work(items), TAX, MergeOptions(threshold=0.9)))
-    assert not joint.reliable
-    # pairwise can pass where joint fails: a1=[0,100] a2=[6,100] a3=[0,94] -> joint 88/100, pairs >= 88/100
-    items = [[(0, 100, NOD)], [(3, 100, NOD)], [(0, 97, NOD)]]
-    joint = only(merge_clip(work(items), TAX, MergeOptions(threshold=0.95)))
-    pair = only(merge_clip(work(items), TAX, MergeOptions(threshold=0.95, crosscheck=CrossCheck.PAIRWISE)))
-    assert not joint.reliable and not pair.reliable  # joint 94/100, min pair 94/100
-    pair = only(merge_clip(work(items), TAX, MergeOptions(threshold=0.93, crosscheck=CrossCheck.PAIRWISE)))
-    assert pair.reliable
+    # a1=[0,100] a2=[10,99] a3=[1,90]: joint ∩ = [10,90] 80, ∪ = [0,100] 100 -> 0.8;
+    # pairwise 89/100, 89/100 and IoU(a2, a3) = 80/98 -> min 0.816. The two methods differ here.
+    items = [[(0, 100, NOD)], [(10, 99, NOD)], [(1, 90, NOD)]]
+    joint = merge_clip(work(items), TAX, MergeOptions(threshold=0.81))
+    pair = merge_clip(work(items), TAX, MergeOptions(threshold=0.81, crosscheck=CrossCheck.PAIRWISE))
+    assert joint.tiou[0] == pytest.approx(0.8) and pair.tiou[0] == pytest.approx(80 / 98)
+    assert not only(joint).reliable and only(pair).reliable
+    # exactly at the threshold is not above it, for either method
+    assert not only(merge_clip(work(items), TAX, MergeOptions(threshold=0.8))).reliable
+    assert only(merge_clip(work(items), TAX, MergeOptions(threshold=0.8, crosscheck=CrossCheck.PAIRWISE))).reliable
+    at = MergeOptions(threshold=80 / 98, crosscheck=CrossCheck.PAIRWISE)
+    assert not only(merge_clip(work(items), TAX, at)).reliable
+
+
+def test_two_of_three_is_kept_and_merged_over_the_two():
+    # a2 marked nothing; IoU(a1, a3) = 10/20 = 0.5: ĵ = a1 (tie, lower id), k̂ = a3, not > 0.5 -> A_a3
+    m = only(merge_clip(work([[(0, 20, NOD)], [], [(0, 10, NOD)]]), TAX))
+    assert (m.start_frame, m.end_frame, m.rule, m.segment_ids) == (0, 10, MergeRule.PARTNER, (1, 2))
+    assert m.majority == "keep" and m.status is MergedStatus.NEEDS_REVIEW
+    # identical pair: the union is the segment, but one annotator is missing -> never reliable
+    m = only(merge_clip(work([[(0, 100, NOD)], [(0, 100, NOD)], []]), TAX))
+    assert (m.start_frame, m.end_frame, m.rule) == (0, 100, MergeRule.UNION)
+    assert not m.reliable and m.majority == "keep" and m.status is MergedStatus.NEEDS_REVIEW
+
+
+def test_partner_is_the_best_overlap_with_j_hat_not_the_second_best_score():
+    # four annotators: s = 2.236, 2.130, 2.148, 1.810 -> ĵ = a1; IoU(a1, ·) = -, .355, .4, .478
+    # so k̂ = a4 (the lowest score of all); 0.478 <= 0.5 -> A_a4. The runner-up a3 would give [29, 67].
+    r = merge_clip(work([[(7, 53, NOD)], [(24, 88, NOD)], [(29, 67, NOD)], [(15, 37, NOD)]]), TAX)
+    m = only(r)
+    assert (int(r.merged.j_hat[0]), int(r.merged.k_hat[0])) == (0, 3)
+    assert (m.start_frame, m.end_frame, m.rule) == (15, 37, MergeRule.PARTNER)
+
+
+def test_exact_path_for_very_long_clips_agrees():
+    # the union-branch case scaled by 40,000: the common denominator of eq. 1 no longer fits int64
+    scale = 40_000
+    items = [[(0, 100 * scale, NOD)], [(10 * scale, 100 * scale, NOD)], [(40 * scale, 100 * scale, NOD)]]
+    r = merge_clip(work(items, frames=100 * scale), TAX)
+    assert (int(r.merged.j_hat[0]), int(r.merged.k_hat[0])) == (1, 0)
+    assert (only(r).start_frame, only(r).end_frame, only(r).rule) == (0, 100 * scale, MergeRule.UNION)
+    # ties on the exact path go to the lower id too: a1 and a3 identical, so s_1 = s_3 > s_2
+    scale = 200_000
+    r = merge_clip(work([[(0, 20 * scale, NOD)], [(0, 12 * scale, NOD)], [(0, 20 * scale, NOD)]],
+                        frames=20 * scale), TAX)
+    assert (int(r.merged.j_hat[0]), int(r.merged.k_hat[0])) == (0, 2)
+    assert (only(r).start_frame, only(r).end_frame, only(r).rule) == (0, 20 * scale, MergeRule.UNION)
 
 
 def test_two_annotators_only():
@@ -121,6 +152,17 @@ def test_label_conflict_takes_the_majority_label():
     (c,) = r.conflicts
     assert c.majority_action == NOD and c.body_part == "head"
     assert [v.action_id for v in c.votes] == [NOD, SHAKE]
+
+
+def test_label_conflict_counts_votes_per_label():
+    # a1 NOD [0,100] and a3 NOD [99,199] barely overlap (1/199 <= floor): two NOD groups, each
+    # overlapping a2's SHAKE [0,199] by 100/199 > 0.5. Joined, NOD has two votes: the majority.
+    r = merge_clip(work([[(0, 100, NOD)], [(0, 199, SHAKE)], [(99, 199, NOD)]]), TAX)
+    m = only(r)
+    assert m.action_id == NOD and m.majority == f"label:{NOD}" and m.segment_ids == (1, 2, 3)
+    (c,) = r.conflicts
+    assert c.majority_action == NOD
+    assert [(v.action_id, v.segment_ids) for v in c.votes] == [(NOD, (1, 3)), (SHAKE, (2,))]
 
 
 def test_label_tie_has_no_majority():

@@ -10,6 +10,7 @@ from merging.recovery import recovery, works_from_sets
 
 
 @pytest.mark.realdata
+@pytest.mark.slow
 def test_merge_recovers_the_truth(mma52_dir):
     taxonomy = load_taxonomy("mma52")
     truth = read_annotations(mma52_dir / "train.csv", "mma52-csv", taxonomy)

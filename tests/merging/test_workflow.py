@@ -66,3 +66,49 @@ def test_unknown_clip_name_is_refused(project):
     with pytest.raises(InputError, match="--clips, nope: no clip of that name"):
         run_merge(store, clip_names=["nope"])
     store.close()
+
+
+def test_current_merged_drops_superseded_and_orphaned_decisions():
+    from annotator.model import MergedInstance, MergeRule
+    from merging.workflow import current_merged
+
+    def inst(i, ids, status, reliable=False):
+        return MergedInstance(i, 1, 0, 10, NOD, ids, MergeRule.UNION, reliable, status)
+
+    fresh = inst(1, (1, 2), MergedStatus.NEEDS_REVIEW)
+    kept = inst(2, (3, 4), MergedStatus.RESOLVED, reliable=True)
+    superseded = inst(3, (2, 5), MergedStatus.RESOLVED)  # segment 2 is in a newer unresolved instance
+    orphan = inst(4, (6,), MergedStatus.RESOLVED)  # segment 6 was deleted
+    by_reviewer = inst(5, (), MergedStatus.RESOLVED)
+    got = current_merged([fresh, kept, superseded, orphan, by_reviewer], {1, 2, 3, 4, 5})
+    assert [m.id for m in got] == [1, 2]
+
+
+def test_agreement_reliable_share_is_the_stored_one(project):
+    from annotator.taxonomy import load_taxonomy
+    from merging.agreement import agreement
+    from merging.merge import MergeOptions, merge_clips
+    from merging.workflow import collect_work
+
+    store = project.open_store("rev")
+    tax = load_taxonomy("mma52")
+    works, _ = collect_work(store)
+    mine = agreement(merge_clips(works, tax), tax)  # own merge at 0.9: the nod (joint 46/50) passes
+    assert mine.overall.reliable_share == 0.5 and mine.clips_without_stored_merge is None
+    none_stored = agreement(merge_clips(works, tax), tax, store.merged_by_clip())
+    assert none_stored.overall.reliable_share is None and none_stored.clips_without_stored_merge == 1
+    run_merge(store, MergeOptions(threshold=0.95))  # stored: nothing reliable
+    c0 = store.clip_by_name("c0").id
+    for m in store.merged_instances(c0):  # the reviewer keeps the nod, drops the lone wave
+        decision = "keep" if m.action_id == NOD else "delete"
+        store.resolve_merged(m.id, m.version, decision, m.start_frame, m.end_frame, m.action_id)
+    store.finalise_clip(c0)
+    works, _ = collect_work(store, include_finalised=True)
+    assert [w.clip_id for w in works] == [c0]
+    assert collect_work(store)[0] == []  # the merge itself leaves finalised clips alone
+    report = agreement(merge_clips(works, tax), tax, store.merged_by_clip())
+    assert report.overall.reliable_share == 0.0 and report.clips_without_stored_merge == 0
+    a1 = next(r for r in report.per_annotator if r.name == "a1")
+    assert a1.reliable_share == 0.0 and a1.segments == 2
+    assert "stored by `mmad merge`" in report.methods["reliable_share"]
+    store.close()

@@ -43,7 +43,33 @@ def test_merge_bad_input(project_dir, capsys, tmp_path):
 
 
 def test_agreement_command(project_dir, capsys, tmp_path):
+    # before any merge: the annotators' figures are there, the stored reliable share is not
+    assert main(["agreement", str(project_dir), "--json"]) == 0
+    captured = capsys.readouterr()
+    data = json.loads(captured.out)
+    assert "1 compared clip(s) have no stored merge" in captured.err
+    assert data["overall"]["reliable_share"] is None and data["clips_without_stored_merge"] == 1
+    # (10,60) (12,60) (10,58): one nod group; pairwise tIoUs 48/50, 48/50, 46/50 all >= 0.9
+    assert data["overall"]["f1"] == {"0.3": 1.0, "0.5": 1.0, "0.7": 1.0, "0.9": 1.0}
+    assert data["overall"]["segments"] == 3 and data["overall"]["instances"] == 1
+    assert [c["name"] for c in data["per_clip"]] == ["1"]  # c1 is not done
+    # ĵ = a1 (s: 1 + .96 + .96), k̂ = a2 (tie with a3, lower id), union [10, 60]: offsets 0, 2, 0 / 0, 0, -2
+    assert data["overall"]["start_offset_mean"] == pytest.approx(2 / 3)
+    assert data["overall"]["end_offset_mean"] == pytest.approx(-2 / 3)
+
+
+def test_agreement_share_is_what_the_merge_stored(project_dir, capsys, tmp_path):
+    # the merge at 0.95 stores the nod (joint tIoU 46/50 = 0.92) as not reliable; the report agrees,
+    # where a fresh cross-check at the default 0.9 would have called it reliable
+    assert main(["merge", str(project_dir), "--threshold", "0.95"]) == 0
+    assert "0 reliable" in capsys.readouterr().out
     assert main(["agreement", str(project_dir), "--json", "--out", str(tmp_path / "rep")]) == 0
-    data = json.loads(capsys.readouterr().out)
-    assert data["overall"]["f1"]["0.5"] == 1.0
-    assert (tmp_path / "rep" / "offsets.png").exists()
+    captured = capsys.readouterr()
+    data = json.loads(captured.out)
+    assert data["overall"]["reliable_share"] == 0.0 and data["clips_without_stored_merge"] == 0
+    assert "no stored merge" not in captured.err
+    assert "stored by `mmad merge`" in data["methods"]["reliable_share"]
+    assert (tmp_path / "rep" / "offsets.png").read_bytes()[:4] == b"\x89PNG"
+    saved = json.loads((tmp_path / "rep" / "agreement.json").read_text())
+    assert saved["overall"] == data["overall"]
+    assert "stored by `mmad merge`" in (tmp_path / "rep" / "agreement.md").read_text()
