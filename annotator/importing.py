@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import csv
+import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from annotator import rules
 from annotator.errors import InputError, RuleViolation
 from annotator.formats import read_annotations
-from annotator.formats.records import AnnotationSet
+from annotator.formats.common import frame_of, load_json, read_text
+from annotator.formats.records import AnnotationSet, InstanceRecord
 from annotator.model import GROUND_TRUTH, Clip, Subset
 from annotator.progress import NEVER, CancelToken, Progress, no_progress
 from annotator.store.api import BulkImport, NewClip, NewSegment, StoreAPI
@@ -25,7 +30,6 @@ class ImportReport:
     instances_imported: int
     duplicates_dropped: int
     same_action_overlaps: int
-    short_instances: int
 
     def lines(self) -> list[str]:
         """The report as short lines of text."""
@@ -36,7 +40,6 @@ class ImportReport:
             f"  instances imported:         {self.instances_imported}",
             f"  exact duplicates dropped:   {self.duplicates_dropped}",
             f"  same-action overlaps kept:  {self.same_action_overlaps}",
-            f"  instances < 0.2 s kept:     {self.short_instances}",
         ]
 
 
@@ -51,15 +54,22 @@ def import_annotations(
     cancel.check()
     progress(0.4, "checking against the project")
     return import_annotation_set(store, aset, str(path), annotator=annotator, subset=subset,
-                                 subject_regex=subject_regex, progress=progress, cancel=cancel)
+                                 subject_regex=subject_regex, progress=progress, cancel=cancel,
+                                 locate=lambda inst: locate_instance(Path(path), fmt, aset, inst))
 
 
 def import_annotation_set(
     store: StoreAPI, aset: AnnotationSet, source: str, *, annotator: str | None = None,
     subset: Subset | None = None, subject_regex: str = DEFAULT_SUBJECT_REGEX,
     progress: Progress = no_progress, cancel: CancelToken = NEVER,
+    locate: Callable[[InstanceRecord], str] | None = None,
 ) -> ImportReport:
-    """Store an AnnotationSet read from `source` (named in messages); nothing is written on error."""
+    """Store an AnnotationSet read from `source` (named in messages); nothing is written on error.
+
+    An instance shorter than 0.2 s refuses the whole file (DESIGN.md §11); `locate` names its
+    place in the source (a line, a JSON key), else the message names its video.
+    """
+    refuse_short_instances(aset, source, locate)
     existing = {c.name: c for c in store.clips()}
     new_clips = _new_clips(aset, existing, source, subject_regex)
     subsets = _subsets(aset, subset, existing)
@@ -68,7 +78,7 @@ def import_annotation_set(
     cancel.check()
     progress(0.6, f"writing {len(segments)} instances")
     note = {"file": source, "duplicates_dropped": len(aset.duplicates),
-            "same_action_overlaps": aset.same_action_overlaps, "short_instances": aset.short_instances}
+            "same_action_overlaps": aset.same_action_overlaps}
     try:
         counts = store.import_bulk(BulkImport(author=author, new_clips=new_clips, subsets=subsets,
                                               segments=segments, mark_done_for=annotator, note=note,
@@ -77,7 +87,7 @@ def import_annotation_set(
         raise InputError(source, None, str(exc)) from None
     progress(1.0, "done")
     return ImportReport(source, author, counts["clips_in_file"], counts["clips_created"], counts["segments"],
-                        len(aset.duplicates), aset.same_action_overlaps, aset.short_instances)
+                        len(aset.duplicates), aset.same_action_overlaps)
 
 
 def _new_clips(aset: AnnotationSet, existing: dict[str, Clip], source: str, regex: str) -> list[NewClip]:
@@ -110,3 +120,57 @@ def _subsets(aset: AnnotationSet, forced: Subset | None, existing: dict[str, Cli
         elif name not in existing:
             out[name] = None
     return out
+
+
+def refuse_short_instances(aset: AnnotationSet, source: str,
+                           locate: Callable[[InstanceRecord], str] | None = None) -> None:
+    """InputError for the first instance shorter than 0.2 s (whole frames, as the editor counts them)."""
+    for inst in aset.instances:
+        video = aset.videos[inst.video_id]
+        shortest = rules.min_length_frames(video.fps)
+        length = inst.end_frame - inst.start_frame
+        if length < shortest:
+            place = locate(inst) if locate is not None else f"video {inst.video_id!r}"
+            raise InputError(source, place,
+                             f"instance {inst.start_frame}-{inst.end_frame} of video {inst.video_id!r} (class "
+                             f"{inst.action_id}) lasts {length / video.fps:.3f} s ({length} frames), shorter than "
+                             f"the minimum 0.2 s ({shortest} frames at {video.fps:g} fps)")
+
+
+def locate_instance(path: Path, fmt: str, aset: AnnotationSet, inst: InstanceRecord) -> str:
+    """Where in the file an instance was read, named as the format readers name places.
+
+    The file has already been read without error, so this re-reads it only to find the place.
+    """
+    try:
+        if fmt == "mma52-csv":
+            return _csv_line(path, inst)
+        fps = aset.videos[inst.video_id].fps
+        if fmt == "opentad-json":
+            top = load_json(path)
+            assert isinstance(top, dict)
+            entries = top["database"][inst.video_id]["annotations"]
+            spans = [(a["segment"][0], a["segment"][1]) for a in entries]
+            prefix, suffix = f"database.{inst.video_id}.annotations", ".segment"
+        else:
+            top = load_json(path)
+            assert isinstance(top, dict)
+            spans = [(a[1], a[2]) for a in top[inst.video_id]["actions"]]
+            prefix, suffix = f"{inst.video_id}.actions", ""
+        for i, (start_s, end_s) in enumerate(spans):
+            if (frame_of(start_s, fps), frame_of(end_s, fps)) == (inst.start_frame, inst.end_frame):
+                return f"{prefix}[{i}]{suffix}"
+    except (AssertionError, KeyError, IndexError, TypeError, ValueError):
+        pass  # fall back to naming the video
+    return f"video {inst.video_id!r}"
+
+
+def _csv_line(path: Path, inst: InstanceRecord) -> str:
+    """The line of the official CSV that holds the instance."""
+    reader = csv.reader(io.StringIO(read_text(path), newline=""))
+    next(reader)  # header
+    want = (inst.start_frame, inst.end_frame, inst.action_id)
+    for row in reader:
+        if len(row) >= 5 and row[1].strip() == inst.video_id and tuple(map(int, row[2:5])) == want:
+            return f"line {reader.line_num}"
+    return f"video {inst.video_id!r}"

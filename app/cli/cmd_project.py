@@ -38,9 +38,14 @@ def register(sub: SubParsers) -> None:
         (("--annotators",), {"required": True, "help": "comma-separated user names"}),
         (("--clips",), {"default": "all", "choices": ["all", *[s.value for s in Subset]]}),
     ])
-    _add(sub, "import-clips", "import a folder of videos as clips", _import_clips, [
+    _add(sub, "import-clips", "import a folder of videos as clips (long recordings are cut)", _import_clips, [
         (("project",), {}), (("video_dir",), {}),
         (("--subject-regex",), {"default": DEFAULT_SUBJECT_REGEX, "metavar": "RE"}),
+        (("--max-seconds",), {"type": float, "default": 15.0, "metavar": "S",
+                              "help": "cut videos longer than this into clips (default 15)"}),
+        (("--min-seconds",), {"type": float, "default": 5.0, "metavar": "S",
+                              "help": "shortest clip a cut may make; shorter videos are kept whole, with a warning "
+                                      "(default 5)"}),
     ])
     _add(sub, "import-annotations", "import an annotation file", _import_annotations, [
         (("project",), {}), (("file",), {}),
@@ -129,7 +134,7 @@ def _import_clips(args: argparse.Namespace) -> int:
 
     with _store(args.project) as (project, store), _bar() as bar:
         report = import_video_folder(store, project, Path(args.video_dir), subject_regex=args.subject_regex,
-                                     progress=bar)
+                                     min_seconds=args.min_seconds, max_seconds=args.max_seconds, progress=bar)
     print("\n".join(report.lines()))
     return 0
 

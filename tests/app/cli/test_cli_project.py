@@ -69,6 +69,9 @@ BAD_CSV = {
     "negative frame": (HEADER + "0,v_1,-5,30,9,168,30.0\n", "line 2"),
     "frame out of range": (HEADER + "0,v_1,100,168,9,168,30.0\n", "line 2"),
     "unknown class": (HEADER + "0,v_1,0,30,52,168,30.0\n", "line 2"),
+    "shorter than 0.2 s": (HEADER + "0,v_1,0,30,9,168,30.0\n1,v_1,40,45,9,168,30.0\n",
+                           "line 3: instance 40-45 of video 'v_1' (class 9) lasts 0.167 s (5 frames), "
+                           "shorter than the minimum 0.2 s (6 frames at 30 fps)"),
     "empty file": ("", ""),
 }
 
@@ -111,6 +114,10 @@ def test_bad_arguments_exit_2(proj: Path, tmp_path: Path, capsys: pytest.Capture
     assert "no project.toml" in capsys.readouterr().err
     assert main(["init", str(proj)]) == 2
     assert main(["import-clips", str(proj), str(tmp_path / "novideos")]) == 2
+    (tmp_path / "videos").mkdir()
+    capsys.readouterr()
+    assert main(["import-clips", str(proj), str(tmp_path / "videos"), "--min-seconds", "10"]) == 2
+    assert "--min-seconds/--max-seconds: min 10 s must be at most half of max 15 s" in capsys.readouterr().err
 
 
 def test_import_clips(proj: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -149,3 +156,29 @@ def test_init_on_postgresql(tmp_path: Path) -> None:
         with admin.begin() as conn:
             conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+def test_import_clips_cuts_long_recordings_and_refuses_vfr(proj: Path, tmp_path: Path,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    from tests.annotator.test_recordings import write_stamped_source
+
+    data = Path(__file__).resolve().parents[2] / "data"
+    videos = tmp_path / "videos"
+    write_stamped_source(videos / "S01_01_0001_L.mp4", 20.0)  # 600 frames at 30 fps
+    (videos / "S02_01_0001_L.mp4").write_bytes((data / "vfr_carphone.mp4").read_bytes())
+    (videos / "S03_01_0001_L.mp4").write_bytes((data / "carphone_pristine.mp4").read_bytes())
+    capsys.readouterr()
+    assert main(["import-clips", str(proj), str(videos), "--max-seconds", "8", "--min-seconds", "4",
+                 "--subject-regex", r"^S(\d+)_"]) == 0
+    out = capsys.readouterr().out
+    assert "clips created: 4" in out and "long recordings cut into clips: 1" in out
+    assert f"cut {videos / 'S01_01_0001_L.mp4'} into 3 clips" in out
+    assert f"skipped {videos / 'S02_01_0001_L.mp4'}: variable frame rate: frame gaps from 33.4 ms to 100.1 ms" in out
+    assert "S03_01_0001_L.mp4: 4.00 s is shorter than the 4 s minimum" not in out  # 120 frames / 29.97 fps
+    store = Project.open(proj).open_store()
+    try:
+        assert [(c.name, c.subject, c.frame_count, c.source_offset_frame) for c in store.clips()] == [
+            ("S03_01_0001_L", "03", 120, None), ("S01_01_0001_L_part01", "01", 200, 0),
+            ("S01_01_0001_L_part02", "01", 200, 200), ("S01_01_0001_L_part03", "01", 200, 400)]
+    finally:
+        store.close()
