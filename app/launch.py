@@ -1,16 +1,89 @@
-"""Start-up of the desktop app (placeholder until the GUI lands: prints a summary)."""
+"""Start-up: `main.py [PROJECT] [--as NAME]` opens the annotation window (no torch import)."""
 
 from __future__ import annotations
 
 import argparse
+import os
+import sys
 from collections.abc import Sequence
+from importlib import resources
+
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from annotator.errors import InputError, PermissionDenied
+from annotator.project import Project
+from app.main_window import MainWindow
+from app.settings import AppSettings
+from app.start_dialog import StartDialog, project_folder
+
+
+def parse_args(argv: Sequence[str]) -> argparse.Namespace:
+    """`main.py [PROJECT] [--as NAME] [--settings FILE]`."""
+    parser = argparse.ArgumentParser(prog="main.py", description="MMAD Studio annotation window")
+    parser.add_argument("project", nargs="?", help="project folder (default: the last one opened)")
+    parser.add_argument("--as", dest="user", help="who you are in this project (default: remembered)")
+    parser.add_argument("--settings", help="settings file to use instead of the user's (tests, kiosks)",
+                        default=os.environ.get("MMAD_SETTINGS"))
+    return parser.parse_args(list(argv))
+
+
+def style_sheet() -> str:
+    """The bundled style sheet (empty when missing, so a broken install still opens)."""
+    try:
+        return resources.files("resources").joinpath("style.qss").read_text("utf-8")
+    except (FileNotFoundError, OSError):
+        return ""
+
+
+def choose_project(settings: AppSettings, folder: str | None, user: str | None) -> tuple[Project, str] | None:
+    """Open the named project as the named user, asking with the start dialog for what is missing."""
+    folder = folder or settings.last_project
+    if folder and not user:
+        user = settings.user_for(project_folder(folder))
+    if folder and user:
+        try:
+            project = Project.open(folder)
+            project.open_store(user).close()  # the user must exist in this project
+            return project, user
+        except (InputError, PermissionDenied) as exc:
+            QMessageBox.warning(None, "MMAD Studio", str(exc))
+    dialog = StartDialog(folder, user)
+    if dialog.exec() != StartDialog.DialogCode.Accepted or dialog.project is None or dialog.user is None:
+        return None
+    return dialog.project, dialog.user
+
+
+def build_window(project: Project, user: str, settings: AppSettings) -> MainWindow:
+    """The main window on `project` as `user` (the store stays open for the window's life)."""
+    store = project.open_store(user)
+    key = project_folder(str(project.path))
+    window = MainWindow(store, user, project.media_path, settings, project_key=key, title=project.name)
+    window.destroyed.connect(lambda *_: store.close())
+    settings.last_project = key
+    settings.set_user_for(key, user)
+    geometry, state = settings.window_state()
+    if geometry is not None:
+        window.restoreGeometry(geometry)
+    if state is not None:
+        window.restoreState(state)
+    return window
 
 
 def main(argv: Sequence[str]) -> int:
-    """Parse `main.py [PROJECT] [--as NAME]` and open the app."""
-    parser = argparse.ArgumentParser(prog="main.py")
-    parser.add_argument("project", nargs="?")
-    parser.add_argument("--as", dest="user")
-    args = parser.parse_args(list(argv))
-    print(f"MMAD Studio: project {args.project!r} as {args.user!r} (GUI not built yet)")
-    return 0
+    """Parse the arguments, open the project, run the window until it closes."""
+    args = parse_args(argv)
+    app = QApplication.instance() or QApplication([sys.argv[0]])
+    assert isinstance(app, QApplication)
+    app.setApplicationName("MMAD Studio")
+    app.setStyle("Fusion")
+    app.setStyleSheet(style_sheet())
+    settings = AppSettings(args.settings)
+    chosen = choose_project(settings, args.project, args.user)
+    if chosen is None:
+        return 1
+    window = build_window(chosen[0], chosen[1], settings)
+    if settings.window_state()[0] is None:
+        window.resize(1600, 900)
+    window.show()
+    window.open_start_clip()
+    return int(app.exec())

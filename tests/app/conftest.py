@@ -1,5 +1,55 @@
-"""Qt tests run offscreen."""
+"""Qt tests run offscreen; fixtures for the desktop app: a tiny project with real video clips."""
 
 import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from collections.abc import Iterator  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import cv2  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+CLIP_FRAMES = 60
+CLIP_FPS = 30.0
+CLIP_SIZE = (160, 120)
+
+
+def write_test_clip(path: Path, frames: int = CLIP_FRAMES, fps: float = CLIP_FPS,
+                    size: tuple[int, int] = CLIP_SIZE) -> Path:
+    """An MP4 whose frame i shows a bright bar at x = 2·i (so every frame differs)."""
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"mp4v"), fps, size)
+    assert writer.isOpened(), "OpenCV cannot write mp4v here"
+    w, h = size
+    for i in range(frames):
+        frame = np.full((h, w, 3), 40, np.uint8)
+        x = (2 * i) % (w - 4)
+        frame[:, x:x + 4] = 230
+        writer.write(frame)
+    writer.release()
+    return path
+
+
+@pytest.fixture
+def app_project(tmp_path: Path) -> Iterator[tuple[Path, str]]:
+    """A project with two 60-frame clips assigned to 'ann' (an annotator); yields (folder, user)."""
+    from annotator.model import Role
+    from annotator.project import Project
+    from annotator.store.api import NewClip
+
+    folder = tmp_path / "proj"
+    project = Project.create(folder)
+    owner = project.open_store()
+    try:
+        owner.add_annotator("ann", Role.ANNOTATOR)
+        owner.add_annotator("other", Role.ANNOTATOR)
+        for name in ("S01_clip_a", "S01_clip_b"):
+            write_test_clip(project.media_dir / f"{name}.mp4")
+            (clip,) = owner.add_clips([NewClip(name=name, subject="S01", fps=CLIP_FPS, frame_count=CLIP_FRAMES)])
+            owner.attach_media(clip.id, f"{name}.mp4", CLIP_FPS, CLIP_FRAMES, *CLIP_SIZE)
+            owner.assign(clip.id, "ann")
+            owner.assign(clip.id, "other")
+    finally:
+        owner.close()
+    yield folder, "ann"

@@ -1,0 +1,1 @@
+"""Controllers: the only place Qt signals meet the pure domain."""

@@ -1,0 +1,1 @@
+"""Keyboard-first labelling: label picker with type-ahead, shortcut table and sheet."""

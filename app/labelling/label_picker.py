@@ -1,0 +1,114 @@
+"""Label picker: type a code or part of a name, Enter takes the highlighted action."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QDialog,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.taxonomy import Taxonomy
+from app.labelling.matching import match_actions
+
+ACTION_ROLE = int(Qt.ItemDataRole.UserRole)
+
+
+class LabelPicker(QDialog):
+    """A small window-modal popup; emits `picked(action_id)` or `dismissed()`."""
+
+    picked = Signal(int)
+    dismissed = Signal()
+
+    def __init__(self, taxonomy: Taxonomy, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.taxonomy = taxonomy
+        self.setObjectName("labelPicker")
+        self.setWindowTitle("Label")
+        self.setModal(True)
+        self.title = QLabel("Action")
+        self.title.setObjectName("pickerTitle")
+        self.edit = QLineEdit()
+        self.edit.setPlaceholderText("code or name: B1, nod, touch…")
+        self.edit.setClearButtonEnabled(True)
+        self.list = QTreeWidget()
+        self.list.setColumnCount(3)
+        self.list.setHeaderLabels(["Code", "Action", "Body part"])
+        self.list.setRootIsDecorated(False)
+        self.list.setUniformRowHeights(True)
+        self.list.setAlternatingRowColors(True)
+        header = self.list.header()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(False)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(10, 10, 10, 10)
+        layout.addWidget(self.title)
+        layout.addWidget(self.edit)
+        layout.addWidget(self.list)
+        self.resize(460, 440)
+        self.edit.textChanged.connect(self._refill)
+        self.edit.returnPressed.connect(self.accept)
+        self.edit.installEventFilter(self)
+        self.list.itemActivated.connect(lambda _item, _col: self.accept())
+        self._refill("")
+
+    def ask(self, title: str, current_action: int | None = None) -> None:
+        """Show the picker (non-blocking); the answer comes through `picked` or `dismissed`."""
+        self.title.setText(title)
+        self.edit.clear()
+        self._refill("")
+        if current_action is not None:
+            for row in range(self.list.topLevelItemCount()):
+                item = self.list.topLevelItem(row)
+                if item is not None and item.data(0, ACTION_ROLE) == current_action:
+                    self.list.setCurrentItem(item)
+        self.open()
+        self.edit.setFocus()
+
+    def current_action(self) -> int | None:
+        """The highlighted action id, if any."""
+        item = self.list.currentItem()
+        return None if item is None else int(item.data(0, ACTION_ROLE))
+
+    def _refill(self, text: str) -> None:
+        self.list.clear()
+        items = []
+        for action in match_actions(self.taxonomy, text):
+            item = QTreeWidgetItem([action.code, action.name, action.body_part.name])
+            item.setData(0, ACTION_ROLE, action.id)
+            items.append(item)
+        self.list.addTopLevelItems(items)
+        if items:
+            self.list.setCurrentItem(items[0])
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Up/Down move through the list while typing continues in the field."""
+        if watched is self.edit and event.type() == QEvent.Type.KeyPress:
+            assert isinstance(event, QKeyEvent)
+            key = event.key()
+            if key in (Qt.Key.Key_Down, Qt.Key.Key_Up, Qt.Key.Key_PageDown, Qt.Key.Key_PageUp):
+                self.list.keyPressEvent(event)
+                return True
+        return super().eventFilter(watched, event)
+
+    def accept(self) -> None:
+        """Take the highlighted action (Enter or double-click)."""
+        action = self.current_action()
+        if action is None:
+            return  # nothing matches: keep the picker open so the user can fix the text
+        super().accept()
+        self.picked.emit(action)
+
+    def reject(self) -> None:
+        """Close without choosing (Esc)."""
+        super().reject()
+        self.dismissed.emit()

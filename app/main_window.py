@@ -1,0 +1,254 @@
+"""The annotation window: queue (left), player over timeline (centre), instances (right)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QSplitter, QWidget
+
+from annotator.model import AssignmentState, Clip
+from annotator.progress import CancelToken, Progress
+from annotator.store.api import StoreAPI
+from app.controllers.annotation import AnnotationController
+from app.controllers.clip_session import ClipSession
+from app.labelling.label_picker import LabelPicker
+from app.labelling.shortcut_sheet import ShortcutSheet
+from app.labelling.shortcuts import MENUS, SHORTCUTS
+from app.panels.instance_table import InstanceTable
+from app.player.player_widget import Player
+from app.queue.queue_model import STATE_TEXT, load_queue
+from app.queue.queue_widget import QueueWidget
+from app.settings import AppSettings
+from app.tasks import TaskHandle, TaskRunner
+from app.timeline.filmstrip import make_thumbnails
+from app.timeline.timeline_widget import TimelineWidget
+
+MediaResolver = Callable[[Clip], "Path | None"]
+
+
+class MainWindow(QMainWindow):
+    """Composes the panels; the controllers do the work, this only wires and shows."""
+
+    def __init__(self, store: StoreAPI, user: str, media_path: MediaResolver, settings: AppSettings,
+                 project_key: str = "", title: str = "MMAD Studio") -> None:
+        super().__init__()
+        self.store = store
+        self.user = user
+        self.media_path = media_path
+        self.settings = settings
+        self.project_key = project_key
+        self.runner = TaskRunner(max_threads=2, parent=self)
+        self.setWindowTitle(f"{title} — {user}")
+        self.session = ClipSession(store, user, self)
+        self.player = Player(self.runner)
+        self.player.set_budget(settings.cache_budget_bytes)
+        self.timeline = TimelineWidget([b.name for b in store.taxonomy.body_parts])
+        self.picker = LabelPicker(store.taxonomy, self)
+        self.controller = AnnotationController(self.session, self.player, self.timeline, self.picker, self)
+        self.queue = QueueWidget()
+        self.instances = InstanceTable(self.session)
+        self.sheet: ShortcutSheet | None = None
+        self._thumbs: TaskHandle | None = None
+        self._build_layout()
+        self.actions_by_id = self._build_menus()
+        self._connect()
+        self.reload_queue()
+
+    # ----- construction --------------------------------------------------------------------------
+    def _build_layout(self) -> None:
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.player)
+        splitter.addWidget(self.timeline)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        splitter.setChildrenCollapsible(False)
+        self.setCentralWidget(splitter)
+        docks = []
+        for title, widget, area in (("Clips", self.queue, Qt.DockWidgetArea.LeftDockWidgetArea),
+                                    ("Instances", self.instances, Qt.DockWidgetArea.RightDockWidgetArea)):
+            dock = QDockWidget(title, self)
+            docks.append(dock)
+            dock.setObjectName(f"dock{title}")
+            dock.setWidget(widget)
+            dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
+                             | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
+            self.addDockWidget(area, dock)
+        self.resizeDocks(docks, [390, 390], Qt.Orientation.Horizontal)
+        self.status_clip = QLabel("")
+        self.status_clip.setObjectName("statusClip")
+        self.statusBar().addPermanentWidget(self.status_clip)
+        for w in self.player.findChildren(QWidget):
+            if w is not self.player.view:
+                w.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys belong to the window's shortcuts
+
+    def _handlers(self) -> dict[str, Callable[[], object]]:
+        c, p, t = self.controller, self.player, self.timeline
+        return {
+            "next_clip": self.open_next_clip,
+            "mark_done": lambda: self.mark_done(False),
+            "mark_done_empty": lambda: self.mark_done(True),
+            "reopen_clip": self.session.reopen,
+            "quit": self.close,
+            "undo": self.session.undo_stack.undo,
+            "redo": self.session.undo_stack.redo,
+            "mark_in": c.mark_in, "mark_out": c.mark_out, "change_label": c.change_label,
+            "delete_segment": c.delete_segment, "split_segment": c.split_segment,
+            "join_segment": c.join_segment,
+            "start_earlier": lambda: c.nudge("start", -1), "start_later": lambda: c.nudge("start", 1),
+            "end_later": lambda: c.nudge("end", 1), "end_earlier": lambda: c.nudge("end", -1),
+            "start_earlier_5": lambda: c.nudge("start", -5), "start_later_5": lambda: c.nudge("start", 5),
+            "end_later_5": lambda: c.nudge("end", 5), "end_earlier_5": lambda: c.nudge("end", -5),
+            "previous_segment": lambda: c.jump(-1), "next_segment": lambda: c.jump(1),
+            "clear": c.clear, "play": c.play,
+            "step_back": lambda: p.step(-1), "step_forward": lambda: p.step(1),
+            "step_back_10": lambda: p.step(-10), "step_forward_10": lambda: p.step(10),
+            "go_start": lambda: p.step(-p.current), "go_end": lambda: p.step(p.last_frame() - p.current),
+            "loop_mode": p.cycle_loop_mode, "slower": lambda: p.change_speed(-1),
+            "faster": lambda: p.change_speed(1), "gradient": lambda: p.set_gradient(not p.gradient),
+            "zoom_in": lambda: t.zoom(1.5), "zoom_out": lambda: t.zoom(1 / 1.5), "zoom_fit": t.fit,
+            "shortcut_sheet": self.show_shortcuts,
+        }
+
+    def _build_menus(self) -> dict[str, QAction]:
+        handlers = self._handlers()
+        menus = {name: self.menuBar().addMenu(f"&{name}") for name in MENUS}
+        actions: dict[str, QAction] = {}
+        for spec in SHORTCUTS:
+            action = QAction(spec.text, self)
+            action.setObjectName(spec.id)
+            action.setShortcuts([QKeySequence(k) for k in spec.keys])
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            if spec.help:
+                action.setStatusTip(spec.help)
+            action.triggered.connect(lambda _checked=False, h=handlers[spec.id]: h())
+            menus[spec.menu].addAction(action)
+            self.addAction(action)  # shortcuts work even while menus are hidden
+            actions[spec.id] = action
+        stack = self.session.undo_stack
+        stack.canUndoChanged.connect(actions["undo"].setEnabled)
+        stack.canRedoChanged.connect(actions["redo"].setEnabled)
+        stack.undoTextChanged.connect(lambda text: actions["undo"].setText(f"Undo {text}".strip()))
+        stack.redoTextChanged.connect(lambda text: actions["redo"].setText(f"Redo {text}".strip()))
+        actions["undo"].setEnabled(False)
+        actions["redo"].setEnabled(False)
+        return actions
+
+    def _connect(self) -> None:
+        self.queue.clipActivated.connect(self.open_clip_id)
+        for source in (self.session.message, self.controller.message, self.player.message):
+            source.connect(self.show_message)
+        self.session.segmentsChanged.connect(self._on_segments)
+        self.session.stateChanged.connect(self._on_state)
+        self.player.decodeFinished.connect(self._start_thumbnails)
+        self.instances.segmentActivated.connect(self._on_table_pick)
+
+    # ----- clips ---------------------------------------------------------------------------------
+    def reload_queue(self) -> None:
+        """Re-read the queue from the store."""
+        rows = load_queue(self.store, self.user)
+        self.queue.set_rows(rows)
+        if not rows:
+            self.show_message(f"No clips are assigned to {self.user} in this project "
+                              "(the project owner assigns them: mmad assign)")
+
+    def open_clip_id(self, clip_id: int) -> None:
+        """Open a clip: its segments, its video (decoded in the background), the timeline."""
+        clip = self.store.clip(clip_id)
+        self.session.open_clip(clip)
+        path = self.media_path(clip)
+        if self._thumbs is not None:
+            self._thumbs.cancel()
+        self.player.open_video(None if path is None else str(path), clip.frame_count, clip.fps)
+        self.queue.select_clip(clip_id)
+        self.player.view.setFocus()
+        self.settings.set_last_clip(self.project_key, clip_id)
+        self._update_status()
+
+    def open_start_clip(self) -> None:
+        """Reopen the clip used last, else the first one not done."""
+        last = self.settings.last_clip(self.project_key)
+        ids = {r.clip.id for r in self.queue.model.rows}
+        if last in ids:
+            self.open_clip_id(int(last))
+            return
+        nxt = self.queue.next_open_clip(None)
+        if nxt is not None:
+            self.open_clip_id(nxt)
+
+    def open_next_clip(self) -> None:
+        """N: the next clip not done."""
+        current = self.session.clip.id if self.session.clip else None
+        nxt = self.queue.next_open_clip(current)
+        if nxt is None:
+            self.show_message("No clip left to do — well done")
+        else:
+            self.open_clip_id(nxt)
+
+    def mark_done(self, no_instances: bool) -> None:
+        """Mark the clip done (or done with no instances)."""
+        self.session.mark_done(no_instances)
+
+    # ----- reactions ---------------------------------------------------------------------------
+    def _on_segments(self) -> None:
+        if self.session.clip is not None:
+            self.queue.update_clip(self.session.clip.id, instances=len(self.session.segments))
+        self._update_status()
+
+    def _on_state(self, state: AssignmentState | None) -> None:
+        if self.session.clip is not None and state is not None:
+            self.queue.update_clip(self.session.clip.id, state=state)
+        self._update_status()
+
+    def _on_table_pick(self, segment_id: int) -> None:
+        seg = self.session.segment(segment_id)
+        if seg is not None:
+            self.player.seek(seg.start_frame)
+
+    def _start_thumbnails(self, _count: int) -> None:
+        cache = self.player.cache
+        if cache is None:
+            return
+
+        def work(progress: Progress, cancel: CancelToken) -> np.ndarray:
+            return make_thumbnails(cache, progress=progress, cancel=cancel)
+
+        handle = self.runner.start("thumbnails", work)
+        handle.finished.connect(lambda thumbs, c=cache: self._on_thumbs(c, thumbs))
+        self._thumbs = handle
+
+    def _on_thumbs(self, cache: object, thumbs: np.ndarray) -> None:
+        if cache is self.player.cache:
+            self.timeline.set_thumbnails(thumbs)
+
+    def _update_status(self) -> None:
+        clip = self.session.clip
+        if clip is None:
+            self.status_clip.setText("no clip open")
+            return
+        self.status_clip.setText(
+            f"{clip.name} · {clip.subject} · {clip.frame_count} frames @ {clip.fps:g} fps · "
+            f"{len(self.session.segments)} instances · {STATE_TEXT[self.session.state]}")
+
+    def show_message(self, text: str) -> None:
+        """One line in the status bar (rules, refusals, hints); never a modal dialog."""
+        self.statusBar().showMessage(text, 8000)
+
+    def show_shortcuts(self) -> None:
+        """? : the shortcut sheet."""
+        if self.sheet is None:
+            self.sheet = ShortcutSheet(self)
+        self.sheet.show()
+        self.sheet.raise_()
+
+    # ----- closing -------------------------------------------------------------------------------
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Everything is already stored: stop the workers, remember the layout, close."""
+        self.player.close_video()
+        self.runner.shutdown(3000)
+        self.settings.save_window_state(self.saveGeometry(), self.saveState())
+        self.settings.sync()
+        event.accept()

@@ -1,0 +1,1 @@
+"""Frame-exact video player: frame cache, decode worker, frame view, temporal gradient."""

@@ -1,0 +1,242 @@
+"""A bounded cache holding every decoded frame of one clip, filled by a decode worker.
+
+Memory is bounded by construction: the plan reserves room for the whole clip within the
+budget, and when the clip at full size would exceed it, frames are stored at 1/2, 1/3, ...
+of the source size (integer factors: OpenCV's INTER_AREA has a fast box-filter path for
+them, and a 960×540 frame still fills the player).
+
+Frames live in fixed-size chunks (32 MiB) taken from a process-wide pool:
+  * a chunk is mapped with MAP_POPULATE, so the kernel commits its pages in one call
+    instead of one page fault per 4 KiB while the decoder writes (several times faster);
+  * the decoder takes chunks as it goes, so the first frame never waits for the rest,
+    while a helper thread maps the following chunks ahead of it (start_prefetch);
+  * a released cache gives its chunks back for the next clip, and the pool never holds
+    more than the budget, so opening clip after clip does not grow the process.
+
+The decode worker writes slot i, then publishes `count = i + 1`; readers only touch slots
+below `count`, so no lock is needed (one writer, integer publish).
+"""
+
+from __future__ import annotations
+
+import math
+import mmap
+import queue
+import threading
+from dataclasses import dataclass
+
+import numpy as np
+
+DEFAULT_BUDGET_BYTES = 1 << 30  # 1 GiB (DESIGN.md §10)
+SLACK_FRAMES = 8  # containers sometimes under-report their frame count by a few
+MAX_FACTOR = 16
+CHUNK_BYTES = 32 << 20
+
+
+@dataclass(frozen=True, slots=True)
+class CachePlan:
+    """Size of the cached frames and how many slots to reserve."""
+
+    width: int
+    height: int
+    capacity: int
+    scale: float
+
+    @property
+    def frame_bytes(self) -> int:
+        """Bytes of one cached frame."""
+        return self.width * self.height * 3
+
+    @property
+    def chunk_bytes(self) -> int:
+        """Bytes of one chunk (a frame never straddles two)."""
+        return max(CHUNK_BYTES, self.frame_bytes)
+
+    @property
+    def frames_per_chunk(self) -> int:
+        """Frames held by one chunk."""
+        return self.chunk_bytes // self.frame_bytes
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes the cache takes when full (whole chunks)."""
+        return math.ceil(self.capacity / self.frames_per_chunk) * self.chunk_bytes
+
+
+def plan_cache(width: int, height: int, frame_estimate: int, budget_bytes: int = DEFAULT_BUDGET_BYTES
+               ) -> CachePlan:
+    """Largest source/k frame size (k = 1, 2, 3, ...) whose whole-clip cache fits the budget."""
+    capacity = max(1, frame_estimate) + SLACK_FRAMES
+    for factor in range(1, MAX_FACTOR + 1):
+        w, h = max(1, width // factor), max(1, height // factor)
+        plan = CachePlan(width=w, height=h, capacity=capacity, scale=w / width)
+        if plan.nbytes <= budget_bytes:
+            return plan
+    # Absurdly long clip for the budget: smallest size, and only the frames that fit.
+    small = CachePlan(width=w, height=h, capacity=1, scale=w / width)
+    fitting = max(1, budget_bytes // small.chunk_bytes) * small.frames_per_chunk
+    return CachePlan(width=w, height=h, capacity=min(capacity, fitting), scale=w / width)
+
+
+def _map_chunk(nbytes: int) -> np.ndarray:
+    flags = mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS | getattr(mmap, "MAP_POPULATE", 0)
+    try:
+        return np.frombuffer(mmap.mmap(-1, nbytes, flags=flags), dtype=np.uint8)
+    except (OSError, ValueError, TypeError):  # no anonymous mmap flags here (e.g. Windows)
+        return np.empty(nbytes, dtype=np.uint8)
+
+
+class ChunkPool:
+    """Spare frame chunks for the next cache; holds at most `limit_bytes` of them."""
+
+    def __init__(self, limit_bytes: int = DEFAULT_BUDGET_BYTES) -> None:
+        self._lock = threading.Lock()
+        self._spare: list[np.ndarray] = []
+        self.limit_bytes = limit_bytes
+
+    def take(self, nbytes: int) -> np.ndarray:
+        """A flat uint8 chunk of exactly nbytes: a spare one, else a new populated mapping."""
+        with self._lock:
+            for i, chunk in enumerate(self._spare):
+                if chunk.nbytes == nbytes:
+                    return self._spare.pop(i)
+            if self._spare:
+                self._spare.pop()  # a spare of the wrong size: free it before mapping more
+        return _map_chunk(nbytes)
+
+    def give(self, chunks: list[np.ndarray]) -> None:
+        """Keep these chunks for reuse, up to the limit (the rest are freed)."""
+        with self._lock:
+            for chunk in chunks:
+                if sum(c.nbytes for c in self._spare) + chunk.nbytes <= self.limit_bytes:
+                    self._spare.append(chunk)
+
+    def spare_bytes(self) -> int:
+        """Bytes held for reuse now."""
+        with self._lock:
+            return sum(c.nbytes for c in self._spare)
+
+    def clear(self) -> None:
+        """Free every spare chunk."""
+        with self._lock:
+            self._spare.clear()
+
+
+POOL = ChunkPool()
+
+
+class FrameCache:
+    """Decoded BGR frames of one clip plus the decoder's timestamp of each frame."""
+
+    def __init__(self, path: str, source_size: tuple[int, int], plan: CachePlan,
+                 pool: ChunkPool = POOL) -> None:
+        self.path = path
+        self.source_size = source_size
+        self.plan = plan
+        self.pool = pool
+        self._chunks: list[np.ndarray] = []  # each (frames_per_chunk, H, W, 3)
+        self.timestamps_ms = np.zeros(plan.capacity, dtype=np.float64)
+        self.count = 0  # frames decoded so far (published after the slot is written)
+        self.complete = False  # the decoder reached the end of the file
+        self.error: str | None = None
+        self._ready: queue.SimpleQueue[np.ndarray | None] | None = None
+        self._prefetcher: threading.Thread | None = None
+        self._stop = threading.Event()
+
+    def start_prefetch(self) -> None:
+        """Map the chunks after the first in a helper thread, ahead of the decoder."""
+        p = self.plan
+        needed = math.ceil(p.capacity / p.frames_per_chunk) - max(1, len(self._chunks))
+        if needed <= 0 or self._prefetcher is not None:
+            return
+        ready: queue.SimpleQueue[np.ndarray | None] = queue.SimpleQueue()
+
+        def run() -> None:
+            for _ in range(needed):
+                if self._stop.is_set():
+                    break
+                ready.put(self.pool.take(p.chunk_bytes))
+            ready.put(None)  # no more: the decoder maps any further chunk itself
+
+        self._ready = ready
+        self._prefetcher = threading.Thread(target=run, name="frame-cache-prefetch", daemon=True)
+        self._prefetcher.start()
+
+    def stop_prefetch(self) -> None:
+        """Stop the helper thread and return the chunks it mapped but nobody used."""
+        self._stop.set()
+        if self._prefetcher is not None:
+            self._prefetcher.join()
+            self._prefetcher = None
+        ready, self._ready = self._ready, None
+        leftovers: list[np.ndarray] = []
+        while ready is not None and not ready.empty():
+            chunk = ready.get()
+            if chunk is not None:
+                leftovers.append(chunk)
+        self.pool.give(leftovers)
+
+    def _next_chunk(self) -> np.ndarray:
+        if self._ready is not None:
+            chunk = self._ready.get()
+            if chunk is not None:
+                return chunk
+            self._ready = None
+        return self.pool.take(self.plan.chunk_bytes)
+
+    @property
+    def capacity(self) -> int:
+        """Slots reserved."""
+        return self.plan.capacity
+
+    def slot(self, index: int) -> np.ndarray:
+        """Writable H×W×3 slot for frame `index` (decode worker only; maps chunks as needed)."""
+        chunk, offset = divmod(index, self.plan.frames_per_chunk)
+        while len(self._chunks) <= chunk:
+            p = self.plan
+            flat = self._next_chunk()
+            used = flat[: p.frames_per_chunk * p.frame_bytes]
+            self._chunks.append(used.reshape(p.frames_per_chunk, p.height, p.width, 3))
+        slot: np.ndarray = self._chunks[chunk][offset]
+        return slot
+
+    def frame(self, index: int) -> np.ndarray | None:
+        """Frame `index` (H×W×3 BGR view), or None while it is not decoded yet."""
+        if 0 <= index < self.count:
+            chunk, offset = divmod(index, self.plan.frames_per_chunk)
+            frame: np.ndarray = self._chunks[chunk][offset]
+            return frame
+        return None
+
+    def time_ms(self, index: int) -> float | None:
+        """The decoder's presentation time of frame `index` in milliseconds."""
+        if 0 <= index < self.count:
+            return float(self.timestamps_ms[index])
+        return None
+
+    def frame_at_time(self, ms: float) -> int:
+        """Index of the frame on screen at time `ms` (the last frame starting at or before it)."""
+        n = self.count
+        if n == 0:
+            return 0
+        i = int(np.searchsorted(self.timestamps_ms[:n], ms, side="right")) - 1
+        return min(max(i, 0), n - 1)
+
+    def used_bytes(self) -> int:
+        """Bytes of frame memory this cache holds now."""
+        return len(self._chunks) * self.plan.chunk_bytes
+
+    def release(self) -> None:
+        """Give the frame memory back to the pool (only once the decoder has stopped)."""
+        self.stop_prefetch()
+        self.count = 0
+        chunks, self._chunks = self._chunks, []
+        # The pool wants the flat chunks; each view's base chain ends at the mapped buffer.
+        self.pool.give([_flat(c) for c in chunks])
+
+
+def _flat(chunk: np.ndarray) -> np.ndarray:
+    base = chunk
+    while isinstance(base.base, np.ndarray):
+        base = base.base
+    return base

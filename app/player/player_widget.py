@@ -1,0 +1,280 @@
+"""Player: frame view, transport bar and the background decode of the open clip."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.errors import InputError
+from annotator.progress import CancelToken, Progress
+from app.player.decode import decode_into, new_cache, probe_video
+from app.player.frame_cache import DEFAULT_BUDGET_BYTES, POOL, FrameCache
+from app.player.frame_view import FrameView
+from app.player.gradient import temporal_gradient
+from app.player.playback import SPEEDS, Playback
+from app.tasks import TaskHandle, TaskRunner
+
+LOOP_MODES = ("No loop", "Loop segment", "Loop ±N frames")
+
+
+class Player(QWidget):
+    """Shows frame `current` of the open clip; every move goes through `seek`."""
+
+    frameChanged = Signal(int)
+    cacheProgress = Signal(float)
+    decodeFinished = Signal(int)  # frames decoded
+    message = Signal(str)
+
+    def __init__(self, runner: TaskRunner, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.runner = runner
+        self.budget_bytes = DEFAULT_BUDGET_BYTES
+        self.cache: FrameCache | None = None
+        self.total = 0  # frames the clip should have (store), refined by the decoder
+        self.fps = 30.0
+        self.current = 0
+        self.gradient = False
+        self.loop_window = 15
+        self._decode: TaskHandle | None = None
+        self._shown: int | None = None
+        self.view = FrameView()
+        self.playback = Playback(self.seek, self)
+        self.playback.playingChanged.connect(self._on_playing)
+        self._build_transport()
+
+    # ----- layout ---------------------------------------------------------------------
+    def _build_transport(self) -> None:
+        self.play_button = QToolButton()
+        self.play_button.setText("▶")
+        self.play_button.setToolTip("Play / pause (Space)")
+        self.play_button.clicked.connect(self.toggle_play)
+        self.position = QLabel("–")
+        self.position.setObjectName("framePosition")
+        self.position.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.speed_box = QComboBox()
+        for speed in SPEEDS:
+            self.speed_box.addItem(f"{speed:g}×", speed)
+        self.speed_box.setCurrentIndex(SPEEDS.index(1.0))
+        self.speed_box.setToolTip("Playback speed ( - / = )")
+        self.speed_box.currentIndexChanged.connect(self._on_speed)
+        self.loop_box = QComboBox()
+        self.loop_box.addItems(LOOP_MODES)
+        self.loop_box.setToolTip("Loop the selected segment or a window around the playhead (L)")
+        self.gradient_button = QPushButton("Motion")
+        self.gradient_button.setCheckable(True)
+        self.gradient_button.setToolTip("Temporal gradient: difference from the previous frame (G)")
+        self.gradient_button.toggled.connect(self.set_gradient)
+        self.decode_bar = QProgressBar()
+        self.decode_bar.setMaximumWidth(160)
+        self.decode_bar.setTextVisible(True)
+        self.decode_bar.setFormat("decoding %p%")
+        self.decode_bar.hide()
+        self.cancel_button = QToolButton()
+        self.cancel_button.setText("✕")
+        self.cancel_button.setToolTip("Stop decoding")
+        self.cancel_button.clicked.connect(self.cancel_decode)
+        self.cancel_button.hide()
+        bar = QHBoxLayout()
+        bar.setContentsMargins(6, 2, 6, 2)
+        left: tuple[QWidget, ...] = (self.play_button, self.position)
+        right: tuple[QWidget, ...] = (self.decode_bar, self.cancel_button, self.gradient_button,
+                                      self.loop_box, self.speed_box)
+        for w in left:
+            bar.addWidget(w)
+        bar.addStretch(1)
+        for w in right:
+            bar.addWidget(w)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.view, 1)
+        layout.addLayout(bar)
+
+    def set_budget(self, budget_bytes: int) -> None:
+        """Frame memory budget for the next clip (and for the spare chunks kept between clips)."""
+        self.budget_bytes = budget_bytes
+        POOL.limit_bytes = budget_bytes
+
+    # ----- opening --------------------------------------------------------------------
+    def open_video(self, path: str | None, total_frames: int, fps: float) -> None:
+        """Start decoding `path` in the background; frame 0 appears as soon as it is decoded."""
+        self.close_video()
+        self.total, self.fps, self.current = max(total_frames, 1), fps, 0
+        if path is None:
+            self.view.show_frame(None, "This clip has no video attached")
+            self._update_position()
+            return
+        try:
+            probe = probe_video(path)
+        except InputError as exc:
+            self.view.show_frame(None, str(exc))
+            self.message.emit(str(exc))
+            self._update_position()
+            return
+        cache = new_cache(probe, self.budget_bytes)
+        self.cache = cache
+        self.playback.cache = cache
+        self.view.show_frame(None, "Decoding…")
+
+        def work(progress: Progress, cancel: CancelToken) -> int:
+            return decode_into(cache, progress, cancel)
+
+        handle = self.runner.start(f"decode {path}", work)
+        handle.progress.connect(lambda f, _m, c=cache: self._on_decode_progress(c, f))
+        handle.finished.connect(lambda n, c=cache: self._on_decoded(c, int(n)))
+        handle.failed.connect(lambda exc, c=cache: self._on_decode_failed(c, exc))
+        handle.cancelled.connect(lambda: self.decode_bar.hide())
+        self._decode = handle
+        self.decode_bar.setValue(0)
+        self.decode_bar.show()
+        self.cancel_button.show()
+        self._update_position()
+
+    def close_video(self) -> None:
+        """Stop playback and decoding; the old cache is freed once its worker has stopped."""
+        self.playback.stop()
+        self.playback.cache = None
+        old_cache, handle = self.cache, self._decode
+        # Wait (a frame or so) for a cancelled decoder, so its memory is free before the
+        # next clip allocates: the cache budget holds for the whole process.
+        stopped = handle is None or handle.cancel_and_wait(2.0)
+        if old_cache is not None:
+            if stopped:
+                old_cache.release()
+            else:
+                assert handle is not None
+                handle.ended.connect(old_cache.release)
+        self._decode = None
+        self.cache = None
+        self._shown = None
+        self.decode_bar.hide()
+        self.cancel_button.hide()
+
+    def cancel_decode(self) -> None:
+        """Stop decoding; frames decoded so far stay usable."""
+        if self._decode is not None:
+            self._decode.cancel()
+        self.cancel_button.hide()
+
+    def _on_decode_progress(self, cache: FrameCache, fraction: float) -> None:
+        if cache is not self.cache:
+            return
+        self.decode_bar.setValue(int(fraction * 100))
+        self.cacheProgress.emit(fraction)
+        if self._shown != self.current and cache.frame(self.current) is not None:
+            self._show(self.current)
+
+    def _on_decoded(self, cache: FrameCache, count: int) -> None:
+        if cache is not self.cache:
+            return
+        self.decode_bar.hide()
+        self.cancel_button.hide()
+        if count != self.total:
+            self.message.emit(f"The video has {count} decodable frames; the clip record says {self.total}.")
+        if cache.error:
+            self.message.emit(cache.error)
+        if self._shown != self.current:
+            self._show(self.current)
+        self.decodeFinished.emit(count)
+
+    def _on_decode_failed(self, cache: FrameCache, exc: object) -> None:
+        if cache is not self.cache:
+            return
+        self.decode_bar.hide()
+        self.cancel_button.hide()
+        self.view.show_frame(None, str(exc))
+        self.message.emit(str(exc))
+
+    # ----- moving ---------------------------------------------------------------------
+    def seek(self, frame: int) -> None:
+        """Go to `frame` (clamped to the clip) and paint it if decoded."""
+        frame = min(max(int(frame), 0), self.last_frame())
+        changed = frame != self.current
+        self.current = frame
+        self._show(frame)
+        if changed:
+            self.frameChanged.emit(frame)
+
+    def step(self, delta: int) -> None:
+        """Move by `delta` frames (pauses playback: stepping means looking closely)."""
+        self.playback.stop()
+        self.seek(self.current + delta)
+
+    def last_frame(self) -> int:
+        """Index of the clip's last frame."""
+        if self.cache is not None and self.cache.complete:
+            return max(self.cache.count - 1, 0)
+        return self.total - 1
+
+    def _show(self, frame: int) -> None:
+        cache = self.cache
+        image = None if cache is None else cache.frame(frame)
+        if image is not None and self.gradient:
+            image = temporal_gradient(image, cache.frame(frame - 1) if cache else None)
+        if image is None:
+            if cache is not None:
+                self.view.show_frame(None, f"Frame {frame} is still decoding…")
+            self._shown = None
+        else:
+            self.view.show_frame(image)
+            self._shown = frame
+        self._update_position()
+
+    def _update_position(self) -> None:
+        ms = self.cache.time_ms(self.current) if self.cache is not None else None
+        seconds = ms / 1000.0 if ms is not None else self.current / self.fps
+        self.position.setText(
+            f"frame {self.current} / {self.last_frame()}    {seconds:7.3f} s"
+            + ("" if ms is not None or self.cache is None else " (est.)")
+        )
+
+    # ----- playback -------------------------------------------------------------------
+    def toggle_play(self, loop_range: tuple[int, int] | None = None) -> None:
+        """Play or pause; `loop_range` is the selected segment when looping a segment."""
+        if self.playback.playing:
+            self.playback.stop()
+            return
+        mode = self.loop_box.currentIndex()
+        if mode == 1 and loop_range is not None:
+            self.playback.loop = loop_range
+        elif mode == 2:
+            n = self.loop_window
+            self.playback.loop = (max(0, self.current - n), min(self.last_frame(), self.current + n))
+        else:
+            self.playback.loop = None
+        self.playback.start(self.current)
+
+    def cycle_loop_mode(self) -> None:
+        """Next loop mode (no loop → segment → ±N frames)."""
+        self.loop_box.setCurrentIndex((self.loop_box.currentIndex() + 1) % len(LOOP_MODES))
+
+    def change_speed(self, steps: int) -> None:
+        """Slower (-1) or faster (+1) through the speed list."""
+        index = min(max(self.speed_box.currentIndex() + steps, 0), len(SPEEDS) - 1)
+        self.speed_box.setCurrentIndex(index)
+
+    def set_gradient(self, on: bool) -> None:
+        """Show the temporal gradient instead of the frame."""
+        self.gradient = on
+        if self.gradient_button.isChecked() != on:
+            self.gradient_button.setChecked(on)
+        self._show(self.current)
+
+    def _on_speed(self, index: int) -> None:
+        self.playback.speed = float(self.speed_box.itemData(index))
+        if self.playback.playing:
+            self.playback.start(self.current)
+
+    def _on_playing(self, playing: bool) -> None:
+        self.play_button.setText("❚❚" if playing else "▶")
+        # Smooth scaling costs a few ms per frame; playback favours steady timing.
+        self.view.smooth = not playing

@@ -1,0 +1,105 @@
+"""Rows of the clip queue: the user's assigned clips with state and own instance count."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor
+
+from annotator.model import AssignmentState, Clip
+from annotator.store.api import StoreAPI
+
+STATE_TEXT = {AssignmentState.TODO: "to do", AssignmentState.IN_PROGRESS: "in progress",
+              AssignmentState.DONE: "done", None: "–"}
+STATE_COLOUR = {AssignmentState.TODO: QColor(170, 176, 186), AssignmentState.IN_PROGRESS: QColor(236, 190, 96),
+                AssignmentState.DONE: QColor(122, 196, 132), None: QColor(120, 120, 120)}
+COLUMNS = ("State", "Clip", "Subj.", "Len", "Inst.")
+SORT_ROLE = int(Qt.ItemDataRole.UserRole) + 1
+Index = QModelIndex | QPersistentModelIndex
+
+
+@dataclass(frozen=True, slots=True)
+class QueueRow:
+    """One clip in the queue."""
+
+    clip: Clip
+    state: AssignmentState | None
+    instances: int
+
+
+def load_queue(store: StoreAPI, user: str | None) -> list[QueueRow]:
+    """The user's assigned clips in stored order (every clip for the owner or an unassigned reviewer)."""
+    clips = {c.id: c for c in store.clips()}
+    if user is None:
+        return [QueueRow(c, None, 0) for c in clips.values()]
+    counts = {cid: len(segs) for cid, segs in store.segments_by_clip(user).items()}
+    rows = [QueueRow(clips[a.clip_id], a.state, counts.get(a.clip_id, 0))
+            for a in store.assignments(user) if a.clip_id in clips]
+    rows.sort(key=lambda r: r.clip.id)
+    return rows
+
+
+class QueueModel(QAbstractTableModel):
+    """Table model over QueueRow; update_row keeps the view in step after each edit."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.rows: list[QueueRow] = []
+
+    def set_rows(self, rows: list[QueueRow]) -> None:
+        """Replace every row."""
+        self.beginResetModel()
+        self.rows = list(rows)
+        self.endResetModel()
+
+    def update_row(self, clip_id: int, state: AssignmentState | None = None, instances: int | None = None) -> None:
+        """Change one clip's state and/or instance count."""
+        for i, row in enumerate(self.rows):
+            if row.clip.id == clip_id:
+                self.rows[i] = QueueRow(row.clip, state if state is not None else row.state,
+                                        instances if instances is not None else row.instances)
+                self.dataChanged.emit(self.index(i, 0), self.index(i, len(COLUMNS) - 1))
+                return
+
+    def row_of(self, clip_id: int) -> int | None:
+        """Model row of a clip."""
+        return next((i for i, r in enumerate(self.rows) if r.clip.id == clip_id), None)
+
+    def counts(self) -> tuple[int, int]:
+        """(done, total) for the progress bar."""
+        return sum(r.state == AssignmentState.DONE for r in self.rows), len(self.rows)
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        """Number of clips."""
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        """Number of columns."""
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        """Column titles."""
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return COLUMNS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        """Cell text, sort keys, colours."""
+        if not index.isValid():
+            return None
+        row, col = self.rows[index.row()], index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return (STATE_TEXT[row.state], row.clip.name, row.clip.subject,
+                    f"{row.clip.duration:.1f}s", str(row.instances))[col]
+        if role == SORT_ROLE:
+            order = {AssignmentState.TODO: 0, AssignmentState.IN_PROGRESS: 1, AssignmentState.DONE: 2, None: 3}
+            return (order[row.state], row.clip.name, row.clip.subject, row.clip.duration, row.instances)[col]
+        if role == Qt.ItemDataRole.ForegroundRole and col == 0:
+            return STATE_COLOUR[row.state]
+        if role == Qt.ItemDataRole.TextAlignmentRole and col >= 3:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"{row.clip.name}: {row.clip.frame_count} frames at {row.clip.fps:g} fps"
+        return None

@@ -1,0 +1,150 @@
+"""Clip queue panel: filter, sort, overall progress, open a clip or the next one to do."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QProgressBar,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.model import AssignmentState
+from app.queue.queue_model import SORT_ROLE, QueueModel, QueueRow
+
+STATE_FILTERS = (("All clips", None), ("To do", AssignmentState.TODO),
+                 ("In progress", AssignmentState.IN_PROGRESS), ("Done", AssignmentState.DONE),
+                 ("Not done", "open"))
+
+
+class QueueFilter(QSortFilterProxyModel):
+    """Filters by state and by text in the clip name or subject."""
+
+    def __init__(self, model: QueueModel) -> None:
+        super().__init__()
+        self.setSourceModel(model)
+        self.setSortRole(SORT_ROLE)
+        self.state: AssignmentState | str | None = None
+        self.text = ""
+
+    def set_filter(self, state: AssignmentState | str | None, text: str) -> None:
+        """Show rows in `state` whose name or subject contains `text`."""
+        self.beginFilterChange()
+        self.state, self.text = state, text.strip().lower()
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex) -> bool:
+        """State and text test."""
+        model = self.sourceModel()
+        assert isinstance(model, QueueModel)
+        row = model.rows[source_row]
+        if self.state == "open" and row.state == AssignmentState.DONE:
+            return False
+        if isinstance(self.state, AssignmentState) and row.state != self.state:
+            return False
+        return not self.text or self.text in row.clip.name.lower() or self.text in row.clip.subject.lower()
+
+
+class QueueWidget(QWidget):
+    """The annotator's assigned clips; emits clipActivated(clip_id)."""
+
+    clipActivated = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("queue")
+        self.model = QueueModel(self)
+        self.proxy = QueueFilter(self.model)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Filter clips or subjects")
+        self.search.setClearButtonEnabled(True)
+        self.state_box = QComboBox()
+        for text, _ in STATE_FILTERS:
+            self.state_box.addItem(text)
+        self.table = QTableView()
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(1, Qt.SortOrder.AscendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(24)
+        self.table.setAlternatingRowColors(True)
+        header = self.table.horizontalHeader()
+        # Narrow columns sized to their widest value (ResizeToContents also reserves room for
+        # the sort arrow in every header, which starves the clip name); the name takes the rest.
+        fm = self.table.fontMetrics()
+        header.setMinimumSectionSize(24)
+        for column, sample in ((0, "in progress__"), (2, "S000"), (3, "15.0s"), (4, "999")):
+            title = str(self.model.headerData(column, Qt.Orientation.Horizontal))
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
+            header.resizeSection(column, max(fm.horizontalAdvance(sample), fm.horizontalAdvance(title)) + 18)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self.progress = QProgressBar()
+        self.progress.setObjectName("queueProgress")
+        top = QHBoxLayout()
+        top.addWidget(self.search, 1)
+        top.addWidget(self.state_box)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addLayout(top)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.progress)
+        self.search.textChanged.connect(self._refilter)
+        self.state_box.currentIndexChanged.connect(self._refilter)
+        self.table.activated.connect(self._on_activated)
+        self.table.clicked.connect(self._on_activated)
+
+    def set_rows(self, rows: list[QueueRow]) -> None:
+        """Show these clips."""
+        self.model.set_rows(rows)
+        self._update_progress()
+
+    def update_clip(self, clip_id: int, state: AssignmentState | None = None, instances: int | None = None) -> None:
+        """Refresh one clip's state or count."""
+        self.model.update_row(clip_id, state, instances)
+        self._update_progress()
+
+    def select_clip(self, clip_id: int) -> None:
+        """Highlight a clip without emitting clipActivated."""
+        row = self.model.row_of(clip_id)
+        if row is None:
+            return
+        index = self.proxy.mapFromSource(self.model.index(row, 0))
+        if index.isValid():
+            self.table.selectRow(index.row())
+            self.table.scrollTo(index)
+
+    def next_open_clip(self, after_clip_id: int | None) -> int | None:
+        """The next not-done clip in the displayed order after `after_clip_id` (wrapping round)."""
+        ids = [self.model.rows[self.proxy.mapToSource(self.proxy.index(r, 0)).row()].clip.id
+               for r in range(self.proxy.rowCount())]
+        states = {r.clip.id: r.state for r in self.model.rows}
+        start = ids.index(after_clip_id) + 1 if after_clip_id in ids else 0
+        for clip_id in ids[start:] + ids[:start]:
+            if clip_id != after_clip_id and states[clip_id] != AssignmentState.DONE:
+                return clip_id
+        return None
+
+    def _refilter(self) -> None:
+        self.proxy.set_filter(STATE_FILTERS[self.state_box.currentIndex()][1], self.search.text())
+
+    def _update_progress(self) -> None:
+        done, total = self.model.counts()
+        self.progress.setMaximum(max(total, 1))
+        self.progress.setValue(done)
+        self.progress.setFormat(f"{done} / {total} clips done")
+
+    def _on_activated(self, index: QModelIndex) -> None:
+        source = self.proxy.mapToSource(index)
+        if source.isValid():
+            self.clipActivated.emit(self.model.rows[source.row()].clip.id)

@@ -1,0 +1,84 @@
+"""Remembered choices (QSettings): last project, who you are, cache budget, window layout."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QByteArray, QSettings
+
+from app.player.frame_cache import DEFAULT_BUDGET_BYTES
+
+ORGANISATION = "MMAD Studio"
+APPLICATION = "MMAD Studio"
+
+
+class AppSettings:
+    """Typed access to the app's QSettings (a custom path keeps tests away from the user's)."""
+
+    def __init__(self, path: str | None = None) -> None:
+        if path is None:
+            self._qs = QSettings(ORGANISATION, APPLICATION)
+        else:
+            self._qs = QSettings(path, QSettings.Format.IniFormat)
+
+    def _str(self, key: str) -> str | None:
+        value = self._qs.value(key)
+        return str(value) if value not in (None, "") else None
+
+    @property
+    def last_project(self) -> str | None:
+        """Folder of the project opened last."""
+        return self._str("project/last")
+
+    @last_project.setter
+    def last_project(self, path: str) -> None:
+        self._qs.setValue("project/last", path)
+
+    def user_for(self, project: str) -> str | None:
+        """Who you were the last time you opened this project."""
+        return self._str(f"users/{_key(project)}")
+
+    def set_user_for(self, project: str, user: str) -> None:
+        """Remember who you are in this project."""
+        self._qs.setValue(f"users/{_key(project)}", user)
+
+    def last_clip(self, project: str) -> int | None:
+        """Id of the clip open when this project was last closed."""
+        value = self._str(f"last_clip/{_key(project)}")
+        return int(value) if value is not None and value.isdigit() else None
+
+    def set_last_clip(self, project: str, clip_id: int) -> None:
+        """Remember the open clip of this project."""
+        self._qs.setValue(f"last_clip/{_key(project)}", clip_id)
+
+    @property
+    def cache_budget_bytes(self) -> int:
+        """Frame cache memory budget (default 1 GiB)."""
+        value = self._qs.value("player/cache_budget_bytes")
+        try:
+            return max(64 << 20, int(str(value))) if value is not None else DEFAULT_BUDGET_BYTES
+        except ValueError:
+            return DEFAULT_BUDGET_BYTES
+
+    @cache_budget_bytes.setter
+    def cache_budget_bytes(self, value: int) -> None:
+        self._qs.setValue("player/cache_budget_bytes", int(value))
+
+    def window_state(self) -> tuple[QByteArray | None, QByteArray | None]:
+        """Saved geometry and dock state of the main window."""
+        geometry = self._qs.value("window/geometry")
+        state = self._qs.value("window/state")
+        return (geometry if isinstance(geometry, QByteArray) else None,
+                state if isinstance(state, QByteArray) else None)
+
+    def save_window_state(self, geometry: QByteArray, state: QByteArray) -> None:
+        """Remember the window's geometry and dock layout."""
+        self._qs.setValue("window/geometry", geometry)
+        self._qs.setValue("window/state", state)
+
+    def sync(self) -> None:
+        """Write to disk now."""
+        self._qs.sync()
+
+
+def _key(project: str) -> str:
+    # QSettings treats '/' as a group separator; keep one flat key per project folder.
+    return project.replace("/", "|").replace("\\", "|")

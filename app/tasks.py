@@ -1,0 +1,153 @@
+"""Background task runner: pure `work(progress, cancel)` functions on a QThreadPool.
+
+The worker never touches a widget or the DB session: it reports through Qt signals that
+are delivered on the UI thread (queued), and the UI cancels through the CancelToken.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
+
+from annotator.errors import Cancelled
+from annotator.progress import CancelToken, Progress
+
+Work = Callable[[Progress, CancelToken], Any]
+PROGRESS_INTERVAL_S = 0.03  # throttle: the UI needs ~30 updates/s at most
+
+
+class TaskHandle(QObject):
+    """The UI-side face of one background task; its signals arrive on the UI thread."""
+
+    progress = Signal(float, str)
+    finished = Signal(object)  # the work's return value
+    failed = Signal(object)  # the exception it raised
+    cancelled = Signal()
+    ended = Signal()  # after any of the three above
+
+    def __init__(self, name: str, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.name = name
+        self.token = CancelToken()
+        self.running = True
+        self._lock = threading.Lock()
+        self._began = False
+        self._stopped = threading.Event()
+        self.fraction = 0.0
+        self.message = ""
+        self.ended.connect(self._mark_ended)
+
+    def cancel(self) -> None:
+        """Ask the work to stop at its next check."""
+        self.token.cancel()
+
+    def _begin(self) -> bool:
+        """Called by the worker: False when cancelled before it began (the work is skipped)."""
+        with self._lock:
+            if self.token.cancelled:
+                self._stopped.set()
+                return False
+            self._began = True
+            return True
+
+    def cancel_and_wait(self, timeout_s: float = 2.0) -> bool:
+        """Cancel, then block until the work has returned (True) or the timeout passed (False).
+
+        Work that has not begun yet never will, so this returns at once; otherwise it waits
+        for the worker's next cancel check (one frame or so for a decoder).
+        """
+        with self._lock:
+            self.token.cancel()
+            if not self._began:
+                return True
+        return self._stopped.wait(timeout_s)
+
+    def _mark_ended(self) -> None:
+        self.running = False
+
+
+class _Runnable(QRunnable):
+    def __init__(self, handle: TaskHandle, work: Work) -> None:
+        super().__init__()
+        self.handle = handle
+        self.work = work
+        self._last = 0.0
+        self._reported = False
+
+    def _progress(self, fraction: float, message: str) -> None:
+        now = time.monotonic()
+        # The first report always goes through (e.g. "first frame decoded"), then throttle.
+        if self._reported and fraction < 1.0 and now - self._last < PROGRESS_INTERVAL_S:
+            return
+        self._reported, self._last = True, now
+        self.handle.fraction, self.handle.message = fraction, message
+        self.handle.progress.emit(fraction, message)
+
+    def run(self) -> None:
+        handle = self.handle
+        if not handle._begin():
+            handle.cancelled.emit()
+            handle.ended.emit()
+            return
+        try:
+            result = self.work(self._progress, handle.token)
+        except Cancelled:
+            handle._stopped.set()
+            handle.cancelled.emit()
+        except Exception as exc:  # noqa: BLE001 - the UI shows every failure as a message
+            handle._stopped.set()
+            handle.failed.emit(exc)
+        else:
+            handle._stopped.set()
+            handle.finished.emit(result)
+        handle.ended.emit()
+
+
+class TaskRunner(QObject):
+    """Starts tasks on a thread pool and keeps the handles of the running ones."""
+
+    started = Signal(object)  # TaskHandle
+
+    def __init__(self, max_threads: int = 2, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.pool = QThreadPool(self)
+        self.pool.setMaxThreadCount(max_threads)
+        self.handles: list[TaskHandle] = []
+
+    def start(self, name: str, work: Work) -> TaskHandle:
+        """Run `work(progress, cancel)` in the background and return its handle.
+
+        The work begins when control returns to the event loop, so signals connected
+        right after start() never miss an early report or a quick result.
+        """
+        handle = TaskHandle(name, self)
+        self.handles.append(handle)
+        handle.ended.connect(lambda: self._forget(handle))
+        runnable = _Runnable(handle, work)
+        runnable.setAutoDelete(True)
+        self.started.emit(handle)
+        QTimer.singleShot(0, self, lambda: self.pool.start(runnable))
+        return handle
+
+    def _forget(self, handle: TaskHandle) -> None:
+        if handle in self.handles:
+            self.handles.remove(handle)
+        handle.setParent(None)  # let Python free it (and what its slots captured) when unused
+
+    def running(self) -> list[TaskHandle]:
+        """Handles of tasks that have not ended."""
+        return [h for h in self.handles if h.running]
+
+    def cancel_all(self) -> None:
+        """Cancel every running task."""
+        for handle in self.running():
+            handle.cancel()
+
+    def shutdown(self, timeout_ms: int = 5000) -> bool:
+        """Cancel everything and wait for the workers; True when all stopped in time."""
+        self.cancel_all()
+        return bool(self.pool.waitForDone(timeout_ms))

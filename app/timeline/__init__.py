@@ -1,0 +1,1 @@
+"""Body-part timeline: packed segment lanes, playhead, filmstrip (pyqtgraph)."""

@@ -1,0 +1,181 @@
+"""Timeline: filmstrip over seven body-part lanes, playhead, pending I/O mark, zoom and pan."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QWidget
+
+from app.timeline.filmstrip import FilmstripItem
+from app.timeline.lanes_item import LanesItem
+from app.timeline.packing import Bar
+
+MIN_VISIBLE_FRAMES = 12
+ZOOM_STEP = 1.25
+PLAYHEAD_COLOUR = QColor(240, 86, 86)
+MARK_COLOUR = QColor(250, 210, 90, 60)
+
+
+class TimelineViewBox(pg.ViewBox):  # type: ignore[misc]  # pyqtgraph ships no type hints
+    """x-only view: the wheel zooms around the playhead, dragging empty space pans."""
+
+    def __init__(self, timeline: TimelineWidget) -> None:
+        super().__init__(enableMenu=False)
+        self.timeline = timeline
+        self.setMouseEnabled(x=True, y=False)
+        self.invertY(True)
+
+    def wheelEvent(self, ev: object, axis: object = None) -> None:
+        """Zoom centred on the playhead rather than the mouse."""
+        delta = ev.delta() if hasattr(ev, "delta") else ev.angleDelta().y()  # type: ignore[attr-defined]
+        self.timeline.zoom(ZOOM_STEP if delta > 0 else 1 / ZOOM_STEP)
+        ev.accept()  # type: ignore[attr-defined]
+
+
+class TimelineWidget(pg.GraphicsLayoutWidget):  # type: ignore[misc]  # pyqtgraph ships no type hints
+    """Shows bars and the playhead; reports seeks, selections and drags as signals."""
+
+    seekRequested = Signal(int)
+    barSelected = Signal(object)  # bar id or None
+    barActivated = Signal(int)  # double-click on a bar
+    barDragged = Signal(int, int, int, str)  # id, start, end, edge
+    barDropped = Signal(int, int, int)
+
+    def __init__(self, lane_names: Sequence[str], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("timeline")
+        self.setBackground(QColor(28, 30, 35))
+        self.ci.layout.setContentsMargins(4, 4, 8, 4)
+        self.ci.layout.setVerticalSpacing(2)
+        self.lane_names = list(lane_names)
+        self.total_frames = 1
+        self.fps = 30.0
+        self._build_filmstrip()
+        self._build_lanes()
+        self.setMinimumHeight(220)
+        # Keys belong to the window's shortcuts; pyqtgraph's own keys (e.g. Ctrl+Z = zoom
+        # history in ViewBox) would otherwise swallow undo after a click on the timeline.
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+
+    def _build_filmstrip(self) -> None:
+        self.strip_plot = self.addPlot(row=0, col=0, viewBox=TimelineViewBox(self))
+        self.strip_plot.hideButtons()
+        self.strip_plot.hideAxis("bottom")
+        self.strip_plot.getAxis("left").setTicks([[(0.5, "")]])
+        self.strip_plot.getAxis("left").setWidth(86)
+        self.strip_plot.setMaximumHeight(62)
+        self.strip_plot.setMinimumHeight(62)
+        self.filmstrip = FilmstripItem()
+        self.strip_plot.addItem(self.filmstrip)
+        self.strip_plot.setYRange(0, 1, padding=0)
+        self.strip_playhead = pg.InfiniteLine(angle=90, pen=pg.mkPen(PLAYHEAD_COLOUR, width=2))
+        self.strip_plot.addItem(self.strip_playhead)
+        self.filmstrip.scrubbed.connect(self.seekRequested)
+
+    def _build_lanes(self) -> None:
+        self.view = TimelineViewBox(self)
+        self.plot = self.addPlot(row=1, col=0, viewBox=self.view)
+        self.plot.hideButtons()
+        self.strip_plot.setXLink(self.plot)
+        left = self.plot.getAxis("left")
+        left.setWidth(86)
+        left.setStyle(tickLength=0)
+        bottom = self.plot.getAxis("bottom")
+        bottom.setLabel("frame")
+        self.lanes = LanesItem(len(self.lane_names))
+        self.plot.addItem(self.lanes)
+        self.mark = pg.LinearRegionItem(values=(0, 0), movable=False, brush=pg.mkBrush(MARK_COLOUR),
+                                        pen=pg.mkPen(QColor(250, 210, 90), width=1))
+        self.mark.setZValue(5)
+        self.mark.hide()
+        self.plot.addItem(self.mark)
+        # Not movable here: a playhead parked on a bar edge must not steal the edge drag.
+        # Scrubbing happens on the filmstrip; a click on empty lane space seeks too.
+        self.playhead = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen(PLAYHEAD_COLOUR, width=2))
+        self.playhead.setZValue(10)
+        self.playhead.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+        self.plot.addItem(self.playhead)
+        self.lanes.barClicked.connect(self._on_click)
+        self.lanes.barDragged.connect(self.barDragged)
+        self.lanes.barDoubleClicked.connect(self.barActivated)
+        self.lanes.barDropped.connect(self.barDropped)
+        self._update_lane_axis()
+
+    # ----- data ---------------------------------------------------------------------------
+    def set_clip(self, total_frames: int, fps: float) -> None:
+        """New clip: show it whole."""
+        self.total_frames = max(1, total_frames)
+        self.fps = fps
+        self.lanes.set_bars([], self.total_frames)
+        self.filmstrip.set_thumbnails(None, self.total_frames)
+        for plot in (self.plot, self.strip_plot):
+            plot.getViewBox().setLimits(xMin=-0.5, xMax=self.total_frames - 0.5,
+                                        minXRange=MIN_VISIBLE_FRAMES)
+        self.fit()
+        self._update_lane_axis()
+
+    def set_bars(self, bars: Sequence[Bar]) -> None:
+        """Replace the segment bars (lanes grow sub-rows where bars overlap)."""
+        self.lanes.set_bars(bars, self.total_frames)
+        self.view.setYRange(-0.15, self.lanes.height_units + 0.15, padding=0)
+        self._update_lane_axis()
+
+    def set_selected(self, bar_id: int | None) -> None:
+        """Highlight a bar."""
+        self.lanes.set_selected(bar_id)
+
+    def set_playhead(self, frame: int) -> None:
+        """Move the playhead; scroll when it leaves the visible range."""
+        self.playhead.setValue(frame)
+        self.strip_playhead.setValue(frame)
+        x0, x1 = self.view.viewRange()[0]
+        if not x0 <= frame <= x1:
+            half = (x1 - x0) / 2
+            self.view.setXRange(frame - half, frame + half, padding=0)
+
+    def set_mark(self, start: int | None, end: int | None = None) -> None:
+        """Show the pending I (and O) mark, or hide it with None."""
+        if start is None:
+            self.mark.hide()
+            return
+        self.mark.setRegion((start, start if end is None else end))
+        self.mark.show()
+
+    def set_thumbnails(self, thumbs: np.ndarray | None) -> None:
+        """Thumbnails for the filmstrip, one per frame."""
+        self.filmstrip.set_thumbnails(thumbs, self.total_frames)
+
+    # ----- view -----------------------------------------------------------------------------
+    def zoom(self, factor: float) -> None:
+        """Zoom in (factor > 1) or out, keeping the playhead where it is on screen."""
+        x0, x1 = self.view.viewRange()[0]
+        centre = float(self.playhead.value())
+        span = min(max((x1 - x0) / factor, MIN_VISIBLE_FRAMES), self.total_frames)
+        left = centre - (centre - x0) * span / (x1 - x0)
+        left = min(max(left, -0.5), self.total_frames - 0.5 - span)
+        self.view.setXRange(left, left + span, padding=0)
+
+    def pan(self, fraction: float) -> None:
+        """Scroll by a fraction of the visible span."""
+        x0, x1 = self.view.viewRange()[0]
+        shift = (x1 - x0) * fraction
+        self.view.setXRange(x0 + shift, x1 + shift, padding=0)
+
+    def fit(self) -> None:
+        """Show the whole clip."""
+        self.view.setXRange(-0.5, self.total_frames - 0.5, padding=0)
+
+    def _update_lane_axis(self) -> None:
+        ticks = list(zip(self.lanes.lane_centres(), self.lane_names, strict=True))
+        self.plot.getAxis("left").setTicks([ticks, []])
+
+    def _on_click(self, bar_id: int | None, frame: int) -> None:
+        if bar_id is None:
+            self.seekRequested.emit(frame)
+        self.barSelected.emit(bar_id)
+        if bar_id is not None:
+            self.lanes.set_selected(bar_id)

@@ -1,0 +1,248 @@
+"""Player benchmark on a 15 s 1920×1080 synthetic clip (DESIGN.md §10 targets).
+
+    python bench/bench_player.py [--work DIR] [--clips 100] [--steps 200]
+
+Measures, in the real main window (offscreen Qt):
+  * window open: `main.py PROJECT --as NAME` in a fresh process until the window is shown
+    (target < 2 s), and whether torch was imported by then (must not be);
+  * time to first frame: open_clip_id() until frame 0 is painted (target < 0.3 s);
+  * cache fill: open until the whole clip is decoded, against a plain sequential OpenCV
+    decode of the same file (ratio, target <= 1.2x); first open (fresh memory) and reopen;
+  * frame-step latency: key event (QTest) or timeline click until the frame is painted,
+    median and p95 over --steps steps: forward, reverse, ±10 and random seeks (< 10 ms);
+  * memory: RSS while opening --clips clips in a row (bounded, no growth).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+import cv2  # noqa: E402
+from PySide6.QtCore import QPointF, Qt  # noqa: E402
+from PySide6.QtTest import QTest  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from annotator.model import Role  # noqa: E402
+from annotator.project import Project  # noqa: E402
+from annotator.store.api import NewClip  # noqa: E402
+from annotator.synthetic.dataset import generate_dataset  # noqa: E402
+from app.launch import build_window  # noqa: E402
+from app.main_window import MainWindow  # noqa: E402
+from app.settings import AppSettings  # noqa: E402
+
+USER = "bench"
+
+
+def rss_mib() -> float:
+    """Resident set size of this process in MiB (Linux /proc)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def make_project(work: Path) -> tuple[Path, int, int]:
+    """A project with the 15 s 1080p clip and a 10 s 640×360 clip; returns (folder, hd id, small id)."""
+    folder = work / "project"
+    if (folder / "project.toml").exists():
+        store = Project.open(folder).open_store()
+        ids = [c.id for c in store.clips()]
+        store.close()
+        return folder, ids[0], ids[1]
+    project = Project.create(folder)
+    clips = []
+    for name, size, seconds in (("hd", (1920, 1080), 15.0), ("small", (640, 360), 10.0)):
+        aset = generate_dataset(work / name, 1, 1, seed=3, size=size, seconds=(seconds, seconds))
+        (video_id, record), = aset.videos.items()
+        target = project.media_dir / f"{name}.mp4"
+        (work / name / f"{video_id}.mp4").replace(target)
+        clips.append((name, record.total_frames, record.fps, size))
+    store = project.open_store()
+    store.add_annotator(USER, Role.ANNOTATOR)
+    ids = []
+    for name, frames, fps, (w, h) in clips:
+        (clip,) = store.add_clips([NewClip(name=name, subject="S01", fps=fps, frame_count=frames)])
+        store.attach_media(clip.id, f"{name}.mp4", fps, frames, w, h)
+        store.assign(clip.id, USER)
+        ids.append(clip.id)
+    store.close()
+    return folder, ids[0], ids[1]
+
+
+def plain_decode_s(path: Path) -> float:
+    """Seconds for a plain sequential OpenCV decode of the whole file."""
+    cap = cv2.VideoCapture(str(path))
+    t0 = time.perf_counter()
+    while cap.read()[0]:
+        pass
+    elapsed = time.perf_counter() - t0
+    cap.release()
+    return elapsed
+
+
+def window_open_s(folder: Path, settings: Path) -> tuple[float, bool]:
+    """Fresh process running main.py's start-up until the window is shown; (seconds, torch imported)."""
+    code = (
+        "import sys, time\n"
+        "from PySide6.QtCore import QTimer\n"
+        "from PySide6.QtWidgets import QApplication\n"
+        "def shown():\n"
+        "    w = [w for w in QApplication.topLevelWidgets() if w.isVisible()]\n"
+        "    print('SHOWN', bool(w), 'torch' in sys.modules, flush=True)\n"
+        "    QApplication.instance().quit()\n"
+        "import app.launch as launch\n"
+        "from PySide6.QtWidgets import QApplication as A\n"
+        "a = A([sys.argv[0]])\n"
+        "QTimer.singleShot(0, shown)\n"
+        f"sys.exit(launch.main([{str(folder)!r}, '--as', {USER!r}, '--settings', {str(settings)!r}]))\n"
+    )
+    t0 = time.perf_counter()
+    out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True,
+                         env={**os.environ, "QT_QPA_PLATFORM": "offscreen"}, timeout=120)
+    elapsed = time.perf_counter() - t0
+    line = next((ln for ln in out.stdout.splitlines() if ln.startswith("SHOWN")), "")
+    if not line:
+        raise RuntimeError(f"window did not open: {out.stderr[-2000:]}")
+    return elapsed, line.split()[2] == "True"
+
+
+def wait(app: QApplication, condition: object, timeout: float = 120.0, nap_s: float = 0.0) -> None:
+    """Process events until condition() holds; nap_s > 0 sleeps between rounds (long waits
+    should not spin a core the decoder needs; latency waits spin, so no sleep adds to them)."""
+    end = time.monotonic() + timeout
+    while not condition() and time.monotonic() < end:  # type: ignore[operator]
+        app.processEvents()
+        if nap_s:
+            time.sleep(nap_s)
+    if not condition():  # type: ignore[operator]
+        raise TimeoutError("condition not reached")
+
+
+def open_and_time(app: QApplication, w: MainWindow, clip_id: int) -> tuple[float, float]:
+    """(seconds to first painted frame, seconds to a complete cache) for one open."""
+    done: list[float] = []
+
+    def finished(_count: int) -> None:
+        done.append(time.perf_counter())
+
+    w.player.decodeFinished.connect(finished)
+    painted = w.player.view.painted
+    t0 = time.perf_counter()
+    w.open_clip_id(clip_id)
+    wait(app, lambda: w.player._shown == 0 and w.player.view.painted > painted)
+    first = w.player.view.last_paint_s - t0
+    wait(app, lambda: bool(done), nap_s=0.002)
+    w.player.decodeFinished.disconnect(finished)
+    return first, done[0] - t0
+
+
+def step_latencies(app: QApplication, w: MainWindow, steps: int) -> dict[str, list[float]]:
+    """Milliseconds from input event to painted frame, by kind of move."""
+    rng = random.Random(0)
+    view = w.player.view
+    target = view
+    out: dict[str, list[float]] = {"forward": [], "reverse": [], "±10": [], "seek": []}
+    last = w.player.last_frame()
+    strip = w.timeline.filmstrip
+    kinds = ["forward"] * (steps * 2 // 5) + ["reverse"] * (steps // 5) + ["±10"] * (steps // 5)
+    kinds += ["seek"] * (steps - len(kinds))
+    rng.shuffle(kinds)
+    for kind in kinds:
+        painted = view.painted
+        frame = w.player.current
+        t0 = time.perf_counter()
+        if kind == "forward":
+            QTest.keyClick(target, Qt.Key.Key_Right if frame < last else Qt.Key.Key_Home)
+        elif kind == "reverse":
+            QTest.keyClick(target, Qt.Key.Key_Left if frame > 0 else Qt.Key.Key_End)
+        elif kind == "±10":
+            key = Qt.Key.Key_Right if frame + 10 <= last else Qt.Key.Key_Left
+            QTest.keyClick(target, key, Qt.KeyboardModifier.ShiftModifier)
+        else:
+            goal = rng.randrange(0, last + 1)
+            while goal == frame:
+                goal = rng.randrange(0, last + 1)
+            pos = w.timeline.mapFromScene(strip.mapToScene(QPointF(goal, 0.5)))
+            QTest.mouseClick(w.timeline.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, pos)
+        wait(app, lambda p=painted: view.painted > p, timeout=5)
+        out[kind].append((view.last_paint_s - t0) * 1000)
+    return out
+
+
+def pct(values: list[float], q: float) -> float:
+    """q-th percentile (nearest rank)."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(q / 100 * len(ordered)) - 1))]
+
+
+def main() -> int:
+    """Run every measurement and print the figures."""
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "mmad_bench_player")
+    parser.add_argument("--clips", type=int, default=100)
+    parser.add_argument("--steps", type=int, default=200)
+    args = parser.parse_args()
+    args.work.mkdir(parents=True, exist_ok=True)
+    folder, hd_id, small_id = make_project(args.work)
+    settings_file = args.work / "settings.ini"
+    hd_path = folder / "media" / "hd.mp4"
+    print(f"cv2 {cv2.__version__}, {os.cpu_count()} CPUs, clip {hd_path} (1920x1080, 15 s)")
+
+    open_s, torch_loaded = window_open_s(folder, settings_file)
+    print(f"window open (fresh process, main.py start-up): {open_s:.2f} s  (target < 2 s); "
+          f"torch imported: {torch_loaded}")
+
+    plain = [plain_decode_s(hd_path) for _ in range(3)]
+    plain_s = statistics.median(plain)
+    print(f"plain sequential OpenCV decode: median {plain_s:.2f} s of {', '.join(f'{p:.2f}' for p in plain)}")
+
+    app = QApplication.instance() or QApplication([sys.argv[0]])
+    w = build_window(Project.open(folder), USER, AppSettings(str(settings_file)))
+    w.resize(1600, 900)
+    w.show()
+    first, fill = open_and_time(app, w, hd_id)
+    plan = w.player.cache.plan if w.player.cache else None
+    print(f"cache plan: {plan.width}x{plan.height}, {plan.capacity} slots, {plan.nbytes / 2**20:.0f} MiB "
+          f"(budget {w.player.budget_bytes / 2**20:.0f} MiB)" if plan else "no cache")
+    print(f"first open : first frame {first * 1000:.0f} ms (target < 300), cache filled in {fill:.2f} s "
+          f"= {fill / plain_s:.2f}x plain (target <= 1.2)")
+    w.open_clip_id(small_id)
+    wait(app, lambda: w.player.cache is not None and w.player.cache.complete, nap_s=0.002)
+    first2, fill2 = open_and_time(app, w, hd_id)
+    print(f"reopen     : first frame {first2 * 1000:.0f} ms, cache filled in {fill2:.2f} s "
+          f"= {fill2 / plain_s:.2f}x plain (recycled frame memory)")
+
+    wait(app, lambda: w.timeline.filmstrip.thumbs is not None, nap_s=0.002)  # background work done
+    latencies = step_latencies(app, w, args.steps)
+    every = [v for values in latencies.values() for v in values]
+    print(f"frame step, key/click -> painted frame over {len(every)} moves: median {statistics.median(every):.2f} ms, "
+          f"p95 {pct(every, 95):.2f} ms, max {max(every):.2f} ms (target < 10)")
+    for kind, values in latencies.items():
+        print(f"    {kind:8s} n={len(values):3d} median {statistics.median(values):.2f} ms  p95 {pct(values, 95):.2f} ms")
+
+    rss = []
+    for i in range(args.clips):
+        w.open_clip_id(small_id if i % 2 == 0 else hd_id)
+        wait(app, lambda: w.player.cache is not None and w.player.cache.complete, nap_s=0.002)
+        rss.append(rss_mib())
+    print(f"memory over {args.clips} clip opens (alternating 1080p 15 s / 360p 10 s, each decoded fully): "
+          f"RSS after 1st {rss[0]:.0f} MiB, 10th {rss[min(9, len(rss) - 1)]:.0f} MiB, "
+          f"last {rss[-1]:.0f} MiB, max {max(rss):.0f} MiB")
+    w.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

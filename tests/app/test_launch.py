@@ -1,0 +1,54 @@
+"""Start-up pieces: arguments, settings, reopening where the user left off."""
+
+from pathlib import Path
+
+from pytestqt.qtbot import QtBot
+
+from annotator.project import Project
+from app.launch import build_window, parse_args, style_sheet
+from app.settings import AppSettings
+
+
+def test_arguments() -> None:
+    args = parse_args(["demo_project", "--as", "annotator1"])
+    assert (args.project, args.user) == ("demo_project", "annotator1")
+    assert parse_args([]).project is None
+
+
+def test_settings_round_trip(tmp_path: Path) -> None:
+    path = str(tmp_path / "s.ini")
+    s = AppSettings(path)
+    s.last_project = "/p/one"
+    s.set_user_for("/p/one", "annotator2")
+    s.set_last_clip("/p/one", 7)
+    s.cache_budget_bytes = 256 << 20
+    s.sync()
+    again = AppSettings(path)
+    assert again.last_project == "/p/one"
+    assert again.user_for("/p/one") == "annotator2" and again.user_for("/p/two") is None
+    assert again.last_clip("/p/one") == 7
+    assert again.cache_budget_bytes == 256 << 20
+
+
+def test_style_sheet_is_bundled() -> None:
+    assert "QTableView" in style_sheet()
+
+
+def test_window_reopens_the_clip_left_open(qtbot: QtBot, app_project: tuple[Path, str], tmp_path: Path) -> None:
+    folder, user = app_project
+    settings = AppSettings(str(tmp_path / "s.ini"))
+    w = build_window(Project.open(folder), user, settings)
+    qtbot.addWidget(w)
+    w.open_start_clip()
+    first = w.session.clip
+    assert first is not None
+    w.open_next_clip()
+    second = w.session.clip
+    assert second is not None and second.id != first.id
+    w.close()
+    assert settings.last_project == str(folder.resolve()) and settings.user_for(str(folder.resolve())) == user
+    again = build_window(Project.open(folder), user, settings)
+    qtbot.addWidget(again)
+    again.open_start_clip()
+    assert again.session.clip is not None and again.session.clip.id == second.id
+    again.close()

@@ -1,0 +1,52 @@
+"""Clip queue: filter, progress, next clip to do."""
+
+from pytestqt.qtbot import QtBot
+
+from annotator.model import AssignmentState, Clip
+from app.queue.queue_model import QueueRow
+from app.queue.queue_widget import QueueWidget
+
+
+def rows() -> list[QueueRow]:
+    states = [AssignmentState.DONE, AssignmentState.TODO, AssignmentState.IN_PROGRESS, AssignmentState.DONE,
+              AssignmentState.TODO]
+    return [QueueRow(Clip(i, f"S0{i % 2}_clip{i}", f"S0{i % 2}", 30.0, 300), state, i)
+            for i, state in enumerate(states, start=1)]
+
+
+def test_progress_and_filters(qtbot: QtBot) -> None:
+    q = QueueWidget()
+    qtbot.addWidget(q)
+    q.set_rows(rows())
+    assert q.progress.text() == "2 / 5 clips done"
+    q.search.setText("S01")
+    assert q.proxy.rowCount() == 3
+    q.search.setText("")
+    q.state_box.setCurrentIndex(4)  # not done
+    assert q.proxy.rowCount() == 3
+    q.state_box.setCurrentIndex(1)  # to do
+    assert q.proxy.rowCount() == 2
+
+
+def test_next_open_clip_skips_done_and_wraps(qtbot: QtBot) -> None:
+    q = QueueWidget()
+    qtbot.addWidget(q)
+    q.set_rows(rows())
+    assert q.next_open_clip(None) == 2
+    assert q.next_open_clip(2) == 3
+    assert q.next_open_clip(3) == 5
+    assert q.next_open_clip(5) == 2
+    q.update_clip(2, state=AssignmentState.DONE)
+    q.update_clip(3, state=AssignmentState.DONE)
+    q.update_clip(5, state=AssignmentState.DONE)
+    assert q.next_open_clip(5) is None
+    assert q.progress.text() == "5 / 5 clips done"
+
+
+def test_activation_reports_the_clip(qtbot: QtBot) -> None:
+    q = QueueWidget()
+    qtbot.addWidget(q)
+    q.set_rows(rows())
+    with qtbot.waitSignal(q.clipActivated) as sig:
+        q.table.clicked.emit(q.proxy.index(0, 1))
+    assert sig.args[0] == q.model.rows[q.proxy.mapToSource(q.proxy.index(0, 1)).row()].clip.id

@@ -1,0 +1,45 @@
+"""First-start dialog: pick a project folder and a user, or add yourself."""
+
+from pathlib import Path
+
+from pytestqt.qtbot import QtBot
+
+from annotator.model import Role
+from annotator.project import Project
+from app.start_dialog import NEW_USER, StartDialog
+
+
+def test_lists_users_and_opens_as_one(qtbot: QtBot, app_project: tuple[Path, str]) -> None:
+    folder, _ = app_project
+    dialog = StartDialog(str(folder), "other")
+    qtbot.addWidget(dialog)
+    names = [dialog.users.itemText(i) for i in range(dialog.users.count())]
+    assert names == ["ann", "other", NEW_USER] and dialog.users.currentText() == "other"
+    dialog.accept()
+    assert dialog.user == "other" and dialog.project is not None
+
+
+def test_adds_a_new_reviewer(qtbot: QtBot, app_project: tuple[Path, str]) -> None:
+    folder, _ = app_project
+    dialog = StartDialog(str(folder))
+    qtbot.addWidget(dialog)
+    dialog.users.setCurrentText(NEW_USER)
+    dialog.accept()
+    assert dialog.user is None and "Type your name" in dialog.error.text()
+    dialog.new_name.setText("rita")
+    dialog.new_role.setCurrentText(Role.REVIEWER.value)
+    dialog.accept()
+    assert dialog.user == "rita"
+    store = Project.open(folder).open_store()
+    try:
+        assert {a.name: a.role for a in store.annotators()}["rita"] == Role.REVIEWER
+    finally:
+        store.close()
+
+
+def test_a_folder_without_a_project_is_explained(qtbot: QtBot, tmp_path: Path) -> None:
+    dialog = StartDialog(str(tmp_path))
+    qtbot.addWidget(dialog)
+    assert "project.toml" in dialog.error.text()
+    dialog.accept()
+    assert dialog.project is None and "project.toml" in dialog.error.text()
