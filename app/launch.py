@@ -11,8 +11,10 @@ from importlib import resources
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from annotator.errors import InputError, PermissionDenied
+from annotator.model import Role
 from annotator.project import Project
 from app.main_window import MainWindow
+from app.review.review_window import ReviewWindow
 from app.settings import AppSettings
 from app.start_dialog import StartDialog, project_folder
 
@@ -53,11 +55,17 @@ def choose_project(settings: AppSettings, folder: str | None, user: str | None) 
     return dialog.project, dialog.user
 
 
-def build_window(project: Project, user: str, settings: AppSettings) -> MainWindow:
-    """The main window on `project` as `user` (the store stays open for the window's life)."""
+def build_window(project: Project, user: str, settings: AppSettings) -> MainWindow | ReviewWindow:
+    """The window on `project` as `user`: the review screen for a reviewer, else the annotation
+    screen (the store stays open for the window's life)."""
     store = project.open_store(user)
     key = project_folder(str(project.path))
-    window = MainWindow(store, user, project.media_path, settings, project_key=key, title=project.name)
+    window: MainWindow | ReviewWindow
+    if store.user is not None and store.user.role is Role.REVIEWER:
+        window = ReviewWindow(store, user, project.media_path, settings,
+                              store_factory=lambda: project.open_store(user), project_key=key, title=project.name)
+    else:
+        window = MainWindow(store, user, project.media_path, settings, project_key=key, title=project.name)
     window.destroyed.connect(lambda *_: store.close())
     settings.last_project = key
     settings.set_user_for(key, user)

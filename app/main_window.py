@@ -20,6 +20,7 @@ from app.labelling.shortcut_sheet import ShortcutSheet
 from app.labelling.shortcuts import MENUS, SHORTCUTS
 from app.panels.instance_table import InstanceTable
 from app.player.player_widget import Player
+from app.proposals.proposal_controller import ProposalController
 from app.queue.queue_model import STATE_TEXT, load_queue
 from app.queue.queue_widget import QueueWidget
 from app.settings import AppSettings
@@ -53,8 +54,10 @@ class MainWindow(QMainWindow):
         self.instances = InstanceTable(self.session)
         self.sheet: ShortcutSheet | None = None
         self._thumbs: TaskHandle | None = None
+        self.proposals = ProposalController(self.session, self.player, self.timeline, self)
         self._build_layout()
         self.actions_by_id = self._build_menus()
+        self.actions_by_id.update(self.proposals.install(self))
         self._connect()
         self.reload_queue()
 
@@ -139,7 +142,8 @@ class MainWindow(QMainWindow):
 
     def _connect(self) -> None:
         self.queue.clipActivated.connect(self.open_clip_id)
-        for source in (self.session.message, self.controller.message, self.player.message):
+        for source in (self.session.message, self.controller.message, self.player.message,
+                       self.proposals.message):
             source.connect(self.show_message)
         self.session.segmentsChanged.connect(self._on_segments)
         self.session.stateChanged.connect(self._on_state)

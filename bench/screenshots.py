@@ -7,7 +7,10 @@ The clip shown is annotator1's clip with the most overlapping segments across bo
 the throwaway demo, two more actions are added (through the edit commands) overlapping
 existing ones in their own lanes, so sub-row packing shows.
 Shots: main window, main window with the label picker, temporal gradient zoomed in, the
-shortcut sheet. Runs offscreen unless QT_QPA_PLATFORM says otherwise.
+shortcut sheet; on the throwaway demo also model proposals (a few are stored for the clip,
+derived from its ground truth, through Store.add_proposals) with one selected, and the
+reviewer's screen after `mmad merge` (merging.workflow.run_merge) with one decision taken.
+Runs offscreen unless QT_QPA_PLATFORM says otherwise.
 """
 
 from __future__ import annotations
@@ -25,14 +28,18 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from annotator.model import Segment  # noqa: E402
+from annotator.model import GROUND_TRUTH, Proposal, Segment  # noqa: E402
 from annotator.project import Project  # noqa: E402
 from annotator.store.api import StoreAPI  # noqa: E402
 from app.launch import build_window, style_sheet  # noqa: E402
 from app.main_window import MainWindow  # noqa: E402
+from app.review.review_window import ReviewWindow  # noqa: E402
 from app.settings import AppSettings  # noqa: E402
+from merging.workflow import run_merge  # noqa: E402
 
 USER = "annotator1"
+REVIEWER = "reviewer"
+DEMO_SCORES = (0.91, 0.74, 0.58, 0.43, 0.36, 0.27)
 
 
 def settle(app: QApplication, seconds: float, until: object = None) -> None:
@@ -75,6 +82,52 @@ def add_overlaps(window: MainWindow) -> None:
         session.add(start, start + length, other.id)
 
 
+def add_demo_proposals(folder: Path, clip_id: int) -> int:
+    """Store model 'demo-v1' proposals for a clip: its ground truth shifted a little, scored, plus a
+    false alarm, so the ghost lane shows overlaps and the threshold has something to hide."""
+    store = Project.open(folder).open_store()
+    try:
+        clip = store.clip(clip_id)
+        last = clip.frame_count - 1
+        truth = store.segments(clip_id, GROUND_TRUTH)
+        props = [Proposal(None, clip_id, "demo-v1", max(0, s.start_frame + 3 * (k % 3 - 1)),
+                          min(last, s.end_frame + 2 * (k % 2)), s.action_id, DEMO_SCORES[k % len(DEMO_SCORES)])
+                 for k, s in enumerate(truth)]
+        props.append(Proposal(None, clip_id, "demo-v1", last // 3, last // 3 + 20, 16, 0.33))
+        return len(store.add_proposals(clip_id, "demo-v1", props))
+    finally:
+        store.close()
+
+
+def review_shots(app: QApplication, folder: Path, settings: AppSettings, throwaway: bool) -> dict[str, object]:
+    """The reviewer's window on the merged demo (merged and one decision taken on a throwaway demo)."""
+    if throwaway:
+        owner = Project.open(folder).open_store()
+        try:
+            run_merge(owner)
+        finally:
+            owner.close()
+    window = build_window(Project.open(folder), REVIEWER, settings)
+    assert isinstance(window, ReviewWindow)
+    window.resize(1600, 900)
+    window.show()
+    # The clip with the most instances to review shows the lanes best.
+    rows = sorted(window.queue.model.rows, key=lambda r: -(r.needs_review + r.resolved))
+    if not rows:
+        window.close()
+        return {}
+    window.open_clip_id(rows[0].clip.id)
+    settle(app, 20, lambda: window.timeline.filmstrip.thumbs is not None)
+    if throwaway:
+        window.session.accept_majority()
+        window.next_unresolved()
+    settle(app, 0.3)
+    shots: dict[str, object] = {"review": window.grab()}
+    window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
+    window.close()
+    return shots
+
+
 def main() -> int:
     """Build or open the demo project, take the shots, print where they are."""
     parser = argparse.ArgumentParser(description=__doc__)
@@ -97,6 +150,8 @@ def main() -> int:
     window.resize(1600, 900)
     window.show()
     clip_id = best_clip(window)
+    if args.project is None:
+        add_demo_proposals(folder, clip_id)
     window.open_clip_id(clip_id)
     if args.project is None:  # a throwaway demo: make the packing of overlaps visible
         add_overlaps(window)
@@ -127,12 +182,21 @@ def main() -> int:
     settle(app, 0.3)
     assert window.sheet is not None
     shots["shortcut_sheet"] = window.sheet.grab()
+    window.sheet.hide()
+    window.timeline.fit()
+    window.session.select(None)
+    window.player.seek(0)
+    window.proposals.jump(1)
+    if window.proposals.selected is not None:
+        settle(app, 0.3)
+        shots["proposals"] = window.grab()
+    window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
+    window.close()
+    shots.update(review_shots(app, folder, settings, args.project is None))  # type: ignore[arg-type]
     for name, pixmap in shots.items():
         path = args.out / f"{name}.png"
         pixmap.save(str(path))
         print(f"{path}  {pixmap.width()}x{pixmap.height()}")
-    window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
-    window.close()
     tmp.cleanup()
     return 0
 

@@ -201,6 +201,10 @@ class ClipSession(QObject):
             return False
         return self._execute(commands.JoinSegments(current, partners[0]))
 
+    def run(self, command: Command, text: str | None = None) -> bool:
+        """Do a command built elsewhere (e.g. accepting a proposal) with the same undo and refusals."""
+        return self._execute(command, text)
+
     def _execute(self, command: Command, text: str | None = None) -> bool:
         if not self._apply(lambda: command.do(self.store), command.text):
             return False

@@ -1,0 +1,1 @@
+"""Model proposals in the annotation screen: a ghost lane, accept / reject / accept-and-edit."""

@@ -1,0 +1,246 @@
+"""Model proposals on the annotation screen: a ghost lane under the body-part lanes, a score
+threshold, and accept (A) / reject (X) / next (P) through the clip session's undo stack.
+
+Only pending proposals of the clip's newest model version are shown; blind mode is not
+touched (proposals come from a model, never from another annotator).
+"""
+
+from __future__ import annotations
+
+import pyqtgraph as pg
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QAction, QColor, QKeySequence
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QMainWindow, QSlider, QSplitter, QWidget
+
+from annotator.model import Proposal, ProposalStatus
+from app.controllers.clip_session import ClipSession
+from app.player.player_widget import Player
+from app.proposals.commands import AcceptProposal, RejectProposal
+from app.review.styled_lanes import BarStyle, StyledLanesItem, ghost
+from app.timeline.lanes_item import LANE_COLOURS
+from app.timeline.packing import Bar
+from app.timeline.timeline_widget import PLAYHEAD_COLOUR, TimelineViewBox, TimelineWidget
+
+DEFAULT_THRESHOLD = 0.3
+ROW_PX = 22
+SELECTED_OUTLINE = QColor(255, 255, 255)
+
+
+def visible_proposals(proposals: list[Proposal], threshold: float) -> tuple[str | None, list[Proposal]]:
+    """(newest model version, its pending proposals scoring at least `threshold`, by start)."""
+    if not proposals:
+        return None, []
+    newest = max(proposals, key=lambda p: p.id or 0).model_version
+    shown = [p for p in proposals if p.model_version == newest and p.status is ProposalStatus.PENDING
+             and p.score >= threshold]
+    return newest, sorted(shown, key=lambda p: (p.start_frame, p.end_frame, p.id or 0))
+
+
+class ProposalPanel(QWidget):
+    """One line under the timeline: model version, counts, score threshold slider."""
+
+    thresholdChanged = Signal(float)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("proposalPanel")
+        self.info = QLabel("No model proposals for this clip")
+        self.slider = QSlider(Qt.Orientation.Horizontal)
+        self.slider.setRange(0, 100)
+        self.slider.setValue(int(DEFAULT_THRESHOLD * 100))
+        self.slider.setFixedWidth(180)
+        self.slider.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.value = QLabel()
+        self.hint = QLabel("A accept · X reject · P / Shift+P next / previous · edit after accepting = proposal-edited")
+        self.hint.setStyleSheet("color: #8a93a3")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(8, 2, 8, 2)
+        layout.addWidget(self.info)
+        layout.addStretch(1)
+        layout.addWidget(self.hint)
+        layout.addWidget(QLabel("min score"))
+        layout.addWidget(self.slider)
+        layout.addWidget(self.value)
+        self.slider.valueChanged.connect(self._on_slider)
+        self._on_slider(self.slider.value())
+        self.setMaximumHeight(30)
+
+    def threshold(self) -> float:
+        """The score threshold, 0–1."""
+        return self.slider.value() / 100
+
+    def _on_slider(self, value: int) -> None:
+        self.value.setText(f"{value / 100:.2f}")
+        self.thresholdChanged.emit(value / 100)
+
+
+class ProposalController(QObject):
+    """Shows the clip's pending proposals as ghost bars and answers them through the session."""
+
+    message = Signal(str)
+
+    def __init__(self, session: ClipSession, player: Player, timeline: TimelineWidget,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.player = player
+        self.timeline = timeline
+        self.panel = ProposalPanel()
+        self.model_version: str | None = None
+        self.shown: list[Proposal] = []
+        self.pending_total = 0
+        self.selected: int | None = None
+        self._build_lane()
+        session.clipOpened.connect(lambda _clip: self.reload(reset=True))
+        session.segmentsChanged.connect(self.reload)  # every write (and its undo) reloads the session
+        self.panel.thresholdChanged.connect(lambda _t: self.reload())
+        player.frameChanged.connect(self.playhead.setValue)
+
+    def _build_lane(self) -> None:
+        t = self.timeline
+        self.plot = t.addPlot(row=2, col=0, viewBox=TimelineViewBox(t))
+        self.plot.hideButtons()
+        self.plot.hideAxis("bottom")
+        self.plot.setXLink(t.plot)
+        axis = self.plot.getAxis("left")
+        axis.setWidth(86)
+        axis.setStyle(tickLength=0)
+        self.lane = StyledLanesItem(1)
+        self.plot.addItem(self.lane)
+        self.playhead = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen(PLAYHEAD_COLOUR, width=2))
+        self.playhead.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+        self.plot.addItem(self.playhead)
+        self.lane.barClicked.connect(self._on_click)
+        self.lane.barDoubleClicked.connect(self._accept_bar)
+        self.lane.barDropped.connect(lambda *_: self._draw())  # proposals are not dragged: accept, then edit
+        t.setMinimumHeight(t.minimumHeight() + ROW_PX + 8)
+        self._draw()
+
+    def install(self, window: QMainWindow) -> dict[str, QAction]:
+        """Put the panel under the timeline and a Model menu with the keys into the window."""
+        central = window.centralWidget()
+        if isinstance(central, QSplitter):
+            central.addWidget(self.panel)
+            central.setStretchFactor(central.count() - 1, 0)
+        menu = window.menuBar().addMenu("&Model")
+        actions = {}
+        for name, text, keys, handler in (
+            ("accept_proposal", "Accept proposal", ("A",), self.accept),
+            ("reject_proposal", "Reject proposal", ("X",), self.reject),
+            ("next_proposal", "Next proposal", ("P",), lambda: self.jump(1)),
+            ("previous_proposal", "Previous proposal", ("Shift+P",), lambda: self.jump(-1)),
+        ):
+            action = QAction(text, window)
+            action.setObjectName(name)
+            action.setShortcuts([QKeySequence(k) for k in keys])
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            action.triggered.connect(lambda _checked=False, h=handler: h())
+            menu.addAction(action)
+            window.addAction(action)
+            actions[name] = action
+        return actions
+
+    # ----- data ---------------------------------------------------------------------------------
+    def reload(self, reset: bool = False) -> None:
+        """Re-read the clip's proposals from the store and redraw the ghost lane."""
+        clip = self.session.clip
+        found = [] if clip is None else self.session.store.proposals(clip.id)
+        self.model_version, self.shown = visible_proposals(found, self.panel.threshold())
+        self.pending_total = sum(p.status is ProposalStatus.PENDING and p.model_version == self.model_version
+                                 for p in found)
+        if reset or self.proposal(self.selected) is None:
+            self.selected = None
+        self._draw()
+
+    def proposal(self, proposal_id: int | None) -> Proposal | None:
+        """A shown proposal by id."""
+        return next((p for p in self.shown if p.id == proposal_id), None)
+
+    def _draw(self) -> None:
+        tax = self.session.taxonomy
+        bars, styles = [], {}
+        for p in self.shown:
+            assert p.id is not None
+            a = tax.action(p.action_id)
+            bars.append(Bar(p.id, p.start_frame, p.end_frame, 0, p.action_id, f"{p.score:.2f} {a.code} {a.name}"))
+            style = ghost(LANE_COLOURS[a.body_part.id % len(LANE_COLOURS)])
+            styles[p.id] = (BarStyle(style.fill, SELECTED_OUTLINE, True, style.text) if p.id == self.selected
+                            else style)
+        total = self.session.clip.frame_count if self.session.clip is not None else 1
+        self.lane.set_styled_bars(bars, styles, total)
+        self.lane.set_selected(self.selected)
+        rows = self.lane.height_units
+        self.plot.setYRange(-0.1, rows + 0.1, padding=0)
+        self.plot.setFixedHeight(int(ROW_PX * max(rows, 1) + 8))
+        self.plot.getAxis("left").setTicks([[(rows / 2, "model")], []])
+        self._update_panel()
+
+    def _update_panel(self) -> None:
+        if self.model_version is None:
+            self.panel.info.setText("No model proposals for this clip")
+            return
+        self.panel.info.setText(f"Model {self.model_version}: {len(self.shown)} of {self.pending_total} "
+                                f"pending proposals shown")
+
+    # ----- answers ----------------------------------------------------------------------------
+    def select(self, proposal_id: int | None) -> None:
+        """Select a proposal (None clears)."""
+        self.selected = proposal_id if self.proposal(proposal_id) is not None else None
+        self._draw()
+
+    def _accept_bar(self, proposal_id: int) -> None:
+        self.select(proposal_id)
+        self.accept()
+
+    def _on_click(self, proposal_id: int | None, frame: int) -> None:
+        if proposal_id is None:
+            self.player.seek(frame)
+        self.select(proposal_id)
+
+    def _target(self) -> Proposal | None:
+        found = self.proposal(self.selected)
+        if found is None:
+            self.message.emit("Select a proposal first (click its ghost bar, or P for the next one)")
+        return found
+
+    def accept(self) -> bool:
+        """A: the proposal becomes the annotator's segment (selected, so edit keys refine it)."""
+        target = self._target()
+        if target is None:
+            return False
+        command = AcceptProposal(target, self.session.author)
+        if not self.session.run(command):
+            return False
+        created = command.segment
+        if created is not None:
+            self.session.select(created.id)
+            self.player.seek(created.start_frame)
+        self.message.emit(f"Accepted {target.score:.2f} {self.session.taxonomy.action(target.action_id).name}: "
+                          "edit it with [ ] or C (it becomes proposal-edited), Ctrl+Z undoes")
+        return True
+
+    def reject(self) -> bool:
+        """X: mark the selected proposal rejected."""
+        target = self._target()
+        if target is None:
+            return False
+        ok = self.session.run(RejectProposal(target))
+        if ok:
+            self.message.emit("Proposal rejected (Ctrl+Z brings it back)")
+        return ok
+
+    def jump(self, direction: int) -> None:
+        """P / Shift+P: the next / previous shown proposal from the playhead; shows its first frame."""
+        frame = self.player.current
+        if direction > 0:
+            later = [p for p in self.shown if p.start_frame > frame or
+                     (p.start_frame == frame and self.selected is not None and (p.id or 0) > self.selected)]
+            pick = later[0] if later else None
+        else:
+            earlier = [p for p in self.shown if p.start_frame < frame]
+            pick = earlier[-1] if earlier else None
+        if pick is None:
+            self.message.emit("No proposal " + ("after" if direction > 0 else "before") + " the playhead")
+            return
+        self.select(pick.id)
+        self.player.seek(pick.start_frame)

@@ -1,0 +1,125 @@
+"""What the reviewer screen reads: clips with merged instances, their counts, who said what.
+
+Plain functions over the store API (no Qt): the queue rows, the clip's annotators and
+their segments, the instances the merge currently stands by, and the reviewer's decisions
+as (decision text, start, end, action) ready for StoreAPI.resolve_merged.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from annotator.model import Clip, MergedInstance, MergedStatus, Segment
+from annotator.store.api import StoreAPI
+from annotator.taxonomy import Taxonomy
+from merging.majority import DELETE, KEEP, label_outcome, parse_outcome
+from merging.workflow import current_merged
+
+TAKE_PREFIX = "take:"  # decision text when the reviewer takes one annotator's version
+ADJUST = "adjust"  # decision text when the reviewer moved the boundaries
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewRow:
+    """One clip in the reviewer's queue with its review counts."""
+
+    clip: Clip
+    needs_review: int
+    reliable: int
+    resolved: int
+
+    @property
+    def total(self) -> int:
+        """Instances the merge currently stands by."""
+        return self.needs_review + self.reliable + self.resolved
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """A reviewer's answer to one merged instance, as resolve_merged takes it."""
+
+    decision: str
+    start_frame: int
+    end_frame: int
+    action_id: int
+
+
+def clip_annotators(store: StoreAPI, clip_id: int) -> list[str]:
+    """Names of the annotators assigned to a clip, in annotator id order (lane order)."""
+    names = {a.id: a.name for a in store.annotators()}
+    ids = sorted(a.annotator_id for a in store.assignments(None) if a.clip_id == clip_id)
+    return [names[i] for i in ids if i in names]
+
+
+def status_counts(instances: list[MergedInstance]) -> tuple[int, int, int]:
+    """(needs review, reliable, resolved) among instances."""
+    needs = sum(m.status is MergedStatus.NEEDS_REVIEW for m in instances)
+    reliable = sum(m.status is MergedStatus.RELIABLE for m in instances)
+    return needs, reliable, len(instances) - needs - reliable
+
+
+def load_review_rows(store: StoreAPI) -> list[ReviewRow]:
+    """Every clip that has merged instances, with counts over the instances the merge stands by."""
+    merged = store.merged_by_clip()
+    if not merged:
+        return []
+    live: set[int] = set()
+    for person in store.annotators():
+        for segs in store.segments_by_clip(person.name).values():
+            live.update(s.id for s in segs if s.id is not None)
+    rows = []
+    for clip in store.clips():
+        instances = current_merged(merged.get(clip.id, []), live)
+        if instances:
+            rows.append(ReviewRow(clip, *status_counts(instances)))
+    return rows
+
+
+def clip_instances(store: StoreAPI, clip_id: int, segments: dict[str, list[Segment]]) -> list[MergedInstance]:
+    """The clip's merged instances the merge stands by, sorted by start then end."""
+    live = {s.id for segs in segments.values() for s in segs if s.id is not None}
+    found = current_merged(store.merged_instances(clip_id), live)
+    return sorted(found, key=lambda m: (m.start_frame, m.end_frame, m.id or 0))
+
+
+def majority_decision(inst: MergedInstance) -> Decision | None:
+    """The pre-selected majority outcome as a decision (None when there is no majority)."""
+    kind, action = parse_outcome(inst.majority)
+    if kind == KEEP:
+        return Decision(KEEP, inst.start_frame, inst.end_frame, inst.action_id)
+    if kind == DELETE:
+        return Decision(DELETE, inst.start_frame, inst.end_frame, inst.action_id)
+    if kind == "label" and action is not None:
+        return Decision(label_outcome(action), inst.start_frame, inst.end_frame, action)
+    if inst.status is MergedStatus.RELIABLE:  # the cross-check agreed: keeping it is the outcome
+        return Decision(KEEP, inst.start_frame, inst.end_frame, inst.action_id)
+    return None
+
+
+def outcome_text(word: str | None, taxonomy: Taxonomy) -> str:
+    """A majority or decision text in words: 'keep', 'delete', 'label → B1 nodding', …"""
+    if word is None:
+        return "no majority"
+    if word.startswith(TAKE_PREFIX):
+        return f"take {word[len(TAKE_PREFIX):]}'s version"
+    if word == ADJUST:
+        return "keep, boundaries adjusted"
+    try:
+        kind, action = parse_outcome(word)
+    except ValueError:
+        return word
+    if kind == "label" and action is not None:
+        a = taxonomy.action(action)
+        return f"label → {a.code} {a.name}"
+    return str(kind)
+
+
+def author_of(inst: MergedInstance, segments: dict[str, list[Segment]]) -> dict[str, Segment]:
+    """Each annotator's segment inside the instance, by annotator name."""
+    members = set(inst.segment_ids)
+    out: dict[str, Segment] = {}
+    for name, segs in segments.items():
+        for s in segs:
+            if s.id in members:
+                out[name] = s
+    return out

@@ -1,0 +1,186 @@
+"""Reviewer's clip queue: clips with merged instances and their counts, plus 'merge ready clips'."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.model import MergedStatus
+from app.review.review_model import ReviewRow
+from app.review.review_timeline import STATUS_COLOURS
+
+COLUMNS = ("Clip", "Review", "Rel.", "Res.", "State")  # the clip name starts with the subject
+HEADER_TIPS = ("clip (its name starts with the subject)", "instances that need review", "reliable instances",
+               "instances resolved by a reviewer", "open / ready to finalise / final")
+Index = QModelIndex | QPersistentModelIndex
+FINAL_COLOUR = QColor(122, 196, 132)
+
+
+class ReviewQueueModel(QAbstractTableModel):
+    """Table model over ReviewRow."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.rows: list[ReviewRow] = []
+
+    def set_rows(self, rows: list[ReviewRow]) -> None:
+        """Replace every row."""
+        self.beginResetModel()
+        self.rows = list(rows)
+        self.endResetModel()
+
+    def row_of(self, clip_id: int) -> int | None:
+        """Model row of a clip."""
+        return next((i for i, r in enumerate(self.rows) if r.clip.id == clip_id), None)
+
+    def replace_row(self, row: ReviewRow) -> None:
+        """Update one clip's counts and state in place."""
+        i = self.row_of(row.clip.id)
+        if i is None:
+            return
+        self.rows[i] = row
+        self.dataChanged.emit(self.index(i, 0), self.index(i, len(COLUMNS) - 1))
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        """Number of clips."""
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        """Number of columns."""
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        """Column titles."""
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section]
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.ToolTipRole:
+            return HEADER_TIPS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        """Cell text and colours."""
+        if not index.isValid():
+            return None
+        row, col = self.rows[index.row()], index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            state = "final" if row.clip.finalised else ("ready" if row.needs_review == 0 else "open")
+            return (row.clip.name, str(row.needs_review), str(row.reliable), str(row.resolved), state)[col]
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if col == 1 and row.needs_review:
+                return STATUS_COLOURS[MergedStatus.NEEDS_REVIEW]
+            if col == 4 and row.clip.finalised:
+                return FINAL_COLOUR
+        if role == Qt.ItemDataRole.TextAlignmentRole and 1 <= col <= 3:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return (f"{row.clip.name} (subject {row.clip.subject}): {row.needs_review} need review, {row.reliable} reliable, "
+                    f"{row.resolved} resolved")
+        return None
+
+
+class ReviewQueue(QWidget):
+    """Clips to review; the merge button with its progress and Cancel; emits clipActivated."""
+
+    clipActivated = Signal(int)
+    mergeRequested = Signal()
+    cancelRequested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("reviewQueue")
+        self.model = ReviewQueueModel(self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(24)
+        self.table.setAlternatingRowColors(True)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        self.merge_button = QPushButton("Merge ready clips")
+        self.merge_button.setObjectName("mergeButton")
+        self.merge_button.setToolTip("Merge every clip whose annotators are all done (Ctrl+M); "
+                                     "decisions already made are kept")
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.hide()
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 1000)
+        self.progress.hide()
+        self.summary = QLabel("")
+        self.summary.setObjectName("reviewSummary")
+        self.summary.setWordWrap(True)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.merge_button, 1)
+        buttons.addWidget(self.cancel_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(buttons)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.table, 1)
+        self.table.activated.connect(self._activated)
+        self.table.clicked.connect(self._activated)
+        self.merge_button.clicked.connect(self.mergeRequested)
+        self.cancel_button.clicked.connect(self.cancelRequested)
+
+    def set_rows(self, rows: list[ReviewRow]) -> None:
+        """Show these clips and the totals."""
+        selected = self.current_clip()
+        self.model.set_rows(rows)
+        needs = sum(r.needs_review for r in rows)
+        final = sum(r.clip.finalised for r in rows)
+        self.summary.setText(f"{len(rows)} merged clips · {needs} instances need review · {final} finalised")
+        if selected is not None:
+            self.select_clip(selected)
+
+    def current_clip(self) -> int | None:
+        """The selected clip id."""
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.rows[rows[0].row()].clip.id if rows else None
+
+    def select_clip(self, clip_id: int) -> None:
+        """Highlight a clip's row without emitting activation."""
+        row = self.model.row_of(clip_id)
+        if row is not None:
+            self.table.selectRow(row)
+
+    def next_open_clip(self, after: int | None) -> int | None:
+        """The next clip with instances to review, after `after` (wrapping)."""
+        rows = self.model.rows
+        ids = [r.clip.id for r in rows]
+        pos = ids.index(after) if after in ids else -1
+        ordered = rows[pos + 1:] + rows[:pos + 1]
+        return next((r.clip.id for r in ordered if r.needs_review and not r.clip.finalised), None)
+
+    def show_running(self, running: bool) -> None:
+        """Swap the merge button for progress and Cancel while the merge runs."""
+        self.merge_button.setEnabled(not running)
+        self.cancel_button.setVisible(running)
+        self.progress.setVisible(running)
+        if running:
+            self.progress.setValue(0)
+
+    def set_progress(self, fraction: float, message: str) -> None:
+        """Progress of the running merge."""
+        self.progress.setValue(int(round(1000 * fraction)))
+        self.progress.setFormat(f"{message} · %p%")
+
+    def _activated(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self.clipActivated.emit(self.model.rows[index.row()].clip.id)

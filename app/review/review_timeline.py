@@ -1,0 +1,111 @@
+"""Stacked review lanes: one lane per annotator (who said what), then the merged lane.
+
+Annotators' bars are coloured by body part like the annotation screen; merged bars by
+review status, with the majority outcome or the decision in their text. Bar ids: an
+annotator's segment keeps its id, a merged instance uses minus its id, so the two never
+collide in one item.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QWidget
+
+from annotator.model import MergedInstance, MergedStatus, Segment
+from annotator.taxonomy import Taxonomy
+from app.review.review_model import outcome_text
+from app.review.styled_lanes import BarStyle, StyledLanesItem, ghost, install_styled_lanes
+from app.timeline.lanes_item import LANE_COLOURS
+from app.timeline.packing import Bar
+from app.timeline.timeline_widget import TimelineWidget
+from merging.majority import DELETE
+
+STATUS_COLOURS = {
+    MergedStatus.NEEDS_REVIEW: QColor(236, 150, 80),
+    MergedStatus.RELIABLE: QColor(118, 190, 130),
+    MergedStatus.RESOLVED: QColor(128, 160, 214),
+}
+STATUS_TEXT = {MergedStatus.NEEDS_REVIEW: "needs review", MergedStatus.RELIABLE: "reliable",
+               MergedStatus.RESOLVED: "resolved"}
+CONTRIBUTOR_OUTLINE = QColor(255, 255, 255)
+MERGED_LANE = "merged"
+
+
+def merged_bar_id(instance_id: int) -> int:
+    """The bar id of a merged instance (negative, apart from segment ids)."""
+    return -instance_id
+
+
+def instance_of_bar(bar_id: int | None) -> int | None:
+    """The merged instance id of a bar id, or None for an annotator's bar."""
+    return -bar_id if bar_id is not None and bar_id < 0 else None
+
+
+def merged_text(inst: MergedInstance, taxonomy: Taxonomy) -> str:
+    """'B1 nodding · needs review: keep' — label, status, and majority or decision."""
+    a = taxonomy.action(inst.action_id)
+    if inst.status is MergedStatus.RESOLVED:
+        return f"{a.code} {a.name} · {outcome_text(inst.decision, taxonomy)}"
+    if inst.status is MergedStatus.RELIABLE:
+        return f"{a.code} {a.name} · reliable"
+    return f"{a.code} {a.name} · review: {outcome_text(inst.majority, taxonomy)}?"
+
+
+def merged_style(inst: MergedInstance) -> BarStyle:
+    """Status colour; a decided delete is a ghost (kept in the database, out of the ground truth)."""
+    colour = STATUS_COLOURS[inst.status]
+    if inst.status is MergedStatus.RESOLVED and (inst.decision or "").split(":")[0] == DELETE:
+        return ghost(QColor(150, 150, 160), alpha=40)
+    if inst.status is MergedStatus.NEEDS_REVIEW and inst.majority == DELETE:
+        return BarStyle(colour, QColor(255, 230, 200), dashed=True)
+    return BarStyle(colour)
+
+
+def review_bars(annotators: Sequence[str], segments: Mapping[str, Sequence[Segment]],
+                instances: Sequence[MergedInstance], taxonomy: Taxonomy,
+                highlight: Sequence[int] = ()) -> tuple[list[Bar], dict[int, BarStyle]]:
+    """Bars and styles of every lane; `highlight` outlines the selected instance's segments."""
+    bars: list[Bar] = []
+    styles: dict[int, BarStyle] = {}
+    marked = set(highlight)
+    for lane, name in enumerate(annotators):
+        for s in segments.get(name, ()):
+            assert s.id is not None
+            a = taxonomy.action(s.action_id)
+            bars.append(Bar(s.id, s.start_frame, s.end_frame, lane, s.action_id, f"{a.code} {a.name}"))
+            colour = LANE_COLOURS[a.body_part.id % len(LANE_COLOURS)]
+            styles[s.id] = BarStyle(colour, CONTRIBUTOR_OUTLINE if s.id in marked else None)
+    lane = len(annotators)
+    for m in instances:
+        assert m.id is not None
+        bar_id = merged_bar_id(m.id)
+        bars.append(Bar(bar_id, m.start_frame, m.end_frame, lane, m.action_id, merged_text(m, taxonomy)))
+        styles[bar_id] = merged_style(m)
+    return bars, styles
+
+
+class ReviewTimeline(TimelineWidget):
+    """The annotation timeline with per-bar styles and lanes named per clip."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__([MERGED_LANE], parent)
+        self.setObjectName("reviewTimeline")
+        self.styled: StyledLanesItem = install_styled_lanes(self)
+
+    def set_lanes(self, names: Sequence[str]) -> None:
+        """One lane per name (annotators, then 'merged'); rebuilt only when the names change."""
+        if list(names) == self.lane_names:
+            return
+        self.lane_names = list(names)
+        self.lanes.n_lanes = len(self.lane_names)
+        self.lanes.lane_rows = [1] * len(self.lane_names)
+        self.lanes.lane_top = [0.0] * len(self.lane_names)
+        self.lanes.set_bars([], self.total_frames)
+        self._update_lane_axis()
+
+    def set_styled_bars(self, bars: Sequence[Bar], styles: Mapping[int, BarStyle]) -> None:
+        """Replace bars and styles; the lanes grow sub-rows where bars overlap."""
+        self.styled.styles = dict(styles)
+        self.set_bars(bars)

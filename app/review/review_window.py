@@ -1,0 +1,359 @@
+"""The senior reviewer's window: clips to review (left), player over stacked lanes, detail (right)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QSplitter, QWidget
+
+from annotator.model import Clip
+from annotator.progress import CancelToken, Progress
+from annotator.store.api import StoreAPI
+from app.labelling.label_picker import LabelPicker
+from app.player.player_widget import Player
+from app.review.instance_detail import InstanceDetail
+from app.review.review_model import ReviewRow, clip_annotators, load_review_rows, status_counts
+from app.review.review_queue import ReviewQueue
+from app.review.review_session import ReviewSession
+from app.review.review_shortcuts import REVIEW_MENUS, REVIEW_SHORTCUTS
+from app.review.review_timeline import MERGED_LANE, ReviewTimeline, instance_of_bar, review_bars
+from app.settings import AppSettings
+from app.tasks import TaskHandle, TaskRunner
+from app.timeline.filmstrip import make_thumbnails
+from merging.workflow import MergeRun, run_merge
+
+MediaResolver = Callable[[Clip], "Path | None"]
+StoreFactory = Callable[[], StoreAPI]
+
+
+class ReviewWindow(QMainWindow):
+    """Wires the review session to the player, lanes, queue and keys."""
+
+    def __init__(self, store: StoreAPI, user: str, media_path: MediaResolver, settings: AppSettings,
+                 store_factory: StoreFactory | None = None, project_key: str = "",
+                 title: str = "MMAD Studio") -> None:
+        super().__init__()
+        self.store = store
+        self.user = user
+        self.media_path = media_path
+        self.settings = settings
+        self.store_factory = store_factory
+        self.project_key = project_key
+        self.runner = TaskRunner(max_threads=2, parent=self)
+        self.setWindowTitle(f"{title} — review — {user}")
+        self.session = ReviewSession(store, self)
+        self.player = Player(self.runner)
+        self.player.set_budget(settings.cache_budget_bytes)
+        self.timeline = ReviewTimeline()
+        self.picker = LabelPicker(store.taxonomy, self)
+        self.queue = ReviewQueue()
+        self.detail = InstanceDetail()
+        self.merge_task: TaskHandle | None = None
+        self._thumbs: TaskHandle | None = None
+        self._build_layout()
+        self.actions_by_id = self._build_menus()
+        self._connect()
+        self.reload_queue()
+
+    # ----- construction ------------------------------------------------------------------
+    def _build_layout(self) -> None:
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.player)
+        splitter.addWidget(self.timeline)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        splitter.setChildrenCollapsible(False)
+        self.setCentralWidget(splitter)
+        docks = []
+        for title, widget, area in (("Clips to review", self.queue, Qt.DockWidgetArea.LeftDockWidgetArea),
+                                    ("Instance", self.detail, Qt.DockWidgetArea.RightDockWidgetArea)):
+            dock = QDockWidget(title, self)
+            dock.setObjectName(f"reviewDock{title.split()[0]}")
+            dock.setWidget(widget)
+            dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
+                             | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
+            self.addDockWidget(area, dock)
+            docks.append(dock)
+        self.queue.setMinimumWidth(330)  # room for the counts without a horizontal scroll bar
+        self.detail.setMinimumWidth(330)
+        self.resizeDocks(docks, [360, 340], Qt.Orientation.Horizontal)
+        self.status_clip = QLabel("")
+        self.status_clip.setObjectName("statusClip")
+        self.statusBar().addPermanentWidget(self.status_clip)
+        for w in self.player.findChildren(QWidget):
+            if w is not self.player.view:
+                w.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.queue.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys belong to the window's shortcuts
+
+    def _handlers(self) -> dict[str, Callable[[], object]]:
+        s, p, t = self.session, self.player, self.timeline
+        nudges = {"start_earlier": ("start", -1), "start_later": ("start", 1), "end_later": ("end", 1),
+                  "end_earlier": ("end", -1), "start_earlier_5": ("start", -5), "start_later_5": ("start", 5),
+                  "end_later_5": ("end", 5), "end_earlier_5": ("end", -5)}
+        handlers: dict[str, Callable[[], object]] = {
+            "next_clip": self.open_next_clip, "merge": self.start_merge, "finalise": self.finalise,
+            "quit": self.close, "accept": s.accept_majority, "keep": s.keep, "delete": s.delete,
+            "label": self.ask_label, "undo": s.undo, "next_unresolved": self.next_unresolved,
+            "previous_instance": lambda: self.jump(-1), "next_instance": lambda: self.jump(1),
+            "take_1": lambda: s.take(0), "take_2": lambda: s.take(1), "take_3": lambda: s.take(2),
+            "play": self.play, "step_back": lambda: p.step(-1), "step_forward": lambda: p.step(1),
+            "step_back_10": lambda: p.step(-10), "step_forward_10": lambda: p.step(10),
+            "gradient": lambda: p.set_gradient(not p.gradient),
+            "zoom_in": lambda: t.zoom(1.5), "zoom_out": lambda: t.zoom(1 / 1.5), "zoom_fit": t.fit,
+        }
+        for name, (edge, delta) in nudges.items():
+            handlers[name] = self._nudger(edge, delta)
+        return handlers
+
+    def _nudger(self, edge: str, delta: int) -> Callable[[], object]:
+        return lambda: self.nudge(edge, delta)
+
+    def _build_menus(self) -> dict[str, QAction]:
+        handlers = self._handlers()
+        menus = {name: self.menuBar().addMenu(f"&{name}") for name in REVIEW_MENUS}
+        actions: dict[str, QAction] = {}
+        for spec in REVIEW_SHORTCUTS:
+            action = QAction(spec.text, self)
+            action.setObjectName(f"review_{spec.id}")
+            action.setShortcuts([QKeySequence(k) for k in spec.keys])
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            if spec.help:
+                action.setStatusTip(spec.help)
+            action.triggered.connect(lambda _checked=False, h=handlers[spec.id]: h())
+            menus["Decide" if spec.menu == "Edit" else spec.menu].addAction(action)
+            self.addAction(action)
+            actions[spec.id] = action
+        return actions
+
+    def _connect(self) -> None:
+        self.queue.clipActivated.connect(self.open_clip_id)
+        self.queue.mergeRequested.connect(self.start_merge)
+        self.queue.cancelRequested.connect(self.cancel_merge)
+        for source in (self.session.message, self.player.message):
+            source.connect(self.show_message)
+        self.session.instancesChanged.connect(self.refresh)
+        self.session.selectionChanged.connect(self._on_selection)
+        self.session.decided.connect(self._refresh_row)
+        self.session.clipFinalised.connect(self._refresh_row)
+        self.player.frameChanged.connect(self.timeline.set_playhead)
+        self.player.decodeFinished.connect(self._start_thumbnails)
+        self.timeline.seekRequested.connect(self.player.seek)
+        self.timeline.barSelected.connect(self._on_bar)
+        self.timeline.barDropped.connect(self._on_drop)
+        self.timeline.barActivated.connect(lambda _bar: self.ask_label())
+        self.picker.picked.connect(self._on_picked)
+        self.picker.dismissed.connect(self._refocus)
+
+    # ----- clips ---------------------------------------------------------------------------
+    def reload_queue(self) -> None:
+        """Re-read the clips with merged instances and their counts."""
+        rows = load_review_rows(self.store)
+        self.queue.set_rows(rows)
+        if not rows:
+            self.show_message("No merged clips yet: press Ctrl+M to merge the clips whose annotators are done")
+
+    def open_clip_id(self, clip_id: int) -> None:
+        """Open a clip: lanes, merged instances, video; selects the first instance to review."""
+        clip = self.store.clip(clip_id)
+        self.timeline.set_lanes([*clip_annotators(self.store, clip_id), MERGED_LANE])
+        self.timeline.set_clip(clip.frame_count, clip.fps)
+        self.session.open_clip(clip)
+        path = self.media_path(clip)
+        if self._thumbs is not None:
+            self._thumbs.cancel()
+        self.player.open_video(None if path is None else str(path), clip.frame_count, clip.fps)
+        self.queue.select_clip(clip_id)
+        self.player.view.setFocus()
+        inst = self.session.selected_instance()
+        if inst is not None:
+            self.player.seek(inst.start_frame)
+        self._update_status()
+
+    def open_start_clip(self) -> None:
+        """The first clip with instances to review (else the first clip)."""
+        nxt = self.queue.next_open_clip(None)
+        if nxt is None and self.queue.model.rows:
+            nxt = self.queue.model.rows[0].clip.id
+        if nxt is not None:
+            self.open_clip_id(nxt)
+
+    def open_next_clip(self) -> None:
+        """Ctrl+N: the next clip with instances to review."""
+        current = self.session.clip.id if self.session.clip else None
+        nxt = self.queue.next_open_clip(current)
+        if nxt is None:
+            self.show_message("No clip left to review")
+        else:
+            self.open_clip_id(nxt)
+
+    def _refresh_row(self, clip_id: int) -> None:
+        clip = self.store.clip(clip_id)
+        if self.session.clip is not None and self.session.clip.id == clip_id:
+            self.queue.model.replace_row(ReviewRow(clip, *status_counts(self.session.instances)))
+        self._update_status()
+
+    # ----- merging ---------------------------------------------------------------------------
+    def start_merge(self) -> TaskHandle | None:
+        """Ctrl+M: merge every ready clip off the UI thread, with progress and Cancel."""
+        if self.merge_task is not None and self.merge_task.running:
+            self.show_message("The merge is already running")
+            return None
+        factory = self.store_factory
+
+        def work(progress: Progress, cancel: CancelToken) -> MergeRun:
+            store = factory() if factory is not None else self.store
+            try:
+                return run_merge(store, progress=progress, cancel=cancel)
+            finally:
+                if factory is not None:
+                    store.close()
+
+        handle = self.runner.start("merge", work)
+        handle.progress.connect(self.queue.set_progress)
+        handle.finished.connect(self._on_merged)
+        handle.failed.connect(lambda exc: self.show_message(f"Merge failed: {exc}"))
+        handle.cancelled.connect(lambda: self.show_message("Merge cancelled; clips already stored stay merged"))
+        handle.ended.connect(lambda: self.queue.show_running(False))
+        self.queue.show_running(True)
+        self.merge_task = handle
+        return handle
+
+    def cancel_merge(self) -> None:
+        """Cancel the running merge."""
+        if self.merge_task is not None:
+            self.merge_task.cancel()
+
+    def _on_merged(self, run: MergeRun) -> None:
+        self.reload_queue()
+        if self.session.clip is not None:
+            self.session.reload()
+        self.show_message(f"Merged {run.merged_clips} clip(s): {run.written} instances written, "
+                          f"{run.kept_resolved} decisions kept, {len(run.stale_resolved)} stale, "
+                          f"{len(run.skipped)} clip(s) not ready")
+
+    def _start_thumbnails(self, _count: int) -> None:
+        cache = self.player.cache
+        if cache is None:
+            return
+        if self._thumbs is not None:
+            self._thumbs.cancel()
+
+        def work(progress: Progress, cancel: CancelToken) -> np.ndarray:
+            return make_thumbnails(cache, progress=progress, cancel=cancel)
+
+        handle = self.runner.start("thumbnails", work)
+        handle.finished.connect(lambda thumbs, c=cache: self._on_thumbs(c, thumbs))
+        self._thumbs = handle
+
+    def _on_thumbs(self, cache: object, thumbs: np.ndarray) -> None:
+        if cache is self.player.cache:
+            self.timeline.set_thumbnails(thumbs)
+
+    # ----- decisions ---------------------------------------------------------------------------
+    def ask_label(self) -> None:
+        """L: the label picker for the selected instance."""
+        inst = self.session.selected_instance()
+        if inst is None:
+            self.show_message("Select a merged instance first (click it, N for the next to review)")
+            return
+        self.picker.ask(f"Label for instance {inst.start_frame}–{inst.end_frame}", inst.action_id)
+
+    def _on_picked(self, action_id: int) -> None:
+        self._refocus()
+        self.session.relabel(action_id)
+
+    def _refocus(self) -> None:
+        self.activateWindow()
+        self.player.view.setFocus()
+
+    def nudge(self, edge: str, delta: int) -> None:
+        """Edge keys: move the selected instance's boundary; the player shows the new edge."""
+        frame = self.session.adjust(edge, delta)
+        if frame is not None:
+            self.player.seek(frame)
+
+    def next_unresolved(self) -> None:
+        """N: select the next instance needing review and show its first frame."""
+        inst = self.session.next_unresolved(self.session.selected)
+        if inst is None:
+            self.show_message("Nothing left to review in this clip: Ctrl+Enter finalises it")
+            return
+        self.session.select(inst.id)
+        self.player.seek(inst.start_frame)
+
+    def jump(self, direction: int) -> None:
+        """, / .: previous / next instance."""
+        inst = self.session.neighbour(direction)
+        if inst is not None:
+            self.session.select(inst.id)
+            self.player.seek(inst.start_frame)
+
+    def finalise(self) -> None:
+        """Ctrl+Enter: finalise the open clip (the store refuses while review is left)."""
+        self.session.finalise()
+
+    def play(self) -> None:
+        """Space: play/pause, looping the selected instance when that loop mode is on."""
+        inst = self.session.selected_instance()
+        self.player.toggle_play(None if inst is None else (inst.start_frame, inst.end_frame))
+
+    # ----- view updates ---------------------------------------------------------------------
+    def refresh(self) -> None:
+        """Redraw lanes and detail from the session."""
+        s = self.session
+        inst = s.selected_instance()
+        bars, styles = review_bars(s.annotators, s.segments, s.instances, s.taxonomy,
+                                   inst.segment_ids if inst is not None else ())
+        self.timeline.set_styled_bars(bars, styles)
+        self.timeline.set_selected(-inst.id if inst is not None and inst.id is not None else None)
+        fps = s.clip.fps if s.clip is not None else 30.0
+        self.detail.show_instance(inst, s.annotators, s.contributors(inst) if inst else {}, s.taxonomy, fps)
+        self._update_status()
+
+    def _on_selection(self, _instance_id: object) -> None:
+        self.refresh()
+
+    def _on_bar(self, bar_id: int | None) -> None:
+        instance_id = instance_of_bar(bar_id)
+        if instance_id is not None:
+            self.session.select(instance_id)
+        elif bar_id is not None:  # an annotator's bar: select the instance built from it, if any
+            owner = next((m for m in self.session.instances if bar_id in m.segment_ids), None)
+            if owner is not None:
+                self.session.select(owner.id)
+
+    def _on_drop(self, bar_id: int, start: int, end: int) -> None:
+        instance_id = instance_of_bar(bar_id)
+        if instance_id is None:
+            self.show_message("Annotators' segments are read-only here: adjust the merged instance instead")
+            self.refresh()
+            return
+        self.session.select(instance_id)
+        if self.session.set_bounds(start, end) is None:
+            self.refresh()
+
+    def _update_status(self) -> None:
+        clip = self.session.clip
+        if clip is None:
+            self.status_clip.setText("no clip open")
+            return
+        needs, reliable, resolved = status_counts(self.session.instances)
+        state = "finalised" if clip.finalised else ("ready to finalise" if needs == 0 else "in review")
+        self.status_clip.setText(f"{clip.name} · {clip.subject} · {clip.frame_count} frames @ {clip.fps:g} fps · "
+                                 f"{needs} to review · {reliable} reliable · {resolved} resolved · {state}")
+
+    def show_message(self, text: str) -> None:
+        """One line in the status bar."""
+        self.statusBar().showMessage(text, 8000)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Everything is stored already: stop the workers, remember the layout, close."""
+        self.player.close_video()
+        self.runner.shutdown(3000)
+        self.settings.save_window_state(self.saveGeometry(), self.saveState())
+        self.settings.sync()
+        event.accept()

@@ -1,0 +1,173 @@
+"""The review window driven through its real widgets and keys; decisions checked in the store."""
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from annotator.model import MergedInstance, MergedStatus
+from annotator.project import Project
+from app.launch import build_window
+from app.review.review_timeline import merged_bar_id
+from app.review.review_window import ReviewWindow
+from app.settings import AppSettings
+from tests.app.review.conftest import LEGS, NOD, NOSE, build_review_project
+
+NoMod = Qt.KeyboardModifier.NoModifier
+
+
+def open_review(qtbot: QtBot, folder: Path, tmp_path: Path) -> ReviewWindow:
+    w = build_window(Project.open(folder), "rev", AppSettings(str(tmp_path / "settings.ini")))
+    assert isinstance(w, ReviewWindow)
+    qtbot.addWidget(w)
+    w.resize(1400, 800)
+    w.show()
+    w.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is w, timeout=3000)
+    return w
+
+
+@pytest.fixture
+def window(qtbot: QtBot, review_project: Path, tmp_path: Path) -> Iterator[ReviewWindow]:
+    w = open_review(qtbot, review_project, tmp_path)
+    w.open_start_clip()
+    yield w
+    w.close()
+
+
+def key(qtbot: QtBot, w: ReviewWindow, k: Qt.Key, mod: Qt.KeyboardModifier = NoMod) -> None:
+    qtbot.keyClick(QApplication.focusWidget() or w, k, mod)
+
+
+def stored(folder: Path) -> dict[int, MergedInstance]:
+    """Merged instances of S01_rev by action id, read back through a fresh store."""
+    store = Project.open(folder).open_store("rev")
+    try:
+        clip = store.clip_by_name("S01_rev")
+        assert clip is not None
+        return {m.action_id: m for m in store.merged_instances(clip.id)}
+    finally:
+        store.close()
+
+
+def select_action(w: ReviewWindow, action_id: int) -> None:
+    inst = next(m for m in w.session.instances if m.action_id == action_id)
+    w.session.select(inst.id)
+
+
+def test_reviewer_gets_review_screen_with_lanes_per_annotator(window: ReviewWindow) -> None:
+    assert window.timeline.lane_names == ["a1", "a2", "a3", "merged"]
+    assert window.session.clip is not None and window.session.clip.name == "S01_rev"
+    row = window.queue.model.rows[0]
+    assert (row.clip.name, row.needs_review, row.reliable, row.resolved) == ("S01_rev", 3, 0, 0)
+    assert len(window.queue.model.rows) == 1  # S02_wait has no merge yet
+    lanes = {b.lane for b in window.timeline.lanes.bars}
+    assert lanes == {0, 1, 2, 3}
+    # The first instance to review is selected and drawn selected in the merged lane.
+    first = window.session.selected_instance()
+    assert first is not None and first.action_id == NOD
+    assert window.timeline.lanes.selected == merged_bar_id(first.id or 0)
+    assert "a3" in window.detail.label.text()
+
+
+def test_enter_accepts_majority_and_n_moves_on(qtbot: QtBot, window: ReviewWindow, review_project: Path) -> None:
+    key(qtbot, window, Qt.Key.Key_Return)
+    nod = stored(review_project)[NOD]
+    assert (nod.status, nod.decision, nod.decided_by) == (MergedStatus.RESOLVED, "keep", "rev")
+    key(qtbot, window, Qt.Key.Key_N)
+    assert window.session.selected_instance().action_id == LEGS  # type: ignore[union-attr]
+    select_action(window, NOSE)
+    key(qtbot, window, Qt.Key.Key_Return)  # the majority of a one-annotator instance: delete
+    assert stored(review_project)[NOSE].decision == "delete"
+    assert window.queue.model.rows[0].resolved == 2
+
+
+def test_keep_delete_label_and_take(qtbot: QtBot, window: ReviewWindow, review_project: Path) -> None:
+    select_action(window, NOSE)
+    key(qtbot, window, Qt.Key.Key_K)
+    assert stored(review_project)[NOSE].decision == "keep"
+    select_action(window, LEGS)
+    key(qtbot, window, Qt.Key.Key_D)
+    legs = stored(review_project)[LEGS]
+    assert (legs.status, legs.decision) == (MergedStatus.RESOLVED, "delete")
+    key(qtbot, window, Qt.Key.Key_L)
+    assert window.picker.isVisible()
+    qtbot.keyClicks(window.picker.edit, "D7")  # curling legs
+    qtbot.keyClick(window.picker.edit, Qt.Key.Key_Return)
+    relabelled = stored(review_project)
+    assert LEGS not in relabelled and relabelled[25].decision == "label:25"
+    select_action(window, NOD)
+    key(qtbot, window, Qt.Key.Key_2)  # a2's version: 3–21
+    nod = stored(review_project)[NOD]
+    assert (nod.decision, nod.start_frame, nod.end_frame) == ("take:a2", 3, 21)
+    select_action(window, NOSE)
+    key(qtbot, window, Qt.Key.Key_1)  # a1 did not mark it: refused, nothing stored
+    assert stored(review_project)[NOSE].decision == "keep"
+    assert "did not mark" in window.statusBar().currentMessage()
+
+
+def test_edge_keys_adjust_boundaries(qtbot: QtBot, window: ReviewWindow, review_project: Path) -> None:
+    select_action(window, NOD)  # merged 2–22
+    key(qtbot, window, Qt.Key.Key_BracketRight)
+    assert window.player.current == 23
+    key(qtbot, window, Qt.Key.Key_BracketLeft, Qt.KeyboardModifier.ControlModifier)
+    nod = stored(review_project)[NOD]
+    assert (nod.decision, nod.start_frame, nod.end_frame) == ("adjust", 3, 23)
+    # Out of bounds is refused by the store and leaves the stored instance alone.
+    select_action(window, NOSE)
+    for _ in range(2):
+        key(qtbot, window, Qt.Key.Key_BracketRight, Qt.KeyboardModifier.ShiftModifier)
+    assert stored(review_project)[NOSE].end_frame == 55  # 60 is past the last frame (59)
+    assert "refused" in window.statusBar().currentMessage()
+
+
+def test_undo_restores_previous_decision_and_first_is_final(qtbot: QtBot, window: ReviewWindow,
+                                                              review_project: Path) -> None:
+    select_action(window, NOD)
+    key(qtbot, window, Qt.Key.Key_K)
+    key(qtbot, window, Qt.Key.Key_D)
+    assert stored(review_project)[NOD].decision == "delete"
+    key(qtbot, window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert stored(review_project)[NOD].decision == "keep"
+    key(qtbot, window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert stored(review_project)[NOD].decision == "keep"  # the first decision stays
+    assert "final" in window.statusBar().currentMessage()
+
+
+def test_finalise_refused_until_nothing_needs_review(qtbot: QtBot, window: ReviewWindow,
+                                                     review_project: Path) -> None:
+    ctrl = Qt.KeyboardModifier.ControlModifier
+    key(qtbot, window, Qt.Key.Key_Return)  # nodding: keep
+    key(qtbot, window, Qt.Key.Key_Return, ctrl)
+    assert "still has 2 merged instance(s) to review" in window.statusBar().currentMessage()
+    store = Project.open(review_project).open_store("rev")
+    clip = store.clip_by_name("S01_rev")
+    assert clip is not None and not clip.finalised
+    for _ in range(2):
+        key(qtbot, window, Qt.Key.Key_N)
+        key(qtbot, window, Qt.Key.Key_Return)
+    key(qtbot, window, Qt.Key.Key_Return, ctrl)
+    assert store.clip(clip.id).finalised
+    assert window.queue.model.rows[0].clip.finalised
+    entries = [e for e in store.audit_log(50) if e.entity == "merged"]
+    assert len(entries) == 3 and {e.user for e in entries} == {"rev"}
+    store.close()
+
+
+def test_merge_button_runs_in_background(qtbot: QtBot, tmp_path: Path) -> None:
+    folder = tmp_path / "unmerged"
+    build_review_project(folder, merge=False)
+    w = open_review(qtbot, folder, tmp_path)
+    assert w.queue.model.rows == []
+    handle = w.start_merge()
+    assert handle is not None and w.queue.progress.isVisible()
+    with qtbot.waitSignal(handle.ended, timeout=10000):
+        pass
+    qtbot.waitUntil(lambda: len(w.queue.model.rows) == 1, timeout=3000)
+    assert w.queue.model.rows[0].needs_review == 3
+    assert not w.queue.progress.isVisible()
+    assert "not ready" in w.statusBar().currentMessage()
+    w.close()
