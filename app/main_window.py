@@ -6,8 +6,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QSplitter, QWidget
 
 from annotator.model import AssignmentState, Clip
@@ -18,6 +18,7 @@ from app.controllers.clip_session import ClipSession
 from app.labelling.label_picker import LabelPicker
 from app.labelling.shortcut_sheet import ShortcutSheet
 from app.labelling.shortcuts import MENUS, SHORTCUTS
+from app.panels.dock_layout import DockFit
 from app.panels.instance_table import InstanceTable
 from app.player.player_widget import Player
 from app.proposals.proposal_controller import ProposalController
@@ -29,6 +30,7 @@ from app.timeline.filmstrip import make_thumbnails
 from app.timeline.timeline_widget import TimelineWidget
 
 MediaResolver = Callable[[Clip], "Path | None"]
+STATE_VERSION = 1  # saveState version of this window kind (the review window uses its own)
 
 
 class MainWindow(QMainWindow):
@@ -80,7 +82,7 @@ class MainWindow(QMainWindow):
             dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
                              | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
             self.addDockWidget(area, dock)
-        self.resizeDocks(docks, [390, 390], Qt.Orientation.Horizontal)
+        self.dock_fit = DockFit(self, [(docks[0], self.queue.ideal_width), (docks[1], self.instances.ideal_width)])
         self.status_clip = QLabel("")
         self.status_clip.setObjectName("statusClip")
         self.statusBar().addPermanentWidget(self.status_clip)
@@ -248,11 +250,22 @@ class MainWindow(QMainWindow):
         self.sheet.show()
         self.sheet.raise_()
 
+    # ----- layout --------------------------------------------------------------------------------
+    def restoreState(self, state: QByteArray | bytes | bytearray | memoryview,  # noqa: N802
+                     version: int | None = STATE_VERSION) -> bool:
+        """Restore a saved dock layout of this window kind (another kind's is refused)."""
+        return self.dock_fit.restored(super().restoreState(state, STATE_VERSION if version is None else version))
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        """First show: docks at their content's width unless a saved layout was restored."""
+        super().showEvent(event)
+        self.dock_fit.first_show()
+
     # ----- closing -------------------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:
         """Everything is already stored: stop the workers, remember the layout, close."""
         self.player.close_video()
         self.runner.shutdown(3000)
-        self.settings.save_window_state(self.saveGeometry(), self.saveState())
+        self.settings.save_window_state(self.saveGeometry(), self.saveState(STATE_VERSION))
         self.settings.sync()
         event.accept()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from typing import Any, cast
 
 from sqlalchemy import Engine, Table, bindparam, delete, func, insert, select, update
@@ -64,6 +65,16 @@ def _json(value: Mapping[str, Any] | None) -> str | None:
 def _segment_values(seg: Segment) -> dict[str, Any]:
     return {"start_frame": seg.start_frame, "end_frame": seg.end_frame, "action_id": seg.action_id,
             "origin": str(seg.origin), "confidence": seg.confidence}
+
+
+def _edited_origin(current: SegmentRow, new: Segment) -> Segment:
+    """An accepted proposal whose bounds or label change is stored as proposal-edited,
+    whatever the caller sent (the data layer keeps the provenance honest)."""
+    changed = (new.start_frame, new.end_frame, new.action_id) != (current.start_frame, current.end_frame,
+                                                                  current.action_id)
+    if changed and current.origin == str(Origin.PROPOSAL_ACCEPTED) and new.origin == Origin.PROPOSAL_ACCEPTED:
+        return replace(new, origin=Origin.PROPOSAL_EDITED)
+    return new
 
 
 class Store:
@@ -439,17 +450,20 @@ class Store:
         with self._tx() as s:
             clip_row = self._clip_row(s, segment.clip_id)
             self._check_write(clip_row, segment.author)
-            rules.validate_segment(segment, convert.clip(clip_row), self.taxonomy)
-            stamp = convert.now()
-            row = SegmentRow(clip_id=segment.clip_id, author=segment.author, start_frame=segment.start_frame,
-                             end_frame=segment.end_frame, action_id=segment.action_id,
-                             origin=str(segment.origin), confidence=segment.confidence, version=1,
-                             created_at=stamp, updated_at=stamp, deleted=False)
-            s.add(row)
-            s.flush()
-            self._audit(s, "add", "segment", row.id, None, {"author": segment.author, **_segment_values(segment)})
-            self._written[row.id] = 1
-            return convert.segment(row)
+            return self._insert_segment(s, clip_row, segment)
+
+    def _insert_segment(self, s: Session, clip_row: ClipRow, segment: Segment) -> Segment:
+        rules.validate_segment(segment, convert.clip(clip_row), self.taxonomy)
+        stamp = convert.now()
+        row = SegmentRow(clip_id=segment.clip_id, author=segment.author, start_frame=segment.start_frame,
+                         end_frame=segment.end_frame, action_id=segment.action_id,
+                         origin=str(segment.origin), confidence=segment.confidence, version=1,
+                         created_at=stamp, updated_at=stamp, deleted=False)
+        s.add(row)
+        s.flush()
+        self._audit(s, "add", "segment", row.id, None, {"author": segment.author, **_segment_values(segment)})
+        self._written[row.id] = 1
+        return convert.segment(row)
 
     def written_version(self, segment_id: int) -> int | None:
         """The version this Store last wrote for a segment (None if it wrote none): lets undo
@@ -465,8 +479,9 @@ class Store:
             if current.author != segment.author or current.clip_id != segment.clip_id:
                 raise RuleViolation(f"segment {segment.id} cannot change its author or clip")
             rules.validate_segment(segment, convert.clip(self._clip_row(s, current.clip_id)), self.taxonomy)
+            segment = _edited_origin(current, segment)
             old = _segment_values(convert.segment(current))
-            self._versioned_update(s, segment.id, segment.version, **_segment_values(segment))
+            self._versioned_update(s, segment.id or 0, segment.version, **_segment_values(segment))
             self._audit(s, "update", "segment", segment.id, old, _segment_values(segment))
             row = s.get(SegmentRow, segment.id, populate_existing=True)
             assert row is not None
@@ -554,6 +569,60 @@ class Store:
             self._audit(s, "set_status", "proposal", proposal_id, {"status": old}, {"status": str(status)})
             return convert.proposal(row)
 
+    def accept_proposal(self, proposal_id: int, author: str, segment_id: int | None = None) -> tuple[Segment, Proposal]:
+        """Turn a pending proposal into `author`'s segment (origin proposal-accepted) in ONE transaction.
+
+        `segment_id` names the segment an earlier acceptance made and unaccept_proposal deleted
+        (redo): it is restored under its id instead of making a new one.
+        """
+        with self._tx() as s:
+            row = self._proposal_row(s, proposal_id, ProposalStatus.PENDING)
+            clip_row = self._clip_row(s, row.clip_id)
+            self._check_write(clip_row, author)
+            if segment_id is None:
+                seg = self._insert_segment(s, clip_row, Segment(
+                    None, row.clip_id, author, row.start_frame, row.end_frame, row.action_id,
+                    origin=Origin.PROPOSAL_ACCEPTED, confidence=row.score))
+            else:
+                seg = self._restore_accepted(s, segment_id, row, author)
+            row.status = str(ProposalStatus.ACCEPTED)
+            self._audit(s, "accept", "proposal", proposal_id, {"status": str(ProposalStatus.PENDING)},
+                        {"status": row.status, "segment_id": seg.id, "author": author})
+            return seg, convert.proposal(row)
+
+    def unaccept_proposal(self, proposal_id: int, segment_id: int, version: int) -> Proposal:
+        """Undo accept_proposal in ONE transaction: soft-delete its segment, the proposal back to pending."""
+        with self._tx() as s:
+            row = self._proposal_row(s, proposal_id, ProposalStatus.ACCEPTED)
+            seg = self._live_segment_for_write(s, segment_id, version)
+            if seg.clip_id != row.clip_id:
+                raise RuleViolation(f"segment {segment_id} is not on the clip of proposal {proposal_id}")
+            self._versioned_update(s, segment_id, version, deleted=True)
+            row.status = str(ProposalStatus.PENDING)
+            self._audit(s, "unaccept", "proposal", proposal_id, {"status": str(ProposalStatus.ACCEPTED),
+                                                                 "segment_id": segment_id},
+                        {"status": row.status})
+            return convert.proposal(row)
+
+    def _proposal_row(self, s: Session, proposal_id: int, expected: ProposalStatus) -> ProposalRow:
+        row = s.get(ProposalRow, proposal_id)
+        if row is None:
+            raise ConflictError(f"proposal {proposal_id} does not exist")
+        if row.status != str(expected):
+            raise ConflictError(f"proposal {proposal_id} is {row.status}, not {expected} (answered elsewhere?); reload")
+        return row
+
+    def _restore_accepted(self, s: Session, segment_id: int, proposal: ProposalRow, author: str) -> Segment:
+        seg = s.get(SegmentRow, segment_id)
+        if seg is None or seg.clip_id != proposal.clip_id or seg.author != author:
+            raise ConflictError(f"segment {segment_id} is not {author}'s segment on the proposal's clip")
+        if not seg.deleted:
+            raise ConflictError(f"segment {segment_id} is not deleted (someone restored it already)")
+        self._versioned_update(s, segment_id, seg.version, deleted=False)
+        self._audit(s, "restore", "segment", segment_id, None, _segment_values(convert.segment(seg)))
+        s.refresh(seg)
+        return convert.segment(seg)
+
     # ---------------------------------------------------------------- merged instances
     def replace_unresolved_merged(self, clip_id: int, instances: Sequence[MergedInstance]) -> list[MergedInstance]:
         """Replace a clip's merge output, keeping every instance a reviewer already resolved."""
@@ -612,15 +681,40 @@ class Store:
                 out.setdefault(row.clip_id, []).append(convert.merged(row, tuple(by_merged.get(row.id, ()))))
         return out
 
+    def _open_merged_row(self, s: Session, instance_id: int, what: str) -> tuple[MergedRow, ClipRow]:
+        """The instance and its clip, refused once the clip is finalised (its ground truth is closed)."""
+        row = s.get(MergedRow, instance_id)
+        if row is None:
+            raise ConflictError(f"merged instance {instance_id} no longer exists (the merge was re-run)")
+        clip_row = self._clip_row(s, row.clip_id)
+        if clip_row.finalised:
+            raise RuleViolation(f"clip {clip_row.name!r} is finalised: its merged instances can no longer be {what}")
+        return row, clip_row
+
+    def _versioned_merged_update(self, s: Session, instance_id: int, version: int, **values: Any) -> None:
+        result = s.execute(
+            update(MergedRow).where(MergedRow.id == instance_id, MergedRow.version == version)
+            .values(version=version + 1, **values)
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount != 1:  # type: ignore[attr-defined]
+            raise ConflictError(f"merged instance {instance_id} was changed by another reviewer; reload")
+
+    def _merged_out(self, s: Session, row: MergedRow) -> MergedInstance:
+        s.refresh(row)
+        links = s.scalars(select(MergedSegmentRow.segment_id).where(MergedSegmentRow.merged_id == row.id)
+                          .order_by(MergedSegmentRow.position)).all()
+        return convert.merged(row, tuple(links))
+
     def resolve_merged(self, instance_id: int, version: int, decision: str, start_frame: int,
                        end_frame: int, action_id: int) -> MergedInstance:
         """A reviewer's decision on a merged instance (version-checked, audited)."""
         self._require_privileged("resolve merged instances")
         with self._tx() as s:
-            row = s.get(MergedRow, instance_id)
-            if row is None:
-                raise ConflictError(f"merged instance {instance_id} no longer exists (the merge was re-run)")
-            clip = convert.clip(self._clip_row(s, row.clip_id))
+            row, clip_row = self._open_merged_row(s, instance_id, "decided")
+            if row.version != version:
+                raise ConflictError(f"merged instance {instance_id} was changed by another reviewer; reload")
+            clip = convert.clip(clip_row)
             rules.validate_action(action_id, self.taxonomy)
             if decision not in REMOVING_DECISIONS:
                 rules.validate_bounds(start_frame, end_frame, clip)
@@ -628,18 +722,47 @@ class Store:
                    "action_id": row.action_id, "decision": row.decision}
             new = {"status": str(MergedStatus.RESOLVED), "start_frame": start_frame, "end_frame": end_frame,
                    "action_id": action_id, "decision": decision}
-            result = s.execute(
-                update(MergedRow).where(MergedRow.id == instance_id, MergedRow.version == version)
-                .values(version=version + 1, decided_by=self._user_name, decided_at=convert.now(), **new)
-                .execution_options(synchronize_session=False)
-            )
-            if result.rowcount != 1:  # type: ignore[attr-defined]
-                raise ConflictError(f"merged instance {instance_id} was changed by another reviewer; reload")
+            self._versioned_merged_update(s, instance_id, version, decided_by=self._user_name,
+                                          decided_at=convert.now(), **new)
             self._audit(s, "resolve", "merged", instance_id, old, new)
-            s.refresh(row)
-            links = s.scalars(select(MergedSegmentRow.segment_id).where(MergedSegmentRow.merged_id == instance_id)
-                              .order_by(MergedSegmentRow.position)).all()
-            return convert.merged(row, tuple(links))
+            return self._merged_out(s, row)
+
+    def unresolve_merged(self, instance_id: int, version: int) -> MergedInstance:
+        """Undo a reviewer's decision: back to the merge's own output (bounds, label, status), audited.
+
+        The merge's output is read from the audit row of the first decision made since the
+        instance was last undecided, so any chain of re-decisions is undone in one step.
+        """
+        self._require_privileged("undo decisions on merged instances")
+        with self._tx() as s:
+            row, _ = self._open_merged_row(s, instance_id, "reopened")
+            if row.version != version:
+                raise ConflictError(f"merged instance {instance_id} was changed by another reviewer; reload")
+            if row.status != str(MergedStatus.RESOLVED):
+                raise ConflictError(f"merged instance {instance_id} has no decision to undo (it is {row.status})")
+            before = self._merge_output(s, row)
+            old = {"status": row.status, "start_frame": row.start_frame, "end_frame": row.end_frame,
+                   "action_id": row.action_id, "decision": row.decision, "decided_by": row.decided_by}
+            self._versioned_merged_update(s, instance_id, version, decision=None, decided_by=None,
+                                          decided_at=None, **before)
+            self._audit(s, "unresolve", "merged", instance_id, old, before)
+            return self._merged_out(s, row)
+
+    def _merge_output(self, s: Session, row: MergedRow) -> dict[str, Any]:
+        """Status, bounds and label the instance had before its current run of decisions."""
+        decisions = s.scalars(select(AuditRow).where(
+            AuditRow.entity == "merged", AuditRow.entity_id == row.id, AuditRow.action == "resolve"
+        ).order_by(AuditRow.id.desc()))
+        for entry in decisions:
+            old = json.loads(entry.old or "{}")
+            if old.get("status") != str(MergedStatus.RESOLVED):
+                return {"status": str(MergedStatus.RELIABLE if row.reliable else MergedStatus.NEEDS_REVIEW),
+                        "start_frame": int(old["start_frame"]), "end_frame": int(old["end_frame"]),
+                        "action_id": int(old["action_id"])}
+        # stored resolved with no decision on record (e.g. imported): keep its bounds, reopen it
+        status = MergedStatus.RELIABLE if row.reliable else MergedStatus.NEEDS_REVIEW
+        return {"status": str(status), "start_frame": row.start_frame, "end_frame": row.end_frame,
+                "action_id": row.action_id}
 
     # ---------------------------------------------------------------- audit
     def audit_log(self, limit: int = 100, entity: str | None = None) -> list[AuditEntry]:

@@ -1,9 +1,292 @@
-"""`mmad` subcommands of this area (see app/cli/main.py)."""
+"""`mmad` detector subcommands: train, eval, predict, model-info.
+
+torch is imported inside the command functions only, so `mmad --help` and the desktop app
+start without it.
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from annotator.errors import InputError
+from annotator.formats import read_annotations, read_predictions, write_predictions
+from annotator.formats.records import AnnotationSet, PredictionRecord
+from annotator.model import GROUND_TRUTH, Subset
+from annotator.project import PROJECT_FILE, Project
+from annotator.taxonomy import Taxonomy, load_taxonomy
+from app.cli.progress_bar import TerminalProgress
+
+CONFIGS = ("tiny", "vit-s", "vit-b", "vit-l")
+ADAPTERS = ("dsta", "tia", "standard", "none", "full")
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add this module's subcommands to the `mmad` parser."""
+    """Add train, eval, predict and model-info to the `mmad` parser."""
+    p = _parser(sub, "train", "train the DSTA detector on a project or an OpenTAD JSON + videos", _train)
+    p.add_argument("project", nargs="?", help="project folder (trains on its stored train/val split)")
+    p.add_argument("--data", metavar="OPENTAD_JSON", help="OpenTAD JSON instead of a project")
+    p.add_argument("--videos", metavar="DIR", help="folder of <video_id>.mp4 files (with --data)")
+    p.add_argument("--out", required=True, metavar="RUN_DIR", help="run folder (resumed when it holds last.pt)")
+    p.add_argument("--config", default="vit-s", choices=CONFIGS)
+    p.add_argument("--adapter", default="dsta", choices=ADAPTERS)
+    p.add_argument("--dsta-variant", default="paper-count", choices=("paper-count", "printed"))
+    p.add_argument("--pretrained", metavar="FILE", help="local VideoMAE / OpenTAD checkpoint (never downloaded)")
+    p.add_argument("--epochs", type=int, default=30, metavar="N")
+    p.add_argument("--batch-size", type=int, default=2, metavar="N")
+    p.add_argument("--lr", type=float, default=2e-4)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda"))
+    p.add_argument("--taxonomy", default=None, help="with --data: mma52, mma82 or a taxonomy JSON (default mma52)")
+    p.add_argument("--source", default=GROUND_TRUTH, help="with a project: ground-truth or merged")
+
+    p = _parser(sub, "eval", "Detection-mAP of predictions against ground truth (action, body, AVG)", _eval)
+    p.add_argument("ground_truth", help="official CSV or OpenTAD JSON")
+    p.add_argument("predictions", help="OpenTAD result JSON or challenge submission CSV")
+    p.add_argument("--taxonomy", default="mma52", help="mma52, mma82 or a taxonomy JSON")
+    p.add_argument("--subset", default=None, choices=[s.value for s in Subset],
+                   help="evaluate only the ground truth of this subset")
+    p.add_argument("--fps", type=float, default=None, metavar="N",
+                   help="frame rate for ground-truth files that do not carry one")
+    p.add_argument("--json", action="store_true", help="print JSON with per-class AP")
+
+    p = _parser(sub, "predict", "detect micro-actions in a project's clips or in video files", _predict)
+    p.add_argument("inputs", nargs="+", metavar="PROJECT|VIDEO")
+    p.add_argument("--checkpoint", required=True, metavar="FILE")
+    p.add_argument("--out", metavar="FILE", help="write predictions (.json: OpenTAD results, .csv: submission)")
+    p.add_argument("--store", action="store_true", help="store them as the model version's proposals")
+    p.add_argument("--store-min-score", type=float, default=0.3, metavar="P",
+                   help="proposals below this score are not stored (files keep every score)")
+    p.add_argument("--subset", default=None, choices=[s.value for s in Subset])
+    p.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda"))
+
+    p = _parser(sub, "model-info", "parameter counts beside the MMAD paper's Table 4", _model_info)
+    p.add_argument("--config", default="vit-s", choices=CONFIGS)
+    p.add_argument("--adapter", default="dsta", choices=ADAPTERS)
+    p.add_argument("--dsta-variant", default="paper-count", choices=("paper-count", "printed"))
+    p.add_argument("--num-classes", type=int, default=52, metavar="N")
+    p.add_argument("--json", action="store_true")
+
+
+def _parser(sub: argparse._SubParsersAction[argparse.ArgumentParser], name: str, help_text: str,
+            func: Callable[[argparse.Namespace], int]) -> argparse.ArgumentParser:
+    parser: argparse.ArgumentParser = sub.add_parser(name, help=help_text, description=help_text)
+    parser.set_defaults(func=func)
+    return parser
+
+
+def _annotation_format(path: Path) -> str:
+    if path.suffix.lower() == ".csv":
+        return "mma52-csv"
+    if path.suffix.lower() == ".json":
+        try:
+            head = json.loads(path.read_text("utf-8"))
+        except (OSError, ValueError):
+            return "opentad-json"  # the reader gives the precise message
+        return "opentad-json" if isinstance(head, dict) and "database" in head else "pointtad-json"
+    raise InputError(str(path), None, "ground truth must be an official CSV (.csv) or an OpenTAD JSON (.json)")
+
+
+def _prediction_format(path: Path) -> str:
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        return "submission-csv"
+    if suffix == ".json":
+        return "opentad-results"
+    raise InputError(str(path), None, "predictions must be an OpenTAD result JSON (.json) or a submission CSV (.csv)")
+
+
+# ----------------------------------------------------------------------------------- model-info
+
+def _model_info(args: argparse.Namespace) -> int:
+    from dataclasses import replace
+
+    from inference.configs import preset
+    from inference.model import MIB, PAPER_TABLE4, Detector, count_parameters
+
+    config = preset(args.config, args.adapter, num_classes=args.num_classes)
+    config = replace(config, adapter=replace(config.adapter, dsta_variant=args.dsta_variant))
+    counts = count_parameters(Detector(config))
+    paper = PAPER_TABLE4.get(args.adapter) if args.config == "vit-s" else None
+    info: dict[str, Any] = {"config": args.config, "adapter": args.adapter, "counts": counts,
+                            "counts_mib": {k: round(v / MIB, 3) for k, v in counts.items()},
+                            "paper_table4_mib": paper}
+    if args.adapter == "dsta":
+        info["dsta_variant"] = args.dsta_variant
+    if args.json:
+        print(json.dumps(info, indent=1))
+        return 0
+    variant = f" ({args.dsta_variant} variant)" if args.adapter == "dsta" else ""
+    print(f"config {args.config}, adapter {args.adapter}{variant}; M = 2^20 parameters, as the MMAD paper counts")
+    tuned = counts["trainable_backbone"]
+    rows = [("backbone (VideoMAE, without adapters)", counts["backbone"]), ("adapters", counts["adapters"]),
+            ("head (ActionFormer)", counts["head"]), ("total", counts["total"]),
+            ("trainable (adapters or backbone + head)", counts["trainable"]),
+            ("tuned in the backbone (Table 4's figure)", tuned)]
+    for label, n in rows:
+        print(f"  {label:<42}{n / MIB:8.2f}M  ({n:,})")
+    if paper is not None:
+        print(f"  MMAD paper Table 4 (VideoMAE-S, {args.adapter}): {paper:.2f}M; ours {tuned / MIB:.2f}M")
+    return 0
+
+
+# ----------------------------------------------------------------------------------------- eval
+
+def _eval(args: argparse.Namespace) -> int:
+    from inference.evaluate import evaluate, ground_truth_seconds
+
+    taxonomy = load_taxonomy(args.taxonomy)
+    gt_path, pred_path = Path(args.ground_truth), Path(args.predictions)
+    aset = read_annotations(gt_path, _annotation_format(gt_path), taxonomy, fps=args.fps)
+    if args.subset:
+        aset = _only_subset(aset, args.subset)
+    preds = read_predictions(pred_path, _prediction_format(pred_path), taxonomy)
+    report = evaluate(ground_truth_seconds(aset), preds, taxonomy)
+    if args.json:
+        print(json.dumps(report.to_json(), indent=1))
+    else:
+        print(f"Detection-mAP (%) of {pred_path.name} on {gt_path.name}, {len(aset.videos)} videos")
+        print(report.table())
+    return 0
+
+
+def _only_subset(aset: AnnotationSet, subset: str) -> AnnotationSet:
+    videos = {k: v for k, v in aset.videos.items() if v.subset == subset}
+    return AnnotationSet(videos=videos, instances=[i for i in aset.instances if i.video_id in videos])
+
+
+# ---------------------------------------------------------------------------------------- train
+
+def _is_project(path: str) -> bool:
+    return (Path(path) / PROJECT_FILE).is_file()
+
+
+def _project_data(path: str, source: str) -> tuple[AnnotationSet, dict[str, Path], Taxonomy]:
+    from annotator.exporting import check_split, export_set
+
+    project = Project.open(path)
+    store = project.open_store()
+    try:
+        check_split(store)
+        aset = export_set(store, source)
+        media = {c.name: project.media_path(c) for c in store.clips()}
+    finally:
+        store.close()
+    videos = {name: p for name, p in media.items() if p is not None}
+    aset = AnnotationSet(videos={k: v for k, v in aset.videos.items() if k in videos},
+                         instances=[i for i in aset.instances if i.video_id in videos])
+    return aset, videos, project.taxonomy
+
+
+def _train(args: argparse.Namespace) -> int:
+    from dataclasses import replace
+
+    from inference.configs import TrainConfig, preset
+    from inference.data import find_videos, load_samples
+    from inference.train import train
+
+    if args.project and args.data:
+        raise InputError("mmad train", None, "give a PROJECT or --data, not both")
+    if args.project:
+        aset, videos, taxonomy = _project_data(args.project, args.source)
+    elif args.data and args.videos:
+        taxonomy = load_taxonomy(args.taxonomy or "mma52")
+        aset = read_annotations(Path(args.data), "opentad-json", taxonomy)
+        videos = find_videos(list(aset.videos), args.videos)
+    else:
+        raise InputError("mmad train", None, "give a PROJECT, or --data OPENTAD_JSON with --videos DIR")
+    train_ids = [v for v, rec in aset.videos.items() if rec.subset == "train"]
+    val_ids = [v for v, rec in aset.videos.items() if rec.subset == "val"]
+    if not train_ids:
+        raise InputError(args.project or args.data, "subset", "no training videos (run mmad split first)")
+    config = preset(args.config, args.adapter, num_classes=len(taxonomy.actions))
+    config = replace(config, adapter=replace(config.adapter, dsta_variant=args.dsta_variant))
+    train_config = TrainConfig(epochs=args.epochs, batch_size=args.batch_size, lr=args.lr, seed=args.seed)
+    bar = TerminalProgress()
+    try:
+        train_samples = load_samples(aset, videos, config, train_ids, progress=bar)
+        val_samples = load_samples(aset, videos, config, val_ids, progress=bar)
+        result = train(config, train_config, train_samples, val_samples, taxonomy, args.out,
+                       device=args.device, pretrained=args.pretrained, progress=bar)
+    finally:
+        bar.close()
+    print(f"trained {result.epochs_run} epochs on {len(train_ids)} videos ({len(val_ids)} for validation)"
+          + (", stopped early" if result.stopped_early else ""))
+    if val_ids:
+        print(f"best epoch {result.best_epoch}: validation action-level mAP {100 * result.best_map:.2f}")
+    print(f"checkpoint: {Path(args.out) / 'best.pt'}")
+    return 0
+
+
+# -------------------------------------------------------------------------------------- predict
+
+def _predict(args: argparse.Namespace) -> int:
+    from inference.checkpoint import load_detector
+    from inference.predict import model_version, predict_videos
+    from inference.train import pick_device
+
+    if not args.out and not args.store:
+        raise InputError("mmad predict", None, "say where the predictions go: --out FILE and/or --store")
+    project_mode = len(args.inputs) == 1 and _is_project(args.inputs[0])
+    if args.store and not project_mode:
+        raise InputError("mmad predict", "--store", "storing proposals needs a PROJECT, not video files")
+    model, labels, _ = load_detector(args.checkpoint, pick_device(args.device))
+    bar = TerminalProgress()
+    try:
+        if project_mode:
+            project = Project.open(args.inputs[0])
+            _check_labels(labels, project.taxonomy, args.checkpoint)
+            store = project.open_store()
+            try:
+                clips = [c for c in store.clips(Subset(args.subset) if args.subset else None)
+                         if project.media_path(c) is not None]
+                videos = {c.name: project.media_path(c) for c in clips}
+                preds = predict_videos(model, videos, progress=bar)  # type: ignore[arg-type]
+                if args.store:
+                    stored = _store_proposals(store, clips, preds, model_version(args.checkpoint, model.config.name, model.config.adapter.kind),
+                                              args.store_min_score)
+                    print(f"stored {stored} proposals for {len(clips)} clips")
+            finally:
+                store.close()
+            taxonomy = project.taxonomy
+        else:
+            missing = [p for p in args.inputs if not Path(p).is_file()]
+            if missing:
+                raise InputError(missing[0], None, "video file not found (or not a project folder)")
+            taxonomy = _taxonomy_for(labels)
+            preds = predict_videos(model, [Path(p) for p in args.inputs], progress=bar)
+    finally:
+        bar.close()
+    if args.out:
+        out = Path(args.out)
+        write_predictions(preds, out, _prediction_format(out), taxonomy)
+        print(f"wrote {len(preds)} detections to {out}")
+    return 0
+
+
+def _taxonomy_for(labels: list[str]) -> Taxonomy:
+    for name in ("mma52", "mma82"):
+        taxonomy = load_taxonomy(name)
+        if taxonomy.action_names == labels:
+            return taxonomy
+    raise InputError("--checkpoint", "labels", "the checkpoint's labels match no bundled taxonomy; predict on a project")
+
+
+def _check_labels(labels: list[str], taxonomy: Taxonomy, checkpoint: str) -> None:
+    if labels != taxonomy.action_names:
+        raise InputError(checkpoint, "labels", f"trained on other labels than the project's taxonomy {taxonomy.name}")
+
+
+def _store_proposals(store: Any, clips: list[Any], preds: list[PredictionRecord], version: str,
+                     min_score: float) -> int:
+    from inference.predict import to_proposals
+
+    stored = 0
+    for clip in clips:
+        proposals = to_proposals(preds, clip, version, min_score)
+        if proposals:
+            stored += len(store.add_proposals(clip.id, version, proposals))
+    return stored

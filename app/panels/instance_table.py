@@ -17,7 +17,9 @@ from PySide6.QtWidgets import (
 
 from annotator.model import Segment
 from app.controllers.clip_session import ClipSession
+from app.panels.dock_layout import natural_width, table_chrome, text_column_width
 
+COMMON_NAME_SHARE = 0.8  # the Action column fits this share of the taxonomy's names in full
 COLUMNS = ("Start", "End", "Len", "Sec", "Action", "Body part")
 HEADER_TIPS = ("first frame", "last frame", "length in frames", "length in seconds (frames / fps)",
                "action (double-click to change)", "body part (follows from the action)")
@@ -162,6 +164,13 @@ class InstanceTable(QTableView):
         self.selectionModel().currentRowChanged.connect(self._on_row)
         session.selectionChanged.connect(self.show_selection)
         self.instances.modelReset.connect(lambda: self.show_selection(session.selected))
+
+    def ideal_width(self) -> int:
+        """Width that shows the numbers, the body part and the Action of common names in full."""
+        names = sorted((f"{a.code}  {a.name}" for a in self.session.taxonomy.actions), key=len)
+        common = names[int(len(names) * COMMON_NAME_SHARE) - 1] if names else "A1  action"
+        others = sum(natural_width(self, c) for c in range(len(COLUMNS)) if c != ACTION)
+        return others + text_column_width(self, [common], ACTION) + table_chrome(self)
 
     def show_selection(self, segment_id: int | None) -> None:
         """Select the row of this segment (or nothing)."""

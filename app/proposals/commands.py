@@ -1,15 +1,18 @@
 """Undoable answers to a model proposal, in the shape of annotator.commands (do/undo → Change).
 
-Accepting creates the annotator's own segment (origin proposal-accepted, the score kept as
-its confidence) and marks the proposal accepted; editing that segment later makes its
-origin proposal-edited (annotator.commands.EditSegment does that). Undo puts the proposal
-back to pending and soft-deletes the segment; redo restores the same segment row.
+Accepting is one store transaction (StoreAPI.accept_proposal): the annotator's own segment
+(origin proposal-accepted, the score kept as its confidence) and the proposal's status are
+written together, so a crash can never leave one without the other. Editing that segment
+later stores origin proposal-edited (the store enforces it). Undo is the matching single
+transaction (unaccept_proposal); redo restores the same segment row under its id.
 """
 
 from __future__ import annotations
 
-from annotator.commands import AddSegment, Change
-from annotator.model import Origin, Proposal, ProposalStatus, Segment
+from dataclasses import replace
+
+from annotator.commands import Change
+from annotator.model import Proposal, ProposalStatus, Segment
 from annotator.store.api import StoreAPI
 
 
@@ -19,29 +22,34 @@ class AcceptProposal:
     def __init__(self, proposal: Proposal, author: str) -> None:
         self.text = "Accept proposal"
         self.proposal = proposal
-        self._add = AddSegment(Segment(
-            id=None, clip_id=proposal.clip_id, author=author, start_frame=proposal.start_frame,
-            end_frame=proposal.end_frame, action_id=proposal.action_id, origin=Origin.PROPOSAL_ACCEPTED,
-            confidence=proposal.score))
+        self.author = author
+        self._segment: Segment | None = None
 
     @property
     def segment(self) -> Segment | None:
         """The created segment once done."""
-        return self._add.segment
+        return self._segment
+
+    def _proposal_id(self) -> int:
+        assert self.proposal.id is not None, "a proposal must be stored before it is answered"
+        return self.proposal.id
 
     def do(self, store: StoreAPI) -> Change:
-        """Create (or restore) the segment, then mark the proposal accepted."""
-        change = self._add.do(store)
-        assert self.proposal.id is not None
-        store.set_proposal_status(self.proposal.id, ProposalStatus.ACCEPTED)
-        return change
+        """Create (or, on redo, restore) the segment and mark the proposal accepted, atomically."""
+        earlier = None if self._segment is None else self._segment.id
+        self._segment, self.proposal = store.accept_proposal(self._proposal_id(), self.author, earlier)
+        assert self._segment.id is not None
+        return Change(self._segment.clip_id, added=(self._segment.id,))
 
     def undo(self, store: StoreAPI) -> Change:
-        """Remove the segment and put the proposal back to pending."""
-        change = self._add.undo(store)
-        assert self.proposal.id is not None
-        store.set_proposal_status(self.proposal.id, ProposalStatus.PENDING)
-        return change
+        """Remove the segment and put the proposal back to pending, atomically."""
+        seg = self._segment
+        assert seg is not None and seg.id is not None, "undo before do"
+        written = store.written_version(seg.id)  # edits later in the history (now undone) moved it on
+        version = seg.version if written is None else max(written, seg.version)
+        self.proposal = store.unaccept_proposal(self._proposal_id(), seg.id, version)
+        self._segment = replace(seg, version=version + 1)
+        return Change(seg.clip_id, removed=(seg.id,))
 
 
 class RejectProposal:

@@ -8,9 +8,9 @@ touched (proposals come from a model, never from another annotator).
 from __future__ import annotations
 
 import pyqtgraph as pg
-from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtGui import QAction, QColor, QKeySequence
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QMainWindow, QSlider, QSplitter, QWidget
+from PySide6.QtCore import QObject, QSize, Qt, Signal
+from PySide6.QtGui import QAction, QColor, QKeySequence, QPainter, QPaintEvent
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QMainWindow, QSizePolicy, QSlider, QSplitter, QWidget
 
 from annotator.model import Proposal, ProposalStatus
 from app.controllers.clip_session import ClipSession
@@ -36,6 +36,29 @@ def visible_proposals(proposals: list[Proposal], threshold: float) -> tuple[str 
     return newest, sorted(shown, key=lambda p: (p.start_frame, p.end_frame, p.id or 0))
 
 
+class ElidedLabel(QLabel):
+    """A one-line label that gives up width gracefully: it elides its text instead of
+    forcing the window wider (its full text stays in the tooltip)."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self.setToolTip(text)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.setMinimumWidth(0)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802
+        """No minimum width: the window's layout decides."""
+        return QSize(0, super().minimumSizeHint().height())
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
+        """Draw the text elided to the width the layout gave."""
+        painter = QPainter(self)
+        rect = self.contentsRect()
+        text = self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight, rect.width())
+        painter.setPen(self.palette().color(self.foregroundRole()))
+        painter.drawText(rect, int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter), text)
+
+
 class ProposalPanel(QWidget):
     """One line under the timeline: model version, counts, score threshold slider."""
 
@@ -51,13 +74,13 @@ class ProposalPanel(QWidget):
         self.slider.setFixedWidth(180)
         self.slider.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.value = QLabel()
-        self.hint = QLabel("A accept · X reject · P / Shift+P next / previous · edit after accepting = proposal-edited")
+        self.hint = ElidedLabel("A accept · X reject · P / Shift+P next / previous · "
+                                "edit after accepting = proposal-edited")
         self.hint.setStyleSheet("color: #8a93a3")
         layout = QHBoxLayout(self)
         layout.setContentsMargins(8, 2, 8, 2)
         layout.addWidget(self.info)
-        layout.addStretch(1)
-        layout.addWidget(self.hint)
+        layout.addWidget(self.hint, 1)
         layout.addWidget(QLabel("min score"))
         layout.addWidget(self.slider)
         layout.addWidget(self.value)

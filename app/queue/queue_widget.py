@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import QMargins, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -16,7 +16,10 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.model import AssignmentState
+from app.panels.dock_layout import table_chrome, text_column_width
 from app.queue.queue_model import SORT_ROLE, QueueModel, QueueRow
+
+CLIP_NAME_SAMPLE = "S00_00_0000_R"  # MMA-style clip name, for an empty queue
 
 STATE_FILTERS = (("All clips", None), ("To do", AssignmentState.TODO),
                  ("In progress", AssignmentState.IN_PROGRESS), ("Done", AssignmentState.DONE),
@@ -103,6 +106,16 @@ class QueueWidget(QWidget):
         self.state_box.currentIndexChanged.connect(self._refilter)
         self.table.activated.connect(self._on_activated)
         self.table.clicked.connect(self._on_activated)
+
+    def ideal_width(self) -> int:
+        """Width that shows every column, the longest clip name included, without eliding."""
+        names = [r.clip.name for r in self.model.rows] or [CLIP_NAME_SAMPLE]
+        header = self.table.horizontalHeader()
+        fixed = sum(header.sectionSize(c) for c in range(self.model.columnCount()) if c != 1)
+        layout = self.layout()
+        margins = layout.contentsMargins() if layout is not None else QMargins()
+        return (fixed + text_column_width(self.table, names, 1) + table_chrome(self.table)
+                + margins.left() + margins.right())
 
     def set_rows(self, rows: list[QueueRow]) -> None:
         """Show these clips."""

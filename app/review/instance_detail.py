@@ -20,10 +20,13 @@ KEYS_HELP = ("Enter accept majority · K keep · D delete · L label · 1/2/3 ta
 
 
 def legend() -> str:
-    """Coloured squares naming the merged lane's colours."""
-    parts = [f"<span style='color:{STATUS_COLOURS[k].name()}'>■</span> {STATUS_TEXT[k]}" for k in STATUS_COLOURS]
-    return ("<p>" + " &nbsp; ".join(parts) + " &nbsp; <span style='color:#aaa'>┅</span> majority says delete"
-            " &nbsp; <span style='color:#999'>▢</span> decided delete</p>")
+    """Coloured squares naming the merged lane's colours (a swatch never wraps away from its name)."""
+    def item(colour: str, mark: str, text: str) -> str:
+        return f"<span style='white-space:nowrap'><span style='color:{colour}'>{mark}</span>&nbsp;{text}</span>"
+
+    parts = [item(STATUS_COLOURS[k].name(), "■", STATUS_TEXT[k]) for k in STATUS_COLOURS]
+    parts += [item("#aaa", "┅", "majority says delete"), item("#999", "▢", "decided delete")]
+    return "<p>" + " &nbsp; ".join(parts) + "</p>"
 
 
 def describe(inst: MergedInstance | None, annotators: list[str], who: dict[str, Segment],

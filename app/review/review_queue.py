@@ -4,12 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QMargins,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QProgressBar,
     QPushButton,
@@ -19,6 +26,12 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.model import MergedStatus
+from app.panels.dock_layout import (
+    fit_columns_without_scrolling,
+    natural_width,
+    table_chrome,
+    text_column_width,
+)
 from app.review.review_model import ReviewRow
 from app.review.review_timeline import STATUS_COLOURS
 
@@ -110,9 +123,7 @@ class ReviewQueue(QWidget):
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(24)
         self.table.setAlternatingRowColors(True)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
+        fit_columns_without_scrolling(self.table, stretch=0)
         self.merge_button = QPushButton("Merge ready clips")
         self.merge_button.setObjectName("mergeButton")
         self.merge_button.setToolTip("Merge every clip whose annotators are all done (Ctrl+M); "
@@ -138,6 +149,15 @@ class ReviewQueue(QWidget):
         self.table.clicked.connect(self._activated)
         self.merge_button.clicked.connect(self.mergeRequested)
         self.cancel_button.clicked.connect(self.cancelRequested)
+
+    def ideal_width(self) -> int:
+        """Width that shows every column, the longest clip name included."""
+        names = [r.clip.name for r in self.model.rows] or ["S00_00_0000_R"]
+        others = sum(natural_width(self.table, c) for c in range(1, len(COLUMNS)))
+        layout = self.layout()
+        margins = layout.contentsMargins() if layout is not None else QMargins()
+        return (others + text_column_width(self.table, names, 0) + table_chrome(self.table)
+                + margins.left() + margins.right())
 
     def set_rows(self, rows: list[ReviewRow]) -> None:
         """Show these clips and the totals."""

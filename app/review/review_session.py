@@ -1,9 +1,8 @@
 """The reviewer's open clip: annotators' segments, merged instances, decisions, finalising.
 
 Every decision is one StoreAPI.resolve_merged call (version-checked and audited in the
-store). The store has no 'undecided' state to go back to, so undo re-applies the previous
-decision when there was one; the first decision on an instance is final (decide again to
-change it), and the screen says so instead of pretending.
+store). Undo re-applies the previous decision when there was one, and otherwise calls
+StoreAPI.unresolve_merged, which puts the merge's own bounds, label and status back.
 """
 
 from __future__ import annotations
@@ -223,22 +222,38 @@ class ReviewSession(QObject):
         return self.decide(Decision(f"{TAKE_PREFIX}{name}", seg.start_frame, seg.end_frame, seg.action_id))
 
     def undo(self) -> bool:
-        """Ctrl+Z: put back the previous decision; the first decision on an instance is final."""
+        """Ctrl+Z: undo the last decision (back to the previous one, or to undecided)."""
         if not self.history:
             self.message.emit("Nothing to undo in this clip")
             return False
         entry = self.history.pop()
         before = entry.before
-        if before.status is not MergedStatus.RESOLVED or before.decision is None:
-            self.message.emit("That was the first decision on the instance and the store keeps no "
-                              "'undecided' state: it is final. Decide again to change it")
-            return False
         self.select(entry.instance_id)
-        done = self.decide(Decision(before.decision, before.start_frame, before.end_frame, before.action_id),
-                           record=False)
-        if done is not None:
-            self.message.emit(f"Undone: back to '{outcome_text(before.decision, self.taxonomy)}'")
-        return done is not None
+        if before.status is MergedStatus.RESOLVED and before.decision is not None:
+            done = self.decide(Decision(before.decision, before.start_frame, before.end_frame,
+                                        before.action_id), record=False)
+            if done is not None:
+                self.message.emit(f"Undone: back to '{outcome_text(before.decision, self.taxonomy)}'")
+            return done is not None
+        return self._reopen(entry.instance_id)
+
+    def _reopen(self, instance_id: int) -> bool:
+        """Undo an instance's first decision: the store puts the merge's own output back."""
+        current = self.instance(instance_id)
+        if current is None or self.clip is None:
+            self.message.emit("That instance is gone (the merge was re-run): nothing to undo")
+            return False
+        try:
+            back = self.store.unresolve_merged(instance_id, current.version)
+        except REFUSALS as exc:
+            self.message.emit(f"Undo refused: {exc}")
+            self.reload()
+            return False
+        self.reload()
+        self.decided.emit(self.clip.id)
+        self.message.emit(f"Undone: instance {back.start_frame}–{back.end_frame} is undecided again "
+                          f"({str(back.status).replace('_', ' ')})")
+        return True
 
     def finalise(self) -> bool:
         """Ctrl+Enter: finalise the clip; the store refuses while instances need review."""

@@ -6,14 +6,15 @@ from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QSplitter, QWidget
 
 from annotator.model import Clip
 from annotator.progress import CancelToken, Progress
 from annotator.store.api import StoreAPI
 from app.labelling.label_picker import LabelPicker
+from app.panels.dock_layout import DockFit
 from app.player.player_widget import Player
 from app.review.instance_detail import InstanceDetail
 from app.review.review_model import ReviewRow, clip_annotators, load_review_rows, status_counts
@@ -28,6 +29,8 @@ from merging.workflow import MergeRun, run_merge
 
 MediaResolver = Callable[[Clip], "Path | None"]
 StoreFactory = Callable[[], StoreAPI]
+STATE_VERSION = 2  # saveState version of the review screen (the annotation screen saves 1)
+DETAIL_WIDTH = 340  # the instance detail wraps its text; this fits "Who said what" rows unwrapped
 
 
 class ReviewWindow(QMainWindow):
@@ -78,9 +81,9 @@ class ReviewWindow(QMainWindow):
                              | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
             self.addDockWidget(area, dock)
             docks.append(dock)
-        self.queue.setMinimumWidth(330)  # room for the counts without a horizontal scroll bar
-        self.detail.setMinimumWidth(330)
-        self.resizeDocks(docks, [360, 340], Qt.Orientation.Horizontal)
+        self.queue.setMinimumWidth(220)
+        self.detail.setMinimumWidth(300)  # the detail text wraps; below this it gets hard to read
+        self.dock_fit = DockFit(self, [(docks[0], self.queue.ideal_width), (docks[1], lambda: DETAIL_WIDTH)])
         self.status_clip = QLabel("")
         self.status_clip.setObjectName("statusClip")
         self.statusBar().addPermanentWidget(self.status_clip)
@@ -350,10 +353,20 @@ class ReviewWindow(QMainWindow):
         """One line in the status bar."""
         self.statusBar().showMessage(text, 8000)
 
+    def restoreState(self, state: QByteArray | bytes | bytearray | memoryview,  # noqa: N802
+                     version: int | None = STATE_VERSION) -> bool:
+        """Restore a saved dock layout of the review screen (the annotation screen's is refused)."""
+        return self.dock_fit.restored(super().restoreState(state, STATE_VERSION if version is None else version))
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        """First show: docks at their content's width unless a saved layout was restored."""
+        super().showEvent(event)
+        self.dock_fit.first_show()
+
     def closeEvent(self, event: QCloseEvent) -> None:
         """Everything is stored already: stop the workers, remember the layout, close."""
         self.player.close_video()
         self.runner.shutdown(3000)
-        self.settings.save_window_state(self.saveGeometry(), self.saveState())
+        self.settings.save_window_state(self.saveGeometry(), self.saveState(STATE_VERSION))
         self.settings.sync()
         event.accept()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import cv2
 import numpy as np
 import pyqtgraph as pg
@@ -34,8 +36,14 @@ def make_thumbnails(cache: FrameCache, height: int = THUMB_HEIGHT, progress: Pro
     return out
 
 
+def slot_frames(thumb_px: float, px_per_frame: float) -> int:
+    """Frames per filmstrip slot so a slot is about one thumbnail wide (at least one frame)."""
+    return max(1, int(round(thumb_px / px_per_frame)))
+
+
 class FilmstripItem(pg.GraphicsObject):  # type: ignore[misc]  # pyqtgraph ships no type hints
-    """Draws, for each thumbnail-sized slot across the view, the frame at the slot's middle.
+    """Tiles the clip with slots of whole frames, about a thumbnail wide, each showing its middle
+    frame; slot edges are frame edges, so the strip lines up with the lanes' x-axis at any zoom.
 
     Clicking or dragging on the strip scrubs: it reports the frame under the mouse.
     """
@@ -61,35 +69,49 @@ class FilmstripItem(pg.GraphicsObject):  # type: ignore[misc]  # pyqtgraph ships
         self.update()
 
     def boundingRect(self) -> QRectF:
-        """The strip spans the clip, one unit high."""
-        return QRectF(0.0, 0.0, float(self.total_frames), 1.0)
+        """The strip spans the clip exactly as the lanes do: frame i covers [i - 0.5, i + 0.5)."""
+        return QRectF(-0.5, 0.0, float(self.total_frames), 1.0)
 
     def paint(self, p: QPainter, *args: object) -> None:
-        """Thumbnails packed edge to edge at their natural aspect."""
+        """One slot per `step` frames, tiling the clip exactly; each shows its middle frame."""
         t = p.transform()
         sx, dx, sy, dy = t.m11(), t.dx(), t.m22(), t.dy()
-        top, bottom = dy, sy * 1.0 + dy
+        top, h = dy, sy * 1.0
+
+        def px(frame_edge: float) -> float:  # data x → device x
+            return sx * frame_edge + dx
+
         p.save()
         p.resetTransform()
-        left, right = dx, sx * self.total_frames + dx
-        p.fillRect(QRectF(left, top, right - left, bottom - top), QColor(24, 26, 31))
-        if self._images:
-            h = bottom - top
+        left, right = px(-0.5), px(self.total_frames - 0.5)
+        p.fillRect(QRectF(left, top, right - left, h), QColor(24, 26, 31))
+        if self._images and sx > 0:
             img = self._images[0]
-            w = max(8.0, h * img.width() / img.height())
-            vb = self.getViewBox()
-            x_range = vb.viewRange()[0] if vb is not None else (0, self.total_frames)
-            view_left = sx * max(x_range[0], 0) + dx
-            view_right = min(right, sx * x_range[1] + dx)
-            x = max(left, view_left - (view_left - left) % w)
-            n = len(self._images)
-            while x < view_right:
-                frame = int((x + w / 2 - dx) / sx)
-                if 0 <= frame < n:
-                    p.drawImage(QRectF(x, top, min(w, right - x), h), self._images[frame],
-                                QRectF(0, 0, img.width() * min(1.0, (right - x) / w), img.height()))
-                x += w
+            step = slot_frames(h * img.width() / img.height(), sx)
+            first, last = self._visible_frames()
+            for start in range(first - first % step, last + 1, step):
+                self._draw_slot(p, start, step, px, top, h)
         p.restore()
+
+    def _visible_frames(self) -> tuple[int, int]:
+        vb = self.getViewBox()
+        x0, x1 = vb.viewRange()[0] if vb is not None else (-0.5, self.total_frames - 0.5)
+        return max(0, int(x0 + 0.5)), min(self.total_frames - 1, int(x1 + 0.5))
+
+    def _draw_slot(self, p: QPainter, start: int, step: int, px: Callable[[float], float],
+                   top: float, h: float) -> None:
+        """Slot [start, start + step) from its frame edges; the image is centre-cropped to fit."""
+        end = min(start + step, self.total_frames)
+        frame = (start + end - 1) // 2
+        if frame >= len(self._images):  # no thumbnail for it (short decode): leave the slot dark
+            return
+        img = self._images[frame]
+        x0, x1 = px(start - 0.5), px(end - 0.5)
+        full = px(start + step - 0.5) - x0  # a clipped last slot keeps the others' scale
+        iw, ih = float(img.width()), float(img.height())
+        src_w, src_h = min(iw, ih * full / h), min(ih, iw * h / full)  # same aspect as the slot
+        src = QRectF((iw - src_w) / 2, (ih - src_h) / 2, src_w * (x1 - x0) / full, src_h)
+        p.drawImage(QRectF(x0, top, x1 - x0, h), img, src)
 
     def mouseClickEvent(self, ev: object) -> None:
         """Click: seek to the frame under the mouse."""

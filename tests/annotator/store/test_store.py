@@ -16,6 +16,7 @@ from annotator.model import (
     MergedInstance,
     MergedStatus,
     MergeRule,
+    Origin,
     Proposal,
     ProposalStatus,
     Role,
@@ -286,3 +287,92 @@ def test_bulk_import_is_one_transaction(store: Store) -> None:
 def test_taxonomy_snapshot_must_match(project: Project) -> None:
     with pytest.raises(InputError, match="MMA-52.*MMA-82"):
         Store.open(project.database_url, load_taxonomy("mma82")).close()
+
+
+def _two_instances(store: Store, a: int) -> list[MergedInstance]:
+    segs = [store.add_segment(Segment(None, a, n, 0, 30, 3)).id or 0 for n in ("ann1", "ann2")]
+    return store.replace_unresolved_merged(a, [
+        MergedInstance(None, a, 0, 30, 3, tuple(segs), MergeRule.UNION, False, MergedStatus.NEEDS_REVIEW,
+                       majority="keep"),
+        MergedInstance(None, a, 2, 30, 4, tuple(segs), MergeRule.UNION, True, MergedStatus.RELIABLE),
+    ])
+
+
+def test_unresolve_returns_an_instance_to_the_merge_output(store: Store) -> None:
+    a, _ = _seed(store)
+    review, reliable = _two_instances(store, a)
+    rev = store.as_user("rev")
+    first = rev.resolve_merged(review.id or 0, review.version, "adjust", 5, 25, 3)
+    second = rev.resolve_merged(review.id or 0, first.version, "label:7", 5, 25, 7)
+    back = rev.unresolve_merged(review.id or 0, second.version)
+    assert (back.status, back.start_frame, back.end_frame, back.action_id) == (MergedStatus.NEEDS_REVIEW, 0, 30, 3)
+    assert (back.decision, back.decided_by, back.decided_at, back.segment_ids) == (None, None, None,
+                                                                                   review.segment_ids)
+    entry = rev.audit_log(limit=1, entity="merged")[0]
+    assert (entry.action, entry.user) == ("unresolve", "rev") and '"label:7"' in (entry.old or "")
+    again = rev.resolve_merged(review.id or 0, back.version, "delete", 0, 30, 3)  # decide anew, undo again
+    assert rev.unresolve_merged(review.id or 0, again.version).status == MergedStatus.NEEDS_REVIEW
+    kept = rev.resolve_merged(reliable.id or 0, reliable.version, "keep", 3, 30, 4)
+    assert rev.unresolve_merged(reliable.id or 0, kept.version).status == MergedStatus.RELIABLE
+    with pytest.raises(ConflictError, match="no decision"):
+        rev.unresolve_merged(reliable.id or 0, kept.version + 1)
+    with pytest.raises(ConflictError, match="another reviewer"):
+        rev.unresolve_merged(review.id or 0, first.version)
+    with pytest.raises(PermissionDenied, match="only a reviewer"):
+        store.as_user("ann1").unresolve_merged(review.id or 0, again.version + 1)
+
+
+def test_decisions_on_a_finalised_clip_are_refused(store: Store) -> None:
+    a, _ = _seed(store)
+    review, _ = _two_instances(store, a)
+    rev = store.as_user("rev")
+    done = rev.resolve_merged(review.id or 0, review.version, "keep", 0, 30, 3)
+    rev.finalise_clip(a)
+    audit_rows = len(store.audit_log(limit=1000))
+    with pytest.raises(RuleViolation, match="is finalised.*no longer be decided"):
+        rev.resolve_merged(review.id or 0, done.version, "delete", 0, 30, 3)
+    with pytest.raises(RuleViolation, match="is finalised.*no longer be reopened"):
+        rev.unresolve_merged(review.id or 0, done.version)
+    assert store.merged_instances(a)[0] == done and len(store.audit_log(limit=1000)) == audit_rows
+
+
+def test_accepting_a_proposal_is_one_audited_transaction(store: Store) -> None:
+    a, _ = _seed(store)
+    good, outside_rules = store.add_proposals(a, "v1", [Proposal(None, a, "v1", 10, 40, 5, 0.8),
+                                                        Proposal(None, a, "v1", 10, 13, 5, 0.7)])
+    ann = store.as_user("ann1")
+    seg, prop = ann.accept_proposal(good.id or 0, "ann1")
+    assert (seg.origin, seg.confidence, seg.author, seg.start_frame, seg.end_frame, seg.action_id) == (
+        Origin.PROPOSAL_ACCEPTED, 0.8, "ann1", 10, 40, 5)
+    assert prop.status == ProposalStatus.ACCEPTED == ann.proposals(a)[0].status
+    assert ann.audit_log(limit=1, entity="proposal")[0].action == "accept"
+    with pytest.raises(ConflictError, match="is accepted, not pending"):
+        ann.accept_proposal(good.id or 0, "ann1")
+    with pytest.raises(RuleViolation):  # 3 frames < 0.2 s: neither a segment nor a status change
+        ann.accept_proposal(outside_rules.id or 0, "ann1")
+    assert ann.proposals(a)[1].status == ProposalStatus.PENDING and len(ann.segments(a, "ann1")) == 1
+    with pytest.raises(PermissionDenied):
+        ann.accept_proposal(outside_rules.id or 0, "ann2")
+    back = ann.unaccept_proposal(good.id or 0, seg.id or 0, seg.version)
+    assert back.status == ProposalStatus.PENDING and ann.segments(a, "ann1") == []
+    redo, _ = ann.accept_proposal(good.id or 0, "ann1", segment_id=seg.id)
+    assert (redo.id, redo.version, ann.proposals(a)[0].status) == (seg.id, 3, ProposalStatus.ACCEPTED)
+    with pytest.raises(ConflictError, match="changed by another user"):
+        ann.unaccept_proposal(good.id or 0, seg.id or 0, seg.version)
+    assert ann.proposals(a)[0].status == ProposalStatus.ACCEPTED and len(ann.segments(a, "ann1")) == 1
+
+
+def test_editing_an_accepted_proposal_stores_proposal_edited(store: Store) -> None:
+    a, _ = _seed(store)
+    (prop,) = store.add_proposals(a, "v1", [Proposal(None, a, "v1", 10, 40, 5, 0.8)])
+    ann = store.as_user("ann1")
+    seg, _ = ann.accept_proposal(prop.id or 0, "ann1")
+    same = ann.update_segment(seg)  # nothing changed: still accepted as proposed
+    assert same.origin == Origin.PROPOSAL_ACCEPTED
+    moved = ann.update_segment(replace(same, end_frame=35))  # caller forgot to change the origin
+    assert moved.origin == Origin.PROPOSAL_EDITED
+    assert ann.segments(a, "ann1")[0].origin == Origin.PROPOSAL_EDITED
+    assert '"origin": "proposal-edited"' in (ann.audit_log(limit=1, entity="segment")[0].new or "")
+    (other,) = store.add_proposals(a, "v1", [Proposal(None, a, "v1", 50, 90, 5, 0.6)])
+    relabelled = ann.update_segment(replace(ann.accept_proposal(other.id or 0, "ann1")[0], action_id=6))
+    assert relabelled.origin == Origin.PROPOSAL_EDITED

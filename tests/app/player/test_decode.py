@@ -123,3 +123,62 @@ def test_pool_keeps_at_most_its_limit() -> None:
     assert again.nbytes == CHUNK_BYTES and pool.spare_bytes() == 2 * CHUNK_BYTES
     pool.clear()
     assert pool.spare_bytes() == 0
+
+
+def test_shrunk_frames_are_the_decoded_frames_in_order(tmp_path: Path) -> None:
+    """Through the two-stage pipeline, slot i holds decoded frame i shrunk, with its own timestamp."""
+    import cv2
+
+    path = write_test_clip(tmp_path / "c.mp4", frames=50, fps=25.0)
+    capture = cv2.VideoCapture(str(path))
+    reference = []
+    while (read := capture.read())[0]:
+        reference.append(cv2.resize(read[1], (80, 60), interpolation=cv2.INTER_AREA))
+    capture.release()
+    probe = probe_video(path)
+    cache = FrameCache(probe.path, (probe.width, probe.height), CachePlan(80, 60, 58, 0.5), pool=ChunkPool())
+    assert decode_into(cache) == 50 == len(reference) and cache.complete
+    for i, expected in enumerate(reference):
+        np.testing.assert_array_equal(cache.frame(i), expected)
+    np.testing.assert_allclose(cache.timestamps_ms[:50], np.arange(50) * 40.0, atol=0.5)
+
+
+def test_cancel_during_the_pipeline_leaves_a_gapless_prefix(tmp_path: Path) -> None:
+    path = write_test_clip(tmp_path / "c.mp4", frames=60)
+    probe = probe_video(path)
+    cache = FrameCache(probe.path, (probe.width, probe.height), CachePlan(80, 60, 68, 0.5), pool=ChunkPool())
+    token = CancelToken()
+    counts: list[int] = []
+
+    def progress(fraction: float, message: str) -> None:
+        counts.append(cache.count)
+        if len(counts) == 3:
+            token.cancel()
+
+    with pytest.raises(Cancelled):
+        decode_into(cache, progress, token)
+    assert 0 < cache.count < 60 and not cache.complete
+    assert counts == sorted(counts)  # readers only ever see the count grow
+    for i in range(cache.count):  # every published slot is filled (the bar is at x = 2i, scaled by 1/2)
+        column = cache.frame(i).mean(axis=(0, 2))  # type: ignore[union-attr]
+        assert abs(int(np.argmax(column)) - (i + 0.75)) <= 1.5
+
+
+def test_a_failure_in_the_shrinking_stage_reaches_the_caller(tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    from app.player import decode
+
+    path = write_test_clip(tmp_path / "c.mp4", frames=40)
+    probe = probe_video(path)
+    cache = FrameCache(probe.path, (probe.width, probe.height), CachePlan(80, 60, 48, 0.5), pool=ChunkPool())
+    real = decode.Shrinker.shrink
+
+    def failing(self: decode.Shrinker, index: int, frame: np.ndarray) -> None:
+        if index == 5:
+            raise MemoryError("no room for frame 5")
+        real(self, index, frame)
+
+    monkeypatch.setattr(decode.Shrinker, "shrink", failing)
+    with pytest.raises(MemoryError, match="frame 5"):
+        decode_into(cache)
+    assert cache.count == 5 and not cache.complete

@@ -96,6 +96,7 @@ def test_accept_then_edit_then_undo(qtbot: QtBot, window: MainWindow, app_projec
     assert [(s.start_frame, s.end_frame, s.action_id, s.origin, s.confidence) for s in segs] == [
         (5, 20, 9, Origin.PROPOSAL_ACCEPTED, 0.82)]
     assert status[5] is ProposalStatus.ACCEPTED
+    first_id = segs[0].id
     assert [p.start_frame for p in window.proposals.shown] == [25]  # the accepted one left the ghost lane
     key(qtbot, window, Qt.Key.Key_BracketRight)  # the created segment is selected: end one frame later
     segs, _ = stored(folder)
@@ -109,6 +110,35 @@ def test_accept_then_edit_then_undo(qtbot: QtBot, window: MainWindow, app_projec
     key(qtbot, window, Qt.Key.Key_Z, Ctrl | Qt.KeyboardModifier.ShiftModifier)  # redo: the same row again
     segs, status = stored(folder)
     assert len(segs) == 1 and segs[0].origin is Origin.PROPOSAL_ACCEPTED and status[5] is ProposalStatus.ACCEPTED
+    assert segs[0].id == first_id
+
+
+def test_accept_is_one_store_transaction(qtbot: QtBot, window: MainWindow, app_project: tuple[Path, str]) -> None:
+    folder = app_project[0]
+    key(qtbot, window, Qt.Key.Key_P)
+    key(qtbot, window, Qt.Key.Key_A)
+    store = Project.open(folder).open_store()
+    try:
+        entries = [e for e in store.audit_log(limit=10) if e.entity in ("proposal", "segment")]
+    finally:
+        store.close()
+    assert [(e.action, e.entity) for e in entries] == [("accept", "proposal"), ("add", "segment")]
+    assert '"segment_id": ' in (entries[0].new or "")
+
+
+def test_proposal_answered_on_another_desktop(qtbot: QtBot, window: MainWindow,
+                                             app_project: tuple[Path, str]) -> None:
+    folder = app_project[0]
+    other = Project.open(folder).open_store("ann")
+    try:
+        other.set_proposal_status(window.proposals.shown[0].id or 0, ProposalStatus.REJECTED)
+    finally:
+        other.close()
+    window.proposals.select(window.proposals.shown[0].id)
+    key(qtbot, window, Qt.Key.Key_A)
+    segs, status = stored(folder)
+    assert segs == [] and status[5] is ProposalStatus.REJECTED
+    assert "is rejected, not pending" in window.statusBar().currentMessage()
 
 
 def test_reject_and_undo(qtbot: QtBot, window: MainWindow, app_project: tuple[Path, str]) -> None:

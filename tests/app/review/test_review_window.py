@@ -124,17 +124,39 @@ def test_edge_keys_adjust_boundaries(qtbot: QtBot, window: ReviewWindow, review_
     assert "refused" in window.statusBar().currentMessage()
 
 
-def test_undo_restores_previous_decision_and_first_is_final(qtbot: QtBot, window: ReviewWindow,
-                                                              review_project: Path) -> None:
-    select_action(window, NOD)
-    key(qtbot, window, Qt.Key.Key_K)
+def test_ctrl_z_undoes_every_decision(qtbot: QtBot, window: ReviewWindow, review_project: Path) -> None:
+    ctrl = Qt.KeyboardModifier.ControlModifier
+    select_action(window, NOD)  # merged 2–22, needs review
+    key(qtbot, window, Qt.Key.Key_BracketRight)  # adjust: 2–23
     key(qtbot, window, Qt.Key.Key_D)
     assert stored(review_project)[NOD].decision == "delete"
-    key(qtbot, window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
-    assert stored(review_project)[NOD].decision == "keep"
-    key(qtbot, window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
-    assert stored(review_project)[NOD].decision == "keep"  # the first decision stays
-    assert "final" in window.statusBar().currentMessage()
+    key(qtbot, window, Qt.Key.Key_Z, ctrl)
+    nod = stored(review_project)[NOD]
+    assert (nod.decision, nod.end_frame) == ("adjust", 23)
+    key(qtbot, window, Qt.Key.Key_Z, ctrl)  # the first decision too: back to the merge's output
+    nod = stored(review_project)[NOD]
+    assert (nod.status, nod.decision, nod.decided_by, nod.start_frame, nod.end_frame) == (
+        MergedStatus.NEEDS_REVIEW, None, None, 2, 22)
+    assert "undecided again" in window.statusBar().currentMessage()
+    assert window.queue.model.rows[0].needs_review == 3
+    key(qtbot, window, Qt.Key.Key_Z, ctrl)
+    assert "Nothing to undo" in window.statusBar().currentMessage()
+
+
+def test_finalised_clip_takes_no_more_decisions(qtbot: QtBot, window: ReviewWindow,
+                                                review_project: Path) -> None:
+    ctrl = Qt.KeyboardModifier.ControlModifier
+    for _ in range(3):
+        key(qtbot, window, Qt.Key.Key_Return)
+        key(qtbot, window, Qt.Key.Key_N)
+    key(qtbot, window, Qt.Key.Key_Return, ctrl)
+    before = stored(review_project)
+    select_action(window, NOD)
+    key(qtbot, window, Qt.Key.Key_D)
+    assert "is finalised" in window.statusBar().currentMessage()
+    key(qtbot, window, Qt.Key.Key_Z, ctrl)
+    assert "is finalised" in window.statusBar().currentMessage()
+    assert stored(review_project) == before
 
 
 def test_finalise_refused_until_nothing_needs_review(qtbot: QtBot, window: ReviewWindow,

@@ -1,0 +1,134 @@
+"""Model and training settings of the DSTA detector, with the named presets the CLI offers."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, replace
+from typing import Any
+
+ADAPTERS = ("dsta", "tia", "standard", "none", "full")
+DSTA_VARIANTS = ("paper-count", "printed")
+
+
+@dataclass(frozen=True)
+class BackboneConfig:
+    """VideoMAE ViT shape (patch 16, tubelet 2, no CLS token)."""
+
+    embed_dim: int = 384
+    depth: int = 12
+    num_heads: int = 6
+    mlp_ratio: float = 4.0
+    patch_size: int = 16
+    tubelet: int = 2
+    img_size: int = 160
+    chunk_frames: int = 16  # the ViT sees the window in chunks of this many frames (AdaTAD)
+
+
+@dataclass(frozen=True)
+class AdapterConfig:
+    """Which adapter sits after the FFN residual of every block, and its shape."""
+
+    kind: str = "dsta"  # one of ADAPTERS
+    ratio: float = 0.25  # bottleneck = ratio * embed_dim
+    temporal_kernel: int = 3
+    spatial_kernel: int = 1  # the MMAD paper states a 1x1 depth-wise kernel
+    dsta_variant: str = "paper-count"  # one of DSTA_VARIANTS
+
+
+@dataclass(frozen=True)
+class HeadConfig:
+    """ActionFormer-style projection, pyramid and heads."""
+
+    dim: int = 256
+    levels: int = 6
+    head_layers: int = 3
+    kernel: int = 3
+    regression_ranges: tuple[tuple[float, float], ...] = (
+        (0, 4), (4, 8), (8, 16), (16, 32), (32, 64), (64, 10_000),
+    )
+    centre_radius: float = 1.5
+    prior_prob: float = 0.01
+
+
+@dataclass(frozen=True)
+class ModelConfig:
+    """Everything needed to rebuild the network (stored in every checkpoint)."""
+
+    name: str = "vit-s"
+    backbone: BackboneConfig = field(default_factory=BackboneConfig)
+    adapter: AdapterConfig = field(default_factory=AdapterConfig)
+    head: HeadConfig = field(default_factory=HeadConfig)
+    num_classes: int = 52
+    window_frames: int = 256  # sampled frames per window (a multiple of chunk_frames and 2**levels*tubelet)
+    frame_stride: int = 1  # take every n-th decoded frame
+    dropout: float = 0.0
+
+    @property
+    def frames_per_step(self) -> int:
+        """Decoded frames covered by one level-0 feature step."""
+        return self.backbone.tubelet * self.frame_stride
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain-data form for checkpoints."""
+        return asdict(self)
+
+    @staticmethod
+    def from_dict(data: dict[str, Any]) -> ModelConfig:
+        """Inverse of to_dict."""
+        head = dict(data["head"])
+        head["regression_ranges"] = tuple(tuple(r) for r in head["regression_ranges"])
+        return ModelConfig(
+            name=data["name"],
+            backbone=BackboneConfig(**data["backbone"]),
+            adapter=AdapterConfig(**data["adapter"]),
+            head=HeadConfig(**head),
+            num_classes=data["num_classes"],
+            window_frames=data["window_frames"],
+            frame_stride=data["frame_stride"],
+            dropout=data.get("dropout", 0.0),
+        )
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """The paper's recipe: AdamW, warm-up + cosine, EMA, early stop on validation mAP."""
+
+    epochs: int = 30
+    batch_size: int = 2
+    lr: float = 2e-4  # adapters, projection and head
+    backbone_lr: float = 2e-5  # only used by full fine-tuning
+    weight_decay: float = 0.05
+    warmup_epochs: float = 2.0
+    ema_decay: float = 0.999
+    patience: int = 10  # epochs without a better validation mAP before stopping
+    seed: int = 0
+    clip_grad: float = 1.0
+    amp: bool = True  # mixed precision, CUDA only
+    checkpointing: bool = True  # activation checkpointing, CUDA only
+    eval_every: int = 1
+
+
+_BACKBONES = {
+    "tiny": BackboneConfig(embed_dim=64, depth=2, num_heads=2, img_size=64, chunk_frames=8),
+    "vit-s": BackboneConfig(embed_dim=384, depth=12, num_heads=6),
+    "vit-b": BackboneConfig(embed_dim=768, depth=12, num_heads=12),
+    "vit-l": BackboneConfig(embed_dim=1024, depth=24, num_heads=16),
+}
+PRESETS = tuple(_BACKBONES)
+
+
+def preset(name: str, adapter: str = "dsta", num_classes: int = 52, **overrides: Any) -> ModelConfig:
+    """A named model configuration (tiny | vit-s | vit-b | vit-l) with the chosen adapter."""
+    if name not in _BACKBONES:
+        raise ValueError(f"unknown model config {name!r} (known: {', '.join(PRESETS)})")
+    if adapter not in ADAPTERS:
+        raise ValueError(f"unknown adapter {adapter!r} (known: {', '.join(ADAPTERS)})")
+    if name == "tiny":
+        config = ModelConfig(
+            name=name, backbone=_BACKBONES[name], adapter=AdapterConfig(kind=adapter),
+            head=HeadConfig(dim=64, head_layers=2), num_classes=num_classes, window_frames=128,
+            frame_stride=2,
+        )
+    else:
+        config = ModelConfig(name=name, backbone=_BACKBONES[name], adapter=AdapterConfig(kind=adapter),
+                             num_classes=num_classes, window_frames=512 if name != "vit-l" else 384)
+    return replace(config, **overrides) if overrides else config

@@ -1,0 +1,121 @@
+"""Training and evaluation samples: decoded clips with their instances, and window batches."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from annotator.errors import InputError
+from annotator.formats.records import AnnotationSet
+from annotator.progress import NEVER, CancelToken, Progress, no_progress
+from inference.configs import ModelConfig
+from inference.evaluate import GroundTruth
+from inference.model import frame_to_step
+from inference.video import LazyFrames, decode_video, probe_video
+
+VIDEO_EXTENSIONS = (".mp4", ".avi", ".mkv", ".mov", ".webm")
+KEEP_FRACTION = 0.5  # a truncated instance is kept when at least this share lies in the window
+MEMORY_BUDGET = 4 * 2**30  # decoded frames kept in memory up to this; beyond, windows are decoded on demand
+
+
+@dataclass(frozen=True)
+class ClipSample:
+    """One decoded clip: sampled frames and its instances in decoded-frame indices."""
+
+    video_id: str
+    frames: np.ndarray | LazyFrames  # [T_sampled, S, S, 3] uint8
+    fps: float
+    total_frames: int
+    segments: np.ndarray  # [N, 2] float, [start_frame, end_frame]
+    labels: np.ndarray  # [N] int64
+
+    def ground_truth(self) -> list[GroundTruth]:
+        """Instances in seconds (frame / fps)."""
+        return [GroundTruth(self.video_id, float(s) / self.fps, float(e) / self.fps, int(label))
+                for (s, e), label in zip(self.segments, self.labels, strict=True)]
+
+
+def find_videos(video_ids: Sequence[str], folder: str | Path) -> dict[str, Path]:
+    """Map each video id to <folder>/<id>.<ext>; InputError names the first one missing."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise InputError(str(folder), None, "video folder not found")
+    found: dict[str, Path] = {}
+    for vid in video_ids:
+        for ext in VIDEO_EXTENSIONS:
+            if (folder / f"{vid}{ext}").is_file():
+                found[vid] = folder / f"{vid}{ext}"
+                break
+        else:
+            raise InputError(str(folder), f"video {vid!r}", f"no file {vid}.mp4 (or {', '.join(VIDEO_EXTENSIONS[1:])})")
+    return found
+
+
+def load_samples(annotations: AnnotationSet, videos: Mapping[str, Path], config: ModelConfig,
+                 video_ids: Sequence[str] | None = None, progress: Progress = no_progress,
+                 cancel: CancelToken = NEVER, memory_budget: int = MEMORY_BUDGET) -> list[ClipSample]:
+    """Decode the listed videos (default: all of `annotations`) at the model's size and stride.
+
+    When their sampled frames would take more than memory_budget bytes, nothing is kept: each
+    training or prediction window is decoded from the file when it is needed.
+    """
+    ids = list(video_ids if video_ids is not None else annotations.videos)
+    size, stride = config.backbone.img_size, config.frame_stride
+    needed = sum(annotations.videos[v].total_frames for v in ids if v in annotations.videos) // stride
+    lazy = needed * size * size * 3 > memory_budget
+    by_video: dict[str, list[tuple[int, int, int]]] = {vid: [] for vid in ids}
+    for inst in annotations.instances:
+        if inst.video_id in by_video:
+            by_video[inst.video_id].append((inst.start_frame, inst.end_frame, inst.action_id))
+    samples = []
+    for i, vid in enumerate(ids):
+        cancel.check()
+        progress(i / max(len(ids), 1), f"decoding {vid}")
+        if lazy:
+            fps, total = probe_video(videos[vid])
+            frames: np.ndarray | LazyFrames = LazyFrames(videos[vid], size, stride, -(-total // stride))
+        else:
+            decoded = decode_video(videos[vid], size, stride, cancel=cancel)
+            frames, fps, total = decoded.frames, decoded.fps, decoded.total_frames
+        rows = np.array(by_video[vid], dtype=np.float64).reshape(-1, 3)
+        outside = rows[:, 0] >= total
+        if outside.any():
+            start, end, _ = rows[outside][0]
+            raise InputError(str(videos[vid]), f"instance [{int(start)}, {int(end)}]",
+                             f"starts after the last decoded frame ({total} frames)")
+        samples.append(ClipSample(vid, frames, fps, total,
+                                  rows[:, :2].copy(), rows[:, 2].astype(np.int64)))
+    progress(1.0, "decoded")
+    return samples
+
+
+def window_targets(sample: ClipSample, start: int, config: ModelConfig) -> tuple[torch.Tensor, torch.Tensor]:
+    """Instances of the window starting at sampled frame `start`, in feature steps: ([K, 2], [K])."""
+    steps = config.window_frames // config.backbone.tubelet
+    segs = frame_to_step(torch.from_numpy(sample.segments).float(), start, config)
+    if segs.numel() == 0:
+        return segs.reshape(0, 2), torch.zeros(0, dtype=torch.long)
+    clipped = segs.clamp(0, steps)
+    inside = (clipped[:, 1] - clipped[:, 0]) / (segs[:, 1] - segs[:, 0]).clamp(min=1e-6)
+    keep = inside >= KEEP_FRACTION
+    return clipped[keep], torch.from_numpy(sample.labels)[keep]
+
+
+def make_batch(samples: Sequence[ClipSample], starts: Sequence[int], config: ModelConfig
+               ) -> tuple[torch.Tensor, torch.Tensor, list[tuple[torch.Tensor, torch.Tensor]]]:
+    """Frames [B, W, S, S, 3] uint8 (zero-padded), valid steps [B], targets per window."""
+    window, tubelet = config.window_frames, config.backbone.tubelet
+    size = config.backbone.img_size
+    frames = torch.zeros((len(samples), window, size, size, 3), dtype=torch.uint8)
+    valid = torch.zeros(len(samples), dtype=torch.long)
+    targets = []
+    for b, (sample, start) in enumerate(zip(samples, starts, strict=True)):
+        chunk = sample.frames[start : start + window]
+        frames[b, : len(chunk)] = torch.from_numpy(chunk)
+        valid[b] = -(-len(chunk) // tubelet)
+        targets.append(window_targets(sample, start, config))
+    return frames, valid, targets

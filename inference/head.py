@@ -1,0 +1,132 @@
+"""ActionFormer head: temporal projection, 6-level feature pyramid, classification and regression.
+
+Positions are measured in level-0 feature steps (one step = one VideoMAE tubelet); level l has
+stride 2**l and regresses segments whose larger offset lies in its regression range.
+"""
+
+from __future__ import annotations
+
+import math
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from inference.configs import HeadConfig
+
+
+class ChannelNorm(nn.Module):
+    """LayerNorm over channels of [B, C, T] (ActionFormer's LayerNorm)."""
+
+    def __init__(self, channels: int) -> None:
+        super().__init__()
+        self.norm = nn.LayerNorm(channels)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """[B, C, T] -> [B, C, T]."""
+        return self.norm(x.transpose(1, 2)).transpose(1, 2)
+
+
+class ConvBlock(nn.Module):
+    """Conv1d + norm + ReLU that keeps padded steps at zero."""
+
+    def __init__(self, c_in: int, c_out: int, kernel: int, stride: int = 1) -> None:
+        super().__init__()
+        self.stride = stride
+        self.conv = nn.Conv1d(c_in, c_out, kernel, stride=stride, padding=kernel // 2)
+        self.norm = ChannelNorm(c_out)
+
+    def forward(self, x: torch.Tensor, mask: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """x: [B, C, T], mask: [B, T] -> ([B, C', T/stride], [B, T/stride])."""
+        mask = mask[:, :: self.stride]
+        x = F.relu(self.norm(self.conv(x)))
+        return x * mask.unsqueeze(1).to(x.dtype), mask
+
+
+class Scale(nn.Module):
+    """A learnable scalar per pyramid level for the regression output."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.scale = nn.Parameter(torch.ones(()))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """Multiply by the scale."""
+        return x * self.scale
+
+
+class ActionFormerHead(nn.Module):
+    """Projection -> pyramid -> shared classification and regression heads."""
+
+    def __init__(self, in_dim: int, num_classes: int, config: HeadConfig) -> None:
+        super().__init__()
+        dim, k = config.dim, config.kernel
+        self.config = config
+        self.projection = nn.ModuleList([ConvBlock(in_dim, dim, k), ConvBlock(dim, dim, k)])
+        self.pyramid = nn.ModuleList(
+            ConvBlock(dim, dim, k, stride=1 if level == 0 else 2) for level in range(config.levels)
+        )
+        self.cls_tower = nn.ModuleList(ConvBlock(dim, dim, k) for _ in range(config.head_layers - 1))
+        self.reg_tower = nn.ModuleList(ConvBlock(dim, dim, k) for _ in range(config.head_layers - 1))
+        self.cls_out = nn.Conv1d(dim, num_classes, k, padding=k // 2)
+        self.reg_out = nn.Conv1d(dim, 2, k, padding=k // 2)
+        self.scales = nn.ModuleList(Scale() for _ in range(config.levels))
+        assert self.cls_out.bias is not None
+        nn.init.constant_(self.cls_out.bias, -math.log((1 - config.prior_prob) / config.prior_prob))
+
+    def forward(self, feats: torch.Tensor, mask: torch.Tensor
+                ) -> tuple[list[torch.Tensor], list[torch.Tensor], list[torch.Tensor]]:
+        """feats: [B, D, T], mask: [B, T] -> per level: logits [B, T_l, C], offsets [B, T_l, 2], mask [B, T_l]."""
+        x = feats * mask.unsqueeze(1).to(feats.dtype)
+        for block in self.projection:
+            x, mask = block(x, mask)
+        logits, offsets, masks = [], [], []
+        for level, block in enumerate(self.pyramid):
+            x, mask = block(x, mask)
+            c, r = x, x
+            for cls_block, reg_block in zip(self.cls_tower, self.reg_tower, strict=True):
+                c, _ = cls_block(c, mask)
+                r, _ = reg_block(r, mask)
+            logits.append(self.cls_out(c).transpose(1, 2))  # [B, T_l, C]
+            offsets.append(F.relu(self.scales[level](self.reg_out(r))).transpose(1, 2))  # [B, T_l, 2]
+            masks.append(mask)
+        return logits, offsets, masks
+
+
+def make_points(steps: int, config: HeadConfig, device: torch.device) -> torch.Tensor:
+    """All pyramid points for a window of `steps` level-0 steps: [P, 4] = (position, lo, hi, stride)."""
+    rows = []
+    for level in range(config.levels):
+        stride = 2**level
+        lo, hi = config.regression_ranges[level]
+        pos = torch.arange(0, steps, stride, dtype=torch.float32, device=device)
+        rows.append(torch.stack([pos, torch.full_like(pos, lo), torch.full_like(pos, hi),
+                                 torch.full_like(pos, stride)], dim=1))
+    return torch.cat(rows)
+
+
+def assign_targets(points: torch.Tensor, segments: torch.Tensor, labels: torch.Tensor, num_classes: int,
+                   radius: float) -> tuple[torch.Tensor, torch.Tensor]:
+    """ActionFormer's assignment: points [P, 4], segments [N, 2] (steps), labels [N] ->
+    multi-label class targets [P, C] and offsets in strides [P, 2] (the shortest matching segment)."""
+    num_points = points.shape[0]
+    if segments.numel() == 0:
+        return points.new_zeros((num_points, num_classes)), points.new_zeros((num_points, 2))
+    pos, lo, hi, stride = (points[:, i : i + 1] for i in range(4))  # each [P, 1]
+    starts, ends = segments[:, 0][None], segments[:, 1][None]  # [1, N]
+    left, right = pos - starts, ends - pos  # [P, N]
+    centre = 0.5 * (starts + ends)
+    centre_left = pos - torch.maximum(centre - radius * stride, starts)
+    centre_right = torch.minimum(centre + radius * stride, ends) - pos
+    inside = torch.minimum(centre_left, centre_right) > 0
+    largest = torch.maximum(left, right)
+    in_range = (largest >= lo) & (largest <= hi)
+    lengths = (ends - starts).expand(num_points, -1).clone()
+    lengths[~(inside & in_range)] = float("inf")
+    shortest, which = lengths.min(dim=1)  # [P]
+    # every segment as short as the shortest one labels the point (several actions at once)
+    chosen = (lengths <= shortest[:, None] + 1e-3) & torch.isfinite(lengths)
+    one_hot = F.one_hot(labels.long(), num_classes).to(points.dtype)  # [N, C]
+    cls_targets = (chosen.to(points.dtype) @ one_hot).clamp(max=1.0)
+    offsets = torch.stack([left, right], dim=-1)[torch.arange(num_points), which]  # [P, 2]
+    return cls_targets, offsets / stride

@@ -1,0 +1,132 @@
+"""The DSTA detector: VideoMAE backbone with adapters + ActionFormer head, its loss and decoding."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import torch
+from torch import nn
+
+from inference.backbone import VideoMAE
+from inference.configs import ModelConfig
+from inference.head import ActionFormerHead, assign_targets, make_points
+from inference.losses import diou_loss_1d, sigmoid_focal_loss
+from inference.nms import batched_soft_nms
+from inference.video import normalise
+
+MIB = 2**20  # the MMAD paper counts parameters in units of 2**20
+PAPER_TABLE4 = {"full": 20.89, "standard": 0.85, "tia": 0.96, "dsta": 1.80}  # VideoMAE-S, in MIB
+
+
+@dataclass(frozen=True)
+class Detections:
+    """Decoded detections of one window, positions in level-0 feature steps of that window."""
+
+    segments: torch.Tensor  # [K, 2]
+    scores: torch.Tensor  # [K]
+    labels: torch.Tensor  # [K]
+
+
+class Detector(nn.Module):
+    """frames -> VideoMAE features [B, D, T/tubelet] -> pyramid -> per-level logits and offsets."""
+
+    def __init__(self, config: ModelConfig) -> None:
+        super().__init__()
+        steps, levels = config.window_frames // config.backbone.tubelet, config.head.levels
+        if config.window_frames % config.backbone.chunk_frames or steps % 2 ** (levels - 1):
+            raise ValueError(f"window of {config.window_frames} frames: needs a multiple of "
+                             f"{config.backbone.chunk_frames} frames and of {2 ** (levels - 1)} feature steps")
+        self.config = config
+        self.backbone = VideoMAE(config.backbone, config.adapter)
+        self.head = ActionFormerHead(config.backbone.embed_dim, config.num_classes, config.head)
+        self._set_trainable()
+
+    def _set_trainable(self) -> None:
+        kind = self.config.adapter.kind
+        for name, param in self.backbone.named_parameters():
+            param.requires_grad = kind == "full" or ".adapter." in name
+
+    @property
+    def steps(self) -> int:
+        """Level-0 feature steps of one window."""
+        return self.config.window_frames // self.config.backbone.tubelet
+
+    def forward(self, frames: torch.Tensor, valid_steps: torch.Tensor
+                ) -> tuple[list[torch.Tensor], list[torch.Tensor], list[torch.Tensor]]:
+        """frames: uint8 [B, T, H, W, 3], valid_steps: [B] -> per level logits, offsets, masks."""
+        video = normalise(frames)  # [B, 3, T, H, W]
+        if self.config.adapter.kind == "none":
+            with torch.no_grad():  # frozen features: no graph through the backbone
+                feats = self.backbone(video)
+        else:
+            feats = self.backbone(video)  # [B, D, T/tubelet]
+        steps = feats.shape[-1]
+        mask = torch.arange(steps, device=feats.device)[None] < valid_steps[:, None]  # [B, T/tubelet]
+        return self.head(feats.float(), mask)
+
+    def loss(self, logits: list[torch.Tensor], offsets: list[torch.Tensor], masks: list[torch.Tensor],
+             targets: list[tuple[torch.Tensor, torch.Tensor]]) -> dict[str, torch.Tensor]:
+        """Focal + DIoU loss normalised by the number of positive points; targets in feature steps."""
+        points = make_points(self.steps, self.config.head, logits[0].device)
+        all_logits = torch.cat(logits, dim=1).float()  # [B, P, C]
+        all_offsets = torch.cat(offsets, dim=1).float()  # [B, P, 2]
+        valid = torch.cat(masks, dim=1)  # [B, P]
+        cls_t, reg_t = zip(*(assign_targets(points, s, lab, self.config.num_classes,
+                                            self.config.head.centre_radius) for s, lab in targets), strict=True)
+        cls_targets, reg_targets = torch.stack(cls_t), torch.stack(reg_t)
+        positive = (cls_targets.sum(-1) > 0) & valid
+        normaliser = max(int(positive.sum()), 1)
+        cls_loss = sigmoid_focal_loss(all_logits[valid], cls_targets[valid]) / normaliser
+        if positive.any():
+            reg_loss = diou_loss_1d(all_offsets[positive], reg_targets[positive]) / normaliser
+        else:
+            reg_loss = all_offsets.sum() * 0.0
+        return {"cls": cls_loss, "reg": reg_loss, "total": cls_loss + reg_loss}
+
+    @torch.no_grad()
+    def decode(self, logits: list[torch.Tensor], offsets: list[torch.Tensor], masks: list[torch.Tensor],
+               pre_nms_thresh: float = 1e-3, pre_nms_topk: int = 2000, sigma: float = 0.5,
+               max_keep: int = 200) -> list[Detections]:
+        """Scores above the threshold -> segments -> per-class Gaussian soft-NMS, for each video."""
+        points = make_points(self.steps, self.config.head, logits[0].device)
+        probs = torch.sigmoid(torch.cat(logits, dim=1).float())  # [B, P, C]
+        all_offsets = torch.cat(offsets, dim=1).float()
+        valid = torch.cat(masks, dim=1)
+        results = []
+        for b in range(probs.shape[0]):
+            p = probs[b] * valid[b, :, None]
+            flat = p.flatten()
+            keep = torch.nonzero(flat > pre_nms_thresh).squeeze(1)
+            keep = keep[torch.argsort(flat[keep], descending=True, stable=True)[:pre_nms_topk]]
+            point, label = keep // p.shape[1], keep % p.shape[1]
+            pos, stride = points[point, 0], points[point, 3]
+            segs = torch.stack([pos - all_offsets[b, point, 0] * stride,
+                                pos + all_offsets[b, point, 1] * stride], dim=1)
+            long_enough = (segs[:, 1] - segs[:, 0]) > 0.05
+            segs, scores, labels = batched_soft_nms(segs[long_enough], flat[keep][long_enough],
+                                                    label[long_enough], sigma=sigma, max_keep=max_keep)
+            results.append(Detections(segs, scores, labels))
+        return results
+
+
+def step_to_frame(steps: torch.Tensor, window_start: int, config: ModelConfig) -> torch.Tensor:
+    """Level-0 feature positions of a window starting at sampled frame window_start -> decoded frames."""
+    centre = (config.backbone.tubelet - 1) * config.frame_stride / 2  # a step sits at its frames' centre
+    return window_start * config.frame_stride + steps * config.frames_per_step + centre
+
+
+def frame_to_step(frames: torch.Tensor, window_start: int, config: ModelConfig) -> torch.Tensor:
+    """Inverse of step_to_frame."""
+    centre = (config.backbone.tubelet - 1) * config.frame_stride / 2
+    return (frames - window_start * config.frame_stride - centre) / config.frames_per_step
+
+
+def count_parameters(model: Detector) -> dict[str, int]:
+    """Parameter counts: backbone (without adapters), adapters, head, total and trainable."""
+    adapters = sum(p.numel() for n, p in model.backbone.named_parameters() if ".adapter." in n)
+    backbone = sum(p.numel() for n, p in model.backbone.named_parameters() if ".adapter." not in n)
+    head = sum(p.numel() for p in model.head.parameters())
+    trainable = sum(p.numel() for p in model.parameters() if p.requires_grad)
+    return {"backbone": backbone, "adapters": adapters, "head": head,
+            "total": backbone + adapters + head, "trainable": trainable,
+            "trainable_backbone": trainable - head}

@@ -1,0 +1,94 @@
+"""Prediction: sliding windows over a clip -> detections in seconds (PredictionRecord)."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from annotator.formats.records import PredictionRecord
+from annotator.model import Clip, Proposal
+from annotator.progress import NEVER, CancelToken, Progress, no_progress
+from inference.model import Detector, step_to_frame
+from inference.nms import batched_soft_nms
+from inference.video import LazyFrames, decode_video, sliding_windows
+
+OVERLAP = 0.25  # share of a window repeated by the next one at test time
+
+
+def autocast_for(device: torch.device, enabled: bool = True) -> torch.autocast:
+    """bfloat16 autocast on CUDA (mixed precision); a disabled context elsewhere."""
+    return torch.autocast(device_type=device.type, dtype=torch.bfloat16,
+                          enabled=enabled and device.type == "cuda")
+
+
+@torch.no_grad()
+def predict_frames(model: Detector, video_id: str, frames: np.ndarray | LazyFrames, fps: float,
+                   total_frames: int, batch_size: int = 2, max_keep: int = 200, sigma: float = 0.5) -> list[PredictionRecord]:
+    """Detections of one clip given its sampled frames [T, S, S, 3] uint8, in seconds."""
+    config = model.config
+    device = next(model.parameters()).device
+    window = config.window_frames
+    starts = sliding_windows(len(frames), window, OVERLAP)
+    segs, scores, labels = [], [], []
+    for first in range(0, len(starts), batch_size):
+        group = starts[first : first + batch_size]
+        batch = torch.zeros((len(group), window, *frames.shape[1:]), dtype=torch.uint8)
+        valid = torch.zeros(len(group), dtype=torch.long)
+        for b, start in enumerate(group):
+            chunk = frames[start : start + window]
+            batch[b, : len(chunk)] = torch.from_numpy(chunk)
+            valid[b] = -(-len(chunk) // config.backbone.tubelet)
+        with autocast_for(device):
+            outputs = model(batch.to(device), valid.to(device))
+        for start, det in zip(group, model.decode(outputs[0], outputs[1], outputs[2], sigma=sigma,
+                                                              max_keep=max_keep), strict=True):
+            segs.append(step_to_frame(det.segments.cpu(), start, config) / fps)
+            scores.append(det.scores.cpu())
+            labels.append(det.labels.cpu())
+    all_segs = torch.cat(segs).clamp(0, total_frames / fps)
+    all_scores, all_labels = torch.cat(scores), torch.cat(labels)
+    if len(starts) > 1:  # overlapping windows found the same instance twice
+        all_segs, all_scores, all_labels = batched_soft_nms(all_segs, all_scores, all_labels, sigma=sigma,
+                                                            max_keep=max_keep)
+    return [PredictionRecord(video_id, float(s), float(e), int(c), float(p))
+            for (s, e), c, p in zip(all_segs.tolist(), all_labels.tolist(), all_scores.tolist(), strict=True)
+            if e > s]
+
+
+def predict_videos(model: Detector, videos: Mapping[str, Path] | Sequence[Path], progress: Progress = no_progress,
+                   cancel: CancelToken = NEVER) -> list[PredictionRecord]:
+    """Decode and predict every video ({video_id: path}, or paths named by their stem)."""
+    items = list(videos.items()) if isinstance(videos, Mapping) else [(Path(p).stem, Path(p)) for p in videos]
+    model.eval()
+    out: list[PredictionRecord] = []
+    for i, (video_id, path) in enumerate(items):
+        cancel.check()
+        progress(i / max(len(items), 1), f"predicting {video_id}")
+        decoded = decode_video(path, model.config.backbone.img_size, model.config.frame_stride, cancel=cancel)
+        out.extend(predict_frames(model, video_id, decoded.frames, decoded.fps, decoded.total_frames))
+    progress(1.0, "predicted")
+    return out
+
+
+def model_version(checkpoint: str | Path, config_name: str, adapter: str) -> str:
+    """A stable name for a checkpoint's proposals: "<config>-<adapter>@<first 8 hex of its sha256>"."""
+    digest = hashlib.sha256(Path(checkpoint).read_bytes()).hexdigest()[:8]
+    return f"{config_name}-{adapter}@{digest}"
+
+
+def to_proposals(preds: Sequence[PredictionRecord], clip: Clip, version: str, min_score: float = 0.0
+                 ) -> list[Proposal]:
+    """This clip's detections as pending proposals in its frames (rounded, inside the clip)."""
+    out = []
+    for p in preds:
+        if p.video_id != clip.name or p.score < min_score:
+            continue
+        start = max(0, round(p.t_start * clip.fps))
+        end = min(clip.frame_count - 1, round(p.t_end * clip.fps))
+        if end > start:
+            out.append(Proposal(None, clip.id, version, start, end, p.action_id, p.score))
+    return out

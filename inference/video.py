@@ -1,0 +1,161 @@
+"""Video input: decode with OpenCV, sample, resize and crop, normalise as VideoMAE; window layout."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+import numpy as np
+import torch
+
+from annotator.errors import Cancelled, InputError
+from annotator.progress import NEVER, CancelToken, Progress, no_progress
+
+MEAN = (0.485, 0.456, 0.406)  # VideoMAE normalises with the ImageNet statistics
+STD = (0.229, 0.224, 0.225)
+
+
+@dataclass(frozen=True)
+class DecodedVideo:
+    """Sampled frames of one video, resized and centre-cropped to size x size, RGB uint8."""
+
+    path: str
+    frames: np.ndarray  # [T_sampled, size, size, 3] uint8
+    fps: float
+    total_frames: int  # decoded frames (before sampling)
+    stride: int
+
+
+def _resize_crop(frame: np.ndarray, size: int) -> np.ndarray:
+    height, width = frame.shape[:2]
+    scale = size / min(height, width)
+    new_w, new_h = max(size, round(width * scale)), max(size, round(height * scale))
+    frame = cv2.resize(frame, (new_w, new_h), interpolation=cv2.INTER_AREA)
+    top, left = (new_h - size) // 2, (new_w - size) // 2
+    return frame[top : top + size, left : left + size]
+
+
+def decode_video(path: str | Path, size: int, stride: int = 1, progress: Progress = no_progress,
+                 cancel: CancelToken = NEVER) -> DecodedVideo:
+    """Decode every frame (fps and count from the decoded file), keep every stride-th, resize + crop."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(str(path), None, "video file not found")
+    capture = cv2.VideoCapture(str(path))
+    try:
+        if not capture.isOpened():
+            raise InputError(str(path), None, "cannot open video (unknown codec or not a video)")
+        fps = float(capture.get(cv2.CAP_PROP_FPS))
+        expected = int(capture.get(cv2.CAP_PROP_FRAME_COUNT))
+        frames: list[np.ndarray] = []
+        index = 0
+        while True:
+            ok, frame = capture.read()
+            if not ok:
+                break
+            if index % stride == 0:
+                frames.append(_resize_crop(cv2.cvtColor(frame, cv2.COLOR_BGR2RGB), size))
+            index += 1
+            if index % 64 == 0:
+                if cancel.cancelled:
+                    raise Cancelled("cancelled")
+                progress(min(index / max(expected, 1), 1.0), f"decoding {path.name}")
+    finally:
+        capture.release()
+    if not frames:
+        raise InputError(str(path), "frame 0", "no frame could be decoded (corrupt or truncated video)")
+    if not fps > 0:
+        raise InputError(str(path), None, "the video does not state a frame rate")
+    return DecodedVideo(str(path), np.stack(frames), fps, index, stride)
+
+
+def normalise(frames: torch.Tensor) -> torch.Tensor:
+    """uint8 frames [B, T, H, W, 3] -> float [B, 3, T, H, W] normalised as VideoMAE."""
+    x = frames.permute(0, 4, 1, 2, 3).float().div_(255.0)
+    mean = torch.tensor(MEAN, device=x.device).view(1, 3, 1, 1, 1)
+    std = torch.tensor(STD, device=x.device).view(1, 3, 1, 1, 1)
+    return (x - mean) / std
+
+
+def sliding_windows(length: int, window: int, overlap: float = 0.25) -> list[int]:
+    """Start indices of windows covering `length` sampled frames, the last one flush with the end."""
+    if length <= window:
+        return [0]
+    step = max(1, int(window * (1 - overlap)))
+    starts = list(range(0, length - window, step))
+    starts.append(length - window)
+    return starts
+
+
+def random_window(length: int, window: int, generator: torch.Generator) -> int:
+    """Start of a random training window (random truncation of long videos)."""
+    if length <= window:
+        return 0
+    return int(torch.randint(0, length - window + 1, (1,), generator=generator))
+
+
+def probe_video(path: str | Path) -> tuple[float, int]:
+    """fps and the exact number of decodable frames (counted by grabbing every frame)."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(str(path), None, "video file not found")
+    capture = cv2.VideoCapture(str(path))
+    try:
+        if not capture.isOpened():
+            raise InputError(str(path), None, "cannot open video (unknown codec or not a video)")
+        fps = float(capture.get(cv2.CAP_PROP_FPS))
+        count = 0
+        while capture.grab():
+            count += 1
+    finally:
+        capture.release()
+    if count == 0:
+        raise InputError(str(path), "frame 0", "no frame could be decoded (corrupt or truncated video)")
+    if not fps > 0:
+        raise InputError(str(path), None, "the video does not state a frame rate")
+    return fps, count
+
+
+def decode_range(path: str | Path, size: int, stride: int, start: int, stop: int) -> np.ndarray:
+    """Sampled frames start..stop-1 (indices after sampling) of a video, read sequentially: [n, S, S, 3]."""
+    capture = cv2.VideoCapture(str(path))
+    frames: list[np.ndarray] = []
+    try:
+        for index in range(stop * stride):
+            if not capture.grab():
+                break
+            if index >= start * stride and index % stride == 0:
+                ok, frame = capture.retrieve()
+                if not ok:
+                    raise InputError(str(path), f"frame {index}", "cannot decode this frame")
+                frames.append(_resize_crop(cv2.cvtColor(frame, cv2.COLOR_BGR2RGB), size))
+    finally:
+        capture.release()
+    if not frames:
+        return np.zeros((0, size, size, 3), np.uint8)
+    return np.stack(frames)
+
+
+class LazyFrames:
+    """Sampled frames of a video file, decoded only when a window is asked for (bounded memory)."""
+
+    def __init__(self, path: str | Path, size: int, stride: int, length: int) -> None:
+        self.path = Path(path)
+        self.size = size
+        self.stride = stride
+        self.length = length
+
+    def __len__(self) -> int:
+        return self.length
+
+    @property
+    def shape(self) -> tuple[int, int, int, int]:
+        """As an in-memory array's shape: [T_sampled, S, S, 3]."""
+        return (self.length, self.size, self.size, 3)
+
+    def __getitem__(self, window: slice) -> np.ndarray:
+        start, stop, step = window.indices(self.length)
+        if step != 1:
+            raise ValueError("LazyFrames gives contiguous windows only")
+        return decode_range(self.path, self.size, self.stride, start, stop)

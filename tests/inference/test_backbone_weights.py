@@ -1,0 +1,91 @@
+"""Loading pretrained weights from local files: key mapping, reports, position-embedding resizing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import torch
+
+from annotator.errors import InputError
+from inference.backbone import load_pretrained, map_key, resize_pos_embed, sinusoid_table
+from inference.configs import preset
+from inference.model import Detector
+
+
+def tiny_backbone(adapter: str = "tia") -> torch.nn.Module:
+    torch.manual_seed(1)
+    return Detector(preset("tiny", adapter, num_classes=3)).backbone
+
+
+def test_key_names_of_videomae_and_opentad_map_to_ours() -> None:
+    assert map_key("encoder.patch_embed.proj.weight") == "patch_embed.weight"
+    assert map_key("module.blocks.3.attn.q_bias") == "blocks.3.attn.q_bias"
+    assert map_key("backbone.model.backbone.blocks.0.mlp.layers.0.0.weight") == "blocks.0.mlp.fc1.weight"
+    assert map_key("backbone.model.backbone.blocks.0.mlp.layers.1.bias") == "blocks.0.mlp.fc2.bias"
+    assert map_key("backbone.model.backbone.patch_embed.projection.weight") == "patch_embed.weight"
+    assert map_key("backbone.model.backbone.blocks.5.adapter.down_proj.weight") == "blocks.5.adapter.down.weight"
+    assert map_key("backbone.model.backbone.blocks.5.adapter.dwconv.weight") == "blocks.5.adapter.tdw.dwconv.weight"
+    assert map_key("backbone.model.backbone.blocks.5.adapter.gamma") == "blocks.5.adapter.alpha"
+    assert map_key("fc_norm.weight") == "norm.weight"
+
+
+def official_style(model: torch.nn.Module) -> dict[str, torch.Tensor]:
+    """Our weights under the names of a VideoMAE pre-training checkpoint, plus its decoder."""
+    state = {}
+    for key, value in model.state_dict().items():
+        if ".adapter." in key or key == "pos_embed":
+            continue
+        key = key.replace("patch_embed.", "patch_embed.proj.")
+        state[f"encoder.{key}"] = value.clone() + 0.5
+    state["decoder.blocks.0.norm1.weight"] = torch.ones(4)
+    state["mask_token"] = torch.zeros(1, 1, 4)
+    state["encoder.extra_thing"] = torch.ones(2)
+    return state
+
+
+def test_load_official_checkpoint_reports_missing_and_unexpected(tmp_path: Path) -> None:
+    source = tiny_backbone()
+    path = tmp_path / "videomae.pth"
+    torch.save({"model": official_style(source)}, path)
+    target = tiny_backbone()
+    report = load_pretrained(target, path)
+    assert torch.equal(target.blocks[1].attn.qkv.weight, source.blocks[1].attn.qkv.weight + 0.5)
+    assert torch.equal(target.patch_embed.weight, source.patch_embed.weight + 0.5)
+    assert report.unexpected == ["encoder.extra_thing"]  # decoder and mask token are known and skipped
+    assert report.missing and all(".adapter." in k for k in report.missing)
+    assert "missing" in report.summary()
+
+
+def test_learned_position_table_is_interpolated_to_the_input_grid(tmp_path: Path) -> None:
+    target = tiny_backbone()
+    t, h, w = target.grid_thw  # (4, 4, 4) for the tiny config
+    learned = torch.randn(1, 8 * 7 * 7, 64)
+    path = tmp_path / "learned.pth"
+    torch.save({"pos_embed": learned}, path)
+    report = load_pretrained(target, path)
+    assert target.pos_embed.shape == (1, t * h * w, 64)
+    assert torch.allclose(target.pos_embed, resize_pos_embed(learned, (8, 7, 7), (t, h, w)))
+    assert report.resized
+    assert "pos_embed" in target.state_dict()  # saved with the model from now on
+
+
+def test_fixed_sincos_table_is_regenerated_not_interpolated(tmp_path: Path) -> None:
+    target = tiny_backbone()
+    path = tmp_path / "fixed.pth"
+    torch.save({"pos_embed": sinusoid_table(8 * 14 * 14, 64)}, path)
+    load_pretrained(target, path)
+    assert torch.equal(target.pos_embed, sinusoid_table(target.pos_embed.shape[1], 64))
+
+
+def test_missing_and_unreadable_files_are_clear_errors(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="not found"):
+        load_pretrained(tiny_backbone(), tmp_path / "none.pth")
+    bad = tmp_path / "bad.pth"
+    bad.write_bytes(b"not a checkpoint")
+    with pytest.raises(InputError, match="cannot read"):
+        load_pretrained(tiny_backbone(), bad)
+    empty = tmp_path / "empty.pth"
+    torch.save({"epoch": 3}, empty)
+    with pytest.raises(InputError, match="no tensor"):
+        load_pretrained(tiny_backbone(), empty)

@@ -1,0 +1,169 @@
+"""The network: parameter counts (MMAD Table 4), adapters, backbone, head, losses and soft-NMS."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+
+import pytest
+import torch
+
+from inference.adapters import DSTAAdapter, TIAAdapter
+from inference.configs import AdapterConfig, ModelConfig, preset
+from inference.head import assign_targets, make_points
+from inference.losses import diou_loss_1d, sigmoid_focal_loss
+from inference.model import MIB, Detector, count_parameters, frame_to_step, step_to_frame
+from inference.nms import batched_soft_nms, soft_nms_1d
+
+
+@pytest.fixture(scope="module")
+def vit_s_counts() -> dict[str, dict[str, int]]:
+    out = {}
+    for adapter in ("full", "standard", "tia", "dsta", "none"):
+        out[adapter] = count_parameters(Detector(preset("vit-s", adapter)))
+    printed = preset("vit-s", "dsta")
+    printed = replace(printed, adapter=replace(printed.adapter, dsta_variant="printed"))
+    out["printed"] = count_parameters(Detector(printed))
+    return out
+
+
+def test_vit_s_parameter_counts_match_the_paper(vit_s_counts: dict[str, dict[str, int]]) -> None:
+    mib = {k: v["trainable_backbone"] / MIB for k, v in vit_s_counts.items()}
+    assert vit_s_counts["full"]["backbone"] == 21_879_936  # VideoMAE-S without a classifier: 20.87M
+    assert round(mib["full"], 2) == 20.87  # paper 20.89
+    assert round(mib["standard"], 2) == 0.85
+    assert round(mib["tia"], 2) == 0.96
+    assert abs(mib["dsta"] - 1.80) / 1.80 < 0.005  # 1.807, within 0.5% of the paper
+    assert round(mib["printed"], 2) == 1.38  # eq. (3) as printed: one shared down-projection
+    assert vit_s_counts["none"]["trainable"] == vit_s_counts["none"]["head"]
+
+
+def test_only_adapters_and_head_are_trained() -> None:
+    model = Detector(preset("tiny", "dsta", num_classes=4))
+    trainable = {n for n, p in model.named_parameters() if p.requires_grad}
+    assert trainable and all(n.startswith("head.") or ".adapter." in n for n in trainable)
+    assert any(".adapter." in n for n in trainable)
+
+
+def grid_input(b: int = 1, chunks: int = 2, t: int = 4, h: int = 3, w: int = 3, c: int = 8) -> torch.Tensor:
+    torch.manual_seed(0)
+    return torch.randn(b * chunks, t * h * w, c)
+
+
+def test_adapters_start_as_identity_and_keep_shapes() -> None:
+    x = grid_input()
+    grid = (1, 2, 4, 3, 3)
+    for adapter in (TIAAdapter(8, AdapterConfig(ratio=0.5)), DSTAAdapter(8, AdapterConfig(ratio=0.5))):
+        assert torch.equal(adapter(x, grid), x)  # zero-initialised up-projection
+
+
+def test_temporal_path_crosses_chunk_boundaries_and_spatial_path_does_not_mix_frames() -> None:
+    config = AdapterConfig(ratio=0.5, spatial_kernel=3)
+    adapter = DSTAAdapter(8, config)
+    torch.nn.init.normal_(adapter.up.weight)
+    grid = (1, 2, 4, 3, 3)
+    x = grid_input()
+    base = adapter(x, grid)
+    moved = x.clone()
+    moved[1, :9] += 1.0  # first time step of the second chunk
+    diff = (adapter(moved, grid) - base).abs().sum(-1)  # [N, L]
+    assert diff[0, 27:36].sum() > 0  # last step of chunk 0 sees it through the k=3 temporal conv
+    assert diff[0, :18].sum() == 0  # two steps away: untouched
+    # the spatial path alone: a 3x3 conv never mixes frames
+    adapter.gamma.data.zero_()
+    adapter.down_t.weight.data.zero_()
+    base = adapter(x, grid)
+    diff = (adapter(moved, grid) - base).abs().sum(-1)
+    assert diff[0].sum() == 0 and diff[1, 9:].sum() == 0
+
+
+def test_printed_variant_shares_the_down_projection() -> None:
+    adapter = DSTAAdapter(8, AdapterConfig(ratio=0.5, dsta_variant="printed"))
+    assert adapter.down_t is None
+
+
+def test_backbone_features_one_step_per_tubelet() -> None:
+    model = Detector(preset("tiny", "dsta", num_classes=3))
+    video = torch.randn(2, 3, 32, 64, 64)
+    feats = model.backbone(video)
+    assert feats.shape == (2, 64, 16)
+    with pytest.raises(ValueError, match="chunks"):
+        model.backbone(torch.randn(1, 3, 12, 64, 64))
+
+
+def test_points_cover_every_level() -> None:
+    config = preset("tiny", num_classes=3).head
+    points = make_points(64, config, torch.device("cpu"))
+    assert points.shape == (64 + 32 + 16 + 8 + 4 + 2, 4)
+    assert points[64, 0] == 0 and points[65, 0] == 2 and points[65, 3] == 2
+    assert points[-1, 1:3].tolist() == [64, 10_000]
+
+
+def test_assignment_multi_label_centre_sampling_and_ranges() -> None:
+    config = preset("tiny", num_classes=3).head
+    points = make_points(64, config, torch.device("cpu"))
+    segments = torch.tensor([[10.0, 16.0], [10.0, 16.0], [30.0, 60.0]])
+    labels = torch.tensor([0, 2, 1])
+    cls, reg = assign_targets(points, segments, labels, 3, radius=1.5)
+    level0 = cls[:64]
+    # [10, 16] (length 6, largest offset <= 4 near the centre) lands on level 0 around 13 +- 1.5
+    assert level0[12].tolist() == [1, 0, 1] and level0[13].tolist() == [1, 0, 1]
+    assert level0[11].sum() == 0  # largest offset 5 > 4: a level-1 point
+    assert reg[13].tolist() == [3.0, 3.0]
+    # [30, 60], centre 45: level 3 (stride 8, range 16..32, centre region 33..57) takes positions
+    # 40, 48, 56 (largest offsets 20, 18, 26); level 2 (stride 4, range 8..16, region 39..51) only
+    # position 44 (offsets 14 and 16, the range is inclusive)
+    level3 = cls[64 + 32 + 16 : 64 + 32 + 16 + 8]
+    assert level3[:, 1].nonzero().flatten().tolist() == [5, 6, 7]
+    level2 = cls[64 + 32 : 64 + 32 + 16]
+    assert level2[:, 1].nonzero().flatten().tolist() == [11]
+    assert cls[:, 1].sum() == 4
+
+
+def test_focal_loss_values() -> None:
+    logits = torch.tensor([0.0, 0.0])
+    targets = torch.tensor([1.0, 0.0])
+    # p = 0.5: ce = ln 2, (1 - p_t)^2 = 0.25, alpha 0.25 / 0.75
+    expected = math.log(2) * 0.25 * (0.25 + 0.75)
+    assert float(sigmoid_focal_loss(logits, targets)) == pytest.approx(expected)
+
+
+def test_diou_loss_values() -> None:
+    same = diou_loss_1d(torch.tensor([[2.0, 3.0]]), torch.tensor([[2.0, 3.0]]))
+    assert float(same) == pytest.approx(0.0)
+    # pred [-1, 1], target [-3, 1] around point 0: IoU 2/4, centres 0 and -1, enclosing 4
+    loss = diou_loss_1d(torch.tensor([[1.0, 1.0]]), torch.tensor([[3.0, 1.0]]))
+    assert float(loss) == pytest.approx(1 - 0.5 + (1 / 4) ** 2)
+
+
+def test_soft_nms_decays_overlaps_and_keeps_low_scores() -> None:
+    segs = torch.tensor([[0.0, 10.0], [0.0, 10.0], [1.0, 10.0], [20.0, 30.0]])
+    scores = torch.tensor([0.9, 0.8, 0.7, 0.6])
+    kept_segs, kept = soft_nms_1d(segs, scores, sigma=0.5)
+    assert kept[0] == pytest.approx(0.9)
+    assert kept[1] == pytest.approx(0.6)  # disjoint: untouched
+    assert kept[2] == pytest.approx(0.7 * math.exp(-0.81 / 0.5))  # [1, 10]: iou 0.9 with the best
+    # the identical segment decays twice: iou 1 with [0, 10], then 0.9 with [1, 10]
+    assert kept[3] == pytest.approx(0.8 * math.exp(-1 / 0.5) * math.exp(-0.81 / 0.5))
+    assert len(kept) == 4  # nothing is pruned above min_score
+
+
+def test_batched_soft_nms_is_per_class() -> None:
+    segs = torch.tensor([[0.0, 10.0], [0.0, 10.0]])
+    out_segs, scores, labels = batched_soft_nms(segs, torch.tensor([0.9, 0.8]), torch.tensor([0, 1]))
+    assert scores.tolist() == pytest.approx([0.9, 0.8])  # different classes never suppress each other
+    assert labels.tolist() == [0, 1]
+
+
+def test_step_frame_conversion_round_trips() -> None:
+    config = preset("tiny", num_classes=3)  # stride 2, tubelet 2: one step = 4 frames
+    frames = step_to_frame(torch.tensor([0.0, 1.0]), 10, config)
+    assert frames.tolist() == [21.0, 25.0]  # window starts at decoded frame 20; centre of 4 frames
+    assert frame_to_step(frames, 10, config).tolist() == [0.0, 1.0]
+
+
+def test_config_round_trips_through_plain_data() -> None:
+    config = preset("vit-b", "tia", num_classes=82)
+    assert ModelConfig.from_dict(config.to_dict()) == config
+    with pytest.raises(ValueError, match="unknown adapter"):
+        preset("vit-s", "lora")
