@@ -7,6 +7,7 @@ import os
 import sys
 from collections.abc import Sequence
 from importlib import resources
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -14,9 +15,11 @@ from annotator.errors import InputError, PermissionDenied
 from annotator.model import Role
 from annotator.project import Project
 from app.main_window import MainWindow
-from app.review.review_window import ReviewWindow
 from app.settings import AppSettings
 from app.start_dialog import StartDialog, project_folder
+
+if TYPE_CHECKING:
+    from app.review.review_window import ReviewWindow
 
 
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
@@ -62,6 +65,9 @@ def build_window(project: Project, user: str, settings: AppSettings) -> MainWind
     key = project_folder(str(project.path))
     window: MainWindow | ReviewWindow
     if store.user is not None and store.user.role is Role.REVIEWER:
+        # Imported here: the review screen pulls in merging and scipy, which annotators never need.
+        from app.review.review_window import ReviewWindow
+
         window = ReviewWindow(store, user, project.media_path, settings,
                               store_factory=lambda: project.open_store(user), project_key=key, title=project.name)
     else:
