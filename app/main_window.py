@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
-import numpy as np
-from PySide6.QtCore import QByteArray, Qt
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
-from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QSplitter, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
 
 from annotator.model import AssignmentState, Clip
-from annotator.progress import CancelToken, Progress
 from annotator.store.api import StoreAPI
 from app.controllers.annotation import AnnotationController
 from app.controllers.clip_session import ClipSession
@@ -20,42 +16,34 @@ from app.labelling.shortcut_sheet import ShortcutSheet
 from app.labelling.shortcuts import MENUS, SHORTCUTS
 from app.panels.dock_layout import DockFit
 from app.panels.instance_table import InstanceTable
-from app.player.player_widget import Player
 from app.proposals.proposal_controller import ProposalController
 from app.queue.queue_model import STATE_TEXT, load_queue
 from app.queue.queue_widget import QueueWidget
 from app.settings import AppSettings
-from app.tasks import TaskHandle, TaskRunner
-from app.timeline.filmstrip import make_thumbnails
 from app.timeline.timeline_widget import TimelineWidget
+from app.window_common import ClipWindow, MediaResolver
 
-MediaResolver = Callable[[Clip], "Path | None"]
 STATE_VERSION = 1  # saveState version of this window kind (the review window uses its own)
 
 
-class MainWindow(QMainWindow):
+class MainWindow(ClipWindow):
     """Composes the panels; the controllers do the work, this only wires and shows."""
+
+    STATE_VERSION = STATE_VERSION
+    NO_NEXT_CLIP = "No clip left to do — well done"  # N with every clip done
+    session: ClipSession
+    queue: QueueWidget
 
     def __init__(self, store: StoreAPI, user: str, media_path: MediaResolver, settings: AppSettings,
                  project_key: str = "", title: str = "MMAD Studio") -> None:
-        super().__init__()
-        self.store = store
-        self.user = user
-        self.media_path = media_path
-        self.settings = settings
-        self.project_key = project_key
-        self.runner = TaskRunner(max_threads=2, parent=self)
-        self.setWindowTitle(f"{title} — {user}")
+        super().__init__(store, user, media_path, settings, project_key, f"{title} — {user}")
         self.session = ClipSession(store, user, self)
-        self.player = Player(self.runner)
-        self.player.set_budget(settings.cache_budget_bytes)
         self.timeline = TimelineWidget([b.name for b in store.taxonomy.body_parts])
         self.picker = LabelPicker(store.taxonomy, self)
         self.controller = AnnotationController(self.session, self.player, self.timeline, self.picker, self)
         self.queue = QueueWidget()
         self.instances = InstanceTable(self.session)
         self.sheet: ShortcutSheet | None = None
-        self._thumbs: TaskHandle | None = None
         self.proposals = ProposalController(self.session, self.player, self.timeline, self)
         self._build_layout()
         self.actions_by_id = self._build_menus()
@@ -65,30 +53,10 @@ class MainWindow(QMainWindow):
 
     # ----- construction --------------------------------------------------------------------------
     def _build_layout(self) -> None:
-        splitter = QSplitter(Qt.Orientation.Vertical)
-        splitter.addWidget(self.player)
-        splitter.addWidget(self.timeline)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
-        splitter.setChildrenCollapsible(False)
-        self.setCentralWidget(splitter)
-        docks = []
-        for title, widget, area in (("Clips", self.queue, Qt.DockWidgetArea.LeftDockWidgetArea),
-                                    ("Instances", self.instances, Qt.DockWidgetArea.RightDockWidgetArea)):
-            dock = QDockWidget(title, self)
-            docks.append(dock)
-            dock.setObjectName(f"dock{title}")
-            dock.setWidget(widget)
-            dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
-                             | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
-            self.addDockWidget(area, dock)
+        docks = self._build_frame([
+            ("Clips", "dockClips", self.queue, Qt.DockWidgetArea.LeftDockWidgetArea),
+            ("Instances", "dockInstances", self.instances, Qt.DockWidgetArea.RightDockWidgetArea)])
         self.dock_fit = DockFit(self, [(docks[0], self.queue.ideal_width), (docks[1], self.instances.ideal_width)])
-        self.status_clip = QLabel("")
-        self.status_clip.setObjectName("statusClip")
-        self.statusBar().addPermanentWidget(self.status_clip)
-        for w in self.player.findChildren(QWidget):
-            if w is not self.player.view:
-                w.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys belong to the window's shortcuts
 
     def _handlers(self) -> dict[str, Callable[[], object]]:
         c, p, t = self.controller, self.player, self.timeline
@@ -119,20 +87,7 @@ class MainWindow(QMainWindow):
         }
 
     def _build_menus(self) -> dict[str, QAction]:
-        handlers = self._handlers()
-        menus = {name: self.menuBar().addMenu(f"&{name}") for name in MENUS}
-        actions: dict[str, QAction] = {}
-        for spec in SHORTCUTS:
-            action = QAction(spec.text, self)
-            action.setObjectName(spec.id)
-            action.setShortcuts([QKeySequence(k) for k in spec.keys])
-            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-            if spec.help:
-                action.setStatusTip(spec.help)
-            action.triggered.connect(lambda _checked=False, h=handlers[spec.id]: h())
-            menus[spec.menu].addAction(action)
-            self.addAction(action)  # shortcuts work even while menus are hidden
-            actions[spec.id] = action
+        actions = self._install_shortcuts(SHORTCUTS, MENUS, self._handlers())
         stack = self.session.undo_stack
         stack.canUndoChanged.connect(actions["undo"].setEnabled)
         stack.canRedoChanged.connect(actions["redo"].setEnabled)
@@ -165,12 +120,7 @@ class MainWindow(QMainWindow):
         """Open a clip: its segments, its video (decoded in the background), the timeline."""
         clip = self.store.clip(clip_id)
         self.session.open_clip(clip)
-        path = self.media_path(clip)
-        if self._thumbs is not None:
-            self._thumbs.cancel()
-        self.player.open_video(None if path is None else str(path), clip.frame_count, clip.fps)
-        self.queue.select_clip(clip_id)
-        self.player.view.setFocus()
+        self._show_clip_video(clip)
         self.settings.set_last_clip(self.project_key, clip_id)
         self._update_status()
 
@@ -183,15 +133,6 @@ class MainWindow(QMainWindow):
             return
         nxt = self.queue.next_open_clip(None)
         if nxt is not None:
-            self.open_clip_id(nxt)
-
-    def open_next_clip(self) -> None:
-        """N: the next clip not done."""
-        current = self.session.clip.id if self.session.clip else None
-        nxt = self.queue.next_open_clip(current)
-        if nxt is None:
-            self.show_message("No clip left to do — well done")
-        else:
             self.open_clip_id(nxt)
 
     def mark_done(self, no_instances: bool) -> None:
@@ -214,34 +155,9 @@ class MainWindow(QMainWindow):
         if seg is not None:
             self.player.seek(seg.start_frame)
 
-    def _start_thumbnails(self, _count: int) -> None:
-        cache = self.player.cache
-        if cache is None:
-            return
-
-        def work(progress: Progress, cancel: CancelToken) -> np.ndarray:
-            return make_thumbnails(cache, progress=progress, cancel=cancel)
-
-        handle = self.runner.start("thumbnails", work)
-        handle.finished.connect(lambda thumbs, c=cache: self._on_thumbs(c, thumbs))
-        self._thumbs = handle
-
-    def _on_thumbs(self, cache: object, thumbs: np.ndarray) -> None:
-        if cache is self.player.cache:
-            self.timeline.set_thumbnails(thumbs)
-
-    def _update_status(self) -> None:
-        clip = self.session.clip
-        if clip is None:
-            self.status_clip.setText("no clip open")
-            return
-        self.status_clip.setText(
-            f"{clip.name} · {clip.subject} · {clip.frame_count} frames @ {clip.fps:g} fps · "
-            f"{len(self.session.segments)} instances · {STATE_TEXT[self.session.state]}")
-
-    def show_message(self, text: str) -> None:
-        """One line in the status bar (rules, refusals, hints); never a modal dialog."""
-        self.statusBar().showMessage(text, 8000)
+    def _status_detail(self, clip: Clip) -> str:
+        """Instances drawn and the assignment state."""
+        return f"{len(self.session.segments)} instances · {STATE_TEXT[self.session.state]}"
 
     def show_shortcuts(self) -> None:
         """? : the shortcut sheet."""
@@ -249,23 +165,3 @@ class MainWindow(QMainWindow):
             self.sheet = ShortcutSheet(self)
         self.sheet.show()
         self.sheet.raise_()
-
-    # ----- layout --------------------------------------------------------------------------------
-    def restoreState(self, state: QByteArray | bytes | bytearray | memoryview,  # noqa: N802
-                     version: int | None = STATE_VERSION) -> bool:
-        """Restore a saved dock layout of this window kind (another kind's is refused)."""
-        return self.dock_fit.restored(super().restoreState(state, STATE_VERSION if version is None else version))
-
-    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
-        """First show: docks at their content's width unless a saved layout was restored."""
-        super().showEvent(event)
-        self.dock_fit.first_show()
-
-    # ----- closing -------------------------------------------------------------------------------
-    def closeEvent(self, event: QCloseEvent) -> None:
-        """Everything is already stored: stop the workers, remember the layout, close."""
-        self.player.close_video()
-        self.runner.shutdown(3000)
-        self.settings.save_window_state(self.saveGeometry(), self.saveState(STATE_VERSION))
-        self.settings.sync()
-        event.accept()

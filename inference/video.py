@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,16 +38,33 @@ def _resize_crop(frame: np.ndarray, size: int) -> np.ndarray:
     return frame[top : top + size, left : left + size]
 
 
-def decode_video(path: str | Path, size: int, stride: int = 1, progress: Progress = no_progress,
-                 cancel: CancelToken = NEVER) -> DecodedVideo:
-    """Decode every frame (fps and count from the decoded file), keep every stride-th, resize + crop."""
-    path = Path(path)
+@contextmanager
+def _opened(path: Path) -> Iterator[cv2.VideoCapture]:
+    """An open capture of an existing video file, released on leaving (one message per bad input)."""
     if not path.is_file():
         raise InputError(str(path), None, "video file not found")
     capture = cv2.VideoCapture(str(path))
     try:
         if not capture.isOpened():
             raise InputError(str(path), None, "cannot open video (unknown codec or not a video)")
+        yield capture
+    finally:
+        capture.release()
+
+
+def _check_decoded(path: Path, decoded: int, fps: float) -> None:
+    """Refuse a video that gave no frame or states no frame rate."""
+    if decoded == 0:
+        raise InputError(str(path), "frame 0", "no frame could be decoded (corrupt or truncated video)")
+    if not fps > 0:
+        raise InputError(str(path), None, "the video does not state a frame rate")
+
+
+def decode_video(path: str | Path, size: int, stride: int = 1, progress: Progress = no_progress,
+                 cancel: CancelToken = NEVER) -> DecodedVideo:
+    """Decode every frame (fps and count from the decoded file), keep every stride-th, resize + crop."""
+    path = Path(path)
+    with _opened(path) as capture:
         fps = float(capture.get(cv2.CAP_PROP_FPS))
         expected = int(capture.get(cv2.CAP_PROP_FRAME_COUNT))
         frames: list[np.ndarray] = []
@@ -61,12 +80,7 @@ def decode_video(path: str | Path, size: int, stride: int = 1, progress: Progres
                 if cancel.cancelled:
                     raise Cancelled("cancelled")
                 progress(min(index / max(expected, 1), 1.0), f"decoding {path.name}")
-    finally:
-        capture.release()
-    if not frames:
-        raise InputError(str(path), "frame 0", "no frame could be decoded (corrupt or truncated video)")
-    if not fps > 0:
-        raise InputError(str(path), None, "the video does not state a frame rate")
+    _check_decoded(path, len(frames), fps)
     return DecodedVideo(str(path), np.stack(frames), fps, index, stride)
 
 
@@ -98,22 +112,12 @@ def random_window(length: int, window: int, generator: torch.Generator) -> int:
 def probe_video(path: str | Path) -> tuple[float, int]:
     """fps and the exact number of decodable frames (counted by grabbing every frame)."""
     path = Path(path)
-    if not path.is_file():
-        raise InputError(str(path), None, "video file not found")
-    capture = cv2.VideoCapture(str(path))
-    try:
-        if not capture.isOpened():
-            raise InputError(str(path), None, "cannot open video (unknown codec or not a video)")
+    with _opened(path) as capture:
         fps = float(capture.get(cv2.CAP_PROP_FPS))
         count = 0
         while capture.grab():
             count += 1
-    finally:
-        capture.release()
-    if count == 0:
-        raise InputError(str(path), "frame 0", "no frame could be decoded (corrupt or truncated video)")
-    if not fps > 0:
-        raise InputError(str(path), None, "the video does not state a frame rate")
+    _check_decoded(path, count, fps)
     return fps, count
 
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
 from annotator.model import AssignmentState, Clip
 from annotator.store.api import StoreAPI
+from app.queue.clip_table import ClipRowsModel, Index
 
 STATE_TEXT = {AssignmentState.TODO: "to do", AssignmentState.IN_PROGRESS: "in progress",
               AssignmentState.DONE: "done", None: "–"}
@@ -17,7 +18,6 @@ STATE_COLOUR = {AssignmentState.TODO: QColor(170, 176, 186), AssignmentState.IN_
                 AssignmentState.DONE: QColor(122, 196, 132), None: QColor(120, 120, 120)}
 COLUMNS = ("State", "Clip", "Subj.", "Len", "Inst.")
 SORT_ROLE = int(Qt.ItemDataRole.UserRole) + 1
-Index = QModelIndex | QPersistentModelIndex
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,18 +41,10 @@ def load_queue(store: StoreAPI, user: str | None) -> list[QueueRow]:
     return rows
 
 
-class QueueModel(QAbstractTableModel):
+class QueueModel(ClipRowsModel[QueueRow]):
     """Table model over QueueRow; update_row keeps the view in step after each edit."""
 
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.rows: list[QueueRow] = []
-
-    def set_rows(self, rows: list[QueueRow]) -> None:
-        """Replace every row."""
-        self.beginResetModel()
-        self.rows = list(rows)
-        self.endResetModel()
+    COLUMNS = COLUMNS
 
     def update_row(self, clip_id: int, state: AssignmentState | None = None, instances: int | None = None) -> None:
         """Change one clip's state and/or instance count."""
@@ -60,30 +52,12 @@ class QueueModel(QAbstractTableModel):
             if row.clip.id == clip_id:
                 self.rows[i] = QueueRow(row.clip, state if state is not None else row.state,
                                         instances if instances is not None else row.instances)
-                self.dataChanged.emit(self.index(i, 0), self.index(i, len(COLUMNS) - 1))
+                self.emit_row_changed(i)
                 return
-
-    def row_of(self, clip_id: int) -> int | None:
-        """Model row of a clip."""
-        return next((i for i, r in enumerate(self.rows) if r.clip.id == clip_id), None)
 
     def counts(self) -> tuple[int, int]:
         """(done, total) for the progress bar."""
         return sum(r.state == AssignmentState.DONE for r in self.rows), len(self.rows)
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        """Number of clips."""
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        """Number of columns."""
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        """Column titles."""
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return COLUMNS[section]
-        return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         """Cell text, sort keys, colours."""

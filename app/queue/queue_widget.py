@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QMargins, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
@@ -17,6 +16,7 @@ from PySide6.QtWidgets import (
 
 from annotator.model import AssignmentState
 from app.panels.dock_layout import table_chrome, text_column_width
+from app.queue.clip_table import horizontal_margins, setup_clip_table
 from app.queue.queue_model import SORT_ROLE, QueueModel, QueueRow
 
 CLIP_NAME_SAMPLE = "S00_00_0000_R"  # MMA-style clip name, for an empty queue
@@ -74,12 +74,7 @@ class QueueWidget(QWidget):
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(1, Qt.SortOrder.AscendingOrder)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(24)
-        self.table.setAlternatingRowColors(True)
+        setup_clip_table(self.table)
         header = self.table.horizontalHeader()
         # Narrow columns sized to their widest value (ResizeToContents also reserves room for
         # the sort arrow in every header, which starves the clip name); the name takes the rest.
@@ -112,10 +107,8 @@ class QueueWidget(QWidget):
         names = [r.clip.name for r in self.model.rows] or [CLIP_NAME_SAMPLE]
         header = self.table.horizontalHeader()
         fixed = sum(header.sectionSize(c) for c in range(self.model.columnCount()) if c != 1)
-        layout = self.layout()
-        margins = layout.contentsMargins() if layout is not None else QMargins()
         return (fixed + text_column_width(self.table, names, 1) + table_chrome(self.table)
-                + margins.left() + margins.right())
+                + horizontal_margins(self))
 
     def set_rows(self, rows: list[QueueRow]) -> None:
         """Show these clips."""

@@ -4,18 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QMargins,
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
-    Qt,
-    Signal,
-)
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
     QLabel,
     QProgressBar,
@@ -32,32 +23,21 @@ from app.panels.dock_layout import (
     table_chrome,
     text_column_width,
 )
+from app.queue.clip_table import ClipRowsModel, Index, horizontal_margins, setup_clip_table
 from app.review.review_model import ReviewRow
 from app.review.review_timeline import STATUS_COLOURS
 
 COLUMNS = ("Clip", "Review", "Rel.", "Res.", "State")  # the clip name starts with the subject
 HEADER_TIPS = ("clip (its name starts with the subject)", "instances that need review", "reliable instances",
                "instances resolved by a reviewer", "open / ready to finalise / final")
-Index = QModelIndex | QPersistentModelIndex
 FINAL_COLOUR = QColor(122, 196, 132)
 
 
-class ReviewQueueModel(QAbstractTableModel):
+class ReviewQueueModel(ClipRowsModel[ReviewRow]):
     """Table model over ReviewRow."""
 
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.rows: list[ReviewRow] = []
-
-    def set_rows(self, rows: list[ReviewRow]) -> None:
-        """Replace every row."""
-        self.beginResetModel()
-        self.rows = list(rows)
-        self.endResetModel()
-
-    def row_of(self, clip_id: int) -> int | None:
-        """Model row of a clip."""
-        return next((i for i, r in enumerate(self.rows) if r.clip.id == clip_id), None)
+    COLUMNS = COLUMNS
+    HEADER_TIPS = HEADER_TIPS
 
     def replace_row(self, row: ReviewRow) -> None:
         """Update one clip's counts and state in place."""
@@ -65,23 +45,7 @@ class ReviewQueueModel(QAbstractTableModel):
         if i is None:
             return
         self.rows[i] = row
-        self.dataChanged.emit(self.index(i, 0), self.index(i, len(COLUMNS) - 1))
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        """Number of clips."""
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        """Number of columns."""
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        """Column titles."""
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.ToolTipRole:
-            return HEADER_TIPS[section]
-        return None
+        self.emit_row_changed(i)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         """Cell text and colours."""
@@ -117,12 +81,7 @@ class ReviewQueue(QWidget):
         self.model = ReviewQueueModel(self)
         self.table = QTableView()
         self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(24)
-        self.table.setAlternatingRowColors(True)
+        setup_clip_table(self.table)
         fit_columns_without_scrolling(self.table, stretch=0)
         self.merge_button = QPushButton("Merge ready clips")
         self.merge_button.setObjectName("mergeButton")
@@ -154,10 +113,8 @@ class ReviewQueue(QWidget):
         """Width that shows every column, the longest clip name included."""
         names = [r.clip.name for r in self.model.rows] or ["S00_00_0000_R"]
         others = sum(natural_width(self.table, c) for c in range(1, len(COLUMNS)))
-        layout = self.layout()
-        margins = layout.contentsMargins() if layout is not None else QMargins()
         return (others + text_column_width(self.table, names, 0) + table_chrome(self.table)
-                + margins.left() + margins.right())
+                + horizontal_margins(self))
 
     def set_rows(self, rows: list[ReviewRow]) -> None:
         """Show these clips and the totals."""

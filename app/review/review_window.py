@@ -3,19 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
-import numpy as np
-from PySide6.QtCore import QByteArray, Qt
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
-from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QSplitter, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
 
 from annotator.model import Clip
 from annotator.progress import CancelToken, Progress
 from annotator.store.api import StoreAPI
 from app.labelling.label_picker import LabelPicker
 from app.panels.dock_layout import DockFit
-from app.player.player_widget import Player
 from app.review.instance_detail import InstanceDetail
 from app.review.review_model import ReviewRow, clip_annotators, load_review_rows, status_counts
 from app.review.review_queue import ReviewQueue
@@ -23,40 +19,35 @@ from app.review.review_session import ReviewSession
 from app.review.review_shortcuts import REVIEW_MENUS, REVIEW_SHORTCUTS
 from app.review.review_timeline import MERGED_LANE, ReviewTimeline, instance_of_bar, review_bars
 from app.settings import AppSettings
-from app.tasks import TaskHandle, TaskRunner
-from app.timeline.filmstrip import make_thumbnails
+from app.tasks import TaskHandle
+from app.window_common import ClipWindow, MediaResolver
 from merging.workflow import MergeRun, run_merge
 
-MediaResolver = Callable[[Clip], "Path | None"]
 StoreFactory = Callable[[], StoreAPI]
 STATE_VERSION = 2  # saveState version of the review screen (the annotation screen saves 1)
 DETAIL_WIDTH = 340  # the instance detail wraps its text; this fits "Who said what" rows unwrapped
 
 
-class ReviewWindow(QMainWindow):
+class ReviewWindow(ClipWindow):
     """Wires the review session to the player, lanes, queue and keys."""
+
+    STATE_VERSION = STATE_VERSION
+    NO_NEXT_CLIP = "No clip left to review"  # Ctrl+N with nothing left to review
+    session: ReviewSession
+    queue: ReviewQueue
+    timeline: ReviewTimeline
 
     def __init__(self, store: StoreAPI, user: str, media_path: MediaResolver, settings: AppSettings,
                  store_factory: StoreFactory | None = None, project_key: str = "",
                  title: str = "MMAD Studio") -> None:
-        super().__init__()
-        self.store = store
-        self.user = user
-        self.media_path = media_path
-        self.settings = settings
+        super().__init__(store, user, media_path, settings, project_key, f"{title} — review — {user}")
         self.store_factory = store_factory
-        self.project_key = project_key
-        self.runner = TaskRunner(max_threads=2, parent=self)
-        self.setWindowTitle(f"{title} — review — {user}")
         self.session = ReviewSession(store, self)
-        self.player = Player(self.runner)
-        self.player.set_budget(settings.cache_budget_bytes)
         self.timeline = ReviewTimeline()
         self.picker = LabelPicker(store.taxonomy, self)
         self.queue = ReviewQueue()
         self.detail = InstanceDetail()
         self.merge_task: TaskHandle | None = None
-        self._thumbs: TaskHandle | None = None
         self._build_layout()
         self.actions_by_id = self._build_menus()
         self._connect()
@@ -64,32 +55,12 @@ class ReviewWindow(QMainWindow):
 
     # ----- construction ------------------------------------------------------------------
     def _build_layout(self) -> None:
-        splitter = QSplitter(Qt.Orientation.Vertical)
-        splitter.addWidget(self.player)
-        splitter.addWidget(self.timeline)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
-        splitter.setChildrenCollapsible(False)
-        self.setCentralWidget(splitter)
-        docks = []
-        for title, widget, area in (("Clips to review", self.queue, Qt.DockWidgetArea.LeftDockWidgetArea),
-                                    ("Instance", self.detail, Qt.DockWidgetArea.RightDockWidgetArea)):
-            dock = QDockWidget(title, self)
-            dock.setObjectName(f"reviewDock{title.split()[0]}")
-            dock.setWidget(widget)
-            dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
-                             | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
-            self.addDockWidget(area, dock)
-            docks.append(dock)
+        docks = self._build_frame([
+            ("Clips to review", "reviewDockClips", self.queue, Qt.DockWidgetArea.LeftDockWidgetArea),
+            ("Instance", "reviewDockInstance", self.detail, Qt.DockWidgetArea.RightDockWidgetArea)])
         self.queue.setMinimumWidth(220)
         self.detail.setMinimumWidth(300)  # the detail text wraps; below this it gets hard to read
         self.dock_fit = DockFit(self, [(docks[0], self.queue.ideal_width), (docks[1], lambda: DETAIL_WIDTH)])
-        self.status_clip = QLabel("")
-        self.status_clip.setObjectName("statusClip")
-        self.statusBar().addPermanentWidget(self.status_clip)
-        for w in self.player.findChildren(QWidget):
-            if w is not self.player.view:
-                w.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.queue.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys belong to the window's shortcuts
 
     def _handlers(self) -> dict[str, Callable[[], object]]:
@@ -116,21 +87,8 @@ class ReviewWindow(QMainWindow):
         return lambda: self.nudge(edge, delta)
 
     def _build_menus(self) -> dict[str, QAction]:
-        handlers = self._handlers()
-        menus = {name: self.menuBar().addMenu(f"&{name}") for name in REVIEW_MENUS}
-        actions: dict[str, QAction] = {}
-        for spec in REVIEW_SHORTCUTS:
-            action = QAction(spec.text, self)
-            action.setObjectName(f"review_{spec.id}")
-            action.setShortcuts([QKeySequence(k) for k in spec.keys])
-            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-            if spec.help:
-                action.setStatusTip(spec.help)
-            action.triggered.connect(lambda _checked=False, h=handlers[spec.id]: h())
-            menus["Decide" if spec.menu == "Edit" else spec.menu].addAction(action)
-            self.addAction(action)
-            actions[spec.id] = action
-        return actions
+        return self._install_shortcuts(REVIEW_SHORTCUTS, REVIEW_MENUS, self._handlers(),
+                                       name_prefix="review_", menu_alias={"Edit": "Decide"})
 
     def _connect(self) -> None:
         self.queue.clipActivated.connect(self.open_clip_id)
@@ -165,12 +123,7 @@ class ReviewWindow(QMainWindow):
         self.timeline.set_lanes([*clip_annotators(self.store, clip_id), MERGED_LANE])
         self.timeline.set_clip(clip.frame_count, clip.fps)
         self.session.open_clip(clip)
-        path = self.media_path(clip)
-        if self._thumbs is not None:
-            self._thumbs.cancel()
-        self.player.open_video(None if path is None else str(path), clip.frame_count, clip.fps)
-        self.queue.select_clip(clip_id)
-        self.player.view.setFocus()
+        self._show_clip_video(clip)
         inst = self.session.selected_instance()
         if inst is not None:
             self.player.seek(inst.start_frame)
@@ -182,15 +135,6 @@ class ReviewWindow(QMainWindow):
         if nxt is None and self.queue.model.rows:
             nxt = self.queue.model.rows[0].clip.id
         if nxt is not None:
-            self.open_clip_id(nxt)
-
-    def open_next_clip(self) -> None:
-        """Ctrl+N: the next clip with instances to review."""
-        current = self.session.clip.id if self.session.clip else None
-        nxt = self.queue.next_open_clip(current)
-        if nxt is None:
-            self.show_message("No clip left to review")
-        else:
             self.open_clip_id(nxt)
 
     def _refresh_row(self, clip_id: int) -> None:
@@ -237,24 +181,6 @@ class ReviewWindow(QMainWindow):
         self.show_message(f"Merged {run.merged_clips} clip(s): {run.written} instances written, "
                           f"{run.kept_resolved} decisions kept, {len(run.stale_resolved)} stale, "
                           f"{len(run.skipped)} clip(s) not ready")
-
-    def _start_thumbnails(self, _count: int) -> None:
-        cache = self.player.cache
-        if cache is None:
-            return
-        if self._thumbs is not None:
-            self._thumbs.cancel()
-
-        def work(progress: Progress, cancel: CancelToken) -> np.ndarray:
-            return make_thumbnails(cache, progress=progress, cancel=cancel)
-
-        handle = self.runner.start("thumbnails", work)
-        handle.finished.connect(lambda thumbs, c=cache: self._on_thumbs(c, thumbs))
-        self._thumbs = handle
-
-    def _on_thumbs(self, cache: object, thumbs: np.ndarray) -> None:
-        if cache is self.player.cache:
-            self.timeline.set_thumbnails(thumbs)
 
     # ----- decisions ---------------------------------------------------------------------------
     def ask_label(self) -> None:
@@ -339,34 +265,8 @@ class ReviewWindow(QMainWindow):
         if self.session.set_bounds(start, end) is None:
             self.refresh()
 
-    def _update_status(self) -> None:
-        clip = self.session.clip
-        if clip is None:
-            self.status_clip.setText("no clip open")
-            return
+    def _status_detail(self, clip: Clip) -> str:
+        """Review counts and where the clip stands."""
         needs, reliable, resolved = status_counts(self.session.instances)
         state = "finalised" if clip.finalised else ("ready to finalise" if needs == 0 else "in review")
-        self.status_clip.setText(f"{clip.name} · {clip.subject} · {clip.frame_count} frames @ {clip.fps:g} fps · "
-                                 f"{needs} to review · {reliable} reliable · {resolved} resolved · {state}")
-
-    def show_message(self, text: str) -> None:
-        """One line in the status bar."""
-        self.statusBar().showMessage(text, 8000)
-
-    def restoreState(self, state: QByteArray | bytes | bytearray | memoryview,  # noqa: N802
-                     version: int | None = STATE_VERSION) -> bool:
-        """Restore a saved dock layout of the review screen (the annotation screen's is refused)."""
-        return self.dock_fit.restored(super().restoreState(state, STATE_VERSION if version is None else version))
-
-    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
-        """First show: docks at their content's width unless a saved layout was restored."""
-        super().showEvent(event)
-        self.dock_fit.first_show()
-
-    def closeEvent(self, event: QCloseEvent) -> None:
-        """Everything is stored already: stop the workers, remember the layout, close."""
-        self.player.close_video()
-        self.runner.shutdown(3000)
-        self.settings.save_window_state(self.saveGeometry(), self.saveState(STATE_VERSION))
-        self.settings.sync()
-        event.accept()
+        return f"{needs} to review · {reliable} reliable · {resolved} resolved · {state}"

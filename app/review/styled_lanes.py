@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPen
+from PySide6.QtGui import QColor, QPainter, QPen
 
-from app.timeline.lanes_item import LANE_COLOURS, LANE_SHADES, LanesItem
+from app.timeline.lanes_item import LANE_COLOURS, LanesItem
 from app.timeline.packing import Bar
 from app.timeline.timeline_widget import TimelineWidget
 
@@ -49,48 +49,15 @@ class StyledLanesItem(LanesItem):
             return found
         return BarStyle(LANE_COLOURS[int(self._lane[index]) % len(LANE_COLOURS)])
 
-    def paint(self, p: QPainter, *args: object) -> None:
-        """Lane bands, then each visible bar with its own fill and outline, then labels."""
-        t = p.transform()
-        sx, dx, sy, dy = t.m11(), t.dx(), t.m22(), t.dy()
-        vb = self.getViewBox()
-        x0, x1 = (vb.viewRange()[0] if vb is not None else (0, self.total_frames))
-        p.save()
-        p.resetTransform()
-        p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
-        left, right = sx * max(x0, 0) + dx, sx * min(x1, self.total_frames) + dx
-        for lane in range(self.n_lanes):
-            y_top = sy * self.lane_top[lane] + dy
-            y_bot = sy * (self.lane_top[lane] + self.lane_rows[lane]) + dy
-            p.fillRect(QRectF(left, y_top, right - left, y_bot - y_top), LANE_SHADES[lane % 2])
-        starts, ends = self._geometry_with_preview()
-        visible = np.nonzero((ends >= x0) & (starts <= x1))[0]
-        if visible.size:
-            px0 = np.round(sx * starts[visible] + dx)
-            px1 = np.maximum(np.round(sx * ends[visible] + dx), px0 + 2)
-            py0 = np.round(sy * (self._y[visible] + 0.1) + dy)
-            py1 = np.round(sy * (self._y[visible] + 0.9) + dy)
-            for k, i in enumerate(visible):
-                self._paint_bar(p, self._style(int(i)), QRectF(px0[k], py0[k], px1[k] - px0[k], py1[k] - py0[k]))
-            self._paint_labels(p, visible, np.maximum(px0, left), px1, py0, py1)
-            self._paint_selection(p, visible, px0, px1, py0, py1)
-        p.restore()
-
-    def _paint_labels(self, p: QPainter, visible: np.ndarray, px0: np.ndarray, px1: np.ndarray,
-                      py0: np.ndarray, py1: np.ndarray) -> None:
-        """Bar texts in each bar's own text colour, where they fit."""
-        if visible.size > 400 or (py1 - py0).max(initial=0) < 11:
-            return
-        p.setFont(self._font)
-        metrics = QFontMetrics(self._font)
+    def _paint_bars(self, p: QPainter, visible: np.ndarray, px0: np.ndarray, px1: np.ndarray,
+                    py0: np.ndarray, py1: np.ndarray) -> None:
+        """Each visible bar with its own fill and outline."""
         for k, i in enumerate(visible):
-            width = px1[k] - px0[k] - 6
-            if width < 24:
-                continue
-            p.setPen(self._style(int(i)).text)
-            text = metrics.elidedText(self.bars[int(i)].text, Qt.TextElideMode.ElideRight, int(width))
-            p.drawText(QRectF(px0[k] + 3, py0[k], width, py1[k] - py0[k]),
-                       int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft), text)
+            self._paint_bar(p, self._style(int(i)), QRectF(px0[k], py0[k], px1[k] - px0[k], py1[k] - py0[k]))
+
+    def _text_colour(self, index: int) -> QColor:
+        """Label colour from the bar's style."""
+        return self._style(index).text
 
     @staticmethod
     def _paint_bar(p: QPainter, style: BarStyle, rect: QRectF) -> None:

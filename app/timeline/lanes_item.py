@@ -117,15 +117,20 @@ class LanesItem(pg.GraphicsObject):  # type: ignore[misc]  # pyqtgraph ships no 
             px1 = np.maximum(np.round(sx * ends[visible] + dx), px0 + 2)
             py0 = np.round(sy * (self._y[visible] + BAR_INSET) + dy)
             py1 = np.round(sy * (self._y[visible] + 1 - BAR_INSET) + dy)
-            lanes = self._lane[visible]
-            p.setPen(Qt.PenStyle.NoPen)
-            for lane in np.unique(lanes):
-                idx = np.nonzero(lanes == lane)[0]
-                p.setBrush(LANE_COLOURS[int(lane) % len(LANE_COLOURS)])
-                p.drawRects([QRectF(px0[i], py0[i], px1[i] - px0[i], py1[i] - py0[i]) for i in idx])
+            self._paint_bars(p, visible, px0, px1, py0, py1)
             self._paint_labels(p, visible, np.maximum(px0, left), px1, py0, py1)
             self._paint_selection(p, visible, px0, px1, py0, py1)
         p.restore()
+
+    def _paint_bars(self, p: QPainter, visible: np.ndarray, px0: np.ndarray, px1: np.ndarray,
+                    py0: np.ndarray, py1: np.ndarray) -> None:
+        """Visible bars filled with their lane's colour, one drawRects call per lane."""
+        lanes = self._lane[visible]
+        p.setPen(Qt.PenStyle.NoPen)
+        for lane in np.unique(lanes):
+            idx = np.nonzero(lanes == lane)[0]
+            p.setBrush(LANE_COLOURS[int(lane) % len(LANE_COLOURS)])
+            p.drawRects([QRectF(px0[i], py0[i], px1[i] - px0[i], py1[i] - py0[i]) for i in idx])
 
     def _geometry_with_preview(self) -> tuple[np.ndarray, np.ndarray]:
         if self._preview is None:
@@ -141,15 +146,19 @@ class LanesItem(pg.GraphicsObject):  # type: ignore[misc]  # pyqtgraph ships no 
         if visible.size > 400 or (py1 - py0).max(initial=0) < 11:
             return  # too many or too thin to read: the table and tooltips carry the names
         p.setFont(self._font)
-        p.setPen(TEXT_COLOUR)
         metrics = QFontMetrics(self._font)
         for k, i in enumerate(visible):
             width = px1[k] - px0[k] - 6
             if width < 24:
                 continue
+            p.setPen(self._text_colour(int(i)))
             text = metrics.elidedText(self.bars[int(i)].text, Qt.TextElideMode.ElideRight, int(width))
             p.drawText(QRectF(px0[k] + 3, py0[k], width, py1[k] - py0[k]),
                        int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft), text)
+
+    def _text_colour(self, index: int) -> QColor:
+        """Label colour of bar `index` (one dark colour on every lane colour)."""
+        return TEXT_COLOUR
 
     def _paint_selection(self, p: QPainter, visible: np.ndarray, px0: np.ndarray, px1: np.ndarray,
                          py0: np.ndarray, py1: np.ndarray) -> None:

@@ -1,0 +1,202 @@
+"""What the annotation and review windows share: player over timeline, two docks, keys, layout memory.
+
+ClipWindow holds the frame and plumbing; each window adds its own session, panels, handlers
+and status text. Each window kind saves its dock layout under its own STATE_VERSION, so one
+kind never restores the other's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import ClassVar, Protocol
+
+import numpy as np
+from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
+from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QSplitter, QWidget
+
+from annotator.model import Clip
+from annotator.progress import CancelToken, Progress
+from annotator.store.api import StoreAPI
+from app.labelling.shortcuts import Shortcut
+from app.panels.dock_layout import DockFit
+from app.player.player_widget import Player
+from app.settings import AppSettings
+from app.tasks import TaskHandle, TaskRunner
+from app.timeline.filmstrip import make_thumbnails
+from app.timeline.timeline_widget import TimelineWidget
+
+MediaResolver = Callable[[Clip], "Path | None"]
+Handlers = Mapping[str, Callable[[], object]]
+DockSpec = tuple[str, str, QWidget, Qt.DockWidgetArea]  # title, object name, content, side
+MESSAGE_MS = 8000  # how long a status-bar message stays
+
+
+class ClipQueue(Protocol):
+    """The queue panel as the window uses it."""
+
+    def select_clip(self, clip_id: int) -> None:
+        """Highlight a clip without emitting activation."""
+        ...
+
+    def next_open_clip(self, after: int | None, /) -> int | None:
+        """The next clip still to work on after `after` (wrapping), or None."""
+        ...
+
+
+class OpenClip(Protocol):
+    """The session as the window uses it."""
+
+    @property
+    def clip(self) -> Clip | None:
+        """The open clip."""
+        ...
+
+
+class ClipWindow(QMainWindow):
+    """Player over a timeline with docks either side; subclasses build the rest and call the helpers."""
+
+    STATE_VERSION: ClassVar[int]  # saveState version of this window kind
+    NO_NEXT_CLIP: ClassVar[str]  # status message when no clip is left to open
+    timeline: TimelineWidget
+    queue: ClipQueue
+    session: OpenClip
+    dock_fit: DockFit
+
+    def __init__(self, store: StoreAPI, user: str, media_path: MediaResolver, settings: AppSettings,
+                 project_key: str, window_title: str) -> None:
+        super().__init__()
+        self.store = store
+        self.user = user
+        self.media_path = media_path
+        self.settings = settings
+        self.project_key = project_key
+        self.runner = TaskRunner(max_threads=2, parent=self)
+        self.setWindowTitle(window_title)
+        self.player = Player(self.runner)
+        self.player.set_budget(settings.cache_budget_bytes)
+        self._thumbs: TaskHandle | None = None
+
+    # ----- construction --------------------------------------------------------------------------
+    def _build_frame(self, docks: Sequence[DockSpec]) -> list[QDockWidget]:
+        """Player over timeline in the centre, the docks, the status label; keys go to the window."""
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.player)
+        splitter.addWidget(self.timeline)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        splitter.setChildrenCollapsible(False)
+        self.setCentralWidget(splitter)
+        made = []
+        for title, name, widget, area in docks:
+            dock = QDockWidget(title, self)
+            dock.setObjectName(name)
+            dock.setWidget(widget)
+            dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
+                             | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
+            self.addDockWidget(area, dock)
+            made.append(dock)
+        self.status_clip = QLabel("")
+        self.status_clip.setObjectName("statusClip")
+        self.statusBar().addPermanentWidget(self.status_clip)
+        for w in self.player.findChildren(QWidget):
+            if w is not self.player.view:
+                w.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys belong to the window's shortcuts
+        return made
+
+    def _install_shortcuts(self, specs: Sequence[Shortcut], menu_names: Sequence[str], handlers: Handlers,
+                           name_prefix: str = "", menu_alias: Mapping[str, str] | None = None) -> dict[str, QAction]:
+        """One window-wide QAction per shortcut, in its menu (renamed by menu_alias), keyed by id."""
+        alias = menu_alias or {}
+        menus = {name: self.menuBar().addMenu(f"&{name}") for name in menu_names}
+        actions: dict[str, QAction] = {}
+        for spec in specs:
+            action = QAction(spec.text, self)
+            action.setObjectName(f"{name_prefix}{spec.id}")
+            action.setShortcuts([QKeySequence(k) for k in spec.keys])
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            if spec.help:
+                action.setStatusTip(spec.help)
+            action.triggered.connect(lambda _checked=False, h=handlers[spec.id]: h())
+            menus[alias.get(spec.menu, spec.menu)].addAction(action)
+            self.addAction(action)  # shortcuts work even while menus are hidden
+            actions[spec.id] = action
+        return actions
+
+    # ----- clips ---------------------------------------------------------------------------------
+    def open_clip_id(self, clip_id: int) -> None:
+        """Open a clip (each window kind says how)."""
+        raise NotImplementedError
+
+    def _show_clip_video(self, clip: Clip) -> None:
+        """Start decoding the clip's video (stale thumbnails cancelled), select its row, focus the view."""
+        path = self.media_path(clip)
+        if self._thumbs is not None:
+            self._thumbs.cancel()
+        self.player.open_video(None if path is None else str(path), clip.frame_count, clip.fps)
+        self.queue.select_clip(clip.id)
+        self.player.view.setFocus()
+
+    def open_next_clip(self) -> None:
+        """The next clip still to work on, or a message when none is left."""
+        current = self.session.clip.id if self.session.clip else None
+        nxt = self.queue.next_open_clip(current)
+        if nxt is None:
+            self.show_message(self.NO_NEXT_CLIP)
+        else:
+            self.open_clip_id(nxt)
+
+    def _start_thumbnails(self, _count: int) -> None:
+        cache = self.player.cache
+        if cache is None:
+            return
+        if self._thumbs is not None:
+            self._thumbs.cancel()
+
+        def work(progress: Progress, cancel: CancelToken) -> np.ndarray:
+            return make_thumbnails(cache, progress=progress, cancel=cancel)
+
+        handle = self.runner.start("thumbnails", work)
+        handle.finished.connect(lambda thumbs, c=cache: self._on_thumbs(c, thumbs))
+        self._thumbs = handle
+
+    def _on_thumbs(self, cache: object, thumbs: np.ndarray) -> None:
+        if cache is self.player.cache:  # a later clip's video replaced this one meanwhile
+            self.timeline.set_thumbnails(thumbs)
+
+    # ----- status --------------------------------------------------------------------------------
+    def _update_status(self) -> None:
+        clip = self.session.clip
+        if clip is None:
+            self.status_clip.setText("no clip open")
+            return
+        self.status_clip.setText(f"{clip.name} · {clip.subject} · {clip.frame_count} frames @ {clip.fps:g} fps · "
+                                 f"{self._status_detail(clip)}")
+
+    def _status_detail(self, clip: Clip) -> str:
+        """The window kind's part of the status line for the open clip."""
+        raise NotImplementedError
+
+    def show_message(self, text: str) -> None:
+        """One line in the status bar (rules, refusals, hints); never a modal dialog."""
+        self.statusBar().showMessage(text, MESSAGE_MS)
+
+    # ----- layout and closing --------------------------------------------------------------------
+    def restoreState(self, state: QByteArray | bytes | bytearray | memoryview,  # noqa: N802
+                     version: int | None = None) -> bool:
+        """Restore a saved dock layout of this window kind (another kind's is refused)."""
+        return self.dock_fit.restored(super().restoreState(state, self.STATE_VERSION if version is None else version))
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        """First show: docks at their content's width unless a saved layout was restored."""
+        super().showEvent(event)
+        self.dock_fit.first_show()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        """Everything is already stored: stop the workers, remember the layout, close."""
+        self.player.close_video()
+        self.runner.shutdown(3000)
+        self.settings.save_window_state(self.saveGeometry(), self.saveState(self.STATE_VERSION))
+        self.settings.sync()
+        event.accept()
