@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import sys
 
-from app.launch import main
-
 if __name__ == "__main__":
+    from app.warm_start import reserve_early
+
+    reserve_early(sys.argv[1:])  # first: it overlaps the imports below
+    from app.launch import main
+
     sys.exit(main(sys.argv[1:]))

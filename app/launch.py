@@ -15,8 +15,8 @@ from annotator.errors import InputError, PermissionDenied
 from annotator.model import Role
 from annotator.project import Project
 from app.main_window import MainWindow
-from app.settings import AppSettings
-from app.start_dialog import StartDialog, project_folder
+from app.settings import AppSettings, project_folder
+from app.start_dialog import StartDialog
 
 if TYPE_CHECKING:
     from app.review.review_window import ReviewWindow

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import QByteArray, QSettings
 
 from app.player.frame_cache import DEFAULT_BUDGET_BYTES
@@ -62,6 +64,18 @@ class AppSettings:
     def cache_budget_bytes(self, value: int) -> None:
         self._qs.setValue("player/cache_budget_bytes", int(value))
 
+    def frame_memory(self, project: str) -> tuple[int, int] | None:
+        """(chunk bytes, chunks) of frame memory this project's largest clip needed last time."""
+        value = self._str(f"frame_memory/{_key(project)}")
+        parts = value.split("x") if value else []
+        if len(parts) != 2 or not all(p.isdigit() for p in parts):
+            return None
+        return int(parts[0]), int(parts[1])
+
+    def set_frame_memory(self, project: str, chunk_bytes: int, chunks: int) -> None:
+        """Remember the frame memory to reserve early at this project's next start."""
+        self._qs.setValue(f"frame_memory/{_key(project)}", f"{chunk_bytes}x{chunks}")
+
     def window_state(self) -> tuple[QByteArray | None, QByteArray | None]:
         """Saved geometry and dock state of the main window."""
         geometry = self._qs.value("window/geometry")
@@ -77,6 +91,11 @@ class AppSettings:
     def sync(self) -> None:
         """Write to disk now."""
         self._qs.sync()
+
+
+def project_folder(path: str) -> str:
+    """Canonical form of a project folder for the settings keys."""
+    return str(Path(path).resolve())
 
 
 def _key(project: str) -> str:

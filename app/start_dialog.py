@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -132,8 +130,3 @@ class StartDialog(QDialog):
             return
         self.project, self.user = project, user
         super().accept()
-
-
-def project_folder(path: str) -> str:
-    """Canonical form of a project folder for the settings keys."""
-    return str(Path(path).resolve())

@@ -33,6 +33,13 @@ DockSpec = tuple[str, str, QWidget, Qt.DockWidgetArea]  # title, object name, co
 MESSAGE_MS = 8000  # how long a status-bar message stays
 
 
+def clips_of(store: StoreAPI, user: str) -> list[Clip]:
+    """The clips assigned to `user`, or every clip when none is (the owner, a reviewer)."""
+    assigned = {a.clip_id for a in store.assignments(user)}
+    clips = store.clips()
+    return [c for c in clips if c.id in assigned] or clips
+
+
 class ClipQueue(Protocol):
     """The queue panel as the window uses it."""
 
@@ -76,6 +83,9 @@ class ClipWindow(QMainWindow):
         self.setWindowTitle(window_title)
         self.player = Player(self.runner)
         self.player.set_budget(settings.cache_budget_bytes)
+        reserved = self.player.reserve_memory(clips_of(store, user))  # while the rest is built
+        if reserved is not None:
+            settings.set_frame_memory(project_key, *reserved)  # reserved before the imports next time
         self._thumbs: TaskHandle | None = None
 
     # ----- construction --------------------------------------------------------------------------

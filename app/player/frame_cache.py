@@ -6,12 +6,16 @@ of the source size (integer factors: OpenCV's INTER_AREA has a fast box-filter p
 them, and a 960×540 frame still fills the player).
 
 Frames live in fixed-size chunks (32 MiB) taken from a process-wide pool:
-  * a chunk is mapped with MAP_POPULATE, so the kernel commits its pages in one call
-    instead of one page fault per 4 KiB while the decoder writes (several times faster);
+  * a chunk's pages are committed by the thread that maps it (see _map_chunk), not by
+    page faults in the decoder while it writes;
   * the decoder takes chunks as it goes, so the first frame never waits for the rest,
     while a helper thread maps the following chunks ahead of it (start_prefetch);
   * a released cache gives its chunks back for the next clip, and the pool never holds
-    more than the budget, so opening clip after clip does not grow the process.
+    more than the budget, so opening clip after clip does not grow the process;
+  * the app reserves the chunks its largest clip needs while it starts (ChunkPool.reserve on
+    a worker; app/warm_start.py), so even the first clip opened finds its memory committed:
+    committing ~700 MiB costs ~0.3 s of kernel time, which on two cores would otherwise slow
+    the decode by about as much.
 
 The decode worker writes slot i, then publishes `count = i + 1`; readers only touch slots
 below `count`, so no lock is needed (one writer, integer publish).
@@ -23,14 +27,18 @@ import math
 import mmap
 import queue
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
+
+from annotator.progress import NEVER, CancelToken
 
 DEFAULT_BUDGET_BYTES = 1 << 30  # 1 GiB (DESIGN.md §10)
 SLACK_FRAMES = 8  # containers sometimes under-report their frame count by a few
 MAX_FACTOR = 16
 CHUNK_BYTES = 32 << 20
+PAGE_BYTES = mmap.PAGESIZE
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,47 +86,106 @@ def plan_cache(width: int, height: int, frame_estimate: int, budget_bytes: int =
     return CachePlan(width=w, height=h, capacity=min(capacity, fitting), scale=w / width)
 
 
+def largest_plan(sizes: Iterable[tuple[int, int, int]], budget_bytes: int = DEFAULT_BUDGET_BYTES
+                 ) -> CachePlan | None:
+    """The plan taking the most memory among clips of these (width, height, frames); None for none."""
+    plans = [plan_cache(w, h, n, budget_bytes) for w, h, n in sizes]
+    return max(plans, key=lambda p: p.nbytes, default=None)
+
+
 def _map_chunk(nbytes: int) -> np.ndarray:
-    flags = mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS | getattr(mmap, "MAP_POPULATE", 0)
+    """A fresh anonymous mapping with every page committed.
+
+    Committed by touching one byte per page rather than with MAP_POPULATE: MAP_POPULATE keeps
+    the process's memory-map lock for the whole call (~10 ms per 32 MiB), stalling every other
+    thread that maps memory meanwhile (Python importing extension modules, the decoder's own
+    buffers); a page fault holds it only for one page.
+    """
+    flags = mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS
     try:
-        return np.frombuffer(mmap.mmap(-1, nbytes, flags=flags), dtype=np.uint8)
-    except (OSError, ValueError, TypeError):  # no anonymous mmap flags here (e.g. Windows)
+        chunk = np.frombuffer(mmap.mmap(-1, nbytes, flags=flags), dtype=np.uint8)
+    except (AttributeError, OSError, ValueError, TypeError):  # no anonymous mmap flags here (e.g. Windows)
         return np.empty(nbytes, dtype=np.uint8)
+    chunk[::PAGE_BYTES] = 0
+    return chunk
 
 
 class ChunkPool:
-    """Spare frame chunks for the next cache; holds at most `limit_bytes` of them."""
+    """Spare frame chunks for the next cache; holds at most `limit_bytes` of them.
+
+    Reservations map chunks ahead of need (reserve); a cache that wants a chunk while a
+    reservation is mapping one of its size waits for it rather than mapping one more, so
+    the two never commit the same memory twice.
+    """
 
     def __init__(self, limit_bytes: int = DEFAULT_BUDGET_BYTES) -> None:
-        self._lock = threading.Lock()
+        self._cond = threading.Condition()
         self._spare: list[np.ndarray] = []
+        self._pending: dict[int, int] = {}  # chunk size -> chunks reservations are mapping now
         self.limit_bytes = limit_bytes
 
     def take(self, nbytes: int) -> np.ndarray:
-        """A flat uint8 chunk of exactly nbytes: a spare one, else a new populated mapping."""
-        with self._lock:
-            for i, chunk in enumerate(self._spare):
-                if chunk.nbytes == nbytes:
-                    return self._spare.pop(i)
+        """A flat uint8 chunk of exactly nbytes: a spare or reserved one, else a new committed mapping."""
+        with self._cond:
+            while True:
+                for i, chunk in enumerate(self._spare):
+                    if chunk.nbytes == nbytes:
+                        return self._spare.pop(i)
+                if not self._pending.get(nbytes):
+                    break
+                self._cond.wait()
             if self._spare:
                 self._spare.pop()  # a spare of the wrong size: free it before mapping more
         return _map_chunk(nbytes)
 
     def give(self, chunks: list[np.ndarray]) -> None:
         """Keep these chunks for reuse, up to the limit (the rest are freed)."""
-        with self._lock:
+        with self._cond:
             for chunk in chunks:
-                if sum(c.nbytes for c in self._spare) + chunk.nbytes <= self.limit_bytes:
-                    self._spare.append(chunk)
+                self._keep(chunk)
+            self._cond.notify_all()
+
+    def _keep(self, chunk: np.ndarray) -> None:
+        if sum(c.nbytes for c in self._spare) + chunk.nbytes <= self.limit_bytes:
+            self._spare.append(chunk)
+
+    def reserve(self, chunk_bytes: int, count: int, cancel: CancelToken = NEVER) -> int:
+        """Map spare chunks of chunk_bytes until `count` are held or being mapped (within the limit);
+        returns how many this call mapped.
+
+        One chunk at a time, each handed to the pool at once, so a decoder that starts meanwhile
+        takes the ones ready; cancelling stops before the next chunk.
+        """
+        with self._cond:
+            held = sum(1 for c in self._spare if c.nbytes == chunk_bytes) + self._pending.get(chunk_bytes, 0)
+            pending_bytes = sum(size * n for size, n in self._pending.items())
+            room = (self.limit_bytes - sum(c.nbytes for c in self._spare) - pending_bytes) // chunk_bytes
+            todo = max(0, min(count - held, room))
+            self._pending[chunk_bytes] = self._pending.get(chunk_bytes, 0) + todo
+        mapped = 0
+        try:
+            for _ in range(todo):
+                cancel.check()
+                chunk = _map_chunk(chunk_bytes)
+                with self._cond:
+                    self._pending[chunk_bytes] -= 1
+                    mapped += 1
+                    self._keep(chunk)
+                    self._cond.notify_all()
+        finally:
+            with self._cond:
+                self._pending[chunk_bytes] -= todo - mapped
+                self._cond.notify_all()
+        return mapped
 
     def spare_bytes(self) -> int:
         """Bytes held for reuse now."""
-        with self._lock:
+        with self._cond:
             return sum(c.nbytes for c in self._spare)
 
     def clear(self) -> None:
         """Free every spare chunk."""
-        with self._lock:
+        with self._cond:
             self._spare.clear()
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import math
+from collections.abc import Iterable
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
@@ -15,9 +18,10 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.errors import InputError
+from annotator.model import Clip
 from annotator.progress import CancelToken, Progress
 from app.player.decode import decode_into, new_cache, probe_video
-from app.player.frame_cache import DEFAULT_BUDGET_BYTES, POOL, FrameCache
+from app.player.frame_cache import DEFAULT_BUDGET_BYTES, POOL, FrameCache, largest_plan
 from app.player.frame_view import FrameView
 from app.player.gradient import temporal_gradient
 from app.player.playback import SPEEDS, Playback
@@ -45,6 +49,7 @@ class Player(QWidget):
         self.gradient = False
         self.loop_window = 15
         self._decode: TaskHandle | None = None
+        self._reserve: TaskHandle | None = None
         self._shown: int | None = None
         self.view = FrameView()
         self.playback = Playback(self.seek, self)
@@ -103,6 +108,21 @@ class Player(QWidget):
         """Frame memory budget for the next clip (and for the spare chunks kept between clips)."""
         self.budget_bytes = budget_bytes
         POOL.limit_bytes = budget_bytes
+
+    def reserve_memory(self, clips: Iterable[Clip]) -> tuple[int, int] | None:
+        """Commit, on a worker, the frame memory the largest of these clips needs, so that the
+        first clip opened decodes as fast as a reopened one; returns (chunk bytes, chunks)."""
+        plan = largest_plan(((c.width, c.height, c.frame_count) for c in clips
+                             if c.media_path and c.width and c.height), self.budget_bytes)
+        if plan is None:
+            return None
+        chunk_bytes, chunks = plan.chunk_bytes, math.ceil(plan.capacity / plan.frames_per_chunk)
+
+        def work(_progress: Progress, cancel: CancelToken) -> int:
+            return POOL.reserve(chunk_bytes, chunks, cancel)
+
+        self._reserve = self.runner.start("reserve frame memory", work)
+        return chunk_bytes, chunks
 
     # ----- opening --------------------------------------------------------------------
     def open_video(self, path: str | None, total_frames: int, fps: float) -> None:
