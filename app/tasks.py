@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 import time
+import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -126,14 +127,20 @@ class TaskRunner(QObject):
         """
         handle = TaskHandle(name, self)
         self.handles.append(handle)
-        handle.ended.connect(lambda: self._forget(handle))
+        # A weak reference: a slot holding the handle itself would be a cycle through Qt's
+        # connection list that Python cannot collect, and each ended task would stay in memory
+        # with everything its slots captured (a decoded clip's cache, for one).
+        ref = weakref.ref(handle)
+        handle.ended.connect(lambda: self._forget(ref()))
         runnable = _Runnable(handle, work)
         runnable.setAutoDelete(True)
         self.started.emit(handle)
         QTimer.singleShot(0, self, lambda: self.pool.start(runnable))
         return handle
 
-    def _forget(self, handle: TaskHandle) -> None:
+    def _forget(self, handle: TaskHandle | None) -> None:
+        if handle is None:
+            return
         if handle in self.handles:
             self.handles.remove(handle)
         handle.setParent(None)  # let Python free it (and what its slots captured) when unused

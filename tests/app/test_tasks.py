@@ -52,3 +52,22 @@ def test_cancel_stops_the_work(qtbot: QtBot) -> None:
     with qtbot.waitSignal(handle.cancelled, timeout=5000):
         handle.cancel()
     assert runner.shutdown(2000)
+
+
+def test_an_ended_task_and_what_its_slots_captured_are_freed(qtbot: QtBot) -> None:
+    import gc
+    import weakref
+
+    class Payload:  # stands for a decoded clip's frame cache
+        pass
+
+    runner = TaskRunner()
+    payload = Payload()
+    handle = runner.start("t", lambda _p, _c: 1)
+    handle.finished.connect(lambda _r, kept=payload: None)
+    qtbot.waitUntil(lambda: not handle.running, timeout=5000)
+    handle_ref, payload_ref = weakref.ref(handle), weakref.ref(payload)
+    del handle, payload
+    qtbot.wait(10)  # let the queued signals of the ended task be delivered
+    gc.collect()
+    assert handle_ref() is None and payload_ref() is None
