@@ -12,7 +12,7 @@ from annotator.store.api import StoreAPI
 from app.controllers.annotation import AnnotationController
 from app.controllers.clip_session import ClipSession
 from app.labelling.label_picker import LabelPicker
-from app.labelling.shortcut_sheet import ShortcutSheet
+from app.labelling.shortcut_sheet import sheet_html
 from app.labelling.shortcuts import MENUS, SHORTCUTS
 from app.panels.dock_layout import DockFit
 from app.panels.instance_table import InstanceTable
@@ -43,7 +43,6 @@ class MainWindow(ClipWindow):
         self.controller = AnnotationController(self.session, self.player, self.timeline, self.picker, self)
         self.queue = QueueWidget()
         self.instances = InstanceTable(self.session)
-        self.sheet: ShortcutSheet | None = None
         self.proposals = ProposalController(self.session, self.player, self.timeline, self)
         self._build_layout()
         self.actions_by_id = self._build_menus()
@@ -155,13 +154,11 @@ class MainWindow(ClipWindow):
         if seg is not None:
             self.player.seek(seg.start_frame)
 
+    def sheet_html(self) -> str:
+        """Every annotation command, then how the edge keys move an edge."""
+        return sheet_html()
+
     def _status_detail(self, clip: Clip) -> str:
         """Instances drawn and the assignment state."""
         return f"{len(self.session.segments)} instances · {STATE_TEXT[self.session.state]}"
 
-    def show_shortcuts(self) -> None:
-        """? : the shortcut sheet."""
-        if self.sheet is None:
-            self.sheet = ShortcutSheet(self)
-        self.sheet.show()
-        self.sheet.raise_()

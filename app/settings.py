@@ -88,6 +88,15 @@ class AppSettings:
         self._qs.setValue("window/geometry", geometry)
         self._qs.setValue("window/state", state)
 
+    def splitter_state(self, window_kind: int) -> QByteArray | None:
+        """Saved player/timeline split of one window kind."""
+        state = self._qs.value(f"window/splitter_{window_kind}")
+        return state if isinstance(state, QByteArray) else None
+
+    def save_splitter_state(self, window_kind: int, state: QByteArray) -> None:
+        """Remember the player/timeline split of one window kind."""
+        self._qs.setValue(f"window/splitter_{window_kind}", state)
+
     def sync(self) -> None:
         """Write to disk now."""
         self._qs.sync()

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QSplitter, QWidg
 from annotator.model import Clip
 from annotator.progress import CancelToken, Progress
 from annotator.store.api import StoreAPI
+from app.labelling.shortcut_sheet import ShortcutSheet
 from app.labelling.shortcuts import Shortcut
 from app.panels.dock_layout import DockFit
 from app.player.player_widget import Player
@@ -87,6 +88,7 @@ class ClipWindow(QMainWindow):
         if reserved is not None:
             settings.set_frame_memory(project_key, *reserved)  # reserved before the imports next time
         self._thumbs: TaskHandle | None = None
+        self.sheet: ShortcutSheet | None = None
 
     # ----- construction --------------------------------------------------------------------------
     def _build_frame(self, docks: Sequence[DockSpec]) -> list[QDockWidget]:
@@ -97,6 +99,10 @@ class ClipWindow(QMainWindow):
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
         splitter.setChildrenCollapsible(False)
+        saved = self.settings.splitter_state(self.STATE_VERSION)
+        if saved is not None:
+            splitter.restoreState(saved)  # the player/timeline split as this window kind left it
+        self.splitter = splitter
         self.setCentralWidget(splitter)
         made = []
         for title, name, widget, area in docks:
@@ -116,9 +122,8 @@ class ClipWindow(QMainWindow):
         return made
 
     def _install_shortcuts(self, specs: Sequence[Shortcut], menu_names: Sequence[str], handlers: Handlers,
-                           name_prefix: str = "", menu_alias: Mapping[str, str] | None = None) -> dict[str, QAction]:
-        """One window-wide QAction per shortcut, in its menu (renamed by menu_alias), keyed by id."""
-        alias = menu_alias or {}
+                           name_prefix: str = "") -> dict[str, QAction]:
+        """One window-wide QAction per shortcut, in its menu, keyed by id."""
         menus = {name: self.menuBar().addMenu(f"&{name}") for name in menu_names}
         actions: dict[str, QAction] = {}
         for spec in specs:
@@ -129,10 +134,21 @@ class ClipWindow(QMainWindow):
             if spec.help:
                 action.setStatusTip(spec.help)
             action.triggered.connect(lambda _checked=False, h=handlers[spec.id]: h())
-            menus[alias.get(spec.menu, spec.menu)].addAction(action)
+            menus[spec.menu].addAction(action)
             self.addAction(action)  # shortcuts work even while menus are hidden
             actions[spec.id] = action
         return actions
+
+    def sheet_html(self) -> str:
+        """This screen's shortcut sheet as HTML (each window kind lists its own commands)."""
+        raise NotImplementedError
+
+    def show_shortcuts(self) -> None:
+        """? : the shortcut sheet (one non-modal window, raised when already open)."""
+        if self.sheet is None:
+            self.sheet = ShortcutSheet(self, self.sheet_html())
+        self.sheet.show()
+        self.sheet.raise_()
 
     # ----- clips ---------------------------------------------------------------------------------
     def open_clip_id(self, clip_id: int) -> None:
@@ -208,5 +224,6 @@ class ClipWindow(QMainWindow):
         self.player.close_video()
         self.runner.shutdown(3000)
         self.settings.save_window_state(self.saveGeometry(), self.saveState(self.STATE_VERSION))
+        self.settings.save_splitter_state(self.STATE_VERSION, self.splitter.saveState())
         self.settings.sync()
         event.accept()

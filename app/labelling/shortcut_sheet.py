@@ -3,22 +3,26 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Sequence
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout, QWidget
 
-from app.labelling.shortcuts import MENUS, SHORTCUTS
-from app.labelling.shortcuts import __doc__ as NUDGE_NOTE
+from app.labelling.shortcuts import MENUS, SHORTCUTS, Shortcut
+from app.labelling.shortcuts import __doc__ as SHORTCUTS_DOC
+
+NUDGE_NOTE = " ".join((SHORTCUTS_DOC or "").split("\n\n", 1)[-1].split())
 
 
-def sheet_html() -> str:
-    """The sheet as HTML: one table per menu, keys in the platform's notation."""
+def sheet_html(menus: Sequence[str] = MENUS, shortcuts: Sequence[Shortcut] = SHORTCUTS,
+               note: str = NUDGE_NOTE) -> str:
+    """The sheet as HTML: one table per menu, keys in the platform's notation, then the note."""
     parts = ["<style>td{padding:2px 10px;} td.k{font-family:monospace;color:#f0c060;}"
              " h3{margin:10px 0 4px 0;color:#9fb4d8;}</style>"]
     parts.append("<table width='100%'>")
-    for menu in MENUS:
-        rows = [s for s in SHORTCUTS if s.menu == menu and s.keys]
+    for menu in menus:
+        rows = [s for s in shortcuts if s.menu == menu and s.keys]
         if not rows:
             continue
         parts.append(f"<tr><td colspan='2'><h3>{menu}</h3></td></tr>")
@@ -28,20 +32,19 @@ def sheet_html() -> str:
             parts.append(f"<tr><td class='k' width='175'>{html.escape(keys)}</td>"
                          f"<td>{html.escape(s.text)}{extra}</td></tr>")
     parts.append("</table>")
-    note = " ".join((NUDGE_NOTE or "").split("\n\n", 1)[-1].split())
     parts.append(f"<p style='color:#b8bec8'>{html.escape(note)}</p>")
     return "".join(parts)
 
 
 class ShortcutSheet(QDialog):
-    """A non-modal window listing every shortcut."""
+    """A non-modal window listing every shortcut of one screen."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, html_text: str | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Keyboard shortcuts")
         self.setObjectName("shortcutSheet")
         text = QTextBrowser()
-        text.setHtml(sheet_html())
+        text.setHtml(sheet_html() if html_text is None else html_text)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.close)
         layout = QVBoxLayout(self)

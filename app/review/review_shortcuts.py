@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from app.labelling.shortcuts import Shortcut, shortcut
 
 _EDGE_IDS = ("start_earlier", "start_later", "end_later", "end_earlier",
@@ -20,7 +22,7 @@ REVIEW_SHORTCUTS: tuple[Shortcut, ...] = (
     Shortcut("take_1", "Decide", "Take annotator 1's version", ("1",)),
     Shortcut("take_2", "Decide", "Take annotator 2's version", ("2",)),
     Shortcut("take_3", "Decide", "Take annotator 3's version", ("3",)),
-    *(shortcut(i) for i in _EDGE_IDS),
+    *(replace(shortcut(i), menu="Decide") for i in _EDGE_IDS),  # the annotation screen's, in Decide
     Shortcut("undo", "Decide", "Undo decision", ("Ctrl+Z",),
              "re-applies the previous decision; a first decision is final"),
     Shortcut("next_unresolved", "Decide", "Next instance to review", ("N",)),
@@ -35,6 +37,12 @@ REVIEW_SHORTCUTS: tuple[Shortcut, ...] = (
     Shortcut("zoom_in", "View", "Zoom in (around playhead)", ("Ctrl+=", "Ctrl++")),
     Shortcut("zoom_out", "View", "Zoom out", ("Ctrl+-",)),
     Shortcut("zoom_fit", "View", "Whole clip", ("Ctrl+0",)),
+    shortcut("shortcut_sheet"),
 )
 
-REVIEW_MENUS = ("Clip", "Decide", "Play", "View")
+REVIEW_MENUS = ("Clip", "Decide", "Play", "View", "Help")
+
+REVIEW_NOTE = ("Each instance the cross-check did not mark reliable waits for a decision, with the "
+               "annotators' majority outcome pre-selected: Enter accepts it, K keeps its merged "
+               "boundaries and label, D removes it from the ground truth, 1/2/3 take one annotator's "
+               "segment. Every decision is stored at once; Ctrl+Enter finalises the clip once none is left.")

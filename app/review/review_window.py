@@ -11,12 +11,13 @@ from annotator.model import Clip
 from annotator.progress import CancelToken, Progress
 from annotator.store.api import StoreAPI
 from app.labelling.label_picker import LabelPicker
+from app.labelling.shortcut_sheet import NUDGE_NOTE, sheet_html
 from app.panels.dock_layout import DockFit
 from app.review.instance_detail import InstanceDetail
 from app.review.review_model import ReviewRow, clip_annotators, load_review_rows, status_counts
 from app.review.review_queue import ReviewQueue
 from app.review.review_session import ReviewSession
-from app.review.review_shortcuts import REVIEW_MENUS, REVIEW_SHORTCUTS
+from app.review.review_shortcuts import REVIEW_MENUS, REVIEW_NOTE, REVIEW_SHORTCUTS
 from app.review.review_timeline import MERGED_LANE, ReviewTimeline, instance_of_bar, review_bars
 from app.settings import AppSettings
 from app.tasks import TaskHandle
@@ -78,6 +79,7 @@ class ReviewWindow(ClipWindow):
             "step_back_10": lambda: p.step(-10), "step_forward_10": lambda: p.step(10),
             "gradient": lambda: p.set_gradient(not p.gradient),
             "zoom_in": lambda: t.zoom(1.5), "zoom_out": lambda: t.zoom(1 / 1.5), "zoom_fit": t.fit,
+            "shortcut_sheet": self.show_shortcuts,
         }
         for name, (edge, delta) in nudges.items():
             handlers[name] = self._nudger(edge, delta)
@@ -88,7 +90,7 @@ class ReviewWindow(ClipWindow):
 
     def _build_menus(self) -> dict[str, QAction]:
         return self._install_shortcuts(REVIEW_SHORTCUTS, REVIEW_MENUS, self._handlers(),
-                                       name_prefix="review_", menu_alias={"Edit": "Decide"})
+                                       name_prefix="review_")
 
     def _connect(self) -> None:
         self.queue.clipActivated.connect(self.open_clip_id)
@@ -264,6 +266,10 @@ class ReviewWindow(ClipWindow):
         self.session.select(instance_id)
         if self.session.set_bounds(start, end) is None:
             self.refresh()
+
+    def sheet_html(self) -> str:
+        """Every review command, how decisions work, then how the edge keys move an edge."""
+        return sheet_html(REVIEW_MENUS, REVIEW_SHORTCUTS, f"{REVIEW_NOTE} {NUDGE_NOTE}")
 
     def _status_detail(self, clip: Clip) -> str:
         """Review counts and where the clip stands."""

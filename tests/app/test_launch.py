@@ -52,3 +52,27 @@ def test_window_reopens_the_clip_left_open(qtbot: QtBot, app_project: tuple[Path
     again.open_start_clip()
     assert again.session.clip is not None and again.session.clip.id == second.id
     again.close()
+
+
+def test_window_remembers_the_player_timeline_split_and_its_frame_memory(
+        qtbot: QtBot, app_project: tuple[Path, str], tmp_path: Path) -> None:
+    folder, user = app_project
+    settings = AppSettings(str(tmp_path / "s.ini"))
+    w = build_window(Project.open(folder), user, settings)
+    qtbot.addWidget(w)
+    w.resize(1200, 800)
+    w.show()
+    qtbot.waitExposed(w)
+    w.splitter.setSizes([300, 400])
+    sizes = w.splitter.sizes()
+    w.close()
+    again = build_window(Project.open(folder), user, settings)
+    qtbot.addWidget(again)
+    again.resize(1200, 800)
+    again.show()
+    qtbot.waitExposed(again)
+    assert again.splitter.sizes() == sizes
+    # The window recorded what to reserve early at the next start (main.py's warm start).
+    hint = settings.frame_memory(str(folder.resolve()))
+    assert hint is not None and hint[0] > 0 and hint[1] > 0
+    again.close()

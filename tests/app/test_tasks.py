@@ -65,7 +65,8 @@ def test_an_ended_task_and_what_its_slots_captured_are_freed(qtbot: QtBot) -> No
     payload = Payload()
     handle = runner.start("t", lambda _p, _c: 1)
     handle.finished.connect(lambda _r, kept=payload: None)
-    qtbot.waitUntil(lambda: not handle.running, timeout=5000)
+    with qtbot.waitSignal(handle.ended, timeout=5000):
+        pass
     handle_ref, payload_ref = weakref.ref(handle), weakref.ref(payload)
     del handle, payload
     qtbot.wait(10)  # let the queued signals of the ended task be delivered

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QTextBrowser
 from pytestqt.qtbot import QtBot
 
 from annotator.model import MergedInstance, MergedStatus
@@ -193,3 +193,18 @@ def test_merge_button_runs_in_background(qtbot: QtBot, tmp_path: Path) -> None:
     assert not w.queue.progress.isVisible()
     assert "not ready" in w.statusBar().currentMessage()
     w.close()
+
+
+def test_question_mark_shows_the_review_commands(qtbot: QtBot, window: ReviewWindow) -> None:
+    from app.review.review_shortcuts import REVIEW_SHORTCUTS
+
+    window.actions_by_id["shortcut_sheet"].trigger()
+    sheet = window.sheet
+    assert sheet is not None and sheet.isVisible()
+    text = sheet.findChild(QTextBrowser).toPlainText()
+    for s in REVIEW_SHORTCUTS:
+        assert s.text.replace("…", "").split(" (")[0] in text
+    assert "majority outcome pre-selected" in text and "START edge" in text
+    assert "Mark start" not in text  # the annotation screen's commands are not listed here
+    window.show_shortcuts()
+    assert window.sheet is sheet  # one sheet, raised again
