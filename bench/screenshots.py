@@ -9,7 +9,8 @@ existing ones in their own lanes, so sub-row packing shows.
 Shots: main window, main window with the label picker, temporal gradient zoomed in, the
 shortcut sheet; on the throwaway demo also model proposals (a few are stored for the clip,
 derived from its ground truth, through Store.add_proposals) with one selected, and the
-reviewer's screen after `mmad merge` (merging.workflow.run_merge) with one decision taken.
+reviewer's screen after `mmad merge` (merging.workflow.run_merge) with one decision taken, and
+its shortcut sheet.
 Runs offscreen unless QT_QPA_PLATFORM says otherwise.
 """
 
@@ -123,6 +124,11 @@ def review_shots(app: QApplication, folder: Path, settings: AppSettings, throwaw
         window.next_unresolved()
     settle(app, 0.3)
     shots: dict[str, object] = {"review": window.grab()}
+    window.show_shortcuts()
+    settle(app, 0.2)
+    assert window.sheet is not None
+    shots["review_shortcut_sheet"] = window.sheet.grab()
+    window.sheet.hide()
     window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
     window.close()
     return shots
