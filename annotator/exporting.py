@@ -24,6 +24,7 @@ FILE_NAMES: dict[str, tuple[str, str]] = {
     "opentad-json": ("mmad_opentad_{subset}.json", "mmad_opentad.json"),
     "pointtad-json": ("mmad_{subset}.json", "mmad.json"),
 }
+ALL_FORMATS = "all"  # every format above, side by side in one folder (their file names differ)
 
 
 def _removing(word: str | None) -> bool:
@@ -85,26 +86,32 @@ def check_split(store: StoreAPI) -> None:
 
 
 def export_annotations(
-    store: StoreAPI, out_dir: Path, fmt: str, source: str = GROUND_TRUTH, *, include_unresolved: bool = False,
-    progress: Progress = no_progress, cancel: CancelToken = NEVER,
+    store: StoreAPI, out_dir: Path, fmt: str | Sequence[str], source: str = GROUND_TRUTH, *,
+    include_unresolved: bool = False, progress: Progress = no_progress, cancel: CancelToken = NEVER,
 ) -> list[Path]:
-    """Write one file per stored subset plus one with everything; refuses a leaking split."""
-    if fmt not in ANNOTATION_FORMATS:
-        raise InputError("--format", None, f"unknown format {fmt!r} (one of {', '.join(ANNOTATION_FORMATS)})")
+    """Write one file per stored subset plus one with everything, in each format asked ("all": every
+    one), from one read of the store; refuses a leaking split."""
+    formats = list(ANNOTATION_FORMATS) if fmt == ALL_FORMATS else [fmt] if isinstance(fmt, str) else list(fmt)
+    unknown = [f for f in formats if f not in ANNOTATION_FORMATS]
+    if unknown or not formats:
+        raise InputError("--format", None, f"unknown format {(unknown or [''])[0]!r} "
+                                           f"(one of {', '.join(ANNOTATION_FORMATS)}, or {ALL_FORMATS})")
     check_split(store)
     progress(0.0, "reading the project")
     aset = export_set(store, source, include_unresolved=include_unresolved)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    one, everything = FILE_NAMES[fmt]
-    written: list[Path] = []
     present = [s for s in Subset if any(v.subset == s for v in aset.videos.values())]
-    for i, sub in enumerate(present):
-        cancel.check()
-        progress(0.2 + 0.7 * i / max(len(present), 1), f"writing {sub}")
-        written += write_annotations(_subset_of(aset, str(sub)), out_dir / one.format(subset=sub), fmt,
-                                     store.taxonomy)
-    written += write_annotations(aset, out_dir / everything, fmt, store.taxonomy)
+    parts = {str(sub): _subset_of(aset, str(sub)) for sub in present}
+    written: list[Path] = []
+    steps = len(formats) * (len(parts) + 1)
+    for k, name in enumerate(formats):
+        one, everything = FILE_NAMES[name]
+        for i, (sub, part) in enumerate(parts.items()):
+            cancel.check()
+            progress(0.2 + 0.8 * (k * (len(parts) + 1) + i) / steps, f"writing {name} {sub}")
+            written += write_annotations(part, out_dir / one.format(subset=sub), name, store.taxonomy)
+        written += write_annotations(aset, out_dir / everything, name, store.taxonomy)
     progress(1.0, "done")
     return list(dict.fromkeys(written))  # category_idx.txt is written once per file; list it once
 

@@ -1,5 +1,6 @@
 """Benchmark (DESIGN.md §10): import the official MMA-52 train+val CSVs into a fresh SQLite
-project, split by subject, export in all three annotation formats. Targets: < 2 s each.
+project, split by subject, export in each annotation format and in all three at once
+(`mmad export --format all`). Targets: < 2 s each.
 
 Run: .venv/bin/python bench/bench_store.py [MMA52_DIR]
 """
@@ -53,6 +54,8 @@ def main() -> int:
             for fmt in ANNOTATION_FORMATS:
                 timed(f"export {fmt} (per subset + all)", figures, export_annotations, store,
                       Path(tmp) / "out" / fmt, fmt)
+            timed("export all formats (one read)", figures, export_annotations, store,
+                  Path(tmp) / "out" / "all", "all")
         finally:
             store.close()
     over = [label for label, s in figures if s >= TARGET_S]

@@ -628,7 +628,9 @@ class Store:
         """Replace a clip's merge output, keeping every instance a reviewer already resolved."""
         self._require_privileged("run the merge")
         with self._tx() as s:
-            self._clip_row(s, clip_id)
+            clip_row = self._clip_row(s, clip_id)
+            if clip_row.finalised:
+                raise RuleViolation(f"clip {clip_row.name!r} is finalised: its ground truth is closed to a new merge")
             stale = select(MergedRow.id).where(MergedRow.clip_id == clip_id,
                                                MergedRow.status != str(MergedStatus.RESOLVED))
             s.execute(delete(MergedSegmentRow).where(MergedSegmentRow.merged_id.in_(stale)))

@@ -61,7 +61,8 @@ def register(sub: SubParsers) -> None:
     ])
     _add(sub, "export", "write annotations, one file per subset plus all", _export, [
         (("project",), {}), (("out_dir",), {}),
-        (("--format",), {"required": True, "choices": list(ANNOTATION_FORMATS)}),
+        (("--format",), {"required": True, "choices": [*ANNOTATION_FORMATS, "all"],
+                          "help": "all: every format, from one read of the project"}),
         (("--source",), {"default": GROUND_TRUTH, "help": "ground-truth, merged or annotator:NAME"}),
         (("--include-unresolved",), {"action": "store_true",
                                      "help": "with --source merged: add the majority outcome of unreviewed ones"}),

@@ -83,3 +83,18 @@ def test_real_mma52_round_trips_in_every_format(mma52_dir: Path, tmp_path: Path)
             assert reread.instances == original.instances
     finally:
         store.close()
+
+
+def test_export_all_formats_from_one_read(store: Store, tmp_path: Path) -> None:
+    store.add_clips([NewClip("s1_a", "s1", 30.0, 300, subset=Subset.TRAIN),
+                     NewClip("s2_a", "s2", 30.0, 300, subset=Subset.VAL)])
+    names = {p.name for p in export_annotations(store, tmp_path / "all", "all")}
+    assert names >= {"train.csv", "val.csv", "all.csv", "mmad_opentad_train.json", "mmad_opentad.json",
+                     "mmad_train.json", "mmad.json"}
+    assert {p.name for p in (tmp_path / "all").iterdir()} == names  # nothing written that is not listed
+    for one in ("mma52-csv", "opentad-json"):  # the same files as the one-format exports
+        for path in export_annotations(store, tmp_path / one, one):
+            assert path.read_bytes() == (tmp_path / "all" / path.name).read_bytes()
+    with pytest.raises(InputError, match="unknown format 'xml'"):
+        export_annotations(store, tmp_path / "bad", ["mma52-csv", "xml"])
+    assert not (tmp_path / "bad").exists()  # refused before anything is written

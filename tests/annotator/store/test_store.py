@@ -333,7 +333,10 @@ def test_decisions_on_a_finalised_clip_are_refused(store: Store) -> None:
         rev.resolve_merged(review.id or 0, done.version, "delete", 0, 30, 3)
     with pytest.raises(RuleViolation, match="is finalised.*no longer be reopened"):
         rev.unresolve_merged(review.id or 0, done.version)
+    with pytest.raises(RuleViolation, match="is finalised.*closed to a new merge"):
+        rev.replace_unresolved_merged(a, [])  # a re-merge would drop its reliable instances
     assert store.merged_instances(a)[0] == done and len(store.audit_log(limit=1000)) == audit_rows
+    assert len(store.merged_instances(a)) == 2
 
 
 def test_accepting_a_proposal_is_one_audited_transaction(store: Store) -> None:
