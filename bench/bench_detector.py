@@ -7,7 +7,7 @@
    selection: the final EMA weights are evaluated once on the held-out subjects.
 2. Measures inference speed (frames per second) of VideoMAE-S + DSTA at 160x160 on the CPU.
 
-    python bench/bench_detector.py [--epochs 40] [--subjects 20] [--clips 4] [--out DIR]
+    python bench/bench_detector.py [--epochs 40] [--subjects 20] [--clips 4] [--out DIR] [--pyramid conv]
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import json
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -58,6 +59,8 @@ def main() -> int:
                         help="epochs per adapter; 0: estimate from a timed epoch to fit --minutes (unreliable "
                              "on a shared machine, where an epoch's time varies tenfold)")
     parser.add_argument("--out", default=None, help="working folder (default: a temporary one)")
+    parser.add_argument("--pyramid", choices=("transformer", "conv"), default="transformer",
+                        help="the head's pyramid (ActionFormer's local-attention transformer, or 1-D convolutions)")
     args = parser.parse_args()
     began = time.perf_counter()
     work = Path(args.out or tempfile.mkdtemp(prefix="bench_detector_"))
@@ -110,6 +113,7 @@ def main() -> int:
     for adapter in ADAPTERS:
         t0 = time.perf_counter()
         config = preset("tiny", adapter, num_classes=52)
+        config = replace(config, head=replace(config.head, pyramid=args.pyramid))
         recipe = TrainConfig(epochs=epochs, batch_size=2, lr=1e-3, warmup_epochs=min(2, epochs / 4),
                              ema_decay=0.99, eval_every=10**6, seed=0)
         train(config, recipe, train_samples, [], taxonomy, work / adapter, device="cpu")
@@ -119,7 +123,8 @@ def main() -> int:
         print(f"\n{adapter}: {epochs} epochs in {time.perf_counter() - t0:.0f} s; held-out Detection-mAP (%)")
         print(report.table())
 
-    print("\nheld-out subjects, tiny config (64x64, 2 blocks of 64-d), average mAP over tIoU 0.1:0.9 (%)")
+    print(f"\nheld-out subjects, tiny config (64x64, 2 blocks of 64-d, {args.pyramid} pyramid), "
+          "average mAP over tIoU 0.1:0.9 (%)")
     print(f"{'adapter':<10}{'action':>8}{'body':>8}{'AVG':>8}{'action@0.5':>12}")
     for adapter, report in results.items():
         print(f"{adapter:<10}{100 * report.action.average:8.2f}{100 * report.body.average:8.2f}"

@@ -36,12 +36,21 @@ class AdapterConfig:
 
 @dataclass(frozen=True)
 class HeadConfig:
-    """ActionFormer-style projection, pyramid and heads."""
+    """ActionFormer-style projection, pyramid and heads.
+
+    pyramid "transformer" is ActionFormer's: stem blocks of local self-attention at stride 1,
+    then one attention block per further level that halves the length. "conv" replaces each
+    block by a 1-D convolution (cheaper; checkpoints written before the transformer existed).
+    """
 
     dim: int = 256
     levels: int = 6
     head_layers: int = 3
     kernel: int = 3
+    pyramid: str = "transformer"
+    attn_heads: int = 4
+    attn_window: int = 19  # steps each position attends to, at its own level
+    stem_blocks: int = 2
     regression_ranges: tuple[tuple[float, float], ...] = (
         (0, 4), (4, 8), (8, 16), (16, 32), (32, 64), (64, 10_000),
     )
@@ -75,6 +84,7 @@ class ModelConfig:
     def from_dict(data: dict[str, Any]) -> ModelConfig:
         """Inverse of to_dict."""
         head = dict(data["head"])
+        head.setdefault("pyramid", "conv")  # checkpoints from before the choice existed
         head["regression_ranges"] = tuple(tuple(r) for r in head["regression_ranges"])
         return ModelConfig(
             name=data["name"],

@@ -2,6 +2,10 @@
 
 Positions are measured in level-0 feature steps (one step = one VideoMAE tubelet); level l has
 stride 2**l and regresses segments whose larger offset lies in its regression range.
+
+The pyramid is ActionFormer's transformer: pre-norm blocks whose self-attention sees only a
+window of neighbouring steps, with queries, keys and values taken through depth-wise
+convolutions (stride 2 in the blocks that go down a level, the shortcut max-pooled to match).
 """
 
 from __future__ import annotations
@@ -55,6 +59,99 @@ class Scale(nn.Module):
         return x * self.scale
 
 
+class LocalSelfAttention(nn.Module):
+    """Multi-head self-attention restricted to |i - j| <= window // 2 steps (at the output rate)."""
+
+    def __init__(self, dim: int, heads: int, window: int, stride: int) -> None:
+        super().__init__()
+        if dim % heads:
+            raise ValueError(f"head dim {dim} is not divisible by {heads} attention heads")
+        self.heads, self.window, self.stride = heads, window, stride
+        self.convs = nn.ModuleList(
+            nn.Conv1d(dim, dim, 3, stride=stride, padding=1, groups=dim, bias=False) for _ in range(3)
+        )
+        self.norms = nn.ModuleList(ChannelNorm(dim) for _ in range(3))
+        self.proj = nn.ModuleList(nn.Conv1d(dim, dim, 1) for _ in range(3))
+        self.out = nn.Conv1d(dim, dim, 1)
+
+    def forward(self, x: torch.Tensor, mask: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """x: [B, C, T], mask: [B, T] -> ([B, C, T'], [B, T']) with T' = ceil(T / stride)."""
+        x = x * mask.unsqueeze(1).to(x.dtype)  # padded steps read as zeros by the convolutions
+        mask = mask[:, :: self.stride]
+        keep = mask.unsqueeze(1).to(x.dtype)
+        b, c, t = x.shape[0], x.shape[1], mask.shape[1]
+        q, k, v = (
+            proj(norm(conv(x)) * keep).view(b, self.heads, c // self.heads, t).transpose(2, 3)
+            for conv, norm, proj in zip(self.convs, self.norms, self.proj, strict=True)
+        )  # each [B, H, T', C/H]
+        steps = torch.arange(t, device=x.device)
+        near = (steps[:, None] - steps[None, :]).abs() <= self.window // 2  # [T', T']
+        # Padded keys are never attended to; every query keeps itself, so no row is empty.
+        allowed = (near & mask[:, None, None, :]) | torch.eye(t, dtype=torch.bool, device=x.device)
+        y = F.scaled_dot_product_attention(q, k, v, attn_mask=allowed)  # [B, H, T', C/H]
+        y = y.transpose(2, 3).reshape(b, c, t)
+        return self.out(y) * keep, mask
+
+
+class TransformerBlock(nn.Module):
+    """Pre-norm local attention + MLP; stride 2 halves the length (the shortcut is max-pooled)."""
+
+    def __init__(self, dim: int, heads: int, window: int, stride: int = 1) -> None:
+        super().__init__()
+        self.norm1 = ChannelNorm(dim)
+        self.attn = LocalSelfAttention(dim, heads, window, stride)
+        self.skip: nn.Module = nn.MaxPool1d(3, stride, padding=1) if stride > 1 else nn.Identity()
+        self.norm2 = ChannelNorm(dim)
+        self.mlp = nn.Sequential(nn.Conv1d(dim, 4 * dim, 1), nn.GELU(), nn.Conv1d(4 * dim, dim, 1))
+
+    def forward(self, x: torch.Tensor, mask: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """x: [B, C, T], mask: [B, T] -> ([B, C, T'], [B, T'])."""
+        y, mask = self.attn(self.norm1(x), mask)
+        keep = mask.unsqueeze(1).to(x.dtype)
+        x = self.skip(x) * keep + y
+        return x + self.mlp(self.norm2(x)) * keep, mask
+
+
+class Stem(nn.Module):
+    """Level 0 of the transformer pyramid: a few stride-1 blocks."""
+
+    def __init__(self, dim: int, heads: int, window: int, blocks: int) -> None:
+        super().__init__()
+        self.blocks = nn.ModuleList(TransformerBlock(dim, heads, window) for _ in range(blocks))
+
+    def forward(self, x: torch.Tensor, mask: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """x: [B, C, T], mask: [B, T] -> same shapes."""
+        for block in self.blocks:
+            x, mask = block(x, mask)
+        return x, mask
+
+
+class NormOut(nn.Module):
+    """A pyramid level's output norm (ActionFormer's identity neck), keeping padded steps at zero."""
+
+    def __init__(self, dim: int) -> None:
+        super().__init__()
+        self.norm = ChannelNorm(dim)
+
+    def forward(self, x: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+        """[B, C, T] -> [B, C, T]."""
+        return self.norm(x) * mask.unsqueeze(1).to(x.dtype)
+
+
+def make_pyramid(config: HeadConfig) -> tuple[nn.ModuleList, nn.ModuleList]:
+    """The pyramid's level blocks and per-level output modules (empty for the conv pyramid)."""
+    dim, k = config.dim, config.kernel
+    if config.pyramid == "conv":
+        blocks = [ConvBlock(dim, dim, k, stride=1 if level == 0 else 2) for level in range(config.levels)]
+        return nn.ModuleList(blocks), nn.ModuleList()
+    if config.pyramid != "transformer":
+        raise ValueError(f"unknown pyramid {config.pyramid!r} (transformer or conv)")
+    heads, window = config.attn_heads, config.attn_window
+    levels: list[nn.Module] = [Stem(dim, heads, window, config.stem_blocks)]
+    levels += [TransformerBlock(dim, heads, window, stride=2) for _ in range(config.levels - 1)]
+    return nn.ModuleList(levels), nn.ModuleList(NormOut(dim) for _ in range(config.levels))
+
+
 class ActionFormerHead(nn.Module):
     """Projection -> pyramid -> shared classification and regression heads."""
 
@@ -63,9 +160,7 @@ class ActionFormerHead(nn.Module):
         dim, k = config.dim, config.kernel
         self.config = config
         self.projection = nn.ModuleList([ConvBlock(in_dim, dim, k), ConvBlock(dim, dim, k)])
-        self.pyramid = nn.ModuleList(
-            ConvBlock(dim, dim, k, stride=1 if level == 0 else 2) for level in range(config.levels)
-        )
+        self.pyramid, self.neck = make_pyramid(config)
         self.cls_tower = nn.ModuleList(ConvBlock(dim, dim, k) for _ in range(config.head_layers - 1))
         self.reg_tower = nn.ModuleList(ConvBlock(dim, dim, k) for _ in range(config.head_layers - 1))
         self.cls_out = nn.Conv1d(dim, num_classes, k, padding=k // 2)
@@ -83,7 +178,7 @@ class ActionFormerHead(nn.Module):
         logits, offsets, masks = [], [], []
         for level, block in enumerate(self.pyramid):
             x, mask = block(x, mask)
-            c, r = x, x
+            c = r = self.neck[level](x, mask) if len(self.neck) else x
             for cls_block, reg_block in zip(self.cls_tower, self.reg_tower, strict=True):
                 c, _ = cls_block(c, mask)
                 r, _ = reg_block(r, mask)

@@ -9,8 +9,8 @@ import pytest
 import torch
 
 from inference.adapters import DSTAAdapter, TIAAdapter
-from inference.configs import AdapterConfig, ModelConfig, preset
-from inference.head import assign_targets, make_points
+from inference.configs import AdapterConfig, HeadConfig, ModelConfig, preset
+from inference.head import ActionFormerHead, LocalSelfAttention, assign_targets, make_points
 from inference.losses import diou_loss_1d, sigmoid_focal_loss
 from inference.model import MIB, Detector, count_parameters, frame_to_step, step_to_frame
 from inference.nms import batched_soft_nms, soft_nms_1d
@@ -167,3 +167,45 @@ def test_config_round_trips_through_plain_data() -> None:
     assert ModelConfig.from_dict(config.to_dict()) == config
     with pytest.raises(ValueError, match="unknown adapter"):
         preset("vit-s", "lora")
+
+
+def test_local_attention_sees_only_its_window() -> None:
+    torch.manual_seed(0)
+    attn = LocalSelfAttention(dim=16, heads=4, window=5, stride=1).eval()
+    x = torch.randn(1, 16, 30)
+    mask = torch.ones(1, 30, dtype=torch.bool)
+    y, _ = attn(x, mask)
+    far = x.clone()
+    far[:, :, 20:] += 5.0  # position 10 attends to 8..12; its q/k/v convolutions read one step more
+    y_far, _ = attn(far, mask)
+    assert torch.allclose(y[:, :, :17], y_far[:, :, :17], atol=1e-6)
+    assert not torch.allclose(y[:, :, 18:], y_far[:, :, 18:])
+    down, down_mask = LocalSelfAttention(16, 4, 5, stride=2)(x, mask)
+    assert down.shape == (1, 16, 15) and down_mask.shape == (1, 15)
+
+
+def test_transformer_pyramid_ignores_padding_and_halves_each_level() -> None:
+    torch.manual_seed(0)
+    config = HeadConfig(dim=32, levels=4, head_layers=2, attn_heads=4, attn_window=7, stem_blocks=2)
+    head = ActionFormerHead(24, 5, config).eval()
+    feats = torch.randn(1, 24, 32)
+    mask = torch.zeros(1, 32, dtype=torch.bool)
+    mask[:, :20] = True
+    logits, offsets, masks = head(feats, mask)
+    assert [t.shape[1] for t in logits] == [32, 16, 8, 4] and [int(m.sum()) for m in masks] == [20, 10, 5, 3]
+    noisy = feats.clone()
+    noisy[:, :, 20:] = torch.randn(1, 24, 12) * 10  # whatever lies in the padding
+    logits2, offsets2, _ = head(noisy, mask)
+    for a, b, m in zip(logits + offsets, logits2 + offsets2, masks + masks, strict=True):
+        assert torch.allclose(a[0, m[0]], b[0, m[0]], atol=1e-5)  # [T_valid, C or 2] at every level
+
+
+def test_checkpoint_configs_from_before_the_transformer_rebuild_the_conv_pyramid() -> None:
+    old = preset("tiny", "dsta").to_dict()
+    for key in ("pyramid", "attn_heads", "attn_window", "stem_blocks"):
+        del old["head"][key]
+    config = ModelConfig.from_dict(old)
+    assert config.head.pyramid == "conv"
+    assert not any(".neck." in k for k in Detector(config).state_dict())
+    with pytest.raises(ValueError, match="unknown pyramid"):
+        ActionFormerHead(8, 3, HeadConfig(dim=8, pyramid="lstm"))
