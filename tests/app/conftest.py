@@ -1,15 +1,23 @@
 """Qt tests run offscreen; fixtures for the desktop app: a tiny project with real video clips."""
 
+from __future__ import annotations
+
 import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from collections.abc import Iterator  # noqa: E402
 from pathlib import Path  # noqa: E402
+from typing import TYPE_CHECKING  # noqa: E402
 
 import cv2  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
+
+if TYPE_CHECKING:
+    from app.main_window import MainWindow
+    from app.review.review_window import ReviewWindow
+from pytestqt.qtbot import QtBot  # noqa: E402
 
 CLIP_FRAMES = 60
 CLIP_FPS = 30.0
@@ -53,3 +61,18 @@ def app_project(tmp_path: Path) -> Iterator[tuple[Path, str]]:
     finally:
         owner.close()
     yield folder, "ann"
+
+
+def shown_window(qtbot: QtBot, folder: Path, user: str, settings_file: Path,
+                 size: tuple[int, int] = (1400, 800)) -> MainWindow | ReviewWindow:
+    """The app's window on a project as `user`, shown at `size` (closed by qtbot at the end)."""
+    from annotator.project import Project
+    from app.launch import build_window
+    from app.settings import AppSettings
+
+    w = build_window(Project.open(folder), user, AppSettings(str(settings_file)))
+    qtbot.addWidget(w)
+    w.resize(*size)
+    w.show()
+    qtbot.waitExposed(w)
+    return w

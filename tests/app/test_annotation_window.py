@@ -12,19 +12,15 @@ from pytestqt.qtbot import QtBot
 from annotator.errors import PermissionDenied
 from annotator.model import AssignmentState, Segment
 from annotator.project import Project
-from app.launch import build_window
 from app.main_window import MainWindow
-from app.settings import AppSettings
+from tests.app.conftest import shown_window
 
 
 @pytest.fixture
 def window(qtbot: QtBot, app_project: tuple[Path, str], tmp_path: Path) -> Iterator[MainWindow]:
     folder, user = app_project
-    settings = AppSettings(str(tmp_path / "settings.ini"))
-    w = build_window(Project.open(folder), user, settings)
-    qtbot.addWidget(w)
-    w.resize(1400, 800)
-    w.show()
+    w = shown_window(qtbot, folder, user, tmp_path / "settings.ini")
+    assert isinstance(w, MainWindow)
     w.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is w, timeout=3000)
     w.open_start_clip()

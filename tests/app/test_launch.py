@@ -7,6 +7,7 @@ from pytestqt.qtbot import QtBot
 from annotator.project import Project
 from app.launch import build_window, parse_args, style_sheet
 from app.settings import AppSettings
+from tests.app.conftest import shown_window
 
 
 def test_arguments() -> None:
@@ -57,22 +58,13 @@ def test_window_reopens_the_clip_left_open(qtbot: QtBot, app_project: tuple[Path
 def test_window_remembers_the_player_timeline_split_and_its_frame_memory(
         qtbot: QtBot, app_project: tuple[Path, str], tmp_path: Path) -> None:
     folder, user = app_project
-    settings = AppSettings(str(tmp_path / "s.ini"))
-    w = build_window(Project.open(folder), user, settings)
-    qtbot.addWidget(w)
-    w.resize(1200, 800)
-    w.show()
-    qtbot.waitExposed(w)
+    w = shown_window(qtbot, folder, user, tmp_path / "s.ini", (1200, 800))
     w.splitter.setSizes([300, 400])
     sizes = w.splitter.sizes()
     w.close()
-    again = build_window(Project.open(folder), user, settings)
-    qtbot.addWidget(again)
-    again.resize(1200, 800)
-    again.show()
-    qtbot.waitExposed(again)
+    again = shown_window(qtbot, folder, user, tmp_path / "s.ini", (1200, 800))
     assert again.splitter.sizes() == sizes
     # The window recorded what to reserve early at the next start (main.py's warm start).
-    hint = settings.frame_memory(str(folder.resolve()))
+    hint = AppSettings(str(tmp_path / "s.ini")).frame_memory(str(folder.resolve()))
     assert hint is not None and hint[0] > 0 and hint[1] > 0
     again.close()
