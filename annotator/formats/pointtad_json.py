@@ -1,4 +1,9 @@
-"""PointTAD `mmad.json`: `{video: {"subset", "duration", "actions": [[class_id, start_s, end_s]]}}`."""
+"""PointTAD `mmad.json`: `{video: {"subset", "duration", "actions": [[class_id, start_s, end_s]]}}`.
+
+class_id is the official CSV's 0-based id. PointTAD's own loaders differ here: its Charades
+loader takes the id as it is, its MultiTHUMOS loader subtracts 1 (that file counts from 1), so
+train PointTAD on these files with the Charades-style loader.
+"""
 
 from __future__ import annotations
 
