@@ -171,6 +171,47 @@ class LoadReport:
         return "\n".join(lines)
 
 
+# Hugging Face transformers' VideoMAE names -> the official ones (after "videomae." is stripped);
+# its separate query/key/value weights are fused into qkv by from_hf_layout.
+_HF_RENAMES = (
+    ("embeddings.patch_embeddings.projection.", "patch_embed.proj."), ("encoder.layer.", "blocks."),
+    (".attention.attention.q_bias", ".attn.q_bias"), (".attention.attention.v_bias", ".attn.v_bias"),
+    (".attention.output.dense.", ".attn.proj."), (".intermediate.dense.", ".mlp.fc1."),
+    (".output.dense.", ".mlp.fc2."), (".layernorm_before.", ".norm1."), (".layernorm_after.", ".norm2."),
+)
+_HF_QKV = (".attention.attention.query.weight", ".attention.attention.key.weight",
+           ".attention.attention.value.weight")
+
+
+def from_hf_layout(state: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
+    """A transformers-format VideoMAE state dict in the official layout (others unchanged)."""
+    if not any(_HF_QKV[0] in k for k in state):
+        return state
+    plain = {k.removeprefix("videomae."): v for k, v in state.items()}
+    out: dict[str, torch.Tensor] = {}
+    for key, value in plain.items():
+        if key.endswith(_HF_QKV[0]):
+            stem = key[: -len(_HF_QKV[0])]
+            parts = [plain.get(stem + end) for end in _HF_QKV]
+            if all(t is not None for t in parts):
+                out[_hf_name(stem) + ".attn.qkv.weight"] = torch.cat([t for t in parts if t is not None])  # [3D, D]
+                continue
+        elif key.endswith(_HF_QKV[1:]) and plain.get(key[: key.rindex(".attention.attention.")] + _HF_QKV[0]) is not None:
+            continue  # fused with the query weight
+        out[_hf_name(key)] = value
+    return out
+
+
+def _hf_name(key: str) -> str:
+    if key.startswith("layernorm."):
+        return "norm." + key[len("layernorm."):]
+    if key.startswith("classifier."):
+        return "head." + key[len("classifier."):]
+    for before, after in _HF_RENAMES:
+        key = key.replace(before, after)
+    return key
+
+
 def map_key(key: str) -> str:
     """Map an official VideoMAE / OpenTAD / AdaTAD key to ours (prefixes stripped, renames applied)."""
     changed = True
@@ -220,11 +261,7 @@ def load_pretrained(model: VideoMAE, path: str | Path) -> LoadReport:
     path = Path(path)
     if not path.is_file():
         raise InputError(str(path), None, "pretrained checkpoint not found")
-    try:
-        raw = torch.load(path, map_location="cpu", weights_only=True)
-    except Exception as exc:  # pickle or zip errors: one clear message
-        raise InputError(str(path), None, f"cannot read checkpoint: {exc}") from None
-    state = _unwrap(raw, str(path))
+    state = from_hf_layout(_unwrap(_read_weights(path), str(path)))
     ours = model.state_dict()
     report = LoadReport(path=str(path))
     matched: dict[str, torch.Tensor] = {}
@@ -249,6 +286,18 @@ def load_pretrained(model: VideoMAE, path: str | Path) -> LoadReport:
     report.missing = sorted(k for k in ours if k not in matched and k != "pos_embed")
     model.load_state_dict(matched, strict=False)
     return report
+
+
+def _read_weights(path: Path) -> object:
+    """The checkpoint's contents: torch's pickle-free loader, or safetensors for .safetensors files."""
+    try:
+        if path.suffix == ".safetensors":
+            from safetensors.torch import load_file
+
+            return load_file(str(path), device="cpu")
+        return torch.load(path, map_location="cpu", weights_only=True)
+    except Exception as exc:  # pickle, zip or header errors: one clear message
+        raise InputError(str(path), None, f"cannot read checkpoint: {exc}") from None
 
 
 def _pos_embed_from(value: torch.Tensor, model: VideoMAE, report: LoadReport) -> torch.Tensor:

@@ -34,7 +34,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--config", default="vit-s", choices=CONFIGS)
     p.add_argument("--adapter", default="dsta", choices=ADAPTERS)
     p.add_argument("--dsta-variant", default="paper-count", choices=("paper-count", "printed"))
-    p.add_argument("--pretrained", metavar="FILE", help="local VideoMAE / OpenTAD checkpoint (never downloaded)")
+    p.add_argument("--pretrained", metavar="FILE", help="local VideoMAE checkpoint: official, OpenTAD/AdaTAD, or Hugging Face (.bin or .safetensors); never downloaded")
     p.add_argument("--epochs", type=int, default=30, metavar="N")
     p.add_argument("--batch-size", type=int, default=2, metavar="N")
     p.add_argument("--lr", type=float, default=2e-4)

@@ -89,3 +89,65 @@ def test_missing_and_unreadable_files_are_clear_errors(tmp_path: Path) -> None:
     torch.save({"epoch": 3}, empty)
     with pytest.raises(InputError, match="no tensor"):
         load_pretrained(tiny_backbone(), empty)
+
+
+def hugging_face_style(model: torch.nn.Module, shift: float) -> dict[str, torch.Tensor]:
+    """Our weights (+ shift) under transformers' VideoMAEForVideoClassification names."""
+    state: dict[str, torch.Tensor] = {}
+    for key, value in model.state_dict().items():
+        if ".adapter." in key or key == "pos_embed":
+            continue
+        value = value.clone() + shift
+        if key.startswith("blocks."):
+            i, rest = key.split(".", 2)[1:]
+            layer = f"videomae.encoder.layer.{i}."
+            if rest == "attn.qkv.weight":
+                q, k, v = value.chunk(3)
+                state.update({layer + "attention.attention.query.weight": q,
+                              layer + "attention.attention.key.weight": k,
+                              layer + "attention.attention.value.weight": v})
+                continue
+            for ours, theirs in (("attn.q_bias", "attention.attention.q_bias"),
+                                 ("attn.v_bias", "attention.attention.v_bias"),
+                                 ("attn.proj.", "attention.output.dense."), ("mlp.fc1.", "intermediate.dense."),
+                                 ("mlp.fc2.", "output.dense."), ("norm1.", "layernorm_before."),
+                                 ("norm2.", "layernorm_after.")):
+                if rest.startswith(ours):
+                    state[layer + theirs + rest[len(ours):]] = value
+        elif key.startswith("patch_embed."):
+            state["videomae.embeddings.patch_embeddings.projection." + key.split(".", 1)[1]] = value
+        else:  # the final norm: transformers calls it fc_norm when it mean-pools
+            state["fc_norm." + key.split(".", 1)[1]] = value
+    state["classifier.weight"] = torch.ones(400, 64)
+    return state
+
+
+@pytest.mark.parametrize("suffix", [".bin", ".safetensors"])
+def test_hugging_face_checkpoint_loads_with_fused_qkv(tmp_path: Path, suffix: str) -> None:
+    from safetensors.torch import save_file
+
+    source = tiny_backbone()
+    path = tmp_path / f"pytorch_model{suffix}"
+    state = hugging_face_style(source, 0.25)
+    if suffix == ".safetensors":
+        save_file(state, str(path))
+    else:
+        torch.save(state, path)
+    target = tiny_backbone()
+    report = load_pretrained(target, path)
+    assert not report.unexpected
+    assert report.missing and all(".adapter." in k for k in report.missing)
+    shifted = {k: v + 0.25 for k, v in source.state_dict().items() if ".adapter." not in k and k != "pos_embed"}
+    for key, value in shifted.items():
+        assert torch.equal(target.state_dict()[key], value), key  # q, k, v fused in that order
+    with torch.no_grad():
+        source.load_state_dict(shifted, strict=False)
+        video = torch.randn(1, 3, 8, 64, 64)
+        assert torch.allclose(target.eval()(video), source.eval()(video))
+
+
+def test_unreadable_safetensors_is_named(tmp_path: Path) -> None:
+    bad = tmp_path / "broken.safetensors"
+    bad.write_bytes(b"\x00" * 16)
+    with pytest.raises(InputError, match="broken.safetensors.*cannot read checkpoint"):
+        load_pretrained(tiny_backbone(), bad)
