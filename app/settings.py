@@ -68,7 +68,7 @@ class AppSettings:
         """(chunk bytes, chunks) of frame memory this project's largest clip needed last time."""
         value = self._str(f"frame_memory/{_key(project)}")
         parts = value.split("x") if value else []
-        if len(parts) != 2 or not all(p.isdigit() for p in parts):
+        if len(parts) != 2 or not all(p.isdigit() and int(p) > 0 for p in parts):
             return None
         return int(parts[0]), int(parts[1])
 

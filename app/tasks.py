@@ -143,7 +143,9 @@ class TaskRunner(QObject):
             return
         if handle in self.handles:
             self.handles.remove(handle)
-        handle.setParent(None)  # let Python free it (and what its slots captured) when unused
+        # Let Python free it (and what its slots captured) once unused, but only after the
+        # other slots of `ended` (queued behind this one) have run: freeing it now would drop them.
+        QTimer.singleShot(0, self, lambda h=handle: h.setParent(None))
 
     def running(self) -> list[TaskHandle]:
         """Handles of tasks that have not ended."""

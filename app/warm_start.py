@@ -22,6 +22,7 @@ def early_hint(argv: Sequence[str]) -> tuple[int, int, int] | None:
     """(chunk bytes, chunks, cache budget) remembered for the project main.py will open, or None."""
     parser = argparse.ArgumentParser(add_help=False)
     parser.add_argument("project", nargs="?")
+    parser.add_argument("--as", dest="user")  # known, so that its value is not taken for the project
     parser.add_argument("--settings", default=os.environ.get("MMAD_SETTINGS"))
     args, _ = parser.parse_known_args(list(argv))
     settings = AppSettings(args.settings)

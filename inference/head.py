@@ -106,9 +106,12 @@ class TransformerBlock(nn.Module):
 
     def forward(self, x: torch.Tensor, mask: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """x: [B, C, T], mask: [B, T] -> ([B, C, T'], [B, T'])."""
+        # Padded steps are zeros; the max-pool must not see them as values (a window of negative
+        # features at an odd valid length would pool a padded 0), so they become the minimum.
+        shortcut = self.skip(x.masked_fill(~mask.unsqueeze(1), torch.finfo(x.dtype).min))
         y, mask = self.attn(self.norm1(x), mask)
         keep = mask.unsqueeze(1).to(x.dtype)
-        x = self.skip(x) * keep + y
+        x = shortcut * keep + y
         return x + self.mlp(self.norm2(x)) * keep, mask
 
 

@@ -14,7 +14,7 @@ from collections.abc import Sequence, Set
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from annotator.errors import InputError
+from annotator.errors import InputError, RuleViolation
 from annotator.model import (
     Annotator,
     Assignment,
@@ -121,18 +121,24 @@ def run_merge(
     result = merge_clips(works, store.taxonomy, options,
                          lambda f, m: progress(0.1 + 0.3 * f, m), cancel)
     segments = {s.id: s for w in works for per in w.segments for s in per}
-    written = kept = 0
+    written = kept = merged = 0
     stale: list[int] = []
     for i, work in enumerate(works):
         cancel.check()
         resolved = [m for m in store.merged_instances(work.clip_id) if m.status is MergedStatus.RESOLVED]
         fresh, still, gone = keep_resolved(result.by_clip[work.clip_id], resolved, segments)
-        store.replace_unresolved_merged(work.clip_id, fresh)
+        try:
+            store.replace_unresolved_merged(work.clip_id, fresh)
+        except RuleViolation:  # a reviewer finalised the clip while the merge ran: leave it alone
+            name = next((c.name for c in store.clips() if c.id == work.clip_id), str(work.clip_id))
+            skipped.append(SkippedClip(work.clip_id, name, "finalised while the merge ran"))
+            continue
+        merged += 1
         written += len(fresh)
         kept += still
         stale += gone
         progress(0.4 + 0.6 * (i + 1) / max(len(works), 1), f"stored clip {work.clip_id}")
-    return MergeRun(len(works), written, kept, tuple(stale), tuple(skipped), result)
+    return MergeRun(merged, written, kept, tuple(stale), tuple(skipped), result)
 
 
 def keep_resolved(

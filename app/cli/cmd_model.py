@@ -34,7 +34,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--config", default="vit-s", choices=CONFIGS)
     p.add_argument("--adapter", default="dsta", choices=ADAPTERS)
     p.add_argument("--dsta-variant", default="paper-count", choices=("paper-count", "printed"))
-    p.add_argument("--pretrained", metavar="FILE", help="local VideoMAE checkpoint: official, OpenTAD/AdaTAD, or Hugging Face (.bin or .safetensors); never downloaded")
+    p.add_argument("--pyramid", default="transformer", choices=("transformer", "conv"),
+                   help="the head's pyramid: ActionFormer's local attention, or 1-D convolutions "
+                        "(conv: resumes runs started before the transformer existed)")
+    p.add_argument("--pretrained", metavar="FILE", help="local VideoMAE checkpoint: official, OpenTAD/AdaTAD, "
+                                                       "or Hugging Face (.bin or .safetensors); never downloaded")
     p.add_argument("--epochs", type=int, default=30, metavar="N")
     p.add_argument("--batch-size", type=int, default=2, metavar="N")
     p.add_argument("--lr", type=float, default=2e-4)
@@ -203,7 +207,8 @@ def _train(args: argparse.Namespace) -> int:
     if not train_ids:
         raise InputError(args.project or args.data, "subset", "no training videos (run mmad split first)")
     config = preset(args.config, args.adapter, num_classes=len(taxonomy.actions))
-    config = replace(config, adapter=replace(config.adapter, dsta_variant=args.dsta_variant))
+    config = replace(config, adapter=replace(config.adapter, dsta_variant=args.dsta_variant),
+                     head=replace(config.head, pyramid=args.pyramid))
     train_config = TrainConfig(epochs=args.epochs, batch_size=args.batch_size, lr=args.lr, seed=args.seed)
     bar = TerminalProgress()
     try:

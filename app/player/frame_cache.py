@@ -111,7 +111,8 @@ def _map_chunk(nbytes: int) -> np.ndarray:
 
 
 class ChunkPool:
-    """Spare frame chunks for the next cache; holds at most `limit_bytes` of them.
+    """Spare frame chunks for the next cache: spares and the chunks caches hold from it stay within
+    `limit_bytes` together (a cache may still map past it; its chunks are then freed on return).
 
     Reservations map chunks ahead of need (reserve); a cache that wants a chunk while a
     reservation is mapping one of its size waits for it rather than mapping one more, so
@@ -122,11 +123,13 @@ class ChunkPool:
         self._cond = threading.Condition()
         self._spare: list[np.ndarray] = []
         self._pending: dict[int, int] = {}  # chunk size -> chunks reservations are mapping now
+        self._out = 0  # bytes taken by caches and not given back yet
         self.limit_bytes = limit_bytes
 
     def take(self, nbytes: int) -> np.ndarray:
         """A flat uint8 chunk of exactly nbytes: a spare or reserved one, else a new committed mapping."""
         with self._cond:
+            self._out += nbytes
             while True:
                 for i, chunk in enumerate(self._spare):
                     if chunk.nbytes == nbytes:
@@ -142,11 +145,13 @@ class ChunkPool:
         """Keep these chunks for reuse, up to the limit (the rest are freed)."""
         with self._cond:
             for chunk in chunks:
+                self._out = max(0, self._out - chunk.nbytes)
                 self._keep(chunk)
             self._cond.notify_all()
 
     def _keep(self, chunk: np.ndarray) -> None:
-        if sum(c.nbytes for c in self._spare) + chunk.nbytes <= self.limit_bytes:
+        """Keep a spare while spares and chunks in use stay within the limit, else let it be freed."""
+        if sum(c.nbytes for c in self._spare) + self._out + chunk.nbytes <= self.limit_bytes:
             self._spare.append(chunk)
 
     def reserve(self, chunk_bytes: int, count: int, cancel: CancelToken = NEVER) -> int:
@@ -159,7 +164,8 @@ class ChunkPool:
         with self._cond:
             held = sum(1 for c in self._spare if c.nbytes == chunk_bytes) + self._pending.get(chunk_bytes, 0)
             pending_bytes = sum(size * n for size, n in self._pending.items())
-            room = (self.limit_bytes - sum(c.nbytes for c in self._spare) - pending_bytes) // chunk_bytes
+            free = self.limit_bytes - sum(c.nbytes for c in self._spare) - pending_bytes - self._out
+            room = max(0, free) // chunk_bytes
             todo = max(0, min(count - held, room))
             self._pending[chunk_bytes] = self._pending.get(chunk_bytes, 0) + todo
         mapped = 0

@@ -72,3 +72,12 @@ def test_an_ended_task_and_what_its_slots_captured_are_freed(qtbot: QtBot) -> No
     qtbot.wait(10)  # let the queued signals of the ended task be delivered
     gc.collect()
     assert handle_ref() is None and payload_ref() is None
+
+
+def test_slots_on_ended_run_even_when_nobody_keeps_the_handle(qtbot: QtBot) -> None:
+    runner = TaskRunner()
+    calls: list[str] = []
+    handle = runner.start("t", lambda _p, _c: 1)
+    handle.ended.connect(lambda: calls.append("ended"))  # e.g. free a cache once the worker stopped
+    del handle
+    qtbot.waitUntil(lambda: calls == ["ended"], timeout=5000)

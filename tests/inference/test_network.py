@@ -209,3 +209,18 @@ def test_checkpoint_configs_from_before_the_transformer_rebuild_the_conv_pyramid
     assert not any(".neck." in k for k in Detector(config).state_dict())
     with pytest.raises(ValueError, match="unknown pyramid"):
         ActionFormerHead(8, 3, HeadConfig(dim=8, pyramid="lstm"))
+
+
+@pytest.mark.parametrize("length", [7, 37])
+def test_a_padded_window_gives_the_same_outputs_as_the_unpadded_one(length: int) -> None:
+    torch.manual_seed(1)
+    head = ActionFormerHead(16, 4, HeadConfig(dim=32, levels=6, head_layers=2, attn_window=7)).eval()
+    feats = torch.randn(1, 16, length) - 1.0  # mostly negative features: the max-pool case
+    alone = head(feats, torch.ones(1, length, dtype=torch.bool))
+    padded_feats = torch.cat([feats, torch.zeros(1, 16, 64 - length)], dim=2)
+    mask = torch.zeros(1, 64, dtype=torch.bool)
+    mask[:, :length] = True
+    padded = head(padded_feats, mask)
+    for level, (a, b) in enumerate(zip(alone[0] + alone[1], padded[0] + padded[1], strict=True)):
+        n = a.shape[1]
+        assert torch.allclose(a, b[:, :n], atol=1e-4), f"level {level % 6}"

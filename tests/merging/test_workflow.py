@@ -112,3 +112,26 @@ def test_agreement_reliable_share_is_the_stored_one(project):
     assert a1.reliable_share == 0.0 and a1.segments == 2
     assert "stored by `mmad merge`" in report.methods["reliable_share"]
     store.close()
+
+
+def test_a_clip_finalised_while_the_merge_runs_is_skipped_not_fatal(project):
+    store = project.open_store("rev")
+    c0 = store.clip_by_name("c0").id
+
+    class FinalisesMidRun:  # the reviewer finalises c0 after the merge read the project
+        def __init__(self, inner):
+            self.inner = inner
+
+        def __getattr__(self, name):
+            return getattr(self.inner, name)
+
+        def merged_instances(self, clip_id):
+            if clip_id == c0 and not self.inner.clip(c0).finalised:
+                self.inner.finalise_clip(c0)
+            return self.inner.merged_instances(clip_id)
+
+    run = run_merge(FinalisesMidRun(store))
+    assert run.merged_clips == 0 and run.written == 0
+    assert {s.name: s.reason for s in run.skipped}["c0"] == "finalised while the merge ran"
+    assert store.merged_instances(c0) == []
+    store.close()

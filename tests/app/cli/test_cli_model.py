@@ -79,10 +79,14 @@ def test_train_from_opentad_json_then_predict_and_eval(tmp_path: Path, clip_fold
     data = write_annotations(aset, tmp_path / "mma.json", "opentad-json", TAXONOMY)[0]
     run_dir = tmp_path / "run"
     code, out, err = run(["train", "--data", str(data), "--videos", str(videos), "--out", str(run_dir),
-                          "--config", "tiny", "--adapter", "tia", "--epochs", "2", "--device", "cpu"], capsys)
+                          "--config", "tiny", "--adapter", "tia", "--epochs", "2", "--device", "cpu",
+                          "--pyramid", "conv"], capsys)
     assert code == 0, err
     assert "trained 2 epochs on 2 videos (2 for validation)" in out
     assert (run_dir / "best.pt").is_file() and (run_dir / "last.pt").is_file()
+    from inference.checkpoint import read_checkpoint
+
+    assert read_checkpoint(run_dir / "best.pt")["model_config"]["head"]["pyramid"] == "conv"
     clips = sorted(str(p) for p in videos.glob("*.mp4"))
     out_json = tmp_path / "pred.json"
     code, out, err = run(["predict", *clips, "--checkpoint", str(run_dir / "best.pt"), "--out", str(out_json)],

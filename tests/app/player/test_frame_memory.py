@@ -87,8 +87,9 @@ def test_settings_remember_the_frame_memory_per_project(tmp_path: Path) -> None:
     settings.set_frame_memory("/p/one", 32 * MIB, 22)
     assert settings.frame_memory("/p/one") == (32 * MIB, 22)
     assert settings.frame_memory("/p/two") is None
-    settings._qs.setValue("frame_memory/|p|two", "lots")  # a hand-edited, unusable value
-    assert settings.frame_memory("/p/two") is None
+    for bad in ("lots", "0x22", "33554432x0", "-1x3"):  # hand-edited, unusable values
+        settings._qs.setValue("frame_memory/|p|two", bad)
+        assert settings.frame_memory("/p/two") is None
 
 
 def test_early_hint_follows_the_project_main_py_will_open(tmp_path: Path) -> None:
@@ -100,7 +101,9 @@ def test_early_hint_follows_the_project_main_py_will_open(tmp_path: Path) -> Non
     settings.cache_budget_bytes = 256 * MIB  # the user's budget caps the hint
     settings.sync()
     assert early_hint([folder, "--settings", str(ini)]) == (32 * MIB, 8, 256 * MIB)
+    assert early_hint(["--as", "alice", folder, "--settings", str(ini)]) == (32 * MIB, 8, 256 * MIB)
     assert early_hint(["--settings", str(ini)]) == (32 * MIB, 8, 256 * MIB)  # the last project
+    assert early_hint(["--as", "alice", "--settings", str(ini)]) == (32 * MIB, 8, 256 * MIB)
     assert early_hint([str(tmp_path / "other"), "--settings", str(ini)]) is None
     assert early_hint(["--settings", str(tmp_path / "fresh.ini")]) is None
 
@@ -138,3 +141,17 @@ def test_player_reserves_for_its_largest_clip(qtbot: QtBot, monkeypatch: pytest.
     qtbot.waitUntil(lambda: not handle.running, timeout=10000)
     assert pool.spare_bytes() == plan.nbytes == chunks * plan.chunk_bytes
     assert player.reserve_memory([clips[2]]) is None  # nothing with media: nothing to reserve
+
+
+def test_spares_and_chunks_in_use_stay_within_the_limit_together() -> None:
+    pool = ChunkPool(limit_bytes=4 * MIB)
+    in_use = [pool.take(MIB) for _ in range(3)]  # a cache holds 3 MiB
+    assert pool.reserve(MIB, 4) == 1  # room for one more spare only
+    assert pool.spare_bytes() == MIB
+    pool.give(in_use)  # the cache is released: its chunks become spares
+    assert pool.spare_bytes() == 4 * MIB
+    again = [pool.take(MIB) for _ in range(4)]
+    assert pool.spare_bytes() == 0
+    extra = pool.take(MIB)  # a cache may map past the limit while it decodes ...
+    pool.give([*again, extra])
+    assert pool.spare_bytes() == 4 * MIB  # ... but only the limit is kept afterwards
