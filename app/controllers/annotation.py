@@ -74,7 +74,7 @@ class AnnotationController(QObject):
     # ----- marking and labelling ------------------------------------------------------------------
     def mark_in(self) -> None:
         """I: remember the playhead as the start of a new segment."""
-        if self.session.clip is None:
+        if self.session.clip is None or self.session.refuse_if_read_only():
             return
         self.mark = self.player.current
         self.timeline.set_mark(self.mark, self.mark)

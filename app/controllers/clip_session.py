@@ -66,6 +66,7 @@ class ClipSession(QObject):
         self.segments: list[Segment] = []  # sorted by start, then end
         self.selected: int | None = None
         self.state: AssignmentState | None = None
+        self._refused = False  # the last store write was refused (its message is on screen)
 
     # ----- opening ---------------------------------------------------------------------------
     def open_clip(self, clip: Clip | None) -> None:
@@ -78,6 +79,9 @@ class ClipSession(QObject):
         self.clipOpened.emit(clip)
         self.selectionChanged.emit(None)
         self.stateChanged.emit(self.state)
+        if self.read_only:
+            assert clip is not None
+            self.message.emit(f"Clip {clip.name} is finalised by the reviewer: you can look, not edit")
 
     def _read_state(self) -> AssignmentState | None:
         assert self.clip is not None
@@ -121,6 +125,18 @@ class ClipSession(QObject):
             return later[0] if later else None
         earlier = [s for s in self.segments if s.start_frame < frame]
         return earlier[-1] if earlier else None
+
+    @property
+    def read_only(self) -> bool:
+        """The open clip is finalised: the reviewer closed its ground truth to edits."""
+        return self.clip is not None and self.clip.finalised
+
+    def refuse_if_read_only(self) -> bool:
+        """True (with a message) when the open clip takes no edits."""
+        if self.read_only:
+            assert self.clip is not None
+            self.message.emit(f"Clip {self.clip.name} is finalised by the reviewer: it is read only")
+        return self.read_only
 
     def min_length(self) -> int:
         """Fewest frames a segment may span in this clip (0.2 s)."""
@@ -185,7 +201,10 @@ class ClipSession(QObject):
         except RuleViolation as exc:
             self.message.emit(f"Cannot split: {exc}")
             return False
-        return self._execute(command)
+        if not self._execute(command):
+            return False
+        self.message.emit(f"Split at frame {frame}: {current.start_frame}–{frame} and {frame}–{current.end_frame}")
+        return True
 
     def join(self, segment_id: int) -> bool:
         """Join a segment with the same-action segment it overlaps (or the next one touching it)."""
@@ -199,13 +218,40 @@ class ClipSession(QObject):
         if not partners:
             self.message.emit("Nothing to join: no segment of the same action overlaps or touches this one")
             return False
-        return self._execute(commands.JoinSegments(current, partners[0]))
+        if not self._execute(commands.JoinSegments(current, partners[0])):
+            return False
+        joined = self.selected_segment() or current
+        name = self.taxonomy.action(current.action_id).name
+        self.message.emit(f"Joined into one '{name}'" + (f" {joined.start_frame}–{joined.end_frame}"
+                                                         if self.selected_segment() else ""))
+        return True
+
+    def undo(self) -> None:
+        """Ctrl+Z: reverse the last edit of this clip, and say which."""
+        self._replay(undo=True)
+
+    def redo(self) -> None:
+        """Ctrl+Shift+Z: redo the last undone edit, and say which."""
+        self._replay(undo=False)
+
+    def _replay(self, undo: bool) -> None:
+        stack = self.undo_stack
+        if not (stack.canUndo() if undo else stack.canRedo()):
+            self.message.emit("Nothing to undo in this clip" if undo else "Nothing to redo")
+            return
+        text = stack.undoText() if undo else stack.redoText()
+        self._refused = False
+        stack.undo() if undo else stack.redo()
+        if not self._refused:  # a refusal already said why
+            self.message.emit(f"Undone: {text} (Ctrl+Shift+Z redoes it)" if undo else f"Redone: {text}")
 
     def run(self, command: Command, text: str | None = None) -> bool:
         """Do a command built elsewhere (e.g. accepting a proposal) with the same undo and refusals."""
         return self._execute(command, text)
 
     def _execute(self, command: Command, text: str | None = None) -> bool:
+        if self.refuse_if_read_only():
+            return False
         if not self._apply(lambda: command.do(self.store), command.text):
             return False
         undo = _StoreCommand(self, command)
@@ -220,6 +266,7 @@ class ClipSession(QObject):
         try:
             action()
         except REFUSALS as exc:
+            self._refused = True
             self.message.emit(f"{text} refused: {exc}")
             self._reload()
             return False

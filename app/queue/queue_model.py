@@ -65,7 +65,8 @@ class QueueModel(ClipRowsModel[QueueRow]):
             return None
         row, col = self.rows[index.row()], index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            return (STATE_TEXT[row.state], row.clip.name, row.clip.subject,
+            state = "final 🔒" if row.clip.finalised else STATE_TEXT[row.state]
+            return (state, row.clip.name, row.clip.subject,
                     f"{row.clip.duration:.1f}s", str(row.instances))[col]
         if role == SORT_ROLE:
             order = {AssignmentState.TODO: 0, AssignmentState.IN_PROGRESS: 1, AssignmentState.DONE: 2, None: 3}
@@ -75,5 +76,6 @@ class QueueModel(ClipRowsModel[QueueRow]):
         if role == Qt.ItemDataRole.TextAlignmentRole and col >= 3:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{row.clip.name}: {row.clip.frame_count} frames at {row.clip.fps:g} fps"
+            final = " · finalised by the reviewer: read only" if row.clip.finalised else ""
+            return f"{row.clip.name}: {row.clip.frame_count} frames at {row.clip.fps:g} fps{final}"
         return None

@@ -192,3 +192,37 @@ def test_double_click_on_a_bar_relabels_it(qtbot: QtBot, window: MainWindow,
     qtbot.keyClick(w.picker.edit, Qt.Key.Key_Return)
     (seg,) = stored(folder, clip.id)
     assert w.store.taxonomy.action(seg.action_id).name == "shaking head"
+
+
+def test_a_finalised_clip_opens_read_only(qtbot: QtBot, window: MainWindow, app_project: tuple[Path, str]) -> None:
+    w, (folder, _user) = window, app_project
+    owner = Project.open(folder).open_store()
+    try:
+        clip_b = owner.clip_by_name("S01_clip_b")
+        assert clip_b is not None
+        owner.finalise_clip(clip_b.id)
+    finally:
+        owner.close()
+    w.reload_queue()
+    row = w.queue.model.row_of(clip_b.id)
+    assert row is not None and w.queue.model.index(row, 0).data().startswith("final")
+    w.open_clip_id(clip_b.id)
+    assert "finalised" in w.statusBar().currentMessage()
+    key(qtbot, w, Qt.Key.Key_I)
+    assert w.controller.mark is None and "read only" in w.statusBar().currentMessage()
+    assert stored(folder, clip_b.id) == []
+
+
+def test_undo_and_redo_say_what_they_did(qtbot: QtBot, window: MainWindow) -> None:
+    w = window
+    create_nodding(qtbot, w, 5, 20)
+    key(qtbot, w, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert w.statusBar().currentMessage().startswith("Undone: ") and not w.session.segments
+    key(qtbot, w, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert w.statusBar().currentMessage().startswith("Redone: ") and len(w.session.segments) == 1
+    w.session.select(w.session.segments[0].id)
+    w.player.seek(12)
+    key(qtbot, w, Qt.Key.Key_S)
+    assert w.statusBar().currentMessage() == "Split at frame 12: 5–12 and 12–20"
+    key(qtbot, w, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert w.statusBar().currentMessage().startswith("Undone: ") and len(w.session.segments) == 1
