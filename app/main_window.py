@@ -16,7 +16,7 @@ from app.labelling.shortcut_sheet import sheet_html
 from app.labelling.shortcuts import MENUS, SHORTCUTS
 from app.panels.dock_layout import DockFit
 from app.panels.instance_table import InstanceTable
-from app.proposals.proposal_controller import ProposalController
+from app.proposals.proposal_controller import PROPOSAL_SHORTCUTS, ProposalController
 from app.queue.queue_model import STATE_TEXT, load_queue
 from app.queue.queue_widget import QueueWidget
 from app.settings import AppSettings
@@ -155,8 +155,8 @@ class MainWindow(ClipWindow):
             self.player.seek(seg.start_frame)
 
     def sheet_html(self) -> str:
-        """Every annotation command, then how the edge keys move an edge."""
-        return sheet_html()
+        """Every annotation command (the model's proposal keys included), then how the edge keys move an edge."""
+        return sheet_html((*MENUS[:-1], "Model", MENUS[-1]), (*SHORTCUTS, *PROPOSAL_SHORTCUTS))
 
     def _status_detail(self, clip: Clip) -> str:
         """Instances drawn and the assignment state."""

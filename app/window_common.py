@@ -144,9 +144,12 @@ class ClipWindow(QMainWindow):
         raise NotImplementedError
 
     def show_shortcuts(self) -> None:
-        """? : the shortcut sheet (one non-modal window, raised when already open)."""
+        """? : show the shortcut sheet (one non-modal window), or hide it when it is showing."""
         if self.sheet is None:
             self.sheet = ShortcutSheet(self, self.sheet_html())
+        if self.sheet.isVisible():
+            self.sheet.hide()
+            return
         self.sheet.show()
         self.sheet.raise_()
 

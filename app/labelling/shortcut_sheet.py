@@ -6,7 +6,7 @@ import html
 from collections.abc import Sequence
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout, QWidget
 
 from app.labelling.shortcuts import MENUS, SHORTCUTS, Shortcut
@@ -52,3 +52,5 @@ class ShortcutSheet(QDialog):
         layout.addWidget(buttons)
         self.resize(620, 700)
         self.setWindowFlag(Qt.WindowType.Tool, True)
+        for keys in ("Esc", "?", "F1"):  # close it the way it was opened, or with Esc
+            QShortcut(QKeySequence(keys), self, self.close, context=Qt.ShortcutContext.WindowShortcut)

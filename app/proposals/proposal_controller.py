@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QMainWindow, QSizePolicy, QSl
 
 from annotator.model import Proposal, ProposalStatus
 from app.controllers.clip_session import ClipSession
+from app.labelling.shortcuts import Shortcut
 from app.player.player_widget import Player
 from app.proposals.commands import AcceptProposal, RejectProposal
 from app.review.styled_lanes import BarStyle, StyledLanesItem, ghost
@@ -34,6 +35,14 @@ def visible_proposals(proposals: list[Proposal], threshold: float) -> tuple[str 
     shown = [p for p in proposals if p.model_version == newest and p.status is ProposalStatus.PENDING
              and p.score >= threshold]
     return newest, sorted(shown, key=lambda p: (p.start_frame, p.end_frame, p.id or 0))
+
+
+PROPOSAL_SHORTCUTS = (
+    Shortcut("accept_proposal", "Model", "Accept proposal", ("A",), "it becomes your segment (Ctrl+Z undoes)"),
+    Shortcut("reject_proposal", "Model", "Reject proposal", ("X",)),
+    Shortcut("next_proposal", "Model", "Next proposal", ("P",)),
+    Shortcut("previous_proposal", "Model", "Previous proposal", ("Shift+P",)),
+)
 
 
 class ElidedLabel(QLabel):
@@ -147,15 +156,13 @@ class ProposalController(QObject):
             central.setStretchFactor(central.count() - 1, 0)
         menu = window.menuBar().addMenu("&Model")
         actions = {}
-        for name, text, keys, handler in (
-            ("accept_proposal", "Accept proposal", ("A",), self.accept),
-            ("reject_proposal", "Reject proposal", ("X",), self.reject),
-            ("next_proposal", "Next proposal", ("P",), lambda: self.jump(1)),
-            ("previous_proposal", "Previous proposal", ("Shift+P",), lambda: self.jump(-1)),
-        ):
-            action = QAction(text, window)
+        handlers = {"accept_proposal": self.accept, "reject_proposal": self.reject,
+                    "next_proposal": lambda: self.jump(1), "previous_proposal": lambda: self.jump(-1)}
+        for spec in PROPOSAL_SHORTCUTS:
+            name, handler = spec.id, handlers[spec.id]
+            action = QAction(spec.text, window)
             action.setObjectName(name)
-            action.setShortcuts([QKeySequence(k) for k in keys])
+            action.setShortcuts([QKeySequence(k) for k in spec.keys])
             action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
             action.triggered.connect(lambda _checked=False, h=handler: h())
             menu.addAction(action)

@@ -120,11 +120,21 @@ class ReviewQueue(QWidget):
         """Show these clips and the totals."""
         selected = self.current_clip()
         self.model.set_rows(rows)
+        self.update_summary()
+        if selected is not None:
+            self.select_clip(selected)
+
+    def replace_row(self, row: ReviewRow) -> None:
+        """One clip's counts changed (a decision, a finalise): its row and the totals follow."""
+        self.model.replace_row(row)
+        self.update_summary()
+
+    def update_summary(self) -> None:
+        """The totals line above the table."""
+        rows = self.model.rows
         needs = sum(r.needs_review for r in rows)
         final = sum(r.clip.finalised for r in rows)
         self.summary.setText(f"{len(rows)} merged clips · {needs} instances need review · {final} finalised")
-        if selected is not None:
-            self.select_clip(selected)
 
     def current_clip(self) -> int | None:
         """The selected clip id."""

@@ -24,7 +24,7 @@ REVIEW_SHORTCUTS: tuple[Shortcut, ...] = (
     Shortcut("take_3", "Decide", "Take annotator 3's version", ("3",)),
     *(replace(shortcut(i), menu="Decide") for i in _EDGE_IDS),  # the annotation screen's, in Decide
     Shortcut("undo", "Decide", "Undo decision", ("Ctrl+Z",),
-             "re-applies the previous decision; a first decision is final"),
+             "back to the instance's previous decision, or to undecided"),
     Shortcut("next_unresolved", "Decide", "Next instance to review", ("N",)),
     Shortcut("previous_instance", "Decide", "Previous instance", (",",)),
     Shortcut("next_instance", "Decide", "Next instance", (".",)),

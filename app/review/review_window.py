@@ -142,7 +142,7 @@ class ReviewWindow(ClipWindow):
     def _refresh_row(self, clip_id: int) -> None:
         clip = self.store.clip(clip_id)
         if self.session.clip is not None and self.session.clip.id == clip_id:
-            self.queue.model.replace_row(ReviewRow(clip, *status_counts(self.session.instances)))
+            self.queue.replace_row(ReviewRow(clip, *status_counts(self.session.instances)))
         self._update_status()
 
     # ----- merging ---------------------------------------------------------------------------
@@ -211,7 +211,12 @@ class ReviewWindow(ClipWindow):
         """N: select the next instance needing review and show its first frame."""
         inst = self.session.next_unresolved(self.session.selected)
         if inst is None:
-            self.show_message("Nothing left to review in this clip: Ctrl+Enter finalises it")
+            clip = self.session.clip
+            if clip is not None and self.store.clip(clip.id).finalised:
+                self.show_message("This clip is finalised: Ctrl+N opens the next clip to review")
+            else:
+                self.show_message("Nothing left to review in this clip: Ctrl+Enter finalises it, "
+                                  "Ctrl+N opens the next clip")
             return
         self.session.select(inst.id)
         self.player.seek(inst.start_frame)

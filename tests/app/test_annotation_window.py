@@ -226,3 +226,12 @@ def test_undo_and_redo_say_what_they_did(qtbot: QtBot, window: MainWindow) -> No
     assert w.statusBar().currentMessage() == "Split at frame 12: 5–12 and 12–20"
     key(qtbot, w, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert w.statusBar().currentMessage().startswith("Undone: ") and len(w.session.segments) == 1
+
+
+def test_shortcut_sheet_lists_the_model_keys_and_toggles(window: MainWindow) -> None:
+    html = window.sheet_html()
+    assert "Accept proposal" in html and "Previous proposal" in html and "Mark start" in html
+    window.show_shortcuts()
+    assert window.sheet is not None and window.sheet.isVisible()
+    window.show_shortcuts()
+    assert not window.sheet.isVisible()

@@ -207,4 +207,6 @@ def test_question_mark_shows_the_review_commands(qtbot: QtBot, window: ReviewWin
     assert "majority outcome pre-selected" in text and "START edge" in text
     assert "Mark start" not in text  # the annotation screen's commands are not listed here
     window.show_shortcuts()
-    assert window.sheet is sheet  # one sheet, raised again
+    assert window.sheet is sheet and not sheet.isVisible()  # ? again hides it
+    window.show_shortcuts()
+    assert window.sheet is sheet and sheet.isVisible()  # one sheet, shown again
