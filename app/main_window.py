@@ -22,6 +22,7 @@ from app.queue.queue_widget import QueueWidget
 from app.settings import AppSettings
 from app.timeline.timeline_widget import TimelineWidget
 from app.window_common import ClipWindow, MediaResolver
+from app.wording import plural
 
 STATE_VERSION = 1  # saveState version of this window kind (the review window uses its own)
 
@@ -160,5 +161,5 @@ class MainWindow(ClipWindow):
 
     def _status_detail(self, clip: Clip) -> str:
         """Instances drawn and the assignment state."""
-        return f"{len(self.session.segments)} instances · {STATE_TEXT[self.session.state]}"
+        return f"{plural(len(self.session.segments), 'instance')} · {STATE_TEXT[self.session.state]}"
 

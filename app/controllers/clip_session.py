@@ -20,6 +20,7 @@ from annotator.errors import ConflictError, InputError, PermissionDenied, RuleVi
 from annotator.model import AssignmentState, Clip, Origin, Segment
 from annotator.store.api import StoreAPI
 from annotator.taxonomy import Taxonomy
+from app.wording import plural
 
 REFUSALS = (RuleViolation, ConflictError, PermissionDenied)
 
@@ -305,12 +306,12 @@ class ClipSession(QObject):
                               "to say so explicitly")
             return False
         if self.segments and no_instances:
-            self.message.emit(f"This clip has {len(self.segments)} instances: delete them first or "
+            self.message.emit(f"This clip has {plural(len(self.segments), 'instance')}: delete them first or "
                               "use 'Mark done' (Ctrl+Enter)")
             return False
         if not self._set_state(AssignmentState.DONE):
             return False
-        what = "no instances" if no_instances else f"{len(self.segments)} instances"
+        what = "no instances" if no_instances else plural(len(self.segments), "instance")
         self.message.emit(f"Clip {self.clip.name} done ({what})")
         return True
 

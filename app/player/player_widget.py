@@ -27,7 +27,7 @@ from app.player.gradient import temporal_gradient
 from app.player.playback import SPEEDS, Playback
 from app.tasks import TaskHandle, TaskRunner
 
-LOOP_MODES = ("No loop", "Loop segment", "Loop ±N frames")
+LOOP_MODES = ("No loop", "Loop segment", "Loop ±{n} frames")
 
 
 class Player(QWidget):
@@ -59,6 +59,8 @@ class Player(QWidget):
     # ----- layout ---------------------------------------------------------------------
     def _build_transport(self) -> None:
         self.play_button = QToolButton()
+        self.play_button.setText("❚❚")
+        self.play_button.setFixedWidth(self.play_button.sizeHint().width() + 6)  # ▶ and ❚❚ alike: no jump
         self.play_button.setText("▶")
         self.play_button.setToolTip("Play / pause (Space)")
         self.play_button.clicked.connect(self.toggle_play)
@@ -72,7 +74,7 @@ class Player(QWidget):
         self.speed_box.setToolTip("Playback speed ( - / = )")
         self.speed_box.currentIndexChanged.connect(self._on_speed)
         self.loop_box = QComboBox()
-        self.loop_box.addItems(LOOP_MODES)
+        self.loop_box.addItems([m.format(n=self.loop_window) for m in LOOP_MODES])
         self.loop_box.setToolTip("Loop the selected segment or a window around the playhead (L)")
         self.gradient_button = QPushButton("Motion")
         self.gradient_button.setCheckable(True)
@@ -129,6 +131,7 @@ class Player(QWidget):
         """Start decoding `path` in the background; frame 0 appears as soon as it is decoded."""
         self.close_video()
         self.total, self.fps, self.current = max(total_frames, 1), fps, 0
+        self.frameChanged.emit(0)  # every playhead (timeline, model lane) starts the new clip at 0
         if path is None:
             self.view.show_frame(None, "This clip has no video attached")
             self._update_position()

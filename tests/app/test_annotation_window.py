@@ -235,3 +235,12 @@ def test_shortcut_sheet_lists_the_model_keys_and_toggles(window: MainWindow) -> 
     assert window.sheet is not None and window.sheet.isVisible()
     window.show_shortcuts()
     assert not window.sheet.isVisible()
+
+
+def test_every_playhead_starts_the_next_clip_at_frame_0(qtbot: QtBot, window: MainWindow) -> None:
+    w = window
+    w.player.seek(30)
+    assert w.proposals.playhead.value() == 30
+    w.open_next_clip()
+    assert w.player.current == 0 and w.proposals.playhead.value() == 0
+    assert w.player.loop_box.itemText(2) == "Loop ±15 frames"

@@ -1,0 +1,8 @@
+"""Small helpers for the words the screens show."""
+
+from __future__ import annotations
+
+
+def plural(n: int, noun: str) -> str:
+    """'1 instance', '3 instances', '0 instances'."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
