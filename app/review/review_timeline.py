@@ -17,7 +17,6 @@ from annotator.model import MergedInstance, MergedStatus, Segment
 from annotator.taxonomy import Taxonomy
 from app.review.review_model import outcome_text
 from app.review.styled_lanes import BarStyle, StyledLanesItem, ghost, install_styled_lanes
-from app.timeline.lanes_item import LANE_COLOURS
 from app.timeline.packing import Bar
 from app.timeline.timeline_widget import TimelineWidget
 from merging.majority import DELETE
@@ -30,6 +29,9 @@ STATUS_COLOURS = {
 STATUS_TEXT = {MergedStatus.NEEDS_REVIEW: "needs review", MergedStatus.RELIABLE: "reliable",
                MergedStatus.RESOLVED: "resolved"}
 CONTRIBUTOR_OUTLINE = QColor(255, 255, 255)
+# Annotators' segments are one neutral colour here: on this screen colour means review status
+# (body-part colours would repeat the status colours: head orange, upper limb green, body blue).
+ANNOTATOR_COLOUR = QColor(150, 158, 172)
 MERGED_LANE = "merged"
 
 
@@ -75,8 +77,7 @@ def review_bars(annotators: Sequence[str], segments: Mapping[str, Sequence[Segme
             assert s.id is not None
             a = taxonomy.action(s.action_id)
             bars.append(Bar(s.id, s.start_frame, s.end_frame, lane, s.action_id, f"{a.code} {a.name}"))
-            colour = LANE_COLOURS[a.body_part.id % len(LANE_COLOURS)]
-            styles[s.id] = BarStyle(colour, CONTRIBUTOR_OUTLINE if s.id in marked else None)
+            styles[s.id] = BarStyle(ANNOTATOR_COLOUR, CONTRIBUTOR_OUTLINE if s.id in marked else None)
     lane = len(annotators)
     for m in instances:
         assert m.id is not None
