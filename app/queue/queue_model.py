@@ -16,6 +16,7 @@ STATE_TEXT = {AssignmentState.TODO: "to do", AssignmentState.IN_PROGRESS: "in pr
               AssignmentState.DONE: "done", None: "–"}
 STATE_COLOUR = {AssignmentState.TODO: QColor(170, 176, 186), AssignmentState.IN_PROGRESS: QColor(236, 190, 96),
                 AssignmentState.DONE: QColor(122, 196, 132), None: QColor(120, 120, 120)}
+FINAL_COLOUR = QColor(128, 160, 214)  # finalised by the reviewer: read only
 COLUMNS = ("State", "Clip", "Subj.", "Len", "Inst.")
 SORT_ROLE = int(Qt.ItemDataRole.UserRole) + 1
 
@@ -65,14 +66,14 @@ class QueueModel(ClipRowsModel[QueueRow]):
             return None
         row, col = self.rows[index.row()], index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            state = "final 🔒" if row.clip.finalised else STATE_TEXT[row.state]
+            state = "final" if row.clip.finalised else STATE_TEXT[row.state]
             return (state, row.clip.name, row.clip.subject,
                     f"{row.clip.duration:.1f}s", str(row.instances))[col]
         if role == SORT_ROLE:
             order = {AssignmentState.TODO: 0, AssignmentState.IN_PROGRESS: 1, AssignmentState.DONE: 2, None: 3}
             return (order[row.state], row.clip.name, row.clip.subject, row.clip.duration, row.instances)[col]
         if role == Qt.ItemDataRole.ForegroundRole and col == 0:
-            return STATE_COLOUR[row.state]
+            return FINAL_COLOUR if row.clip.finalised else STATE_COLOUR[row.state]
         if role == Qt.ItemDataRole.TextAlignmentRole and col >= 3:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ToolTipRole:
