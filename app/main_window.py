@@ -130,6 +130,7 @@ class MainWindow(ClipWindow):
         ids = {r.clip.id for r in self.queue.model.rows}
         if last in ids:
             self.open_clip_id(int(last))
+            self.player.seek(self.settings.last_frame(self.project_key))  # shown as soon as it is decoded
             return
         nxt = self.queue.next_open_clip(None)
         if nxt is not None:

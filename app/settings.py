@@ -51,6 +51,15 @@ class AppSettings:
         """Remember the open clip of this project."""
         self._qs.setValue(f"last_clip/{_key(project)}", clip_id)
 
+    def last_frame(self, project: str) -> int:
+        """The playhead's frame in that clip when the project was last closed (0 if unknown)."""
+        value = self._str(f"last_frame/{_key(project)}")
+        return int(value) if value is not None and value.isdigit() else 0
+
+    def set_last_frame(self, project: str, frame: int) -> None:
+        """Remember the playhead's frame in the open clip."""
+        self._qs.setValue(f"last_frame/{_key(project)}", max(0, int(frame)))
+
     @property
     def cache_budget_bytes(self) -> int:
         """Frame cache memory budget (default 1 GiB)."""

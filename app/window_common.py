@@ -223,7 +223,8 @@ class ClipWindow(QMainWindow):
         self.dock_fit.first_show()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
-        """Everything is already stored: stop the workers, remember the layout, close."""
+        """Everything is already stored: stop the workers, remember the layout and the playhead, close."""
+        self.settings.set_last_frame(self.project_key, self.player.current)
         self.player.close_video()
         self.runner.shutdown(3000)
         self.settings.save_window_state(self.saveGeometry(), self.saveState(self.STATE_VERSION))

@@ -46,12 +46,16 @@ def test_window_reopens_the_clip_left_open(qtbot: QtBot, app_project: tuple[Path
     w.open_next_clip()
     second = w.session.clip
     assert second is not None and second.id != first.id
+    w.player.seek(17)
     w.close()
     assert settings.last_project == str(folder.resolve()) and settings.user_for(str(folder.resolve())) == user
     again = build_window(Project.open(folder), user, settings)
     qtbot.addWidget(again)
     again.open_start_clip()
     assert again.session.clip is not None and again.session.clip.id == second.id
+    assert again.player.current == 17  # the playhead where it was left
+    qtbot.waitUntil(lambda: again.player.cache is not None and again.player.cache.complete, timeout=10000)
+    assert again.player._shown == 17
     again.close()
 
 
