@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
-import os
 import sys
 from collections.abc import Sequence
 from importlib import resources
@@ -16,20 +14,11 @@ from annotator.model import Role
 from annotator.project import Project
 from app.main_window import MainWindow
 from app.settings import AppSettings, project_folder
+from app.start_args import parse_args
 from app.start_dialog import StartDialog
 
 if TYPE_CHECKING:
     from app.review.review_window import ReviewWindow
-
-
-def parse_args(argv: Sequence[str]) -> argparse.Namespace:
-    """`main.py [PROJECT] [--as NAME] [--settings FILE]`."""
-    parser = argparse.ArgumentParser(prog="main.py", description="MMAD Studio annotation window")
-    parser.add_argument("project", nargs="?", help="project folder (default: the last one opened)")
-    parser.add_argument("--as", dest="user", help="who you are in this project (default: remembered)")
-    parser.add_argument("--settings", help="settings file to use instead of the user's (tests, kiosks)",
-                        default=os.environ.get("MMAD_SETTINGS"))
-    return parser.parse_args(list(argv))
 
 
 def style_sheet() -> str:
@@ -72,6 +61,7 @@ def build_window(project: Project, user: str, settings: AppSettings) -> MainWind
                               store_factory=lambda: project.open_store(user), project_key=key, title=project.name)
     else:
         window = MainWindow(store, user, project.media_path, settings, project_key=key, title=project.name)
+    window.reserve_frame_memory()  # for the queue just loaded, before the start clip opens
     window.destroyed.connect(lambda *_: store.close())
     settings.last_project = key
     settings.set_user_for(key, user)

@@ -4,27 +4,22 @@ main.py calls reserve_early() before it imports the window's modules. Importing 
 of the start-up (~0.8 s, one core busy), so a worker can commit the few hundred MiB the first
 clip will need on the other core meanwhile; the clip opened at start then decodes as fast as
 any later one. The size comes from the settings (the window records it, per project), so
-this module stays light: Qt's core module, numpy and the frame cache, nothing else.
+this module stays light: Qt's core module, numpy, the frame cache and the argument parser.
 """
 
 from __future__ import annotations
 
-import argparse
-import os
 import threading
 from collections.abc import Sequence
 
 from app.player.frame_cache import POOL
 from app.settings import AppSettings, project_folder
+from app.start_args import parse_args
 
 
 def early_hint(argv: Sequence[str]) -> tuple[int, int, int] | None:
     """(chunk bytes, chunks, cache budget) remembered for the project main.py will open, or None."""
-    parser = argparse.ArgumentParser(add_help=False)
-    parser.add_argument("project", nargs="?")
-    parser.add_argument("--as", dest="user")  # known, so that its value is not taken for the project
-    parser.add_argument("--settings", default=os.environ.get("MMAD_SETTINGS"))
-    args, _ = parser.parse_known_args(list(argv))
+    args = parse_args(argv)  # main.py's own parser: bad arguments stop here as they would later
     settings = AppSettings(args.settings)
     folder = args.project or settings.last_project
     if not folder:
@@ -34,7 +29,7 @@ def early_hint(argv: Sequence[str]) -> tuple[int, int, int] | None:
         return None
     chunk_bytes, chunks = hint
     budget = settings.cache_budget_bytes
-    return chunk_bytes, min(chunks, budget // max(chunk_bytes, 1)), budget
+    return chunk_bytes, min(chunks, budget // chunk_bytes), budget
 
 
 def reserve_early(argv: Sequence[str]) -> threading.Thread | None:

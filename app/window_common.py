@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import ClassVar, Protocol
+from typing import Any, ClassVar, Protocol
 
 import numpy as np
 from PySide6.QtCore import QByteArray, Qt
@@ -23,6 +23,7 @@ from app.labelling.shortcut_sheet import ShortcutSheet
 from app.labelling.shortcuts import Shortcut
 from app.panels.dock_layout import DockFit
 from app.player.player_widget import Player
+from app.queue.clip_table import ClipRowsModel
 from app.settings import AppSettings
 from app.tasks import TaskHandle, TaskRunner
 from app.timeline.filmstrip import make_thumbnails
@@ -34,15 +35,13 @@ DockSpec = tuple[str, str, QWidget, Qt.DockWidgetArea]  # title, object name, co
 MESSAGE_MS = 8000  # how long a status-bar message stays
 
 
-def clips_of(store: StoreAPI, user: str) -> list[Clip]:
-    """The clips assigned to `user`, or every clip when none is (the owner, a reviewer)."""
-    assigned = {a.clip_id for a in store.assignments(user)}
-    clips = store.clips()
-    return [c for c in clips if c.id in assigned] or clips
-
-
 class ClipQueue(Protocol):
     """The queue panel as the window uses it."""
+
+    @property
+    def model(self) -> ClipRowsModel[Any]:
+        """The queue's rows."""
+        ...
 
     def select_clip(self, clip_id: int) -> None:
         """Highlight a clip without emitting activation."""
@@ -84,9 +83,6 @@ class ClipWindow(QMainWindow):
         self.setWindowTitle(window_title)
         self.player = Player(self.runner)
         self.player.set_budget(settings.cache_budget_bytes)
-        reserved = self.player.reserve_memory(clips_of(store, user))  # while the rest is built
-        if reserved is not None:
-            settings.set_frame_memory(project_key, *reserved)  # reserved before the imports next time
         self._thumbs: TaskHandle | None = None
         self.sheet: ShortcutSheet | None = None
 
@@ -152,6 +148,13 @@ class ClipWindow(QMainWindow):
             return
         self.sheet.show()
         self.sheet.raise_()
+
+    def reserve_frame_memory(self) -> None:
+        """Commit, in the background, the frame memory the largest clip in the queue needs, and
+        record it so that main.py reserves it while it imports at the next start."""
+        reserved = self.player.reserve_memory(self.queue.model.clips())
+        if reserved is not None:
+            self.settings.set_frame_memory(self.project_key, *reserved)
 
     # ----- clips ---------------------------------------------------------------------------------
     def open_clip_id(self, clip_id: int) -> None:

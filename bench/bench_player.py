@@ -271,7 +271,8 @@ def main() -> int:
     # and the figure is the median of the pairs' ratios.
     launch_settings = args.work / "launch.ini"
     launch_settings.unlink(missing_ok=True)
-    cold = launch_fill_s(folder, launch_settings) / plain_decode_s(hd_path)
+    before = plain_decode_s(hd_path)
+    cold = launch_fill_s(folder, launch_settings) / before
     ratios = []
     for _ in range(args.pairs):
         before = plain_decode_s(hd_path)

@@ -190,14 +190,14 @@ def from_hf_layout(state: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
     plain = {k.removeprefix("videomae."): v for k, v in state.items()}
     out: dict[str, torch.Tensor] = {}
     for key, value in plain.items():
-        if key.endswith(_HF_QKV[0]):
-            stem = key[: -len(_HF_QKV[0])]
-            parts = [plain.get(stem + end) for end in _HF_QKV]
-            if all(t is not None for t in parts):
-                out[_hf_name(stem) + ".attn.qkv.weight"] = torch.cat([t for t in parts if t is not None])  # [3D, D]
+        end = next((e for e in _HF_QKV if key.endswith(e)), None)
+        if end is not None:
+            stem = key[: -len(end)]
+            parts = [t for e in _HF_QKV if (t := plain.get(stem + e)) is not None]
+            if len(parts) == len(_HF_QKV):  # a complete q, k, v: fused once, at the query weight
+                if end == _HF_QKV[0]:
+                    out[_hf_name(stem) + ".attn.qkv.weight"] = torch.cat(parts)  # [3D, D]
                 continue
-        elif key.endswith(_HF_QKV[1:]) and plain.get(key[: key.rindex(".attention.attention.")] + _HF_QKV[0]) is not None:
-            continue  # fused with the query weight
         out[_hf_name(key)] = value
     return out
 

@@ -221,10 +221,9 @@ class ClipSession(QObject):
             return False
         if not self._execute(commands.JoinSegments(current, partners[0])):
             return False
-        joined = self.selected_segment() or current
-        name = self.taxonomy.action(current.action_id).name
-        self.message.emit(f"Joined into one '{name}'" + (f" {joined.start_frame}–{joined.end_frame}"
-                                                         if self.selected_segment() else ""))
+        joined = self.selected_segment()
+        span = f" {joined.start_frame}–{joined.end_frame}" if joined else ""
+        self.message.emit(f"Joined into one '{self.taxonomy.action(current.action_id).name}'{span}")
         return True
 
     def undo(self) -> None:

@@ -41,6 +41,8 @@ SHORTCUTS: tuple[Shortcut, ...] = (
     Shortcut("start_later", "Edit", "Start one frame later", ("Ctrl+[",)),
     Shortcut("end_later", "Edit", "End one frame later", ("]",)),
     Shortcut("end_earlier", "Edit", "End one frame earlier", ("Ctrl+]",)),
+    # One sequence per shifted bracket: Qt on X11 matches Shift+] both as "Shift+]" and as "}",
+    # and two sequences matching one key press cancel each other ("ambiguous shortcut").
     Shortcut("start_earlier_5", "Edit", "Start 5 frames earlier", ("Shift+[",)),
     Shortcut("start_later_5", "Edit", "Start 5 frames later", ("Ctrl+Shift+[",)),
     Shortcut("end_later_5", "Edit", "End 5 frames later", ("Shift+]",)),
@@ -66,10 +68,6 @@ SHORTCUTS: tuple[Shortcut, ...] = (
 )
 
 MENUS = ("Clip", "Edit", "Play", "View", "Help")
-
-# One key sequence per shifted bracket: Qt on X11 matches Shift+] both as "Shift+]" and as "}",
-# and two actions (or two sequences of one action) matching one key press cancel each other
-# ("ambiguous shortcut"), so listing both made the 5-frame nudges do nothing.
 
 
 def shortcut(shortcut_id: str) -> Shortcut:

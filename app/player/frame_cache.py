@@ -66,9 +66,14 @@ class CachePlan:
         return self.chunk_bytes // self.frame_bytes
 
     @property
+    def chunks(self) -> int:
+        """Chunks the cache takes when full."""
+        return math.ceil(self.capacity / self.frames_per_chunk)
+
+    @property
     def nbytes(self) -> int:
         """Bytes the cache takes when full (whole chunks)."""
-        return math.ceil(self.capacity / self.frames_per_chunk) * self.chunk_bytes
+        return self.chunks * self.chunk_bytes
 
 
 def plan_cache(width: int, height: int, frame_estimate: int, budget_bytes: int = DEFAULT_BUDGET_BYTES
@@ -219,7 +224,7 @@ class FrameCache:
     def start_prefetch(self) -> None:
         """Map the chunks after the first in a helper thread, ahead of the decoder."""
         p = self.plan
-        needed = math.ceil(p.capacity / p.frames_per_chunk) - max(1, len(self._chunks))
+        needed = p.chunks - max(1, len(self._chunks))
         if needed <= 0 or self._prefetcher is not None:
             return
         ready: queue.SimpleQueue[np.ndarray | None] = queue.SimpleQueue()

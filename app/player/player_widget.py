@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 
 from PySide6.QtCore import Qt, Signal
@@ -49,7 +48,6 @@ class Player(QWidget):
         self.gradient = False
         self.loop_window = 15
         self._decode: TaskHandle | None = None
-        self._reserve: TaskHandle | None = None
         self._shown: int | None = None
         self.view = FrameView()
         self.playback = Playback(self.seek, self)
@@ -118,12 +116,12 @@ class Player(QWidget):
                              if c.media_path and c.width and c.height), self.budget_bytes)
         if plan is None:
             return None
-        chunk_bytes, chunks = plan.chunk_bytes, math.ceil(plan.capacity / plan.frames_per_chunk)
+        chunk_bytes, chunks = plan.chunk_bytes, plan.chunks
 
         def work(_progress: Progress, cancel: CancelToken) -> int:
             return POOL.reserve(chunk_bytes, chunks, cancel)
 
-        self._reserve = self.runner.start("reserve frame memory", work)
+        self.runner.start("reserve frame memory", work)
         return chunk_bytes, chunks
 
     # ----- opening --------------------------------------------------------------------

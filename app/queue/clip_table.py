@@ -41,6 +41,10 @@ class ClipRowsModel(QAbstractTableModel, Generic[RowT]):
         self.rows = list(rows)
         self.endResetModel()
 
+    def clips(self) -> list[Clip]:
+        """The clip of every row, in row order."""
+        return [r.clip for r in self.rows]
+
     def row_of(self, clip_id: int) -> int | None:
         """Model row of a clip."""
         return next((i for i, r in enumerate(self.rows) if r.clip.id == clip_id), None)

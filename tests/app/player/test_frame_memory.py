@@ -134,12 +134,9 @@ def test_player_reserves_for_its_largest_clip(qtbot: QtBot, monkeypatch: pytest.
     clips = [Clip(1, "a", "S1", 30.0, 60, 320, 240, "a.mp4"), Clip(2, "b", "S1", 30.0, 90, 640, 480, "b.mp4"),
              Clip(3, "c", "S1", 30.0, 900, None, None, None)]  # no media: not counted
     plan = plan_cache(640, 480, 90, 64 * MIB)
-    chunks = -(-plan.capacity // plan.frames_per_chunk)
-    assert player.reserve_memory(clips) == (plan.chunk_bytes, chunks)
-    handle = player._reserve
-    assert handle is not None
-    qtbot.waitUntil(lambda: not handle.running, timeout=10000)
-    assert pool.spare_bytes() == plan.nbytes == chunks * plan.chunk_bytes
+    assert player.reserve_memory(clips) == (plan.chunk_bytes, plan.chunks)
+    qtbot.waitUntil(lambda: pool.spare_bytes() == plan.nbytes, timeout=10000)
+    assert plan.nbytes == plan.chunks * plan.chunk_bytes
     assert player.reserve_memory([clips[2]]) is None  # nothing with media: nothing to reserve
 
 
