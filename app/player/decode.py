@@ -7,13 +7,21 @@ The player reads only the container header before the first frame (probe_video b
 not annotator.clips.probe_video: that one decodes the whole file to count frames and check
 their spacing (~0.5 s for 15 s of 1080p, past the 0.3 s first-frame target) and refuses
 variable-rate files, which the player must show exactly instead.
+
+Two decoders share a long clip. One decoder alone leaves part of a second core idle (FFmpeg's
+frame threads wait on the single thread that converts and stores each frame), so once frame 0
+is on screen a second decoder starts just after a keyframe near the middle ("tail") while the first
+("head") reads up to there. Nothing the tail stored is shown until the head has decoded the
+tail's first frame itself and found it identical, pixels and timestamp:
+a seek that lands elsewhere (OpenCV seeks by frame rate, so in a variable-rate file it does)
+is caught there, the tail is dropped and the head goes on alone.
 """
 
 from __future__ import annotations
 
-import mmap
-import queue
+import os
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,9 +31,11 @@ import numpy as np
 from annotator.errors import InputError
 from annotator.progress import NEVER, CancelToken, Progress, no_progress
 from app.player.frame_cache import DEFAULT_BUDGET_BYTES, FrameCache, plan_cache
+from app.player.keyframes import MIN_SPLIT_FRAMES, SEEK_LEAD, keyframe_indices, split_point
+from app.player.storing import Storer, storer_for
 
 PROGRESS_EVERY = 8  # frames between progress reports (the first frame is always reported)
-PIPELINE_DEPTH = 3  # full-size frames between the decoder and the shrinking stage
+WAIT_S = 0.03  # how often the head checks cancel and reports progress while it waits for the tail
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,27 +75,21 @@ def new_cache(probe: VideoProbe, budget_bytes: int = DEFAULT_BUDGET_BYTES) -> Fr
     return FrameCache(probe.path, (probe.width, probe.height), plan)
 
 
-def decode_into(cache: FrameCache, progress: Progress = no_progress, cancel: CancelToken = NEVER) -> int:
-    """Decode the whole video sequentially into `cache`; returns the number of frames decoded.
+def decode_into(cache: FrameCache, progress: Progress = no_progress, cancel: CancelToken = NEVER,
+                min_split_frames: int = MIN_SPLIT_FRAMES) -> int:
+    """Decode the whole video into `cache`, frame 0 first; returns the number of frames decoded.
 
-    Frames stored at source size are decoded straight into their slots. Frames the plan
-    shrinks go through a two-stage pipeline: this thread decodes into a few full-size
-    buffers while a helper thread shrinks each into its slot (cv2 releases the GIL in both,
-    so they share the cores). Frame 0 is decoded and shrunk here first, so it is on screen
-    without waiting for the pipeline.
+    Readers only ever see a gapless prefix of decoded frames grow (`cache.count`); a clip of at
+    least `min_split_frames` is shared by two decoders when it has a keyframe near its middle
+    and the machine more than one core.
     """
     cap = cv2.VideoCapture(cache.path)
     if not cap.isOpened():
         cache.error = "OpenCV cannot open this file"
         raise InputError(cache.path, None, cache.error)
-    plan = cache.plan
+    split = min_split_frames if (os.cpu_count() or 1) > 1 else None
     try:
-        if (plan.width, plan.height) == cache.source_size:
-            index = _decode_in_place(cap, cache, progress, cancel)
-        else:
-            index = _decode_shrunk(cap, cache, progress, cancel)
-        if index == plan.capacity and cap.grab():
-            cache.error = f"the file holds more frames than it declares; only the first {index} are shown"
+        _Fill(cache, progress, cancel).run(cap, split)
     finally:
         cap.release()
         cache.stop_prefetch()
@@ -97,132 +101,193 @@ def decode_into(cache: FrameCache, progress: Progress = no_progress, cancel: Can
     return cache.count
 
 
-def _report(progress: Progress, cache: FrameCache, index: int) -> None:
-    """Progress after frame `index` was read (the count shown is what readers can use)."""
-    if index == 0 or (index + 1) % PROGRESS_EVERY == 0:
-        progress(min(cache.count / cache.plan.capacity, 0.999), f"decoded {cache.count} frames")
-
-
-def _decode_in_place(cap: cv2.VideoCapture, cache: FrameCache, progress: Progress, cancel: CancelToken) -> int:
-    """Read every frame straight into its slot; returns the number of frames read."""
-    index = 0
-    while index < cache.plan.capacity:
+def read_range(cap: cv2.VideoCapture, cache: FrameCache, storer: Storer, index: int,
+               may_read: Callable[[int], bool], cancel: CancelToken, on_read: Callable[[int], None]) -> int:
+    """Read frames from `index` on into the cache until the file ends, the cache is full or
+    may_read(i) says no; returns the index of the first frame not read."""
+    capacity = cache.plan.capacity
+    while index < capacity and may_read(index):
         cancel.check()
-        slot = cache.slot(index)
-        ok, frame = cap.read(slot)
+        buffer = storer.target(index)
+        ok, frame = cap.read(buffer)
         if not ok:
+            storer.recycle(buffer)
             break
-        if frame is not slot:  # the decoder could not write in place
-            slot[...] = frame
         cache.timestamps_ms[index] = cap.get(cv2.CAP_PROP_POS_MSEC)
-        if index == 0:
-            cache.start_prefetch()  # after the first frame, so it is not delayed
+        storer.put(index, frame)
         index += 1
-        cache.count = index  # publish only after the slot is complete
-        _report(progress, cache, index - 1)
+        on_read(index)
+    if index == capacity and cap.grab():
+        cache.error = f"the file holds more frames than it declares; only the first {index} are shown"
     return index
 
 
-def _decode_shrunk(cap: cv2.VideoCapture, cache: FrameCache, progress: Progress, cancel: CancelToken) -> int:
-    """Read every frame and have a Shrinker store it at the plan's size; returns frames read."""
-    cancel.check()
-    ok, first = cap.read()
-    if not ok:
-        return 0
-    cache.timestamps_ms[0] = cap.get(cv2.CAP_PROP_POS_MSEC)
-    shrinker = Shrinker(cache, first)
-    shrinker.shrink(0, first)  # frame 0 on this thread: on screen before the pipeline starts
-    cache.start_prefetch()
-    _report(progress, cache, 0)
-    index = 1
-    shrinker.start()
-    try:
-        while index < cache.plan.capacity:
-            cancel.check()
-            buffer = shrinker.free_buffer()
-            ok, frame = cap.read(buffer)
-            if not ok:
-                shrinker.recycle(buffer)
-                break
-            cache.timestamps_ms[index] = cap.get(cv2.CAP_PROP_POS_MSEC)
-            shrinker.submit(index, frame)
-            _report(progress, cache, index)
-            index += 1
-    finally:
-        shrinker.finish()  # every submitted frame is stored (or the error re-raised) here
-    return index
+class _Fill:
+    """One decode of a clip: the head on the calling thread, perhaps a tail (see the module notes)."""
 
-
-class Shrinker:
-    """Second stage of the decode: shrinks full-size frames into their cache slots on its own thread.
-
-    The reader takes a free full-size buffer, decodes into it and submits it; this thread
-    resizes it into slot i, publishes `count = i + 1` (in order: one thread, FIFO) and hands
-    the buffer back. PIPELINE_DEPTH buffers bound the memory and how far the reader runs ahead.
-    """
-
-    def __init__(self, cache: FrameCache, like: np.ndarray) -> None:
+    def __init__(self, cache: FrameCache, progress: Progress, cancel: CancelToken) -> None:
         self.cache = cache
-        self._size = (cache.plan.width, cache.plan.height)
-        self._free: queue.SimpleQueue[np.ndarray] = queue.SimpleQueue()
-        for _ in range(PIPELINE_DEPTH):
-            self._free.put(_scratch_frame(like))
-        self._todo: queue.SimpleQueue[tuple[int, np.ndarray] | None] = queue.SimpleQueue()
-        self._thread = threading.Thread(target=self._run, name="frame-cache-shrink", daemon=True)
-        self._error: BaseException | None = None
+        self.progress = progress
+        self.cancel = cancel
+        self._lock = threading.Lock()
+        self._limit = cache.plan.capacity  # the head reads frames below this
+        self._head_next = 0  # the frame the head reads next
+        self._tail_start = 0  # the first frame the tail stores (0: no tail)
+        self._tail_stored = 0  # frames the tail has stored
+        self._joined = False  # the tail's frames are checked and published
+        self.read = [0, 0]  # frames read by the head and by the tail (progress only)
 
-    def shrink(self, index: int, frame: np.ndarray) -> None:
-        """Store `frame` as frame `index` and publish it."""
-        # INTER_AREA: a plain box filter for the integer factors the plan uses, no aliasing
-        cv2.resize(frame, self._size, dst=self.cache.slot(index), interpolation=cv2.INTER_AREA)
+    # ----- the head (calling thread) -------------------------------------------------
+    def run(self, cap: cv2.VideoCapture, min_split_frames: int | None) -> None:
+        """Fill the cache; `min_split_frames` None: the head alone."""
+        head = storer_for(self.cache, self._head_stored)
+        self.cancel.check()
+        buffer = head.target(0)
+        ok, first = cap.read(buffer)
+        if not ok:
+            head.recycle(buffer)
+            return
+        self.cache.timestamps_ms[0] = cap.get(cv2.CAP_PROP_POS_MSEC)
+        head.put_now(0, first)
+        head.recycle(buffer)
+        self._count(0, 1)
+        self.cache.start_prefetch()  # after the first frame, so it is not delayed
+        tail = _Tail(self, min_split_frames) if min_split_frames is not None else None
+        head.start()
+        try:
+            end = read_range(cap, self.cache, head, 1, self._head_may_read, self.cancel,
+                             lambda i: self._count(0, i))
+            if tail is not None and self._tail_start and end == self._tail_start:
+                head.drain()  # the tail's first frame (end - 1) is in its slot now
+                if self._tail_matches(tail, end - 1):
+                    self._join(tail)
+                    return
+                tail.stop()
+                self._alone()
+                read_range(cap, self.cache, head, end, self._head_may_read, self.cancel,
+                           lambda i: self._count(0, i))
+        finally:
+            if tail is not None:
+                tail.stop()
+            head.finish()
+
+    def _head_may_read(self, index: int) -> bool:
+        with self._lock:
+            self._head_next = index
+            return index < self._limit
+
+    def _head_stored(self, index: int) -> None:
         self.cache.count = index + 1  # publish only after the slot is complete
 
-    def start(self) -> None:
-        """Start the helper thread."""
+    def _tail_matches(self, tail: _Tail, index: int) -> bool:
+        """Whether the tail's first frame is frame `index` as the head decoded it."""
+        while not tail.checked.wait(WAIT_S):
+            self.cancel.check()
+        check = tail.check_frame
+        return (check is not None and tail.check_ms == self.cache.timestamps_ms[index]
+                and np.array_equal(check, self.cache.slot(index)))
+
+    def _join(self, tail: _Tail) -> None:
+        """Publish the tail's frames, then wait for it to end; re-raise its error."""
+        with self._lock:
+            self._joined = True
+            self.cache.count = self._tail_start + self._tail_stored
+        while not tail.done.wait(WAIT_S):
+            self.cancel.check()
+            self._report()
+        if tail.error is not None:
+            raise tail.error
+
+    def _alone(self) -> None:
+        """The tail is dropped: the head reads to the end and its frames overwrite the tail's."""
+        with self._lock:
+            self._limit = self.cache.plan.capacity
+        self.read[1] = 0
+
+    # ----- the tail (its own thread) -------------------------------------------------
+    def claim(self, start: int) -> bool:
+        """Hand frames from `start` on to the tail, if the head has not got that far."""
+        with self._lock:
+            if self._head_next >= start - 1:
+                return False
+            self._limit = self._tail_start = start
+            return True
+
+    def _tail_stored_frame(self, index: int) -> None:
+        with self._lock:
+            self._tail_stored = index + 1 - self._tail_start
+            if self._joined:
+                self.cache.count = index + 1
+
+    # ----- progress --------------------------------------------------------------------
+    def _count(self, who: int, frames: int) -> None:
+        """Frames read so far by the head (who=0) or the tail (1); reports now and then."""
+        self.read[who] = frames - (self._tail_start if who else 0)
+        if who == 0 and (frames == 1 or frames % PROGRESS_EVERY == 0):
+            self._report()
+
+    def _report(self) -> None:
+        decoded = sum(self.read)
+        self.progress(min(decoded / self.cache.plan.capacity, 0.999), f"decoded {decoded} frames")
+
+
+class _Tail:
+    """The second decoder: from a keyframe near the middle to the end, on its own thread.
+
+    Its first frame is kept aside for the head's check, not stored; the frames
+    after it go into their slots but are published only once the head has joined them.
+    """
+
+    def __init__(self, fill: _Fill, min_split_frames: int) -> None:
+        self.fill = fill
+        self.min_split_frames = min_split_frames
+        self.check_frame: np.ndarray | None = None
+        self.check_ms = float("nan")
+        self.checked = threading.Event()  # check_frame is set, or the tail gave up
+        self.done = threading.Event()
+        self.error: BaseException | None = None
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="frame-cache-tail", daemon=True)
         self._thread.start()
 
-    def free_buffer(self) -> np.ndarray:
-        """A full-size buffer to decode into (waits while every buffer is queued); raises a stage error."""
-        if self._error is not None:
-            raise self._error
-        return self._free.get()
-
-    def recycle(self, buffer: np.ndarray) -> None:
-        """Give back a buffer that was not submitted."""
-        self._free.put(buffer)
-
-    def submit(self, index: int, frame: np.ndarray) -> None:
-        """Queue `frame` (a buffer from free_buffer, or the decoder's own array) as frame `index`."""
-        self._todo.put((index, frame))
-
-    def finish(self) -> None:
-        """Wait until every submitted frame is stored; re-raise an error of the helper thread."""
-        if self._thread.is_alive():
-            self._todo.put(None)
-            self._thread.join()
-        if self._error is not None:
-            raise self._error
+    def stop(self) -> None:
+        """Stop reading (at the next frame) and wait for the thread to end."""
+        self._stop.set()
+        self._thread.join()
 
     def _run(self) -> None:
-        while (item := self._todo.get()) is not None:
-            index, frame = item
+        fill = self.fill
+        cache = fill.cache
+        cap: cv2.VideoCapture | None = None
+        try:
+            keys, packets = keyframe_indices(cache.path)
+            frames = min(packets, cache.plan.capacity)
+            key = split_point(keys, frames, self.min_split_frames)
+            if key is None:
+                return
+            first = min(key + SEEK_LEAD, frames - 1)  # the frame kept for the check
+            if self._stop.is_set() or not fill.claim(first + 1):
+                return
+            cap = cv2.VideoCapture(cache.path)
+            storer = storer_for(cache, fill._tail_stored_frame)
+            if not cap.isOpened() or not cap.set(cv2.CAP_PROP_POS_FRAMES, first):
+                return
+            ok, frame = cap.read()
+            if not ok:
+                return
+            self.check_ms = cap.get(cv2.CAP_PROP_POS_MSEC)
+            self.check_frame = storer.copy(frame)
+            self.checked.set()
+            storer.start()
             try:
-                if self._error is None:
-                    self.shrink(index, frame)
-            except BaseException as exc:  # handed to the reader, which raises it
-                self._error = exc
+                read_range(cap, cache, storer, first + 1, lambda _i: not self._stop.is_set(), fill.cancel,
+                           lambda i: fill._count(1, i))
             finally:
-                self._free.put(frame)
-
-
-def _scratch_frame(like: np.ndarray) -> np.ndarray:
-    """A frame buffer of its own anonymous mapping, so the pages go back to the system when it is freed.
-
-    (From the heap, these 6 MB buffers would stay in the process after the decode: the
-    allocator keeps freed blocks of that size around.)
-    """
-    try:
-        mapping = mmap.mmap(-1, like.nbytes, flags=mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS)
-    except (AttributeError, OSError, ValueError, TypeError):  # no anonymous mmap flags here
-        return np.empty_like(like)
-    return np.frombuffer(mapping, dtype=like.dtype).reshape(like.shape)
+                storer.finish()
+        except BaseException as exc:  # handed to the head, which raises it if it joined the tail
+            self.error = exc
+        finally:
+            if cap is not None:
+                cap.release()
+            self.checked.set()
+            self.done.set()

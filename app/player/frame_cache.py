@@ -17,8 +17,9 @@ Frames live in fixed-size chunks (32 MiB) taken from a process-wide pool:
     committing ~700 MiB costs ~0.3 s of kernel time, which on two cores would otherwise slow
     the decode by about as much.
 
-The decode worker writes slot i, then publishes `count = i + 1`; readers only touch slots
-below `count`, so no lock is needed (one writer, integer publish).
+A decoder writes slot i, then publishes `count = i + 1`; readers only touch slots below
+`count`, so they need no lock (integer publish). Two decoders may write one cache (see
+decode.py): slots are disjoint, and mapping chunks is done under a lock.
 """
 
 from __future__ import annotations
@@ -220,6 +221,7 @@ class FrameCache:
         self._ready: queue.SimpleQueue[np.ndarray | None] | None = None
         self._prefetcher: threading.Thread | None = None
         self._stop = threading.Event()
+        self._mapping = threading.Lock()
 
     def start_prefetch(self) -> None:
         """Map the chunks after the first in a helper thread, ahead of the decoder."""
@@ -268,13 +270,15 @@ class FrameCache:
         return self.plan.capacity
 
     def slot(self, index: int) -> np.ndarray:
-        """Writable H×W×3 slot for frame `index` (decode worker only; maps chunks as needed)."""
+        """Writable H×W×3 slot for frame `index` (decoders only; maps chunks as needed)."""
         chunk, offset = divmod(index, self.plan.frames_per_chunk)
-        while len(self._chunks) <= chunk:
-            p = self.plan
-            flat = self._next_chunk()
-            used = flat[: p.frames_per_chunk * p.frame_bytes]
-            self._chunks.append(used.reshape(p.frames_per_chunk, p.height, p.width, 3))
+        if len(self._chunks) <= chunk:
+            with self._mapping:
+                while len(self._chunks) <= chunk:
+                    p = self.plan
+                    flat = self._next_chunk()
+                    used = flat[: p.frames_per_chunk * p.frame_bytes]
+                    self._chunks.append(used.reshape(p.frames_per_chunk, p.height, p.width, 3))
         slot: np.ndarray = self._chunks[chunk][offset]
         return slot
 

@@ -16,8 +16,8 @@ RULE_TEXT = {"union": "union of the two most agreeing annotations (IoU > 0.5)",
              "partner": "the best partner's annotation (IoU ≤ 0.5)",
              "single": "a single annotation"}
 KEYS_HELP = ("Enter accept majority · K keep · D delete · L label · 1/2/3 take an annotator's version · "
-             "[ ] move edges (Ctrl inward, Shift ×5) · N next to review · Ctrl+Z undo · Ctrl+Enter finalise · "
-             "Ctrl+N next clip · ? all keys")
+             "[ ] move edges (Ctrl inward, Shift ×5) · N next to review · Ctrl+Z undo, Ctrl+Shift+Z redo · "
+             "Ctrl+Enter finalise · Ctrl+N next clip · ? all keys")
 
 
 def legend() -> str:

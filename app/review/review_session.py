@@ -2,7 +2,8 @@
 
 Every decision is one StoreAPI.resolve_merged call (version-checked and audited in the
 store). Undo re-applies the previous decision when there was one, and otherwise calls
-StoreAPI.unresolve_merged, which puts the merge's own bounds, label and status back.
+StoreAPI.unresolve_merged, which puts the merge's own bounds, label and status back; redo
+re-applies the decision undone. A new decision clears what could be redone.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ REFUSALS = (RuleViolation, ConflictError, PermissionDenied, InputError)
 
 @dataclass(frozen=True, slots=True)
 class _Undo:
-    """One decision in the history: the instance as it stood before it."""
+    """One step in the history: the instance as it stood before it (for redo: before the undo)."""
 
     instance_id: int
     before: MergedInstance
@@ -57,13 +58,14 @@ class ReviewSession(QObject):
         self.instances: list[MergedInstance] = []
         self.selected: int | None = None
         self.history: list[_Undo] = []
+        self.undone: list[_Undo] = []
 
     # ----- opening -------------------------------------------------------------------------
     def open_clip(self, clip: Clip | None) -> None:
         """Load the clip's annotators, their segments and the merged instances."""
         self.clip = clip
         self.selected = None
-        self.history = []
+        self.history, self.undone = [], []
         self.annotators = clip_annotators(self.store, clip.id) if clip is not None else []
         self.reload()
         self.clipOpened.emit(clip)
@@ -136,8 +138,11 @@ class ReviewSession(QObject):
             self.message.emit("Select a merged instance first (click it, N for the next to review)")
         return inst
 
-    def decide(self, decision: Decision, record: bool = True) -> MergedInstance | None:
-        """Store a decision on the selected instance; None (with a message) when refused."""
+    def decide(self, decision: Decision, record: bool = True, fresh: bool = True) -> MergedInstance | None:
+        """Store a decision on the selected instance; None (with a message) when refused.
+
+        record: it goes in the undo history; fresh: a new decision, so nothing is left to redo.
+        """
         inst = self._target()
         if inst is None or inst.id is None or self.clip is None:
             return None
@@ -150,6 +155,8 @@ class ReviewSession(QObject):
             return None
         if record:
             self.history.append(_Undo(inst.id, inst))
+        if fresh:
+            self.undone.clear()
         self.reload()
         self.decided.emit(self.clip.id)
         self.message.emit(f"Decided: {outcome_text(decision.decision, self.taxonomy)} "
@@ -229,13 +236,35 @@ class ReviewSession(QObject):
         entry = self.history.pop()
         before = entry.before
         self.select(entry.instance_id)
+        now = self.instance(entry.instance_id)
         if before.status is MergedStatus.RESOLVED and before.decision is not None:
             done = self.decide(Decision(before.decision, before.start_frame, before.end_frame,
-                                        before.action_id), record=False)
-            if done is not None:
+                                        before.action_id), record=False, fresh=False) is not None
+            if done:
                 self.message.emit(f"Undone: back to '{outcome_text(before.decision, self.taxonomy)}'")
-            return done is not None
-        return self._reopen(entry.instance_id)
+        else:
+            done = self._reopen(entry.instance_id)
+        if done and now is not None:
+            self.undone.append(_Undo(entry.instance_id, now))
+        return done
+
+    def redo(self) -> bool:
+        """Ctrl+Shift+Z: decide again what the last undo took back."""
+        if not self.undone:
+            self.message.emit("Nothing to redo in this clip")
+            return False
+        entry = self.undone.pop()
+        again = entry.before
+        self.select(entry.instance_id)
+        if self.selected != entry.instance_id or again.decision is None:
+            self.message.emit("That instance is gone (the merge was re-run): nothing to redo")
+            return False
+        done = self.decide(Decision(again.decision, again.start_frame, again.end_frame, again.action_id),
+                           fresh=False)
+        if done is not None:
+            self.message.emit(f"Redone: '{outcome_text(again.decision, self.taxonomy)}' "
+                              f"({done.start_frame}–{done.end_frame}, {self._name(done.action_id)})")
+        return done is not None
 
     def _reopen(self, instance_id: int) -> bool:
         """Undo an instance's first decision: the store puts the merge's own output back."""

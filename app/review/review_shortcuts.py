@@ -25,6 +25,7 @@ REVIEW_SHORTCUTS: tuple[Shortcut, ...] = (
     *(replace(shortcut(i), menu="Decide") for i in _EDGE_IDS),  # the annotation screen's, in Decide
     Shortcut("undo", "Decide", "Undo decision", ("Ctrl+Z",),
              "back to the instance's previous decision, or to undecided"),
+    Shortcut("redo", "Decide", "Redo decision", ("Ctrl+Shift+Z", "Ctrl+Y")),
     Shortcut("next_unresolved", "Decide", "Next instance to review", ("N",)),
     Shortcut("previous_instance", "Decide", "Previous instance", (",",)),
     Shortcut("next_instance", "Decide", "Next instance", (".",)),

@@ -72,7 +72,7 @@ class ReviewWindow(ClipWindow):
         handlers: dict[str, Callable[[], object]] = {
             "next_clip": self.open_next_clip, "merge": self.start_merge, "finalise": self.finalise,
             "quit": self.close, "accept": s.accept_majority, "keep": s.keep, "delete": s.delete,
-            "label": self.ask_label, "undo": s.undo, "next_unresolved": self.next_unresolved,
+            "label": self.ask_label, "undo": s.undo, "redo": s.redo, "next_unresolved": self.next_unresolved,
             "previous_instance": lambda: self.jump(-1), "next_instance": lambda: self.jump(1),
             "take_1": lambda: s.take(0), "take_2": lambda: s.take(1), "take_3": lambda: s.take(2),
             "play": self.play, "step_back": lambda: p.step(-1), "step_forward": lambda: p.step(1),

@@ -166,19 +166,19 @@ def test_cancel_during_the_pipeline_leaves_a_gapless_prefix(tmp_path: Path) -> N
 
 def test_a_failure_in_the_shrinking_stage_reaches_the_caller(tmp_path: Path,
                                                             monkeypatch: pytest.MonkeyPatch) -> None:
-    from app.player import decode
+    from app.player import storing
 
     path = write_test_clip(tmp_path / "c.mp4", frames=40)
     probe = probe_video(path)
     cache = FrameCache(probe.path, (probe.width, probe.height), CachePlan(80, 60, 48, 0.5), pool=ChunkPool())
-    real = decode.Shrinker.shrink
+    real = storing.Shrinker.shrink
 
-    def failing(self: decode.Shrinker, index: int, frame: np.ndarray) -> None:
+    def failing(self: storing.Shrinker, index: int, frame: np.ndarray) -> None:
         if index == 5:
             raise MemoryError("no room for frame 5")
         real(self, index, frame)
 
-    monkeypatch.setattr(decode.Shrinker, "shrink", failing)
+    monkeypatch.setattr(storing.Shrinker, "shrink", failing)
     with pytest.raises(MemoryError, match="frame 5"):
         decode_into(cache)
     assert cache.count == 5 and not cache.complete

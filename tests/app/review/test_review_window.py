@@ -143,6 +143,30 @@ def test_ctrl_z_undoes_every_decision(qtbot: QtBot, window: ReviewWindow, review
     assert "Nothing to undo" in window.statusBar().currentMessage()
 
 
+def test_ctrl_shift_z_redoes_what_was_undone(qtbot: QtBot, window: ReviewWindow, review_project: Path) -> None:
+    ctrl, shift = Qt.KeyboardModifier.ControlModifier, Qt.KeyboardModifier.ShiftModifier
+    select_action(window, NOD)  # merged 2–22, needs review
+    key(qtbot, window, Qt.Key.Key_BracketRight)  # adjust: 2–23
+    key(qtbot, window, Qt.Key.Key_D)
+    for _ in range(2):
+        key(qtbot, window, Qt.Key.Key_Z, ctrl)
+    assert stored(review_project)[NOD].status is MergedStatus.NEEDS_REVIEW
+    select_action(window, NOSE)  # redo goes back to the instance it belongs to
+    key(qtbot, window, Qt.Key.Key_Z, ctrl | shift)
+    nod = stored(review_project)[NOD]
+    assert (nod.decision, nod.start_frame, nod.end_frame) == ("adjust", 2, 23)
+    assert window.session.selected == nod.id and "Redone" in window.statusBar().currentMessage()
+    assert window.queue.model.rows[0].needs_review == 2
+    key(qtbot, window, Qt.Key.Key_Y, ctrl)  # the other redo key
+    assert stored(review_project)[NOD].decision == "delete"
+    key(qtbot, window, Qt.Key.Key_Z, ctrl)  # undo after redo: back one step, and redo again
+    assert stored(review_project)[NOD].decision == "adjust"
+    key(qtbot, window, Qt.Key.Key_K)  # a new decision: nothing left to redo
+    key(qtbot, window, Qt.Key.Key_Z, ctrl | shift)
+    assert "Nothing to redo" in window.statusBar().currentMessage()
+    assert stored(review_project)[NOD].decision == "keep"
+
+
 def test_finalised_clip_takes_no_more_decisions(qtbot: QtBot, window: ReviewWindow,
                                                 review_project: Path) -> None:
     ctrl = Qt.KeyboardModifier.ControlModifier
