@@ -38,6 +38,11 @@ class _Undo:
     before: MergedInstance
 
 
+def _decision_of(inst: MergedInstance) -> Decision:
+    """The decision that puts a resolved instance back as it is."""
+    return Decision(inst.decision or "", inst.start_frame, inst.end_frame, inst.action_id)
+
+
 class ReviewSession(QObject):
     """Decisions and queries of the review screen; widgets listen to the signals."""
 
@@ -238,8 +243,7 @@ class ReviewSession(QObject):
         self.select(entry.instance_id)
         now = self.instance(entry.instance_id)
         if before.status is MergedStatus.RESOLVED and before.decision is not None:
-            done = self.decide(Decision(before.decision, before.start_frame, before.end_frame,
-                                        before.action_id), record=False, fresh=False) is not None
+            done = self.decide(_decision_of(before), record=False, fresh=False) is not None
             if done:
                 self.message.emit(f"Undone: back to '{outcome_text(before.decision, self.taxonomy)}'")
         else:
@@ -259,8 +263,7 @@ class ReviewSession(QObject):
         if self.selected != entry.instance_id or again.decision is None:
             self.message.emit("That instance is gone (the merge was re-run): nothing to redo")
             return False
-        done = self.decide(Decision(again.decision, again.start_frame, again.end_frame, again.action_id),
-                           fresh=False)
+        done = self.decide(_decision_of(again), fresh=False)
         if done is not None:
             self.message.emit(f"Redone: '{outcome_text(again.decision, self.taxonomy)}' "
                               f"({done.start_frame}–{done.end_frame}, {self._name(done.action_id)})")
