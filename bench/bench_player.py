@@ -321,9 +321,10 @@ def main() -> int:
         w.open_clip_id(small_id if i % 2 == 0 else hd_id)
         wait(app, lambda: w.player.cache is not None and w.player.cache.complete, nap_s=0.002)
         rss.append(rss_mib())
+    marks = sorted({0, min(9, len(rss) - 1), *range(len(rss) // 10 - 1, len(rss), max(1, len(rss) // 10))})
     print(f"memory over {args.clips} clip opens (alternating 1080p 15 s / 360p 10 s, each decoded fully): "
-          f"RSS after 1st {rss[0]:.0f} MiB, 10th {rss[min(9, len(rss) - 1)]:.0f} MiB, "
-          f"last {rss[-1]:.0f} MiB, max {max(rss):.0f} MiB")
+          f"RSS after open {', '.join(f'{i + 1}: {rss[i]:.0f}' for i in marks if i >= 0)} MiB; "
+          f"max {max(rss):.0f} MiB, max of the second half {max(rss[len(rss) // 2:]):.0f} MiB")
     w.close()
     return 0
 
