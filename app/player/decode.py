@@ -33,12 +33,13 @@ import numpy as np
 
 from annotator.errors import InputError
 from annotator.progress import NEVER, CancelToken, Progress, no_progress
-from app.player.frame_cache import DEFAULT_BUDGET_BYTES, FrameCache, plan_cache
-from app.player.keyframes import MIN_SPLIT_FRAMES, SEEK_LEAD, keyframe_indices, split_point
+from app.player.frame_cache import DEFAULT_BUDGET_BYTES, SLACK_FRAMES, FrameCache, plan_cache
+from app.player.keyframes import MIN_SPLIT_FRAMES, SEEK_LEAD, keyframes, split_point
 from app.player.storing import Storer, storer_for
 
 PROGRESS_EVERY = 8  # frames between progress reports (the first frame is always reported)
 WAIT_S = 0.03  # how often the head checks cancel and reports progress while it waits for the tail
+HEAD_START = 8  # the tail claims its half only if the head is this far (in eighths of the clip) from it
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,7 +91,8 @@ def decode_into(cache: FrameCache, progress: Progress = no_progress, cancel: Can
     if not cap.isOpened():
         cache.error = "OpenCV cannot open this file"
         raise InputError(cache.path, None, cache.error)
-    split = min_split_frames if (os.cpu_count() or 1) > 1 else None
+    long_clip = cache.plan.capacity - SLACK_FRAMES >= min_split_frames
+    split = min_split_frames if long_clip and (os.cpu_count() or 1) > 1 else None
     try:
         _Fill(cache, progress, cancel).run(cap, split)
     finally:
@@ -143,9 +145,14 @@ def read_range(cap: cv2.VideoCapture, cache: FrameCache, storer: Storer, index: 
         storer.put(index, frame)
         index += 1
         on_read(index)
-    if index == capacity and cap.grab():
-        cache.error = f"the file holds more frames than it declares; only the first {index} are shown"
     return index
+
+
+def overflow(cap: cv2.VideoCapture, cache: FrameCache, index: int) -> str | None:
+    """The message when a decoder that stopped at frame `index` filled the cache and the file goes on."""
+    if index == cache.plan.capacity and cap.grab():
+        return f"the file holds more frames than it declares; only the first {index} are shown"
+    return None
 
 
 class _Fill:
@@ -162,6 +169,7 @@ class _Fill:
         self._tail_stored = 0  # frames the tail has stored
         self._joined = False  # the tail's frames are checked and published
         self.read = [0, 0]  # frames read by the head and by the tail (progress only)
+        self._reported = 0.0  # the bar never goes back, even when a dropped tail's frames are read again
 
     # ----- the head (calling thread) -------------------------------------------------
     def run(self, cap: cv2.VideoCapture, min_split_frames: int | None) -> None:
@@ -179,8 +187,8 @@ class _Fill:
         self._count(0, 1)
         self.cache.start_prefetch()  # after the first frame, so it is not delayed
         tail = _Tail(self, min_split_frames) if min_split_frames is not None else None
-        head.start()
         try:
+            head.start()
             end = read_range(cap, self.cache, head, 1, self._head_may_read, self.cancel,
                              lambda i: self._count(0, i))
             if tail is not None and self._tail_start and end == self._tail_start:
@@ -190,8 +198,9 @@ class _Fill:
                     return
                 tail.stop()
                 self._alone()
-                read_range(cap, self.cache, head, end, self._head_may_read, self.cancel,
-                           lambda i: self._count(0, i))
+                end = read_range(cap, self.cache, head, end, self._head_may_read, self.cancel,
+                                 lambda i: self._count(0, i))
+            self.cache.error = overflow(cap, self.cache, end) or self.cache.error
         finally:
             if tail is not None:
                 tail.stop()
@@ -223,6 +232,7 @@ class _Fill:
             self._report()
         if tail.error is not None:
             raise tail.error
+        self.cache.error = tail.overflow or self.cache.error
 
     def _alone(self) -> None:
         """The tail is dropped: the head reads to the end and its frames overwrite the tail's."""
@@ -231,10 +241,11 @@ class _Fill:
         self.read[1] = 0
 
     # ----- the tail (its own thread) -------------------------------------------------
-    def claim(self, start: int) -> bool:
-        """Hand frames from `start` on to the tail, if the head has not got that far."""
+    def claim(self, start: int, frames: int) -> bool:
+        """Hand frames from `start` on to the tail, if the head is far enough from them that the
+        tail can open and seek before the head arrives (else the head would wait for it)."""
         with self._lock:
-            if self._head_next >= start - 1:
+            if self._head_next >= start - frames // HEAD_START:
                 return False
             self._limit = self._tail_start = start
             return True
@@ -254,7 +265,8 @@ class _Fill:
 
     def _report(self) -> None:
         decoded = sum(self.read)
-        self.progress(min(decoded / self.cache.plan.capacity, 0.999), f"decoded {decoded} frames")
+        self._reported = max(self._reported, min(decoded / self.cache.plan.capacity, 0.999))
+        self.progress(self._reported, f"decoded {decoded} frames")
 
 
 class _Tail:
@@ -272,6 +284,7 @@ class _Tail:
         self.checked = threading.Event()  # check_frame is set, or the tail gave up
         self.done = threading.Event()
         self.error: BaseException | None = None
+        self.overflow: str | None = None  # the file goes on past the cache (only said if the tail is joined)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="frame-cache-tail", daemon=True)
         self._thread.start()
@@ -286,13 +299,13 @@ class _Tail:
         cache = fill.cache
         cap: cv2.VideoCapture | None = None
         try:
-            keys, packets = keyframe_indices(cache.path)
-            frames = min(packets, cache.plan.capacity)
+            keys, count = keyframes(cache.path, self._stop.is_set)
+            frames = min(count, cache.plan.capacity)
             key = split_point(keys, frames, self.min_split_frames)
             if key is None:
                 return
             first = min(key + SEEK_LEAD, frames - 1)  # the frame kept for the check
-            if self._stop.is_set() or not fill.claim(first + 1):
+            if self._stop.is_set() or not fill.claim(first + 1, frames):
                 return
             cap = cv2.VideoCapture(cache.path)
             storer = storer_for(cache, fill._tail_stored_frame)
@@ -306,8 +319,9 @@ class _Tail:
             self.checked.set()
             storer.start()
             try:
-                read_range(cap, cache, storer, first + 1, lambda _i: not self._stop.is_set(), fill.cancel,
-                           lambda i: fill._count(1, i))
+                end = read_range(cap, cache, storer, first + 1, lambda _i: not self._stop.is_set(), fill.cancel,
+                                 lambda i: fill._count(1, i))
+                self.overflow = overflow(cap, cache, end)
             finally:
                 storer.finish()
         except BaseException as exc:  # handed to the head, which raises it if it joined the tail

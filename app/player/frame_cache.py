@@ -213,7 +213,9 @@ class FrameCache:
         self.source_size = source_size
         self.plan = plan
         self.pool = pool
-        self._chunks: list[np.ndarray] = []  # each (frames_per_chunk, H, W, 3)
+        # Chunk c holds frames c·frames_per_chunk onwards, (frames_per_chunk, H, W, 3); mapped when
+        # first written, so a second decoder starting mid-clip maps only the chunks it writes.
+        self._chunks: list[np.ndarray | None] = [None] * plan.chunks
         self.timestamps_ms = np.zeros(plan.capacity, dtype=np.float64)
         self.count = 0  # frames decoded so far (published after the slot is written)
         self.complete = False  # the decoder reached the end of the file
@@ -226,7 +228,7 @@ class FrameCache:
     def start_prefetch(self) -> None:
         """Map the chunks after the first in a helper thread, ahead of the decoder."""
         p = self.plan
-        needed = p.chunks - max(1, len(self._chunks))
+        needed = p.chunks - max(1, self._mapped())
         if needed <= 0 or self._prefetcher is not None:
             return
         ready: queue.SimpleQueue[np.ndarray | None] = queue.SimpleQueue()
@@ -269,24 +271,30 @@ class FrameCache:
         """Slots reserved."""
         return self.plan.capacity
 
+    def _mapped(self) -> int:
+        return sum(c is not None for c in self._chunks)
+
     def slot(self, index: int) -> np.ndarray:
-        """Writable H×W×3 slot for frame `index` (decoders only; maps chunks as needed)."""
+        """Writable H×W×3 slot for frame `index` (decoders only; maps its chunk if needed)."""
         chunk, offset = divmod(index, self.plan.frames_per_chunk)
-        if len(self._chunks) <= chunk:
-            with self._mapping:
-                while len(self._chunks) <= chunk:
+        block = self._chunks[chunk]
+        if block is None:
+            with self._mapping:  # two decoders may meet in one chunk: map it once
+                block = self._chunks[chunk]
+                if block is None:
                     p = self.plan
-                    flat = self._next_chunk()
-                    used = flat[: p.frames_per_chunk * p.frame_bytes]
-                    self._chunks.append(used.reshape(p.frames_per_chunk, p.height, p.width, 3))
-        slot: np.ndarray = self._chunks[chunk][offset]
+                    used = self._next_chunk()[: p.frames_per_chunk * p.frame_bytes]
+                    block = self._chunks[chunk] = used.reshape(p.frames_per_chunk, p.height, p.width, 3)
+        slot: np.ndarray = block[offset]
         return slot
 
     def frame(self, index: int) -> np.ndarray | None:
         """Frame `index` (H×W×3 BGR view), or None while it is not decoded yet."""
         if 0 <= index < self.count:
             chunk, offset = divmod(index, self.plan.frames_per_chunk)
-            frame: np.ndarray = self._chunks[chunk][offset]
+            block = self._chunks[chunk]
+            assert block is not None  # every frame below count was written
+            frame: np.ndarray = block[offset]
             return frame
         return None
 
@@ -306,15 +314,15 @@ class FrameCache:
 
     def used_bytes(self) -> int:
         """Bytes of frame memory this cache holds now."""
-        return len(self._chunks) * self.plan.chunk_bytes
+        return self._mapped() * self.plan.chunk_bytes
 
     def release(self) -> None:
         """Give the frame memory back to the pool (only once the decoder has stopped)."""
         self.stop_prefetch()
         self.count = 0
-        chunks, self._chunks = self._chunks, []
+        chunks, self._chunks = self._chunks, [None] * self.plan.chunks
         # The pool wants the flat chunks; each view's base chain ends at the mapped buffer.
-        self.pool.give([_flat(c) for c in chunks])
+        self.pool.give([_flat(c) for c in chunks if c is not None])
 
 
 def _flat(chunk: np.ndarray) -> np.ndarray:

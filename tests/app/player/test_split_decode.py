@@ -1,6 +1,7 @@
 """Two decoders sharing a clip (head from frame 0, tail from a keyframe near the middle):
 the cache must hold exactly what one sequential decode gives, and readers never see a gap."""
 
+import threading
 from pathlib import Path
 
 import cv2
@@ -12,7 +13,7 @@ from annotator.progress import CancelToken
 from app.player import decode
 from app.player.decode import decode_into, probe_video
 from app.player.frame_cache import SLACK_FRAMES, CachePlan, ChunkPool, FrameCache
-from app.player.keyframes import keyframe_indices, split_point
+from app.player.keyframes import keyframes, split_point
 from tests.app.conftest import write_test_clip
 
 VFR = Path(__file__).resolve().parents[2] / "data" / "vfr_carphone.mp4"
@@ -56,12 +57,43 @@ def spy(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
     return calls
 
 
+@pytest.fixture
+def patient_head(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The head waits after frame 0 until the tail has asked for its half: these clips are small
+    enough for the head to get past the middle while the tail starts, and then it gets nothing."""
+    asked = threading.Event()
+    claim, may_read = decode._Fill.claim, decode._Fill._head_may_read
+
+    def claiming(self: decode._Fill, start: int, frames: int) -> bool:
+        try:
+            return claim(self, start, frames)
+        finally:
+            asked.set()
+
+    def waiting(self: decode._Fill, index: int) -> bool:
+        if index == 1:
+            assert asked.wait(10.0), "the tail never asked for its half"
+        return may_read(self, index)
+
+    monkeypatch.setattr(decode._Fill, "claim", claiming)
+    monkeypatch.setattr(decode._Fill, "_head_may_read", waiting)
+
+
 def test_keyframes_come_from_the_packets_without_decoding(tmp_path: Path) -> None:
     path = write_test_clip(tmp_path / "c.mp4", frames=100)
-    keys, packets = keyframe_indices(str(path))
-    assert packets == 100
-    assert keys[0] == 0 and len(keys) > 2 and keys == sorted(keys)  # mp4v: a keyframe every 12 frames
-    assert keyframe_indices(str(tmp_path / "missing.mp4")) == ([], 0)
+    keys, frames = keyframes(str(path))
+    assert frames == 100
+    assert keys == list(range(0, 100, 12))  # OpenCV's mp4v writer: a keyframe every 12 frames
+    assert keyframes(str(tmp_path / "missing.mp4")) == ([], 0)
+    assert keyframes(str(path), stop=lambda: True) == ([], 0)
+
+
+def test_a_variable_rate_file_offers_no_keyframe_to_split_at() -> None:
+    """Its timestamps are not frames 0 … n-1 at its average rate, so OpenCV's seek (which
+    assumes they are) would land elsewhere: no tail is started at all."""
+    if not VFR.is_file():
+        pytest.skip(f"sample video missing: {VFR}")
+    assert keyframes(str(VFR)) == ([], 67)
 
 
 def test_split_point_is_the_keyframe_nearest_the_middle() -> None:
@@ -73,7 +105,8 @@ def test_split_point_is_the_keyframe_nearest_the_middle() -> None:
 
 
 @pytest.mark.parametrize("shrink", [False, True], ids=["in-place", "shrunk"])
-def test_two_decoders_give_the_sequential_frames_and_times(tmp_path: Path, spy: dict[str, int], shrink: bool) -> None:
+def test_two_decoders_give_the_sequential_frames_and_times(tmp_path: Path, spy: dict[str, int], patient_head: None,
+                                                           shrink: bool) -> None:
     path = write_test_clip(tmp_path / "c.mp4", frames=120, fps=25.0)
     cache = cache_for(path, 120, shrink)
     frames, stamps = sequential(path, (cache.plan.width, cache.plan.height) if shrink else None)
@@ -87,11 +120,13 @@ def test_two_decoders_give_the_sequential_frames_and_times(tmp_path: Path, spy: 
     assert counts == sorted(counts)  # readers only ever see the count grow
 
 
-def test_a_tail_that_seeks_to_the_wrong_frame_is_dropped(spy: dict[str, int]) -> None:
-    """OpenCV seeks a variable-rate file by its average rate, so the tail lands elsewhere:
-    the head's check catches it and decodes the rest itself."""
+def test_a_tail_that_seeks_to_the_wrong_frame_is_dropped(spy: dict[str, int], patient_head: None,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """Were a tail started on a variable-rate file, OpenCV would seek it by the average rate and
+    land elsewhere: the head's check catches it and decodes the rest itself."""
     if not VFR.is_file():
         pytest.skip(f"sample video missing: {VFR}")
+    monkeypatch.setattr(decode, "keyframes", lambda _path, _stop: ([0, 30], 67))
     frames, stamps = sequential(VFR)
     cache = cache_for(VFR, len(frames), shrink=False)
     assert decode_into(cache, min_split_frames=1) == len(frames)
@@ -103,7 +138,7 @@ def test_a_tail_that_seeks_to_the_wrong_frame_is_dropped(spy: dict[str, int]) ->
 
 def test_no_tail_without_a_keyframe_in_the_middle(tmp_path: Path, spy: dict[str, int],
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(decode, "keyframe_indices", lambda _path: ([0], 120))
+    monkeypatch.setattr(decode, "keyframes", lambda _path, _stop: ([0], 120))
     path = write_test_clip(tmp_path / "c.mp4", frames=120)
     cache = cache_for(path, 120, shrink=True)
     assert decode_into(cache, min_split_frames=1) == 120 and cache.complete
@@ -129,8 +164,8 @@ def test_cancel_while_two_decoders_run_leaves_a_gapless_prefix(tmp_path: Path) -
         np.testing.assert_array_equal(cache.frame(i), frames[i], err_msg=f"frame {i}")
 
 
-def test_the_file_holding_more_frames_than_declared_is_reported_by_the_tail(tmp_path: Path, spy: dict[str, int]
-                                                                          ) -> None:
+def test_the_file_holding_more_frames_than_declared_is_reported_by_the_tail(tmp_path: Path, spy: dict[str, int],
+                                                                          patient_head: None) -> None:
     path = write_test_clip(tmp_path / "c.mp4", frames=130)
     probe = probe_video(path)
     cache = FrameCache(probe.path, (probe.width, probe.height), CachePlan(probe.width, probe.height, 120, 1.0),
@@ -138,3 +173,42 @@ def test_the_file_holding_more_frames_than_declared_is_reported_by_the_tail(tmp_
     assert decode_into(cache, min_split_frames=1) == 120
     assert spy["joined"] == 1
     assert cache.error is not None and "more frames than it declares" in cache.error
+
+
+class _EarlySeek:
+    """A capture whose seeks land 40 frames early (as a bad seek in a real file might)."""
+
+    def __init__(self, *args: object) -> None:
+        self._cap = cv2.VideoCapture(*args)  # type: ignore[call-overload]
+
+    def set(self, prop: int, value: float) -> bool:
+        return bool(self._cap.set(prop, value - 40 if prop == cv2.CAP_PROP_POS_FRAMES else value))
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._cap, name)
+
+
+def test_a_dropped_tail_leaves_no_message_behind(tmp_path: Path, spy: dict[str, int], patient_head: None,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """Landing early, the tail runs into the cache's end while the file still has frames: true
+    for its wrong frames only, so the message must go with the tail when it is dropped."""
+    import types
+
+    fake_cv2 = types.SimpleNamespace(**{name: getattr(cv2, name) for name in dir(cv2) if name.isupper()})
+    fake_cv2.VideoCapture = _EarlySeek
+    monkeypatch.setattr(decode, "cv2", fake_cv2)
+    matches = decode._Fill._tail_matches
+
+    def after_the_tail_ended(self: decode._Fill, tail: decode._Tail, index: int) -> bool:
+        assert tail.done.wait(10.0)
+        return matches(self, tail, index)
+
+    monkeypatch.setattr(decode._Fill, "_tail_matches", after_the_tail_ended)
+    path = write_test_clip(tmp_path / "c.mp4", frames=120)
+    cache = cache_for(path, 120, shrink=False)
+    frames, _ = sequential(path)
+    assert decode_into(cache, min_split_frames=1) == 120
+    assert spy == {"joined": 0, "alone": 1}
+    assert cache.error is None
+    for i, expected in enumerate(frames):
+        np.testing.assert_array_equal(cache.frame(i), expected, err_msg=f"frame {i}")
