@@ -14,7 +14,7 @@ from typing import Any, ClassVar, Protocol
 import numpy as np
 from PySide6.QtCore import QByteArray, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
-from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QSplitter, QWidget
+from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMenu, QSplitter, QWidget
 
 from annotator.model import Clip
 from annotator.progress import CancelToken, Progress
@@ -59,6 +59,24 @@ class OpenClip(Protocol):
     def clip(self) -> Clip | None:
         """The open clip."""
         ...
+
+
+def add_shortcut_actions(window: QMainWindow, specs: Sequence[Shortcut], menus: Mapping[str, QMenu],
+                         handlers: Handlers, name_prefix: str = "") -> dict[str, QAction]:
+    """One window-wide QAction per shortcut, in its menu (one of `menus`), keyed by id."""
+    actions: dict[str, QAction] = {}
+    for spec in specs:
+        action = QAction(spec.text, window)
+        action.setObjectName(f"{name_prefix}{spec.id}")
+        action.setShortcuts([QKeySequence(k) for k in spec.keys])
+        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        if spec.help:
+            action.setStatusTip(spec.help)
+        action.triggered.connect(lambda _checked=False, h=handlers[spec.id]: h())
+        menus[spec.menu].addAction(action)
+        window.addAction(action)  # shortcuts work even while menus are hidden
+        actions[spec.id] = action
+    return actions
 
 
 class ClipWindow(QMainWindow):
@@ -121,19 +139,7 @@ class ClipWindow(QMainWindow):
                            name_prefix: str = "") -> dict[str, QAction]:
         """One window-wide QAction per shortcut, in its menu, keyed by id."""
         menus = {name: self.menuBar().addMenu(f"&{name}") for name in menu_names}
-        actions: dict[str, QAction] = {}
-        for spec in specs:
-            action = QAction(spec.text, self)
-            action.setObjectName(f"{name_prefix}{spec.id}")
-            action.setShortcuts([QKeySequence(k) for k in spec.keys])
-            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-            if spec.help:
-                action.setStatusTip(spec.help)
-            action.triggered.connect(lambda _checked=False, h=handlers[spec.id]: h())
-            menus[spec.menu].addAction(action)
-            self.addAction(action)  # shortcuts work even while menus are hidden
-            actions[spec.id] = action
-        return actions
+        return add_shortcut_actions(self, specs, menus, handlers, name_prefix)
 
     def sheet_html(self) -> str:
         """This screen's shortcut sheet as HTML (each window kind lists its own commands)."""

@@ -7,9 +7,11 @@ touched (proposals come from a model, never from another annotator).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pyqtgraph as pg
 from PySide6.QtCore import QObject, QSize, Qt, Signal
-from PySide6.QtGui import QAction, QColor, QKeySequence, QPainter, QPaintEvent
+from PySide6.QtGui import QAction, QColor, QPainter, QPaintEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMainWindow, QSizePolicy, QSlider, QSplitter, QWidget
 
 from annotator.model import Proposal, ProposalStatus
@@ -21,6 +23,7 @@ from app.review.styled_lanes import BarStyle, StyledLanesItem, ghost
 from app.timeline.lanes_item import LANE_COLOURS
 from app.timeline.packing import Bar
 from app.timeline.timeline_widget import PLAYHEAD_COLOUR, TimelineViewBox, TimelineWidget
+from app.window_common import add_shortcut_actions
 
 DEFAULT_THRESHOLD = 0.3
 ROW_PX = 22
@@ -155,20 +158,10 @@ class ProposalController(QObject):
             central.addWidget(self.panel)
             central.setStretchFactor(central.count() - 1, 0)
         menu = window.menuBar().addMenu("&Model")
-        actions = {}
-        handlers = {"accept_proposal": self.accept, "reject_proposal": self.reject,
-                    "next_proposal": lambda: self.jump(1), "previous_proposal": lambda: self.jump(-1)}
-        for spec in PROPOSAL_SHORTCUTS:
-            name, handler = spec.id, handlers[spec.id]
-            action = QAction(spec.text, window)
-            action.setObjectName(name)
-            action.setShortcuts([QKeySequence(k) for k in spec.keys])
-            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-            action.triggered.connect(lambda _checked=False, h=handler: h())
-            menu.addAction(action)
-            window.addAction(action)
-            actions[name] = action
-        return actions
+        handlers: dict[str, Callable[[], object]] = {
+            "accept_proposal": self.accept, "reject_proposal": self.reject,
+            "next_proposal": lambda: self.jump(1), "previous_proposal": lambda: self.jump(-1)}
+        return add_shortcut_actions(window, PROPOSAL_SHORTCUTS, {"Model": menu}, handlers)
 
     # ----- data ---------------------------------------------------------------------------------
     def reload(self, reset: bool = False) -> None:
