@@ -102,6 +102,16 @@ def plain_decode_s(path: Path, cpu: list[float] | None = None) -> float:
     return elapsed
 
 
+def child_line(code: str, marker: str, failure: str) -> str:
+    """Run `code` in a fresh offscreen Python process from the repo; its stdout line starting with marker."""
+    out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True,
+                         env={**os.environ, "QT_QPA_PLATFORM": "offscreen"}, timeout=120)
+    line = next((ln for ln in out.stdout.splitlines() if ln.startswith(marker)), "")
+    if not line:
+        raise RuntimeError(f"{failure}: {out.stderr[-2000:]}")
+    return line
+
+
 def window_open_s(folder: Path, settings: Path) -> tuple[float, bool]:
     """Fresh process running main.py's start-up until the window is shown; (seconds, torch imported)."""
     code = (
@@ -119,13 +129,8 @@ def window_open_s(folder: Path, settings: Path) -> tuple[float, bool]:
         f"sys.exit(launch.main([{str(folder)!r}, '--as', {USER!r}, '--settings', {str(settings)!r}]))\n"
     )
     t0 = time.perf_counter()
-    out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True,
-                         env={**os.environ, "QT_QPA_PLATFORM": "offscreen"}, timeout=120)
-    elapsed = time.perf_counter() - t0
-    line = next((ln for ln in out.stdout.splitlines() if ln.startswith("SHOWN")), "")
-    if not line:
-        raise RuntimeError(f"window did not open: {out.stderr[-2000:]}")
-    return elapsed, line.split()[2] == "True"
+    line = child_line(code, "SHOWN", "window did not open")
+    return time.perf_counter() - t0, line.split()[2] == "True"
 
 
 def launch_fill_s(folder: Path, settings: Path) -> float:
@@ -150,12 +155,7 @@ def launch_fill_s(folder: Path, settings: Path) -> float:
         "Player.open_video = timed_open\n"
         "sys.exit(launch.main(argv))\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True,
-                         env={**os.environ, "QT_QPA_PLATFORM": "offscreen"}, timeout=120)
-    line = next((ln for ln in out.stdout.splitlines() if ln.startswith("FILLED")), "")
-    if not line:
-        raise RuntimeError(f"start clip not decoded: {out.stderr[-2000:]}")
-    return float(line.split()[1])
+    return float(child_line(code, "FILLED", "start clip not decoded").split()[1])
 
 
 def wait(app: QApplication, condition: object, timeout: float = 120.0, nap_s: float = 0.0) -> None:

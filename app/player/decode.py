@@ -168,7 +168,6 @@ class _Fill:
         self._tail_start = 0  # the first frame the tail stores (0: no tail)
         self._tail_stored = 0  # frames the tail has stored
         self._joined = False  # the tail's frames are checked and published
-        self.read = [0, 0]  # frames read by the head and by the tail (progress only)
         self._reported = 0.0  # the bar never goes back, even when a dropped tail's frames are read again
 
     # ----- the head (calling thread) -------------------------------------------------
@@ -184,13 +183,13 @@ class _Fill:
         self.cache.timestamps_ms[0] = cap.get(cv2.CAP_PROP_POS_MSEC)
         head.put_now(0, first)
         head.recycle(buffer)
-        self._count(0, 1)
+        self._report()
         self.cache.start_prefetch()  # after the first frame, so it is not delayed
         tail = _Tail(self, min_split_frames) if min_split_frames is not None else None
         try:
             head.start()
             end = read_range(cap, self.cache, head, 1, self._head_may_read, self.cancel,
-                             lambda i: self._count(0, i))
+                             self._head_read)
             if tail is not None and self._tail_start and end == self._tail_start:
                 head.drain()  # the tail's first frame (end - 1) is in its slot now
                 if self._tail_matches(tail, end - 1):
@@ -199,7 +198,7 @@ class _Fill:
                 tail.stop()
                 self._alone()
                 end = read_range(cap, self.cache, head, end, self._head_may_read, self.cancel,
-                                 lambda i: self._count(0, i))
+                                 self._head_read)
             self.cache.error = overflow(cap, self.cache, end) or self.cache.error
         finally:
             if tail is not None:
@@ -238,7 +237,7 @@ class _Fill:
         """The tail is dropped: the head reads to the end and its frames overwrite the tail's."""
         with self._lock:
             self._limit = self.cache.plan.capacity
-        self.read[1] = 0
+            self._tail_stored = 0
 
     # ----- the tail (its own thread) -------------------------------------------------
     def claim(self, start: int, frames: int) -> bool:
@@ -257,14 +256,14 @@ class _Fill:
                 self.cache.count = index + 1
 
     # ----- progress --------------------------------------------------------------------
-    def _count(self, who: int, frames: int) -> None:
-        """Frames read so far by the head (who=0) or the tail (1); reports now and then."""
-        self.read[who] = frames - (self._tail_start if who else 0)
-        if who == 0 and (frames == 1 or frames % PROGRESS_EVERY == 0):
+    def _head_read(self, frames: int) -> None:
+        if frames % PROGRESS_EVERY == 0:
             self._report()
 
     def _report(self) -> None:
-        decoded = sum(self.read)
+        """Report the frames stored so far (the head's, and the tail's until they are joined)."""
+        with self._lock:  # count and _joined change together in _join
+            decoded = self.cache.count + (0 if self._joined else self._tail_stored)
         self._reported = max(self._reported, min(decoded / self.cache.plan.capacity, 0.999))
         self.progress(self._reported, f"decoded {decoded} frames")
 
@@ -320,7 +319,7 @@ class _Tail:
             storer.start()
             try:
                 end = read_range(cap, cache, storer, first + 1, lambda _i: not self._stop.is_set(), fill.cancel,
-                                 lambda i: fill._count(1, i))
+                                 lambda _i: None)  # the head reports for both
                 self.overflow = overflow(cap, cache, end)
             finally:
                 storer.finish()

@@ -157,7 +157,7 @@ class ChunkPool:
 
     def _keep(self, chunk: np.ndarray) -> None:
         """Keep a spare while spares and chunks in use stay within the limit, else let it be freed."""
-        if sum(c.nbytes for c in self._spare) + self._out + chunk.nbytes <= self.limit_bytes:
+        if self._spare_total() + self._out + chunk.nbytes <= self.limit_bytes:
             self._spare.append(chunk)
 
     def reserve(self, chunk_bytes: int, count: int, cancel: CancelToken = NEVER) -> int:
@@ -170,7 +170,7 @@ class ChunkPool:
         with self._cond:
             held = sum(1 for c in self._spare if c.nbytes == chunk_bytes) + self._pending.get(chunk_bytes, 0)
             pending_bytes = sum(size * n for size, n in self._pending.items())
-            free = self.limit_bytes - sum(c.nbytes for c in self._spare) - pending_bytes - self._out
+            free = self.limit_bytes - self._spare_total() - pending_bytes - self._out
             room = max(0, free) // chunk_bytes
             todo = max(0, min(count - held, room))
             self._pending[chunk_bytes] = self._pending.get(chunk_bytes, 0) + todo
@@ -193,7 +193,10 @@ class ChunkPool:
     def spare_bytes(self) -> int:
         """Bytes held for reuse now."""
         with self._cond:
-            return sum(c.nbytes for c in self._spare)
+            return self._spare_total()
+
+    def _spare_total(self) -> int:
+        return sum(c.nbytes for c in self._spare)
 
     def clear(self) -> None:
         """Free every spare chunk."""
