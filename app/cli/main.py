@@ -7,10 +7,10 @@ import sys
 from collections.abc import Sequence
 
 from annotator.errors import Cancelled, ConflictError, InputError, PermissionDenied, RuleViolation
-from app.cli import cmd_demo, cmd_merge, cmd_model, cmd_project
+from app.cli import cmd_demo, cmd_merge, cmd_model, cmd_pose, cmd_project
 
 # Each module exposes register(subparsers); a parser sets `func(args) -> int`.
-COMMAND_MODULES = (cmd_project, cmd_demo, cmd_merge, cmd_model)
+COMMAND_MODULES = (cmd_project, cmd_demo, cmd_merge, cmd_model, cmd_pose)
 
 
 def build_parser() -> argparse.ArgumentParser:

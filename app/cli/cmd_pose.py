@@ -1,0 +1,58 @@
+"""`mmad pose PROJECT [CLIP …]`: MediaPipe landmarks of a project's clips, cached in the project.
+
+mediapipe is imported only when a clip has to be computed, so `mmad --help` stays fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from annotator.errors import InputError
+from annotator.project import Project
+from app.cli.progress_bar import TerminalProgress
+
+
+def _clips(project: Project, names: list[str]) -> list[tuple[str, Path]]:
+    """(name, media path) of the named clips (default: all with media); InputError names an unknown one."""
+    store = project.open_store()
+    try:
+        clips = {c.name: project.media_path(c) for c in store.clips()}
+    finally:
+        store.close()
+    unknown = [n for n in names if n not in clips]
+    if unknown:
+        raise InputError(str(project.path), f"clip {unknown[0]!r}", "no such clip in the project")
+    wanted = names or sorted(clips)
+    return [(n, p) for n in wanted if (p := clips[n]) is not None]
+
+
+def _run(args: argparse.Namespace) -> int:
+    from inference.pose.cache import pose_for_clips
+
+    project = Project.open(args.project)
+    clips = _clips(project, list(args.clips))
+    bar = TerminalProgress()
+    try:
+        results = pose_for_clips(project.path, clips, progress=bar)
+    finally:
+        bar.close()
+    failed = 0
+    for r in results:
+        if r.track is None:
+            failed += 1
+            print(f"{r.clip_name}: error: {r.error}")
+            continue
+        t = r.track
+        source = "cached" if r.cached else f"{t.ms_per_frame:.1f} ms/frame"
+        print(f"{r.clip_name}: {t.frames} frames, person in {100 * t.present.mean():.0f}% ({source})")
+    print(f"pose of {len(results) - failed} of {len(results)} clips in {project.path / 'pose'}")
+    return 2 if failed else 0
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add `mmad pose`."""
+    p = sub.add_parser("pose", help="MediaPipe pose landmarks of a project's clips (cached in PROJECT/pose)")
+    p.add_argument("project", help="project folder")
+    p.add_argument("clips", nargs="*", metavar="CLIP", help="clip names (default: every clip with media)")
+    p.set_defaults(func=_run)

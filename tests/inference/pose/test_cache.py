@@ -1,0 +1,71 @@
+"""Pose per clip: frames without a person are marked, the cache is reused, bad clips are named."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import inference.pose.extract as extract_module
+from annotator.errors import InputError
+from inference.pose.cache import cache_path, pose_for_clip, pose_for_clips
+from inference.pose.extract import extract_pose
+from inference.pose.track import PoseTrack
+from tests.inference.synthetic_clips import write_mp4
+
+
+def empty_room(path: Path, frames: int = 10, seed: int = 0) -> Path:
+    """A short clip of grey noise: nobody in it."""
+    rng = np.random.default_rng(seed)
+    return write_mp4(path, rng.integers(80, 140, size=(frames, 96, 128, 3), dtype=np.uint8))
+
+
+def test_no_person_gives_marked_frames_not_an_error(tmp_path: Path) -> None:
+    track = extract_pose(empty_room(tmp_path / "room.mp4"))
+    assert track.frames == 10 and (track.width, track.height) == (128, 96)
+    assert not track.present.any()
+    assert np.isnan(track.landmarks).all()  # nothing invented
+    assert np.all(np.diff(track.timestamps_ms) > 0)
+    assert track.ms_per_frame > 0
+
+
+def test_cache_is_reused_and_keyed_by_the_media_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    media = empty_room(tmp_path / "clip.mp4")
+    calls: list[Path] = []
+    real = extract_module.extract_pose
+
+    def counting(path: Path, *args: object, **kwargs: object) -> PoseTrack:
+        calls.append(Path(path))
+        return real(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(extract_module, "extract_pose", counting)
+    first = pose_for_clip(tmp_path, "clip", media)
+    second = pose_for_clip(tmp_path, "clip", media)
+    assert len(calls) == 1 and cache_path(tmp_path, "clip").is_file()
+    np.testing.assert_array_equal(first.landmarks, second.landmarks)
+    np.testing.assert_array_equal(first.timestamps_ms, second.timestamps_ms)
+    empty_room(media, frames=12, seed=1)  # the media changed: the cache no longer matches it
+    third = pose_for_clip(tmp_path, "clip", media)
+    assert len(calls) == 2 and third.frames == 12
+
+
+def test_damaged_cache_file_is_recomputed(tmp_path: Path) -> None:
+    media = empty_room(tmp_path / "clip.mp4")
+    cache_path(tmp_path, "clip").parent.mkdir()
+    cache_path(tmp_path, "clip").write_bytes(b"half a file")
+    assert pose_for_clip(tmp_path, "clip", media).frames == 10
+
+
+def test_unreadable_clip_is_one_clear_error_and_the_batch_goes_on(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.mp4"
+    broken.write_bytes(b"\x00" * 2048)
+    with pytest.raises(InputError, match="broken.mp4"):
+        pose_for_clip(tmp_path, "broken", broken)
+    with pytest.raises(InputError, match="video file not found"):
+        pose_for_clip(tmp_path, "gone", tmp_path / "gone.mp4")
+    good = empty_room(tmp_path / "good.mp4", frames=4)
+    results = pose_for_clips(tmp_path, [("broken", broken), ("good", good)])
+    assert results[0].track is None and "broken.mp4" in str(results[0].error)
+    assert results[1].track is not None and results[1].track.frames == 4
+    assert not cache_path(tmp_path, "broken").exists()
