@@ -4,12 +4,12 @@ Commands remember the versions they wrote, so an undo is itself a version-checke
 if another desktop changed the segment meanwhile, undo raises ConflictError instead of
 overwriting that change. A deleted segment is restored under its old id (soft delete), so
 later commands in the history keep pointing at the right rows. The app wraps each command
-in a QUndoCommand; UndoHistory below is the plain equivalent for tests and the CLI.
+in a QUndoCommand (app.controllers.clip_session), the one undo model of the app.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 from annotator import rules
@@ -187,45 +187,3 @@ class JoinSegments:
         self._keep = _update(store, self._keep, start_frame=self._keep_before.start_frame,
                              end_frame=self._keep_before.end_frame)
         return Change(self._keep.clip_id, added=(_stored_id(self._gone),), updated=(_stored_id(self._keep),))
-
-
-@dataclass
-class UndoHistory:
-    """Unlimited undo/redo over commands (the app uses QUndoStack instead)."""
-
-    store: StoreAPI
-    _done: list[Command] = field(default_factory=list)
-    _undone: list[Command] = field(default_factory=list)
-
-    def push(self, command: Command) -> Change:
-        """Do a new command; it clears the redo list."""
-        change = command.do(self.store)
-        self._done.append(command)
-        self._undone.clear()
-        return change
-
-    def undo(self) -> Change | None:
-        """Undo the last command (None when there is nothing to undo)."""
-        if not self._done:
-            return None
-        change = self._done[-1].undo(self.store)
-        self._undone.append(self._done.pop())
-        return change
-
-    def redo(self) -> Change | None:
-        """Redo the last undone command (None when there is nothing to redo)."""
-        if not self._undone:
-            return None
-        change = self._undone[-1].do(self.store)
-        self._done.append(self._undone.pop())
-        return change
-
-    @property
-    def can_undo(self) -> bool:
-        """Whether undo() would do something."""
-        return bool(self._done)
-
-    @property
-    def can_redo(self) -> bool:
-        """Whether redo() would do something."""
-        return bool(self._undone)

@@ -14,9 +14,6 @@ from annotator.progress import NEVER, CancelToken, Progress, no_progress
 from annotator.splits import DEFAULT_RATIOS, check_no_leakage, split_by_subject
 from annotator.store.api import StoreAPI
 
-# Reviewer decisions / majority outcomes that drop an instance instead of keeping it.
-REMOVING = ("delete", "drop", "reject")
-
 # Per format: (file name of one subset, file name of everything). OpenTAD reads any file
 # name given in its config plus category_idx.txt beside it; PointTAD expects mmad.json.
 FILE_NAMES: dict[str, tuple[str, str]] = {
@@ -27,17 +24,13 @@ FILE_NAMES: dict[str, tuple[str, str]] = {
 ALL_FORMATS = "all"  # every format above, side by side in one folder (their file names differ)
 
 
-def _removing(word: str | None) -> bool:
-    return word is not None and word.split(":", 1)[0].strip().lower() in REMOVING
-
-
 def merged_kept(inst: MergedInstance, include_unresolved: bool) -> bool:
     """Whether a merged instance belongs in the exported ground truth."""
     if inst.status == MergedStatus.RELIABLE:
         return True
     if inst.status == MergedStatus.RESOLVED:
-        return not _removing(inst.decision)
-    return include_unresolved and not _removing(inst.majority)
+        return inst.decision is None or not inst.decision.removes
+    return include_unresolved and not (inst.majority is not None and inst.majority.removes)
 
 
 def _video(clip: Clip) -> VideoRecord:

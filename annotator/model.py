@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from annotator.decisions import Decision
+
 MIN_SEGMENT_SECONDS = 0.2
 GROUND_TRUTH = "ground-truth"  # author name of imported ground truth
 MERGE_AUTHOR = "merge"  # author name of merged instances
@@ -170,8 +172,8 @@ class MergedInstance:
     rule: MergeRule
     reliable: bool
     status: MergedStatus
-    majority: str | None = None  # what the majority decided, pre-selected for the reviewer
-    decision: str | None = None
+    majority: Decision | None = None  # what the majority decided, pre-selected for the reviewer
+    decision: Decision | None = None
     decided_by: str | None = None
     decided_at: datetime | None = None
     version: int = 1

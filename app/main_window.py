@@ -21,7 +21,7 @@ from app.queue.queue_model import STATE_TEXT, load_queue
 from app.queue.queue_widget import QueueWidget
 from app.settings import AppSettings
 from app.timeline.timeline_widget import TimelineWidget
-from app.window_common import ClipWindow, MediaResolver
+from app.window_common import ClipWindow, MediaResolver, bind_undo_actions
 from app.wording import plural
 
 STATE_VERSION = 1  # saveState version of this window kind (the review window uses its own)
@@ -88,13 +88,7 @@ class MainWindow(ClipWindow):
 
     def _build_menus(self) -> dict[str, QAction]:
         actions = self._install_shortcuts(SHORTCUTS, MENUS, self._handlers())
-        stack = self.session.undo_stack
-        stack.canUndoChanged.connect(actions["undo"].setEnabled)
-        stack.canRedoChanged.connect(actions["redo"].setEnabled)
-        stack.undoTextChanged.connect(lambda text: actions["undo"].setText(f"Undo {text}".strip()))
-        stack.redoTextChanged.connect(lambda text: actions["redo"].setText(f"Redo {text}".strip()))
-        actions["undo"].setEnabled(False)
-        actions["redo"].setEnabled(False)
+        bind_undo_actions(self.session.undo_stack, actions["undo"], actions["redo"])
         return actions
 
     def _connect(self) -> None:

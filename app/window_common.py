@@ -13,7 +13,7 @@ from typing import Any, ClassVar, Protocol
 
 import numpy as np
 from PySide6.QtCore import QByteArray, Qt
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent, QUndoStack
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMenu, QSplitter, QWidget
 
 from annotator.model import Clip
@@ -77,6 +77,16 @@ def add_shortcut_actions(window: QMainWindow, specs: Sequence[Shortcut], menus: 
         window.addAction(action)  # shortcuts work even while menus are hidden
         actions[spec.id] = action
     return actions
+
+
+def bind_undo_actions(stack: QUndoStack, undo: QAction, redo: QAction) -> None:
+    """The Undo/Redo menu entries follow the stack: enabled when it can, named for the step."""
+    stack.canUndoChanged.connect(undo.setEnabled)
+    stack.canRedoChanged.connect(redo.setEnabled)
+    stack.undoTextChanged.connect(lambda text: undo.setText(f"Undo {text}".strip()))
+    stack.redoTextChanged.connect(lambda text: redo.setText(f"Redo {text}".strip()))
+    undo.setEnabled(stack.canUndo())
+    redo.setEnabled(stack.canRedo())
 
 
 class ClipWindow(QMainWindow):

@@ -48,7 +48,7 @@ def main() -> int:
         print(f"  recovery: mean tIoU to truth {rec.mean_tiou:.3f} over {rec.matched} matched, "
               f"recall@0.5 {rec.recall_at_05:.3f}, precision@0.5 {rec.precision_at_05:.3f}, "
               f"share reliable {float(result.reliable.mean()):.3f}")
-        kept = recovery(truth, [m for m in result.instances if m.majority != "delete"])
+        kept = recovery(truth, [m for m in result.instances if m.majority is None or not m.majority.removes])
         print(f"  without instances proposed for deletion: {kept.merged} kept, mean tIoU {kept.mean_tiou:.3f}, "
               f"recall@0.5 {kept.recall_at_05:.3f}, precision@0.5 {kept.precision_at_05:.3f}")
         t0 = time.perf_counter()

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from annotator.decisions import Decision
 from annotator.model import MergedInstance, MergedStatus
 from annotator.progress import NEVER, CancelToken, Progress, no_progress
 from annotator.taxonomy import Taxonomy
@@ -40,7 +41,7 @@ class ProjectMerge:
     reliable: BoolArray  # (G,)
     tiou: FloatArray  # (G,) tIoU of the instance's annotations (NaN for a single one)
     statuses: list[MergedStatus]
-    majority: list[str | None]
+    majority: list[Decision | None]
     conflicts: tuple[LabelConflict, ...]
     by_clip: dict[int, list[MergedInstance]] = field(default_factory=dict)
 

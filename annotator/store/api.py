@@ -1,7 +1,7 @@
 """The store's public surface: what every layer outside annotator/store/ may call.
 
-The implementation (annotator/store/store.py, SQLAlchemy 2.0 ORM in orm.py, Alembic
-migrations) must satisfy this Protocol; everything it returns is a frozen dataclass from
+The implementation (annotator/store/store.py, a façade over one module per aggregate;
+SQLAlchemy 2.0 ORM in orm.py, Alembic migrations) must satisfy this Protocol; everything it returns is a frozen dataclass from
 annotator.model (ORM rows never leave annotator/store/). One Store serves one user: role
 and blind-mode checks happen here, in the data layer (DESIGN.md §6, §11). `user=None` is
 the project owner acting from the command line (no role restriction).
@@ -10,9 +10,11 @@ the project owner acting from the command line (no role restriction).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Protocol
 
+from annotator.decisions import Decision
 from annotator.model import (
     Annotator,
     Assignment,
@@ -83,6 +85,8 @@ class StoreAPI(Protocol):
 
     def close(self) -> None: ...
     def as_user(self, name: str | None) -> StoreAPI: ...
+    # every call inside runs in ONE transaction: all stored or none (a compound edit)
+    def atomic(self) -> AbstractContextManager[None]: ...
 
     # people
     def add_annotator(self, name: str, role: Role) -> Annotator: ...
@@ -127,7 +131,7 @@ class StoreAPI(Protocol):
     def replace_unresolved_merged(self, clip_id: int, instances: Sequence[MergedInstance]) -> list[MergedInstance]: ...
     def merged_instances(self, clip_id: int) -> list[MergedInstance]: ...
     def merged_by_clip(self) -> dict[int, list[MergedInstance]]: ...  # every clip, stored order
-    def resolve_merged(self, instance_id: int, version: int, decision: str, start_frame: int,
+    def resolve_merged(self, instance_id: int, version: int, decision: Decision, start_frame: int,
                        end_frame: int, action_id: int) -> MergedInstance: ...
     def unresolve_merged(self, instance_id: int, version: int) -> MergedInstance: ...  # undo of decisions
 

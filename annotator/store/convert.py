@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from annotator.decisions import parse_optional
 from annotator.model import (
     Annotator,
     Assignment,
@@ -87,8 +88,8 @@ def merged(row: MergedRow | Any, segment_ids: tuple[int, ...]) -> MergedInstance
     return MergedInstance(
         id=row.id, clip_id=row.clip_id, start_frame=row.start_frame, end_frame=row.end_frame,
         action_id=row.action_id, segment_ids=segment_ids, rule=MergeRule(row.rule),
-        reliable=bool(row.reliable), status=MergedStatus(row.status), majority=row.majority,
-        decision=row.decision, decided_by=row.decided_by, decided_at=aware(row.decided_at),
+        reliable=bool(row.reliable), status=MergedStatus(row.status), majority=parse_optional(row.majority),
+        decision=parse_optional(row.decision), decided_by=row.decided_by, decided_at=aware(row.decided_at),
         version=row.version,
     )
 

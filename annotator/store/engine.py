@@ -8,11 +8,13 @@ keeps alembic (~0.1 s of imports and script loading) off the desktop app's start
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 
@@ -69,12 +71,36 @@ def migrate(engine: Engine) -> None:
 
         config = Config()
         config.set_main_option("script_location", str(_migrations_dir()))
-        with engine.begin() as connection:
+        with engine.connect() as connection, _foreign_keys_off(connection), connection.begin():
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
     except OperationalError as exc:
         raise InputError(str(engine.url.render_as_string(hide_password=True)), None,
                          f"cannot open the database: {exc.orig}") from None
+
+
+@contextmanager
+def _foreign_keys_off(connection: Connection) -> Iterator[None]:
+    """SQLite without foreign-key enforcement while a migration rebuilds tables.
+
+    Alembic alters a SQLite table by copying it and dropping the old one; with enforcement on,
+    that DROP would cascade to the rows referring to it (merged_segments, ...). The pragma only
+    takes effect outside a transaction; the migrated database is checked before it is back on.
+    """
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    raw = connection.connection.driver_connection
+    assert raw is not None
+    raw.execute("PRAGMA foreign_keys=OFF")
+    try:
+        yield
+        broken = raw.execute("PRAGMA foreign_key_check").fetchall()
+        if broken:
+            raise InputError(str(connection.engine.url), broken[0][0], "the migration left rows without "
+                             f"their parent ({len(broken)} found)")
+    finally:
+        raw.execute("PRAGMA foreign_keys=ON")
 
 
 # `revision = '0002'`, optionally annotated (`revision: str = "0002"`, as newer templates write)

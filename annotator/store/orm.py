@@ -23,6 +23,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from annotator.decisions import sql_check
 from annotator.model import AssignmentState, MergedStatus, MergeRule, Origin, ProposalStatus, Role, Subset
 
 NAMING = {
@@ -171,6 +172,9 @@ class MergedRow(Base):
         CheckConstraint(_one_of("rule", MergeRule), name="rule_enum"),
         CheckConstraint(_one_of("status", MergedStatus), name="status_enum"),
         CheckConstraint("version >= 1", name="version_positive"),
+        CheckConstraint("proposed_end_frame > proposed_start_frame", name="proposed_end_after_start"),
+        CheckConstraint(sql_check("decision"), name="decision_form"),
+        CheckConstraint(sql_check("majority"), name="majority_form"),
         Index("ix_merged_clip", "clip_id"),
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -178,11 +182,15 @@ class MergedRow(Base):
     start_frame: Mapped[int] = mapped_column(Integer)
     end_frame: Mapped[int] = mapped_column(Integer)
     action_id: Mapped[int] = mapped_column(Integer)
+    # what the merge proposed, kept through decisions (the undo of a decision puts it back)
+    proposed_start_frame: Mapped[int] = mapped_column(Integer)
+    proposed_end_frame: Mapped[int] = mapped_column(Integer)
+    proposed_action_id: Mapped[int] = mapped_column(Integer)
     rule: Mapped[str] = mapped_column(String(16))
     reliable: Mapped[bool] = mapped_column(Boolean)
     status: Mapped[str] = mapped_column(String(16))
-    majority: Mapped[str | None] = mapped_column(String(64))
-    decision: Mapped[str | None] = mapped_column(String(64))
+    majority: Mapped[str | None] = mapped_column(String(64))  # an annotator.decisions.Decision's text
+    decision: Mapped[str | None] = mapped_column(String(160))  # ditto; take:<name> holds a 128-char name
     decided_by: Mapped[str | None] = mapped_column(String(128))
     decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     version: Mapped[int] = mapped_column(Integer, default=1)

@@ -1,22 +1,19 @@
 """What the reviewer screen reads: clips with merged instances, their counts, who said what.
 
 Plain functions over the store API (no Qt): the queue rows, the clip's annotators and
-their segments, the instances the merge currently stands by, and the reviewer's decisions
-as (decision text, start, end, action) ready for StoreAPI.resolve_merged.
+their segments, the instances the merge currently stands by, and the reviewer's choices
+as (decision, start, end, action) ready for StoreAPI.resolve_merged.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from annotator.decisions import KEEP, Decision, Outcome
 from annotator.model import Clip, MergedInstance, MergedStatus, Segment
 from annotator.store.api import StoreAPI
 from annotator.taxonomy import Taxonomy
-from merging.majority import DELETE, KEEP, label_outcome, parse_outcome
 from merging.workflow import current_merged
-
-TAKE_PREFIX = "take:"  # decision text when the reviewer takes one annotator's version
-ADJUST = "adjust"  # decision text when the reviewer moved the boundaries
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,10 +32,10 @@ class ReviewRow:
 
 
 @dataclass(frozen=True, slots=True)
-class Decision:
+class Choice:
     """A reviewer's answer to one merged instance, as resolve_merged takes it."""
 
-    decision: str
+    decision: Decision
     start_frame: int
     end_frame: int
     action_id: int
@@ -82,36 +79,28 @@ def clip_instances(store: StoreAPI, clip_id: int, segments: dict[str, list[Segme
     return sorted(found, key=lambda m: (m.start_frame, m.end_frame, m.id or 0))
 
 
-def majority_decision(inst: MergedInstance) -> Decision | None:
-    """The pre-selected majority outcome as a decision (None when there is no majority)."""
-    kind, action = parse_outcome(inst.majority)
-    if kind == KEEP:
-        return Decision(KEEP, inst.start_frame, inst.end_frame, inst.action_id)
-    if kind == DELETE:
-        return Decision(DELETE, inst.start_frame, inst.end_frame, inst.action_id)
-    if kind == "label" and action is not None:
-        return Decision(label_outcome(action), inst.start_frame, inst.end_frame, action)
+def majority_decision(inst: MergedInstance) -> Choice | None:
+    """The pre-selected majority outcome as a choice (None when there is no majority)."""
+    if inst.majority is not None:
+        action = inst.majority.action_id if inst.majority.action_id is not None else inst.action_id
+        return Choice(inst.majority, inst.start_frame, inst.end_frame, action)
     if inst.status is MergedStatus.RELIABLE:  # the cross-check agreed: keeping it is the outcome
-        return Decision(KEEP, inst.start_frame, inst.end_frame, inst.action_id)
+        return Choice(KEEP, inst.start_frame, inst.end_frame, inst.action_id)
     return None
 
 
-def outcome_text(word: str | None, taxonomy: Taxonomy) -> str:
-    """A majority or decision text in words: 'keep', 'delete', 'label → B1 nodding', …"""
-    if word is None:
+def outcome_text(decision: Decision | None, taxonomy: Taxonomy) -> str:
+    """A majority or decision in words: 'keep', 'delete', 'label → B1 nodding', …"""
+    if decision is None:
         return "no majority"
-    if word.startswith(TAKE_PREFIX):
-        return f"take {word[len(TAKE_PREFIX):]}'s version"
-    if word == ADJUST:
+    if decision.outcome is Outcome.TAKE:
+        return f"take {decision.annotator}'s version"
+    if decision.outcome is Outcome.ADJUST:
         return "keep, boundaries adjusted"
-    try:
-        kind, action = parse_outcome(word)
-    except ValueError:
-        return word
-    if kind == "label" and action is not None:
-        a = taxonomy.action(action)
+    if decision.outcome is Outcome.LABEL and decision.action_id is not None:
+        a = taxonomy.action(decision.action_id)
         return f"label → {a.code} {a.name}"
-    return str(kind)
+    return str(decision.outcome)
 
 
 def author_of(inst: MergedInstance, segments: dict[str, list[Segment]]) -> dict[str, Segment]:

@@ -1,46 +1,73 @@
 """The reviewer's open clip: annotators' segments, merged instances, decisions, finalising.
 
 Every decision is one StoreAPI.resolve_merged call (version-checked and audited in the
-store). Undo re-applies the previous decision when there was one, and otherwise calls
-StoreAPI.unresolve_merged, which puts the merge's own bounds, label and status back; redo
-re-applies the decision undone. A new decision clears what could be redone.
+store), pushed on a QUndoStack like the annotation screen's edits: undo re-applies the
+decision it replaced, or calls StoreAPI.unresolve_merged, which puts back what the merge
+proposed (kept on the merged row); redo decides again. The menus take their text and
+state from the stack.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoCommand, QUndoStack
 
+from annotator.decisions import ADJUST, DELETE, KEEP, label, take
 from annotator.errors import ConflictError, InputError, PermissionDenied, RuleViolation
 from annotator.model import Clip, MergedInstance, MergedStatus, Segment
 from annotator.store.api import StoreAPI
 from app.review.review_model import (
-    ADJUST,
-    TAKE_PREFIX,
-    Decision,
+    Choice,
     author_of,
     clip_annotators,
     clip_instances,
     majority_decision,
     outcome_text,
 )
-from merging.majority import DELETE, KEEP, label_outcome
 
 REFUSALS = (RuleViolation, ConflictError, PermissionDenied, InputError)
 
 
-@dataclass(frozen=True, slots=True)
-class _Undo:
-    """One step in the history: the instance as it stood before it (for redo: before the undo)."""
+def _choice_of(inst: MergedInstance) -> Choice | None:
+    """The choice that puts a resolved instance back as it is (None: it was undecided)."""
+    if inst.status is not MergedStatus.RESOLVED or inst.decision is None:
+        return None
+    return Choice(inst.decision, inst.start_frame, inst.end_frame, inst.action_id)
 
-    instance_id: int
-    before: MergedInstance
 
+class _DecisionCommand(QUndoCommand):
+    """One decision on one instance, already stored once; undo/redo replay it through the session."""
 
-def _decision_of(inst: MergedInstance) -> Decision:
-    """The decision that puts a resolved instance back as it is."""
-    return Decision(inst.decision or "", inst.start_frame, inst.end_frame, inst.action_id)
+    def __init__(self, session: ReviewSession, before: MergedInstance, choice: Choice) -> None:
+        super().__init__(f"decision '{outcome_text(choice.decision, session.taxonomy)}'")
+        self.session = session
+        self.instance_id = before.id or 0
+        self.before = _choice_of(before)
+        self.choice = choice
+        self._skip_first_redo = True  # QUndoStack.push calls redo(); the decision is already stored
+
+    def redo(self) -> None:
+        """Decide again (not on push: it was stored before pushing)."""
+        if self._skip_first_redo:
+            self._skip_first_redo = False
+            return
+        s = self.session
+        if not s._write(self.instance_id, "Redo", lambda v: s._resolve(self.instance_id, v, self.choice)):
+            self.setObsolete(True)
+
+    def undo(self) -> None:
+        """Back to the decision replaced, or to what the merge proposed."""
+        before, s = self.before, self.session
+        store = s.store
+        write: Callable[[int], MergedInstance]
+        if before is None:
+            write = lambda v: store.unresolve_merged(self.instance_id, v)  # noqa: E731
+        else:
+            write = lambda v: s._resolve(self.instance_id, v, before)  # noqa: E731
+        if not s._write(self.instance_id, "Undo", write):
+            self.setObsolete(True)
 
 
 class ReviewSession(QObject):
@@ -62,15 +89,16 @@ class ReviewSession(QObject):
         self.segments: dict[str, list[Segment]] = {}
         self.instances: list[MergedInstance] = []
         self.selected: int | None = None
-        self.history: list[_Undo] = []
-        self.undone: list[_Undo] = []
+        self.undo_stack = QUndoStack(self)
+        self._written: dict[int, int] = {}  # instance id -> version this session last stored
+        self._refused = False  # the last undo/redo was refused (its message is on screen)
 
     # ----- opening -------------------------------------------------------------------------
     def open_clip(self, clip: Clip | None) -> None:
         """Load the clip's annotators, their segments and the merged instances."""
         self.clip = clip
         self.selected = None
-        self.history, self.undone = [], []
+        self.undo_stack.clear()
         self.annotators = clip_annotators(self.store, clip.id) if clip is not None else []
         self.reload()
         self.clipOpened.emit(clip)
@@ -143,30 +171,63 @@ class ReviewSession(QObject):
             self.message.emit("Select a merged instance first (click it, N for the next to review)")
         return inst
 
-    def decide(self, decision: Decision, record: bool = True, fresh: bool = True) -> MergedInstance | None:
-        """Store a decision on the selected instance; None (with a message) when refused.
-
-        record: it goes in the undo history; fresh: a new decision, so nothing is left to redo.
-        """
+    def decide(self, choice: Choice) -> MergedInstance | None:
+        """Store a decision on the selected instance and push it on the undo stack; None when refused."""
         inst = self._target()
         if inst is None or inst.id is None or self.clip is None:
             return None
         try:
-            done = self.store.resolve_merged(inst.id, inst.version, decision.decision, decision.start_frame,
-                                             decision.end_frame, decision.action_id)
+            done = self._resolve(inst.id, inst.version, choice)
         except REFUSALS as exc:
             self.message.emit(f"Decision refused: {exc}")
             self.reload()
             return None
-        if record:
-            self.history.append(_Undo(inst.id, inst))
-        if fresh:
-            self.undone.clear()
-        self.reload()
-        self.decided.emit(self.clip.id)
-        self.message.emit(f"Decided: {outcome_text(decision.decision, self.taxonomy)} "
+        self.undo_stack.push(_DecisionCommand(self, inst, choice))
+        self._after_write()
+        self.message.emit(f"Decided: {outcome_text(choice.decision, self.taxonomy)} "
                           f"({done.start_frame}–{done.end_frame}, {self._name(done.action_id)})")
         return done
+
+    def _resolve(self, instance_id: int, version: int, choice: Choice) -> MergedInstance:
+        done = self.store.resolve_merged(instance_id, version, choice.decision, choice.start_frame,
+                                         choice.end_frame, choice.action_id)
+        self._written[instance_id] = done.version
+        return done
+
+    def _after_write(self) -> None:
+        self.reload()
+        if self.clip is not None:
+            self.decided.emit(self.clip.id)
+
+    def _write(self, instance_id: int, what: str, write: Callable[[int], MergedInstance]) -> bool:
+        """An undo or redo of a decision: version-checked against what this session last stored."""
+        self.select(instance_id)
+        current = self.instance(instance_id)
+        if current is None:
+            self.message.emit(f"That instance is gone (the merge was re-run): nothing to {what.lower()}")
+            self._refused = True
+            return False
+        try:
+            done = write(self._written.get(instance_id, current.version))
+        except REFUSALS as exc:
+            self.message.emit(f"{what} refused: {exc}")
+            self._refused = True
+            self.reload()
+            return False
+        self._written[instance_id] = done.version
+        self._after_write()
+        self.select(instance_id)
+        self.message.emit(self._replayed(what, done))
+        return True
+
+    def _replayed(self, what: str, done: MergedInstance) -> str:
+        if what == "Redo":
+            return (f"Redone: '{outcome_text(done.decision, self.taxonomy)}' "
+                    f"({done.start_frame}–{done.end_frame}, {self._name(done.action_id)})")
+        if done.status is MergedStatus.RESOLVED:
+            return f"Undone: back to '{outcome_text(done.decision, self.taxonomy)}'"
+        return (f"Undone: instance {done.start_frame}–{done.end_frame} is undecided again "
+                f"({str(done.status).replace('_', ' ')})")
 
     def accept_majority(self) -> MergedInstance | None:
         """Enter: take the pre-selected majority outcome."""
@@ -183,20 +244,18 @@ class ReviewSession(QObject):
     def keep(self) -> MergedInstance | None:
         """K: keep the instance with its merged boundaries and label."""
         inst = self._target()
-        return None if inst is None else self.decide(Decision(KEEP, inst.start_frame, inst.end_frame,
-                                                                 inst.action_id))
+        return None if inst is None else self.decide(Choice(KEEP, inst.start_frame, inst.end_frame, inst.action_id))
 
     def delete(self) -> MergedInstance | None:
         """D: drop the instance from the ground truth (the segments stay stored)."""
         inst = self._target()
-        return None if inst is None else self.decide(Decision(DELETE, inst.start_frame, inst.end_frame,
-                                                                 inst.action_id))
+        return None if inst is None else self.decide(Choice(DELETE, inst.start_frame, inst.end_frame, inst.action_id))
 
     def relabel(self, action_id: int) -> MergedInstance | None:
         """L: keep the instance with another action."""
         inst = self._target()
-        return None if inst is None else self.decide(Decision(label_outcome(action_id), inst.start_frame,
-                                                                 inst.end_frame, action_id))
+        return None if inst is None else self.decide(Choice(label(action_id), inst.start_frame, inst.end_frame,
+                                                                 action_id))
 
     def adjust(self, edge: str, delta: int) -> int | None:
         """Move the start or end edge by `delta` frames; returns the edge's new frame or None."""
@@ -212,7 +271,7 @@ class ReviewSession(QObject):
         inst = self._target()
         if inst is None:
             return None
-        done = self.decide(Decision(ADJUST, start, end, inst.action_id))
+        done = self.decide(Choice(ADJUST, start, end, inst.action_id))
         if done is None:
             return None
         return done.end_frame if edge == "end" else done.start_frame
@@ -231,61 +290,24 @@ class ReviewSession(QObject):
             self.message.emit(f"{name} did not mark this instance: nothing of theirs to take "
                               "(D deletes it, K keeps the merged one)")
             return None
-        return self.decide(Decision(f"{TAKE_PREFIX}{name}", seg.start_frame, seg.end_frame, seg.action_id))
+        return self.decide(Choice(take(name), seg.start_frame, seg.end_frame, seg.action_id))
 
     def undo(self) -> bool:
         """Ctrl+Z: undo the last decision (back to the previous one, or to undecided)."""
-        if not self.history:
-            self.message.emit("Nothing to undo in this clip")
-            return False
-        entry = self.history.pop()
-        before = entry.before
-        self.select(entry.instance_id)
-        now = self.instance(entry.instance_id)
-        if before.status is MergedStatus.RESOLVED and before.decision is not None:
-            done = self.decide(_decision_of(before), record=False, fresh=False) is not None
-            if done:
-                self.message.emit(f"Undone: back to '{outcome_text(before.decision, self.taxonomy)}'")
-        else:
-            done = self._reopen(entry.instance_id)
-        if done and now is not None:
-            self.undone.append(_Undo(entry.instance_id, now))
-        return done
+        return self._replay(undo=True)
 
     def redo(self) -> bool:
         """Ctrl+Shift+Z: decide again what the last undo took back."""
-        if not self.undone:
-            self.message.emit("Nothing to redo in this clip")
-            return False
-        entry = self.undone.pop()
-        again = entry.before
-        self.select(entry.instance_id)
-        if self.selected != entry.instance_id or again.decision is None:
-            self.message.emit("That instance is gone (the merge was re-run): nothing to redo")
-            return False
-        done = self.decide(_decision_of(again), fresh=False)
-        if done is not None:
-            self.message.emit(f"Redone: '{outcome_text(again.decision, self.taxonomy)}' "
-                              f"({done.start_frame}–{done.end_frame}, {self._name(done.action_id)})")
-        return done is not None
+        return self._replay(undo=False)
 
-    def _reopen(self, instance_id: int) -> bool:
-        """Undo an instance's first decision: the store puts the merge's own output back."""
-        current = self.instance(instance_id)
-        if current is None or self.clip is None:
-            self.message.emit("That instance is gone (the merge was re-run): nothing to undo")
+    def _replay(self, undo: bool) -> bool:
+        stack = self.undo_stack
+        if not (stack.canUndo() if undo else stack.canRedo()):
+            self.message.emit("Nothing to undo in this clip" if undo else "Nothing to redo in this clip")
             return False
-        try:
-            back = self.store.unresolve_merged(instance_id, current.version)
-        except REFUSALS as exc:
-            self.message.emit(f"Undo refused: {exc}")
-            self.reload()
-            return False
-        self.reload()
-        self.decided.emit(self.clip.id)
-        self.message.emit(f"Undone: instance {back.start_frame}–{back.end_frame} is undecided again "
-                          f"({str(back.status).replace('_', ' ')})")
-        return True
+        self._refused = False
+        stack.undo() if undo else stack.redo()
+        return not self._refused
 
     def finalise(self) -> bool:
         """Ctrl+Enter: finalise the clip; the store refuses while instances need review."""

@@ -19,7 +19,6 @@ from app.review.review_model import outcome_text
 from app.review.styled_lanes import BarStyle, StyledLanesItem, ghost, install_styled_lanes
 from app.timeline.packing import Bar
 from app.timeline.timeline_widget import TimelineWidget
-from merging.majority import DELETE
 
 STATUS_COLOURS = {
     MergedStatus.NEEDS_REVIEW: QColor(236, 150, 80),
@@ -58,9 +57,9 @@ def merged_text(inst: MergedInstance, taxonomy: Taxonomy) -> str:
 def merged_style(inst: MergedInstance) -> BarStyle:
     """Status colour; a decided delete is a ghost (kept in the database, out of the ground truth)."""
     colour = STATUS_COLOURS[inst.status]
-    if inst.status is MergedStatus.RESOLVED and (inst.decision or "").split(":")[0] == DELETE:
+    if inst.status is MergedStatus.RESOLVED and inst.decision is not None and inst.decision.removes:
         return ghost(QColor(150, 150, 160), alpha=40)
-    if inst.status is MergedStatus.NEEDS_REVIEW and inst.majority == DELETE:
+    if inst.status is MergedStatus.NEEDS_REVIEW and inst.majority is not None and inst.majority.removes:
         return BarStyle(colour, QColor(255, 230, 200), dashed=True)
     return BarStyle(colour)
 

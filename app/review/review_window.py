@@ -21,7 +21,7 @@ from app.review.review_shortcuts import REVIEW_MENUS, REVIEW_NOTE, REVIEW_SHORTC
 from app.review.review_timeline import MERGED_LANE, ReviewTimeline, instance_of_bar, review_bars
 from app.settings import AppSettings
 from app.tasks import TaskHandle
-from app.window_common import ClipWindow, MediaResolver
+from app.window_common import ClipWindow, MediaResolver, bind_undo_actions
 from merging.workflow import MergeRun, run_merge
 
 StoreFactory = Callable[[], StoreAPI]
@@ -89,8 +89,9 @@ class ReviewWindow(ClipWindow):
         return lambda: self.nudge(edge, delta)
 
     def _build_menus(self) -> dict[str, QAction]:
-        return self._install_shortcuts(REVIEW_SHORTCUTS, REVIEW_MENUS, self._handlers(),
-                                       name_prefix="review_")
+        actions = self._install_shortcuts(REVIEW_SHORTCUTS, REVIEW_MENUS, self._handlers(), name_prefix="review_")
+        bind_undo_actions(self.session.undo_stack, actions["undo"], actions["redo"])
+        return actions
 
     def _connect(self) -> None:
         self.queue.clipActivated.connect(self.open_clip_id)

@@ -14,12 +14,12 @@ from annotator.commands import (
     EditSegment,
     JoinSegments,
     SplitSegment,
-    UndoHistory,
 )
 from annotator.errors import ConflictError, RuleViolation
 from annotator.model import Origin, Role, Segment
 from annotator.store.api import NewClip
 from annotator.store.store import Store
+from tests.annotator.history import UndoHistory
 from tests.annotator.store.db import db_url, project, store  # noqa: F401  (pytest fixtures)
 
 

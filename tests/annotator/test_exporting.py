@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from annotator.decisions import Decision
 from annotator.errors import InputError
 from annotator.exporting import export_annotations, export_set, split_project
 from annotator.formats import read_annotations
@@ -17,6 +18,8 @@ from annotator.project import Project
 from annotator.store.api import NewClip
 from annotator.store.store import Store
 from tests.annotator.store.db import db_url, project, store  # noqa: F401  (pytest fixtures)
+
+D = Decision.parse  # decisions written as their stored text
 
 
 def _rows(path: Path) -> list[tuple[str, ...]]:
@@ -33,11 +36,11 @@ def test_merged_export_keeps_reliable_and_resolved(store: Store) -> None:
                               status, majority=majority)
 
     made = store.replace_unresolved_merged(clip.id, [
-        inst(0, MergedStatus.RELIABLE), inst(40, MergedStatus.NEEDS_REVIEW, "keep"),
-        inst(80, MergedStatus.NEEDS_REVIEW, "delete"), inst(120, MergedStatus.NEEDS_REVIEW, "keep"),
-        inst(160, MergedStatus.NEEDS_REVIEW, "keep")])
-    store.resolve_merged(made[3].id or 0, 1, "keep", 121, 150, 4)
-    store.resolve_merged(made[4].id or 0, 1, "delete", 160, 190, 3)
+        inst(0, MergedStatus.RELIABLE), inst(40, MergedStatus.NEEDS_REVIEW, D("keep")),
+        inst(80, MergedStatus.NEEDS_REVIEW, D("delete")), inst(120, MergedStatus.NEEDS_REVIEW, D("keep")),
+        inst(160, MergedStatus.NEEDS_REVIEW, D("keep"))])
+    store.resolve_merged(made[3].id or 0, 1, D("keep"), 121, 150, 4)
+    store.resolve_merged(made[4].id or 0, 1, D("delete"), 160, 190, 3)
     starts = [i.start_frame for i in export_set(store, "merged").instances]
     assert starts == [0, 121]
     assert [i.start_frame for i in export_set(store, "merged", include_unresolved=True).instances] == [0, 40, 121]

@@ -2,13 +2,15 @@
 
 import pytest
 
+from annotator.decisions import Decision
 from annotator.errors import InputError
 from annotator.model import MergedStatus, MergeRule
 from annotator.taxonomy import load_taxonomy
 from merging.crosscheck import CrossCheck
-from merging.majority import parse_outcome
 from merging.merge import MergeOptions, merge_clip
 from tests.merging.helpers import people, work
+
+D = Decision.parse  # decisions written as their stored text
 
 TAX = load_taxonomy("mma52")
 NOD, SHAKE, TILT, WAVE = 9, 10, 7, 19  # head, head, head, upper limb
@@ -39,7 +41,7 @@ def test_three_annotators_union_branch():
     assert (m.start_frame, m.end_frame, m.rule) == (0, 100, MergeRule.UNION)
     assert (int(r.merged.j_hat[0]), int(r.merged.k_hat[0])) == (1, 0)
     assert m.segment_ids == (1, 2, 3)
-    assert not m.reliable and m.status is MergedStatus.NEEDS_REVIEW and m.majority == "keep"
+    assert not m.reliable and m.status is MergedStatus.NEEDS_REVIEW and m.majority == D("keep")
     assert r.tiou[0] == pytest.approx(0.6)
 
 
@@ -54,7 +56,7 @@ def test_floor_keeps_weak_pairs_apart():
     # with the default floor 0.1, a3 (IoU 10/130 with a2) cannot join; it stands alone
     r = merge_clip(work([[(0, 100, NOD)], [(30, 70, NOD)], [(60, 160, NOD)]]), TAX)
     assert [(m.start_frame, m.end_frame, m.rule, m.majority) for m in r.instances] == [
-        (30, 70, MergeRule.PARTNER, "keep"), (60, 160, MergeRule.SINGLE, "delete")]
+        (30, 70, MergeRule.PARTNER, D("keep")), (60, 160, MergeRule.SINGLE, D("delete"))]
 
 
 def test_partner_tie_goes_to_lower_annotator_id():
@@ -96,11 +98,11 @@ def test_two_of_three_is_kept_and_merged_over_the_two():
     # a2 marked nothing; IoU(a1, a3) = 10/20 = 0.5: ĵ = a1 (tie, lower id), k̂ = a3, not > 0.5 -> A_a3
     m = only(merge_clip(work([[(0, 20, NOD)], [], [(0, 10, NOD)]]), TAX))
     assert (m.start_frame, m.end_frame, m.rule, m.segment_ids) == (0, 10, MergeRule.PARTNER, (1, 2))
-    assert m.majority == "keep" and m.status is MergedStatus.NEEDS_REVIEW
+    assert m.majority == D("keep") and m.status is MergedStatus.NEEDS_REVIEW
     # identical pair: the union is the segment, but one annotator is missing -> never reliable
     m = only(merge_clip(work([[(0, 100, NOD)], [(0, 100, NOD)], []]), TAX))
     assert (m.start_frame, m.end_frame, m.rule) == (0, 100, MergeRule.UNION)
-    assert not m.reliable and m.majority == "keep" and m.status is MergedStatus.NEEDS_REVIEW
+    assert not m.reliable and m.majority == D("keep") and m.status is MergedStatus.NEEDS_REVIEW
 
 
 def test_partner_is_the_best_overlap_with_j_hat_not_the_second_best_score():
@@ -130,7 +132,7 @@ def test_exact_path_for_very_long_clips_agrees():
 def test_two_annotators_only():
     r = merge_clip(work([[(0, 100, NOD), (150, 200, WAVE)], [(2, 100, NOD)]]), TAX)
     both, single = r.instances
-    assert both.reliable and both.majority == "keep"
+    assert both.reliable and both.majority == D("keep")
     assert single.rule is MergeRule.SINGLE and single.majority is None  # 1 of 2: no majority
     assert single.status is MergedStatus.NEEDS_REVIEW
 
@@ -139,16 +141,16 @@ def test_instance_by_one_of_three_is_proposed_for_deletion():
     r = merge_clip(work([[(0, 100, NOD)], [(0, 100, NOD)], [(0, 100, NOD), (150, 180, WAVE)]]), TAX)
     extra = r.instances[-1]
     assert (extra.start_frame, extra.end_frame, extra.rule) == (150, 180, MergeRule.SINGLE)
-    assert extra.majority == "delete" and extra.segment_ids == (4,)
-    assert parse_outcome(extra.majority) == ("delete", None)
+    assert extra.majority == D("delete") and extra.segment_ids == (4,)
+    assert extra.majority is not None and extra.majority.removes
 
 
 def test_label_conflict_takes_the_majority_label():
     r = merge_clip(work([[(10, 50, NOD)], [(12, 50, NOD)], [(10, 50, SHAKE)]]), TAX)
     m = only(r)
     assert m.action_id == NOD and m.segment_ids == (1, 2, 3)
-    assert m.majority == f"label:{NOD}" and m.status is MergedStatus.NEEDS_REVIEW and not m.reliable
-    assert parse_outcome(m.majority) == ("label", NOD)
+    assert m.majority == D(f"label:{NOD}") and m.status is MergedStatus.NEEDS_REVIEW and not m.reliable
+    assert m.majority is not None and m.majority.action_id == NOD
     (c,) = r.conflicts
     assert c.majority_action == NOD and c.body_part == "head"
     assert [v.action_id for v in c.votes] == [NOD, SHAKE]
@@ -159,7 +161,7 @@ def test_label_conflict_counts_votes_per_label():
     # overlapping a2's SHAKE [0,199] by 100/199 > 0.5. Joined, NOD has two votes: the majority.
     r = merge_clip(work([[(0, 100, NOD)], [(0, 199, SHAKE)], [(99, 199, NOD)]]), TAX)
     m = only(r)
-    assert m.action_id == NOD and m.majority == f"label:{NOD}" and m.segment_ids == (1, 2, 3)
+    assert m.action_id == NOD and m.majority == D(f"label:{NOD}") and m.segment_ids == (1, 2, 3)
     (c,) = r.conflicts
     assert c.majority_action == NOD
     assert [(v.action_id, v.segment_ids) for v in c.votes] == [(NOD, (1, 3)), (SHAKE, (2,))]

@@ -2,10 +2,13 @@
 
 import pytest
 
+from annotator.decisions import Decision
 from annotator.model import AssignmentState, MergedStatus, Role, Segment
 from annotator.project import Project
 from annotator.store.api import NewClip
 from merging.workflow import run_merge
+
+D = Decision.parse  # decisions written as their stored text
 
 NOD, WAVE = 9, 19
 
@@ -51,7 +54,7 @@ def test_rerun_keeps_resolved_decisions(project):
     run_merge(store)
     c0 = store.clip_by_name("c0").id
     single = next(m for m in store.merged_instances(c0) if len(m.segment_ids) == 1)
-    store.resolve_merged(single.id, single.version, "delete", single.start_frame, single.end_frame, single.action_id)
+    store.resolve_merged(single.id, single.version, D("delete"), single.start_frame, single.end_frame, single.action_id)
     again = run_merge(store)
     assert again.kept_resolved == 1 and again.written == 1 and not again.stale_resolved
     merged = store.merged_instances(c0)
@@ -100,7 +103,7 @@ def test_agreement_reliable_share_is_the_stored_one(project):
     run_merge(store, MergeOptions(threshold=0.95))  # stored: nothing reliable
     c0 = store.clip_by_name("c0").id
     for m in store.merged_instances(c0):  # the reviewer keeps the nod, drops the lone wave
-        decision = "keep" if m.action_id == NOD else "delete"
+        decision = D("keep") if m.action_id == NOD else D("delete")
         store.resolve_merged(m.id, m.version, decision, m.start_frame, m.end_frame, m.action_id)
     store.finalise_clip(c0)
     works, _ = collect_work(store, include_finalised=True)

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.exc import IntegrityError
 
+from annotator.decisions import Decision
 from annotator.errors import Cancelled, ConflictError, InputError, PermissionDenied, RuleViolation
 from annotator.model import (
     GROUND_TRUTH,
@@ -25,10 +26,13 @@ from annotator.model import (
 )
 from annotator.progress import CancelToken
 from annotator.project import Project
+from annotator.store import engine as store_engine
 from annotator.store.api import BulkImport, NewClip, NewSegment
 from annotator.store.store import Store
 from annotator.taxonomy import load_taxonomy
 from tests.annotator.store.db import db_url, project, store  # noqa: F401  (pytest fixtures)
+
+D = Decision.parse  # decisions written as their stored text
 
 CLIPS = [NewClip("s1_a", "s1", 30.0, 300), NewClip("s2_b", "s2", 29.0, 200, width=64, height=48)]
 
@@ -51,7 +55,7 @@ def test_migrations_create_the_schema_once(project: Project, db_url: str) -> Non
         engine.dispose()
     assert {"clips", "segments", "annotators", "assignments", "proposals", "merged_instances",
             "merged_segments", "audit_log", "subjects", "project_meta"} <= tables
-    assert head == "0001"
+    assert head == store_engine.head_revision() == "0002"
     project.open_store().close()  # a second open runs no migration and keeps the data
 
 
@@ -227,16 +231,16 @@ def test_merged_instances_keep_reviewer_decisions(store: Store) -> None:
     segs = [store.add_segment(Segment(None, a, n, 0, 30, 3)).id or 0 for n in ("ann1", "ann2")]
 
     def inst(status: MergedStatus, start: int) -> MergedInstance:
-        return MergedInstance(None, a, start, 30, 3, tuple(segs), MergeRule.UNION, False, status, majority="keep")
+        return MergedInstance(None, a, start, 30, 3, tuple(segs), MergeRule.UNION, False, status, majority=D("keep"))
 
     first = store.replace_unresolved_merged(a, [inst(MergedStatus.NEEDS_REVIEW, 0), inst(MergedStatus.RELIABLE, 2)])
     assert first[0].segment_ids == tuple(segs)
     with pytest.raises(RuleViolation, match="to review"):
         store.finalise_clip(a)
-    resolved = store.as_user("rev").resolve_merged(first[0].id or 0, first[0].version, "keep", 1, 29, 3)
+    resolved = store.as_user("rev").resolve_merged(first[0].id or 0, first[0].version, D("keep"), 1, 29, 3)
     assert (resolved.status, resolved.decided_by, resolved.start_frame) == (MergedStatus.RESOLVED, "rev", 1)
     with pytest.raises(ConflictError):
-        store.resolve_merged(first[0].id or 0, first[0].version, "delete", 0, 30, 3)
+        store.resolve_merged(first[0].id or 0, first[0].version, D("delete"), 0, 30, 3)
     store.replace_unresolved_merged(a, [inst(MergedStatus.RELIABLE, 4)])
     kept = store.merged_instances(a)
     assert [(m.status, m.start_frame) for m in kept] == [(MergedStatus.RESOLVED, 1), (MergedStatus.RELIABLE, 4)]
@@ -293,7 +297,7 @@ def _two_instances(store: Store, a: int) -> list[MergedInstance]:
     segs = [store.add_segment(Segment(None, a, n, 0, 30, 3)).id or 0 for n in ("ann1", "ann2")]
     return store.replace_unresolved_merged(a, [
         MergedInstance(None, a, 0, 30, 3, tuple(segs), MergeRule.UNION, False, MergedStatus.NEEDS_REVIEW,
-                       majority="keep"),
+                       majority=D("keep")),
         MergedInstance(None, a, 2, 30, 4, tuple(segs), MergeRule.UNION, True, MergedStatus.RELIABLE),
     ])
 
@@ -302,17 +306,17 @@ def test_unresolve_returns_an_instance_to_the_merge_output(store: Store) -> None
     a, _ = _seed(store)
     review, reliable = _two_instances(store, a)
     rev = store.as_user("rev")
-    first = rev.resolve_merged(review.id or 0, review.version, "adjust", 5, 25, 3)
-    second = rev.resolve_merged(review.id or 0, first.version, "label:7", 5, 25, 7)
+    first = rev.resolve_merged(review.id or 0, review.version, D("adjust"), 5, 25, 3)
+    second = rev.resolve_merged(review.id or 0, first.version, D("label:7"), 5, 25, 7)
     back = rev.unresolve_merged(review.id or 0, second.version)
     assert (back.status, back.start_frame, back.end_frame, back.action_id) == (MergedStatus.NEEDS_REVIEW, 0, 30, 3)
     assert (back.decision, back.decided_by, back.decided_at, back.segment_ids) == (None, None, None,
                                                                                    review.segment_ids)
     entry = rev.audit_log(limit=1, entity="merged")[0]
     assert (entry.action, entry.user) == ("unresolve", "rev") and '"label:7"' in (entry.old or "")
-    again = rev.resolve_merged(review.id or 0, back.version, "delete", 0, 30, 3)  # decide anew, undo again
+    again = rev.resolve_merged(review.id or 0, back.version, D("delete"), 0, 30, 3)  # decide anew, undo again
     assert rev.unresolve_merged(review.id or 0, again.version).status == MergedStatus.NEEDS_REVIEW
-    kept = rev.resolve_merged(reliable.id or 0, reliable.version, "keep", 3, 30, 4)
+    kept = rev.resolve_merged(reliable.id or 0, reliable.version, D("keep"), 3, 30, 4)
     assert rev.unresolve_merged(reliable.id or 0, kept.version).status == MergedStatus.RELIABLE
     with pytest.raises(ConflictError, match="no decision"):
         rev.unresolve_merged(reliable.id or 0, kept.version + 1)
@@ -326,11 +330,11 @@ def test_decisions_on_a_finalised_clip_are_refused(store: Store) -> None:
     a, _ = _seed(store)
     review, _ = _two_instances(store, a)
     rev = store.as_user("rev")
-    done = rev.resolve_merged(review.id or 0, review.version, "keep", 0, 30, 3)
+    done = rev.resolve_merged(review.id or 0, review.version, D("keep"), 0, 30, 3)
     rev.finalise_clip(a)
     audit_rows = len(store.audit_log(limit=1000))
     with pytest.raises(RuleViolation, match="is finalised.*no longer be decided"):
-        rev.resolve_merged(review.id or 0, done.version, "delete", 0, 30, 3)
+        rev.resolve_merged(review.id or 0, done.version, D("delete"), 0, 30, 3)
     with pytest.raises(RuleViolation, match="is finalised.*no longer be reopened"):
         rev.unresolve_merged(review.id or 0, done.version)
     with pytest.raises(RuleViolation, match="is finalised.*closed to a new merge"):

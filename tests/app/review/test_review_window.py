@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QTextBrowser
 from pytestqt.qtbot import QtBot
 
+from annotator.decisions import Decision
 from annotator.model import MergedInstance, MergedStatus
 from annotator.project import Project
 from app.launch import build_window
@@ -15,6 +16,8 @@ from app.review.review_timeline import merged_bar_id
 from app.review.review_window import ReviewWindow
 from app.settings import AppSettings
 from tests.app.review.conftest import LEGS, NOD, NOSE, build_review_project
+
+D = Decision.parse  # decisions written as their stored text
 
 NoMod = Qt.KeyboardModifier.NoModifier
 
@@ -76,36 +79,36 @@ def test_reviewer_gets_review_screen_with_lanes_per_annotator(window: ReviewWind
 def test_enter_accepts_majority_and_n_moves_on(qtbot: QtBot, window: ReviewWindow, review_project: Path) -> None:
     key(qtbot, window, Qt.Key.Key_Return)
     nod = stored(review_project)[NOD]
-    assert (nod.status, nod.decision, nod.decided_by) == (MergedStatus.RESOLVED, "keep", "rev")
+    assert (nod.status, nod.decision, nod.decided_by) == (MergedStatus.RESOLVED, D("keep"), "rev")
     key(qtbot, window, Qt.Key.Key_N)
     assert window.session.selected_instance().action_id == LEGS  # type: ignore[union-attr]
     select_action(window, NOSE)
     key(qtbot, window, Qt.Key.Key_Return)  # the majority of a one-annotator instance: delete
-    assert stored(review_project)[NOSE].decision == "delete"
+    assert stored(review_project)[NOSE].decision == D("delete")
     assert window.queue.model.rows[0].resolved == 2
 
 
 def test_keep_delete_label_and_take(qtbot: QtBot, window: ReviewWindow, review_project: Path) -> None:
     select_action(window, NOSE)
     key(qtbot, window, Qt.Key.Key_K)
-    assert stored(review_project)[NOSE].decision == "keep"
+    assert stored(review_project)[NOSE].decision == D("keep")
     select_action(window, LEGS)
     key(qtbot, window, Qt.Key.Key_D)
     legs = stored(review_project)[LEGS]
-    assert (legs.status, legs.decision) == (MergedStatus.RESOLVED, "delete")
+    assert (legs.status, legs.decision) == (MergedStatus.RESOLVED, D("delete"))
     key(qtbot, window, Qt.Key.Key_L)
     assert window.picker.isVisible()
     qtbot.keyClicks(window.picker.edit, "D7")  # curling legs
     qtbot.keyClick(window.picker.edit, Qt.Key.Key_Return)
     relabelled = stored(review_project)
-    assert LEGS not in relabelled and relabelled[25].decision == "label:25"
+    assert LEGS not in relabelled and relabelled[25].decision == D("label:25")
     select_action(window, NOD)
     key(qtbot, window, Qt.Key.Key_2)  # a2's version: 3–21
     nod = stored(review_project)[NOD]
-    assert (nod.decision, nod.start_frame, nod.end_frame) == ("take:a2", 3, 21)
+    assert (nod.decision, nod.start_frame, nod.end_frame) == (D("take:a2"), 3, 21)
     select_action(window, NOSE)
     key(qtbot, window, Qt.Key.Key_1)  # a1 did not mark it: refused, nothing stored
-    assert stored(review_project)[NOSE].decision == "keep"
+    assert stored(review_project)[NOSE].decision == D("keep")
     assert "did not mark" in window.statusBar().currentMessage()
 
 
@@ -115,7 +118,7 @@ def test_edge_keys_adjust_boundaries(qtbot: QtBot, window: ReviewWindow, review_
     assert window.player.current == 23
     key(qtbot, window, Qt.Key.Key_BracketLeft, Qt.KeyboardModifier.ControlModifier)
     nod = stored(review_project)[NOD]
-    assert (nod.decision, nod.start_frame, nod.end_frame) == ("adjust", 3, 23)
+    assert (nod.decision, nod.start_frame, nod.end_frame) == (D("adjust"), 3, 23)
     # Out of bounds is refused by the store and leaves the stored instance alone.
     select_action(window, NOSE)
     for _ in range(2):
@@ -129,18 +132,18 @@ def test_ctrl_z_undoes_every_decision(qtbot: QtBot, window: ReviewWindow, review
     select_action(window, NOD)  # merged 2–22, needs review
     key(qtbot, window, Qt.Key.Key_BracketRight)  # adjust: 2–23
     key(qtbot, window, Qt.Key.Key_D)
-    assert stored(review_project)[NOD].decision == "delete"
+    assert stored(review_project)[NOD].decision == D("delete")
     key(qtbot, window, Qt.Key.Key_Z, ctrl)
     nod = stored(review_project)[NOD]
-    assert (nod.decision, nod.end_frame) == ("adjust", 23)
+    assert (nod.decision, nod.end_frame) == (D("adjust"), 23)
     key(qtbot, window, Qt.Key.Key_Z, ctrl)  # the first decision too: back to the merge's output
     nod = stored(review_project)[NOD]
     assert (nod.status, nod.decision, nod.decided_by, nod.start_frame, nod.end_frame) == (
         MergedStatus.NEEDS_REVIEW, None, None, 2, 22)
     assert "undecided again" in window.statusBar().currentMessage()
     assert window.queue.model.rows[0].needs_review == 3
-    key(qtbot, window, Qt.Key.Key_Z, ctrl)
-    assert "Nothing to undo" in window.statusBar().currentMessage()
+    undo = window.actions_by_id["undo"]  # the menu follows the undo stack: nothing left to undo
+    assert not undo.isEnabled() and undo.text() == "Undo"
 
 
 def test_ctrl_shift_z_redoes_what_was_undone(qtbot: QtBot, window: ReviewWindow, review_project: Path) -> None:
@@ -154,17 +157,18 @@ def test_ctrl_shift_z_redoes_what_was_undone(qtbot: QtBot, window: ReviewWindow,
     select_action(window, NOSE)  # redo goes back to the instance it belongs to
     key(qtbot, window, Qt.Key.Key_Z, ctrl | shift)
     nod = stored(review_project)[NOD]
-    assert (nod.decision, nod.start_frame, nod.end_frame) == ("adjust", 2, 23)
+    assert (nod.decision, nod.start_frame, nod.end_frame) == (D("adjust"), 2, 23)
     assert window.session.selected == nod.id and "Redone" in window.statusBar().currentMessage()
     assert window.queue.model.rows[0].needs_review == 2
     key(qtbot, window, Qt.Key.Key_Y, ctrl)  # the other redo key
-    assert stored(review_project)[NOD].decision == "delete"
+    assert stored(review_project)[NOD].decision == D("delete")
     key(qtbot, window, Qt.Key.Key_Z, ctrl)  # undo after redo: back one step, and redo again
-    assert stored(review_project)[NOD].decision == "adjust"
+    assert stored(review_project)[NOD].decision == D("adjust")
     key(qtbot, window, Qt.Key.Key_K)  # a new decision: nothing left to redo
+    assert window.actions_by_id["undo"].text() == "Undo decision 'keep'"
+    assert not window.actions_by_id["redo"].isEnabled()
     key(qtbot, window, Qt.Key.Key_Z, ctrl | shift)
-    assert "Nothing to redo" in window.statusBar().currentMessage()
-    assert stored(review_project)[NOD].decision == "keep"
+    assert stored(review_project)[NOD].decision == D("keep")
 
 
 def test_finalised_clip_takes_no_more_decisions(qtbot: QtBot, window: ReviewWindow,

@@ -1,0 +1,66 @@
+"""Who may do what: the store's role and blind-mode policy, in one place.
+
+The owner (user None, the command line) and reviewers may do everything; an annotator
+reads and writes only their own segments, and sees others' work and the merge only once a
+clip is finalised. See docs/ARCHITECTURE.md (data model and roles).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from annotator.errors import PermissionDenied, RuleViolation
+from annotator.model import GROUND_TRUTH, MERGE_AUTHOR, Annotator, Role
+
+OWNER = "owner"  # how the project owner (user=None) appears in the audit log
+RESERVED_NAMES = frozenset({OWNER, GROUND_TRUTH, MERGE_AUTHOR})
+MODEL_PREFIX = "model:"  # authors of a model's segments are "model:<version>"
+
+
+def check_user_name(name: str) -> None:
+    """Refuse a name no user may have (empty, reserved, or a model's author name)."""
+    if not name.strip() or name.startswith(MODEL_PREFIX) or name in RESERVED_NAMES:
+        raise RuleViolation(f"{name!r} cannot be a user name (empty or reserved)")
+
+
+@dataclass(frozen=True, slots=True)
+class AccessPolicy:
+    """The rights of one user of the project (None: the owner)."""
+
+    user: Annotator | None
+
+    @property
+    def name(self) -> str:
+        """The user's name as the audit log records it."""
+        return self.user.name if self.user else OWNER
+
+    @property
+    def privileged(self) -> bool:
+        """The owner or a reviewer: not held to one's own work."""
+        return self.user is None or self.user.role == Role.REVIEWER
+
+    @property
+    def is_owner(self) -> bool:
+        """The project's owner (the command line without --as)."""
+        return self.user is None
+
+    def require_privileged(self, what: str) -> None:
+        """Refuse an annotator."""
+        if not self.privileged:
+            raise PermissionDenied(f"{self.name} is an annotator: only a reviewer may {what}")
+
+    def check_read(self, clip_name: str, finalised: bool, author: str) -> None:
+        """Blind mode: an annotator sees only their own segments until the clip is finalised."""
+        if self.privileged or finalised or author == self.name:
+            return
+        raise PermissionDenied(f"{self.name} may not see {author!r}'s work on clip {clip_name!r} "
+                               "before it is finalised")
+
+    def check_write(self, clip_name: str, finalised: bool, author: str) -> None:
+        """An annotator edits only their own segments, and nothing on a finalised clip."""
+        if self.privileged:
+            return
+        if author != self.name:
+            raise PermissionDenied(f"{self.name} may only edit their own segments, not {author!r}'s")
+        if finalised:
+            raise PermissionDenied(f"clip {clip_name!r} is finalised: only a reviewer may change it")

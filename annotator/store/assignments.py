@@ -1,0 +1,73 @@
+"""The assignments aggregate: which annotator works on which clip, and how far they are."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import insert, select
+
+from annotator.errors import InputError
+from annotator.model import Assignment, AssignmentState
+from annotator.store import convert
+from annotator.store.core import StoreCore
+from annotator.store.orm import AssignmentRow
+
+
+class AssignmentsMixin(StoreCore):
+    """Queues and their states."""
+
+    def assign(self, clip_id: int, annotator: str) -> Assignment:
+        """Put a clip in an annotator's queue (state todo); returns the existing one if present."""
+        self.access.require_privileged("assign clips")
+        with self._tx() as s:
+            self._clip_row(s, clip_id)
+            person = self._annotator_row(s, annotator)
+            row = s.get(AssignmentRow, (clip_id, person.id))
+            if row is None:
+                row = AssignmentRow(clip_id=clip_id, annotator_id=person.id, state=str(AssignmentState.TODO),
+                                    updated_at=convert.now())
+                s.add(row)
+                self._audit(s, "assign", "clip", clip_id, None, {"annotator": annotator})
+            return convert.assignment(row)
+
+    def assign_many(self, clip_ids: Sequence[int], annotators: Sequence[str]) -> int:
+        """Assign every clip to every named annotator (existing pairs kept); returns pairs made."""
+        self.access.require_privileged("assign clips")
+        with self._tx() as s:
+            people = [self._annotator_row(s, name) for name in annotators]
+            have = {(c, a) for c, a in s.execute(select(AssignmentRow.clip_id, AssignmentRow.annotator_id))}
+            stamp = convert.now()
+            rows = [{"clip_id": cid, "annotator_id": p.id, "state": str(AssignmentState.TODO), "updated_at": stamp}
+                    for cid in clip_ids for p in people if (cid, p.id) not in have]
+            if rows:
+                s.execute(insert(AssignmentRow), rows)
+            self._audit(s, "assign", "clips", None, None,
+                        {"annotators": list(annotators), "clips": len(clip_ids), "new": len(rows)})
+            return len(rows)
+
+    def assignments(self, annotator: str | None = None) -> list[Assignment]:
+        """Assignments of one annotator (an annotator sees only their own), by clip order."""
+        if annotator is None and not self.access.privileged:
+            annotator = self.access.name
+        if annotator is not None and annotator != self.access.name:
+            self.access.require_privileged("see other annotators' queues")
+        with self._tx() as s:
+            query = select(AssignmentRow).order_by(AssignmentRow.clip_id, AssignmentRow.annotator_id)
+            if annotator is not None:
+                query = query.where(AssignmentRow.annotator_id == self._annotator_row(s, annotator).id)
+            return [convert.assignment(r) for r in s.scalars(query)]
+
+    def set_assignment_state(self, clip_id: int, annotator: str, state: AssignmentState) -> Assignment:
+        """Move an assignment to todo / in_progress / done (an annotator only their own)."""
+        if annotator != self.access.name:
+            self.access.require_privileged("change other annotators' progress")
+        with self._tx() as s:
+            person = self._annotator_row(s, annotator)
+            row = s.get(AssignmentRow, (clip_id, person.id))
+            if row is None:
+                raise InputError("project", f"clip id {clip_id}", f"not assigned to {annotator!r}")
+            old = row.state
+            row.state, row.updated_at = str(AssignmentState(state)), convert.now()
+            self._audit(s, "set_state", "assignment", clip_id, {"annotator": annotator, "state": old},
+                        {"annotator": annotator, "state": str(state)})
+            return convert.assignment(row)

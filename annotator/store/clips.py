@@ -1,0 +1,116 @@
+"""The clips aggregate: clips, their subjects, media, subsets and finalising."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import cast
+
+from sqlalchemy import Table, bindparam, func, insert, select, update
+from sqlalchemy.orm import Session
+
+from annotator.errors import RuleViolation
+from annotator.model import Clip, MergedStatus, Subset
+from annotator.store import convert
+from annotator.store.api import NewClip
+from annotator.store.core import StoreCore
+from annotator.store.orm import ClipRow, MergedRow, SubjectRow
+
+CLIPS = cast(Table, ClipRow.__table__)
+
+
+def insert_clips(s: Session, clips: Sequence[NewClip]) -> None:
+    """Insert new clips and the subjects not yet known (no checks: callers make them)."""
+    if not clips:
+        return
+    known = set(s.scalars(select(SubjectRow.id)))
+    new_subjects = sorted({c.subject for c in clips} - known)
+    if new_subjects:
+        s.execute(insert(SubjectRow), [{"id": sub} for sub in new_subjects])
+    s.execute(insert(ClipRow), [
+        {"name": c.name, "subject_id": c.subject, "fps": c.fps, "frame_count": c.frame_count,
+         "width": c.width, "height": c.height, "media_path": c.media_path,
+         "subset": str(c.subset) if c.subset else None, "source": c.source,
+         "source_offset_frame": c.source_offset_frame, "finalised": False}
+        for c in clips
+    ])
+
+
+def write_subsets(s: Session, subsets: Mapping[int, Subset | None]) -> None:
+    """clip id -> subset, one executemany."""
+    s.connection().execute(update(CLIPS).where(CLIPS.c.id == bindparam("cid")),
+                           [{"cid": cid, "subset": str(sub) if sub else None} for cid, sub in subsets.items()])
+
+
+class ClipsMixin(StoreCore):
+    """Clips, subjects, media and finalising."""
+
+    def add_clips(self, clips: Sequence[NewClip]) -> list[Clip]:
+        """Create clips (and their subjects) in one transaction; names must be new."""
+        self.access.require_privileged("add clips")
+        with self._tx() as s:
+            names = [c.name for c in clips]
+            taken = set(s.scalars(select(ClipRow.name).where(ClipRow.name.in_(names))))
+            if taken or len(set(names)) != len(names):
+                dup = sorted(taken) or sorted({n for n in names if names.count(n) > 1})
+                raise RuleViolation(f"clip {dup[0]!r} already exists")
+            insert_clips(s, clips)
+            rows = s.scalars(select(ClipRow).where(ClipRow.name.in_(names)).order_by(ClipRow.id)).all()
+            self._audit(s, "add", "clips", None, None, {"count": len(rows), "first": names[:1]})
+            return [convert.clip(r) for r in rows]
+
+    def clips(self, subset: Subset | None = None) -> list[Clip]:
+        """Every clip in stored order, or those of one subset."""
+        with self._tx() as s:
+            query = select(ClipRow).order_by(ClipRow.id)
+            if subset is not None:
+                query = query.where(ClipRow.subset == str(subset))
+            return [convert.clip(r) for r in s.scalars(query)]
+
+    def clip(self, clip_id: int) -> Clip:
+        """One clip by id."""
+        with self._tx() as s:
+            return convert.clip(self._clip_row(s, clip_id))
+
+    def clip_by_name(self, name: str) -> Clip | None:
+        """One clip by name, or None."""
+        with self._tx() as s:
+            row = s.scalar(select(ClipRow).where(ClipRow.name == name))
+            return convert.clip(row) if row else None
+
+    def attach_media(self, clip_id: int, media_path: str, fps: float, frame_count: int,
+                     width: int, height: int) -> Clip:
+        """Give a clip its video file and the figures probed from it."""
+        self.access.require_privileged("attach media")
+        with self._tx() as s:
+            row = self._clip_row(s, clip_id)
+            old = {"media_path": row.media_path, "fps": row.fps, "frame_count": row.frame_count}
+            row.media_path, row.fps, row.frame_count = media_path, fps, frame_count
+            row.width, row.height = width, height
+            self._audit(s, "attach_media", "clip", clip_id, old,
+                        {"media_path": media_path, "fps": fps, "frame_count": frame_count})
+            return convert.clip(row)
+
+    def set_subsets(self, subsets: Mapping[int, Subset | None]) -> None:
+        """Store a split: clip id -> subset (one transaction, one audit row)."""
+        self.access.require_privileged("change splits")
+        if not subsets:
+            return
+        with self._tx() as s:
+            write_subsets(s, subsets)
+            counts: dict[str, int] = {}
+            for sub in subsets.values():
+                counts[str(sub)] = counts.get(str(sub), 0) + 1
+            self._audit(s, "split", "clips", None, None, counts)
+
+    def finalise_clip(self, clip_id: int) -> Clip:
+        """Mark a clip final (reviewer only); refused while merged instances await review."""
+        self.access.require_privileged("finalise clips")
+        with self._tx() as s:
+            row = self._clip_row(s, clip_id)
+            pending = s.scalar(select(func.count()).select_from(MergedRow).where(
+                MergedRow.clip_id == clip_id, MergedRow.status == str(MergedStatus.NEEDS_REVIEW)))
+            if pending:
+                raise RuleViolation(f"clip {row.name!r} still has {pending} merged instance(s) to review")
+            row.finalised = True
+            self._audit(s, "finalise", "clip", clip_id, {"finalised": False}, {"finalised": True})
+            return convert.clip(row)

@@ -1,0 +1,162 @@
+"""The merged aggregate: the merge's instances, the reviewer's decisions on them, and the audit log.
+
+Each merged row keeps what the merge proposed (proposed_start_frame, proposed_end_frame,
+proposed_action_id) beside the bounds and label in force, so undoing a decision puts the
+merge's output back from the row itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import ColumnElement, delete, insert, select
+from sqlalchemy.orm import Session
+
+from annotator import rules
+from annotator.decisions import Decision
+from annotator.errors import ConflictError, RuleViolation
+from annotator.model import AuditEntry, MergedInstance, MergedStatus
+from annotator.store import convert
+from annotator.store.core import StoreCore
+from annotator.store.orm import AuditRow, ClipRow, MergedRow, MergedSegmentRow
+from annotator.store.versioned import stale_message, versioned_update
+
+
+def _reopened_status(row: MergedRow) -> str:
+    return str(MergedStatus.RELIABLE if row.reliable else MergedStatus.NEEDS_REVIEW)
+
+
+class MergedMixin(StoreCore):
+    """Merge output, review decisions and the audit log (reviewer or owner writes)."""
+
+    def replace_unresolved_merged(self, clip_id: int, instances: Sequence[MergedInstance]) -> list[MergedInstance]:
+        """Replace a clip's merge output, keeping every instance a reviewer already resolved."""
+        self.access.require_privileged("run the merge")
+        with self._tx() as s:
+            clip_row = self._clip_row(s, clip_id)
+            if clip_row.finalised:
+                raise RuleViolation(f"clip {clip_row.name!r} is finalised: its ground truth is closed to a new merge")
+            stale = select(MergedRow.id).where(MergedRow.clip_id == clip_id,
+                                               MergedRow.status != str(MergedStatus.RESOLVED))
+            s.execute(delete(MergedSegmentRow).where(MergedSegmentRow.merged_id.in_(stale)))
+            removed = s.execute(delete(MergedRow).where(MergedRow.id.in_(stale)))
+            out = [self._insert_merged(s, clip_id, inst) for inst in instances]
+            self._audit(s, "merge", "clip", clip_id, {"replaced": removed.rowcount},  # type: ignore[attr-defined]
+                        {"instances": len(out)})
+            return out
+
+    def _insert_merged(self, s: Session, clip_id: int, inst: MergedInstance) -> MergedInstance:
+        rules.validate_action(inst.action_id, self.taxonomy)
+        row = MergedRow(clip_id=clip_id, start_frame=inst.start_frame, end_frame=inst.end_frame,
+                        action_id=inst.action_id, proposed_start_frame=inst.start_frame,
+                        proposed_end_frame=inst.end_frame, proposed_action_id=inst.action_id,
+                        rule=str(inst.rule), reliable=inst.reliable, status=str(inst.status),
+                        majority=_text(inst.majority), decision=_text(inst.decision),
+                        decided_by=inst.decided_by, decided_at=inst.decided_at, version=1)
+        s.add(row)
+        s.flush()
+        if inst.segment_ids:
+            s.execute(insert(MergedSegmentRow), [
+                {"merged_id": row.id, "segment_id": sid, "position": i} for i, sid in enumerate(inst.segment_ids)
+            ])
+        return convert.merged(row, tuple(inst.segment_ids))
+
+    def merged_instances(self, clip_id: int) -> list[MergedInstance]:
+        """A clip's merged instances (an annotator only once the clip is finalised)."""
+        with self._tx() as s:
+            self._check_read(self._clip_row(s, clip_id), "merge")
+        return self._merged_where(MergedRow.clip_id == clip_id).get(clip_id, [])
+
+    def merged_by_clip(self) -> dict[int, list[MergedInstance]]:
+        """Merged instances of every clip (an annotator: finalised clips only), in stored order."""
+        if self.access.privileged:
+            return self._merged_where(None)
+        finalised = select(ClipRow.id).where(ClipRow.finalised.is_(True))
+        return self._merged_where(MergedRow.clip_id.in_(finalised))
+
+    def _merged_where(self, condition: ColumnElement[bool] | None) -> dict[int, list[MergedInstance]]:
+        query = select(MergedRow.__table__).order_by(MergedRow.clip_id, MergedRow.id)
+        links = select(MergedSegmentRow.merged_id, MergedSegmentRow.segment_id).order_by(
+            MergedSegmentRow.merged_id, MergedSegmentRow.position)
+        if condition is not None:
+            query = query.where(condition)
+            links = links.where(MergedSegmentRow.merged_id.in_(select(MergedRow.id).where(condition)))
+        with self._engine.connect() as conn:
+            by_merged: dict[int, list[int]] = {}
+            for merged_id, segment_id in conn.execute(links):
+                by_merged.setdefault(merged_id, []).append(segment_id)
+            out: dict[int, list[MergedInstance]] = {}
+            for row in conn.execute(query):
+                out.setdefault(row.clip_id, []).append(convert.merged(row, tuple(by_merged.get(row.id, ()))))
+        return out
+
+    def _open_merged_row(self, s: Session, instance_id: int, what: str) -> tuple[MergedRow, ClipRow]:
+        """The instance and its clip, refused once the clip is finalised (its ground truth is closed)."""
+        row = s.get(MergedRow, instance_id)
+        if row is None:
+            raise ConflictError(f"merged instance {instance_id} no longer exists (the merge was re-run)")
+        clip_row = self._clip_row(s, row.clip_id)
+        if clip_row.finalised:
+            raise RuleViolation(f"clip {clip_row.name!r} is finalised: its merged instances can no longer be {what}")
+        return row, clip_row
+
+    def _write_merged(self, s: Session, row: MergedRow, version: int, old: dict[str, Any], new: dict[str, Any],
+                      action: str, **extra: Any) -> MergedInstance:
+        """The version-checked write of a decision or its undo, audited; the instance as stored."""
+        versioned_update(s, MergedRow, row.id, version, f"merged instance {row.id}", "another reviewer",
+                         **new, **extra)
+        self._audit(s, action, "merged", row.id, old, new)
+        s.refresh(row)
+        links = s.scalars(select(MergedSegmentRow.segment_id).where(MergedSegmentRow.merged_id == row.id)
+                          .order_by(MergedSegmentRow.position)).all()
+        return convert.merged(row, tuple(links))
+
+    def resolve_merged(self, instance_id: int, version: int, decision: Decision, start_frame: int,
+                       end_frame: int, action_id: int) -> MergedInstance:
+        """A reviewer's decision on a merged instance (version-checked, audited)."""
+        self.access.require_privileged("resolve merged instances")
+        if not isinstance(decision, Decision):
+            raise RuleViolation(f"{decision!r} is not a review decision")
+        with self._tx() as s:
+            row, clip_row = self._open_merged_row(s, instance_id, "decided")
+            rules.validate_action(action_id, self.taxonomy)
+            if not decision.removes:
+                rules.validate_bounds(start_frame, end_frame, convert.clip(clip_row))
+            new = {"status": str(MergedStatus.RESOLVED), "start_frame": start_frame, "end_frame": end_frame,
+                   "action_id": action_id, "decision": str(decision)}
+            return self._write_merged(s, row, version, _state(row), new, "resolve",
+                                      decided_by=self.access.name, decided_at=convert.now())
+
+    def unresolve_merged(self, instance_id: int, version: int) -> MergedInstance:
+        """Undo a reviewer's decision: back to what the merge proposed (bounds, label, status), audited."""
+        self.access.require_privileged("undo decisions on merged instances")
+        with self._tx() as s:
+            row, _ = self._open_merged_row(s, instance_id, "reopened")
+            if row.status != str(MergedStatus.RESOLVED):  # a stale version says why first
+                raise ConflictError(stale_message(f"merged instance {row.id}", "another reviewer", row.version, version)
+                                    if row.version != version else
+                                    f"merged instance {instance_id} has no decision to undo (it is {row.status})")
+            proposed = {"status": _reopened_status(row), "start_frame": row.proposed_start_frame,
+                        "end_frame": row.proposed_end_frame, "action_id": row.proposed_action_id}
+            return self._write_merged(s, row, version, {**_state(row), "decided_by": row.decided_by}, proposed,
+                                      "unresolve", decision=None, decided_by=None, decided_at=None)
+
+    def audit_log(self, limit: int = 100, entity: str | None = None) -> list[AuditEntry]:
+        """Newest audit rows first (an annotator sees only their own)."""
+        with self._tx() as s:
+            query = select(AuditRow).order_by(AuditRow.id.desc()).limit(limit)
+            if entity is not None:
+                query = query.where(AuditRow.entity == entity)
+            if not self.access.privileged:
+                query = query.where(AuditRow.user == self.access.name)
+            return [convert.audit(r) for r in s.scalars(query)]
+
+
+def _state(row: MergedRow) -> dict[str, Any]:
+    return {"status": row.status, "start_frame": row.start_frame, "end_frame": row.end_frame,
+            "action_id": row.action_id, "decision": row.decision}
+
+
+def _text(decision: Decision | None) -> str | None:
+    return None if decision is None else str(decision)
