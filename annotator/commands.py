@@ -1,6 +1,9 @@
 """Undoable segment edits: each command's do/undo writes through the store and says what changed.
 
-Commands remember the versions they wrote, so an undo is itself a version-checked write:
+Every do and undo runs in ONE store transaction (StoreAPI.atomic): a split, a join and
+their undo/redo are stored whole or not at all, and a command's own state moves on only
+once its transaction committed. Commands remember the versions they wrote, so an undo is
+itself a version-checked write:
 if another desktop changed the segment meanwhile, undo raises ConflictError instead of
 overwriting that change. A deleted segment is restored under its old id (soft delete), so
 later commands in the history keep pointing at the right rows. The app wraps each command
@@ -147,20 +150,24 @@ class SplitSegment:
         self._second: Segment | None = None
 
     def do(self, store: StoreAPI) -> Change:
-        self._first = _update(store, self._first, end_frame=self._frame)
-        if self._second is None:
-            tail = replace(self._original, id=None, start_frame=self._frame, version=1,
-                           created_at=None, updated_at=None)
-            self._second = store.add_segment(tail)
-        else:
-            self._second = store.restore_segment(_stored_id(self._second))
-        return Change(self._first.clip_id, added=(_stored_id(self._second),), updated=(_stored_id(self._first),))
+        with store.atomic():
+            first = _update(store, self._first, end_frame=self._frame)
+            if self._second is None:
+                tail = replace(self._original, id=None, start_frame=self._frame, version=1,
+                               created_at=None, updated_at=None)
+                second = store.add_segment(tail)
+            else:
+                second = store.restore_segment(_stored_id(self._second))
+        self._first, self._second = first, second
+        return Change(first.clip_id, added=(_stored_id(second),), updated=(_stored_id(first),))
 
     def undo(self, store: StoreAPI) -> Change:
         assert self._second is not None, "undo before do"
-        self._second = _delete(store, self._second)
-        self._first = _update(store, self._first, end_frame=self._original.end_frame)
-        return Change(self._first.clip_id, removed=(_stored_id(self._second),), updated=(_stored_id(self._first),))
+        with store.atomic():
+            second = _delete(store, self._second)
+            first = _update(store, self._first, end_frame=self._original.end_frame)
+        self._first, self._second = first, second
+        return Change(first.clip_id, removed=(_stored_id(second),), updated=(_stored_id(first),))
 
 
 class JoinSegments:
@@ -177,13 +184,17 @@ class JoinSegments:
         self._gone = second
 
     def do(self, store: StoreAPI) -> Change:
-        self._keep = _update(store, self._keep, start_frame=min(self._keep_before.start_frame, self._gone.start_frame),
-                             end_frame=max(self._keep_before.end_frame, self._gone.end_frame))
-        self._gone = _delete(store, self._gone)
-        return Change(self._keep.clip_id, removed=(_stored_id(self._gone),), updated=(_stored_id(self._keep),))
+        with store.atomic():
+            keep = _update(store, self._keep, start_frame=min(self._keep_before.start_frame, self._gone.start_frame),
+                           end_frame=max(self._keep_before.end_frame, self._gone.end_frame))
+            gone = _delete(store, self._gone)
+        self._keep, self._gone = keep, gone
+        return Change(keep.clip_id, removed=(_stored_id(gone),), updated=(_stored_id(keep),))
 
     def undo(self, store: StoreAPI) -> Change:
-        self._gone = store.restore_segment(_stored_id(self._gone))
-        self._keep = _update(store, self._keep, start_frame=self._keep_before.start_frame,
-                             end_frame=self._keep_before.end_frame)
-        return Change(self._keep.clip_id, added=(_stored_id(self._gone),), updated=(_stored_id(self._keep),))
+        with store.atomic():
+            gone = store.restore_segment(_stored_id(self._gone))
+            keep = _update(store, self._keep, start_frame=self._keep_before.start_frame,
+                           end_frame=self._keep_before.end_frame)
+        self._keep, self._gone = keep, gone
+        return Change(keep.clip_id, added=(_stored_id(gone),), updated=(_stored_id(keep),))

@@ -28,3 +28,7 @@ class ConflictError(RuntimeError):
 
 class Cancelled(Exception):
     """Long work stopped because its cancel token was set."""
+
+
+class StoreBusy(RuntimeError):
+    """The project database stayed locked by another program past the busy timeout: nothing was written."""

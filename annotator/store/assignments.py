@@ -51,7 +51,7 @@ class AssignmentsMixin(StoreCore):
             annotator = self.access.name
         if annotator is not None and annotator != self.access.name:
             self.access.require_privileged("see other annotators' queues")
-        with self._tx() as s:
+        with self._read() as s:
             query = select(AssignmentRow).order_by(AssignmentRow.clip_id, AssignmentRow.annotator_id)
             if annotator is not None:
                 query = query.where(AssignmentRow.annotator_id == self._annotator_row(s, annotator).id)

@@ -60,7 +60,7 @@ class ClipsMixin(StoreCore):
 
     def clips(self, subset: Subset | None = None) -> list[Clip]:
         """Every clip in stored order, or those of one subset."""
-        with self._tx() as s:
+        with self._read() as s:
             query = select(ClipRow).order_by(ClipRow.id)
             if subset is not None:
                 query = query.where(ClipRow.subset == str(subset))
@@ -68,12 +68,12 @@ class ClipsMixin(StoreCore):
 
     def clip(self, clip_id: int) -> Clip:
         """One clip by id."""
-        with self._tx() as s:
+        with self._read() as s:
             return convert.clip(self._clip_row(s, clip_id))
 
     def clip_by_name(self, name: str) -> Clip | None:
         """One clip by name, or None."""
-        with self._tx() as s:
+        with self._read() as s:
             row = s.scalar(select(ClipRow).where(ClipRow.name == name))
             return convert.clip(row) if row else None
 

@@ -12,13 +12,14 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Connection, Engine, select
 from sqlalchemy.orm import Session
 
 from annotator.errors import InputError
 from annotator.model import Annotator
 from annotator.store import convert
 from annotator.store.access import AccessPolicy
+from annotator.store.engine import busy_as_error, writer
 from annotator.store.orm import AnnotatorRow, AuditRow, ClipRow
 from annotator.taxonomy import Taxonomy
 
@@ -34,6 +35,7 @@ class StoreCore:
     def __init__(self, engine: Engine, taxonomy: Taxonomy, user: Annotator | None, *,
                  owns_engine: bool = True) -> None:
         self._engine = engine
+        self._writer = writer(engine)
         self.taxonomy = taxonomy
         self.user = user
         self.access = AccessPolicy(user)
@@ -47,13 +49,29 @@ class StoreCore:
             self._engine.dispose()
 
     @contextmanager
-    def _tx(self) -> Iterator[Session]:
-        """A transaction: the one atomic() holds, or a new one committed on leaving."""
+    def _tx(self, write: bool = True) -> Iterator[Session]:
+        """A transaction: the one atomic() holds, or a new one committed on leaving.
+
+        write=False for transactions that only read (on SQLite they do not take the write lock).
+        """
         if self._session is not None:
             yield self._session
             return
-        with Session(self._engine, expire_on_commit=False) as session, session.begin():
+        bind = self._writer if write else self._engine
+        with busy_as_error(), Session(bind, expire_on_commit=False) as session, session.begin():
             yield session
+
+    @contextmanager
+    def _read(self) -> Iterator[Session]:
+        """A transaction that only reads."""
+        with self._tx(write=False) as session:
+            yield session
+
+    @contextmanager
+    def _connect(self) -> Iterator[Connection]:
+        """A plain connection for bulk reads (Core rows)."""
+        with busy_as_error(), self._engine.connect() as conn:
+            yield conn
 
     @contextmanager
     def atomic(self) -> Iterator[None]:
@@ -63,7 +81,7 @@ class StoreCore:
             return
         written = dict(self._written)
         try:
-            with Session(self._engine, expire_on_commit=False) as session, session.begin():
+            with busy_as_error(), Session(self._writer, expire_on_commit=False) as session, session.begin():
                 self._session = session
                 yield
         except BaseException:

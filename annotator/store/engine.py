@@ -18,7 +18,10 @@ from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 
-from annotator.errors import InputError
+from annotator.errors import InputError, StoreBusy
+
+BUSY_TIMEOUT_S = 30.0  # how long a SQLite writer waits for another program's write lock
+WRITE_OPTION = "mmad_write"  # execution option marking a write transaction (see writer())
 
 
 def normalise_url(url: str) -> str:
@@ -43,12 +46,38 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     except (ArgumentError, NoSuchModuleError):
         raise InputError(url, None, "not a database URL (expected sqlite:///FILE or postgresql://…)") from None
     if parsed.get_backend_name() == "sqlite":
-        engine = create_engine(url, connect_args={"timeout": 30}, **kwargs)
+        engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_S}, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
         # pysqlite's own transaction handling defers BEGIN; take it over so a transaction is a transaction.
-        event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN"))
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
     return create_engine(url, pool_pre_ping=True, **kwargs)
+
+
+def writer(engine: Engine) -> Engine:
+    """The same engine (same pool) for write transactions: on SQLite they take the write lock first."""
+    return engine.execution_options(**{WRITE_OPTION: True})
+
+
+def _sqlite_begin(conn: Connection) -> None:
+    """BEGIN IMMEDIATE for writers: a transaction that reads and then writes would get SQLITE_BUSY
+    at once when another connection wrote meanwhile (the busy timeout cannot help a deferred
+    transaction upgrade its lock); taking the write lock first makes it wait its turn instead."""
+    immediate = conn.get_execution_options().get(WRITE_OPTION, False)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+@contextmanager
+def busy_as_error() -> Iterator[None]:
+    """SQLite's 'database is locked' past the busy timeout becomes StoreBusy (nothing was written)."""
+    try:
+        yield
+    except OperationalError as exc:
+        text_ = str(exc.orig).lower()
+        if "database is locked" not in text_ and "database is busy" not in text_:
+            raise
+        raise StoreBusy(f"the project database stayed locked by another program for {BUSY_TIMEOUT_S:g} s "
+                        "(a merge or an import?): nothing was changed; try again") from None
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -71,7 +100,8 @@ def migrate(engine: Engine) -> None:
 
         config = Config()
         config.set_main_option("script_location", str(_migrations_dir()))
-        with engine.connect() as connection, _foreign_keys_off(connection), connection.begin():
+        with busy_as_error(), writer(engine).connect() as connection, _foreign_keys_off(connection), \
+                connection.begin():
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
     except OperationalError as exc:

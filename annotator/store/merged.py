@@ -64,7 +64,7 @@ class MergedMixin(StoreCore):
 
     def merged_instances(self, clip_id: int) -> list[MergedInstance]:
         """A clip's merged instances (an annotator only once the clip is finalised)."""
-        with self._tx() as s:
+        with self._read() as s:
             self._check_read(self._clip_row(s, clip_id), "merge")
         return self._merged_where(MergedRow.clip_id == clip_id).get(clip_id, [])
 
@@ -82,7 +82,7 @@ class MergedMixin(StoreCore):
         if condition is not None:
             query = query.where(condition)
             links = links.where(MergedSegmentRow.merged_id.in_(select(MergedRow.id).where(condition)))
-        with self._engine.connect() as conn:
+        with self._connect() as conn:
             by_merged: dict[int, list[int]] = {}
             for merged_id, segment_id in conn.execute(links):
                 by_merged.setdefault(merged_id, []).append(segment_id)
@@ -144,7 +144,7 @@ class MergedMixin(StoreCore):
 
     def audit_log(self, limit: int = 100, entity: str | None = None) -> list[AuditEntry]:
         """Newest audit rows first (an annotator sees only their own)."""
-        with self._tx() as s:
+        with self._read() as s:
             query = select(AuditRow).order_by(AuditRow.id.desc()).limit(limit)
             if entity is not None:
                 query = query.where(AuditRow.entity == entity)

@@ -32,5 +32,5 @@ class PeopleMixin(StoreCore):
 
     def annotators(self) -> list[Annotator]:
         """Every user, in creation order."""
-        with self._tx() as s:
+        with self._read() as s:
             return [convert.annotator(r) for r in s.scalars(select(AnnotatorRow).order_by(AnnotatorRow.id))]

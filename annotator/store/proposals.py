@@ -37,7 +37,7 @@ class ProposalsMixin(SegmentsMixin):
 
     def proposals(self, clip_id: int, model_version: str | None = None) -> list[Proposal]:
         """A clip's proposals, optionally of one model version."""
-        with self._tx() as s:
+        with self._read() as s:
             query = select(ProposalRow).where(ProposalRow.clip_id == clip_id).order_by(ProposalRow.id)
             if model_version is not None:
                 query = query.where(ProposalRow.model_version == model_version)

@@ -38,7 +38,7 @@ class SegmentsMixin(StoreCore):
 
     def segments(self, clip_id: int, author: str) -> list[Segment]:
         """One author's live segments on a clip, in stored order (blind mode applies)."""
-        with self._tx() as s:
+        with self._read() as s:
             self._check_read(self._clip_row(s, clip_id), author)
             rows = s.scalars(select(SegmentRow).where(
                 SegmentRow.clip_id == clip_id, SegmentRow.author == author, SegmentRow.deleted.is_(False)
@@ -53,7 +53,7 @@ class SegmentsMixin(StoreCore):
             finalised = select(ClipRow.id).where(ClipRow.finalised.is_(True))
             query = query.where(table.c.clip_id.in_(finalised))
         out: dict[int, list[Segment]] = {}
-        with self._engine.connect() as conn:
+        with self._connect() as conn:
             for row in conn.execute(query.order_by(table.c.clip_id, table.c.id)):
                 out.setdefault(row.clip_id, []).append(convert.segment(row))
         return out

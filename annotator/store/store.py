@@ -59,7 +59,7 @@ class Store(PeopleMixin, ClipsMixin, BulkImportMixin, AssignmentsMixin, Proposal
         """The same database seen by another user (None: the owner); the user must exist."""
         if name is None:
             return Store(self._engine, self.taxonomy, None, owns_engine=not _share)
-        with self._tx() as s:
+        with self._read() as s:
             row = s.scalar(select(AnnotatorRow).where(AnnotatorRow.name == name))
             if row is None:
                 raise PermissionDenied(f"unknown user {name!r}: add it first (mmad add-user)")

@@ -6,11 +6,13 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from annotator.errors import Cancelled, ConflictError, InputError, PermissionDenied, RuleViolation
+from annotator.errors import Cancelled, ConflictError, InputError, PermissionDenied, RuleViolation, StoreBusy
 from app.cli import cmd_demo, cmd_merge, cmd_model, cmd_pose, cmd_project
 
 # Each module exposes register(subparsers); a parser sets `func(args) -> int`.
 COMMAND_MODULES = (cmd_project, cmd_demo, cmd_merge, cmd_model, cmd_pose)
+EXIT_INPUT = 2  # bad input or a refused edit
+EXIT_BUSY = 75  # the database stayed locked by another program (EX_TEMPFAIL: try again)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -24,13 +26,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run one subcommand; bad input exits 2 with one clear line on stderr."""
+    """Run one subcommand; bad input exits 2, a locked database 75, each with one line on stderr."""
     args = build_parser().parse_args(argv)
     try:
         return int(args.func(args) or 0)
     except (InputError, RuleViolation, PermissionDenied, ConflictError) as exc:
         print(f"mmad {args.command}: error: {exc}", file=sys.stderr)
-        return 2
+        return EXIT_INPUT
+    except StoreBusy as exc:
+        print(f"mmad {args.command}: busy: {exc}", file=sys.stderr)
+        return EXIT_BUSY
     except Cancelled:
         print(f"mmad {args.command}: cancelled", file=sys.stderr)
         return 130

@@ -16,13 +16,13 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from annotator import commands, rules
 from annotator.commands import Change, Command
-from annotator.errors import ConflictError, InputError, PermissionDenied, RuleViolation
+from annotator.errors import ConflictError, InputError, PermissionDenied, RuleViolation, StoreBusy
 from annotator.model import AssignmentState, Clip, Origin, Segment
 from annotator.store.api import StoreAPI
 from annotator.taxonomy import Taxonomy
 from app.wording import plural
 
-REFUSALS = (RuleViolation, ConflictError, PermissionDenied)
+REFUSALS = (RuleViolation, ConflictError, PermissionDenied, StoreBusy)
 
 
 class _StoreCommand(QUndoCommand):

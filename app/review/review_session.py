@@ -15,7 +15,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from annotator.decisions import ADJUST, DELETE, KEEP, label, take
-from annotator.errors import ConflictError, InputError, PermissionDenied, RuleViolation
+from annotator.errors import ConflictError, InputError, PermissionDenied, RuleViolation, StoreBusy
 from annotator.model import Clip, MergedInstance, MergedStatus, Segment
 from annotator.store.api import StoreAPI
 from app.review.review_model import (
@@ -27,7 +27,7 @@ from app.review.review_model import (
     outcome_text,
 )
 
-REFUSALS = (RuleViolation, ConflictError, PermissionDenied, InputError)
+REFUSALS = (RuleViolation, ConflictError, PermissionDenied, InputError, StoreBusy)
 
 
 def _choice_of(inst: MergedInstance) -> Choice | None:

@@ -131,3 +131,28 @@ def test_undo_refuses_to_overwrite_another_desktop(setup: tuple[Store, int], sto
     store.update_segment(replace(theirs, end_frame=80))
     with pytest.raises(ConflictError):
         history.undo()
+
+
+def test_a_refused_join_leaves_no_part_of_it(setup: tuple[Store, int], store: Store) -> None:
+    ann, clip_id = setup
+    first = ann.add_segment(Segment(None, clip_id, "ann1", 10, 40, 3))
+    second = ann.add_segment(Segment(None, clip_id, "ann1", 40, 70, 3))
+    store.update_segment(replace(second, end_frame=75))  # another desktop moves the second one
+    join = JoinSegments(first, second)
+    with pytest.raises(ConflictError):
+        join.do(ann)  # its first step (widen the first segment) would have succeeded alone
+    assert _bounds(ann, clip_id) == [(10, 40, 3), (40, 75, 3)]
+    assert ann.segments(clip_id, "ann1")[0].version == 1
+    assert ann.written_version(first.id or 0) == 1  # the rolled-back write is forgotten too
+
+
+def test_a_refused_split_undo_leaves_both_parts(setup: tuple[Store, int], store: Store) -> None:
+    ann, clip_id = setup
+    history = UndoHistory(ann)
+    history.push(AddSegment(Segment(None, clip_id, "ann1", 10, 70, 3)))
+    history.push(SplitSegment(ann.segments(clip_id, "ann1")[0], 40, fps=30.0))
+    left = min(store.segments(clip_id, "ann1"), key=lambda s: s.start_frame)
+    store.update_segment(replace(left, action_id=4))  # the undo's second step will conflict
+    with pytest.raises(ConflictError):
+        history.undo()  # its first step (delete the tail) is rolled back with it
+    assert _bounds(ann, clip_id) == [(10, 40, 4), (40, 70, 3)]

@@ -106,6 +106,21 @@ def test_non_utf8_and_truncated_json_are_refused(proj: Path, tmp_path: Path, cap
     assert snapshot(proj) == before
 
 
+def test_a_locked_database_is_one_line_and_exit_75(proj: Path, capsys: pytest.CaptureFixture[str],
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    from annotator.project import DEFAULT_DB_FILE
+    from annotator.store import engine as store_engine
+    from app.cli.main import EXIT_BUSY
+    from tests.annotator.store.test_busy import write_lock
+
+    monkeypatch.setattr(store_engine, "BUSY_TIMEOUT_S", 0.2)
+    with write_lock(proj / DEFAULT_DB_FILE):
+        assert main(["add-user", str(proj), "ann9", "--role", "annotator"]) == EXIT_BUSY == 75
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "locked by another program" in err and "nothing was changed" in err
+    assert main(["add-user", str(proj), "ann9", "--role", "annotator"]) == 0
+
+
 def test_bad_arguments_exit_2(proj: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["split", str(proj), "--ratios", "0.5,0.6"]) == 2
     assert "--ratios" in capsys.readouterr().err

@@ -120,3 +120,30 @@ def test_neighbours_for_jumps(session: ClipSession) -> None:
     assert session.neighbour(5, 1) == b
     assert session.neighbour(30, -1) == a
     assert session.neighbour(5, -1) is None
+
+
+def test_a_locked_database_refuses_the_edit_with_a_message(qtbot: QtBot, app_project: tuple[Path, str],
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    from annotator.project import DEFAULT_DB_FILE
+    from annotator.store import engine as store_engine
+    from tests.annotator.store.test_busy import write_lock
+
+    monkeypatch.setattr(store_engine, "BUSY_TIMEOUT_S", 0.2)
+    folder, user = app_project
+    store = Project.open(folder).open_store(user)
+    try:
+        session = ClipSession(store, user)
+        session.open_clip(store.clips()[0])
+        seg = session.add(5, 20, NOD)
+        assert seg is not None
+        said: list[str] = []
+        session.message.connect(said.append)
+        with write_lock(folder / DEFAULT_DB_FILE):
+            assert not session.edit(seg.id or 0, end=30)
+            assert session.add(30, 50, NOD) is None
+        assert "refused" in said[-1] and "locked by another program" in said[-1]
+        assert [(s.start_frame, s.end_frame) for s in session.segments] == [(5, 20)]  # the screen = the store
+        assert session.undo_stack.count() == 1  # only the edit that was stored
+        assert session.edit(seg.id or 0, end=30)  # the lock gone, editing goes on
+    finally:
+        store.close()
