@@ -9,5 +9,6 @@ if __name__ == "__main__":
 
     reserve_early(sys.argv[1:])  # first: it overlaps the imports below
     from app.launch import main
+    from app.quitting import exit_now
 
-    sys.exit(main(sys.argv[1:]))
+    exit_now(main(sys.argv[1:]))  # the window has stored everything: skip the slow teardown

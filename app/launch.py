@@ -90,4 +90,6 @@ def main(argv: Sequence[str]) -> int:
         window.resize(1600, 900)
     window.show()
     window.open_start_clip()
-    return int(app.exec())
+    code = int(app.exec())
+    window.store.close()  # every edit is already committed; main.py then ends the process at once
+    return code

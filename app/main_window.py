@@ -41,6 +41,7 @@ class MainWindow(ClipWindow):
         self.session = ClipSession(store, user, self)
         self.timeline = TimelineWidget([b.name for b in store.taxonomy.body_parts])
         self.picker = LabelPicker(store.taxonomy, self)
+        self.picker.keep_clear = self.player.view.global_image_rect  # the picker never hides the video
         self.controller = AnnotationController(self.session, self.player, self.timeline, self.picker, self)
         self.queue = QueueWidget()
         self.instances = InstanceTable(self.session)
@@ -115,16 +116,16 @@ class MainWindow(ClipWindow):
         clip = self.store.clip(clip_id)
         self.session.open_clip(clip)
         self._show_clip_video(clip)
-        self.settings.set_last_clip(self.project_key, clip_id)
+        self.settings.set_last_clip(self.project_key, self.user, clip_id)
         self._update_status()
 
     def open_start_clip(self) -> None:
         """Reopen the clip used last, else the first one not done."""
-        last = self.settings.last_clip(self.project_key)
+        last = self.settings.last_clip(self.project_key, self.user)
         ids = {r.clip.id for r in self.queue.model.rows}
         if last in ids:
             self.open_clip_id(int(last))
-            self.player.seek(self.settings.last_frame(self.project_key))  # shown as soon as it is decoded
+            self.player.seek(self.settings.last_frame(self.project_key, self.user))  # shown as soon as it is decoded
             return
         nxt = self.queue.next_open_clip(None)
         if nxt is not None:

@@ -42,23 +42,23 @@ class AppSettings:
         """Remember who you are in this project."""
         self._qs.setValue(f"users/{_key(project)}", user)
 
-    def last_clip(self, project: str) -> int | None:
-        """Id of the clip open when this project was last closed."""
-        value = self._str(f"last_clip/{_key(project)}")
+    def last_clip(self, project: str, user: str) -> int | None:
+        """Id of the clip this user had open when they last closed this project."""
+        value = self._str(f"last_clip/{_key(project)}|{user}")
         return int(value) if value is not None and value.isdigit() else None
 
-    def set_last_clip(self, project: str, clip_id: int) -> None:
-        """Remember the open clip of this project."""
-        self._qs.setValue(f"last_clip/{_key(project)}", clip_id)
+    def set_last_clip(self, project: str, user: str, clip_id: int) -> None:
+        """Remember this user's open clip in this project (each user resumes their own work)."""
+        self._qs.setValue(f"last_clip/{_key(project)}|{user}", clip_id)
 
-    def last_frame(self, project: str) -> int:
-        """The playhead's frame in that clip when the project was last closed (0 if unknown)."""
-        value = self._str(f"last_frame/{_key(project)}")
+    def last_frame(self, project: str, user: str) -> int:
+        """This user's playhead frame in that clip when they last closed the project (0 if unknown)."""
+        value = self._str(f"last_frame/{_key(project)}|{user}")
         return int(value) if value is not None and value.isdigit() else 0
 
-    def set_last_frame(self, project: str, frame: int) -> None:
-        """Remember the playhead's frame in the open clip."""
-        self._qs.setValue(f"last_frame/{_key(project)}", max(0, int(frame)))
+    def set_last_frame(self, project: str, user: str, frame: int) -> None:
+        """Remember this user's playhead frame in the open clip."""
+        self._qs.setValue(f"last_frame/{_key(project)}|{user}", max(0, int(frame)))
 
     @property
     def cache_budget_bytes(self) -> int:

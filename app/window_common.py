@@ -28,6 +28,7 @@ from app.settings import AppSettings
 from app.tasks import TaskHandle, TaskRunner
 from app.timeline.filmstrip import make_thumbnails
 from app.timeline.timeline_widget import TimelineWidget
+from app.wording import plural
 
 MediaResolver = Callable[[Clip], "Path | None"]
 Handlers = Mapping[str, Callable[[], object]]
@@ -63,7 +64,11 @@ class OpenClip(Protocol):
 
 def add_shortcut_actions(window: QMainWindow, specs: Sequence[Shortcut], menus: Mapping[str, QMenu],
                          handlers: Handlers, name_prefix: str = "") -> dict[str, QAction]:
-    """One window-wide QAction per shortcut, in its menu (one of `menus`), keyed by id."""
+    """One window-wide QAction per shortcut, in its menu (one of `menus`), keyed by id.
+
+    A window with a `run_command(handler)` method runs every handler through it (a ClipWindow
+    clears a stale status message that way)."""
+    run = getattr(window, "run_command", None)
     actions: dict[str, QAction] = {}
     for spec in specs:
         action = QAction(spec.text, window)
@@ -72,7 +77,7 @@ def add_shortcut_actions(window: QMainWindow, specs: Sequence[Shortcut], menus: 
         action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         if spec.help:
             action.setStatusTip(spec.help)
-        action.triggered.connect(lambda _checked=False, h=handlers[spec.id]: h())
+        action.triggered.connect(lambda _checked=False, h=handlers[spec.id]: run(h) if run else h())
         menus[spec.menu].addAction(action)
         window.addAction(action)  # shortcuts work even while menus are hidden
         actions[spec.id] = action
@@ -113,6 +118,7 @@ class ClipWindow(QMainWindow):
         self.player.set_budget(settings.cache_budget_bytes)
         self._thumbs: TaskHandle | None = None
         self.sheet: ShortcutSheet | None = None
+        self._messages = 0  # status messages shown so far (run_command tells whether a command spoke)
 
     # ----- construction --------------------------------------------------------------------------
     def _build_frame(self, docks: Sequence[DockSpec]) -> list[QDockWidget]:
@@ -219,7 +225,7 @@ class ClipWindow(QMainWindow):
         if clip is None:
             self.status_clip.setText("no clip open")
             return
-        self.status_clip.setText(f"{clip.name} · {clip.subject} · {clip.frame_count} frames @ {clip.fps:g} fps · "
+        self.status_clip.setText(f"{clip.name} · {clip.subject} · {plural(clip.frame_count, 'frame')} @ {clip.fps:g} fps · "
                                  f"{self._status_detail(clip)}")
 
     def _status_detail(self, clip: Clip) -> str:
@@ -228,7 +234,16 @@ class ClipWindow(QMainWindow):
 
     def show_message(self, text: str) -> None:
         """One line in the status bar (rules, refusals, hints); never a modal dialog."""
+        self._messages += 1
         self.statusBar().showMessage(text, MESSAGE_MS)
+
+    def run_command(self, handler: Callable[[], object]) -> None:
+        """Run one command; a command that says nothing clears the previous message, which
+        described an earlier command and would now read as this one's result."""
+        before = self._messages
+        handler()
+        if self._messages == before:
+            self.statusBar().clearMessage()
 
     # ----- layout and closing --------------------------------------------------------------------
     def restoreState(self, state: QByteArray | bytes | bytearray | memoryview,  # noqa: N802
@@ -243,7 +258,7 @@ class ClipWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         """Everything is already stored: stop the workers, remember the layout and the playhead, close."""
-        self.settings.set_last_frame(self.project_key, self.player.current)
+        self.settings.set_last_frame(self.project_key, self.user, self.player.current)
         self.player.close_video()
         self.runner.shutdown(3000)
         self.settings.save_window_state(self.saveGeometry(), self.saveState(self.STATE_VERSION))

@@ -12,6 +12,7 @@ from app.labelling.label_picker import LabelPicker
 from app.player.player_widget import Player
 from app.timeline.packing import Bar
 from app.timeline.timeline_widget import TimelineWidget
+from app.wording import plural
 
 
 class AnnotationController(QObject):
@@ -62,7 +63,7 @@ class AnnotationController(QObject):
             assert s.id is not None
             action = tax.action(s.action_id)
             bars.append(Bar(s.id, s.start_frame, s.end_frame, action.body_part.id, s.action_id,
-                            f"{action.code} {action.name}"))
+                            f"{action.code} {action.name}", action.code))
         self.timeline.set_bars(bars)
         self.timeline.set_selected(self.session.selected)
 
@@ -89,8 +90,8 @@ class AnnotationController(QObject):
             return
         start, end = sorted((self.mark, self.player.current))
         if end - start < self.session.min_length():
-            self.message.emit(f"Too short: {end - start} frames; a segment needs at least "
-                              f"{self.session.min_length()} frames (0.2 s). Move further and press O again")
+            self.message.emit(f"Too short: {plural(end - start, 'frame')}; a segment needs at least "
+                              f"{plural(self.session.min_length(), 'frame')} (0.2 s). Move further and press O again")
             return
         self._pending = (start, end)
         self.timeline.set_mark(start, end)

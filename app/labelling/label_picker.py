@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, QObject, QRect, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QDialog,
@@ -17,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from annotator.taxonomy import Taxonomy
 from app.labelling.matching import match_actions
+from app.labelling.placement import place_clear_of
 
 ACTION_ROLE = int(Qt.ItemDataRole.UserRole)
 
@@ -55,6 +58,7 @@ class LabelPicker(QDialog):
         layout.addWidget(self.edit)
         layout.addWidget(self.list)
         self.resize(460, 440)
+        self.keep_clear: Callable[[], QRect] | None = None  # global rect the picker must not cover
         self.edit.textChanged.connect(self._refill)
         self.edit.returnPressed.connect(self.accept)
         self.edit.installEventFilter(self)
@@ -71,8 +75,18 @@ class LabelPicker(QDialog):
                 item = self.list.topLevelItem(row)
                 if item is not None and item.data(0, ACTION_ROLE) == current_action:
                     self.list.setCurrentItem(item)
+        self._place()
         self.open()
         self.edit.setFocus()
+
+    def _place(self) -> None:
+        """Beside the video rather than centred on the window, over the person's body."""
+        if self.keep_clear is None:
+            return
+        parent = self.parentWidget()
+        screen = (parent or self).screen().availableGeometry()
+        bounds = screen.united(parent.window().frameGeometry()) if parent is not None else screen
+        self.move(place_clear_of(self.keep_clear(), self.frameGeometry().size().expandedTo(self.size()), bounds))
 
     def current_action(self) -> int | None:
         """The highlighted action id, if any."""

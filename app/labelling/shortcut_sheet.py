@@ -51,6 +51,7 @@ class ShortcutSheet(QDialog):
         layout.addWidget(text)
         layout.addWidget(buttons)
         self.resize(620, 700)
-        self.setWindowFlag(Qt.WindowType.Tool, True)
+        # A plain dialog, not a Qt::Tool window: a tool window shares its parent's shortcuts, so
+        # Esc, ? and F1 would reach both this sheet and the window under it, and do nothing.
         for keys in ("Esc", "?", "F1"):  # close it the way it was opened, or with Esc
             QShortcut(QKeySequence(keys), self, self.close, context=Qt.ShortcutContext.WindowShortcut)

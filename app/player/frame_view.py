@@ -50,6 +50,11 @@ class FrameView(QWidget):
         w, h = int(iw * scale), int(ih * scale)
         return QRect((self.width() - w) // 2, (self.height() - h) // 2, w, h)
 
+    def global_image_rect(self) -> QRect:
+        """Where the picture is on the screen (the whole view while no frame is shown)."""
+        rect = self.image_rect() if self._image is not None else self.rect()
+        return QRect(self.mapToGlobal(rect.topLeft()), rect.size())
+
     def paintEvent(self, event: QPaintEvent) -> None:
         """Letterbox background, then the frame."""
         painter = QPainter(self)

@@ -25,6 +25,7 @@ from app.player.frame_view import FrameView
 from app.player.gradient import temporal_gradient
 from app.player.playback import SPEEDS, Playback
 from app.tasks import TaskHandle, TaskRunner
+from app.wording import plural
 
 LOOP_MODES = ("No loop", "Loop segment", "Loop ±{n} frames")
 
@@ -80,6 +81,9 @@ class Player(QWidget):
         self.gradient_button.toggled.connect(self.set_gradient)
         self.decode_bar = QProgressBar()
         self.decode_bar.setMaximumWidth(160)
+        # It may shrink: shown while a clip decodes, it must not widen the player's minimum, or
+        # the main window takes the width from its docks for good (the clip names got elided).
+        self.decode_bar.setMinimumWidth(40)
         self.decode_bar.setTextVisible(True)
         self.decode_bar.setFormat("decoding %p%")
         self.decode_bar.hide()
@@ -200,7 +204,7 @@ class Player(QWidget):
         self.decode_bar.hide()
         self.cancel_button.hide()
         if count != self.total:
-            self.message.emit(f"The video has {count} decodable frames; the clip record says {self.total}.")
+            self.message.emit(f"The video has {plural(count, 'decodable frame')}; the clip record says {self.total}.")
         if cache.error:
             self.message.emit(cache.error)
         if self._shown != self.current:

@@ -185,7 +185,7 @@ class ProposalController(QObject):
         for p in self.shown:
             assert p.id is not None
             a = tax.action(p.action_id)
-            bars.append(Bar(p.id, p.start_frame, p.end_frame, 0, p.action_id, f"{p.score:.2f} {a.code} {a.name}"))
+            bars.append(Bar(p.id, p.start_frame, p.end_frame, 0, p.action_id, f"{p.score:.2f} {a.code} {a.name}", a.code))
             style = ghost(LANE_COLOURS[a.body_part.id % len(LANE_COLOURS)])
             styles[p.id] = (BarStyle(style.fill, SELECTED_OUTLINE, True, style.text) if p.id == self.selected
                             else style)

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
-from PySide6.QtCore import QAbstractTableModel, QMargins, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QEvent,
+    QMargins,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
+from PySide6.QtGui import QFont, QMouseEvent
 from PySide6.QtWidgets import QAbstractItemView, QTableView, QWidget
 
 from annotator.model import Clip
@@ -29,11 +39,29 @@ class ClipRowsModel(QAbstractTableModel, Generic[RowT]):
     """Flat table of one row per clip; subclasses set COLUMNS (HEADER_TIPS optional) and data()."""
 
     COLUMNS: ClassVar[tuple[str, ...]] = ()
+    NAME_COLUMN: ClassVar[int] = 0  # the clip name's column (drawn bold for the open clip)
     HEADER_TIPS: ClassVar[tuple[str, ...]] = ()  # header tooltips, one per column, or none at all
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.rows: list[RowT] = []
+        self.open_id: int | None = None  # the clip open in the window: its row is drawn bold
+
+    def set_open(self, clip_id: int | None) -> None:
+        """Mark the open clip's row (and unmark the previous one)."""
+        before, self.open_id = self.open_id, clip_id
+        for cid in {before, clip_id} - {None}:
+            i = self.row_of(int(cid))  # type: ignore[arg-type]
+            if i is not None:
+                self.emit_row_changed(i)
+
+    def open_font(self, row: RowT, column: int) -> QFont | None:
+        """Bold for the open clip's name (FontRole; the narrow columns keep their font), else None."""
+        if row.clip.id != self.open_id or column != self.NAME_COLUMN:
+            return None
+        font = QFont()
+        font.setBold(True)
+        return font
 
     def set_rows(self, rows: list[RowT]) -> None:
         """Replace every row."""
@@ -88,3 +116,55 @@ def horizontal_margins(widget: QWidget) -> int:
     layout = widget.layout()
     margins = layout.contentsMargins() if layout is not None else QMargins()
     return margins.left() + margins.right()
+
+
+class OpenClipHighlight(QObject):
+    """Keeps a clip table's highlighted row on the open clip, and only there.
+
+    A right or middle click would otherwise select a row without opening it, and filtering
+    would move the highlight to whatever row is left; the open clip is also drawn bold, so
+    it stays marked wherever the selection is.
+    """
+
+    def __init__(self, table: QTableView, model: ClipRowsModel[Any]) -> None:
+        super().__init__(table)
+        self.table = table
+        self.model = model
+        table.viewport().installEventFilter(self)
+        table.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # arrow keys belong to the window, not the list
+        view_model = table.model()
+        view_model.layoutChanged.connect(self.refresh)
+        view_model.modelReset.connect(self.refresh)
+        view_model.rowsInserted.connect(self.refresh)
+        view_model.rowsRemoved.connect(self.refresh)
+
+    def mark(self, clip_id: int | None) -> None:
+        """The clip now open: bold, highlighted and scrolled to."""
+        self.model.set_open(clip_id)
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Highlight the open clip's row if it is shown, else nothing."""
+        index = self._view_index()
+        if index is None or not index.isValid():
+            self.table.clearSelection()
+            return
+        self.table.selectRow(index.row())
+        self.table.scrollTo(index)
+
+    def _view_index(self) -> QModelIndex | None:
+        if self.model.open_id is None:
+            return None
+        row = self.model.row_of(self.model.open_id)
+        if row is None:
+            return None
+        index = self.model.index(row, 0)
+        view_model = self.table.model()
+        return view_model.mapFromSource(index) if isinstance(view_model, QSortFilterProxyModel) else index
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        """Only the left button selects (and opens); other buttons leave the highlight alone."""
+        if event.type() in (QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonDblClick):
+            assert isinstance(event, QMouseEvent)
+            return event.button() != Qt.MouseButton.LeftButton
+        return False

@@ -11,6 +11,7 @@ from PySide6.QtGui import QColor
 from annotator.model import AssignmentState, Clip
 from annotator.store.api import StoreAPI
 from app.queue.clip_table import ClipRowsModel, Index
+from app.wording import plural
 
 STATE_TEXT = {AssignmentState.TODO: "to do", AssignmentState.IN_PROGRESS: "in progress",
               AssignmentState.DONE: "done", None: "–"}
@@ -46,6 +47,7 @@ class QueueModel(ClipRowsModel[QueueRow]):
     """Table model over QueueRow; update_row keeps the view in step after each edit."""
 
     COLUMNS = COLUMNS
+    NAME_COLUMN = 1
 
     def update_row(self, clip_id: int, state: AssignmentState | None = None, instances: int | None = None) -> None:
         """Change one clip's state and/or instance count."""
@@ -72,11 +74,13 @@ class QueueModel(ClipRowsModel[QueueRow]):
         if role == SORT_ROLE:
             order = {AssignmentState.TODO: 0, AssignmentState.IN_PROGRESS: 1, AssignmentState.DONE: 2, None: 3}
             return (order[row.state], row.clip.name, row.clip.subject, row.clip.duration, row.instances)[col]
+        if role == Qt.ItemDataRole.FontRole:
+            return self.open_font(row, col)
         if role == Qt.ItemDataRole.ForegroundRole and col == 0:
             return FINAL_COLOUR if row.clip.finalised else STATE_COLOUR[row.state]
         if role == Qt.ItemDataRole.TextAlignmentRole and col >= 3:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ToolTipRole:
             final = " · finalised by the reviewer: read only" if row.clip.finalised else ""
-            return f"{row.clip.name}: {row.clip.frame_count} frames at {row.clip.fps:g} fps{final}"
+            return f"{row.clip.name}: {plural(row.clip.frame_count, 'frame')} at {row.clip.fps:g} fps{final}"
         return None

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 
 from annotator.model import AssignmentState
 from app.panels.dock_layout import table_chrome, text_column_width
-from app.queue.clip_table import horizontal_margins, setup_clip_table
+from app.queue.clip_table import OpenClipHighlight, horizontal_margins, setup_clip_table
 from app.queue.queue_model import SORT_ROLE, QueueModel, QueueRow
 
 CLIP_NAME_SAMPLE = "S00_00_0000_R"  # MMA-style clip name, for an empty queue
@@ -101,6 +101,7 @@ class QueueWidget(QWidget):
         self.state_box.currentIndexChanged.connect(self._refilter)
         self.table.activated.connect(self._on_activated)
         self.table.clicked.connect(self._on_activated)
+        self.highlight = OpenClipHighlight(self.table, self.model)
 
     def ideal_width(self) -> int:
         """Width that shows every column, the longest clip name included, without eliding."""
@@ -121,14 +122,8 @@ class QueueWidget(QWidget):
         self._update_progress()
 
     def select_clip(self, clip_id: int) -> None:
-        """Highlight a clip without emitting clipActivated."""
-        row = self.model.row_of(clip_id)
-        if row is None:
-            return
-        index = self.proxy.mapFromSource(self.model.index(row, 0))
-        if index.isValid():
-            self.table.selectRow(index.row())
-            self.table.scrollTo(index)
+        """Mark and highlight the open clip without emitting clipActivated."""
+        self.highlight.mark(clip_id)
 
     def next_open_clip(self, after_clip_id: int | None) -> int | None:
         """The next not-done clip in the displayed order after `after_clip_id` (wrapping round)."""

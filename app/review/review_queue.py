@@ -23,7 +23,7 @@ from app.panels.dock_layout import (
     table_chrome,
     text_column_width,
 )
-from app.queue.clip_table import ClipRowsModel, Index, horizontal_margins, setup_clip_table
+from app.queue.clip_table import ClipRowsModel, Index, OpenClipHighlight, horizontal_margins, setup_clip_table
 from app.review.review_model import ReviewRow
 from app.review.review_timeline import STATUS_COLOURS
 
@@ -55,6 +55,8 @@ class ReviewQueueModel(ClipRowsModel[ReviewRow]):
         if role == Qt.ItemDataRole.DisplayRole:
             state = "final" if row.clip.finalised else ("ready" if row.needs_review == 0 else "open")
             return (row.clip.name, str(row.needs_review), str(row.reliable), str(row.resolved), state)[col]
+        if role == Qt.ItemDataRole.FontRole:
+            return self.open_font(row, col)
         if role == Qt.ItemDataRole.ForegroundRole:
             if col == 1 and row.needs_review:
                 return STATUS_COLOURS[MergedStatus.NEEDS_REVIEW]
@@ -106,6 +108,7 @@ class ReviewQueue(QWidget):
         layout.addWidget(self.table, 1)
         self.table.activated.connect(self._activated)
         self.table.clicked.connect(self._activated)
+        self.highlight = OpenClipHighlight(self.table, self.model)
         self.merge_button.clicked.connect(self.mergeRequested)
         self.cancel_button.clicked.connect(self.cancelRequested)
 
@@ -118,11 +121,8 @@ class ReviewQueue(QWidget):
 
     def set_rows(self, rows: list[ReviewRow]) -> None:
         """Show these clips and the totals."""
-        selected = self.current_clip()
-        self.model.set_rows(rows)
+        self.model.set_rows(rows)  # the open clip stays marked and highlighted (OpenClipHighlight)
         self.update_summary()
-        if selected is not None:
-            self.select_clip(selected)
 
     def replace_row(self, row: ReviewRow) -> None:
         """One clip's counts changed (a decision, a finalise): its row and the totals follow."""
@@ -136,16 +136,9 @@ class ReviewQueue(QWidget):
         final = sum(r.clip.finalised for r in rows)
         self.summary.setText(f"{len(rows)} merged clips · {needs} instances need review · {final} finalised")
 
-    def current_clip(self) -> int | None:
-        """The selected clip id."""
-        rows = self.table.selectionModel().selectedRows()
-        return self.model.rows[rows[0].row()].clip.id if rows else None
-
     def select_clip(self, clip_id: int) -> None:
-        """Highlight a clip's row without emitting activation."""
-        row = self.model.row_of(clip_id)
-        if row is not None:
-            self.table.selectRow(row)
+        """Mark and highlight the open clip's row without emitting activation."""
+        self.highlight.mark(clip_id)
 
     def next_open_clip(self, after: int | None) -> int | None:
         """The next clip with instances to review, after `after` (wrapping)."""

@@ -75,13 +75,14 @@ def review_bars(annotators: Sequence[str], segments: Mapping[str, Sequence[Segme
         for s in segments.get(name, ()):
             assert s.id is not None
             a = taxonomy.action(s.action_id)
-            bars.append(Bar(s.id, s.start_frame, s.end_frame, lane, s.action_id, f"{a.code} {a.name}"))
+            bars.append(Bar(s.id, s.start_frame, s.end_frame, lane, s.action_id, f"{a.code} {a.name}", a.code))
             styles[s.id] = BarStyle(ANNOTATOR_COLOUR, CONTRIBUTOR_OUTLINE if s.id in marked else None)
     lane = len(annotators)
     for m in instances:
         assert m.id is not None
         bar_id = merged_bar_id(m.id)
-        bars.append(Bar(bar_id, m.start_frame, m.end_frame, lane, m.action_id, merged_text(m, taxonomy)))
+        bars.append(Bar(bar_id, m.start_frame, m.end_frame, lane, m.action_id, merged_text(m, taxonomy),
+                        taxonomy.action(m.action_id).code))
         styles[bar_id] = merged_style(m)
     return bars, styles
 

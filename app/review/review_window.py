@@ -22,6 +22,7 @@ from app.review.review_timeline import MERGED_LANE, ReviewTimeline, instance_of_
 from app.settings import AppSettings
 from app.tasks import TaskHandle
 from app.window_common import ClipWindow, MediaResolver, bind_undo_actions
+from app.wording import plural
 from merging.workflow import MergeRun, run_merge
 
 StoreFactory = Callable[[], StoreAPI]
@@ -46,6 +47,7 @@ class ReviewWindow(ClipWindow):
         self.session = ReviewSession(store, self)
         self.timeline = ReviewTimeline()
         self.picker = LabelPicker(store.taxonomy, self)
+        self.picker.keep_clear = self.player.view.global_image_rect  # the picker never hides the video
         self.queue = ReviewQueue()
         self.detail = InstanceDetail()
         self.merge_task: TaskHandle | None = None
@@ -181,9 +183,9 @@ class ReviewWindow(ClipWindow):
         self.reload_queue()
         if self.session.clip is not None:
             self.session.reload()
-        self.show_message(f"Merged {run.merged_clips} clip(s): {run.written} instances written, "
-                          f"{run.kept_resolved} decisions kept, {len(run.stale_resolved)} stale, "
-                          f"{len(run.skipped)} clip(s) not ready")
+        self.show_message(f"Merged {plural(run.merged_clips, 'clip')}: {plural(run.written, 'instance')} written, "
+                          f"{plural(run.kept_resolved, 'decision')} kept, {len(run.stale_resolved)} stale, "
+                          f"{plural(len(run.skipped), 'clip')} not ready")
 
     # ----- decisions ---------------------------------------------------------------------------
     def ask_label(self) -> None:

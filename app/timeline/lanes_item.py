@@ -20,6 +20,8 @@ from app.timeline.packing import Bar, pack_rows, rows_per_lane
 LANE_GAP = 0.35  # empty space between lane groups, in row units
 BAR_INSET = 0.1  # vertical padding of a bar inside its row
 EDGE_GRAB_PX = 6  # how close to an edge the mouse must be to resize rather than move
+BAR_GAP_PX = 2  # bars stop this short of their end pixel, so touching bars read as two
+LABEL_PAD_PX = 3  # label inset from the bar's left edge (and kept free on the right)
 LANE_COLOURS = (  # calm, distinguishable on dark grey, one per body part
     QColor(106, 153, 208), QColor(214, 150, 92), QColor(120, 180, 130), QColor(190, 120, 160),
     QColor(196, 180, 96), QColor(120, 176, 186), QColor(170, 140, 210),
@@ -27,6 +29,31 @@ LANE_COLOURS = (  # calm, distinguishable on dark grey, one per body part
 LANE_SHADES = (QColor(34, 37, 43), QColor(40, 43, 50))
 TEXT_COLOUR = QColor(18, 20, 24)
 SELECTED_PEN = QColor(255, 255, 255)
+
+
+def bar_spans(starts: np.ndarray, ends: np.ndarray, sx: float, dx: float) -> tuple[np.ndarray, np.ndarray]:
+    """Left and right device pixels of bars from frame `starts` to `ends` (x = sx·frame + dx).
+
+    Each bar ends BAR_GAP_PX short of its end frame's pixel, so a bar that starts where
+    another ends (30–100 beside 100–135) is drawn apart from it; a bar is never thinner than
+    2 px.
+    """
+    px0 = np.round(sx * starts + dx)
+    px1 = np.maximum(np.round(sx * ends + dx) - BAR_GAP_PX, px0 + 2)
+    return px0, px1
+
+
+def bar_label(text: str, code: str, bar_px: int, metrics: QFontMetrics) -> str:
+    """What fits on a bar `bar_px` wide: the whole label; else the label elided if that keeps
+    the code and a few letters of the name; else the code alone (B6); else nothing. The
+    name is always on the bar's tooltip."""
+    width = bar_px - 2 * LABEL_PAD_PX
+    if metrics.horizontalAdvance(text) <= width:
+        return text
+    elided = metrics.elidedText(text, Qt.TextElideMode.ElideRight, max(width, 0))
+    if len(elided) - 1 >= len(code) + 4:  # code, a space and three letters before the "…"
+        return elided
+    return code if code and metrics.horizontalAdvance(code) <= bar_px - 2 else ""
 
 
 class LanesItem(pg.GraphicsObject):  # type: ignore[misc]  # pyqtgraph ships no type hints
@@ -113,8 +140,7 @@ class LanesItem(pg.GraphicsObject):  # type: ignore[misc]  # pyqtgraph ships no 
         starts, ends = self._geometry_with_preview()
         visible = np.nonzero((ends >= x0) & (starts <= x1))[0]
         if visible.size:
-            px0 = np.round(sx * starts[visible] + dx)
-            px1 = np.maximum(np.round(sx * ends[visible] + dx), px0 + 2)
+            px0, px1 = bar_spans(starts[visible], ends[visible], sx, dx)
             py0 = np.round(sy * (self._y[visible] + BAR_INSET) + dy)
             py1 = np.round(sy * (self._y[visible] + 1 - BAR_INSET) + dy)
             self._paint_bars(p, visible, px0, px1, py0, py1)
@@ -147,14 +173,20 @@ class LanesItem(pg.GraphicsObject):  # type: ignore[misc]  # pyqtgraph ships no 
             return  # too many or too thin to read: the table and tooltips carry the names
         p.setFont(self._font)
         metrics = QFontMetrics(self._font)
+        left = int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft)
+        centred = int(Qt.AlignmentFlag.AlignCenter)
         for k, i in enumerate(visible):
-            width = px1[k] - px0[k] - 6
-            if width < 24:
+            bar = self.bars[int(i)]
+            bar_px = int(px1[k] - px0[k])
+            text = bar_label(bar.text, bar.code, bar_px, metrics)
+            if not text:
                 continue
             p.setPen(self._text_colour(int(i)))
-            text = metrics.elidedText(self.bars[int(i)].text, Qt.TextElideMode.ElideRight, int(width))
-            p.drawText(QRectF(px0[k] + 3, py0[k], width, py1[k] - py0[k]),
-                       int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft), text)
+            if text == bar.code and text != bar.text:  # a code alone sits in the middle of its bar
+                p.drawText(QRectF(px0[k], py0[k], bar_px, py1[k] - py0[k]), centred, text)
+            else:
+                p.drawText(QRectF(px0[k] + LABEL_PAD_PX, py0[k], bar_px - LABEL_PAD_PX, py1[k] - py0[k]),
+                           left, text)
 
     def _text_colour(self, index: int) -> QColor:
         """Label colour of bar `index` (one dark colour on every lane colour)."""

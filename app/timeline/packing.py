@@ -17,6 +17,7 @@ class Bar:
     lane: int
     action_id: int
     text: str
+    code: str = ""  # the short label (action code, B6) shown where `text` does not fit
 
 
 def pack_rows(bars: Sequence[Bar]) -> dict[int, int]:

@@ -21,13 +21,13 @@ def test_settings_round_trip(tmp_path: Path) -> None:
     s = AppSettings(path)
     s.last_project = "/p/one"
     s.set_user_for("/p/one", "annotator2")
-    s.set_last_clip("/p/one", 7)
+    s.set_last_clip("/p/one", "annotator2", 7)
     s.cache_budget_bytes = 256 << 20
     s.sync()
     again = AppSettings(path)
     assert again.last_project == "/p/one"
     assert again.user_for("/p/one") == "annotator2" and again.user_for("/p/two") is None
-    assert again.last_clip("/p/one") == 7
+    assert again.last_clip("/p/one", "annotator2") == 7 and again.last_clip("/p/one", "rev") is None
     assert again.cache_budget_bytes == 256 << 20
 
 
