@@ -13,6 +13,7 @@ from annotator.errors import InputError, PermissionDenied
 from annotator.model import Role
 from annotator.project import Project
 from app.main_window import MainWindow
+from app.model_loop.attach import attach_model_loop
 from app.settings import AppSettings, project_folder
 from app.start_args import parse_args
 from app.start_dialog import StartDialog
@@ -61,6 +62,7 @@ def build_window(project: Project, user: str, settings: AppSettings) -> MainWind
                               store_factory=lambda: project.open_store(user), project_key=key, title=project.name)
     else:
         window = MainWindow(store, user, project.media_path, settings, project_key=key, title=project.name)
+    window.model_loop = attach_model_loop(window, project, store)  # Model menu: propose, models, train
     window.reserve_frame_memory()  # for the queue just loaded, before the start clip opens
     window.destroyed.connect(lambda *_: store.close())
     settings.last_project = key

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QMessageBox
 
 from annotator.model import AssignmentState, Clip
 from annotator.store.api import StoreAPI
@@ -132,8 +133,20 @@ class MainWindow(ClipWindow):
             self.open_clip_id(nxt)
 
     def mark_done(self, no_instances: bool) -> None:
-        """Mark the clip done (or done with no instances)."""
+        """Mark the clip done (or done with no instances); with proposals still pending, ask once."""
+        pending = len(self.proposals.shown)
+        if pending and not self.confirm(f"{plural(pending, 'model proposal')} on this clip still "
+                                        "pending (neither accepted nor rejected). Mark the clip done anyway?"):
+            self.show_message(f"Not marked done: {plural(pending, 'proposal')} still pending (P jumps to the next)")
+            return
         self.session.mark_done(no_instances)
+
+    def confirm(self, question: str) -> bool:
+        """Ask a yes/no question (tests replace this)."""
+        answer = QMessageBox.question(self, "MMAD Studio", question,
+                                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                                      QMessageBox.StandardButton.No)
+        return answer == QMessageBox.StandardButton.Yes
 
     # ----- reactions ---------------------------------------------------------------------------
     def _on_segments(self) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, ClassVar, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 import numpy as np
 from PySide6.QtCore import QByteArray, Qt
@@ -29,6 +29,9 @@ from app.tasks import TaskHandle, TaskRunner
 from app.timeline.filmstrip import make_thumbnails
 from app.timeline.timeline_widget import TimelineWidget
 from app.wording import plural
+
+if TYPE_CHECKING:
+    from app.model_loop.loop_controller import ModelLoop
 
 MediaResolver = Callable[[Clip], "Path | None"]
 Handlers = Mapping[str, Callable[[], object]]
@@ -103,6 +106,7 @@ class ClipWindow(QMainWindow):
     queue: ClipQueue
     session: OpenClip
     dock_fit: DockFit
+    model_loop: ModelLoop | None = None  # the Model menu's propose / train loop, attached by app.launch
 
     def __init__(self, store: StoreAPI, user: str, media_path: MediaResolver, settings: AppSettings,
                  project_key: str, window_title: str) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import math
 import random
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -119,8 +119,13 @@ def validate(model: Detector, samples: Sequence[ClipSample], taxonomy: Taxonomy)
 def train(model_config: ModelConfig, train_config: TrainConfig, train_samples: Sequence[ClipSample],
           val_samples: Sequence[ClipSample], taxonomy: Taxonomy, out_dir: str | Path, *,
           device: str = "auto", pretrained: str | Path | None = None, resume: bool = True,
-          progress: Progress = no_progress, cancel: CancelToken = NEVER) -> TrainResult:
-    """Train the detector; writes last.pt every epoch and best.pt (EMA weights) on a better val mAP."""
+          progress: Progress = no_progress, cancel: CancelToken = NEVER,
+          on_epoch: Callable[[dict[str, float]], None] | None = None) -> TrainResult:
+    """Train the detector; writes last.pt every epoch and best.pt (EMA weights) on a better val mAP.
+
+    on_epoch receives each epoch's record (loss, validation mAP) once it is saved; a resumed run
+    first replays the records of the epochs already done.
+    """
     if not train_samples:
         raise InputError(str(out_dir), "training set", "no training clips")
     out = Path(out_dir)
@@ -144,6 +149,9 @@ def train(model_config: ModelConfig, train_config: TrainConfig, train_samples: S
         state = _resume(out / LAST, model, optimizer, scheduler, ema, model_config)
     labels = taxonomy.action_names
     stopped_early = False
+    if on_epoch is not None:
+        for done in state["history"]:
+            on_epoch(dict(done))
     for epoch in range(state["epoch"], train_config.epochs):
         loss = _train_epoch(model, optimizer, scheduler, ema, train_samples, train_config, epoch, dev,
                             progress, cancel)
@@ -170,6 +178,8 @@ def train(model_config: ModelConfig, train_config: TrainConfig, train_samples: S
         state["epoch"] = epoch + 1
         _save_last(out / LAST, model, labels, optimizer, scheduler, ema, state, train_config, taxonomy)
         (out / "history.json").write_text(json.dumps(state["history"], indent=1), "utf-8")
+        if on_epoch is not None:
+            on_epoch(dict(record))
         progress((epoch + 1) / train_config.epochs, f"epoch {epoch + 1}: loss {loss:.3f}"
                  + (f", val mAP {100 * record['val_action_map']:.2f}" if "val_action_map" in record else ""))
         if not improved and epoch + 1 - state["best_epoch"] >= train_config.patience and val_samples:

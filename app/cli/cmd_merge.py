@@ -8,10 +8,12 @@ import sys
 from pathlib import Path
 
 from annotator.project import Project
+from app.cli.agreement_effect import effect_for_project
 from app.cli.progress_bar import TerminalProgress
 from merging.agreement import agreement
 from merging.crosscheck import CrossCheck
 from merging.merge import MergeOptions, merge_clips
+from merging.proposal_effect import effect_markdown
 from merging.report import report_json, write_report
 from merging.workflow import collect_work, run_merge
 
@@ -91,6 +93,7 @@ def _agreement(args: argparse.Namespace) -> int:
         works, skipped = collect_work(store, include_finalised=True)
         stored = store.merged_by_clip()
         taxonomy = store.taxonomy
+        effect = effect_for_project(args.project, store, works)  # None: no proposals stored
     finally:
         store.close()
     result = merge_clips(works, taxonomy, MergeOptions(floor=args.floor))
@@ -101,11 +104,19 @@ def _agreement(args: argparse.Namespace) -> int:
     if args.out is not None:
         for path in write_report(report, args.out):
             print(f"wrote {path}", file=sys.stderr if args.json else sys.stdout)
+    effect_md = "" if effect is None else effect_markdown(effect[2], effect[1])
+    if args.out is not None and effect_md:
+        (args.out / "proposal_effect.md").write_text(effect_md, "utf-8")
     if args.json:
-        print(json.dumps(report_json(report), ensure_ascii=False))
+        data = report_json(report)
+        if effect is not None:
+            data["proposal_effect"] = {"model_version": effect[1], "rows": [r.to_json() for r in effect[2]]}
+        print(json.dumps(data, ensure_ascii=False))
     elif args.out is None:
         o = report.overall
         print(f"{len(works)} clip(s) compared ({len(skipped)} not ready); "
               + " ".join(f"F1@{t}={v:.3f}" for t, v in o.f1.items() if v is not None))
         print(f"reliable share {o.reliable_share}, Fleiss κ {o.fleiss_kappa}, Krippendorff α {o.krippendorff_alpha}")
+    if effect_md and not args.json:
+        print(effect_md, end="")
     return 0

@@ -1,8 +1,10 @@
 """Model proposals on the annotation screen: a ghost lane under the body-part lanes, a score
 threshold, and accept (A) / reject (X) / next (P) through the clip session's undo stack.
 
-Only pending proposals of the clip's newest model version are shown; blind mode is not
-touched (proposals come from a model, never from another annotator).
+Only pending proposals of one model version are shown: the registry's active version (at its
+calibrated threshold) when the model loop names one, else the clip's newest. A bar's opacity
+follows its score. On a control clip (held back to measure what proposals do) none are
+shown. Blind mode is not touched (proposals come from a model, never from another annotator).
 """
 
 from __future__ import annotations
@@ -26,17 +28,19 @@ from app.timeline.timeline_widget import PLAYHEAD_COLOUR, TimelineViewBox, Timel
 from app.window_common import add_shortcut_actions
 
 DEFAULT_THRESHOLD = 0.3
+THRESHOLD_STEP = 0.05
 ROW_PX = 22
 SELECTED_OUTLINE = QColor(255, 255, 255)
 
 
-def visible_proposals(proposals: list[Proposal], threshold: float) -> tuple[str | None, list[Proposal]]:
-    """(newest model version, its pending proposals scoring at least `threshold`, by start)."""
+def visible_proposals(proposals: list[Proposal], threshold: float,
+                      version: str | None = None) -> tuple[str | None, list[Proposal]]:
+    """(`version`, else the newest model version; its pending proposals scoring at least `threshold`, by start)."""
     if not proposals:
-        return None, []
-    newest = max(proposals, key=lambda p: p.id or 0).model_version
+        return version, []
+    newest = version or max(proposals, key=lambda p: p.id or 0).model_version
     shown = [p for p in proposals if p.model_version == newest and p.status is ProposalStatus.PENDING
-             and p.score >= threshold]
+             and p.score >= threshold - 1e-9]
     return newest, sorted(shown, key=lambda p: (p.start_frame, p.end_frame, p.id or 0))
 
 
@@ -45,7 +49,15 @@ PROPOSAL_SHORTCUTS = (
     Shortcut("reject_proposal", "Model", "Reject proposal", ("X",)),
     Shortcut("next_proposal", "Model", "Next proposal", ("P",)),
     Shortcut("previous_proposal", "Model", "Previous proposal", ("Shift+P",)),
+    Shortcut("raise_threshold", "Model", "Raise proposal threshold", ("Shift+Up",), "show fewer, surer proposals"),
+    Shortcut("lower_threshold", "Model", "Lower proposal threshold", ("Shift+Down",), "show more proposals"),
 )
+
+
+def score_alpha(score: float, threshold: float) -> int:
+    """Fill opacity of a ghost bar: faint at the threshold, solid for a sure proposal."""
+    span = max(1.0 - threshold, 1e-6)
+    return int(50 + 150 * min(max((score - threshold) / span, 0.0), 1.0))
 
 
 class ElidedLabel(QLabel):
@@ -104,6 +116,10 @@ class ProposalPanel(QWidget):
         """The score threshold, 0–1."""
         return self.slider.value() / 100
 
+    def set_threshold(self, value: float) -> None:
+        """Move the slider (whole per cent, inside 0–1)."""
+        self.slider.setValue(round(min(max(value, 0.0), 1.0) * 100))
+
     def _on_slider(self, value: int) -> None:
         self.value.setText(f"{value / 100:.2f}")
         self.thresholdChanged.emit(value / 100)
@@ -122,6 +138,9 @@ class ProposalController(QObject):
         self.timeline = timeline
         self.panel = ProposalPanel()
         self.model_version: str | None = None
+        self.active_version: str | None = None  # set by the model loop from the registry
+        self.control_clip: Callable[[str], bool] = lambda _name: False
+        self.is_control = False
         self.shown: list[Proposal] = []
         self.pending_total = 0
         self.selected: int | None = None
@@ -160,15 +179,29 @@ class ProposalController(QObject):
         menu = window.menuBar().addMenu("&Model")
         handlers: dict[str, Callable[[], object]] = {
             "accept_proposal": self.accept, "reject_proposal": self.reject,
-            "next_proposal": lambda: self.jump(1), "previous_proposal": lambda: self.jump(-1)}
+            "next_proposal": lambda: self.jump(1), "previous_proposal": lambda: self.jump(-1),
+            "raise_threshold": lambda: self.step_threshold(1), "lower_threshold": lambda: self.step_threshold(-1)}
+        self.menu = menu
         return add_shortcut_actions(window, PROPOSAL_SHORTCUTS, {"Model": menu}, handlers)
+
+    def show_version(self, version: str | None, threshold: float) -> None:
+        """Show `version`'s proposals (None: each clip's newest) from `threshold` on."""
+        self.active_version = version
+        self.panel.set_threshold(threshold)
+        self.reload()
+
+    def step_threshold(self, direction: int) -> None:
+        """Shift+Up / Shift+Down: raise or lower the score threshold by one step."""
+        self.panel.set_threshold(self.panel.threshold() + direction * THRESHOLD_STEP)
+        self.message.emit(f"Proposal threshold {self.panel.threshold():.2f}: {len(self.shown)} shown")
 
     # ----- data ---------------------------------------------------------------------------------
     def reload(self, reset: bool = False) -> None:
         """Re-read the clip's proposals from the store and redraw the ghost lane."""
         clip = self.session.clip
-        found = [] if clip is None else self.session.store.proposals(clip.id)
-        self.model_version, self.shown = visible_proposals(found, self.panel.threshold())
+        self.is_control = clip is not None and self.control_clip(clip.name)
+        found = [] if clip is None or self.is_control else self.session.store.proposals(clip.id)
+        self.model_version, self.shown = visible_proposals(found, self.panel.threshold(), self.active_version)
         self.pending_total = sum(p.status is ProposalStatus.PENDING and p.model_version == self.model_version
                                  for p in found)
         if reset or self.proposal(self.selected) is None:
@@ -186,7 +219,7 @@ class ProposalController(QObject):
             assert p.id is not None
             a = tax.action(p.action_id)
             bars.append(Bar(p.id, p.start_frame, p.end_frame, 0, p.action_id, f"{p.score:.2f} {a.code} {a.name}", a.code))
-            style = ghost(LANE_COLOURS[a.body_part.id % len(LANE_COLOURS)])
+            style = ghost(LANE_COLOURS[a.body_part.id % len(LANE_COLOURS)], score_alpha(p.score, self.panel.threshold()))
             styles[p.id] = (BarStyle(style.fill, SELECTED_OUTLINE, True, style.text) if p.id == self.selected
                             else style)
         total = self.session.clip.frame_count if self.session.clip is not None else 1
@@ -199,7 +232,10 @@ class ProposalController(QObject):
         self._update_panel()
 
     def _update_panel(self) -> None:
-        if self.model_version is None:
+        if self.is_control:
+            self.panel.info.setText("Control clip: no proposals (they are held back here to measure their effect)")
+            return
+        if self.model_version is None or not self.pending_total:
             self.panel.info.setText("No model proposals for this clip")
             return
         self.panel.info.setText(f"Model {self.model_version}: {len(self.shown)} of {self.pending_total} "

@@ -1,0 +1,61 @@
+"""`mmad models`: the project's model registry; list the versions or choose the active one."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from annotator.models_registry import ModelVersion, Registry, Scores, activate, load_registry
+from annotator.project import Project
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add `models` to the `mmad` parser."""
+    text = "list the project's trained model versions, or choose the one the app proposes with"
+    p = sub.add_parser("models", help=text, description=text)
+    p.add_argument("project", help="project folder")
+    p.add_argument("--activate", metavar="VERSION", help="a version number (3 or v3) or name (a unique prefix)")
+    p.add_argument("--json", action="store_true", help="print the registry as JSON")
+    p.set_defaults(func=_models)
+
+
+def _pct(scores: Scores | None) -> str:
+    return "-" if scores is None else f"{100 * scores.action:.1f}/{100 * scores.body:.1f}/{100 * scores.avg:.1f}"
+
+
+def version_rows(registry: Registry) -> list[list[str]]:
+    """The registry as table rows (header first); mAP in per cent, action/body/AVG."""
+    active = registry.active_version()
+    rows = [["", "version", "created", "model", "data", "val mAP %", "test mAP %", "threshold"]]
+    for v in registry.versions:
+        rows.append(["*" if v is active else "", v.label, v.created.replace("T", " ")[:16],
+                     f"{v.backbone}/{v.adapter}, {v.epochs} ep", f"{v.total_clips} clips {v.source} #{v.fingerprint}",
+                     _pct(v.val), _pct(v.test), f"{v.threshold:.2f}"])
+    return rows
+
+
+def _print_table(rows: list[list[str]]) -> None:
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        print("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+
+
+def _models(args: argparse.Namespace) -> int:
+    project = Project.open(args.project)
+    if args.activate:
+        chosen: ModelVersion = activate(project.path, args.activate)
+        print(f"active model: {chosen.label} (proposal threshold {chosen.threshold:.2f})")
+        return 0
+    registry = load_registry(Path(project.path))
+    if args.json:
+        active = registry.active_version()
+        print(json.dumps({"active": None if active is None else active.number,
+                          "versions": [v.to_json() for v in registry.versions]}, indent=1))
+        return 0
+    if not registry.versions:
+        print("no trained model yet (train one from the review window, Model ▸ Train a model…)")
+        return 0
+    _print_table(version_rows(registry))
+    print("* active; mAP as action/body/AVG in per cent")
+    return 0

@@ -1,0 +1,133 @@
+"""A worker process seen from the window: QProcess running `python -m app.model_loop.worker`.
+
+The window never imports torch: the job goes to a JSON file, the worker's protocol lines come
+back on its stdout and turn into Qt signals on the UI thread. Exactly one of finished /
+failed / cancelled follows every start; a worker that dies (killed, crashed) is a failure
+with a message that says so.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, QProcess, QTimer, Signal
+
+from app.model_loop import protocol
+
+KILL_AFTER_MS = 5000  # a cancelled worker that has not stopped by then is killed
+
+
+class WorkerProcess(QObject):
+    """One job in a child process, with progress, epochs, cancel and kill."""
+
+    progress = Signal(float, str)
+    epoch = Signal(dict)
+    finished = Signal(dict)  # the job's result
+    failed = Signal(str)  # one line for the status bar
+    cancelled = Signal()
+    ended = Signal()  # after any of the three
+
+    def __init__(self, job: dict[str, Any], name: str, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.job = job
+        self.name = name
+        self.fraction = 0.0
+        self.message = ""
+        self._buffer = b""
+        self._outcome: str | None = None
+        self._result: dict[str, Any] = {}
+        self._error = ""
+        self._stderr = b""
+        self._cancel_asked = False
+        self._file = Path(tempfile.mkstemp(prefix="mmad-job-", suffix=".json")[1])
+        self._file.write_text(json.dumps(job), "utf-8")
+        self.process = QProcess(self)
+        self.process.setProgram(sys.executable)
+        self.process.setArguments(["-m", "app.model_loop.worker", str(self._file)])
+        self.process.readyReadStandardOutput.connect(self._read)
+        self.process.readyReadStandardError.connect(self._read_err)
+        self.process.finished.connect(self._on_exit)
+        self.process.errorOccurred.connect(self._on_error)
+
+    @property
+    def running(self) -> bool:
+        """Whether the worker has started and not ended."""
+        return self.process.state() != QProcess.ProcessState.NotRunning
+
+    def start(self) -> None:
+        """Start the worker process."""
+        self.process.start()
+
+    def cancel(self) -> None:
+        """Ask the worker to stop at its next check (killed if it does not within a few seconds)."""
+        if not self.running or self._cancel_asked:
+            return
+        self._cancel_asked = True
+        self.process.write(f"{protocol.CANCEL}\n".encode())
+        QTimer.singleShot(KILL_AFTER_MS, self, self._kill_if_running)
+
+    def kill(self) -> None:
+        """Stop the worker now (what a crash looks like to the window)."""
+        if self.running:
+            self.process.kill()
+
+    def wait(self, ms: int) -> bool:
+        """Block until the worker exits (for closing the window); True when it did."""
+        return bool(self.process.waitForFinished(ms)) or not self.running
+
+    def _kill_if_running(self) -> None:
+        if self.running:
+            self.process.kill()
+
+    def _read(self) -> None:
+        self._buffer += bytes(self.process.readAllStandardOutput().data())
+        *lines, self._buffer = self._buffer.split(b"\n")
+        for raw in lines:
+            message = protocol.decode(raw.decode("utf-8", "replace"))
+            if message is not None:
+                self._handle(message)
+
+    def _read_err(self) -> None:
+        self._stderr = (self._stderr + bytes(self.process.readAllStandardError().data()))[-4000:]
+
+    def _handle(self, message: dict[str, Any]) -> None:
+        kind = message["kind"]
+        if kind == protocol.PROGRESS:
+            self.fraction, self.message = float(message["fraction"]), str(message["message"])
+            self.progress.emit(self.fraction, self.message)
+        elif kind == protocol.EPOCH:
+            self.epoch.emit(dict(message["record"]))
+        elif kind == protocol.RESULT:
+            self._outcome, self._result = kind, dict(message["data"])
+        elif kind == protocol.ERROR:
+            self._outcome, self._error = kind, str(message["message"])
+        elif kind == protocol.CANCELLED:
+            self._outcome = kind
+
+    def _on_error(self, error: QProcess.ProcessError) -> None:
+        if error == QProcess.ProcessError.FailedToStart:
+            self._outcome, self._error = protocol.ERROR, f"the model worker did not start ({self.process.errorString()})"
+            self._end()
+
+    def _on_exit(self, code: int, status: QProcess.ExitStatus) -> None:
+        self._read()
+        if self._outcome is None:
+            how = "was killed" if status == QProcess.ExitStatus.CrashExit else f"exited with status {code}"
+            tail = self._stderr.decode("utf-8", "replace").strip().splitlines()[-1:] if self._stderr else []
+            self._outcome = protocol.CANCELLED if self._cancel_asked else protocol.ERROR
+            self._error = f"the model worker {how} before it finished" + (f" ({tail[0]})" if tail else "")
+        self._end()
+
+    def _end(self) -> None:
+        self._file.unlink(missing_ok=True)
+        if self._outcome == protocol.RESULT:
+            self.finished.emit(self._result)
+        elif self._outcome == protocol.CANCELLED:
+            self.cancelled.emit()
+        else:
+            self.failed.emit(f"{self.name} failed: {self._error}")
+        self.ended.emit()

@@ -1,0 +1,295 @@
+"""Model ▸ Train a model… (reviewer): what it trains on, the settings, then a live view of the run.
+
+Non-modal: the run is a worker process, so the app stays usable. Cancel stops the run after
+its current step (last.pt keeps every finished epoch); Resume continues it from there. A
+finished run is registered as a new version and made active.
+"""
+
+from __future__ import annotations
+
+import shutil
+import time
+from typing import Any
+
+import pyqtgraph as pg
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.errors import InputError
+from annotator.model import GROUND_TRUTH
+from annotator.models_registry import load_registry, version_dir
+from annotator.project import Project
+from annotator.store.api import StoreAPI
+from annotator.training_data import MERGED, TrainingData, default_source, training_data
+from app.model_loop.process import WorkerProcess
+
+BACKBONE_CHOICES = (("videomae-tiny", "VideoMAE tiny + adapter (CPU, from scratch)"),
+                    ("videomae-vit-s", "VideoMAE ViT-S + adapter (GPU, weights file)"))
+ADAPTER_CHOICES = ("dsta", "tia", "standard", "none")
+DEVICES = ("auto", "cpu", "cuda")
+
+
+def clock(seconds: float) -> str:
+    """m:ss (h:mm:ss past an hour)."""
+    s = int(round(seconds))
+    return f"{s // 3600}:{s % 3600 // 60:02d}:{s % 60:02d}" if s >= 3600 else f"{s // 60}:{s % 60:02d}"
+
+
+class TrainDialog(QDialog):
+    """Settings, start / cancel / resume, and the loss and validation-mAP curves of the run."""
+
+    registered = Signal(dict)  # the new version's registry entry
+    message = Signal(str)
+
+    def __init__(self, project: Project, store: StoreAPI, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Train a model")
+        self.setObjectName("trainDialog")
+        self.project = project
+        self.store = store
+        self.data: TrainingData | None = None
+        self.worker: WorkerProcess | None = None
+        self.number: int | None = None  # version folder of the current or last run
+        self.records: list[dict[str, float]] = []
+        self.epochs_total = 0
+        self.started_at = 0.0
+        self.fraction = 0.0
+        self._build()
+        self.timer = QTimer(self)
+        self.timer.setInterval(1000)
+        self.timer.timeout.connect(self._tick)
+
+    # ----- layout -----------------------------------------------------------------------------------
+    def _build(self) -> None:
+        self.data_label = QLabel()
+        self.data_label.setObjectName("trainData")
+        self.data_label.setWordWrap(True)
+        self.source = QComboBox()
+        self.source.addItem("merged: finalised clips", MERGED)
+        self.source.addItem("imported ground truth", GROUND_TRUTH)
+        self.source.currentIndexChanged.connect(lambda _i: self._read_data())
+        self.backbone = QComboBox()
+        for key, text in BACKBONE_CHOICES:
+            self.backbone.addItem(text, key)
+        self.adapter = QComboBox()
+        self.adapter.addItems(ADAPTER_CHOICES)
+        self.weights = QLineEdit()
+        self.weights.setPlaceholderText("pretrained VideoMAE weights (.pth / .safetensors), optional")
+        browse = QPushButton("Browse…")
+        browse.clicked.connect(self._browse)
+        weights_row = QHBoxLayout()
+        weights_row.addWidget(self.weights, 1)
+        weights_row.addWidget(browse)
+        self.epochs = QSpinBox()
+        self.epochs.setRange(1, 500)
+        self.epochs.setValue(10)
+        self.device = QComboBox()
+        self.device.addItems(DEVICES)
+        form = QFormLayout()
+        form.addRow("Trains on", self.source)
+        form.addRow("", self.data_label)
+        form.addRow("Backbone", self.backbone)
+        form.addRow("Adapter", self.adapter)
+        form.addRow("Weights", weights_row)
+        form.addRow("Epochs", self.epochs)
+        form.addRow("Device", self.device)
+        settings = QGroupBox("What it trains")
+        settings.setLayout(form)
+        self.loss_plot = self._plot("loss", "training loss")
+        self.map_plot = self._plot("val mAP (%)", "validation mAP (action, body)")
+        self.loss_curve = self.loss_plot.plot([], [], pen=pg.mkPen("#e0a050", width=2), symbol="o", symbolSize=5)
+        self.action_curve = self.map_plot.plot([], [], pen=pg.mkPen("#50a0e0", width=2), symbol="o", symbolSize=5,
+                                               name="action")
+        self.body_curve = self.map_plot.plot([], [], pen=pg.mkPen("#70c070", width=2), symbol="t", symbolSize=5,
+                                             name="body")
+        plots = QHBoxLayout()
+        plots.addWidget(self.loss_plot)
+        plots.addWidget(self.map_plot)
+        self.bar = QProgressBar()
+        self.bar.setRange(0, 1000)
+        self.run_label = QLabel("Not started")
+        self.run_label.setObjectName("trainRunLabel")
+        self.start_button = QPushButton("Start")
+        self.start_button.setObjectName("startTraining")
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setObjectName("cancelTraining")
+        self.resume_button = QPushButton("Resume")
+        self.resume_button.setObjectName("resumeTraining")
+        close = QPushButton("Close")
+        self.start_button.clicked.connect(lambda: self.start(resume=False))
+        self.resume_button.clicked.connect(lambda: self.start(resume=True))
+        self.cancel_button.clicked.connect(self.cancel)
+        close.clicked.connect(self.hide)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.run_label, 1)
+        for b in (self.start_button, self.cancel_button, self.resume_button, close):
+            buttons.addWidget(b)
+        layout = QVBoxLayout(self)
+        layout.addWidget(settings)
+        layout.addLayout(plots, 1)
+        layout.addWidget(self.bar)
+        layout.addLayout(buttons)
+        self.resize(900, 640)
+        self._set_running(False)
+
+    @staticmethod
+    def _plot(left: str, title: str) -> pg.PlotWidget:
+        plot = pg.PlotWidget(title=title)
+        plot.setLabel("left", left)
+        plot.setLabel("bottom", "epoch")
+        plot.showGrid(x=True, y=True, alpha=0.25)
+        plot.addLegend(offset=(-10, 10))
+        plot.setMinimumHeight(200)
+        return plot
+
+    def _browse(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Pretrained weights", str(self.project.path),
+                                              "Weights (*.pth *.pt *.bin *.safetensors)")
+        if path:
+            self.weights.setText(path)
+
+    # ----- data -------------------------------------------------------------------------------------
+    def reload(self) -> None:
+        """Re-read what a run would train on (the default source follows the project's state)."""
+        wanted = default_source(self.store)
+        self.source.blockSignals(True)
+        self.source.setCurrentIndex(max(self.source.findData(wanted), 0))
+        self.source.blockSignals(False)
+        self._read_data()
+
+    def _read_data(self) -> None:
+        try:
+            self.data = training_data(self.project, self.store, str(self.source.currentData()))
+        except InputError as exc:
+            self.data = None
+            self.data_label.setText(f"Cannot train: {exc}")
+        else:
+            self.data_label.setText(self.data.summary() + f"\nsubjects are kept apart: no subject is in two "
+                                    f"subsets · data fingerprint #{self.data.fingerprint}")
+        self._set_running(self.worker is not None)
+
+    # ----- run --------------------------------------------------------------------------------------
+    def job(self, number: int) -> dict[str, Any]:
+        """The worker's job for the current settings."""
+        return {"job": "train", "project": str(self.project.path), "source": self.source.currentData(),
+                "backbone": self.backbone.currentData(), "adapter": self.adapter.currentText(),
+                "weights": self.weights.text().strip() or None, "epochs": self.epochs.value(),
+                "device": self.device.currentText(), "number": number}
+
+    def start(self, resume: bool) -> bool:
+        """Start a new run (or resume the last one from its last finished epoch)."""
+        if self.worker is not None or self.data is None:
+            return False
+        if resume and self.number is not None:
+            number = self.number
+        else:
+            number = load_registry(self.project.path).next_number()
+            shutil.rmtree(version_dir(self.project.path, number), ignore_errors=True)  # an abandoned run
+        self.number = number
+        self.records = []
+        self._draw()
+        self.epochs_total = self.epochs.value()
+        worker = WorkerProcess(self.job(number), f"Training v{number}", self)
+        worker.progress.connect(self._on_progress)
+        worker.epoch.connect(self._on_epoch)
+        worker.finished.connect(self._on_finished)
+        worker.failed.connect(self._on_failed)
+        worker.cancelled.connect(self._on_cancelled)
+        worker.ended.connect(self._on_ended)
+        self.worker = worker
+        self.started_at, self.fraction = time.monotonic(), 0.0
+        self.run_label.setText(f"Training v{number}: starting the worker")
+        self._set_running(True)
+        self.timer.start()
+        worker.start()
+        return True
+
+    def cancel(self) -> None:
+        """Stop the run after its current step (Resume continues it)."""
+        if self.worker is not None:
+            self.worker.cancel()
+            self.cancel_button.setEnabled(False)
+            self.run_label.setText("Cancelling…")
+
+    def _set_running(self, running: bool) -> None:
+        can_resume = (not running and self.number is not None
+                      and (version_dir(self.project.path, self.number) / "last.pt").is_file()
+                      and load_registry(self.project.path).find(str(self.number)) is None)
+        self.start_button.setEnabled(not running and self.data is not None)
+        self.cancel_button.setEnabled(running)
+        self.resume_button.setEnabled(bool(can_resume) and self.data is not None)
+        for w in (self.source, self.backbone, self.adapter, self.weights, self.epochs, self.device):
+            w.setEnabled(not running)
+
+    def _on_progress(self, fraction: float, message: str) -> None:
+        self.fraction = fraction
+        self.bar.setValue(int(1000 * fraction))
+        self.bar.setFormat(message)
+        self.bar.setTextVisible(True)
+        self._tick()
+
+    def _on_epoch(self, record: dict[str, float]) -> None:
+        self.records = [r for r in self.records if r["epoch"] != record["epoch"]] + [record]
+        self._draw()
+
+    def _draw(self) -> None:
+        epochs = [r["epoch"] for r in self.records]
+        self.loss_curve.setData(epochs, [r["loss"] for r in self.records])
+        with_val = [r for r in self.records if "val_action_map" in r]
+        self.action_curve.setData([r["epoch"] for r in with_val], [100 * r["val_action_map"] for r in with_val])
+        self.body_curve.setData([r["epoch"] for r in with_val], [100 * r["val_body_map"] for r in with_val])
+
+    def remaining_s(self) -> float | None:
+        """Estimated seconds left, from the share done so far (None before the first step)."""
+        if self.fraction <= 0:
+            return None
+        elapsed = time.monotonic() - self.started_at
+        return elapsed * (1 - self.fraction) / self.fraction
+
+    def _tick(self) -> None:
+        if self.worker is None:
+            return
+        elapsed = time.monotonic() - self.started_at
+        done = int(max((r["epoch"] for r in self.records), default=0))
+        left = self.remaining_s()
+        self.run_label.setText(f"Training v{self.number}: epoch {done}/{self.epochs_total} · elapsed {clock(elapsed)}"
+                               + (f" · about {clock(left)} left" if left is not None else ""))
+
+    def _on_finished(self, result: dict[str, Any]) -> None:
+        entry = result["version"]
+        val = entry.get("val")
+        text = f"v{entry['number']} registered and active" + (
+            f": val AVG mAP {100 * val['avg']:.2f} %" if val else "") + f", proposal threshold {entry['threshold']:.2f}"
+        self.run_label.setText(text)
+        self.message.emit(text)
+        self.registered.emit(entry)
+
+    def _on_failed(self, text: str) -> None:
+        self.run_label.setText(text)
+        self.message.emit(text)
+
+    def _on_cancelled(self) -> None:
+        done = int(max((r["epoch"] for r in self.records), default=0))
+        self.run_label.setText(f"Cancelled after {done} finished epochs: Resume continues from there")
+        self.message.emit(f"Training v{self.number} cancelled")
+
+    def _on_ended(self) -> None:
+        self.timer.stop()
+        if self.worker is not None:
+            self.worker.deleteLater()
+        self.worker = None
+        self._set_running(False)
