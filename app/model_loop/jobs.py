@@ -160,7 +160,7 @@ def _register(project: Project, data: TrainingData, job: dict[str, Any], backbon
     if test_samples:
         test = _scores(run(test_samples)[0])
     version = ModelVersion(
-        number=number, name=model_version(best, backbone, config.adapter.kind),
+        number=number, name=model_version(best, config.name, config.adapter.kind),
         created=datetime.now(UTC).isoformat(timespec="seconds"), checkpoint=str(best.relative_to(project.path)),
         backbone=backbone, adapter=config.adapter.kind, source=data.source, clips=dict(data.clips),
         fingerprint=data.fingerprint, epochs=epochs, val=val, test=test, threshold=threshold, threshold_f1=f1)

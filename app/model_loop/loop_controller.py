@@ -35,7 +35,7 @@ PROPOSE_SHORTCUTS = (
              "run the active model on every clip of your queue not done yet"),
     Shortcut("cancel_model_run", "Model", "Cancel the model run", ("Ctrl+Shift+K",)),
 )
-MODELS_SHORTCUTS = (Shortcut("show_models", "Model", "Models…", ("Ctrl+M",), "the project's trained versions"),)
+MODELS_SHORTCUTS = (Shortcut("show_models", "Model", "Models…", ("Ctrl+Shift+M",), "the project's trained versions"),)
 TRAIN_SHORTCUTS = (Shortcut("train_model", "Model", "Train a model…", ("Ctrl+Shift+T",),
                             "train a new version on the finalised clips of the stored split"),)
 

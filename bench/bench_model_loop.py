@@ -1,0 +1,162 @@
+"""The model loop in the app: time from "Propose for this clip" to proposals shown, and the
+window's event-loop delay while a training runs; screenshots of the train dialog mid-run, the
+registry and the proposals lane.
+
+    .venv/bin/python bench/bench_model_loop.py [--backbone pose] [--epochs 6] [--shots DIR]
+
+Builds a demo project (or reuses --keep), trains from the review window's dialog (a worker
+process) while a 5 ms timer measures how late the event loop serves it, then opens the
+annotation window on the longest clip and times Propose for this clip --repeat times.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import numpy as np  # noqa: E402
+from PySide6.QtCore import QElapsedTimer, QTimer  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from annotator.exporting import split_project  # noqa: E402
+from annotator.model import GROUND_TRUTH  # noqa: E402
+from annotator.project import Project  # noqa: E402
+from annotator.proposal_control import ControlSetting, set_control_setting  # noqa: E402
+from annotator.synthetic.demo import build_demo  # noqa: E402
+from app.launch import build_window  # noqa: E402
+from app.main_window import MainWindow  # noqa: E402
+from app.settings import AppSettings  # noqa: E402
+
+TICK_MS = 5
+
+
+class LoopProbe:
+    """A timer that records how late each of its ticks is served (ms)."""
+
+    def __init__(self) -> None:
+        self.clock = QElapsedTimer()
+        self.late: list[float] = []
+        self.timer = QTimer()
+        self.timer.setInterval(TICK_MS)
+        self.timer.timeout.connect(self._tick)
+        self.last = 0.0
+
+    def start(self) -> None:
+        self.clock.start()
+        self.last = 0.0
+        self.timer.start()
+
+    def _tick(self) -> None:
+        now = self.clock.nsecsElapsed() / 1e6
+        self.late.append(max(0.0, now - self.last - TICK_MS))
+        self.last = now
+
+    def stop(self) -> list[float]:
+        self.timer.stop()
+        return self.late
+
+
+def wait(app: QApplication, done: object, timeout_s: float) -> None:
+    end = time.monotonic() + timeout_s
+    while not done() and time.monotonic() < end:  # type: ignore[operator]
+        app.processEvents()
+        time.sleep(0.002)
+
+
+def project(folder: Path) -> Project:
+    if not (folder / "project.toml").exists():
+        build_demo(folder, subjects=6, clips_per_subject=4)
+        store = Project.open(folder).open_store()
+        try:
+            split_project(store, (0.5, 0.25, 0.25), seed=0)
+        finally:
+            store.close()
+    set_control_setting(folder, ControlSetting(0.0))
+    return Project.open(folder)
+
+
+def train_in_dialog(app: QApplication, proj: Project, args: argparse.Namespace) -> None:
+    w = build_window(proj, "reviewer", AppSettings(str(args.keep / "bench.ini")))
+    w.resize(1500, 850)
+    w.show()
+    loop = w.model_loop
+    assert loop is not None
+    loop.show_train()
+    dialog = loop.train_dialog
+    dialog.epochs.setValue(args.epochs)
+    dialog.source.setCurrentIndex(dialog.source.findData(GROUND_TRUTH))
+    dialog.backbone.setCurrentIndex(max(dialog.backbone.findData(args.backbone), 0))
+    probe = LoopProbe()
+    dialog.start(resume=False)
+    probe.start()
+    shot_taken = False
+    end = time.monotonic() + 3600
+    while dialog.worker is not None and time.monotonic() < end:
+        app.processEvents()
+        time.sleep(0.001)
+        if not shot_taken and len(dialog.records) >= max(2, args.epochs // 2):
+            dialog.grab().save(str(args.shots / "train_dialog_running.png"))
+            shot_taken = True
+    late = np.array(probe.stop())
+    print(f"training {args.epochs} epochs in the dialog: {dialog.run_label.text()}")
+    print(f"event-loop delay while training ({len(late)} ticks of {TICK_MS} ms): median {np.median(late):.1f} ms, "
+          f"p95 {np.percentile(late, 95):.1f} ms, max {late.max():.1f} ms")
+    loop.show_models()
+    wait(app, lambda: False, 0.3)
+    loop.models_dialog.grab().save(str(args.shots / "models_dialog.png"))
+    w.close()
+
+
+def propose_times(app: QApplication, proj: Project, args: argparse.Namespace) -> None:
+    w = build_window(proj, "annotator1", AppSettings(str(args.keep / "bench.ini")))
+    assert isinstance(w, MainWindow) and w.model_loop is not None
+    w.resize(1500, 850)
+    w.show()
+    clip = min(w.queue.model.clips(), key=lambda c: abs(c.duration - 10.0))
+    w.open_clip_id(clip.id)
+    wait(app, lambda: w.player.cache is not None, 30)
+    loop = w.model_loop
+    times = []
+    for _ in range(args.repeat):
+        stored: list[int] = []
+        loop.proposalsStored.connect(stored.append)
+        started = time.perf_counter()
+        loop.propose_clip()
+        wait(app, lambda s=stored: bool(s) or loop.job is None, 600)  # type: ignore[misc]
+        app.processEvents()  # the lane repaints
+        times.append(time.perf_counter() - started)
+        loop.proposalsStored.disconnect()
+    print(f"Propose for this clip ({clip.name}, {clip.duration:.1f} s, {args.backbone}): "
+          + ", ".join(f"{t:.1f}" for t in times) + f" s; median {statistics.median(times):.1f} s")
+    wait(app, lambda: False, 0.5)
+    w.grab().save(str(args.shots / "proposals_lane.png"))
+    w.close()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--backbone", default="videomae-tiny")
+    parser.add_argument("--epochs", type=int, default=6)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--keep", type=Path, default=Path("/tmp/mmad-bench-loop"))
+    parser.add_argument("--shots", type=Path, default=None)
+    args = parser.parse_args()
+    args.shots = args.shots or args.keep / "shots"
+    args.shots.mkdir(parents=True, exist_ok=True)
+    app = QApplication([])
+    proj = project(args.keep / "demo")
+    train_in_dialog(app, proj, args)
+    propose_times(app, proj, args)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
