@@ -86,6 +86,7 @@ class MainWindow(ClipWindow):
             "faster": lambda: p.change_speed(1), "gradient": lambda: p.set_gradient(not p.gradient),
             "zoom_in": lambda: t.zoom(1.5), "zoom_out": lambda: t.zoom(1 / 1.5), "zoom_fit": t.fit,
             "shortcut_sheet": self.show_shortcuts,
+            **self._view_handlers(),
         }
 
     def _build_menus(self) -> dict[str, QAction]:

@@ -23,6 +23,7 @@ from app.labelling.shortcut_sheet import ShortcutSheet
 from app.labelling.shortcuts import Shortcut
 from app.panels.dock_layout import DockFit
 from app.player.player_widget import Player
+from app.player.zoom import ZOOM_STEP, VideoZoom, ZoomMemory
 from app.queue.clip_table import ClipRowsModel
 from app.settings import AppSettings
 from app.tasks import TaskHandle, TaskRunner
@@ -123,6 +124,8 @@ class ClipWindow(QMainWindow):
         self._thumbs: TaskHandle | None = None
         self.sheet: ShortcutSheet | None = None
         self._messages = 0  # status messages shown so far (run_command tells whether a command spoke)
+        self.zooms = ZoomMemory()  # each clip's video zoom, kept while stepping and between clips
+        self._zoom_clip: int | None = None  # the clip whose zoom the view shows
 
     # ----- construction --------------------------------------------------------------------------
     def _build_frame(self, docks: Sequence[DockSpec]) -> list[QDockWidget]:
@@ -151,9 +154,21 @@ class ClipWindow(QMainWindow):
         self.status_clip.setObjectName("statusClip")
         self.statusBar().addPermanentWidget(self.status_clip)
         for w in self.player.findChildren(QWidget):
-            if w is not self.player.view:
+            if w is not self.player.view and w is not self.player.goto_field:
                 w.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys belong to the window's shortcuts
         return made
+
+    def _view_handlers(self) -> dict[str, Callable[[], object]]:
+        """Handlers both screens share: go to a frame or time, zoom and pan inside the video."""
+        v = self.player.view
+        pan = 0.2  # of the visible part per key press
+        return {
+            "go_to": self.player.ask_position,
+            "video_zoom_in": lambda: v.zoom_by(ZOOM_STEP), "video_zoom_out": lambda: v.zoom_by(1 / ZOOM_STEP),
+            "video_zoom_reset": lambda: v.set_zoom(VideoZoom()),
+            "video_pan_left": lambda: v.pan_by(-pan, 0), "video_pan_right": lambda: v.pan_by(pan, 0),
+            "video_pan_up": lambda: v.pan_by(0, -pan), "video_pan_down": lambda: v.pan_by(0, pan),
+        }
 
     def _install_shortcuts(self, specs: Sequence[Shortcut], menu_names: Sequence[str], handlers: Handlers,
                            name_prefix: str = "") -> dict[str, QAction]:
@@ -192,7 +207,10 @@ class ClipWindow(QMainWindow):
         path = self.media_path(clip)
         if self._thumbs is not None:
             self._thumbs.cancel()
+        self.zooms.remember(self._zoom_clip, self.player.view.zoom)
         self.player.open_video(None if path is None else str(path), clip.frame_count, clip.fps)
+        self.player.view.set_zoom(self.zooms.recall(clip.id))
+        self._zoom_clip = clip.id
         self.queue.select_clip(clip.id)
         self.player.view.setFocus()
 

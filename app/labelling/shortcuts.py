@@ -22,6 +22,17 @@ class Shortcut:
     help: str = ""
 
 
+# Zoom and pan inside the video (both screens); the timeline's zoom keeps Ctrl.
+VIDEO_VIEW: tuple[Shortcut, ...] = (
+    Shortcut("video_zoom_in", "View", "Zoom video in", ("Z",), "also the mouse wheel over the video"),
+    Shortcut("video_zoom_out", "View", "Zoom video out", ("Shift+Z",)),
+    Shortcut("video_zoom_reset", "View", "Whole video frame", ("R",), "or double-click the video"),
+    Shortcut("video_pan_left", "View", "Pan video left", ("Alt+Left",), "or drag the zoomed video"),
+    Shortcut("video_pan_right", "View", "Pan video right", ("Alt+Right",)),
+    Shortcut("video_pan_up", "View", "Pan video up", ("Alt+Up",)),
+    Shortcut("video_pan_down", "View", "Pan video down", ("Alt+Down",)),
+)
+
 SHORTCUTS: tuple[Shortcut, ...] = (
     Shortcut("next_clip", "Clip", "Open next clip to do", ("N",), "next clip that is not done"),
     Shortcut("mark_done", "Clip", "Mark clip done", ("Ctrl+Return", "Ctrl+Enter")),
@@ -61,6 +72,8 @@ SHORTCUTS: tuple[Shortcut, ...] = (
     Shortcut("slower", "Play", "Slower", ("-",)),
     Shortcut("faster", "Play", "Faster", ("=", "+")),
     Shortcut("gradient", "Play", "Temporal gradient view", ("G",), "difference from the previous frame"),
+    Shortcut("go_to", "Play", "Go to frame or time…", ("Ctrl+G",), "type 123 (a frame) or 12.5s (a time)"),
+    *VIDEO_VIEW,
     Shortcut("zoom_in", "View", "Zoom in (around playhead)", ("Ctrl+=", "Ctrl++")),
     Shortcut("zoom_out", "View", "Zoom out", ("Ctrl+-",)),
     Shortcut("zoom_fit", "View", "Whole clip", ("Ctrl+0",)),

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QProgressBar,
     QPushButton,
     QToolButton,
@@ -22,6 +24,7 @@ from annotator.progress import CancelToken, Progress
 from app.player.decode import decode_into, new_cache, probe_video
 from app.player.frame_cache import DEFAULT_BUDGET_BYTES, POOL, FrameCache, largest_plan
 from app.player.frame_view import FrameView
+from app.player.goto import parse_position
 from app.player.gradient import temporal_gradient
 from app.player.playback import SPEEDS, Playback
 from app.tasks import TaskHandle, TaskRunner
@@ -65,7 +68,16 @@ class Player(QWidget):
         self.play_button.clicked.connect(self.toggle_play)
         self.position = QLabel("–")
         self.position.setObjectName("framePosition")
-        self.position.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.position.setToolTip("Click, or press Ctrl+G, to go to a frame (123) or a time (12.5s)")
+        self.position.mousePressEvent = lambda _e: self.ask_position()  # type: ignore[method-assign]
+        self.goto_field = QLineEdit()
+        self.goto_field.setObjectName("gotoField")
+        self.goto_field.setPlaceholderText("frame or 12.5s")
+        self.goto_field.setToolTip("A frame number (123) or a time (12.5s, 1:02.5); Enter goes there, Esc cancels")
+        self.goto_field.setFixedWidth(self.goto_field.fontMetrics().horizontalAdvance("frame or 12.5s__") + 16)
+        self.goto_field.returnPressed.connect(self._go_typed)
+        self.goto_field.installEventFilter(self)
+        self.goto_field.hide()
         self.speed_box = QComboBox()
         for speed in SPEEDS:
             self.speed_box.addItem(f"{speed:g}×", speed)
@@ -94,7 +106,7 @@ class Player(QWidget):
         self.cancel_button.hide()
         bar = QHBoxLayout()
         bar.setContentsMargins(6, 2, 6, 2)
-        left: tuple[QWidget, ...] = (self.play_button, self.position)
+        left: tuple[QWidget, ...] = (self.play_button, self.goto_field, self.position)
         right: tuple[QWidget, ...] = (self.decode_bar, self.cancel_button, self.gradient_button,
                                       self.loop_box, self.speed_box)
         for w in left:
@@ -107,6 +119,57 @@ class Player(QWidget):
         layout.setSpacing(0)
         layout.addWidget(self.view, 1)
         layout.addLayout(bar)
+
+    # ----- go to a frame or a time ------------------------------------------------------
+    def ask_position(self) -> None:
+        """Ctrl+G (or a click on the position): type a frame or a time to go to."""
+        self.goto_field.setText(str(self.current))
+        self.goto_field.show()
+        self.goto_field.setFocus()
+        self.goto_field.selectAll()
+
+    def go_to(self, text: str) -> bool:
+        """Go to a typed frame (`123`) or time (`12.5s`); False, with a message, if unreadable."""
+        try:
+            pos = parse_position(text)
+        except ValueError as exc:
+            self.message.emit(str(exc))
+            return False
+        if pos.frame is not None:
+            frame = pos.frame
+        else:
+            assert pos.seconds is not None
+            ms = pos.seconds * 1000.0
+            frame = self.cache.frame_at_time(ms) if self.cache is not None else int(round(ms * self.fps / 1000))
+        if not 0 <= frame <= self.last_frame():
+            self.message.emit(f"'{text.strip()}' is past the clip's end (frame {self.last_frame()}); "
+                              "showing the last frame")
+        self.seek(frame)
+        return True
+
+    def _go_typed(self) -> None:
+        if self.go_to(self.goto_field.text()):
+            self._close_goto()
+
+    def _close_goto(self) -> None:
+        self.goto_field.hide()
+        self.view.setFocus()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        """Enter and Esc belong to the go-to field while it is open (not to the window's
+        shortcuts); Esc leaves it without moving, and so does clicking elsewhere."""
+        if watched is self.goto_field:
+            if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent) \
+                    and event.key() in (Qt.Key.Key_Escape, Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                event.accept()
+                return True
+            if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent) \
+                    and event.key() == Qt.Key.Key_Escape:
+                self._close_goto()
+                return True
+            if event.type() == QEvent.Type.FocusOut:
+                self.goto_field.hide()
+        return super().eventFilter(watched, event)
 
     def set_budget(self, budget_bytes: int) -> None:
         """Frame memory budget for the next clip (and for the spare chunks kept between clips)."""

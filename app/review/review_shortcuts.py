@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from app.labelling.shortcuts import Shortcut, shortcut
+from app.labelling.shortcuts import VIDEO_VIEW, Shortcut, shortcut
 
 _EDGE_IDS = ("start_earlier", "start_later", "end_later", "end_earlier",
              "start_earlier_5", "start_later_5", "end_later_5", "end_earlier_5")
@@ -35,6 +35,8 @@ REVIEW_SHORTCUTS: tuple[Shortcut, ...] = (
     Shortcut("step_back_10", "Play", "Back 10 frames", ("Shift+Left",)),
     Shortcut("step_forward_10", "Play", "Forward 10 frames", ("Shift+Right",)),
     Shortcut("gradient", "Play", "Temporal gradient view", ("G",)),
+    shortcut("go_to"),
+    *VIDEO_VIEW,
     Shortcut("zoom_in", "View", "Zoom in (around playhead)", ("Ctrl+=", "Ctrl++")),
     Shortcut("zoom_out", "View", "Zoom out", ("Ctrl+-",)),
     Shortcut("zoom_fit", "View", "Whole clip", ("Ctrl+0",)),

@@ -82,6 +82,7 @@ class ReviewWindow(ClipWindow):
             "gradient": lambda: p.set_gradient(not p.gradient),
             "zoom_in": lambda: t.zoom(1.5), "zoom_out": lambda: t.zoom(1 / 1.5), "zoom_fit": t.fit,
             "shortcut_sheet": self.show_shortcuts,
+            **self._view_handlers(),
         }
         for name, (edge, delta) in nudges.items():
             handlers[name] = self._nudger(edge, delta)

@@ -1,0 +1,123 @@
+"""Zoom and pan inside the video: the arithmetic, then the window's keys and per-clip memory."""
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from app.main_window import MainWindow
+from app.player.frame_view import FrameView
+from app.player.zoom import MAX_ZOOM, VideoZoom, fitted, frame_point, visible_part
+from tests.app.conftest import shown_window
+
+IMAGE, VIEW = (1920, 1080), (960, 600)
+
+
+def test_zoom_one_shows_the_whole_frame_letterboxed() -> None:
+    target, source = visible_part(IMAGE, VIEW, VideoZoom())
+    assert target == fitted(IMAGE, VIEW) and source == (0.0, 0.0, 1920.0, 1080.0)
+
+
+def test_zoomed_in_draws_only_the_visible_part_around_the_centre() -> None:
+    target, source = visible_part(IMAGE, VIEW, VideoZoom(4.0))
+    assert target[2] == pytest.approx(960) and source[2] == pytest.approx(1920 / 4)
+    assert source[0] + source[2] / 2 == pytest.approx(960)  # centred on the frame's middle
+
+
+def test_zooming_at_a_point_keeps_that_point_under_the_mouse() -> None:
+    z = VideoZoom()
+    at = (0.8, 0.3)
+    before = frame_point(IMAGE, VIEW, z, (700.0, 200.0))
+    z2 = z.scaled(2.0, before)
+    assert frame_point(IMAGE, VIEW, z2, (700.0, 200.0)) == pytest.approx(before)
+    assert VideoZoom().scaled(1000).factor == MAX_ZOOM and VideoZoom(2.0).scaled(0.01).factor == 1.0
+    assert VideoZoom(2.0).scaled(1.0, at).factor == 2.0
+
+
+def test_panning_stops_at_the_frame_edges() -> None:
+    z = VideoZoom(2.0).panned(5.0, -5.0)
+    assert (z.cx, z.cy) == (0.75, 0.25)
+    assert VideoZoom().panned(0.3, 0.3) == VideoZoom()  # nothing to pan at zoom 1
+
+
+def test_wheel_and_drag_on_the_view(qtbot: QtBot) -> None:
+    view = FrameView()
+    qtbot.addWidget(view)
+    view.resize(*VIEW)
+    view.show()
+    view.show_frame(np.zeros((1080, 1920, 3), np.uint8))
+    view.zoom_by(2.0, QPointF(800, 150))
+    assert view.zoom.factor == 2.0 and view.zoom.cx > 0.5 and view.zoom.cy < 0.5
+    cx = view.zoom.cx
+    qtbot.mousePress(view, Qt.MouseButton.LeftButton, pos=QPointF(500, 300).toPoint())
+    qtbot.mouseMove(view, QPointF(400, 300).toPoint())
+    qtbot.mouseRelease(view, Qt.MouseButton.LeftButton, pos=QPointF(400, 300).toPoint())
+    assert view.zoom.cx > cx  # dragging left shows more of the right
+    qtbot.mouseDClick(view, Qt.MouseButton.LeftButton)
+    assert view.zoom == VideoZoom()
+
+
+@pytest.fixture
+def window(qtbot: QtBot, app_project: tuple[Path, str], tmp_path: Path) -> Iterator[MainWindow]:
+    folder, user = app_project
+    w = shown_window(qtbot, folder, user, tmp_path / "settings.ini")
+    assert isinstance(w, MainWindow)
+    w.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is w, timeout=3000)
+    w.open_start_clip()
+    qtbot.waitUntil(lambda: w.player.cache is not None and w.player.cache.complete, timeout=10000)
+    yield w
+    w.close()
+
+
+def press(qtbot: QtBot, k: Qt.Key, mod: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> None:
+    target = QApplication.focusWidget()
+    assert target is not None
+    qtbot.keyClick(target, k, mod)
+
+
+def test_zoom_keys_survive_stepping_and_each_clip_keeps_its_own(qtbot: QtBot, window: MainWindow) -> None:
+    w, view = window, window.player.view
+    first = w.session.clip
+    assert first is not None
+    press(qtbot, Qt.Key.Key_Z)
+    press(qtbot, Qt.Key.Key_Z)
+    zoom = view.zoom
+    assert zoom.factor > 1.5
+    press(qtbot, Qt.Key.Key_Right, Qt.KeyboardModifier.AltModifier)
+    assert view.zoom.cx > zoom.cx
+    zoom = view.zoom
+    for _ in range(3):
+        press(qtbot, Qt.Key.Key_Right)
+    assert w.player.current == 3 and view.zoom == zoom  # stepping keeps the zoom
+    w.open_next_clip()
+    assert view.zoom == VideoZoom()  # a clip never zoomed shows the whole frame
+    w.open_clip_id(first.id)
+    assert view.zoom == zoom  # back to the first clip: its zoom again
+    press(qtbot, Qt.Key.Key_R)
+    assert view.zoom == VideoZoom()
+
+
+def test_go_to_a_frame_or_a_time(qtbot: QtBot, window: MainWindow) -> None:
+    w, field = window, window.player.goto_field
+    press(qtbot, Qt.Key.Key_G, Qt.KeyboardModifier.ControlModifier)
+    assert field.isVisible() and field.hasFocus()
+    qtbot.keyClicks(field, "45")
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+    assert w.player.current == 45 and not field.isVisible()
+    press(qtbot, Qt.Key.Key_G, Qt.KeyboardModifier.ControlModifier)
+    field.clear()
+    qtbot.keyClicks(field, "1.0s")  # 's' and '.' type into the field, not the split / jump keys
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+    assert w.player.current == 30 and w.session.segments == []
+    press(qtbot, Qt.Key.Key_G, Qt.KeyboardModifier.ControlModifier)
+    field.clear()
+    qtbot.keyClicks(field, "abc")
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+    assert "neither a frame number" in w.statusBar().currentMessage() and field.isVisible()
+    qtbot.keyClick(field, Qt.Key.Key_Escape)
+    assert not field.isVisible() and w.player.current == 30
