@@ -35,6 +35,7 @@ class MergeStore(Protocol):
 
     taxonomy: Taxonomy
 
+    def require_reviewer(self, what: str) -> None: ...
     def annotators(self) -> list[Annotator]: ...
     def clips(self) -> list[Clip]: ...
     def assignments(self, annotator: str | None = None) -> list[Assignment]: ...
@@ -114,7 +115,8 @@ def run_merge(
     store: MergeStore, options: MergeOptions = MergeOptions(), clip_names: Sequence[str] | None = None,
     progress: Progress = no_progress, cancel: CancelToken = NEVER,
 ) -> MergeRun:
-    """Merge every ready clip and store the result (resolved decisions kept)."""
+    """Merge every ready clip and store the result (resolved decisions kept); reviewers and the owner only."""
+    store.require_reviewer("run the merge")
     progress(0.0, "reading the project")
     works, skipped = collect_work(store, clip_names)
     cancel.check()

@@ -17,10 +17,23 @@ RESERVED_NAMES = frozenset({OWNER, GROUND_TRUTH, MERGE_AUTHOR})
 MODEL_PREFIX = "model:"  # authors of a model's segments are "model:<version>"
 
 
+NAME_MAX = 128  # annotators.name and segments.author are VARCHAR(128)
+
+
 def check_user_name(name: str) -> None:
-    """Refuse a name no user may have (empty, reserved, or a model's author name)."""
+    """Refuse a name no user may have: empty, reserved, a model's author name, too long,
+    control characters, or text that is not valid Unicode. Every path that creates a user
+    (add-user, an import as an annotator) calls this first."""
     if not name.strip() or name.startswith(MODEL_PREFIX) or name in RESERVED_NAMES:
         raise RuleViolation(f"{name!r} cannot be a user name (empty or reserved)")
+    if len(name) > NAME_MAX:
+        raise RuleViolation(f"a user name has at most {NAME_MAX} characters, not {len(name)}")
+    if any(ord(c) < 32 or ord(c) == 127 for c in name):
+        raise RuleViolation(f"{name!r} cannot be a user name (control characters)")
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        raise RuleViolation(f"{name!r} cannot be a user name (not valid Unicode)") from None
 
 
 @dataclass(frozen=True, slots=True)

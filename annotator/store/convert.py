@@ -75,11 +75,12 @@ def segment(row: SegmentRow | Any) -> Segment:
     )
 
 
-def proposal(row: ProposalRow) -> Proposal:
-    """A Proposal from its row."""
+def proposal(row: ProposalRow, status: str | None = None) -> Proposal:
+    """A Proposal from its row and one author's answer (None: pending)."""
     return Proposal(
         id=row.id, clip_id=row.clip_id, model_version=row.model_version, start_frame=row.start_frame,
-        end_frame=row.end_frame, action_id=row.action_id, score=row.score, status=ProposalStatus(row.status),
+        end_frame=row.end_frame, action_id=row.action_id, score=row.score,
+        status=ProposalStatus(status) if status else ProposalStatus.PENDING,
     )
 
 

@@ -90,6 +90,10 @@ class StoreCore:
         finally:
             self._session = None
 
+    def require_reviewer(self, what: str) -> None:
+        """Refuse an annotator the work of a reviewer (`what` completes "only a reviewer may …")."""
+        self.access.require_privileged(what)
+
     def _audit(self, s: Session, action: str, entity: str, entity_id: int | None,
                old: Mapping[str, Any] | None = None, new: Mapping[str, Any] | None = None) -> None:
         s.add(AuditRow(at=convert.now(), user=self.access.name, action=action, entity=entity,

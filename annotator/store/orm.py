@@ -143,13 +143,12 @@ class SegmentRow(Base):
 
 
 class ProposalRow(Base):
-    """A detector's suggestion and the annotator's answer."""
+    """A detector's suggestion, shared by every annotator of the clip (their answers: ProposalAnswerRow)."""
 
     __tablename__ = "proposals"
     __table_args__ = (
         CheckConstraint("start_frame >= 0", name="start_nonneg"),
         CheckConstraint("end_frame > start_frame", name="end_after_start"),
-        CheckConstraint(_one_of("status", ProposalStatus), name="status_enum"),
         Index("ix_proposals_clip_model", "clip_id", "model_version"),
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -159,7 +158,22 @@ class ProposalRow(Base):
     end_frame: Mapped[int] = mapped_column(Integer)
     action_id: Mapped[int] = mapped_column(Integer)
     score: Mapped[float] = mapped_column(Float)
+
+
+class ProposalAnswerRow(Base):
+    """One author's answer to a proposal (no row: still pending for them); an acceptance names
+    the segment it made, which is that author's alone."""
+
+    __tablename__ = "proposal_answers"
+    __table_args__ = (
+        CheckConstraint(f"status IN ('{ProposalStatus.ACCEPTED}', '{ProposalStatus.REJECTED}')", name="status_enum"),
+        Index("ix_proposal_answers_author", "author"),
+    )
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id", ondelete="CASCADE"), primary_key=True)
+    author: Mapped[str] = mapped_column(String(128), primary_key=True)
     status: Mapped[str] = mapped_column(String(16))
+    segment_id: Mapped[int | None] = mapped_column(ForeignKey("segments.id"))
+    answered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 class MergedRow(Base):

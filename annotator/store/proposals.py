@@ -1,17 +1,25 @@
-"""The proposals aggregate: a model's suggestions and the answers to them."""
+"""The proposals aggregate: a model's suggestions, shared, and each author's own answer to them.
+
+Reviewers and the owner add proposals to any clip; an annotator's own desktop runs the
+model only for the clips assigned to them and not finalised (the app's model loop), so an
+annotator adds proposals there and nowhere else. An annotator's accept or
+reject is theirs alone (a row of proposal_answers keyed by proposal and author): the other
+annotators still see the proposal pending, and an acceptance makes a segment of that author
+only. `Proposal.status` is the answer of the author asked about (default: the store's user).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from annotator import rules
-from annotator.errors import ConflictError, RuleViolation
+from annotator.errors import ConflictError, PermissionDenied, RuleViolation
 from annotator.model import Origin, Proposal, ProposalStatus, Segment
 from annotator.store import convert
-from annotator.store.orm import ProposalRow, SegmentRow
+from annotator.store.orm import AssignmentRow, ClipRow, ProposalAnswerRow, ProposalRow, SegmentRow
 from annotator.store.segments import SegmentsMixin, segment_values
 
 
@@ -19,48 +27,76 @@ class ProposalsMixin(SegmentsMixin):
     """Proposals; accepting one writes a segment, so this builds on the segments aggregate."""
 
     def add_proposals(self, clip_id: int, model_version: str, proposals: Iterable[Proposal]) -> list[Proposal]:
-        """Store a model version's proposals for a clip (pending)."""
+        """Store a model version's proposals for a clip (pending for everyone)."""
         with self._tx() as s:
             clip_row = self._clip_row(s, clip_id)
+            self._check_may_propose(s, clip_row)
             rows = []
             for p in proposals:
                 rules.validate_action(p.action_id, self.taxonomy)
                 if not 0 <= p.start_frame < p.end_frame < clip_row.frame_count:
                     raise RuleViolation(f"proposal {p.start_frame}-{p.end_frame} is outside clip {clip_row.name!r}")
                 rows.append(ProposalRow(clip_id=clip_id, model_version=model_version, start_frame=p.start_frame,
-                                        end_frame=p.end_frame, action_id=p.action_id, score=p.score,
-                                        status=str(ProposalStatus.PENDING)))
+                                        end_frame=p.end_frame, action_id=p.action_id, score=p.score))
             s.add_all(rows)
             s.flush()
             self._audit(s, "add", "proposals", clip_id, None, {"model": model_version, "count": len(rows)})
             return [convert.proposal(r) for r in rows]
 
-    def proposals(self, clip_id: int, model_version: str | None = None) -> list[Proposal]:
-        """A clip's proposals, optionally of one model version."""
+    def _check_may_propose(self, s: Session, clip_row: ClipRow) -> None:
+        if self.access.privileged:
+            return
+        assert self.user is not None
+        if clip_row.finalised or s.get(AssignmentRow, (clip_row.id, self.user.id)) is None:
+            raise PermissionDenied(f"{self.access.name} may add model proposals only to their own open clips, "
+                                   f"not to {clip_row.name!r}: a reviewer proposes for the others")
+
+    def proposals(self, clip_id: int, model_version: str | None = None, author: str | None = None) -> list[Proposal]:
+        """A clip's proposals (optionally of one model version) with `author`'s answers (default: the user's)."""
+        author = self.access.name if author is None else author
         with self._read() as s:
+            self._check_read(self._clip_row(s, clip_id), author)
             query = select(ProposalRow).where(ProposalRow.clip_id == clip_id).order_by(ProposalRow.id)
             if model_version is not None:
                 query = query.where(ProposalRow.model_version == model_version)
-            return [convert.proposal(r) for r in s.scalars(query)]
+            answered = select(ProposalAnswerRow.proposal_id, ProposalAnswerRow.status).join(
+                ProposalRow, ProposalRow.id == ProposalAnswerRow.proposal_id).where(
+                ProposalRow.clip_id == clip_id, ProposalAnswerRow.author == author)
+            answers = {pid: status for pid, status in s.execute(answered)}
+            return [convert.proposal(r, answers.get(r.id)) for r in s.scalars(query)]
 
-    def set_proposal_status(self, proposal_id: int, status: ProposalStatus) -> Proposal:
-        """Record an annotator's answer to a proposal."""
+    def set_proposal_status(self, proposal_id: int, status: ProposalStatus, author: str | None = None) -> Proposal:
+        """Record `author`'s answer (default: the user's); PENDING takes it back. Not for accepting."""
+        author = self.access.name if author is None else author
+        status = ProposalStatus(status)
+        if status is ProposalStatus.ACCEPTED:
+            raise RuleViolation("accepting a proposal makes a segment: use accept_proposal")
         with self._tx() as s:
-            row = s.get(ProposalRow, proposal_id)
-            if row is None:
-                raise ConflictError(f"proposal {proposal_id} does not exist")
-            old, row.status = row.status, str(ProposalStatus(status))
-            self._audit(s, "set_status", "proposal", proposal_id, {"status": old}, {"status": str(status)})
-            return convert.proposal(row)
+            row = _proposal(s, proposal_id)
+            self._check_write(self._clip_row(s, row.clip_id), author)
+            answer = s.get(ProposalAnswerRow, (proposal_id, author))
+            if answer is not None and answer.status == str(ProposalStatus.ACCEPTED):
+                raise ConflictError(f"proposal {proposal_id} is accepted by {author}: undo the acceptance instead")
+            old = answer.status if answer is not None else str(ProposalStatus.PENDING)
+            if answer is not None:
+                s.delete(answer)
+                s.flush()
+            if status is ProposalStatus.REJECTED:
+                s.add(ProposalAnswerRow(proposal_id=proposal_id, author=author, status=str(status),
+                                        answered_at=convert.now()))
+            self._audit(s, "set_status", "proposal", proposal_id, {"status": old, "author": author},
+                        {"status": str(status), "author": author})
+            return convert.proposal(row, None if status is ProposalStatus.PENDING else str(status))
 
     def accept_proposal(self, proposal_id: int, author: str, segment_id: int | None = None) -> tuple[Segment, Proposal]:
-        """Turn a pending proposal into `author`'s segment (origin proposal-accepted) in ONE transaction.
+        """Turn a proposal pending for `author` into their segment (origin proposal-accepted), ONE transaction.
 
         `segment_id` names the segment an earlier acceptance made and unaccept_proposal deleted
         (redo): it is restored under its id instead of making a new one.
         """
         with self._tx() as s:
-            row = _proposal_row(s, proposal_id, ProposalStatus.PENDING)
+            row = _proposal(s, proposal_id)
+            _pending_for(s, proposal_id, author)
             clip_row = self._clip_row(s, row.clip_id)
             self._check_write(clip_row, author)
             if segment_id is None:
@@ -69,23 +105,27 @@ class ProposalsMixin(SegmentsMixin):
                     origin=Origin.PROPOSAL_ACCEPTED, confidence=row.score))
             else:
                 seg = self._restore_accepted(s, segment_id, row, author)
-            row.status = str(ProposalStatus.ACCEPTED)
+            s.add(ProposalAnswerRow(proposal_id=proposal_id, author=author, status=str(ProposalStatus.ACCEPTED),
+                                    segment_id=seg.id, answered_at=convert.now()))
             self._audit(s, "accept", "proposal", proposal_id, {"status": str(ProposalStatus.PENDING)},
-                        {"status": row.status, "segment_id": seg.id, "author": author})
-            return seg, convert.proposal(row)
+                        {"status": str(ProposalStatus.ACCEPTED), "segment_id": seg.id, "author": author})
+            return seg, convert.proposal(row, str(ProposalStatus.ACCEPTED))
 
     def unaccept_proposal(self, proposal_id: int, segment_id: int, version: int) -> Proposal:
-        """Undo accept_proposal in ONE transaction: soft-delete its segment, the proposal back to pending."""
+        """Undo accept_proposal in ONE transaction: soft-delete its segment, the author's answer back to pending."""
         with self._tx() as s:
-            row = _proposal_row(s, proposal_id, ProposalStatus.ACCEPTED)
+            row = _proposal(s, proposal_id)
             seg = self._live_segment_for_write(s, segment_id)
-            if seg.clip_id != row.clip_id:
-                raise RuleViolation(f"segment {segment_id} is not on the clip of proposal {proposal_id}")
+            answer = s.get(ProposalAnswerRow, (proposal_id, seg.author))
+            if answer is None or answer.status != str(ProposalStatus.ACCEPTED) or answer.segment_id != segment_id:
+                raise ConflictError(f"proposal {proposal_id} is not accepted by {seg.author} as segment {segment_id} "
+                                    "(answered elsewhere?); reload")
             self._write_segment(s, segment_id, version, deleted=True)
-            row.status = str(ProposalStatus.PENDING)
+            s.execute(delete(ProposalAnswerRow).where(ProposalAnswerRow.proposal_id == proposal_id,
+                                                      ProposalAnswerRow.author == seg.author))
             self._audit(s, "unaccept", "proposal", proposal_id, {"status": str(ProposalStatus.ACCEPTED),
-                                                                 "segment_id": segment_id},
-                        {"status": row.status})
+                                                                 "segment_id": segment_id, "author": seg.author},
+                        {"status": str(ProposalStatus.PENDING)})
             return convert.proposal(row)
 
     def _restore_accepted(self, s: Session, segment_id: int, proposal: ProposalRow, author: str) -> Segment:
@@ -100,10 +140,15 @@ class ProposalsMixin(SegmentsMixin):
         return convert.segment(seg)
 
 
-def _proposal_row(s: Session, proposal_id: int, expected: ProposalStatus) -> ProposalRow:
+def _proposal(s: Session, proposal_id: int) -> ProposalRow:
     row = s.get(ProposalRow, proposal_id)
     if row is None:
         raise ConflictError(f"proposal {proposal_id} does not exist")
-    if row.status != str(expected):
-        raise ConflictError(f"proposal {proposal_id} is {row.status}, not {expected} (answered elsewhere?); reload")
     return row
+
+
+def _pending_for(s: Session, proposal_id: int, author: str) -> None:
+    answer = s.get(ProposalAnswerRow, (proposal_id, author))
+    if answer is not None:
+        raise ConflictError(f"proposal {proposal_id} is {answer.status}, not pending, for {author} "
+                            "(answered elsewhere?); reload")

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from annotator.project import Project
 from app.cli.agreement_effect import effect_for_project
+from app.cli.identity import add_as_option, open_store
 from app.cli.progress_bar import TerminalProgress
 from merging.agreement import agreement
 from merging.crosscheck import CrossCheck
@@ -29,6 +30,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                        help="joint tIoU |A∩B∩C|/|A∪B∪C| (default) or the smallest pairwise tIoU")
     merge.add_argument("--threshold", type=_unit, default=0.9, help="reliable when tIoU > this (default 0.9)")
     merge.add_argument("--floor", type=_unit, default=0.1, help="never group pairs with tIoU <= this (default 0.1)")
+    add_as_option(merge)
     merge.set_defaults(func=_merge)
     report = sub.add_parser(
         "agreement", help="annotator agreement report (JSON, Markdown, PNG plots)",
@@ -40,6 +42,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     report.add_argument("--out", type=Path, default=None, help="folder for agreement.json/.md and plots")
     report.add_argument("--floor", type=_unit, default=0.1,
                         help="grouping floor for the boundary offsets (default 0.1, as `mmad merge`)")
+    add_as_option(report)
     report.set_defaults(func=_agreement)
 
 
@@ -65,7 +68,7 @@ def _options(args: argparse.Namespace) -> MergeOptions:
 
 
 def _merge(args: argparse.Namespace) -> int:
-    store = Project.open(args.project).open_store()
+    store = open_store(Project.open(args.project), args)
     bar = TerminalProgress()
     try:
         run = run_merge(store, _options(args), args.clips, bar)
@@ -88,7 +91,7 @@ def _merge(args: argparse.Namespace) -> int:
 
 
 def _agreement(args: argparse.Namespace) -> int:
-    store = Project.open(args.project).open_store()
+    store = open_store(Project.open(args.project), args)
     try:
         works, skipped = collect_work(store, include_finalised=True)
         stored = store.merged_by_clip()

@@ -18,6 +18,7 @@ from annotator.formats.records import AnnotationSet, PredictionRecord
 from annotator.model import GROUND_TRUTH, Subset
 from annotator.project import PROJECT_FILE, Project
 from annotator.taxonomy import Taxonomy, load_taxonomy
+from app.cli.identity import add_as_option, open_store
 from app.cli.progress_bar import TerminalProgress
 
 CONFIGS = ("tiny", "vit-s", "vit-b", "vit-l")
@@ -27,6 +28,7 @@ ADAPTERS = ("dsta", "tia", "standard", "none", "full")
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add train, eval, predict and model-info to the `mmad` parser."""
     p = _parser(sub, "train", "train the DSTA detector on a project or an OpenTAD JSON + videos", _train)
+    add_as_option(p)
     p.add_argument("project", nargs="?", help="project folder (trains on its stored train/val split)")
     p.add_argument("--data", metavar="OPENTAD_JSON", help="OpenTAD JSON instead of a project")
     p.add_argument("--videos", metavar="DIR", help="folder of <video_id>.mp4 files (with --data)")
@@ -58,6 +60,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--json", action="store_true", help="print JSON with per-class AP")
 
     p = _parser(sub, "predict", "detect micro-actions in a project's clips or in video files", _predict)
+    add_as_option(p)
     p.add_argument("inputs", nargs="+", metavar="PROJECT|VIDEO")
     p.add_argument("--checkpoint", required=True, metavar="FILE")
     p.add_argument("--out", metavar="FILE", help="write predictions (.json: OpenTAD results, .csv: submission)")
@@ -168,11 +171,12 @@ def _is_project(path: str) -> bool:
     return (Path(path) / PROJECT_FILE).is_file()
 
 
-def _project_data(path: str, source: str) -> tuple[AnnotationSet, dict[str, Path], Taxonomy]:
+def _project_data(args: argparse.Namespace) -> tuple[AnnotationSet, dict[str, Path], Taxonomy]:
     from annotator.exporting import check_split, export_set
 
-    project = Project.open(path)
-    store = project.open_store()
+    source = args.source
+    project = Project.open(args.project)
+    store = open_store(project, args)
     try:
         check_split(store)
         aset = export_set(store, source)
@@ -195,7 +199,7 @@ def _train(args: argparse.Namespace) -> int:
     if args.project and args.data:
         raise InputError("mmad train", None, "give a PROJECT or --data, not both")
     if args.project:
-        aset, videos, taxonomy = _project_data(args.project, args.source)
+        aset, videos, taxonomy = _project_data(args)
     elif args.data and args.videos:
         taxonomy = load_taxonomy(args.taxonomy or "mma52")
         aset = read_annotations(Path(args.data), "opentad-json", taxonomy)
@@ -244,7 +248,7 @@ def _predict(args: argparse.Namespace) -> int:
         if project_mode:
             project = Project.open(args.inputs[0])
             _check_labels(labels, project.taxonomy, args.checkpoint)
-            store = project.open_store()
+            store = open_store(project, args)
             try:
                 clips = [c for c in store.clips(Subset(args.subset) if args.subset else None)
                          if project.media_path(c) is not None]

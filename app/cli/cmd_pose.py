@@ -10,12 +10,13 @@ from pathlib import Path
 
 from annotator.errors import InputError
 from annotator.project import Project
+from app.cli.identity import add_as_option, open_store
 from app.cli.progress_bar import TerminalProgress
 
 
-def _clips(project: Project, names: list[str]) -> list[tuple[str, Path]]:
+def _clips(project: Project, names: list[str], args: argparse.Namespace) -> list[tuple[str, Path]]:
     """(name, media path) of the named clips (default: all with media); InputError names an unknown one."""
-    store = project.open_store()
+    store = open_store(project, args)
     try:
         clips = {c.name: project.media_path(c) for c in store.clips()}
     finally:
@@ -31,7 +32,7 @@ def _run(args: argparse.Namespace) -> int:
     from inference.pose.cache import pose_for_clips
 
     project = Project.open(args.project)
-    clips = _clips(project, list(args.clips))
+    clips = _clips(project, list(args.clips), args)
     bar = TerminalProgress()
     try:
         results = pose_for_clips(project.path, clips, progress=bar)
@@ -55,4 +56,5 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("pose", help="MediaPipe pose landmarks of a project's clips (cached in PROJECT/pose)")
     p.add_argument("project", help="project folder")
     p.add_argument("clips", nargs="*", metavar="CLIP", help="clip names (default: every clip with media)")
+    add_as_option(p)
     p.set_defaults(func=_run)

@@ -14,8 +14,9 @@ from annotator.errors import InputError
 from annotator.formats import ANNOTATION_FORMATS
 from annotator.model import GROUND_TRUTH, Role, Subset
 from annotator.project import Project
-from annotator.store.store import Store
+from annotator.store.api import StoreAPI
 from annotator.subjects import DEFAULT_SUBJECT_REGEX
+from app.cli.identity import add_as_option, open_store
 from app.cli.progress_bar import TerminalProgress
 
 SubParsers = argparse._SubParsersAction  # type: ignore[type-arg]
@@ -79,6 +80,8 @@ def _add(sub: SubParsers, name: str, help_text: str, func: Callable[[argparse.Na
     parser = sub.add_parser(name, help=help_text, description=help_text)
     for flags, options in arguments:
         parser.add_argument(*flags, **options)
+    if name != "init":
+        add_as_option(parser)
     if who:
         group = parser.add_mutually_exclusive_group(required=True)
         group.add_argument("--ground-truth", action="store_true", help="import as the ground truth")
@@ -87,9 +90,9 @@ def _add(sub: SubParsers, name: str, help_text: str, func: Callable[[argparse.Na
 
 
 @contextmanager
-def _store(path: str) -> Iterator[tuple[Project, Store]]:
-    project = Project.open(path)
-    store = project.open_store()
+def _store(args: argparse.Namespace) -> Iterator[tuple[Project, StoreAPI]]:
+    project = Project.open(args.project)
+    store = open_store(project, args)
     try:
         yield project, store
     finally:
@@ -113,7 +116,7 @@ def _init(args: argparse.Namespace) -> int:
 
 
 def _add_user(args: argparse.Namespace) -> int:
-    with _store(args.project) as (_, store):
+    with _store(args) as (_, store):
         user = store.add_annotator(args.name, Role(args.role))
     print(f"added {user.role.value} {user.name!r}")
     return 0
@@ -123,7 +126,7 @@ def _assign(args: argparse.Namespace) -> int:
     names = [n.strip() for n in args.annotators.split(",") if n.strip()]
     if not names:
         raise InputError("--annotators", None, "no annotator names given")
-    with _store(args.project) as (_, store):
+    with _store(args) as (_, store):
         clips = store.clips(None if args.clips == "all" else Subset(args.clips))
         made = store.assign_many([c.id for c in clips], names)
     print(f"assigned {len(clips)} clips to {', '.join(names)} ({made} new assignments)")
@@ -133,7 +136,7 @@ def _assign(args: argparse.Namespace) -> int:
 def _import_clips(args: argparse.Namespace) -> int:
     from annotator.clips import import_video_folder
 
-    with _store(args.project) as (project, store), _bar() as bar:
+    with _store(args) as (project, store), _bar() as bar:
         report = import_video_folder(store, project, Path(args.video_dir), subject_regex=args.subject_regex,
                                      min_seconds=args.min_seconds, max_seconds=args.max_seconds, progress=bar)
     print("\n".join(report.lines()))
@@ -143,7 +146,7 @@ def _import_clips(args: argparse.Namespace) -> int:
 def _import_annotations(args: argparse.Namespace) -> int:
     from annotator.importing import import_annotations
 
-    with _store(args.project) as (_, store), _bar() as bar:
+    with _store(args) as (_, store), _bar() as bar:
         report = import_annotations(
             store, Path(args.file), args.format, annotator=None if args.ground_truth else args.annotator,
             subset=Subset(args.subset) if args.subset else None, subject_regex=args.subject_regex,
@@ -166,7 +169,7 @@ def _split(args: argparse.Namespace) -> int:
     from annotator.exporting import split_project
 
     ratios = _parse_ratios(args.ratios)
-    with _store(args.project) as (_, store):
+    with _store(args) as (_, store):
         summary = split_project(store, ratios, args.seed)
     for subset in Subset:
         print(f"{subset.value:>5}: {summary.clips.get(subset.value, 0):6d} clips "
@@ -177,7 +180,7 @@ def _split(args: argparse.Namespace) -> int:
 def _export(args: argparse.Namespace) -> int:
     from annotator.exporting import export_annotations
 
-    with _store(args.project) as (_, store), _bar() as bar:
+    with _store(args) as (_, store), _bar() as bar:
         written = export_annotations(store, Path(args.out_dir), args.format, args.source,
                                      include_unresolved=args.include_unresolved, progress=bar)
     for path in written:
@@ -189,7 +192,7 @@ def _stats(args: argparse.Namespace) -> int:
     from annotator import stats as stats_module
     from annotator.exporting import export_set
 
-    with _store(args.project) as (project, store):
+    with _store(args) as (project, store):
         aset = export_set(store, GROUND_TRUTH)
         figures = stats_module.dataset_statistics(list(aset.videos.values()), aset.instances, project.taxonomy)
     as_json = stats_module.stats_json(figures)

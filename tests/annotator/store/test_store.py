@@ -54,8 +54,8 @@ def test_migrations_create_the_schema_once(project: Project, db_url: str) -> Non
     finally:
         engine.dispose()
     assert {"clips", "segments", "annotators", "assignments", "proposals", "merged_instances",
-            "merged_segments", "audit_log", "subjects", "project_meta"} <= tables
-    assert head == store_engine.head_revision() == "0002"
+            "merged_segments", "audit_log", "subjects", "project_meta", "proposal_answers"} <= tables
+    assert head == store_engine.head_revision() == "0003"
     project.open_store().close()  # a second open runs no migration and keeps the data
 
 
@@ -215,15 +215,40 @@ def test_clips_subsets_and_media(store: Store) -> None:
         store.clip(12345)
 
 
-def test_proposals(store: Store) -> None:
+def test_proposals_are_shared_and_each_annotator_answers_for_themselves(store: Store) -> None:
     a, _ = _seed(store)
-    made = store.add_proposals(a, "v1", [Proposal(None, a, "v1", 0, 20, 5, 0.9)])
-    assert made[0].status == ProposalStatus.PENDING
-    store.as_user("ann1").set_proposal_status(made[0].id or 0, ProposalStatus.ACCEPTED)
-    assert store.proposals(a, "v1")[0].status == ProposalStatus.ACCEPTED
-    assert store.proposals(a, "v2") == []
+    pending, accepted, rejected = ProposalStatus.PENDING, ProposalStatus.ACCEPTED, ProposalStatus.REJECTED
+    made = store.add_proposals(a, "v1", [Proposal(None, a, "v1", 0, 20, 5, 0.9), Proposal(None, a, "v1", 30, 60, 5, 0.7)])
+    assert [p.status for p in made] == [pending, pending]
+    ann1, ann2 = store.as_user("ann1"), store.as_user("ann2")
+    seg1, _ = ann1.accept_proposal(made[0].id or 0, "ann1")
+    ann1.set_proposal_status(made[1].id or 0, rejected)
+    assert [p.status for p in ann1.proposals(a)] == [accepted, rejected]
+    assert [p.status for p in ann2.proposals(a)] == [pending, pending]  # ann1's answers are ann1's alone
+    seg2, _ = ann2.accept_proposal(made[0].id or 0, "ann2")
+    assert ann2.segments(a, "ann2") == [seg2] and ann1.segments(a, "ann1") == [seg1] and seg1.id != seg2.id
+    assert [p.status for p in store.proposals(a, author="ann1")] == [accepted, rejected]  # a reviewer may look
+    assert store.proposals(a, "v1")[0].status == pending and store.proposals(a, "v2") == []  # the owner's own
+    with pytest.raises(PermissionDenied):
+        ann2.proposals(a, author="ann1")  # blind mode
+    with pytest.raises(PermissionDenied):
+        ann1.set_proposal_status(made[1].id or 0, rejected, author="ann2")
+    with pytest.raises(PermissionDenied, match="only to their own open clips"):
+        ann1.add_proposals(a, "v1", [Proposal(None, a, "v1", 0, 20, 5, 0.9)])  # not assigned to ann1
+    store.assign(a, "ann1")
+    assert len(ann1.add_proposals(a, "v3", [Proposal(None, a, "v3", 0, 20, 5, 0.9)])) == 1  # their model loop
+    with pytest.raises(RuleViolation, match="accept_proposal"):
+        ann2.set_proposal_status(made[1].id or 0, accepted)
+    with pytest.raises(ConflictError, match="undo the acceptance"):
+        ann1.set_proposal_status(made[0].id or 0, pending)
     with pytest.raises(RuleViolation):
         store.add_proposals(a, "v1", [Proposal(None, a, "v1", 0, 400, 5, 0.9)])
+    store.finalise_clip(a)  # a finalised clip: annotators answer nothing more; reviewers still add
+    with pytest.raises(PermissionDenied, match="finalised"):
+        ann2.set_proposal_status(made[1].id or 0, rejected)
+    with pytest.raises(PermissionDenied, match="only to their own open clips"):
+        ann1.add_proposals(a, "v3", [Proposal(None, a, "v3", 0, 20, 5, 0.9)])
+    assert len(store.as_user("rev").add_proposals(a, "v2", [Proposal(None, a, "v2", 0, 20, 5, 0.5)])) == 1
 
 
 def test_merged_instances_keep_reviewer_decisions(store: Store) -> None:

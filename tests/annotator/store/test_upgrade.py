@@ -10,13 +10,13 @@ from alembic.config import Config
 from sqlalchemy import Connection, Engine, create_engine, text
 
 from annotator.decisions import DELETE, Decision
-from annotator.model import MergedStatus
+from annotator.model import MergedStatus, ProposalStatus
 from annotator.project import Project
 from annotator.store import engine as store_engine
 from tests.annotator.store.db import db_url, project  # noqa: F401  (pytest fixtures)
 
-TABLES = ("subjects", "clips", "annotators", "assignments", "segments", "proposals", "merged_instances",
-          "merged_segments", "audit_log")
+TABLES = ("subjects", "clips", "annotators", "assignments", "segments", "merged_instances", "merged_segments",
+          "audit_log")
 STAMP = "2026-11-20 10:00:00"
 
 
@@ -43,7 +43,10 @@ def _fill_at_0001(conn: Connection) -> None:
             "created_at, updated_at, deleted) VALUES (:i, 1, :a, :s, :e, 9, 'manual', 1, :t, :t, :d)",
             i=sid, a=author, s=start, e=end, t=STAMP, d=False)
     run("INSERT INTO proposals (id, clip_id, model_version, start_frame, end_frame, action_id, score, status) "
-        "VALUES (1, 1, 'v1', 5, 50, 9, 0.8, 'pending')")
+        "VALUES (1, 1, 'v1', 5, 50, 9, 0.8, 'pending'), (2, 1, 'v1', 100, 130, 9, 0.9, 'accepted')")
+    run("INSERT INTO audit_log (at, \"user\", action, entity, entity_id, old, new) "
+        "VALUES (:t, 'a1', 'accept', 'proposal', 2, :o, :n)", t=STAMP, o=json.dumps({"status": "pending"}),
+        n=json.dumps({"status": "accepted", "segment_id": 3, "author": "a1"}))
     merged = ((1, 10, 44, 9, "needs_review", "keep", None, 1),  # undecided
               (2, 14, 40, 9, "resolved", "keep", "adjust", 2),  # decided: the merge said 10-44
               (3, 100, 130, 9, "resolved", "delete", "drop", 2))  # an older free-text removal
@@ -98,6 +101,12 @@ def test_a_project_of_revision_0001_opens_upgraded_with_nothing_lost(project: Pr
         assert (back.status, back.start_frame, back.end_frame, back.decision) == (
             MergedStatus.NEEDS_REVIEW, 10, 44, None)
         assert store.unresolve_merged(dropped.id or 0, dropped.version).start_frame == 100
+        # the one status of a proposal became the answer of the annotator who gave it
+        assert [p.status for p in store.proposals(1, author="a1")] == [ProposalStatus.PENDING, ProposalStatus.ACCEPTED]
+        assert [p.status for p in store.proposals(1, author="a2")] == [ProposalStatus.PENDING] * 2
+        a1 = store.as_user("a1")
+        seg = a1.segments(1, "a1")[-1]
+        assert a1.unaccept_proposal(2, seg.id or 0, seg.version).status is ProposalStatus.PENDING
     finally:
         store.close()
 

@@ -197,3 +197,39 @@ def test_import_clips_cuts_long_recordings_and_refuses_vfr(proj: Path, tmp_path:
             ("S01_01_0001_L_part02", "01", 200, 200), ("S01_01_0001_L_part03", "01", 200, 400)]
     finally:
         store.close()
+
+
+@pytest.mark.parametrize("name", ["merge", "ground-truth", "owner", "model:v1", "x" * 129, "a\x00b"])
+def test_no_path_creates_a_reserved_or_bad_user(proj: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                name: str) -> None:
+    (tmp_path / "gt.csv").write_text(GOOD, "utf-8")
+    before = snapshot(proj)
+    assert main(["add-user", str(proj), name, "--role", "annotator"]) == 2
+    assert main(["import-annotations", str(proj), str(tmp_path / "gt.csv"), "--format", "mma52-csv",
+                 "--annotator", name]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 2 and all("cannot be a user name" in line or "at most 128" in line for line in err)
+    assert snapshot(proj) == before
+
+
+def test_commands_run_as_a_named_user_with_their_rights(proj: Path, tmp_path: Path,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "gt.csv").write_text(GOOD, "utf-8")
+    assert main(["import-annotations", str(proj), str(tmp_path / "gt.csv"), "--format", "mma52-csv",
+                 "--ground-truth", "--subset", "train"]) == 0
+    assert main(["add-user", str(proj), "a1", "--role", "annotator"]) == 0
+    assert main(["add-user", str(proj), "rev", "--role", "reviewer"]) == 0
+    capsys.readouterr()
+    assert main(["add-user", str(proj), "a2", "--role", "annotator", "--as", "a1"]) == 2
+    assert "a1 is an annotator: only a reviewer may add users" in capsys.readouterr().err
+    assert main(["assign", str(proj), "--annotators", "a1", "--as", "a1"]) == 2
+    assert main(["import-annotations", str(proj), str(tmp_path / "gt.csv"), "--format", "mma52-csv",
+                 "--annotator", "a1", "--as", "a1"]) == 2
+    assert main(["merge", str(proj), "--as", "a1"]) == 2
+    assert main(["merge", str(proj), "--as", "nobody"]) == 2
+    assert "unknown user 'nobody'" in capsys.readouterr().err
+    # blind mode holds on the command line: an annotator exports no one else's work
+    assert main(["export", str(proj), str(tmp_path / "gt"), "--format", "mma52-csv", "--as", "a1"]) == 0
+    assert main(["export", str(proj), str(tmp_path / "gt2"), "--format", "mma52-csv", "--as", "rev"]) == 0
+    assert (tmp_path / "gt" / "all.csv").read_text("utf-8") != (tmp_path / "gt2" / "all.csv").read_text("utf-8")
+    assert main(["assign", str(proj), "--annotators", "a1", "--as", "rev"]) == 0

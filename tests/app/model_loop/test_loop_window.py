@@ -37,10 +37,10 @@ def key(qtbot: QtBot, w: MainWindow, k: Qt.Key, mod: Qt.KeyboardModifier = Qt.Ke
     qtbot.keyClick(QApplication.focusWidget() or w, k, mod)
 
 
-def stored_proposals(folder: Path, clip_id: int) -> list[tuple[int, ProposalStatus]]:
+def stored_proposals(folder: Path, clip_id: int, author: str = "annotator1") -> list[tuple[int, ProposalStatus]]:
     store = Project.open(folder).open_store()
     try:
-        return [(p.id or 0, p.status) for p in store.proposals(clip_id)]
+        return [(p.id or 0, p.status) for p in store.proposals(clip_id, author=author)]
     finally:
         store.close()
 
