@@ -21,6 +21,7 @@ from app.proposals.proposal_controller import PROPOSAL_SHORTCUTS, ProposalContro
 from app.queue.queue_model import STATE_TEXT, load_queue
 from app.queue.queue_widget import QueueWidget
 from app.settings import AppSettings
+from app.timeline.lane_menu import LaneMenu
 from app.timeline.timeline_widget import TimelineWidget
 from app.window_common import ClipWindow, MediaResolver, bind_undo_actions
 from app.wording import plural
@@ -50,6 +51,8 @@ class MainWindow(ClipWindow):
         self._build_layout()
         self.actions_by_id = self._build_menus()
         self.actions_by_id.update(self.proposals.install(self))
+        self.lane_menu = LaneMenu(self.timeline, settings, user, STATE_VERSION)
+        self.lane_menu.install(self.menus["View"], self.actions_by_id["collapse_lanes"])
         self._connect()
         self.reload_queue()
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, QSettings
 
 from app.player.frame_cache import DEFAULT_BUDGET_BYTES
+from app.timeline.lane_visibility import LaneFilter
 
 ORGANISATION = "MMAD Studio"
 APPLICATION = "MMAD Studio"
@@ -105,6 +106,18 @@ class AppSettings:
     def save_splitter_state(self, window_kind: int, state: QByteArray) -> None:
         """Remember the player/timeline split of one window kind."""
         self._qs.setValue(f"window/splitter_{window_kind}", state)
+
+    def lane_filter(self, user: str, window_kind: int) -> LaneFilter:
+        """The lanes this user hid in this window kind (any project: lanes are named alike)."""
+        hidden = self._qs.value(f"lanes/{_key(user)}_{window_kind}/hidden")
+        names = [str(n) for n in hidden] if isinstance(hidden, list) else ([str(hidden)] if hidden else [])
+        collapse = str(self._qs.value(f"lanes/{_key(user)}_{window_kind}/collapse_empty", "false")).lower() == "true"
+        return LaneFilter(frozenset(names), collapse)
+
+    def set_lane_filter(self, user: str, window_kind: int, lane_filter: LaneFilter) -> None:
+        """Remember which lanes this user hides in this window kind."""
+        self._qs.setValue(f"lanes/{_key(user)}_{window_kind}/hidden", sorted(lane_filter.hidden))
+        self._qs.setValue(f"lanes/{_key(user)}_{window_kind}/collapse_empty", lane_filter.collapse_empty)
 
     def sync(self) -> None:
         """Write to disk now."""

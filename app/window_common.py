@@ -28,6 +28,7 @@ from app.queue.clip_table import ClipRowsModel
 from app.settings import AppSettings
 from app.tasks import TaskHandle, TaskRunner
 from app.timeline.filmstrip import make_thumbnails
+from app.timeline.lane_menu import LaneMenu
 from app.timeline.timeline_widget import TimelineWidget
 from app.wording import plural
 
@@ -104,6 +105,7 @@ class ClipWindow(QMainWindow):
     STATE_VERSION: ClassVar[int]  # saveState version of this window kind
     NO_NEXT_CLIP: ClassVar[str]  # status message when no clip is left to open
     timeline: TimelineWidget
+    lane_menu: LaneMenu
     queue: ClipQueue
     session: OpenClip
     dock_fit: DockFit
@@ -168,12 +170,14 @@ class ClipWindow(QMainWindow):
             "video_zoom_reset": lambda: v.set_zoom(VideoZoom()),
             "video_pan_left": lambda: v.pan_by(-pan, 0), "video_pan_right": lambda: v.pan_by(pan, 0),
             "video_pan_up": lambda: v.pan_by(0, -pan), "video_pan_down": lambda: v.pan_by(0, pan),
+            "collapse_lanes": lambda: self.lane_menu.toggle_collapse(),
         }
 
     def _install_shortcuts(self, specs: Sequence[Shortcut], menu_names: Sequence[str], handlers: Handlers,
                            name_prefix: str = "") -> dict[str, QAction]:
         """One window-wide QAction per shortcut, in its menu, keyed by id."""
         menus = {name: self.menuBar().addMenu(f"&{name}") for name in menu_names}
+        self.menus = menus
         return add_shortcut_actions(self, specs, menus, handlers, name_prefix)
 
     def sheet_html(self) -> str:

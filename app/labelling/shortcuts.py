@@ -31,6 +31,7 @@ VIDEO_VIEW: tuple[Shortcut, ...] = (
     Shortcut("video_pan_right", "View", "Pan video right", ("Alt+Right",)),
     Shortcut("video_pan_up", "View", "Pan video up", ("Alt+Up",)),
     Shortcut("video_pan_down", "View", "Pan video down", ("Alt+Down",)),
+    Shortcut("collapse_lanes", "View", "Collapse empty lanes", ("H",), "lanes without a segment take no room"),
 )
 
 SHORTCUTS: tuple[Shortcut, ...] = (

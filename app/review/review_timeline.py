@@ -103,8 +103,7 @@ class ReviewTimeline(TimelineWidget):
         self.lanes.n_lanes = len(self.lane_names)
         self.lanes.lane_rows = [1] * len(self.lane_names)
         self.lanes.lane_top = [0.0] * len(self.lane_names)
-        self.lanes.set_bars([], self.total_frames)
-        self._update_lane_axis()
+        self.set_bars([])
 
     def set_styled_bars(self, bars: Sequence[Bar], styles: Mapping[int, BarStyle]) -> None:
         """Replace bars and styles; the lanes grow sub-rows where bars overlap."""

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 
-from annotator.model import Clip
+from annotator.model import Clip, Role
 from annotator.progress import CancelToken, Progress
 from annotator.store.api import StoreAPI
 from app.labelling.label_picker import LabelPicker
@@ -21,6 +21,7 @@ from app.review.review_shortcuts import REVIEW_MENUS, REVIEW_NOTE, REVIEW_SHORTC
 from app.review.review_timeline import MERGED_LANE, ReviewTimeline, instance_of_bar, review_bars
 from app.settings import AppSettings
 from app.tasks import TaskHandle
+from app.timeline.lane_menu import LaneMenu
 from app.window_common import ClipWindow, MediaResolver, bind_undo_actions
 from app.wording import plural
 from merging.workflow import MergeRun, run_merge
@@ -53,6 +54,9 @@ class ReviewWindow(ClipWindow):
         self.merge_task: TaskHandle | None = None
         self._build_layout()
         self.actions_by_id = self._build_menus()
+        self.lane_menu = LaneMenu(self.timeline, settings, user, STATE_VERSION)
+        self.lane_menu.install(self.menus["View"], self.actions_by_id["collapse_lanes"],
+                               [a.name for a in store.annotators() if a.role is Role.ANNOTATOR])
         self._connect()
         self.reload_queue()
 

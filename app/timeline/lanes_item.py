@@ -72,6 +72,7 @@ class LanesItem(pg.GraphicsObject):  # type: ignore[misc]  # pyqtgraph ships no 
         self.selected: int | None = None
         self.lane_rows = [1] * n_lanes
         self.lane_top = [0.0] * n_lanes
+        self.lane_shown = [True] * n_lanes  # hidden lanes take no height and draw no bars
         self.height_units = 1.0
         self._ids = np.zeros(0, dtype=np.int64)
         self._start = np.zeros(0)
@@ -85,18 +86,23 @@ class LanesItem(pg.GraphicsObject):  # type: ignore[misc]  # pyqtgraph ships no 
         self.setAcceptHoverEvents(True)
 
     # ----- data -------------------------------------------------------------------------
-    def set_bars(self, bars: Sequence[Bar], total_frames: int) -> None:
-        """Replace every bar and rebuild the cached geometry."""
+    def set_bars(self, bars: Sequence[Bar], total_frames: int, shown: Sequence[bool] | None = None) -> None:
+        """Replace every bar and rebuild the cached geometry; `shown` says which lanes are drawn."""
         self.prepareGeometryChange()
-        self.bars = list(bars)
+        self.lane_shown = list(shown) if shown is not None else [True] * self.n_lanes
+        self.bars = [b for b in bars if self._lane_shown(b.lane)]
         self.total_frames = max(1, total_frames)
         rows = pack_rows(self.bars)
         self.lane_rows = rows_per_lane(rows, self.bars, self.n_lanes)
+        self.lane_top = [0.0] * self.n_lanes
         top = 0.0
         for lane in range(self.n_lanes):
             self.lane_top[lane] = top
-            top += self.lane_rows[lane] + LANE_GAP
-        self.height_units = top - LANE_GAP
+            if self._lane_shown(lane):
+                top += self.lane_rows[lane] + LANE_GAP
+            else:
+                self.lane_rows[lane] = 0
+        self.height_units = max(top - LANE_GAP, 1.0)
         self._ids = np.array([b.id for b in self.bars], dtype=np.int64)
         self._start = np.array([b.start for b in self.bars], dtype=np.float64)
         self._end = np.array([b.end for b in self.bars], dtype=np.float64)
@@ -104,6 +110,9 @@ class LanesItem(pg.GraphicsObject):  # type: ignore[misc]  # pyqtgraph ships no 
         self._y = np.array([self.lane_top[b.lane] + rows[b.id] for b in self.bars], dtype=np.float64)
         self._preview = None
         self.update()
+
+    def _lane_shown(self, lane: int) -> bool:
+        return lane >= len(self.lane_shown) or self.lane_shown[lane]
 
     def set_selected(self, bar_id: int | None) -> None:
         """Highlight one bar."""
@@ -134,6 +143,8 @@ class LanesItem(pg.GraphicsObject):  # type: ignore[misc]  # pyqtgraph ships no 
         p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
         left, right = sx * max(x0, 0) + dx, sx * min(x1, self.total_frames) + dx
         for lane in range(self.n_lanes):
+            if not self._lane_shown(lane):
+                continue
             y_top = sy * self.lane_top[lane] + dy
             y_bot = sy * (self.lane_top[lane] + self.lane_rows[lane]) + dy
             p.fillRect(QRectF(left, y_top, right - left, y_bot - y_top), LANE_SHADES[lane % 2])

@@ -11,6 +11,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QWidget
 
 from app.timeline.filmstrip import FilmstripItem
+from app.timeline.lane_visibility import LaneFilter, shown_lanes
 from app.timeline.lanes_item import LanesItem
 from app.timeline.packing import Bar
 
@@ -54,6 +55,8 @@ class TimelineWidget(pg.GraphicsLayoutWidget):  # type: ignore[misc]  # pyqtgrap
         self.lane_names = list(lane_names)
         self.total_frames = 1
         self.fps = 30.0
+        self.lane_filter = LaneFilter()
+        self._bars: list[Bar] = []  # every bar, hidden lanes' included
         self._build_filmstrip()
         self._build_lanes()
         self.setMinimumHeight(220)
@@ -110,7 +113,8 @@ class TimelineWidget(pg.GraphicsLayoutWidget):  # type: ignore[misc]  # pyqtgrap
         """New clip: show it whole."""
         self.total_frames = max(1, total_frames)
         self.fps = fps
-        self.lanes.set_bars([], self.total_frames)
+        self._bars = []
+        self.lanes.set_bars([], self.total_frames, self._shown())
         self.filmstrip.set_thumbnails(None, self.total_frames)
         for plot in (self.plot, self.strip_plot):
             plot.getViewBox().setLimits(xMin=-0.5, xMax=self.total_frames - 0.5,
@@ -120,9 +124,18 @@ class TimelineWidget(pg.GraphicsLayoutWidget):  # type: ignore[misc]  # pyqtgrap
 
     def set_bars(self, bars: Sequence[Bar]) -> None:
         """Replace the segment bars (lanes grow sub-rows where bars overlap)."""
-        self.lanes.set_bars(bars, self.total_frames)
+        self._bars = list(bars)
+        self.lanes.set_bars(self._bars, self.total_frames, self._shown())
         self.view.setYRange(-0.15, self.lanes.height_units + 0.15, padding=0)
         self._update_lane_axis()
+
+    def set_lane_filter(self, lane_filter: LaneFilter) -> None:
+        """Hide lanes by name and/or collapse the empty ones; the bars stay as they are."""
+        self.lane_filter = lane_filter
+        self.set_bars(self._bars)
+
+    def _shown(self) -> list[bool]:
+        return shown_lanes(self.lane_names, (b.lane for b in self._bars), self.lane_filter)
 
     def set_selected(self, bar_id: int | None) -> None:
         """Highlight a bar."""
@@ -170,7 +183,9 @@ class TimelineWidget(pg.GraphicsLayoutWidget):  # type: ignore[misc]  # pyqtgrap
         self.view.setXRange(-0.5, self.total_frames - 0.5, padding=0)
 
     def _update_lane_axis(self) -> None:
-        ticks = list(zip(self.lanes.lane_centres(), self.lane_names, strict=True))
+        shown = self.lanes.lane_shown
+        ticks = [(y, name) for k, (y, name) in enumerate(zip(self.lanes.lane_centres(), self.lane_names, strict=True))
+                 if k >= len(shown) or shown[k]]
         self.plot.getAxis("left").setTicks([ticks, []])
 
     def _on_click(self, bar_id: int | None, frame: int) -> None:
