@@ -1,19 +1,14 @@
-"""Probe videos with OpenCV and import a folder of videos as clips."""
+"""Import a folder of videos as clips (probed and cut by annotator.media)."""
 
 from __future__ import annotations
 
-import math
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-import cv2
-
 from annotator.errors import InputError
-from annotator.model import Clip
-from annotator.progress import NEVER, CancelToken, Progress, no_progress
-from annotator.recordings import (
+from annotator.media.probe import VideoInfo, probe_video
+from annotator.media.recordings import (
     CUT_SUFFIX,
     DEFAULT_MAX_SECONDS,
     DEFAULT_MIN_SECONDS,
@@ -23,10 +18,11 @@ from annotator.recordings import (
     piece_name,
     plan_pieces,
 )
+from annotator.model import Clip
+from annotator.progress import NEVER, CancelToken, Progress, no_progress
 from annotator.store.api import NewClip, StoreAPI
 from annotator.subjects import DEFAULT_SUBJECT_REGEX, subject_from_name
 
-VFR_TOLERANCE_MS = 2.0
 CUTS_FOLDER = "cuts"  # under the media root: clips cut from long recordings
 VIDEO_SUFFIXES = frozenset({".mp4", ".avi", ".mov", ".mkv", ".webm", ".m4v", ".mpg", ".mpeg", ".wmv"})
 
@@ -34,99 +30,6 @@ VIDEO_SUFFIXES = frozenset({".mp4", ".avi", ".mov", ".mkv", ".webm", ".m4v", ".m
 class _HasMediaDir(Protocol):
     @property
     def media_dir(self) -> Path: ...
-
-
-@dataclass(frozen=True, slots=True)
-class VideoInfo:
-    """What probing a video found; frame_count is the number of frames that actually decode."""
-
-    path: Path
-    fps: float
-    frame_count: int
-    width: int
-    height: int
-    container_frame_count: int  # what the container claims (may be missing, 0, or wrong)
-    frame_gaps_ms: tuple[float, float] | None = None  # smallest and largest timestamp gap
-
-    @property
-    def duration(self) -> float:
-        """Length in seconds, frame_count / fps."""
-        return self.frame_count / self.fps
-
-
-def probe_video(path: Path, cancel: CancelToken = NEVER, *, allow_variable_rate: bool = False) -> VideoInfo:
-    """Open a video, count its decodable frames and check their timestamps.
-
-    InputError when the file is missing, unreadable or empty, and (unless allowed) when the
-    decoder's frame timestamps show a variable frame rate.
-    """
-    file = str(path)
-    if not Path(path).is_file():
-        raise InputError(file, None, "video file not found")
-    capture = cv2.VideoCapture(file)
-    try:
-        if not capture.isOpened():
-            raise InputError(file, None, "cannot open the video (unknown codec, not a video, or corrupt)")
-        fps = float(capture.get(cv2.CAP_PROP_FPS))
-        if not math.isfinite(fps) or fps <= 0:
-            raise InputError(file, None, f"the container gives no usable frame rate ({fps})")
-        claimed = int(capture.get(cv2.CAP_PROP_FRAME_COUNT) or 0)
-        ok, frame = capture.read()
-        if not ok or frame is None:
-            raise InputError(file, "frame 0", "no decodable frames (zero-frame or corrupt file)")
-        height, width = frame.shape[:2]
-        # Container counts are often estimates; the count of decodable frames is the truth
-        # every frame index of the annotations refers to. The same pass collects the
-        # decoder's timestamps, the only exact clock of a variable-rate file.
-        stamps = [capture.get(cv2.CAP_PROP_POS_MSEC)]
-        while capture.grab():
-            stamps.append(capture.get(cv2.CAP_PROP_POS_MSEC))
-            if len(stamps) % 256 == 0:
-                cancel.check()
-    finally:
-        capture.release()
-    gaps = frame_gaps_ms(stamps)
-    info = VideoInfo(Path(path), fps, len(stamps), int(width), int(height), claimed, gaps)
-    if not allow_variable_rate:
-        problem = rate_problem(info)
-        if problem:
-            raise InputError(file, None, problem)
-    return info
-
-
-def frame_gaps_ms(stamps: Sequence[float]) -> tuple[float, float] | None:
-    """(smallest, largest) gap between consecutive frame timestamps in ms; None when unknown.
-
-    None for a single frame, or when the decoder gives no timestamps (all equal).
-    """
-    if len(stamps) < 2:
-        return None
-    gaps = [b - a for a, b in zip(stamps, stamps[1:], strict=False)]
-    if all(g == 0 for g in gaps):
-        return None
-    return min(gaps), max(gaps)
-
-
-def rate_problem(info: VideoInfo) -> str | None:
-    """Why the frames are not evenly spaced at the container's fps, or None when they are.
-
-    A gap may differ from 1/fps by at most max(2 ms, a tenth of a frame): containers store
-    timestamps in coarse units (1 ms in Matroska), so small jitter is rounding, while one
-    dropped or repeated frame moves a gap by a whole frame period, and 25 against 30 fps
-    by a sixth of one.
-    """
-    if info.frame_gaps_ms is None:
-        return None
-    low, high = info.frame_gaps_ms
-    nominal = 1000.0 / info.fps
-    tolerance = max(VFR_TOLERANCE_MS, 0.1 * nominal)
-    if abs(low - nominal) <= tolerance and abs(high - nominal) <= tolerance:
-        return None
-    fix = "re-encode to a constant rate (e.g. ffmpeg -fps_mode cfr)"
-    if high - low <= tolerance:
-        return (f"the container says {info.fps:g} fps ({nominal:.1f} ms a frame) but the frames are "
-                f"{low:.1f} ms apart; {fix}")
-    return f"variable frame rate: frame gaps from {low:.1f} ms to {high:.1f} ms; {fix}"
 
 
 @dataclass(slots=True)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings
 
-from app.player.frame_cache import DEFAULT_BUDGET_BYTES
+from annotator.media.frame_cache import DEFAULT_BUDGET_BYTES
 from app.timeline.lane_visibility import LaneFilter
 
 ORGANISATION = "MMAD Studio"

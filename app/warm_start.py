@@ -12,7 +12,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Sequence
 
-from app.player.frame_cache import POOL
+from annotator.media.frame_cache import POOL
 from app.settings import AppSettings, project_folder
 from app.start_args import parse_args
 

@@ -11,11 +11,12 @@ import torch
 
 from annotator.errors import InputError
 from annotator.formats.records import AnnotationSet
+from annotator.media.probe import probe_video
 from annotator.progress import NEVER, CancelToken, Progress, no_progress
 from inference.configs import ModelConfig
 from inference.evaluate import GroundTruth
 from inference.model import frame_to_step
-from inference.video import LazyFrames, decode_video, probe_video
+from inference.video import LazyFrames, decode_video
 
 VIDEO_EXTENSIONS = (".mp4", ".avi", ".mkv", ".mov", ".webm")
 KEEP_FRACTION = 0.5  # a truncated instance is kept when at least this share lies in the window
@@ -76,7 +77,8 @@ def load_samples(annotations: AnnotationSet, videos: Mapping[str, Path], config:
         cancel.check()
         progress(i / max(len(ids), 1), f"decoding {vid}")
         if lazy:
-            fps, total = probe_video(videos[vid])
+            info = probe_video(videos[vid], cancel, allow_variable_rate=True)  # the decoder's own count
+            fps, total = info.fps, info.frame_count
             frames: np.ndarray | LazyFrames = LazyFrames(videos[vid], size, stride, -(-total // stride))
         else:
             decoded = decode_video(videos[vid], size, stride, cancel=cancel)

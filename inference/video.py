@@ -1,17 +1,15 @@
-"""Video input: decode with OpenCV, sample, resize and crop, normalise as VideoMAE; window layout."""
+"""Video input: frames read through annotator.media, sampled, cropped, normalised as VideoMAE; window layout."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-import cv2
 import numpy as np
 import torch
 
-from annotator.errors import Cancelled, InputError
+from annotator.errors import InputError
+from annotator.media.frames import read_video, square_rgb
 from annotator.progress import NEVER, CancelToken, Progress, no_progress
 
 MEAN = (0.485, 0.456, 0.406)  # VideoMAE normalises with the ImageNet statistics
@@ -29,29 +27,6 @@ class DecodedVideo:
     stride: int
 
 
-def _resize_crop(frame: np.ndarray, size: int) -> np.ndarray:
-    height, width = frame.shape[:2]
-    scale = size / min(height, width)
-    new_w, new_h = max(size, round(width * scale)), max(size, round(height * scale))
-    frame = cv2.resize(frame, (new_w, new_h), interpolation=cv2.INTER_AREA)
-    top, left = (new_h - size) // 2, (new_w - size) // 2
-    return frame[top : top + size, left : left + size]
-
-
-@contextmanager
-def _opened(path: Path) -> Iterator[cv2.VideoCapture]:
-    """An open capture of an existing video file, released on leaving (one message per bad input)."""
-    if not path.is_file():
-        raise InputError(str(path), None, "video file not found")
-    capture = cv2.VideoCapture(str(path))
-    try:
-        if not capture.isOpened():
-            raise InputError(str(path), None, "cannot open video (unknown codec or not a video)")
-        yield capture
-    finally:
-        capture.release()
-
-
 def _check_decoded(path: Path, decoded: int, fps: float) -> None:
     """Refuse a video that gave no frame or states no frame rate."""
     if decoded == 0:
@@ -64,24 +39,11 @@ def decode_video(path: str | Path, size: int, stride: int = 1, progress: Progres
                  cancel: CancelToken = NEVER) -> DecodedVideo:
     """Decode every frame (fps and count from the decoded file), keep every stride-th, resize + crop."""
     path = Path(path)
-    with _opened(path) as capture:
-        fps = float(capture.get(cv2.CAP_PROP_FPS))
-        expected = int(capture.get(cv2.CAP_PROP_FRAME_COUNT))
-        frames: list[np.ndarray] = []
-        index = 0
-        while True:
-            ok, frame = capture.read()
-            if not ok:
-                break
-            if index % stride == 0:
-                frames.append(_resize_crop(cv2.cvtColor(frame, cv2.COLOR_BGR2RGB), size))
-            index += 1
-            if index % 64 == 0:
-                if cancel.cancelled:
-                    raise Cancelled("cancelled")
-                progress(min(index / max(expected, 1), 1.0), f"decoding {path.name}")
+    with read_video(path) as video:
+        frames = [square_rgb(frame, size) for _i, frame in video.frames(stride, progress=progress, cancel=cancel)]
+        fps, decoded = video.header.fps, video.read
     _check_decoded(path, len(frames), fps)
-    return DecodedVideo(str(path), np.stack(frames), fps, index, stride)
+    return DecodedVideo(str(path), np.stack(frames), fps, decoded, stride)
 
 
 def normalise(frames: torch.Tensor) -> torch.Tensor:
@@ -109,33 +71,10 @@ def random_window(length: int, window: int, generator: torch.Generator) -> int:
     return int(torch.randint(0, length - window + 1, (1,), generator=generator))
 
 
-def probe_video(path: str | Path) -> tuple[float, int]:
-    """fps and the exact number of decodable frames (counted by grabbing every frame)."""
-    path = Path(path)
-    with _opened(path) as capture:
-        fps = float(capture.get(cv2.CAP_PROP_FPS))
-        count = 0
-        while capture.grab():
-            count += 1
-    _check_decoded(path, count, fps)
-    return fps, count
-
-
 def decode_range(path: str | Path, size: int, stride: int, start: int, stop: int) -> np.ndarray:
     """Sampled frames start..stop-1 (indices after sampling) of a video, read sequentially: [n, S, S, 3]."""
-    capture = cv2.VideoCapture(str(path))
-    frames: list[np.ndarray] = []
-    try:
-        for index in range(stop * stride):
-            if not capture.grab():
-                break
-            if index >= start * stride and index % stride == 0:
-                ok, frame = capture.retrieve()
-                if not ok:
-                    raise InputError(str(path), f"frame {index}", "cannot decode this frame")
-                frames.append(_resize_crop(cv2.cvtColor(frame, cv2.COLOR_BGR2RGB), size))
-    finally:
-        capture.release()
+    with read_video(path) as video:
+        frames = [square_rgb(frame, size) for _i, frame in video.frames(stride, start * stride, stop * stride)]
     if not frames:
         return np.zeros((0, size, size, 3), np.uint8)
     return np.stack(frames)

@@ -1,1 +1,1 @@
-"""Frame-exact video player: frame cache, decode worker, frame view, temporal gradient."""
+"""Frame-exact video player widget (Qt): the frame view, the playback clock and the player; frames come from annotator.media."""

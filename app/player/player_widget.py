@@ -19,13 +19,14 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.errors import InputError
+from annotator.media.decode import decode_into, new_cache
+from annotator.media.frame_cache import DEFAULT_BUDGET_BYTES, POOL, FrameCache, largest_plan
+from annotator.media.gradient import temporal_gradient
+from annotator.media.probe import probe_video
 from annotator.model import Clip
 from annotator.progress import CancelToken, Progress
-from app.player.decode import decode_into, new_cache, probe_video
-from app.player.frame_cache import DEFAULT_BUDGET_BYTES, POOL, FrameCache, largest_plan
 from app.player.frame_view import FrameView
 from app.player.goto import parse_position
-from app.player.gradient import temporal_gradient
 from app.player.playback import SPEEDS, Playback
 from app.tasks import TaskHandle, TaskRunner
 from app.wording import plural
@@ -202,7 +203,7 @@ class Player(QWidget):
             self._update_position()
             return
         try:
-            probe = probe_video(path)
+            probe = probe_video(path, count_frames=False)
         except InputError as exc:
             self.view.show_frame(None, str(exc))
             self.message.emit(str(exc))

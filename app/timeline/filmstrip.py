@@ -11,8 +11,8 @@ from PySide6.QtCore import QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QPainter
 
 from annotator.errors import Cancelled
+from annotator.media.frame_cache import FrameCache
 from annotator.progress import NEVER, CancelToken, Progress, no_progress
-from app.player.frame_cache import FrameCache
 
 THUMB_HEIGHT = 54
 

@@ -7,11 +7,11 @@ import numpy as np
 import pytest
 from pytestqt.qtbot import QtBot
 
-import app.player.frame_cache as frame_cache
+import annotator.media.frame_cache as frame_cache
 from annotator.errors import Cancelled
+from annotator.media.frame_cache import ChunkPool, largest_plan, plan_cache
 from annotator.model import Clip
 from annotator.progress import CancelToken
-from app.player.frame_cache import ChunkPool, largest_plan, plan_cache
 from app.settings import AppSettings, project_folder
 from app.warm_start import early_hint, reserve_early
 

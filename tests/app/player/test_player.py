@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from pytestqt.qtbot import QtBot
 
-from app.player.gradient import temporal_gradient
+from annotator.media.gradient import temporal_gradient
 from app.player.player_widget import Player
 from app.tasks import TaskRunner
 from tests.app.conftest import write_test_clip

@@ -1,4 +1,4 @@
-"""Cut a long recording into consecutive 5–15 s clips (DESIGN.md §6), frame-exactly, with OpenCV.
+"""Cut a long recording into consecutive 5–15 s clips (docs/ARCHITECTURE.md, "Video I/O"), frame-exactly, with OpenCV.
 
 Piece k of a recording holds exactly the source frames [offset_k, offset_k + n_k): the
 source is decoded once, in order, and every frame goes to the writer of its piece, so no
@@ -16,8 +16,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import cv2
+import numpy as np
 
 from annotator.errors import InputError
+from annotator.media.capture import opened, read_header
+from annotator.media.frames import read_video
 from annotator.progress import NEVER, CancelToken, Progress, no_progress
 
 CUT_FOURCC = "mp4v"  # what this OpenCV build writes into .mp4 without external encoders
@@ -137,47 +140,49 @@ def cut_recording(source: Path, pieces: Sequence[Piece], outputs: Sequence[Path]
 def _write_pieces(source: Path, pieces: Sequence[Piece], paths: Sequence[Path], progress: Progress,
                   cancel: CancelToken) -> None:
     """Decode `source` once, in order, sending frame i to the writer of the piece that holds it."""
-    capture = cv2.VideoCapture(str(source))
     writer: cv2.VideoWriter | None = None
     total = pieces[-1].end
-    try:
-        fps = float(capture.get(cv2.CAP_PROP_FPS))
-        if not capture.isOpened() or not fps > 0:
+    with read_video(source) as video:
+        fps = video.header.fps
+        if not fps > 0:
             raise InputError(str(source), None, "cannot open the video to cut it")
-        for k, (piece, path) in enumerate(zip(pieces, paths, strict=True)):
-            path.parent.mkdir(parents=True, exist_ok=True)
-            for index in range(piece.offset, piece.end):
-                ok, frame = capture.read()
-                if not ok or frame is None:
-                    raise InputError(str(source), f"frame {index}", "the video ended or failed to decode while cutting")
-                if writer is None:
-                    height, width = frame.shape[:2]
-                    writer = cv2.VideoWriter(str(path), cv2.VideoWriter.fourcc(*CUT_FOURCC), fps, (width, height))
-                    if not writer.isOpened():
-                        raise InputError(str(path), None, f"OpenCV cannot write a {CUT_FOURCC} video here")
-                writer.write(frame)
-                if index % 64 == 0:
-                    cancel.check()
-                    progress(index / total, f"cutting {source.name}: piece {k + 1} of {len(pieces)}")
-            assert writer is not None
-            writer.release()
-            writer = None
-    finally:
-        if writer is not None:
-            writer.release()
-        capture.release()
+        frames = video.frames(stop=total, cancel=cancel)
+        try:
+            for k, (piece, path) in enumerate(zip(pieces, paths, strict=True)):
+                path.parent.mkdir(parents=True, exist_ok=True)
+                for index in range(piece.offset, piece.end):
+                    frame = next(frames, (index, None))[1]
+                    if frame is None:
+                        raise InputError(str(source), f"frame {index}",
+                                         "the video ended or failed to decode while cutting")
+                    if writer is None:
+                        writer = _writer(path, fps, frame)
+                    writer.write(frame)
+                    if index % 64 == 0:
+                        progress(index / total, f"cutting {source.name}: piece {k + 1} of {len(pieces)}")
+                assert writer is not None
+                writer.release()
+                writer = None
+        finally:
+            if writer is not None:
+                writer.release()
+
+
+def _writer(path: Path, fps: float, frame: np.ndarray) -> cv2.VideoWriter:
+    """A writer of `frame`'s size at `fps` into `path`; InputError when OpenCV cannot write there."""
+    height, width = frame.shape[:2]
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter.fourcc(*CUT_FOURCC), fps, (width, height))
+    if not writer.isOpened():
+        raise InputError(str(path), None, f"OpenCV cannot write a {CUT_FOURCC} video here")
+    return writer
 
 
 def _check_piece(path: Path, piece: Piece) -> WrittenPiece:
     """Read back a written piece's header: frame count must match; fps and size as the file reports them."""
-    capture = cv2.VideoCapture(str(path))
-    try:
-        count = int(capture.get(cv2.CAP_PROP_FRAME_COUNT) or 0)
-        fps = float(capture.get(cv2.CAP_PROP_FPS))
-        width, height = int(capture.get(cv2.CAP_PROP_FRAME_WIDTH)), int(capture.get(cv2.CAP_PROP_FRAME_HEIGHT))
-    finally:
-        capture.release()
+    with opened(path) as capture:
+        header = read_header(capture)
+    count, fps = header.frame_count, header.fps
     if count != piece.frame_count or not fps > 0:
         raise InputError(str(path), None, f"the written clip holds {count} frames at {fps:g} fps, "
                                           f"expected {piece.frame_count}")
-    return WrittenPiece(piece, path, fps, width, height)
+    return WrittenPiece(piece, path, fps, header.width, header.height)

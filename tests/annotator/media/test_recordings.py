@@ -12,8 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from annotator.errors import Cancelled, InputError
+from annotator.media.recordings import Piece, cut_recording, frame_limits, piece_name, plan_pieces
 from annotator.progress import CancelToken
-from annotator.recordings import Piece, cut_recording, frame_limits, piece_name, plan_pieces
 from annotator.synthetic.dataset import plan_dataset
 from annotator.synthetic.render import render_frames
 

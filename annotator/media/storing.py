@@ -19,7 +19,7 @@ from collections.abc import Callable
 import cv2
 import numpy as np
 
-from app.player.frame_cache import FrameCache
+from annotator.media.frame_cache import FrameCache
 
 PIPELINE_DEPTH = 3  # full-size frames between the decoder and the shrinking stage
 Stored = Callable[[int], None]

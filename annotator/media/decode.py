@@ -1,12 +1,8 @@
-"""Open a clip's video with OpenCV and decode every frame into a FrameCache (pure, no Qt).
+"""Decode every frame of a clip's video into a FrameCache, sequentially or split between two decoders.
 
 Frame timestamps come from the decoder (CAP_PROP_POS_MSEC after each read), never from a
-typed-in fps, so variable-frame-rate files stay exact (DESIGN.md §3).
-
-The player reads only the container header before the first frame (probe_video below),
-not annotator.clips.probe_video: that one decodes the whole file to count frames and check
-their spacing (~0.5 s for 15 s of 1080p, past the 0.3 s first-frame target) and refuses
-variable-rate files, which the player must show exactly instead.
+typed-in fps, so variable-frame-rate files stay exact (docs/ARCHITECTURE.md, "Video I/O").
+The cache is sized from a header-only probe (probe_video(path, count_frames=False)).
 
 Two decoders share a long clip. One decoder alone leaves part of a second core idle (FFmpeg's
 frame threads wait on the single thread that converts and stores each frame), so once frame 0
@@ -25,58 +21,27 @@ import functools
 import os
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
-from pathlib import Path
 
 import cv2
 import numpy as np
 
 from annotator.errors import InputError
+from annotator.media.capture import open_capture
+from annotator.media.frame_cache import DEFAULT_BUDGET_BYTES, SLACK_FRAMES, FrameCache, plan_cache
+from annotator.media.keyframes import MIN_SPLIT_FRAMES, SEEK_LEAD, keyframes, split_point
+from annotator.media.probe import VideoInfo
+from annotator.media.storing import Storer, storer_for
 from annotator.progress import NEVER, CancelToken, Progress, no_progress
-from app.player.frame_cache import DEFAULT_BUDGET_BYTES, SLACK_FRAMES, FrameCache, plan_cache
-from app.player.keyframes import MIN_SPLIT_FRAMES, SEEK_LEAD, keyframes, split_point
-from app.player.storing import Storer, storer_for
 
 PROGRESS_EVERY = 8  # frames between progress reports (the first frame is always reported)
 WAIT_S = 0.03  # how often the head checks cancel and reports progress while it waits for the tail
 HEAD_START = 8  # the tail claims its half only if the head is this far (in eighths of the clip) from it
 
 
-@dataclass(frozen=True, slots=True)
-class VideoProbe:
-    """What the container says about a video before decoding it."""
-
-    path: str
-    width: int
-    height: int
-    fps: float
-    frame_estimate: int
-
-
-def probe_video(path: str | Path) -> VideoProbe:
-    """Open `path` and read its size, fps and declared frame count; InputError when unusable."""
-    name = str(path)
-    if not Path(name).is_file():
-        raise InputError(name, None, "video file not found")
-    cap = cv2.VideoCapture(name)
-    try:
-        if not cap.isOpened():
-            raise InputError(name, None, "OpenCV cannot open this file (unknown codec or not a video)")
-        width = int(cap.get(cv2.CAP_PROP_FRAME_WIDTH))
-        height = int(cap.get(cv2.CAP_PROP_FRAME_HEIGHT))
-        if width <= 0 or height <= 0:
-            raise InputError(name, None, f"video reports an invalid size {width}x{height}")
-        fps = float(cap.get(cv2.CAP_PROP_FPS) or 0.0)
-        estimate = int(cap.get(cv2.CAP_PROP_FRAME_COUNT) or 0)
-        return VideoProbe(name, width, height, fps, max(estimate, 1))
-    finally:
-        cap.release()
-
-
-def new_cache(probe: VideoProbe, budget_bytes: int = DEFAULT_BUDGET_BYTES) -> FrameCache:
-    """An empty cache sized for this video within the memory budget."""
-    plan = plan_cache(probe.width, probe.height, probe.frame_estimate, budget_bytes)
-    return FrameCache(probe.path, (probe.width, probe.height), plan)
+def new_cache(info: VideoInfo, budget_bytes: int = DEFAULT_BUDGET_BYTES) -> FrameCache:
+    """An empty cache sized for this video (probed from its header) within the memory budget."""
+    plan = plan_cache(info.width, info.height, info.frame_count, budget_bytes)
+    return FrameCache(info.path, (info.width, info.height), plan)
 
 
 def decode_into(cache: FrameCache, progress: Progress = no_progress, cancel: CancelToken = NEVER,
@@ -87,10 +52,11 @@ def decode_into(cache: FrameCache, progress: Progress = no_progress, cancel: Can
     least `min_split_frames` is shared by two decoders when it has a keyframe near its middle
     and the machine more than one core.
     """
-    cap = cv2.VideoCapture(cache.path)
-    if not cap.isOpened():
-        cache.error = "OpenCV cannot open this file"
-        raise InputError(cache.path, None, cache.error)
+    try:
+        cap = open_capture(cache.path)
+    except InputError as exc:
+        cache.error = exc.problem
+        raise
     long_clip = cache.plan.capacity - SLACK_FRAMES >= min_split_frames
     split = min_split_frames if long_clip and (os.cpu_count() or 1) > 1 else None
     try:

@@ -9,12 +9,13 @@ import numpy as np
 import pytest
 
 from annotator.errors import Cancelled
+from annotator.media import decode
+from annotator.media.decode import decode_into
+from annotator.media.frame_cache import SLACK_FRAMES, CachePlan, ChunkPool, FrameCache
+from annotator.media.keyframes import keyframes, split_point
+from annotator.media.probe import probe_video
 from annotator.progress import CancelToken
-from app.player import decode
-from app.player.decode import decode_into, probe_video
-from app.player.frame_cache import SLACK_FRAMES, CachePlan, ChunkPool, FrameCache
-from app.player.keyframes import keyframes, split_point
-from tests.app.conftest import write_test_clip
+from tests.annotator.media.video_files import write_test_clip
 
 VFR = Path(__file__).resolve().parents[2] / "data" / "vfr_carphone.mp4"
 
@@ -32,7 +33,7 @@ def sequential(path: Path, size: tuple[int, int] | None = None) -> tuple[list[np
 
 
 def cache_for(path: Path, frames: int, shrink: bool) -> FrameCache:
-    probe = probe_video(path)
+    probe = probe_video(path, count_frames=False)
     w, h = (probe.width // 2, probe.height // 2) if shrink else (probe.width, probe.height)
     return FrameCache(probe.path, (probe.width, probe.height), CachePlan(w, h, frames + SLACK_FRAMES, w / probe.width),
                       pool=ChunkPool())
@@ -167,7 +168,7 @@ def test_cancel_while_two_decoders_run_leaves_a_gapless_prefix(tmp_path: Path) -
 def test_the_file_holding_more_frames_than_declared_is_reported_by_the_tail(tmp_path: Path, spy: dict[str, int],
                                                                           patient_head: None) -> None:
     path = write_test_clip(tmp_path / "c.mp4", frames=130)
-    probe = probe_video(path)
+    probe = probe_video(path, count_frames=False)
     cache = FrameCache(probe.path, (probe.width, probe.height), CachePlan(probe.width, probe.height, 120, 1.0),
                        pool=ChunkPool())
     assert decode_into(cache, min_split_frames=1) == 120

@@ -6,10 +6,18 @@ import numpy as np
 import pytest
 
 from annotator.errors import Cancelled, InputError
+from annotator.media.decode import decode_into, new_cache
+from annotator.media.frame_cache import (
+    CHUNK_BYTES,
+    SLACK_FRAMES,
+    CachePlan,
+    ChunkPool,
+    FrameCache,
+    plan_cache,
+)
+from annotator.media.probe import probe_video
 from annotator.progress import CancelToken
-from app.player.decode import decode_into, new_cache, probe_video
-from app.player.frame_cache import CHUNK_BYTES, SLACK_FRAMES, CachePlan, ChunkPool, FrameCache, plan_cache
-from tests.app.conftest import write_test_clip
+from tests.annotator.media.video_files import write_test_clip
 
 
 def test_plan_keeps_full_size_when_it_fits() -> None:
@@ -31,7 +39,7 @@ def test_plan_shrinks_frames_to_stay_within_budget(frames: int) -> None:
 
 def test_decode_fills_every_frame_in_order_with_decoder_timestamps(tmp_path: Path) -> None:
     path = write_test_clip(tmp_path / "c.mp4", frames=40, fps=25.0)
-    probe = probe_video(path)
+    probe = probe_video(path, count_frames=False)
     cache = new_cache(probe)
     reports: list[float] = []
     n = decode_into(cache, lambda f, _m: reports.append(f))
@@ -49,7 +57,7 @@ def test_decode_fills_every_frame_in_order_with_decoder_timestamps(tmp_path: Pat
 
 def test_decode_into_a_small_budget_downscales(tmp_path: Path) -> None:
     path = write_test_clip(tmp_path / "c.mp4", frames=30)
-    probe = probe_video(path)
+    probe = probe_video(path, count_frames=False)
     cache = FrameCache(probe.path, (probe.width, probe.height), CachePlan(80, 60, 38, 0.5))
     assert decode_into(cache) == 30
     assert cache.frame(0).shape == (60, 80, 3)
@@ -57,7 +65,7 @@ def test_decode_into_a_small_budget_downscales(tmp_path: Path) -> None:
 
 def test_missing_file_is_named(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="not found") as err:
-        probe_video(tmp_path / "nope.mp4")
+        probe_video(tmp_path / "nope.mp4", count_frames=False)
     assert "nope.mp4" in str(err.value)
 
 
@@ -65,7 +73,7 @@ def test_garbage_file_is_refused_with_its_name(tmp_path: Path) -> None:
     bad = tmp_path / "bad.mp4"
     bad.write_bytes(b"this is not a video" * 100)
     with pytest.raises(InputError) as err:
-        cache = new_cache(probe_video(bad))
+        cache = new_cache(probe_video(bad, count_frames=False))
         decode_into(cache)
     assert "bad.mp4" in str(err.value)
 
@@ -76,7 +84,7 @@ def test_truncated_file_keeps_the_frames_before_the_damage(tmp_path: Path) -> No
     cut = tmp_path / "cut.mp4"
     cut.write_bytes(data[: len(data) * 2 // 3])
     try:
-        cache = new_cache(probe_video(cut))
+        cache = new_cache(probe_video(cut, count_frames=False))
     except InputError as exc:  # the container index may be lost entirely: refused, named
         assert "cut.mp4" in str(exc)
         return
@@ -90,7 +98,7 @@ def test_truncated_file_keeps_the_frames_before_the_damage(tmp_path: Path) -> No
 
 def test_cancel_stops_decoding(tmp_path: Path) -> None:
     path = write_test_clip(tmp_path / "c.mp4", frames=60)
-    cache = new_cache(probe_video(path))
+    cache = new_cache(probe_video(path, count_frames=False))
     token = CancelToken()
 
     def progress(fraction: float, message: str) -> None:
@@ -103,12 +111,12 @@ def test_cancel_stops_decoding(tmp_path: Path) -> None:
 
 def test_released_memory_is_reused_by_the_next_cache(tmp_path: Path) -> None:
     path = write_test_clip(tmp_path / "c.mp4", frames=20)
-    first = new_cache(probe_video(path))
+    first = new_cache(probe_video(path, count_frames=False))
     decode_into(first)
     address = first.frame(0).__array_interface__["data"][0]
     first.release()
     assert first.frame(0) is None
-    second = new_cache(probe_video(path))
+    second = new_cache(probe_video(path, count_frames=False))
     assert decode_into(second) == 20
     assert second.frame(0).__array_interface__["data"][0] == address
 
@@ -135,7 +143,7 @@ def test_shrunk_frames_are_the_decoded_frames_in_order(tmp_path: Path) -> None:
     while (read := capture.read())[0]:
         reference.append(cv2.resize(read[1], (80, 60), interpolation=cv2.INTER_AREA))
     capture.release()
-    probe = probe_video(path)
+    probe = probe_video(path, count_frames=False)
     cache = FrameCache(probe.path, (probe.width, probe.height), CachePlan(80, 60, 58, 0.5), pool=ChunkPool())
     assert decode_into(cache) == 50 == len(reference) and cache.complete
     for i, expected in enumerate(reference):
@@ -145,7 +153,7 @@ def test_shrunk_frames_are_the_decoded_frames_in_order(tmp_path: Path) -> None:
 
 def test_cancel_during_the_pipeline_leaves_a_gapless_prefix(tmp_path: Path) -> None:
     path = write_test_clip(tmp_path / "c.mp4", frames=60)
-    probe = probe_video(path)
+    probe = probe_video(path, count_frames=False)
     cache = FrameCache(probe.path, (probe.width, probe.height), CachePlan(80, 60, 68, 0.5), pool=ChunkPool())
     token = CancelToken()
     counts: list[int] = []
@@ -166,10 +174,10 @@ def test_cancel_during_the_pipeline_leaves_a_gapless_prefix(tmp_path: Path) -> N
 
 def test_a_failure_in_the_shrinking_stage_reaches_the_caller(tmp_path: Path,
                                                             monkeypatch: pytest.MonkeyPatch) -> None:
-    from app.player import storing
+    from annotator.media import storing
 
     path = write_test_clip(tmp_path / "c.mp4", frames=40)
-    probe = probe_video(path)
+    probe = probe_video(path, count_frames=False)
     cache = FrameCache(probe.path, (probe.width, probe.height), CachePlan(80, 60, 48, 0.5), pool=ChunkPool())
     real = storing.Shrinker.shrink
 

@@ -30,12 +30,13 @@ import queue
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
 from annotator.progress import NEVER, CancelToken
 
-DEFAULT_BUDGET_BYTES = 1 << 30  # 1 GiB (DESIGN.md §10)
+DEFAULT_BUDGET_BYTES = 1 << 30  # 1 GiB (docs/ARCHITECTURE.md, "Video I/O")
 SLACK_FRAMES = 8  # containers sometimes under-report their frame count by a few
 MAX_FACTOR = 16
 CHUNK_BYTES = 32 << 20
@@ -210,9 +211,9 @@ POOL = ChunkPool()
 class FrameCache:
     """Decoded BGR frames of one clip plus the decoder's timestamp of each frame."""
 
-    def __init__(self, path: str, source_size: tuple[int, int], plan: CachePlan,
+    def __init__(self, path: str | Path, source_size: tuple[int, int], plan: CachePlan,
                  pool: ChunkPool = POOL) -> None:
-        self.path = path
+        self.path = str(path)
         self.source_size = source_size
         self.plan = plan
         self.pool = pool
@@ -314,10 +315,6 @@ class FrameCache:
             return 0
         i = int(np.searchsorted(self.timestamps_ms[:n], ms, side="right")) - 1
         return min(max(i, 0), n - 1)
-
-    def used_bytes(self) -> int:
-        """Bytes of frame memory this cache holds now."""
-        return self._mapped() * self.plan.chunk_bytes
 
     def release(self) -> None:
         """Give the frame memory back to the pool (only once the decoder has stopped)."""
