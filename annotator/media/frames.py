@@ -48,6 +48,10 @@ class SequentialReader:
                 raise InputError(str(self.path), f"frame {index}", "cannot decode this frame")
             yield index, frame
 
+    def time_ms(self) -> float:
+        """The decoder's presentation time of the frame grabbed last, in milliseconds."""
+        return float(self.capture.get(cv2.CAP_PROP_POS_MSEC))
+
 
 @contextmanager
 def read_video(path: str | Path) -> Iterator[SequentialReader]:
@@ -59,11 +63,17 @@ def read_video(path: str | Path) -> Iterator[SequentialReader]:
         capture.release()
 
 
+def to_rgb(frame: np.ndarray) -> np.ndarray:
+    """A BGR frame (OpenCV's order) as a new RGB array."""
+    rgb: np.ndarray = cv2.cvtColor(frame, cv2.COLOR_BGR2RGB)
+    return rgb
+
+
 def square_rgb(frame: np.ndarray, size: int) -> np.ndarray:
     """A BGR frame as RGB, its short side resized to `size` and centre-cropped: [size, size, 3] uint8."""
     height, width = frame.shape[:2]
     scale = size / min(height, width)
     new_w, new_h = max(size, round(width * scale)), max(size, round(height * scale))
-    resized = cv2.resize(cv2.cvtColor(frame, cv2.COLOR_BGR2RGB), (new_w, new_h), interpolation=cv2.INTER_AREA)
+    resized = cv2.resize(to_rgb(frame), (new_w, new_h), interpolation=cv2.INTER_AREA)
     top, left = (new_h - size) // 2, (new_w - size) // 2
     return resized[top : top + size, left : left + size]

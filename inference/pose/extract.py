@@ -1,7 +1,7 @@
 """Landmarks of every frame of a clip with MediaPipe's PoseLandmarker in VIDEO mode.
 
-Frames come from OpenCV's decoder with its presentation timestamps, so variable-rate clips
-are tracked on their real time axis. MediaPipe's calls go through ctypes, which releases the
+Frames come from annotator.media's sequential reader with the decoder's presentation
+timestamps, so variable-rate clips are tracked on their real time axis. MediaPipe's calls go through ctypes, which releases the
 GIL: extraction on a worker thread leaves the UI thread free.
 """
 
@@ -11,10 +11,10 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import cv2
 import numpy as np
 
 from annotator.errors import InputError
+from annotator.media.frames import read_video, to_rgb
 from annotator.progress import NEVER, CancelToken, Progress, no_progress
 from inference.pose.model_file import POSE_TASK
 from inference.pose.track import PoseTrack, empty_frame
@@ -24,20 +24,9 @@ PROGRESS_EVERY = 8  # frames between progress reports and cancel checks
 
 def decoded_frames(path: Path) -> Iterator[tuple[np.ndarray, float, int]]:
     """(RGB frame, decoder timestamp in ms, frame count the container states) of every frame."""
-    if not path.is_file():
-        raise InputError(str(path), None, "video file not found")
-    capture = cv2.VideoCapture(str(path))
-    try:
-        if not capture.isOpened():
-            raise InputError(str(path), None, "cannot open video (unknown codec or not a video)")
-        expected = int(capture.get(cv2.CAP_PROP_FRAME_COUNT))
-        while True:
-            ok, frame = capture.read()
-            if not ok:
-                return
-            yield cv2.cvtColor(frame, cv2.COLOR_BGR2RGB), float(capture.get(cv2.CAP_PROP_POS_MSEC)), expected
-    finally:
-        capture.release()
+    with read_video(path) as video:
+        for _index, frame in video.frames():
+            yield to_rgb(frame), video.time_ms(), video.header.frame_count
 
 
 def open_landmarker(model: str | Path = POSE_TASK) -> object:

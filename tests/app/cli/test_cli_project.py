@@ -175,7 +175,7 @@ def test_init_on_postgresql(tmp_path: Path) -> None:
 
 def test_import_clips_cuts_long_recordings_and_refuses_vfr(proj: Path, tmp_path: Path,
                                                            capsys: pytest.CaptureFixture[str]) -> None:
-    from tests.annotator.test_recordings import write_stamped_source
+    from tests.annotator.media.test_recordings import write_stamped_source
 
     data = Path(__file__).resolve().parents[2] / "data"
     videos = tmp_path / "videos"
