@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 DEMO   ?= demo_project
 
-.PHONY: install demo test lint bench clean
+.PHONY: install demo test test-fast lint bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -19,10 +19,17 @@ demo: install
 	test -f $(DEMO)/project.toml || $(VENV)/bin/mmad demo $(DEMO)
 	$(PY) main.py $(DEMO) --as annotator1
 
+# The guards CI runs: import contracts, lint, strict types on all four packages, the whole suite.
 test: install
 	$(VENV)/bin/lint-imports
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -p no:cacheprovider
+
+# The edit-test loop: lint and the suite without the tests marked slow (no types, no contracts).
+test-fast: install
+	$(VENV)/bin/ruff check .
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -p no:cacheprovider -m "not slow" -x
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -82,7 +82,8 @@ class StandardAdapter(nn.Module):
 
     def forward(self, x: torch.Tensor, grid: Grid) -> torch.Tensor:
         """x: [N, L, D] -> [N, L, D]."""
-        return x + self.up(self.act(self.down(x)))
+        up: torch.Tensor = self.up(self.act(self.down(x)))
+        return x + up
 
 
 class TIAAdapter(nn.Module):
@@ -103,7 +104,8 @@ class TIAAdapter(nn.Module):
         """x: [N, L, D] -> [N, L, D]."""
         h = self.act(self.down(x))
         h = self.tdw(h, grid) + h
-        return x + self.alpha * self.up(h)
+        up: torch.Tensor = self.up(h)
+        return x + self.alpha * up
 
 
 class DSTAAdapter(nn.Module):
@@ -135,7 +137,8 @@ class DSTAAdapter(nn.Module):
         ht = hs if self.down_t is None else self.act(self.down_t(x))
         xs = self.sdw(hs, grid) + hs
         xt = self.tdw(ht, grid) + ht
-        return x + self.alpha * self.up(torch.cat([self.beta * xs, self.gamma * xt], dim=-1))
+        up: torch.Tensor = self.up(torch.cat([self.beta * xs, self.gamma * xt], dim=-1))
+        return x + self.alpha * up
 
 
 def build_adapter(dim: int, config: AdapterConfig) -> nn.Module | None:

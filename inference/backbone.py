@@ -50,7 +50,8 @@ class Attention(nn.Module):
         qkv = F.linear(x, self.qkv.weight, bias).reshape(n, length, 3, self.heads, dim // self.heads)
         q, k, v = qkv.permute(2, 0, 3, 1, 4).unbind(0)  # each [N, heads, L, D/heads]
         out = F.scaled_dot_product_attention(q, k, v)
-        return self.proj(out.transpose(1, 2).reshape(n, length, dim))
+        projected: torch.Tensor = self.proj(out.transpose(1, 2).reshape(n, length, dim))
+        return projected
 
 
 class Mlp(nn.Module):
@@ -64,7 +65,8 @@ class Mlp(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """x: [N, L, D] -> [N, L, D]."""
-        return self.fc2(self.act(self.fc1(x)))
+        out: torch.Tensor = self.fc2(self.act(self.fc1(x)))
+        return out
 
 
 class Block(nn.Module):
@@ -123,9 +125,9 @@ class VideoMAE(nn.Module):
                 x = checkpoint(block, x, grid, use_reentrant=False)
             else:
                 x = block(x, grid)
-        x = self.norm(x)
-        x = x.reshape(b, chunks * t, h * w, -1).mean(dim=2)  # [B, T/tubelet, D], spatial mean pool
-        return x.transpose(1, 2)
+        normed: torch.Tensor = self.norm(x)
+        pooled = normed.reshape(b, chunks * t, h * w, -1).mean(dim=2)  # [B, T/tubelet, D], spatial mean pool
+        return pooled.transpose(1, 2)
 
 
 # ---------------------------------------------------------------------------------------------

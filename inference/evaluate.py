@@ -72,7 +72,8 @@ def tiou(segment: tuple[float, float], others: np.ndarray) -> np.ndarray:
     """tIoU of one [start, end] with each row of others [N, 2] (OpenTAD's segment_iou)."""
     inter = (np.minimum(segment[1], others[:, 1]) - np.maximum(segment[0], others[:, 0])).clip(0)
     union = (others[:, 1] - others[:, 0]) + (segment[1] - segment[0]) - inter
-    return inter / union
+    tiou: np.ndarray = inter / union
+    return tiou
 
 
 def interpolated_ap(precision: np.ndarray, recall: np.ndarray) -> float:

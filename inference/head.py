@@ -28,7 +28,8 @@ class ChannelNorm(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """[B, C, T] -> [B, C, T]."""
-        return self.norm(x.transpose(1, 2)).transpose(1, 2)
+        out: torch.Tensor = self.norm(x.transpose(1, 2))
+        return out.transpose(1, 2)
 
 
 class ConvBlock(nn.Module):
@@ -138,7 +139,8 @@ class NormOut(nn.Module):
 
     def forward(self, x: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
         """[B, C, T] -> [B, C, T]."""
-        return self.norm(x) * mask.unsqueeze(1).to(x.dtype)
+        out: torch.Tensor = self.norm(x)
+        return out * mask.unsqueeze(1).to(x.dtype)
 
 
 def make_pyramid(config: HeadConfig) -> tuple[nn.ModuleList, nn.ModuleList]:

@@ -62,7 +62,8 @@ class Detector(nn.Module):
             feats = self.backbone(video)  # [B, D, T/tubelet]
         steps = feats.shape[-1]
         mask = torch.arange(steps, device=feats.device)[None] < valid_steps[:, None]  # [B, T/tubelet]
-        return self.head(feats.float(), mask)
+        outputs: tuple[list[torch.Tensor], list[torch.Tensor], list[torch.Tensor]] = self.head(feats.float(), mask)
+        return outputs
 
     def loss(self, logits: list[torch.Tensor], offsets: list[torch.Tensor], masks: list[torch.Tensor],
              targets: list[tuple[torch.Tensor, torch.Tensor]]) -> dict[str, torch.Tensor]:

@@ -208,7 +208,7 @@ def _train_epoch(model: Detector, optimizer: torch.optim.Optimizer, scheduler: A
             outputs = model(frames.to(dev), valid.to(dev))
         loss = model.loss(outputs[0], outputs[1], outputs[2], targets)["total"]
         optimizer.zero_grad(set_to_none=True)
-        loss.backward()
+        torch.autograd.backward(loss)
         torch.nn.utils.clip_grad_norm_([p for p in model.parameters() if p.requires_grad], config.clip_grad)
         optimizer.step()
         scheduler.step()

@@ -19,10 +19,8 @@ from annotator.subjects import DEFAULT_SUBJECT_REGEX
 from app.cli.identity import add_as_option, open_store
 from app.cli.progress_bar import TerminalProgress
 
-SubParsers = argparse._SubParsersAction  # type: ignore[type-arg]
 
-
-def register(sub: SubParsers) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add this module's subcommands to the `mmad` parser."""
     _add(sub, "init", "create a project folder and its database", _init, [
         (("project",), {"help": "project folder"}),
@@ -75,8 +73,8 @@ def register(sub: SubParsers) -> None:
     ])
 
 
-def _add(sub: SubParsers, name: str, help_text: str, func: Callable[[argparse.Namespace], int],
-         arguments: list[tuple[tuple[str, ...], dict[str, Any]]], who: bool = False) -> None:
+def _add(sub: argparse._SubParsersAction[argparse.ArgumentParser], name: str, help_text: str,
+         func: Callable[[argparse.Namespace], int], arguments: list[tuple[tuple[str, ...], dict[str, Any]]], who: bool = False) -> None:
     parser = sub.add_parser(name, help=help_text, description=help_text)
     for flags, options in arguments:
         parser.add_argument(*flags, **options)
