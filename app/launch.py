@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 from collections.abc import Sequence
 from importlib import resources
+from pathlib import Path
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QStandardPaths
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from annotator.errors import InputError, PermissionDenied
 from annotator.model import Role
 from annotator.project import Project
+from app.logs import APP_NAME, configure_logging
 from app.main_window import MainWindow
 from app.model_loop.attach import attach_model_loop
 from app.settings import AppSettings, project_folder
@@ -80,7 +84,10 @@ def main(argv: Sequence[str]) -> int:
     args = parse_args(argv)
     app = QApplication.instance() or QApplication([sys.argv[0]])
     assert isinstance(app, QApplication)
-    app.setApplicationName("MMAD Studio")
+    app.setApplicationName(APP_NAME)
+    data = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
+    folder = configure_logging(Path(data))
+    logging.getLogger(__name__).info("MMAD Studio starting (log in %s)", folder)
     app.setStyle("Fusion")
     app.setStyleSheet(style_sheet())
     settings = AppSettings(args.settings)

@@ -6,6 +6,7 @@ are delivered on the UI thread (queued), and the UI cancels through the CancelTo
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 import weakref
@@ -19,6 +20,7 @@ from annotator.progress import CancelToken, Progress
 
 Work = Callable[[Progress, CancelToken], Any]
 PROGRESS_INTERVAL_S = 0.03  # throttle: the UI needs ~30 updates/s at most
+log = logging.getLogger(__name__)
 
 
 class TaskHandle(QObject):
@@ -100,6 +102,8 @@ class _Runnable(QRunnable):
             handle._stopped.set()
             handle.cancelled.emit()
         except Exception as exc:  # noqa: BLE001 - the UI shows every failure as a message
+            # The UI shows only the message; the log keeps the traceback to diagnose it later.
+            log.error("background task %r failed", handle.name, exc_info=exc)
             handle._stopped.set()
             handle.failed.emit(exc)
         else:

@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 import numpy as np
-from PySide6.QtCore import QByteArray, Qt
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent, QUndoStack
+from PySide6.QtCore import QByteArray, Qt, QUrl
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence, QShowEvent, QUndoStack
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMenu, QSplitter, QWidget
 
 from annotator.model import Clip
@@ -21,6 +21,7 @@ from annotator.progress import CancelToken, Progress
 from annotator.store.api import StoreAPI
 from app.labelling.shortcut_sheet import ShortcutSheet
 from app.labelling.shortcuts import Shortcut
+from app.logs import log_folder
 from app.panels.dock_layout import DockFit
 from app.player.player_widget import Player
 from app.player.zoom import ZOOM_STEP, VideoZoom, ZoomMemory
@@ -178,7 +179,13 @@ class ClipWindow(QMainWindow):
         """One window-wide QAction per shortcut, in its menu, keyed by id."""
         menus = {name: self.menuBar().addMenu(f"&{name}") for name in menu_names}
         self.menus = menus
-        return add_shortcut_actions(self, specs, menus, handlers, name_prefix)
+        actions = add_shortcut_actions(self, specs, menus, handlers, name_prefix)
+        if "Help" in menus:
+            menus["Help"].addSeparator()
+            self.log_action = menus["Help"].addAction("Open log folder")
+            self.log_action.setStatusTip(f"Show the folder of MMAD Studio's log file ({log_folder()})")
+            self.log_action.triggered.connect(open_log_folder)
+        return actions
 
     def sheet_html(self) -> str:
         """This screen's shortcut sheet as HTML (each window kind lists its own commands)."""
@@ -291,3 +298,10 @@ class ClipWindow(QMainWindow):
         self.settings.save_splitter_state(self.STATE_VERSION, self.splitter.saveState())
         self.settings.sync()
         event.accept()
+
+
+def open_log_folder() -> bool:
+    """Help → Open log folder: the system's file manager on the folder of the log file."""
+    folder = log_folder()
+    folder.mkdir(parents=True, exist_ok=True)
+    return bool(QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder))))

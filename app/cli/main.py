@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from collections.abc import Sequence
 
 from annotator.errors import Cancelled, ConflictError, InputError, PermissionDenied, RuleViolation, StoreBusy
 from app.cli import cmd_demo, cmd_merge, cmd_model, cmd_models, cmd_pose, cmd_project
+from app.logs import configure_logging
 
 # Each module exposes register(subparsers); a parser sets `func(args) -> int`.
 COMMAND_MODULES = (cmd_project, cmd_demo, cmd_merge, cmd_model, cmd_models, cmd_pose)
@@ -28,18 +30,25 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one subcommand; bad input exits 2, a locked database 75, each with one line on stderr."""
     args = build_parser().parse_args(argv)
+    configure_logging()
+    log = logging.getLogger("mmad.cli")
+    log.info("mmad %s", " ".join(sys.argv[1:] if argv is None else argv))
     try:
         return int(args.func(args) or 0)
     except (InputError, RuleViolation, PermissionDenied, ConflictError) as exc:
+        log.warning("mmad %s: %s", args.command, exc)
         print(f"mmad {args.command}: error: {exc}", file=sys.stderr)
         return EXIT_INPUT
     except StoreBusy as exc:
+        log.warning("mmad %s: %s", args.command, exc)
         print(f"mmad {args.command}: busy: {exc}", file=sys.stderr)
         return EXIT_BUSY
     except Cancelled:
+        log.info("mmad %s: cancelled", args.command)
         print(f"mmad {args.command}: cancelled", file=sys.stderr)
         return 130
     except KeyboardInterrupt:
+        log.info("mmad %s: interrupted", args.command)
         print(f"mmad {args.command}: interrupted", file=sys.stderr)
         return 130
 

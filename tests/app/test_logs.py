@@ -1,0 +1,135 @@
+"""Logging: the rotating file in the app-data folder, uncaught exceptions, failed tasks, Help → Open log folder."""
+
+from __future__ import annotations
+
+import logging
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QStandardPaths, QUrl
+from PySide6.QtWidgets import QApplication, QMenu
+from pytestqt.qtbot import QtBot
+
+from annotator.progress import CancelToken, Progress
+from app import logs
+from app.cli.main import main as mmad
+from app.logs import APP_NAME, LOG_FILE, app_data_dir, configure_logging, log_folder
+from app.tasks import TaskRunner
+from tests.app.conftest import shown_window
+
+
+@pytest.fixture
+def log_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Logging configured into a fresh folder; the hooks and handlers put back afterwards."""
+    monkeypatch.setenv(logs.LOG_DIR_ENV, str(tmp_path / "logs"))
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    monkeypatch.setattr(threading, "excepthook", threading.excepthook)
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    yield configure_logging()
+    for handler in root.handlers:
+        if handler not in handlers:
+            root.removeHandler(handler)
+            handler.close()
+    root.setLevel(level)
+
+
+def read_log(folder: Path) -> str:
+    for handler in logging.getLogger().handlers:
+        handler.flush()
+    return (folder / LOG_FILE).read_text("utf-8")
+
+
+def test_configure_writes_one_rotating_file_in_the_folder(log_dir: Path) -> None:
+    assert log_dir == log_folder() and log_dir.is_dir()
+    configure_logging()  # again: replaces its handler, does not add a second
+    logging.getLogger("mmad.test").info("hello log")
+    ours = [h for h in logging.getLogger().handlers if isinstance(h, logging.handlers.RotatingFileHandler)
+            and Path(h.baseFilename).parent == log_dir]
+    assert len(ours) == 1 and ours[0].maxBytes == logs.MAX_BYTES and ours[0].backupCount == logs.BACKUPS
+    assert read_log(log_dir).count("hello log") == 1
+
+
+def test_app_data_folder_follows_each_platform(tmp_path: Path) -> None:
+    home = tmp_path
+    assert app_data_dir(home, "linux", {}) == home / ".local" / "share" / APP_NAME
+    assert app_data_dir(home, "linux", {"XDG_DATA_HOME": "/x/data"}) == Path("/x/data") / APP_NAME
+    assert app_data_dir(home, "darwin", {}) == home / "Library" / "Application Support" / APP_NAME
+    assert app_data_dir(home, "win32", {"APPDATA": "C:/Users/a/AppData/Roaming"}) == \
+        Path("C:/Users/a/AppData/Roaming") / APP_NAME
+
+
+def test_the_command_line_logs_where_the_desktop_app_does(qtbot: QtBot) -> None:
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    old = app.applicationName()
+    app.setApplicationName(APP_NAME)
+    try:
+        qt = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
+    finally:
+        app.setApplicationName(old)
+    assert Path(qt) == app_data_dir()
+
+
+def test_uncaught_exceptions_are_logged_with_their_traceback(log_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # pytest and pytest-qt put their own hooks around each test: replace them by recorders, then
+    # install the logging hooks on top, as configure_logging does at start-up over Python's own.
+    chained: list[object] = []
+    monkeypatch.setattr(sys, "excepthook", lambda *exc: chained.append(exc[0]))
+    monkeypatch.setattr(threading, "excepthook", lambda args: chained.append(args.exc_type))
+    configure_logging()
+
+    def fail_deep() -> None:
+        raise RuntimeError("boom on the main thread")
+
+    try:
+        fail_deep()
+    except RuntimeError:
+        sys.excepthook(*sys.exc_info())
+    thread = threading.Thread(target=lambda: 1 / 0, name="worker-7")
+    thread.start()
+    thread.join()
+    text = read_log(log_dir)
+    assert "CRITICAL" in text and "uncaught exception" in text
+    assert "in fail_deep" in text and "RuntimeError: boom on the main thread" in text
+    assert "uncaught exception in thread worker-7" in text and "ZeroDivisionError" in text
+    assert chained == [RuntimeError, ZeroDivisionError]  # the previous hooks still run
+
+
+def test_a_failed_background_task_leaves_its_traceback(qtbot: QtBot, log_dir: Path) -> None:
+    def work(progress: Progress, cancel: CancelToken) -> None:
+        raise ValueError("broken input in the worker")
+
+    handle = TaskRunner().start("import clips", work)
+    with qtbot.waitSignal(handle.failed, timeout=5000):
+        pass
+    text = read_log(log_dir)
+    assert "background task 'import clips' failed" in text
+    assert "Traceback" in text and "ValueError: broken input in the worker" in text
+
+
+def test_the_command_line_logs_its_errors(log_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert mmad(["stats", str(tmp_path / "no-project")]) == 2
+    assert "error" in capsys.readouterr().err
+    text = read_log(log_dir)
+    assert "mmad stats" in text and "WARNING" in text and "no-project" in text
+
+
+def test_help_menu_opens_the_log_folder(qtbot: QtBot, app_project: tuple[Path, str], tmp_path: Path,
+                                        log_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    opened: list[QUrl] = []
+
+    def open_url(url: QUrl) -> bool:
+        opened.append(url)
+        return True
+
+    monkeypatch.setattr("app.window_common.QDesktopServices.openUrl", open_url)
+    w = shown_window(qtbot, *app_project, tmp_path / "s.ini")
+    help_menu = next(a.menu() for a in w.menuBar().actions() if a.text() == "&Help")
+    assert isinstance(help_menu, QMenu)
+    action = next(a for a in help_menu.actions() if a.text() == "Open log folder")
+    action.trigger()
+    assert [Path(u.toLocalFile()) for u in opened] == [log_dir]
