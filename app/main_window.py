@@ -163,6 +163,10 @@ class MainWindow(ClipWindow):
             self.queue.update_clip(self.session.clip.id, state=state)
         self._update_status()
 
+    def _select_found(self, segment_id: int) -> None:
+        """A found segment is selected, ready for the edge keys."""
+        self.session.select(segment_id)
+
     def _on_table_pick(self, segment_id: int) -> None:
         seg = self.session.segment(segment_id)
         if seg is not None:

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMenu, QSplitter
 from annotator.model import Clip
 from annotator.progress import CancelToken, Progress
 from annotator.store.api import StoreAPI
+from app.find.find_dialog import FindDialog
 from app.labelling.shortcut_sheet import ShortcutSheet
 from app.labelling.shortcuts import Shortcut
 from app.logs import log_folder
@@ -126,6 +127,7 @@ class ClipWindow(QMainWindow):
         self.player.set_budget(settings.cache_budget_bytes)
         self._thumbs: TaskHandle | None = None
         self.sheet: ShortcutSheet | None = None
+        self.find: FindDialog | None = None
         self._messages = 0  # status messages shown so far (run_command tells whether a command spoke)
         self.zooms = ZoomMemory()  # each clip's video zoom, kept while stepping and between clips
         self._zoom_clip: int | None = None  # the clip whose zoom the view shows
@@ -172,6 +174,7 @@ class ClipWindow(QMainWindow):
             "video_pan_left": lambda: v.pan_by(-pan, 0), "video_pan_right": lambda: v.pan_by(pan, 0),
             "video_pan_up": lambda: v.pan_by(0, -pan), "video_pan_down": lambda: v.pan_by(0, pan),
             "collapse_lanes": lambda: self.lane_menu.toggle_collapse(),
+            "find": self.show_find,
         }
 
     def _install_shortcuts(self, specs: Sequence[Shortcut], menu_names: Sequence[str], handlers: Handlers,
@@ -200,6 +203,27 @@ class ClipWindow(QMainWindow):
             return
         self.sheet.show()
         self.sheet.raise_()
+
+    def show_find(self) -> None:
+        """Ctrl+F: the Find window (one, non-modal; each time shown it searches again)."""
+        if self.find is None:
+            self.find = FindDialog(self.store, self.user, self.open_at, self)
+        else:
+            self.find.search()
+        self.find.show()
+        self.find.raise_()
+        self.find.activateWindow()
+
+    def open_at(self, clip_id: int, frame: int, segment_id: int | None) -> None:
+        """Show a found instance: its clip, its first frame, and (where this screen can) select it."""
+        if self.session.clip is None or self.session.clip.id != clip_id:
+            self.open_clip_id(clip_id)
+        self.player.seek(frame)
+        if segment_id is not None:
+            self._select_found(segment_id)
+
+    def _select_found(self, segment_id: int) -> None:
+        """Select a found segment (the annotation screen does; the review screen shows its clip)."""
 
     def reserve_frame_memory(self) -> None:
         """Commit, in the background, the frame memory the largest clip in the queue needs, and

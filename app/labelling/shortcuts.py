@@ -40,6 +40,7 @@ SHORTCUTS: tuple[Shortcut, ...] = (
     Shortcut("mark_done_empty", "Clip", "Done — no instances", ("Ctrl+Shift+Return", "Ctrl+Shift+Enter"),
              "the explicit answer 'this clip has no micro-action'"),
     Shortcut("reopen_clip", "Clip", "Reopen clip (not done)", ()),
+    Shortcut("find", "Clip", "Find in the project…", ("Ctrl+F",), "instances by action, body part or annotator"),
     Shortcut("quit", "Clip", "Quit", ("Ctrl+Q",), "everything is already saved"),
     Shortcut("undo", "Edit", "Undo", ("Ctrl+Z",)),
     Shortcut("redo", "Edit", "Redo", ("Ctrl+Shift+Z", "Ctrl+Y")),

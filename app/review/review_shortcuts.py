@@ -14,6 +14,7 @@ REVIEW_SHORTCUTS: tuple[Shortcut, ...] = (
     Shortcut("merge", "Clip", "Merge ready clips", ("Ctrl+M",), "merge every clip whose annotators are done"),
     Shortcut("finalise", "Clip", "Finalise clip", ("Ctrl+Return", "Ctrl+Enter"),
              "only when nothing needs review"),
+    replace(shortcut("find"), help="instances by action, body part or annotator; clips most disputed"),
     Shortcut("quit", "Clip", "Quit", ("Ctrl+Q",), "every decision is already saved"),
     Shortcut("accept", "Decide", "Accept majority outcome", ("Return", "Enter")),
     Shortcut("keep", "Decide", "Keep", ("K",)),

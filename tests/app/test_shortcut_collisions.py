@@ -95,6 +95,13 @@ def _picker(w: ClipWindow) -> QWidget:
     return picker
 
 
+def _find(w: ClipWindow) -> QWidget:
+    if w.find is None or not w.find.isVisible():
+        w.show_find()
+    assert w.find is not None
+    return w.find
+
+
 def _window(w: ClipWindow) -> QWidget:
     for top in QApplication.topLevelWidgets():
         if top is not w and top.isVisible():
@@ -103,7 +110,7 @@ def _window(w: ClipWindow) -> QWidget:
 
 
 OPENERS: dict[str, Callable[[ClipWindow], QWidget]] = {
-    "window": _window, "shortcut sheet": _sheet, "label picker": _picker,
+    "window": _window, "shortcut sheet": _sheet, "label picker": _picker, "find": _find,
 }
 
 

@@ -1,0 +1,152 @@
+"""The Find window: pick an action, a body part or an annotator, get a list; Enter or a
+double-click opens the clip at the instance. Reviewers get a second tab: the merged clips
+where the annotators disagree most."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QFormLayout,
+    QHeaderView,
+    QLabel,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.finding import Disagreement, Hit, Query, disagreement, find_instances, searchable_authors
+from annotator.store.api import StoreAPI
+from app.wording import plural
+
+OpenAt = Callable[[int, int, int | None], None]  # clip id, frame, segment id (or None)
+ANY = "any"
+
+
+class FindDialog(QDialog):
+    """Non-modal; `open_at(clip_id, frame, segment_id)` is how a found instance is shown."""
+
+    def __init__(self, store: StoreAPI, user: str, open_at: OpenAt, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("findDialog")
+        self.setWindowTitle("Find in the project")
+        self.store, self.user, self.open_at = store, user, open_at
+        self.authors = searchable_authors(store, user)
+        self.hits: list[Hit] = []
+        self.disputed: list[Disagreement] = []
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self._build_instances(), "Instances")
+        self.reviewer = self.authors != [user]  # an annotator searches their own work only
+        if self.reviewer:
+            self.tabs.addTab(self._build_disputed(), "Clips where annotators disagree")
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tabs)
+        self.resize(720, 520)
+        self.search()
+
+    # ----- construction --------------------------------------------------------------------
+    def _build_instances(self) -> QWidget:
+        tax = self.store.taxonomy
+        self.action_box = QComboBox()
+        self.action_box.addItem(ANY, None)
+        for a in tax.actions:
+            self.action_box.addItem(f"{a.code} {a.name}", a.id)
+        self.part_box = QComboBox()
+        self.part_box.addItem(ANY, None)
+        for b in tax.body_parts:
+            self.part_box.addItem(b.name, b.id)
+        self.author_box = QComboBox()
+        if len(self.authors) > 1:
+            self.author_box.addItem(ANY, None)
+        for name in self.authors:
+            self.author_box.addItem(name, name)
+        self.author_box.setEnabled(len(self.authors) > 1)
+        self.author_box.setToolTip("Annotators find only their own work (blind annotation)")
+        for box in (self.action_box, self.part_box, self.author_box):
+            box.currentIndexChanged.connect(self.search)
+        form = QFormLayout()
+        form.addRow("Action", self.action_box)
+        form.addRow("Body part", self.part_box)
+        form.addRow("Annotator", self.author_box)
+        self.count = QLabel("")
+        self.table = _table(["Clip", "Annotator", "Frames", "Action"])
+        self.table.itemActivated.connect(lambda item: self._open_hit(item.row()))
+        page = QWidget()
+        box = QVBoxLayout(page)
+        box.addLayout(form)
+        box.addWidget(self.count)
+        box.addWidget(self.table, 1)
+        return page
+
+    def _build_disputed(self) -> QWidget:
+        self.disputed_table = _table(["Clip", "Disputed", "Instances", "Share"], stretch_last=False)
+        self.disputed_table.itemActivated.connect(lambda item: self._open_disputed(item.row()))
+        page = QWidget()
+        box = QVBoxLayout(page)
+        note = QLabel("Merged clips, most disputed first: the share of instances the cross-check "
+                      "did not find reliable (to review, or decided by the reviewer). Enter opens the clip.")
+        note.setWordWrap(True)
+        box.addWidget(note)
+        box.addWidget(self.disputed_table, 1)
+        self._fill_disputed()
+        return page
+
+    # ----- results --------------------------------------------------------------------------
+    def query(self) -> Query:
+        """The query the boxes describe."""
+        return Query(self.action_box.currentData(), self.part_box.currentData(), self.author_box.currentData())
+
+    def search(self) -> None:
+        """Run the query and show the instances found."""
+        tax = self.store.taxonomy
+        self.hits = find_instances(self.store, self.user, self.query())
+        self.table.setRowCount(len(self.hits))
+        for r, h in enumerate(self.hits):
+            a = tax.action(h.action_id)
+            _set_row(self.table, r, [h.clip_name, h.author, f"{h.start_frame}–{h.end_frame}", f"{a.code} {a.name}"])
+        clips = len({h.clip_id for h in self.hits})
+        self.count.setText(f"{plural(len(self.hits), 'instance')} in {plural(clips, 'clip')}"
+                           " · Enter or double-click opens the clip at the instance")
+
+    def _fill_disputed(self) -> None:
+        names = {c.id: c.name for c in self.store.clips()}
+        self.disputed = disagreement(self.store.merged_by_clip(), names)
+        self.disputed_table.setRowCount(len(self.disputed))
+        for r, d in enumerate(self.disputed):
+            _set_row(self.disputed_table, r, [d.clip_name, str(d.disputed), str(d.instances), f"{d.share:.0%}"])
+
+    def _open_hit(self, row: int) -> None:
+        if 0 <= row < len(self.hits):
+            h = self.hits[row]
+            self.open_at(h.clip_id, h.start_frame, h.segment_id)
+
+    def _open_disputed(self, row: int) -> None:
+        if 0 <= row < len(self.disputed):
+            self.open_at(self.disputed[row].clip_id, 0, None)
+
+
+def _table(headers: list[str], stretch_last: bool = True) -> QTableWidget:
+    table = QTableWidget(0, len(headers))
+    table.setHorizontalHeaderLabels(headers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.verticalHeader().hide()
+    table.setAlternatingRowColors(True)
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    table.horizontalHeader().setStretchLastSection(stretch_last)
+    return table
+
+
+def _set_row(table: QTableWidget, row: int, cells: list[str]) -> None:
+    for col, text in enumerate(cells):
+        item = QTableWidgetItem(text)
+        if col and text[:1].isdigit():
+            item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        table.setItem(row, col, item)
