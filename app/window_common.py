@@ -127,7 +127,7 @@ class ClipWindow(QMainWindow):
         self.player.set_budget(settings.cache_budget_bytes)
         self._thumbs: TaskHandle | None = None
         self.sheet: ShortcutSheet | None = None
-        self.find: FindDialog | None = None
+        self.find_dialog: FindDialog | None = None
         self._messages = 0  # status messages shown so far (run_command tells whether a command spoke)
         self.zooms = ZoomMemory()  # each clip's video zoom, kept while stepping and between clips
         self._zoom_clip: int | None = None  # the clip whose zoom the view shows
@@ -206,13 +206,13 @@ class ClipWindow(QMainWindow):
 
     def show_find(self) -> None:
         """Ctrl+F: the Find window (one, non-modal; each time shown it searches again)."""
-        if self.find is None:
-            self.find = FindDialog(self.store, self.user, self.open_at, self)
+        if self.find_dialog is None:
+            self.find_dialog = FindDialog(self.store, self.user, self.open_at, self)
         else:
-            self.find.search()
-        self.find.show()
-        self.find.raise_()
-        self.find.activateWindow()
+            self.find_dialog.search()
+        self.find_dialog.show()
+        self.find_dialog.raise_()
+        self.find_dialog.activateWindow()
 
     def open_at(self, clip_id: int, frame: int, segment_id: int | None) -> None:
         """Show a found instance: its clip, its first frame, and (where this screen can) select it."""

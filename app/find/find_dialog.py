@@ -68,8 +68,8 @@ class FindDialog(QDialog):
             self.author_box.addItem(name, name)
         self.author_box.setEnabled(len(self.authors) > 1)
         self.author_box.setToolTip("Annotators find only their own work (blind annotation)")
-        for box in (self.action_box, self.part_box, self.author_box):
-            box.currentIndexChanged.connect(self.search)
+        for combo in (self.action_box, self.part_box, self.author_box):
+            combo.currentIndexChanged.connect(self.search)
         form = QFormLayout()
         form.addRow("Action", self.action_box)
         form.addRow("Body part", self.part_box)
@@ -78,10 +78,10 @@ class FindDialog(QDialog):
         self.table = _table(["Clip", "Annotator", "Frames", "Action"])
         self.table.itemActivated.connect(lambda item: self._open_hit(item.row()))
         page = QWidget()
-        box = QVBoxLayout(page)
-        box.addLayout(form)
-        box.addWidget(self.count)
-        box.addWidget(self.table, 1)
+        column = QVBoxLayout(page)
+        column.addLayout(form)
+        column.addWidget(self.count)
+        column.addWidget(self.table, 1)
         return page
 
     def _build_disputed(self) -> QWidget:

@@ -96,10 +96,10 @@ def _picker(w: ClipWindow) -> QWidget:
 
 
 def _find(w: ClipWindow) -> QWidget:
-    if w.find is None or not w.find.isVisible():
+    if w.find_dialog is None or not w.find_dialog.isVisible():
         w.show_find()
-    assert w.find is not None
-    return w.find
+    assert w.find_dialog is not None
+    return w.find_dialog
 
 
 def _window(w: ClipWindow) -> QWidget:

@@ -31,7 +31,7 @@ def test_annotator_finds_own_instances_and_opens_one(qtbot: QtBot, app_project: 
     qtbot.waitUntil(lambda: QApplication.activeWindow() is w, timeout=3000)
     w.open_clip_id(clips[0].id)
     qtbot.keyClick(QApplication.focusWidget() or w, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
-    find = w.find
+    find = w.find_dialog
     assert find is not None and find.isVisible()
     assert find.tabs.count() == 1 and not find.author_box.isEnabled()  # no disagreement tab, own work only
     find.action_box.setCurrentIndex(find.action_box.findData(NOD))
@@ -51,7 +51,7 @@ def test_reviewer_sees_every_annotator_and_the_disputed_clips(qtbot: QtBot, tmp_
     w = shown_window(qtbot, folder, "rev", tmp_path / "s.ini")
     assert isinstance(w, ReviewWindow)
     w.show_find()
-    find = w.find
+    find = w.find_dialog
     assert find is not None and find.tabs.count() == 2 and find.author_box.isEnabled()
     find.author_box.setCurrentIndex(find.author_box.findData("a2"))
     assert {h.author for h in find.hits} == {"a2"} and len(find.hits) == 2
