@@ -11,8 +11,9 @@ from pathlib import Path
 from annotator import rules
 from annotator.errors import InputError, RuleViolation
 from annotator.formats import read_annotations
-from annotator.formats.common import frame_of, load_json, read_text
+from annotator.formats.common import frame_of, load_json
 from annotator.formats.records import AnnotationSet, InstanceRecord
+from annotator.input_checks import MAX_USER_NAME, check_name, check_video, read_text
 from annotator.model import GROUND_TRUTH, Clip, Subset
 from annotator.progress import NEVER, CancelToken, Progress, no_progress
 from annotator.store.api import BulkImport, NewClip, NewSegment, StoreAPI
@@ -69,6 +70,8 @@ def import_annotation_set(
     An instance shorter than 0.2 s refuses the whole file (DESIGN.md §11); `locate` names its
     place in the source (a line, a JSON key), else the message names its video.
     """
+    if annotator is not None:
+        check_name(annotator, "--annotator", None, "annotator name", MAX_USER_NAME)
     refuse_short_instances(aset, source, locate)
     existing = {c.name: c for c in store.clips()}
     new_clips = _new_clips(aset, existing, source, subject_regex)
@@ -105,6 +108,7 @@ def _new_clips(aset: AnnotationSet, existing: dict[str, Clip], source: str, rege
             subject = video.subject or subject_from_name(name, regex)
         except ValueError as exc:
             raise InputError(source, f"video {name!r}", str(exc)) from None
+        check_video(name, subject, video.fps, video.total_frames, source, f"video {name!r}")
         out.append(NewClip(name=name, subject=subject, fps=video.fps, frame_count=video.total_frames))
     return out
 

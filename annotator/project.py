@@ -10,6 +10,7 @@ from pathlib import Path
 import tomli_w
 
 from annotator.errors import InputError
+from annotator.input_checks import check_name, read_text, short
 from annotator.model import Clip
 from annotator.store.engine import normalise_url, sqlite_url
 from annotator.store.store import Store
@@ -70,26 +71,32 @@ class Project:
         """Read a project folder's project.toml (clear InputError when missing or bad)."""
         folder = Path(path)
         file = folder / PROJECT_FILE
+        if not file.is_file():
+            raise InputError(str(file), None, "not a project folder (no project.toml; run mmad init)")
         try:
-            data = tomllib.loads(file.read_text("utf-8"))
-        except FileNotFoundError:
-            raise InputError(str(file), None, "not a project folder (no project.toml; run mmad init)") from None
-        except UnicodeDecodeError as exc:
-            raise InputError(str(file), f"byte {exc.start}", "not UTF-8 text") from None
+            data = tomllib.loads(read_text(file))
         except tomllib.TOMLDecodeError as exc:
             raise InputError(str(file), None, f"invalid TOML: {exc}") from None
+        except RecursionError:
+            raise InputError(str(file), None, "invalid TOML: arrays or tables nested too deeply") from None
         table = data.get("project")
         if not isinstance(table, dict):
             raise InputError(str(file), "[project]", "missing the [project] table")
-        for key in ("name", "taxonomy"):
-            if not isinstance(table.get(key), str) or not table[key]:
+        for key in ("name", "taxonomy", "media_root", "database"):
+            value = table.get(key, "media" if key == "media_root" else None)
+            if key in ("name", "taxonomy") and (not isinstance(value, str) or not value):
                 raise InputError(str(file), f"project.{key}", "missing or not a string")
+            if value is not None and not isinstance(value, str):
+                raise InputError(str(file), f"project.{key}", "must be a string")
+            if value is not None:
+                check_name(value, str(file), f"project.{key}", key, 4096)
         spec = table["taxonomy"]
-        taxonomy = load_taxonomy(spec if spec.replace("-", "").lower() in BUNDLED else folder / spec)
+        bundled = spec.replace("-", "").lower() in BUNDLED
+        if not bundled and not (folder / spec).is_file():
+            raise InputError(str(file), "project.taxonomy", f"no taxonomy file {short(spec)} in the project folder")
+        taxonomy = load_taxonomy(spec if bundled else folder / spec)
         media_root = table.get("media_root", "media")
         db_url = table.get("database")
-        if not isinstance(media_root, str) or (db_url is not None and not isinstance(db_url, str)):
-            raise InputError(str(file), "project.media_root/database", "must be strings")
         return cls(folder, table["name"], spec, media_root, db_url, taxonomy)
 
     @property

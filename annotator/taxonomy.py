@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from annotator.errors import InputError
+from annotator.input_checks import parse_json, read_text, short
 
 BUNDLED = ("mma52", "mma82")
 
@@ -89,21 +89,12 @@ def load_taxonomy(spec: str | Path) -> Taxonomy:
         text = resources.files("resources.taxonomies").joinpath(f"{key}.json").read_text("utf-8")
         return parse_taxonomy(text, source=f"<bundled {key}>")
     path = Path(spec)
-    try:
-        text = path.read_text("utf-8")
-    except FileNotFoundError:
-        raise InputError(str(path), None, "taxonomy file not found") from None
-    except UnicodeDecodeError as exc:
-        raise InputError(str(path), f"byte {exc.start}", "not UTF-8 text") from None
-    return parse_taxonomy(text, source=str(path))
+    return parse_taxonomy(read_text(path), source=str(path))
 
 
 def parse_taxonomy(text: str, source: str = "<taxonomy>") -> Taxonomy:
     """Parse and validate taxonomy JSON; every problem names its place in the file."""
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(source, f"line {exc.lineno} column {exc.colno}", f"invalid JSON: {exc.msg}") from None
+    data = parse_json(text, source)
     if not isinstance(data, dict):
         raise InputError(source, "top level", "expected an object with name, body_parts, actions")
     name = data.get("name")
@@ -123,9 +114,9 @@ def _parse_body_parts(raw: Any, source: str) -> list[BodyPart]:
         where = f"body_parts[{i}]"
         _require_fields(item, ("id", "code", "name"), source, where)
         if item["id"] != i:
-            raise InputError(source, where, f"id {item['id']!r} out of order: expected {i}")
+            raise InputError(source, where, f"id {item['id']} out of order: expected {i}")
         if any(b.code == item["code"] for b in parts):
-            raise InputError(source, where, f"duplicate body part code {item['code']!r}")
+            raise InputError(source, where, f"duplicate body part code {short(item['code'])}")
         parts.append(BodyPart(id=i, code=str(item["code"]), name=str(item["name"])))
     return parts
 
@@ -140,13 +131,13 @@ def _parse_actions(raw: Any, by_code: dict[str, BodyPart], source: str) -> list[
         where = f"actions[{i}]"
         _require_fields(item, ("id", "code", "name", "body_part"), source, where)
         if item["id"] != i:
-            raise InputError(source, where, f"id {item['id']!r} out of order: expected {i}")
+            raise InputError(source, where, f"id {item['id']} out of order: expected {i}")
         if item["body_part"] not in by_code:
-            raise InputError(source, where, f"unknown body part {item['body_part']!r} (known: {', '.join(by_code)})")
+            raise InputError(source, where, f"unknown body part {short(item['body_part'])} (known: {', '.join(by_code)})")
         if item["name"] in seen_names:
-            raise InputError(source, where, f"duplicate action name {item['name']!r}")
+            raise InputError(source, where, f"duplicate action name {short(item['name'])}")
         if str(item["code"]).upper() in seen_codes:
-            raise InputError(source, where, f"duplicate action code {item['code']!r}")
+            raise InputError(source, where, f"duplicate action code {short(item['code'])}")
         seen_names.add(item["name"])
         seen_codes.add(str(item["code"]).upper())
         actions.append(Action(i, str(item["code"]), str(item["name"]), by_code[item["body_part"]]))
@@ -160,7 +151,7 @@ def _require_fields(item: Any, fields: tuple[str, ...], source: str, where: str)
         if field not in item:
             raise InputError(source, where, f"missing field {field!r}")
     if not isinstance(item["id"], int) or isinstance(item["id"], bool):
-        raise InputError(source, where, f"id must be an integer, got {item['id']!r}")
+        raise InputError(source, where, f"id must be an integer, got {short(item['id'])}")
     for field in fields[1:]:
         if not isinstance(item[field], str) or not item[field].strip():
             raise InputError(source, where, f"field {field!r} must be a non-empty string")

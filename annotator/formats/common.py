@@ -2,16 +2,28 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import math
 import os
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from annotator.errors import InputError
 from annotator.formats.records import AnnotationSet, InstanceRecord, VideoRecord
+from annotator.input_checks import (
+    MAX_FRAME,
+    check_frame_number,
+    check_seconds,
+    check_video,
+    frame_at,
+    parse_json,
+    read_text,
+    short,
+)
 from annotator.model import MIN_SEGMENT_SECONDS, Subset
 from annotator.taxonomy import Taxonomy
 
@@ -20,29 +32,13 @@ OPENTAD_SUBSETS = {Subset.TRAIN: "training", Subset.VAL: "validation", Subset.TE
 POINTTAD_SUBSETS = {Subset.TRAIN: "train", Subset.VAL: "val", Subset.TEST: "test"}
 
 
-def read_text(path: Path) -> str:
-    """The file's text; InputError when it is missing, not UTF-8 or empty."""
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(str(path), None, "file not found") from None
-    except IsADirectoryError:
-        raise InputError(str(path), None, "is a folder, not a file") from None
-    if not data.strip():
-        raise InputError(str(path), None, "empty file")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise InputError(str(path), f"line {line} (byte {exc.start})", "not UTF-8 text") from None
-
-
 def parse_int(text: str, file: str, place: str, name: str) -> int:
-    """An integer field, or InputError naming the field."""
+    """An integer field the store can hold, or InputError naming the field."""
     try:
-        return int(text)
+        value = int(text)
     except ValueError:
-        raise InputError(file, place, f"{name} must be an integer, got {text!r}") from None
+        raise InputError(file, place, f"{name} must be an integer, got {short(text)}") from None
+    return value if -MAX_FRAME <= value <= MAX_FRAME else check_frame_number(value, file, place, name)
 
 
 def parse_float(text: str, file: str, place: str, name: str) -> float:
@@ -50,10 +46,25 @@ def parse_float(text: str, file: str, place: str, name: str) -> float:
     try:
         value = float(text)
     except ValueError:
-        raise InputError(file, place, f"{name} must be a number, got {text!r}") from None
+        raise InputError(file, place, f"{name} must be a number, got {short(text)}") from None
     if not math.isfinite(value):
-        raise InputError(file, place, f"{name} must be finite, got {text!r}")
+        raise InputError(file, place, f"{name} must be finite, got {short(text)}")
     return value
+
+
+def csv_rows(text: str, file: str) -> Iterator[tuple[str, list[str]]]:
+    """("line N", row) for each non-blank row of a CSV text, N the line the row ends on; a row
+    the csv module cannot read (a field over its 131,072-character limit) is an InputError."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise InputError(file, f"line {reader.line_num}", f"unreadable CSV row: {exc}") from None
+        if row and (len(row) > 1 or row[0].strip()):
+            yield f"line {reader.line_num}", row
 
 
 def subset_from_word(word: object, words: dict[Subset, str], file: str, place: str) -> Subset | None:
@@ -64,24 +75,18 @@ def subset_from_word(word: object, words: dict[Subset, str], file: str, place: s
         if word == own:
             return subset
     known = ", ".join(repr(w) for w in words.values())
-    raise InputError(file, place, f"unknown subset {word!r} (expected one of {known})")
+    raise InputError(file, place, f"unknown subset {short(word)} (expected one of {known})")
 
 
 def frame_of(seconds: float, fps: float) -> int:
-    """The frame index a time in seconds names (seconds = frame / fps, DESIGN.md §3)."""
+    """The frame index a time in seconds names (seconds = frame / fps, DESIGN.md §3); for
+    times already checked (a file's times go through input_checks.frame_at)."""
     return round(seconds * fps)
 
 
 def seconds_of(frame: int, fps: float) -> float:
     """The time in seconds of a frame index."""
     return frame / fps
-
-
-def check_fps(fps: float, file: str, place: str) -> float:
-    """fps must be a positive finite number."""
-    if not (math.isfinite(fps) and fps > 0):
-        raise InputError(file, place, f"fps must be a positive number, got {fps!r}")
-    return fps
 
 
 class AnnotationBuilder:
@@ -98,21 +103,17 @@ class AnnotationBuilder:
 
     def add_video(self, video: VideoRecord, place: str) -> None:
         """Declare a video; a second declaration must agree with the first."""
-        if not video.video_id:
-            raise InputError(self.file, place, "empty video id")
-        check_fps(video.fps, self.file, place)
-        if video.total_frames <= 0:
-            raise InputError(self.file, place, f"total_frames must be positive, got {video.total_frames}")
         known = self.videos.get(video.video_id)
         if known is None:
+            check_video(video.video_id, video.subject, video.fps, video.total_frames, self.file, place)
             self.videos[video.video_id] = video
             self.video_place[video.video_id] = place
         elif (known.total_frames, known.fps) != (video.total_frames, video.fps):
             raise InputError(
                 self.file,
                 place,
-                f"video {video.video_id}: total_frames {video.total_frames}, fps {video.fps!r} differ from "
-                f"total_frames {known.total_frames}, fps {known.fps!r} given at {self.video_place[video.video_id]}",
+                f"video {short(video.video_id)}: total_frames {short(video.total_frames)}, fps {video.fps!r} differ "
+                f"from total_frames {known.total_frames}, fps {known.fps!r} given at {self.video_place[video.video_id]}",
             )
 
     def add_instance(self, inst: InstanceRecord, place: str) -> None:
@@ -181,14 +182,8 @@ def count_short(instances: Iterable[InstanceRecord], videos: dict[str, VideoReco
 
 
 def load_json(path: Path) -> object:
-    """The file's JSON value; InputError naming line and column when it is malformed."""
-    text = read_text(path)
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(
-            str(path), f"line {exc.lineno} column {exc.colno}", f"invalid JSON: {exc.msg}"
-        ) from None
+    """The file's JSON value; InputError naming line and column when it is malformed or too deep."""
+    return parse_json(read_text(path), str(path))
 
 
 def json_object(value: object, file: str, place: str) -> dict[str, Any]:
@@ -207,18 +202,21 @@ def json_list(value: object, file: str, place: str) -> list[Any]:
 
 def json_number(value: object, file: str, place: str) -> float:
     """value as a finite JSON number (not a boolean), or InputError."""
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise InputError(file, place, f"expected a number, got {_json_kind(value)} {value!r}")
-    return float(value)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise InputError(file, place, f"expected a number, got {_json_kind(value)} {short(value)}")
+    number = float(value) if not isinstance(value, int) or abs(value) < 2**1000 else math.inf
+    if not math.isfinite(number):
+        raise InputError(file, place, f"expected a finite number, got {short(value)}")
+    return number
 
 
 def json_int(value: object, file: str, place: str) -> int:
     """value as a JSON integer (a float with an integral value is accepted), or InputError."""
     if isinstance(value, float) and value.is_integer():
-        return int(value)
+        return check_frame_number(int(value), file, place, "integer")
     if isinstance(value, bool) or not isinstance(value, int):
-        raise InputError(file, place, f"expected an integer, got {_json_kind(value)} {value!r}")
-    return value
+        raise InputError(file, place, f"expected an integer, got {_json_kind(value)} {short(value)}")
+    return check_frame_number(value, file, place, "integer")
 
 
 def json_str(value: object, file: str, place: str) -> str:
@@ -229,11 +227,21 @@ def json_str(value: object, file: str, place: str) -> str:
 
 
 def json_segment(value: object, file: str, place: str) -> tuple[float, float]:
-    """A [start_s, end_s] pair of numbers."""
+    """A [start_s, end_s] pair of times in seconds (each within ±MAX_SECONDS)."""
     pair = json_list(value, file, place)
     if len(pair) != 2:
         raise InputError(file, place, f"expected [start, end], got {len(pair)} values")
-    return json_number(pair[0], file, f"{place}[0]"), json_number(pair[1], file, f"{place}[1]")
+    return json_seconds(pair[0], file, f"{place}[0]"), json_seconds(pair[1], file, f"{place}[1]")
+
+
+def json_seconds(value: object, file: str, place: str) -> float:
+    """value as a time in seconds: a JSON number within ±MAX_SECONDS."""
+    return check_seconds(json_number(value, file, place), file, place, "time")
+
+
+def json_frame(value: object, fps: float, file: str, place: str) -> int:
+    """The frame a JSON time in seconds names at `fps`, range-checked before the conversion."""
+    return frame_at(json_number(value, file, place), fps, file, place, "time")
 
 
 def action_from_json(name: object, label_id: object, taxonomy: Taxonomy, file: str, place: str) -> int:
@@ -245,7 +253,7 @@ def action_from_json(name: object, label_id: object, taxonomy: Taxonomy, file: s
             by_name = taxonomy.action_by_name(label).id
         except KeyError:
             raise InputError(
-                file, f"{place}.label", f"unknown label name {label!r} in taxonomy {taxonomy.name}"
+                file, f"{place}.label", f"unknown label name {short(label)} in taxonomy {taxonomy.name}"
             ) from None
     if label_id is None:
         if by_name is None:
@@ -257,7 +265,7 @@ def action_from_json(name: object, label_id: object, taxonomy: Taxonomy, file: s
             file, f"{place}.label_id", f"unknown class id {by_id} (expected 0..{len(taxonomy.actions) - 1})"
         )
     if by_name is not None and by_name != by_id:
-        raise InputError(file, place, f"label {name!r} is id {by_name} but label_id says {by_id}")
+        raise InputError(file, place, f"label {short(name)} is id {by_name} but label_id says {by_id}")
     return by_id
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from annotator.errors import InputError
-from annotator.formats.common import read_text, write_text_atomic
+from annotator.formats.common import write_text_atomic
+from annotator.input_checks import read_text
 from annotator.taxonomy import Taxonomy
 
 CATEGORY_IDX = "category_idx.txt"

@@ -9,13 +9,13 @@ from pathlib import Path
 from annotator.errors import InputError
 from annotator.formats.common import (
     AnnotationBuilder,
-    check_fps,
+    csv_rows,
     parse_float,
     parse_int,
-    read_text,
     write_text_atomic,
 )
 from annotator.formats.records import AnnotationSet, InstanceRecord, VideoRecord
+from annotator.input_checks import check_fps, read_text, short
 from annotator.taxonomy import Taxonomy
 
 HEADER = ("id", "video_id", "start_frame", "end_frame", "class", "total_frames", "fps")
@@ -28,8 +28,8 @@ def read_mma52_csv(path: Path, taxonomy: Taxonomy, fps: float | None = None) -> 
     rows 0..N-1 in order, as the official files do. The CSV carries no subset and no subject.
     """
     file = str(path)
-    reader = csv.reader(io.StringIO(read_text(path), newline=""))
-    header = tuple(h.strip() for h in next(reader))
+    rows = csv_rows(read_text(path), file)
+    header = tuple(h.strip() for h in next(rows, ("", []))[1])
     if header == HEADER:
         has_fps = True
     elif header == HEADER[:-1]:
@@ -38,13 +38,10 @@ def read_mma52_csv(path: Path, taxonomy: Taxonomy, fps: float | None = None) -> 
         has_fps = False
         check_fps(fps, file, "fps argument")
     else:
-        raise InputError(file, "line 1", f"bad header {','.join(header)!r}: expected {','.join(HEADER)!r}")
+        raise InputError(file, "line 1", f"bad header {short(','.join(header))}: expected {','.join(HEADER)!r}")
     builder = AnnotationBuilder(file, taxonomy)
     width = len(header)
-    for row in reader:
-        if not row or (len(row) == 1 and not row[0].strip()):
-            continue  # blank line
-        place = f"line {reader.line_num}"
+    for place, row in rows:
         if len(row) != width:
             raise InputError(file, place, f"{len(row)} columns, expected {width}")
         _read_row(row, has_fps, fps, builder, place)

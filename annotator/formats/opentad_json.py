@@ -12,12 +12,12 @@ from annotator.formats.common import (
     OPENTAD_SUBSETS,
     AnnotationBuilder,
     action_from_json,
-    check_fps,
-    frame_of,
+    json_frame,
     json_int,
     json_list,
     json_number,
     json_object,
+    json_seconds,
     json_segment,
     json_str,
     load_json,
@@ -27,6 +27,7 @@ from annotator.formats.common import (
 )
 from annotator.formats.label_names import CATEGORY_IDX, write_category_idx
 from annotator.formats.records import AnnotationSet, InstanceRecord, PredictionRecord, VideoRecord
+from annotator.input_checks import check_fps, frame_at
 from annotator.model import Subset
 from annotator.taxonomy import Taxonomy
 
@@ -57,7 +58,7 @@ def read_opentad_json(path: Path, taxonomy: Taxonomy, fps: float | None = None) 
 def _video(video_id: str, entry: dict[str, Any], fps: float | None, file: str, place: str) -> VideoRecord:
     if "duration" not in entry and "frame" not in entry:
         raise InputError(file, place, "missing key 'duration'")
-    duration = json_number(entry["duration"], file, f"{place}.duration") if "duration" in entry else None
+    duration = json_seconds(entry["duration"], file, f"{place}.duration") if "duration" in entry else None
     frames = json_int(entry["frame"], file, f"{place}.frame") if "frame" in entry else None
     if "fps" in entry:
         video_fps = check_fps(json_number(entry["fps"], file, f"{place}.fps"), file, f"{place}.fps")
@@ -71,7 +72,7 @@ def _video(video_id: str, entry: dict[str, Any], fps: float | None, file: str, p
         )
     if frames is None:
         assert duration is not None
-        frames = frame_of(duration, video_fps)
+        frames = json_frame(duration, video_fps, file, f"{place}.duration")
     subset = subset_from_word(entry.get("subset"), OPENTAD_SUBSETS, file, f"{place}.subset")
     subject = (
         json_str(entry["subject"], file, f"{place}.subject") if entry.get("subject") is not None else None
@@ -88,7 +89,8 @@ def _instance(
         raise InputError(file, place, "missing key 'segment'")
     start_s, end_s = json_segment(ann["segment"], file, f"{place}.segment")
     action = action_from_json(ann.get("label"), ann.get("label_id"), taxonomy, file, place)
-    start, end = frame_of(start_s, video.fps), frame_of(end_s, video.fps)
+    start = frame_at(start_s, video.fps, file, f"{place}.segment[0]", "start")
+    end = frame_at(end_s, video.fps, file, f"{place}.segment[1]", "end")
     builder.add_instance(InstanceRecord(video.video_id, start, end, action), f"{place}.segment")
 
 

@@ -15,8 +15,7 @@ from annotator.errors import InputError
 from annotator.formats.common import (
     POINTTAD_SUBSETS,
     AnnotationBuilder,
-    check_fps,
-    frame_of,
+    json_frame,
     json_int,
     json_list,
     json_number,
@@ -28,6 +27,7 @@ from annotator.formats.common import (
     write_json,
 )
 from annotator.formats.records import AnnotationSet, InstanceRecord, VideoRecord
+from annotator.input_checks import check_fps
 from annotator.model import Subset
 from annotator.taxonomy import Taxonomy
 
@@ -58,7 +58,7 @@ def _video(video_id: str, entry: dict[str, Any], fps: float | None, file: str, p
     if "frames" in entry:
         frames = json_int(entry["frames"], file, f"{place}.frames")
     elif "duration" in entry:
-        frames = frame_of(json_number(entry["duration"], file, f"{place}.duration"), video_fps)
+        frames = json_frame(entry["duration"], video_fps, file, f"{place}.duration")
     else:
         raise InputError(file, place, "missing key 'duration'")
     subset = subset_from_word(entry.get("subset"), POINTTAD_SUBSETS, file, f"{place}.subset")
@@ -74,8 +74,8 @@ def _instance(video: VideoRecord, raw: object, builder: AnnotationBuilder, place
     if len(triple) != 3:
         raise InputError(file, place, f"expected [class_id, start, end], got {len(triple)} values")
     action = json_int(triple[0], file, f"{place}[0]")
-    start = frame_of(json_number(triple[1], file, f"{place}[1]"), video.fps)
-    end = frame_of(json_number(triple[2], file, f"{place}[2]"), video.fps)
+    start = json_frame(triple[1], video.fps, file, f"{place}[1]")
+    end = json_frame(triple[2], video.fps, file, f"{place}[2]")
     builder.add_instance(InstanceRecord(video.video_id, start, end, action), place)
 
 

@@ -8,8 +8,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from annotator.errors import InputError
-from annotator.formats.common import parse_float, parse_int, read_text, write_text_atomic
+from annotator.formats.common import csv_rows, parse_float, parse_int, write_text_atomic
 from annotator.formats.records import PredictionRecord
+from annotator.input_checks import check_seconds, read_text, short
 from annotator.taxonomy import Taxonomy
 
 HEADER = ("", "video_id", "t_start", "t_end", "class", "score")
@@ -18,20 +19,17 @@ HEADER = ("", "video_id", "t_start", "t_end", "class", "score")
 def read_submission_csv(path: Path, taxonomy: Taxonomy) -> list[PredictionRecord]:
     """Read detections; the first (unnamed) column is a row number and is not kept."""
     file = str(path)
-    reader = csv.reader(io.StringIO(read_text(path), newline=""))
-    header = tuple(h.strip() for h in next(reader))
+    rows = csv_rows(read_text(path), file)
+    header = tuple(h.strip() for h in next(rows, ("", []))[1])
     if header != HEADER:
-        raise InputError(file, "line 1", f"bad header {','.join(header)!r}: expected {','.join(HEADER)!r}")
+        raise InputError(file, "line 1", f"bad header {short(','.join(header))}: expected {','.join(HEADER)!r}")
     n_actions = len(taxonomy.actions)
     preds: list[PredictionRecord] = []
-    for row in reader:
-        if not row or (len(row) == 1 and not row[0].strip()):
-            continue
-        place = f"line {reader.line_num}"
+    for place, row in rows:
         if len(row) != len(HEADER):
             raise InputError(file, place, f"{len(row)} columns, expected {len(HEADER)}")
-        start = parse_float(row[2], file, place, "t_start")
-        end = parse_float(row[3], file, place, "t_end")
+        start = check_seconds(parse_float(row[2], file, place, "t_start"), file, place, "t_start")
+        end = check_seconds(parse_float(row[3], file, place, "t_end"), file, place, "t_end")
         action = parse_int(row[4], file, place, "class")
         score = parse_float(row[5], file, place, "score")
         if not row[1].strip():

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import delete, func, insert, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from annotator.errors import RuleViolation
@@ -15,7 +14,7 @@ from annotator.store import convert
 from annotator.store.access import check_user_name
 from annotator.store.api import BulkImport
 from annotator.store.clips import insert_clips, write_subsets
-from annotator.store.core import StoreCore
+from annotator.store.core import REFUSED_VALUES, StoreCore, refusal
 from annotator.store.orm import AnnotatorRow, AssignmentRow, ClipRow, SegmentRow
 
 
@@ -29,8 +28,8 @@ class BulkImportMixin(StoreCore):
             check_user_name(batch.mark_done_for)
         try:
             return self._import_bulk(batch, cancel)
-        except IntegrityError as exc:
-            raise RuleViolation(f"the database refused the import: {exc.orig}") from None
+        except REFUSED_VALUES as exc:
+            raise refusal("the import", exc) from None
 
     def _import_bulk(self, batch: BulkImport, cancel: CancelToken) -> dict[str, int]:
         with self._tx() as s:

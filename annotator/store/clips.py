@@ -12,7 +12,7 @@ from annotator.errors import RuleViolation
 from annotator.model import Clip, MergedStatus, Subset
 from annotator.store import convert
 from annotator.store.api import NewClip
-from annotator.store.core import StoreCore
+from annotator.store.core import REFUSED_VALUES, StoreCore, refusal
 from annotator.store.orm import ClipRow, MergedRow, SubjectRow
 
 CLIPS = cast(Table, ClipRow.__table__)
@@ -47,6 +47,12 @@ class ClipsMixin(StoreCore):
     def add_clips(self, clips: Sequence[NewClip]) -> list[Clip]:
         """Create clips (and their subjects) in one transaction; names must be new."""
         self.access.require_privileged("add clips")
+        try:
+            return self._add_clips(clips)
+        except REFUSED_VALUES as exc:
+            raise refusal("the clips", exc) from None
+
+    def _add_clips(self, clips: Sequence[NewClip]) -> list[Clip]:
         with self._tx() as s:
             names = [c.name for c in clips]
             taken = set(s.scalars(select(ClipRow.name).where(ClipRow.name.in_(names))))

@@ -13,15 +13,26 @@ from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Connection, Engine, select
+from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 
-from annotator.errors import InputError
+from annotator.errors import InputError, RuleViolation
 from annotator.model import Annotator
 from annotator.store import convert
 from annotator.store.access import AccessPolicy
 from annotator.store.engine import busy_as_error, writer
 from annotator.store.orm import AnnotatorRow, AuditRow, ClipRow
 from annotator.taxonomy import Taxonomy
+
+# What the database (or its driver, binding a value) raises for a value it cannot hold. The
+# readers' checks (annotator.input_checks) keep such values out; this is the net behind them.
+REFUSED_VALUES = (IntegrityError, DataError, OverflowError, UnicodeEncodeError)
+
+
+def refusal(what: str, exc: Exception) -> RuleViolation:
+    """One line saying the database refused `what` (PostgreSQL's messages add DETAIL lines)."""
+    detail = exc.orig if isinstance(exc, IntegrityError | DataError) else exc
+    return RuleViolation(f"the database refused {what}: {' '.join(str(detail).split())}")
 
 
 def to_json(value: Mapping[str, Any] | None) -> str | None:

@@ -14,6 +14,7 @@ from typing import Any
 
 from annotator.errors import InputError
 from annotator.formats import read_annotations, read_predictions, write_predictions
+from annotator.formats.common import load_json
 from annotator.formats.records import AnnotationSet, PredictionRecord
 from annotator.model import GROUND_TRUTH, Subset
 from annotator.project import PROJECT_FILE, Project
@@ -90,8 +91,8 @@ def _annotation_format(path: Path) -> str:
         return "mma52-csv"
     if path.suffix.lower() == ".json":
         try:
-            head = json.loads(path.read_text("utf-8"))
-        except (OSError, ValueError):
+            head = load_json(path)
+        except InputError:
             return "opentad-json"  # the reader gives the precise message
         return "opentad-json" if isinstance(head, dict) and "database" in head else "pointtad-json"
     raise InputError(str(path), None, "ground truth must be an official CSV (.csv) or an OpenTAD JSON (.json)")
