@@ -15,6 +15,7 @@ REVIEW_SHORTCUTS: tuple[Shortcut, ...] = (
     Shortcut("finalise", "Clip", "Finalise clip", ("Ctrl+Return", "Ctrl+Enter"),
              "only when nothing needs review"),
     replace(shortcut("find"), help="instances by action, body part or annotator; clips most disputed"),
+    Shortcut("export", "Clip", "Export the dataset…", ("Ctrl+E",), "split, counts, formats; as mmad export"),
     Shortcut("quit", "Clip", "Quit", ("Ctrl+Q",), "every decision is already saved"),
     Shortcut("accept", "Decide", "Accept majority outcome", ("Return", "Enter")),
     Shortcut("keep", "Decide", "Keep", ("K",)),

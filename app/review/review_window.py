@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
@@ -10,6 +11,7 @@ from PySide6.QtGui import QAction
 from annotator.model import Clip, Role
 from annotator.progress import CancelToken, Progress
 from annotator.store.api import StoreAPI
+from app.export.export_dialog import ExportDialog
 from app.labelling.label_picker import LabelPicker
 from app.labelling.shortcut_sheet import NUDGE_NOTE, sheet_html
 from app.panels.dock_layout import DockFit
@@ -52,6 +54,7 @@ class ReviewWindow(ClipWindow):
         self.queue = ReviewQueue()
         self.detail = InstanceDetail()
         self.merge_task: TaskHandle | None = None
+        self.export_dialog: ExportDialog | None = None
         self._build_layout()
         self.actions_by_id = self._build_menus()
         self.lane_menu = LaneMenu(self.timeline, settings, user, STATE_VERSION)
@@ -85,7 +88,7 @@ class ReviewWindow(ClipWindow):
             "step_back_10": lambda: p.step(-10), "step_forward_10": lambda: p.step(10),
             "gradient": lambda: p.set_gradient(not p.gradient),
             "zoom_in": lambda: t.zoom(1.5), "zoom_out": lambda: t.zoom(1 / 1.5), "zoom_fit": t.fit,
-            "shortcut_sheet": self.show_shortcuts,
+            "shortcut_sheet": self.show_shortcuts, "export": self.show_export,
             **self._view_handlers(),
         }
         for name, (edge, delta) in nudges.items():
@@ -178,6 +181,18 @@ class ReviewWindow(ClipWindow):
         self.queue.show_running(True)
         self.merge_task = handle
         return handle
+
+    def show_export(self) -> None:
+        """Ctrl+E: the export dialog (one, non-modal), its counts read afresh."""
+        if self.export_dialog is None:
+            factory = self.store_factory or (lambda: self.store.as_user(self.user))  # tests: shared engine
+            self.export_dialog = ExportDialog(self.store, factory, self.runner,
+                                              Path(self.project_key or ".") / "export", self)
+        else:
+            self.export_dialog.refresh()
+        self.export_dialog.show()
+        self.export_dialog.raise_()
+        self.export_dialog.activateWindow()
 
     def cancel_merge(self) -> None:
         """Cancel the running merge."""

@@ -102,6 +102,16 @@ def _find(w: ClipWindow) -> QWidget:
     return w.find_dialog
 
 
+def _export(w: ClipWindow) -> QWidget:
+    show = getattr(w, "show_export", None)
+    if show is None:  # the annotation screen has no export: its window stands in
+        return _window(w)
+    dialog = getattr(w, "export_dialog", None)
+    if dialog is None or not dialog.isVisible():
+        show()
+    return w.export_dialog  # type: ignore[attr-defined,no-any-return]
+
+
 def _window(w: ClipWindow) -> QWidget:
     for top in QApplication.topLevelWidgets():
         if top is not w and top.isVisible():
@@ -111,6 +121,7 @@ def _window(w: ClipWindow) -> QWidget:
 
 OPENERS: dict[str, Callable[[ClipWindow], QWidget]] = {
     "window": _window, "shortcut sheet": _sheet, "label picker": _picker, "find": _find,
+    "export": _export,
 }
 
 

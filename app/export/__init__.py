@@ -1,0 +1,1 @@
+"""Export from the window (reviewer and owner): split, counts, formats, progress."""

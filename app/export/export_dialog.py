@@ -1,0 +1,249 @@
+"""The export dialog: the subject split (ratios, seed, who is in each subset), the leakage
+check, the counts of what will be written, the formats, a progress bar. The files are
+written by annotator.exporting.export_annotations, the function `mmad export` calls, on a
+worker thread with its own store."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDoubleSpinBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.errors import InputError
+from annotator.export_plan import ExportPlan, plan_export
+from annotator.exporting import export_annotations, split_project
+from annotator.formats import ANNOTATION_FORMATS
+from annotator.model import GROUND_TRUTH
+from annotator.progress import CancelToken, Progress
+from annotator.splits import DEFAULT_RATIOS
+from annotator.store.api import StoreAPI
+from app.tasks import TaskHandle, TaskRunner
+from app.wording import plural
+
+StoreFactory = Callable[[], StoreAPI]
+SOURCES = (("Merged and reviewed (reliable + resolved)", "merged"), ("Ground truth", GROUND_TRUTH))
+
+
+class ExportDialog(QDialog):
+    """Non-modal; reads through `store`, writes through a store of its own made by `store_factory`."""
+
+    def __init__(self, store: StoreAPI, store_factory: StoreFactory, runner: TaskRunner, default_dir: Path,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("exportDialog")
+        self.setWindowTitle("Export the dataset")
+        self.store, self.store_factory, self.runner = store, store_factory, runner
+        self.task: TaskHandle | None = None
+        self.plan = ExportPlan()
+        layout = QVBoxLayout(self)
+        layout.addWidget(self._build_split())
+        layout.addWidget(self._build_what(default_dir))
+        layout.addWidget(self._build_counts(), 1)
+        layout.addLayout(self._build_run())
+        self.resize(640, 640)
+        self.refresh()
+
+    # ----- construction ---------------------------------------------------------------------
+    def _build_split(self) -> QGroupBox:
+        box = QGroupBox("Subject split (whole subjects per subset)")
+        self.ratio_boxes = []
+        ratios = QHBoxLayout()
+        for name, value in zip(("train", "val", "test"), DEFAULT_RATIOS, strict=True):
+            spin = QDoubleSpinBox()
+            spin.setRange(0.0, 1.0)
+            spin.setSingleStep(0.01)
+            spin.setDecimals(2)
+            spin.setValue(value)
+            spin.setObjectName(f"ratio_{name}")
+            ratios.addWidget(QLabel(name))
+            ratios.addWidget(spin)
+            self.ratio_boxes.append(spin)
+        self.seed_box = QSpinBox()
+        self.seed_box.setRange(0, 1_000_000)
+        ratios.addWidget(QLabel("seed"))
+        ratios.addWidget(self.seed_box)
+        self.split_button = QPushButton("Split again")
+        self.split_button.setToolTip("Assign whole subjects to train/val/test with these ratios and seed, "
+                                     "and store it (as mmad split)")
+        self.split_button.clicked.connect(self.split)
+        ratios.addWidget(self.split_button)
+        self.leakage = QLabel("")
+        self.leakage.setObjectName("leakageResult")
+        self.leakage.setWordWrap(True)
+        column = QVBoxLayout(box)
+        column.addLayout(ratios)
+        column.addWidget(self.leakage)
+        return box
+
+    def _build_what(self, default_dir: Path) -> QGroupBox:
+        box = QGroupBox("What and where")
+        form = QFormLayout(box)
+        self.source_box = QComboBox()
+        for text, source in SOURCES:
+            self.source_box.addItem(text, source)
+        self.source_box.currentIndexChanged.connect(self.refresh)
+        form.addRow("Annotations", self.source_box)
+        formats = QHBoxLayout()
+        self.format_boxes: dict[str, QCheckBox] = {}
+        for name in ANNOTATION_FORMATS:
+            check = QCheckBox(name)
+            check.setChecked(True)
+            self.format_boxes[name] = check
+            formats.addWidget(check)
+        form.addRow("Formats", formats)
+        folder = QHBoxLayout()
+        self.folder_edit = QLineEdit(str(default_dir))
+        browse = QPushButton("Browse…")
+        browse.clicked.connect(self._browse)
+        folder.addWidget(self.folder_edit, 1)
+        folder.addWidget(browse)
+        form.addRow("Folder", folder)
+        return box
+
+    def _build_counts(self) -> QGroupBox:
+        box = QGroupBox("What will be written")
+        self.counts = QTableWidget(0, 4)
+        self.counts.setHorizontalHeaderLabels(["Subset", "Clips", "Instances", "Subjects"])
+        self.counts.verticalHeader().hide()
+        self.counts.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        header = self.counts.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        self.total = QLabel("")
+        column = QVBoxLayout(box)
+        column.addWidget(self.counts)
+        column.addWidget(self.total)
+        return box
+
+    def _build_run(self) -> QHBoxLayout:
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 1000)
+        self.progress.setFormat("%p%")
+        self.progress.hide()
+        self.status = QLabel("")
+        self.status.setWordWrap(True)
+        self.export_button = QPushButton("Export")
+        self.export_button.setDefault(True)
+        self.export_button.clicked.connect(self.export)
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.clicked.connect(self.cancel)
+        self.cancel_button.hide()
+        row = QHBoxLayout()
+        row.addWidget(self.status, 1)
+        row.addWidget(self.progress)
+        row.addWidget(self.cancel_button)
+        row.addWidget(self.export_button)
+        return row
+
+    # ----- reading -----------------------------------------------------------------------------
+    def source(self) -> str:
+        """The chosen annotations."""
+        return str(self.source_box.currentData())
+
+    def formats(self) -> list[str]:
+        """The ticked formats."""
+        return [name for name, box in self.format_boxes.items() if box.isChecked()]
+
+    def refresh(self) -> None:
+        """Re-read the counts and the leakage check."""
+        self.plan = plan_export(self.store, self.source())
+        self.counts.setRowCount(len(self.plan.subsets))
+        for row, (name, c) in enumerate(self.plan.subsets.items()):
+            cells = [name, str(c.clips), str(c.instances), f"{len(c.subjects)}: {', '.join(c.subjects)}"]
+            for col, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if col in (1, 2):
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                self.counts.setItem(row, col, item)
+        self.total.setText(f"{plural(self.plan.total_clips, 'clip')}, {plural(self.plan.total_instances, 'instance')}"
+                           f" per format, one file per subset plus one with everything")
+        ok = self.plan.leakage is None
+        self.leakage.setText("Leakage check: passed, no subject is in two subsets" if ok
+                             else f"Leakage check: FAILED: {self.plan.leakage}. Split again before exporting.")
+        self.leakage.setStyleSheet("color: #76be82;" if ok else "color: #ec9650;")
+        self.export_button.setEnabled(ok and self.task is None)
+
+    # ----- actions -----------------------------------------------------------------------------
+    def split(self) -> None:
+        """Store a new subject split with the ratios and seed shown."""
+        ratios = [b.value() for b in self.ratio_boxes]
+        if abs(sum(ratios) - 1.0) > 1e-6:
+            self.status.setText(f"The ratios add up to {sum(ratios):.2f}; they must add up to 1")
+            return
+        try:
+            summary = split_project(self.store, ratios, self.seed_box.value())
+        except InputError as exc:
+            self.status.setText(str(exc))
+            return
+        self.status.setText("Split stored: " + ", ".join(f"{k} {plural(v, 'subject')}"
+                                                         for k, v in summary.subjects.items()))
+        self.refresh()
+
+    def export(self) -> TaskHandle | None:
+        """Write the files on a worker (its own store), with progress and Cancel."""
+        formats = self.formats()
+        if not formats:
+            self.status.setText("Tick at least one format")
+            return None
+        out_dir, source, factory = Path(self.folder_edit.text()).expanduser(), self.source(), self.store_factory
+
+        def work(progress: Progress, cancel: CancelToken) -> list[Path]:
+            store = factory()
+            try:
+                return export_annotations(store, out_dir, formats, source, progress=progress, cancel=cancel)
+            finally:
+                store.close()
+
+        handle = self.runner.start("export", work)
+        handle.progress.connect(self._on_progress)
+        handle.finished.connect(lambda paths: self.status.setText(
+            f"Wrote {plural(len(paths), 'file')} to {out_dir}"))
+        handle.failed.connect(lambda exc: self.status.setText(f"Export failed: {exc}"))
+        handle.cancelled.connect(lambda: self.status.setText("Export cancelled; files written so far stay"))
+        handle.ended.connect(self._on_ended)
+        self.task = handle
+        self.progress.setValue(0)
+        self.progress.show()
+        self.cancel_button.show()
+        self.export_button.setEnabled(False)
+        return handle
+
+    def cancel(self) -> None:
+        """Stop the running export."""
+        if self.task is not None:
+            self.task.cancel()
+
+    def _on_progress(self, fraction: float, message: str) -> None:
+        self.progress.setValue(int(round(1000 * fraction)))
+        self.status.setText(message)
+
+    def _on_ended(self) -> None:
+        self.task = None
+        self.cancel_button.hide()
+        self.export_button.setEnabled(self.plan.leakage is None)
+
+    def _browse(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Export folder", self.folder_edit.text())
+        if folder:
+            self.folder_edit.setText(folder)

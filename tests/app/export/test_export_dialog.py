@@ -1,0 +1,66 @@
+"""Export from the review window: split, counts, leakage, formats, progress, files written."""
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from annotator.exporting import split_project
+from annotator.project import Project
+from app.review.review_window import ReviewWindow
+from tests.app.conftest import shown_window
+from tests.app.review.conftest import build_review_project
+
+
+def test_reviewer_exports_with_counts_and_progress(qtbot: QtBot, tmp_path: Path) -> None:
+    folder = tmp_path / "rev"
+    build_review_project(folder)
+    w = shown_window(qtbot, folder, "rev", tmp_path / "s.ini")
+    assert isinstance(w, ReviewWindow)
+    w.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is w, timeout=3000)
+    qtbot.keyClick(QApplication.focusWidget() or w, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+    dialog = w.export_dialog
+    assert dialog is not None and dialog.isVisible()
+    assert "passed" in dialog.leakage.text() and dialog.counts.rowCount() == 1  # nothing split yet
+    dialog.ratio_boxes[0].setValue(0.5)
+    dialog.ratio_boxes[1].setValue(0.5)
+    dialog.ratio_boxes[2].setValue(0.0)
+    dialog.split()
+    assert dialog.status.text().startswith("Split stored")
+    subsets = [dialog.counts.item(r, 0).text() for r in range(dialog.counts.rowCount())]
+    assert sorted(subsets) == ["train", "val"]
+    for name, box in dialog.format_boxes.items():
+        box.setChecked(name == "mma52-csv")
+    dialog.folder_edit.setText(str(tmp_path / "out"))
+    handle = dialog.export()
+    assert handle is not None and dialog.progress.isVisible() and not dialog.export_button.isEnabled()
+    with qtbot.waitSignal(handle.ended, timeout=10000):
+        pass
+    assert dialog.status.text().startswith("Wrote") and (tmp_path / "out" / "all.csv").exists()
+    assert not (tmp_path / "out" / "mmad.json").exists()  # only the ticked format
+    assert dialog.export_button.isEnabled()
+    w.close()
+
+
+def test_a_leaking_split_blocks_the_export(qtbot: QtBot, tmp_path: Path) -> None:
+    from annotator.model import Subset
+    from annotator.store.api import NewClip
+
+    folder = tmp_path / "rev"
+    build_review_project(folder)
+    owner = Project.open(folder).open_store()
+    split_project(owner, (0.5, 0.5, 0.0))
+    where = {c.subject: c.subset for c in owner.clips()}
+    (extra,) = owner.add_clips([NewClip(name="S01_more", subject="S01", fps=30.0, frame_count=60)])
+    owner.set_subsets({extra.id: next(s for s in Subset if s != where["S01"])})
+    owner.close()
+    w = shown_window(qtbot, folder, "rev", tmp_path / "s.ini")
+    assert isinstance(w, ReviewWindow)
+    w.show_export()
+    dialog = w.export_dialog
+    assert dialog is not None
+    assert "FAILED" in dialog.leakage.text() and "S01" in dialog.leakage.text()
+    assert not dialog.export_button.isEnabled()
+    w.close()
