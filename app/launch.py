@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from annotator.errors import InputError, PermissionDenied
 from annotator.model import Role
 from annotator.project import Project
+from app.icons import icon
 from app.logs import APP_NAME, configure_logging
 from app.main_window import MainWindow
 from app.model_loop.attach import attach_model_loop
@@ -89,6 +90,7 @@ def main(argv: Sequence[str]) -> int:
     folder = configure_logging(Path(data))
     logging.getLogger(__name__).info("MMAD Studio starting (log in %s)", folder)
     app.setStyle("Fusion")
+    app.setWindowIcon(icon("app"))
     app.setStyleSheet(style_sheet())
     settings = AppSettings(args.settings)
     chosen = choose_project(settings, args.project, args.user)

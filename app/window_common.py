@@ -14,12 +14,15 @@ from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 import numpy as np
 from PySide6.QtCore import QByteArray, Qt, QUrl
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence, QShowEvent, QUndoStack
-from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMenu, QSplitter, QWidget
+from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMenu, QMessageBox, QSplitter, QWidget
 
 from annotator.model import Clip
 from annotator.progress import CancelToken, Progress
 from annotator.store.api import StoreAPI
+from app.about import about_html
 from app.find.find_dialog import FindDialog
+from app.help_window import GuideWindow, guide_markdown, keys_markdown
+from app.icons import apply_action_icons, icon
 from app.labelling.shortcut_sheet import ShortcutSheet
 from app.labelling.shortcuts import Shortcut
 from app.logs import log_folder
@@ -128,6 +131,8 @@ class ClipWindow(QMainWindow):
         self._thumbs: TaskHandle | None = None
         self.sheet: ShortcutSheet | None = None
         self.find_dialog: FindDialog | None = None
+        self.guide: GuideWindow | None = None
+        self.setWindowIcon(icon("app"))
         self._messages = 0  # status messages shown so far (run_command tells whether a command spoke)
         self.zooms = ZoomMemory()  # each clip's video zoom, kept while stepping and between clips
         self._zoom_clip: int | None = None  # the clip whose zoom the view shows
@@ -184,11 +189,31 @@ class ClipWindow(QMainWindow):
         self.menus = menus
         actions = add_shortcut_actions(self, specs, menus, handlers, name_prefix)
         if "Help" in menus:
-            menus["Help"].addSeparator()
-            self.log_action = menus["Help"].addAction("Open log folder")
+            help_menu = menus["Help"]
+            self.guide_action = help_menu.addAction(icon("help"), "User guide")
+            self.guide_action.setStatusTip("How annotators and reviewers work here, with your keys")
+            self.guide_action.triggered.connect(self.show_guide)
+            help_menu.addSeparator()
+            self.log_action = help_menu.addAction("Open log folder")
             self.log_action.setStatusTip(f"Show the folder of MMAD Studio's log file ({log_folder()})")
             self.log_action.triggered.connect(open_log_folder)
+            self.about_action = help_menu.addAction(icon("about"), "About MMAD Studio")
+            self.about_action.triggered.connect(self.show_about)
+        apply_action_icons(actions)
         return actions
+
+    def show_guide(self) -> None:
+        """Help → User guide: the guide, then this screen's keys as they are set now."""
+        if self.guide is None:
+            self.guide = GuideWindow("", self)
+        self.guide.text.setMarkdown(f"{guide_markdown()}\n\n{keys_markdown(self.menus)}\n")
+        self.guide.show()
+        self.guide.raise_()
+        self.guide.activateWindow()
+
+    def show_about(self) -> None:
+        """Help → About: what this is, and the versions it runs on."""
+        QMessageBox.about(self, "About MMAD Studio", about_html())
 
     def sheet_html(self) -> str:
         """This screen's shortcut sheet as HTML (each window kind lists its own commands)."""
