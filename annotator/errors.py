@@ -30,7 +30,7 @@ class InputError(ValueError):
 
 
 class RuleViolation(ValueError):
-    """An edit that breaks an annotation rule of DESIGN.md §6 (too short, out of bounds...)."""
+    """An edit that breaks an annotation rule: too short, out of bounds... (docs/ARCHITECTURE.md)."""
 
 
 class PermissionDenied(PermissionError):

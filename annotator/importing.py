@@ -67,8 +67,8 @@ def import_annotation_set(
 ) -> ImportReport:
     """Store an AnnotationSet read from `source` (named in messages); nothing is written on error.
 
-    An instance shorter than 0.2 s refuses the whole file (DESIGN.md §11); `locate` names its
-    place in the source (a line, a JSON key), else the message names its video.
+    An instance shorter than 0.2 s refuses the whole file (docs/ARCHITECTURE.md, "Reliability");
+    `locate` names its place in the source (a line, a JSON key), else the message names its video.
     """
     if annotator is not None:
         check_name(annotator, "--annotator", None, "annotator name", MAX_USER_NAME)

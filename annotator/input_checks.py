@@ -1,4 +1,4 @@
-"""The limits every reader of a user's file holds, and the checks that hold them (DESIGN.md §11).
+"""The limits every reader of a user's file holds, and the checks that hold them (docs/ARCHITECTURE.md, "Reliability").
 
 Whatever a file holds, a reader returns values the store can take or raises one InputError:
 text is read up to a size, JSON up to a depth, names are checked against what the database
@@ -164,7 +164,7 @@ def check_seconds(value: float, file: str, place: str, what: str) -> float:
 
 
 def frame_at(seconds: float, fps: float, file: str, place: str, what: str) -> int:
-    """The frame index a time names (round(seconds * fps), DESIGN.md §3), range-checked first."""
+    """The frame index a time names (round(seconds * fps); see docs/ARCHITECTURE.md, "Data model and roles"), range-checked first."""
     check_seconds(seconds, file, place, what)
     frames = seconds * fps
     if not -MAX_FRAME <= frames <= MAX_FRAME:

@@ -1,7 +1,8 @@
 """Domain records (frozen dataclasses) that every layer outside annotator/store/ sees.
 
 Times are integer frame indices of a clip plus the clip's fps. A segment with frames
-[start_frame, end_frame] spans [start_frame / fps, end_frame / fps] seconds (DESIGN.md §3).
+[start_frame, end_frame] spans [start_frame / fps, end_frame / fps] seconds
+(docs/ARCHITECTURE.md, "Data model and roles").
 """
 
 from __future__ import annotations
@@ -52,7 +53,7 @@ class ProposalStatus(StrEnum):
 
 
 class MergeRule(StrEnum):
-    """Which rule of the merge produced an instance (DESIGN.md §7)."""
+    """Which rule of the merge produced an instance (docs/ARCHITECTURE.md, "Merge, cross-check and review")."""
 
     UNION = "union"  # IoU(A_ĵ, A_k̂) > 0.5: hull of the two
     PARTNER = "partner"  # otherwise: the partner's segment A_k̂

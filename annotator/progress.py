@@ -1,4 +1,4 @@
-"""Progress reporting and cancellation for long pure work (DESIGN.md §2)."""
+"""Progress reporting and cancellation for long pure work (docs/ARCHITECTURE.md, "Threading model")."""
 
 from __future__ import annotations
 

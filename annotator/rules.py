@@ -1,4 +1,4 @@
-"""Annotation rules of DESIGN.md §6, checked in the domain layer before anything is stored."""
+"""Annotation rules, checked in the domain layer before anything is stored (docs/ARCHITECTURE.md, "Data model and roles")."""
 
 from __future__ import annotations
 
@@ -45,7 +45,7 @@ def validate_action(action_id: int, taxonomy: Taxonomy) -> None:
 
 
 def validate_segment(segment: Segment, clip: Clip, taxonomy: Taxonomy) -> None:
-    """Raise RuleViolation when the segment breaks a rule of DESIGN.md §6."""
+    """Raise RuleViolation when the segment breaks one of these rules."""
     if segment.clip_id != clip.id:
         raise RuleViolation(f"segment belongs to clip {segment.clip_id}, not {clip.id}")
     validate_action(segment.action_id, taxonomy)

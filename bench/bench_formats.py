@@ -1,5 +1,6 @@
 """Benchmark: import of the official MMA-52 CSVs, each format's write/read round trip, the
-subject split and the statistics, on the real files (DESIGN.md §10 target: < 2 s each).
+subject split and the statistics, on the real files (target: < 2 s each; docs/ARCHITECTURE.md,
+"Performance targets and benchmarks").
 
 Run: .venv/bin/python bench/bench_formats.py [MMA52_DIR]
 """

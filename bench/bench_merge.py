@@ -65,7 +65,7 @@ def main() -> int:
 
 
 def whole_project(taxonomy: Taxonomy, train: AnnotationSet) -> None:
-    """DESIGN.md §10's size: train and val together (6,000+ clips x 3 annotators), medium noise."""
+    """The size the merge is benchmarked at: train and val together (6,000+ clips x 3 annotators), medium noise."""
     val_path = DATA.with_name("val.csv")
     if not val_path.exists():
         return

@@ -1,4 +1,5 @@
-"""Player benchmark on a 15 s 1920×1080 synthetic clip (DESIGN.md §10 targets).
+"""Player benchmark on a 15 s 1920×1080 synthetic clip (targets: docs/ARCHITECTURE.md,
+"Performance targets and benchmarks").
 
     python bench/bench_player.py [--work DIR] [--clips 100] [--steps 200]
 

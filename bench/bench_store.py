@@ -1,6 +1,7 @@
-"""Benchmark (DESIGN.md §10): import the official MMA-52 train+val CSVs into a fresh SQLite
+"""Benchmark: import the official MMA-52 train+val CSVs into a fresh SQLite
 project, split by subject, export in each annotation format and in all three at once
-(`mmad export --format all`). Targets: < 2 s each.
+(`mmad export --format all`). Targets: < 2 s each (docs/ARCHITECTURE.md, "Performance targets
+and benchmarks").
 
 Run: .venv/bin/python bench/bench_store.py [MMA52_DIR]
 """

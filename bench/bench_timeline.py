@@ -1,4 +1,5 @@
-"""Timeline benchmark: pan/zoom redraw with 1,000 segments (DESIGN.md §10: < 16 ms).
+"""Timeline benchmark: pan/zoom redraw with 1,000 segments (< 16 ms; docs/ARCHITECTURE.md,
+"Performance targets and benchmarks").
 
     python bench/bench_timeline.py [--segments 1000] [--frames 4500] [--repeats 200]
 

@@ -169,7 +169,7 @@ class EvaluationReport:
 
 
 def ground_truth_seconds(annotations: AnnotationSet) -> list[GroundTruth]:
-    """Instances in seconds: frame / fps of their video (DESIGN.md §3)."""
+    """Instances in seconds: frame / fps of their video (docs/ARCHITECTURE.md, "Data model and roles")."""
     out = []
     for inst in annotations.instances:
         fps = annotations.videos[inst.video_id].fps

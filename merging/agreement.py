@@ -1,4 +1,4 @@
-"""The agreement report of DESIGN.md §8, per clip, annotator, class and body part.
+"""The agreement report (docs/ARCHITECTURE.md, "Merge, cross-check and review"), per clip, annotator, class and body part.
 
 All figures are sums over the whole project turned into ratios per row (np.bincount), so
 pooling is exact and the report over thousands of clips costs a few array passes.
@@ -40,7 +40,7 @@ METHODS = {
                     "slices of all clips; per clip and overall: frame x body part slices pooled.",
     "krippendorff_alpha": "Krippendorff's alpha (nominal) over the same frame-slice ratings as kappa.",
     "instances": "Instances of this report's merge of the annotators' segments (grouping and EPIC merge, "
-                 "DESIGN.md section 7); per annotator: the annotator's segments.",
+                 "docs/ARCHITECTURE.md, 'Merge, cross-check and review'); per annotator: the annotator's segments.",
 }
 
 STORED_RELIABLE_SHARE = (

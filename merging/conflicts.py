@@ -1,4 +1,4 @@
-"""Label conflicts (DESIGN.md §7.1): groups of different actions of one body part that cover
+"""Label conflicts (docs/ARCHITECTURE.md, "Merge, cross-check and review"): groups of different actions of one body part that cover
 the same moment, labelled by different annotators.
 
 Two groups conflict when they are in the same clip, their actions differ but share a body

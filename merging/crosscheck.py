@@ -1,4 +1,4 @@
-"""Step 5 of DESIGN.md §7: the tIoU cross-check (MMAD paper) that marks an instance reliable.
+"""Step 5 of the merge (docs/ARCHITECTURE.md, "Merge, cross-check and review"): the tIoU cross-check (MMAD paper) that marks an instance reliable.
 
 Reliable means every annotator of the clip labelled the instance and their tIoU exceeds the
 threshold (0.9): the joint tIoU |A∩B∩C| / |A∪B∪C| by default, or, as an option, the

@@ -1,4 +1,4 @@
-"""Steps 2–4 of DESIGN.md §7: the EPIC-KITCHENS IoU-agreement merge (eqs. 1–4, MMA-82 paper).
+"""Steps 2–4 of the merge (docs/ARCHITECTURE.md, "Merge, cross-check and review"): the EPIC-KITCHENS IoU-agreement merge (eqs. 1–4, MMA-82 paper).
 
     s_i^j = (1/K) Σ_k IoU(A_i^j, A_i^k)                  (1)  k over the K annotators present
     ĵ = argmax_j s_i^j                                    (2)

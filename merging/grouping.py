@@ -1,4 +1,4 @@
-"""Step 1 of DESIGN.md §7: group the annotators' segments of one action into instances.
+"""Step 1 of the merge (docs/ARCHITECTURE.md, "Merge, cross-check and review"): group the annotators' segments of one action into instances.
 
 Annotators are taken in id order and chained: the first one's segments open groups; each
 next annotator's segments of the same clip and action are assigned to the open groups by

@@ -1,4 +1,4 @@
-"""Step 6 of DESIGN.md §7: the majority outcome pre-selected for the reviewer.
+"""Step 6 of the merge (docs/ARCHITECTURE.md, "Merge, cross-check and review"): the majority outcome pre-selected for the reviewer.
 
 The `majority` on a merged instance is an annotator.decisions.Decision or None:
   KEEP            more than half of the clip's annotators marked the instance;

@@ -1,4 +1,4 @@
-"""The whole merge of DESIGN.md §7 over many clips: group, merge (eqs. 1–4), join label
+"""The whole merge (docs/ARCHITECTURE.md, "Merge, cross-check and review") over many clips: group, merge (eqs. 1–4), join label
 conflicts, cross-check, majority decisions, and the merged instances with provenance."""
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from merging.tiou import BoolArray, FloatArray, as_fraction
 
 @dataclass(frozen=True, slots=True)
 class MergeOptions:
-    """Settings of the merge; the defaults are DESIGN.md §7's."""
+    """Settings of the merge; the defaults are the published merge's (docs/ARCHITECTURE.md, "Merge, cross-check and review")."""
 
     floor: float = 0.1  # pairs with tIoU <= floor are never grouped
     threshold: float = 0.9  # cross-check: reliable when tIoU > threshold

@@ -1,6 +1,6 @@
 """Temporal IoU on integer frame intervals, vectorised, with exact threshold tests.
 
-A segment with frames [s, e] spans [s / fps, e / fps] seconds (DESIGN.md §3). Inside one
+A segment with frames [s, e] spans [s / fps, e / fps] seconds (docs/ARCHITECTURE.md, "Data model and roles"). Inside one
 clip every segment shares the fps, so the IoU of the second intervals equals the IoU of
 the frame intervals: we compute on integers and never lose exactness. Thresholds are
 compared as rationals (intersection * den > num * union), so "exactly 0.5" or "exactly

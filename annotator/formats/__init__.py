@@ -1,4 +1,7 @@
-"""Import and export of annotation and prediction files (DESIGN.md §4), one entry point each."""
+"""Import and export of annotation and prediction files, one entry point each.
+
+See docs/ARCHITECTURE.md, "File formats" (and "Adding a format").
+"""
 
 from __future__ import annotations
 

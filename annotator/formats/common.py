@@ -79,8 +79,8 @@ def subset_from_word(word: object, words: dict[Subset, str], file: str, place: s
 
 
 def frame_of(seconds: float, fps: float) -> int:
-    """The frame index a time in seconds names (seconds = frame / fps, DESIGN.md §3); for
-    times already checked (a file's times go through input_checks.frame_at)."""
+    """The frame index a time in seconds names (seconds = frame / fps; docs/ARCHITECTURE.md, "Data model
+    and roles"); for times already checked (a file's times go through input_checks.frame_at)."""
     return round(seconds * fps)
 
 

@@ -54,5 +54,5 @@ class AnnotationSet:
     videos: dict[str, VideoRecord] = field(default_factory=dict)
     instances: list[InstanceRecord] = field(default_factory=list)
     duplicates: list[InstanceRecord] = field(default_factory=list)  # exact repeats, dropped
-    same_action_overlaps: int = 0  # kept, counted for the import report (DESIGN.md §6)
-    short_instances: int = 0  # kept, counted: shorter than MIN_SEGMENT_SECONDS (DESIGN.md §6)
+    same_action_overlaps: int = 0  # kept, counted for the import report (annotation rules)
+    short_instances: int = 0  # kept, counted: shorter than MIN_SEGMENT_SECONDS (annotation rules)

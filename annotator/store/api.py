@@ -3,7 +3,8 @@
 The implementation (annotator/store/store.py, a façade over one module per aggregate;
 SQLAlchemy 2.0 ORM in orm.py, Alembic migrations) must satisfy this Protocol; everything it returns is a frozen dataclass from
 annotator.model (ORM rows never leave annotator/store/). One Store serves one user: role
-and blind-mode checks happen here, in the data layer (DESIGN.md §6, §11). `user=None` is
+and blind-mode checks happen here, in the data layer (docs/ARCHITECTURE.md, "Data model and roles").
+`user=None` is
 the project owner acting from the command line (no role restriction).
 """
 

@@ -1,7 +1,8 @@
 """SQLAlchemy ORM rows; they never leave annotator/store/.
 
 Enumerations are plain strings guarded by CHECK constraints (portable across SQLite and
-PostgreSQL, and simple to migrate). Times are frame indices of the clip (DESIGN.md §3).
+PostgreSQL, and simple to migrate). Times are frame indices of the clip
+(docs/ARCHITECTURE.md, "Data model and roles").
 """
 
 from __future__ import annotations

@@ -1,4 +1,7 @@
-"""`mmad merge` and `mmad agreement`: the merge of DESIGN.md §7 and the report of §8."""
+"""`mmad merge` and `mmad agreement`: the merge and its agreement report.
+
+See docs/ARCHITECTURE.md, "Merge, cross-check and review".
+"""
 
 from __future__ import annotations
 

@@ -274,7 +274,7 @@ class ClipSession(QObject):
         return True
 
     def overlap_hint(self, segment_id: int | None) -> str | None:
-        """A warning when the segment overlaps another of the same action (DESIGN.md §6)."""
+        """A warning when the segment overlaps another of the same action (allowed, but rarely meant)."""
         current = self.segment(segment_id)
         if current is None:
             return None

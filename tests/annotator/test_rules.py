@@ -1,4 +1,4 @@
-"""Annotation rules of DESIGN.md §6."""
+"""Annotation rules (docs/ARCHITECTURE.md, "Data model and roles")."""
 
 from __future__ import annotations
 

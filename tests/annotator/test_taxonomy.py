@@ -1,4 +1,4 @@
-"""Taxonomies: the bundled tables match DESIGN.md §5 and bad files are refused precisely."""
+"""Taxonomies: the bundled tables are the published MMA-52 / MMA-82 ones and bad files are refused precisely."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Killing the program mid-edit loses at most the edit in flight (DESIGN.md §11).
+"""Killing the program mid-edit loses at most the edit in flight (docs/ARCHITECTURE.md, "Reliability").
 
 A child process edits a SQLite project in a loop through the Store, printing each edit
 after the Store call has returned (that is, committed); the test SIGKILLs it at an
