@@ -68,6 +68,7 @@ def build_window(project: Project, user: str, settings: AppSettings) -> MainWind
     else:
         window = MainWindow(store, user, project.media_path, settings, project_key=key, title=project.name)
     window.model_loop = attach_model_loop(window, project, store)  # Model menu: propose, models, train
+    window.apply_user_keys()  # every command exists now: the user's own keys replace the defaults
     window.reserve_frame_memory()  # for the queue just loaded, before the start clip opens
     window.destroyed.connect(lambda *_: store.close())
     settings.last_project = key

@@ -174,7 +174,7 @@ class MainWindow(ClipWindow):
 
     def sheet_html(self) -> str:
         """Every annotation command (the model's proposal keys included), then how the edge keys move an edge."""
-        return sheet_html((*MENUS[:-1], "Model", MENUS[-1]), (*SHORTCUTS, *PROPOSAL_SHORTCUTS))
+        return sheet_html((*MENUS[:-1], "Model", MENUS[-1]), self.user_specs((*SHORTCUTS, *PROPOSAL_SHORTCUTS)))
 
     def _status_detail(self, clip: Clip) -> str:
         """Instances drawn and the assignment state."""

@@ -119,6 +119,25 @@ class AppSettings:
         self._qs.setValue(f"lanes/{_key(user)}_{window_kind}/hidden", sorted(lane_filter.hidden))
         self._qs.setValue(f"lanes/{_key(user)}_{window_kind}/collapse_empty", lane_filter.collapse_empty)
 
+    def shortcut_overrides(self, window_kind: int) -> dict[str, tuple[str, ...]]:
+        """The keys the user chose instead of the defaults, per command, in this window kind."""
+        self._qs.beginGroup(f"shortcuts_{window_kind}")
+        try:
+            out = {}
+            for command in self._qs.childKeys():
+                value = self._qs.value(command)
+                keys = value if isinstance(value, list) else [value] if value else []
+                out[command] = tuple(str(k) for k in keys if k)
+            return out
+        finally:
+            self._qs.endGroup()
+
+    def set_shortcut_overrides(self, window_kind: int, overrides: dict[str, tuple[str, ...]]) -> None:
+        """Replace the user's chosen keys of this window kind."""
+        self._qs.remove(f"shortcuts_{window_kind}")
+        for command, keys in overrides.items():
+            self._qs.setValue(f"shortcuts_{window_kind}/{command}", list(keys))
+
     def sync(self) -> None:
         """Write to disk now."""
         self._qs.sync()

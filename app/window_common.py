@@ -23,6 +23,8 @@ from app.about import about_html
 from app.find.find_dialog import FindDialog
 from app.help_window import GuideWindow, guide_markdown, keys_markdown
 from app.icons import apply_action_icons, icon
+from app.labelling.custom_keys import collisions, normal, with_user_keys
+from app.labelling.shortcut_editor import ShortcutEditor
 from app.labelling.shortcut_sheet import ShortcutSheet
 from app.labelling.shortcuts import Shortcut
 from app.logs import log_folder
@@ -132,6 +134,9 @@ class ClipWindow(QMainWindow):
         self.sheet: ShortcutSheet | None = None
         self.find_dialog: FindDialog | None = None
         self.guide: GuideWindow | None = None
+        self.key_overrides: dict[str, tuple[str, ...]] = {}  # the user's keys in use, by action name
+        self._default_keys: dict[str, tuple[str, ...]] = {}
+        self.key_editor: ShortcutEditor | None = None
         self.setWindowIcon(icon("app"))
         self._messages = 0  # status messages shown so far (run_command tells whether a command spoke)
         self.zooms = ZoomMemory()  # each clip's video zoom, kept while stepping and between clips
@@ -197,10 +202,56 @@ class ClipWindow(QMainWindow):
             self.log_action = help_menu.addAction("Open log folder")
             self.log_action.setStatusTip(f"Show the folder of MMAD Studio's log file ({log_folder()})")
             self.log_action.triggered.connect(open_log_folder)
+            self.keys_action = help_menu.addAction(icon("keys"), "Change keyboard shortcuts…")
+            self.keys_action.setStatusTip("Your own keys; a key may serve one command only")
+            self.keys_action.triggered.connect(self.edit_shortcuts)
             self.about_action = help_menu.addAction(icon("about"), "About MMAD Studio")
             self.about_action.triggered.connect(self.show_about)
         apply_action_icons(actions)
         return actions
+
+    def _keyed_actions(self) -> list[QAction]:
+        """Every command of this window that has a key (the menus' and the panels' alike)."""
+        return [a for a in self.actions() if a.objectName() and a.objectName() in self._default_keys]
+
+    def apply_user_keys(self) -> None:
+        """Use the keys the user chose (call once every action exists); a stored choice that
+        now collides with a default is not used, and the status bar says so."""
+        self._default_keys = {a.objectName(): tuple(normal(k.toString()) for k in a.shortcuts())
+                              for a in self.actions() if a.objectName() and a.shortcuts()}
+        overrides = self.settings.shortcut_overrides(self.STATE_VERSION)
+        merged = {**self._default_keys, **{k: v for k, v in overrides.items() if k in self._default_keys}}
+        problems = collisions(merged)
+        if problems:
+            self.show_message(f"Your keyboard shortcuts were not used ({problems[0]}): "
+                              "Help → Change keyboard shortcuts…")
+            overrides = {}
+        self._use_keys(overrides)
+
+    def _use_keys(self, overrides: dict[str, tuple[str, ...]]) -> None:
+        self.key_overrides = overrides
+        for action in self._keyed_actions():
+            keys = overrides.get(action.objectName(), self._default_keys[action.objectName()])
+            action.setShortcuts([QKeySequence(k) for k in keys])
+        if self.sheet is not None:  # the ? sheet is rebuilt with the keys now in use
+            self.sheet.close()
+            self.sheet.deleteLater()
+            self.sheet = None
+
+    def edit_shortcuts(self) -> None:
+        """Help → Change keyboard shortcuts…: edit, check for collisions, store, use."""
+        def store(overrides: dict[str, tuple[str, ...]]) -> None:
+            self.settings.set_shortcut_overrides(self.STATE_VERSION, overrides)
+            self.settings.sync()
+            self._use_keys(overrides)
+            self.show_message("Keyboard shortcuts saved" if overrides else "Default keyboard shortcuts in use")
+
+        self.key_editor = ShortcutEditor(self._keyed_actions(), self._default_keys, store, self)
+        self.key_editor.show()
+
+    def user_specs(self, specs: Sequence[Shortcut], prefix: str = "") -> tuple[Shortcut, ...]:
+        """A shortcut table with the keys in use (for the ? sheet)."""
+        return with_user_keys(specs, self.key_overrides, prefix)
 
     def show_guide(self) -> None:
         """Help → User guide: the guide, then this screen's keys as they are set now."""

@@ -297,7 +297,7 @@ class ReviewWindow(ClipWindow):
 
     def sheet_html(self) -> str:
         """Every review command, how decisions work, then how the edge keys move an edge."""
-        return sheet_html(REVIEW_MENUS, REVIEW_SHORTCUTS, f"{REVIEW_NOTE} {NUDGE_NOTE}")
+        return sheet_html(REVIEW_MENUS, self.user_specs(REVIEW_SHORTCUTS, "review_"), f"{REVIEW_NOTE} {NUDGE_NOTE}")
 
     def _status_detail(self, clip: Clip) -> str:
         """Review counts and where the clip stands."""

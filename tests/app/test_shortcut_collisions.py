@@ -112,6 +112,13 @@ def _export(w: ClipWindow) -> QWidget:
     return w.export_dialog  # type: ignore[attr-defined,no-any-return]
 
 
+def _key_editor(w: ClipWindow) -> QWidget:
+    if w.key_editor is None or not w.key_editor.isVisible():
+        w.edit_shortcuts()
+    assert w.key_editor is not None
+    return w.key_editor
+
+
 def _window(w: ClipWindow) -> QWidget:
     for top in QApplication.topLevelWidgets():
         if top is not w and top.isVisible():
@@ -121,7 +128,7 @@ def _window(w: ClipWindow) -> QWidget:
 
 OPENERS: dict[str, Callable[[ClipWindow], QWidget]] = {
     "window": _window, "shortcut sheet": _sheet, "label picker": _picker, "find": _find,
-    "export": _export,
+    "export": _export, "shortcut editor": _key_editor,
 }
 
 
