@@ -5,8 +5,8 @@ were held back) the report gives: inter-annotator agreement (pairwise F1 at tIoU
 action, greedy by tIoU), agreement of each annotator with the model (F1 at tIoU 0.5 against
 the version's proposals at its threshold, pending or decided), how many instances came from
 accepted proposals (as is / then edited) and how far their edges were moved from the
-proposal, and the annotators' time per clip (first "in progress" to "done" in the audit log,
-when the store recorded one). Pure numpy; the caller reads the store.
+proposal, and the annotators' time per clip (from its first opening, or first "in progress",
+to its last "done" in the audit log). Pure numpy; the caller reads the store.
 """
 
 from __future__ import annotations
@@ -134,15 +134,15 @@ def proposal_effect(works: Sequence[ClipWork], control: set[int], proposals: Map
 
 
 def seconds_from_audit(entries: Sequence[AuditEntry]) -> dict[tuple[int, str], float]:
-    """(clip id, annotator) -> seconds from the first "in progress" to the last "done" of that assignment."""
+    """(clip id, annotator) -> seconds from the first opening (or "in progress") to the last "done"."""
     began: dict[tuple[int, str], float] = {}
     ended: dict[tuple[int, str], float] = {}
     for e in sorted(entries, key=lambda e: e.id):
-        if e.action != "set_state" or e.entity != "assignment" or e.entity_id is None or not e.new:
+        if e.action not in ("open", "set_state") or e.entity != "assignment" or e.entity_id is None or not e.new:
             continue
         new = json.loads(e.new)
         key = (e.entity_id, str(new.get("annotator")))
-        if new.get("state") == AssignmentState.IN_PROGRESS:
+        if e.action == "open" or new.get("state") == AssignmentState.IN_PROGRESS:
             began.setdefault(key, e.at.timestamp())
         elif new.get("state") == AssignmentState.DONE:
             ended[key] = e.at.timestamp()

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from sqlalchemy import insert, select
 
 from annotator.errors import InputError
-from annotator.model import Assignment, AssignmentState
+from annotator.model import Assignment, AssignmentState, Role
 from annotator.store import convert
 from annotator.store.core import StoreCore
 from annotator.store.orm import AssignmentRow
@@ -71,3 +71,14 @@ class AssignmentsMixin(StoreCore):
             self._audit(s, "set_state", "assignment", clip_id, {"annotator": annotator, "state": old},
                         {"annotator": annotator, "state": str(state)})
             return convert.assignment(row)
+
+    def note_opened(self, clip_id: int) -> None:
+        """Record in the audit log that the user opened a clip of their queue not done yet
+        (the agreement report times each clip from its first opening to its last "done")."""
+        if self.access.user is None or self.access.user.role is not Role.ANNOTATOR:
+            return  # only annotators have a queue to time
+        name = self.access.name
+        with self._tx() as s:
+            row = s.get(AssignmentRow, (clip_id, self._annotator_row(s, name).id))
+            if row is not None and row.state != str(AssignmentState.DONE):
+                self._audit(s, "open", "assignment", clip_id, None, {"annotator": name, "state": row.state})

@@ -76,6 +76,8 @@ class ClipSession(QObject):
         self.clip = clip
         self.selected = None
         self.state = self._read_state() if clip is not None else None
+        if clip is not None and self.state not in (None, AssignmentState.DONE) and not clip.finalised:
+            self.store.note_opened(clip.id)  # times the clip for the agreement report
         self._reload()
         self.clipOpened.emit(clip)
         self.selectionChanged.emit(None)

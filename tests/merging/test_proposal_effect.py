@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
@@ -51,5 +52,8 @@ def test_time_per_clip_from_the_audit_log() -> None:
                           None, json.dumps({"annotator": who, "state": state}))
 
     entries = [entry(1, 0, "in_progress"), entry(2, 20, "done"), entry(3, 25, "in_progress"), entry(4, 40, "done"),
-               entry(5, 5, "in_progress", "b"), entry(6, 9, "in_progress", "b", 2)]
-    assert seconds_from_audit(entries) == {(1, "a"): 40.0}  # reopened: first start to last done; b never done
+               entry(5, 5, "in_progress", "b"), entry(6, 9, "in_progress", "b", 2),
+               AuditEntry(7, datetime(2026, 1, 1, 10, 1, 0, tzinfo=UTC), "c", "open", "assignment", 3, None,
+                          json.dumps({"annotator": "c", "state": "todo"})), entry(8, 0, "done", "c", 3)]
+    entries[-1] = replace(entries[-1], at=datetime(2026, 1, 1, 10, 1, 30, tzinfo=UTC))
+    assert seconds_from_audit(entries) == {(1, "a"): 40.0, (3, "c"): 30.0}  # a reopened: first start to last done
