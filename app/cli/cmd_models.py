@@ -30,7 +30,7 @@ def version_rows(registry: Registry) -> list[list[str]]:
     rows = [["", "version", "created", "model", "data", "val mAP %", "test mAP %", "threshold"]]
     for v in registry.versions:
         rows.append(["*" if v is active else "", v.label, v.created.replace("T", " ")[:16],
-                     f"{v.backbone}/{v.adapter}, {v.epochs} ep", f"{v.total_clips} clips {v.source} #{v.fingerprint}",
+                     f"{v.backbone}/{v.adapter}, {v.epochs} ep", f"{v.total_clips} clips, {v.source}, #{v.fingerprint}",
                      _pct(v.val), _pct(v.test), f"{v.threshold:.2f}"])
     return rows
 

@@ -16,7 +16,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMainWindow, QMenu
 
-from annotator.errors import InputError
+from annotator.errors import ConflictError, InputError, PermissionDenied, RuleViolation, StoreBusy
 from annotator.model import Clip, Proposal
 from annotator.models_registry import ModelVersion, load_registry
 from annotator.project import Project
@@ -135,14 +135,19 @@ class ModelLoop(QObject):
 
     def _store(self, result: dict[str, Any], version: ModelVersion) -> None:
         stored = 0
+        refused: list[str] = []
         for clip_id, rows in result["proposals"].items():
             found = [Proposal(None, int(clip_id), version.name, int(s), int(e), int(a), float(p)) for s, e, a, p in rows]
-            stored += len(self.store.add_proposals(int(clip_id), version.name, found))
+            try:  # one transaction per clip: a refused clip stores nothing of its own
+                stored += len(self.store.add_proposals(int(clip_id), version.name, found))
+            except (InputError, RuleViolation, PermissionDenied, ConflictError, StoreBusy) as exc:
+                refused.append(str(exc))
         if self.proposals is not None:
             self.proposals.reload()
         shown = len(self.proposals.shown) if self.proposals is not None else 0
         self.message.emit(f"{version.label}: {stored} proposals stored, {shown} shown from score "
-                          f"{version.threshold:.2f} (Shift+Up / Shift+Down move it)")
+                          f"{version.threshold:.2f} (Shift+Up / Shift+Down move it)"
+                          + (f"; {len(refused)} clip(s) refused: {refused[0]}" if refused else ""))
         self.proposalsStored.emit(stored)
 
     # ----- jobs -----------------------------------------------------------------------------------

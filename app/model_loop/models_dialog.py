@@ -56,7 +56,7 @@ class ModelsDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.table)
         layout.addLayout(buttons)
-        self.resize(1000, 320)
+        self.resize(1180, 320)
         self.reload()
 
     def reload(self) -> None:

@@ -28,7 +28,7 @@ def test_models_lists_versions_with_the_active_one_marked(tmp_path: Path, capsys
     out = capsys.readouterr().out.splitlines()
     assert out[0].split() == ["version", "created", "model", "data", "val", "mAP", "%", "test", "mAP", "%", "threshold"]
     assert out[2].startswith("*") and "v2 videomae-tiny-dsta@bbbb2222" in out[2]
-    assert "8 clips ground-truth #0ec06ce3285c" in out[1] and "10.0/30.0/20.0" in out[1] and "0.25" in out[1]
+    assert "8 clips, ground-truth, #0ec06ce3285c" in out[1] and "10.0/30.0/20.0" in out[1] and "0.25" in out[1]
     assert main(["models", str(folder), "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["active"] == 2 and [v["number"] for v in data["versions"]] == [1, 2]
