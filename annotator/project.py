@@ -12,9 +12,9 @@ import tomli_w
 from annotator.errors import InputError
 from annotator.input_checks import check_name, read_text, short
 from annotator.model import Clip
-from annotator.store.engine import normalise_url, sqlite_url
+from annotator.store.engine import normalise_url, split_password, sqlite_url
 from annotator.store.store import Store
-from annotator.taxonomy import BUNDLED, Taxonomy, load_taxonomy
+from annotator.taxonomy import BUNDLED, Taxonomy, load_taxonomy, parse_taxonomy
 
 PROJECT_FILE = "project.toml"
 DEFAULT_DB_FILE = "project.sqlite"
@@ -65,6 +65,34 @@ class Project:
         (folder / media_root).mkdir(parents=True, exist_ok=True)
         (folder / PROJECT_FILE).write_text(tomli_w.dumps({"project": settings}), "utf-8")
         return project
+
+    @classmethod
+    def join(cls, url: str, path: str | Path, user: str | None, media: str | None = None) -> tuple[Project, bool]:
+        """A desktop's folder for an existing PostgreSQL project: its URL without the password, the
+        stored taxonomy, and this desktop's media folder; (project, whether the URL held a password).
+
+        The user must exist and, on a team project, be the one the URL's login belongs to.
+        """
+        folder = Path(path)
+        if (folder / PROJECT_FILE).exists():
+            raise InputError(str(folder / PROJECT_FILE), None, "a project already exists here")
+        backend, bare_url, had_password = split_password(url)
+        if backend != "postgresql":
+            raise InputError(url, None, "only a PostgreSQL project can be joined (a SQLite project is one desktop's)")
+        if not user:
+            raise InputError("--as", None, "say who joins (--as NAME)")
+        snapshot = Store.stored_taxonomy(url)
+        loaded = parse_taxonomy(snapshot, source="project_meta.taxonomy")
+        folder.mkdir(parents=True, exist_ok=True)
+        settings = {"name": folder.resolve().name, "taxonomy": CUSTOM_TAXONOMY_FILE,
+                    "media_root": media or "media",
+                    "database": bare_url}
+        project = cls(folder, settings["name"], CUSTOM_TAXONOMY_FILE, settings["media_root"], settings["database"],
+                      loaded)
+        Store.open(url, loaded, user).close()  # the user exists and the login may act as them
+        (folder / CUSTOM_TAXONOMY_FILE).write_text(snapshot, "utf-8")
+        (folder / PROJECT_FILE).write_text(tomli_w.dumps({"project": settings}), "utf-8")
+        return project, had_password
 
     @classmethod
     def open(cls, path: str | Path) -> Project:

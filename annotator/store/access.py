@@ -62,6 +62,11 @@ class AccessPolicy:
         if not self.privileged:
             raise PermissionDenied(f"{self.name} is an annotator: only a reviewer may {what}")
 
+    def require_owner(self, what: str) -> None:
+        """Refuse anyone but the project's owner."""
+        if not self.is_owner:
+            raise PermissionDenied(f"{self.name} is not the project's owner: only the owner may {what}")
+
     def check_read(self, clip_name: str, finalised: bool, author: str) -> None:
         """Blind mode: an annotator sees only their own segments until the clip is finalised."""
         if self.privileged or finalised or author == self.name:

@@ -91,8 +91,10 @@ class StoreAPI(Protocol):
     def require_reviewer(self, what: str) -> None: ...  # PermissionDenied for an annotator
 
     # people
-    def add_annotator(self, name: str, role: Role) -> Annotator: ...
+    def add_annotator(self, name: str, role: Role, login: str | None = None,
+                      password: str | None = None) -> Annotator: ...  # login: PostgreSQL team mode
     def annotators(self) -> list[Annotator]: ...
+    def team_mode(self) -> bool: ...  # PostgreSQL: users connect as their own database logins
 
     # clips
     def add_clips(self, clips: Sequence[NewClip]) -> list[Clip]: ...

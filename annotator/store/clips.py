@@ -46,7 +46,7 @@ class ClipsMixin(StoreCore):
 
     def add_clips(self, clips: Sequence[NewClip]) -> list[Clip]:
         """Create clips (and their subjects) in one transaction; names must be new."""
-        self.access.require_privileged("add clips")
+        self.access.require_owner("add clips")
         try:
             return self._add_clips(clips)
         except REFUSED_VALUES as exc:

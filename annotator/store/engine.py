@@ -16,9 +16,9 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError, ProgrammingError
 
-from annotator.errors import InputError, StoreBusy
+from annotator.errors import InputError, PermissionDenied, StoreBusy
 
 BUSY_TIMEOUT_S = 30.0  # how long a SQLite writer waits for another program's write lock
 WRITE_OPTION = "mmad_write"  # execution option marking a write transaction (see writer())
@@ -30,6 +30,16 @@ def normalise_url(url: str) -> str:
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix):]
     return url
+
+
+def split_password(url: str) -> tuple[str, str, bool]:
+    """(backend name, the URL without its password, whether it had one)."""
+    try:
+        parsed = make_url(normalise_url(url))
+    except ArgumentError:
+        raise InputError(url, None, "not a database URL (expected postgresql://LOGIN@HOST/DB)") from None
+    bare = parsed._replace(password=None).render_as_string(hide_password=False)  # set(password=None) keeps it
+    return parsed.get_backend_name(), bare, parsed.password is not None
 
 
 def sqlite_url(path: Path) -> str:
@@ -69,9 +79,15 @@ def _sqlite_begin(conn: Connection) -> None:
 
 @contextmanager
 def busy_as_error() -> Iterator[None]:
-    """SQLite's 'database is locked' past the busy timeout becomes StoreBusy (nothing was written)."""
+    """SQLite's 'database is locked' past the busy timeout becomes StoreBusy (nothing was written);
+    PostgreSQL refusing a row under its row-level security becomes PermissionDenied."""
     try:
         yield
+    except ProgrammingError as exc:
+        if getattr(exc.orig, "sqlstate", None) != "42501":  # insufficient_privilege
+            raise
+        first = str(exc.orig).splitlines()[0]
+        raise PermissionDenied(f"the database refused it for your login: {first}") from None
     except OperationalError as exc:
         text_ = str(exc.orig).lower()
         if "database is locked" not in text_ and "database is busy" not in text_:

@@ -99,6 +99,7 @@ class AnnotatorRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(128), unique=True)
     role: Mapped[str] = mapped_column(String(16))
+    login: Mapped[str | None] = mapped_column(String(63), unique=True)  # PostgreSQL login role (team mode)
 
 
 class AssignmentRow(Base):

@@ -11,13 +11,14 @@ from __future__ import annotations
 import json
 
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from annotator.errors import InputError, PermissionDenied
 from annotator.store import convert
 from annotator.store.assignments import AssignmentsMixin
 from annotator.store.bulk import BulkImportMixin
 from annotator.store.clips import ClipsMixin
-from annotator.store.engine import make_engine, migrate
+from annotator.store.engine import busy_as_error, make_engine, migrate
 from annotator.store.merged import MergedMixin
 from annotator.store.orm import AnnotatorRow, MetaRow
 from annotator.store.people import PeopleMixin
@@ -36,10 +37,28 @@ class Store(PeopleMixin, ClipsMixin, BulkImportMixin, AssignmentsMixin, Proposal
             migrate(engine)
             store = cls(engine, taxonomy, None)
             store._check_taxonomy_snapshot(url)
+            user = store._bound_user(user)
             return store.as_user(user, _share=False) if user is not None else store
         except BaseException:
             engine.dispose()
             raise
+
+    @staticmethod
+    def stored_taxonomy(url: str) -> str:
+        """The taxonomy snapshot (JSON text) of an existing project database, read without migrating it."""
+        engine = make_engine(url)
+        try:
+            with busy_as_error(), engine.connect() as conn:
+                found = conn.execute(select(MetaRow.value).where(MetaRow.key == "taxonomy")).scalar()
+        except ProgrammingError as exc:
+            raise InputError(url, None, f"not an MMAD Studio project database: {str(exc.orig).splitlines()[0]}") from None
+        except OperationalError as exc:
+            raise InputError(url, None, f"cannot open the database: {exc.orig}") from None
+        finally:
+            engine.dispose()
+        if found is None:
+            raise InputError(url, "project_meta.taxonomy", "not an MMAD Studio project database (no taxonomy)")
+        return str(found)
 
     def _check_taxonomy_snapshot(self, url: str) -> None:
         snapshot = json.dumps(self.taxonomy.to_json(), sort_keys=True)
@@ -54,6 +73,13 @@ class Store(PeopleMixin, ClipsMixin, BulkImportMixin, AssignmentsMixin, Proposal
                                  f"the database holds taxonomy {stored.name!r} ({len(stored.actions)} actions) "
                                  f"but the project asks for {self.taxonomy.name!r} "
                                  f"({len(self.taxonomy.actions)} actions)")
+
+    def _bound_user(self, user: str | None) -> str | None:
+        """Team mode: a login that belongs to a user acts as that user, never as another."""
+        bound = self.login_user()
+        if bound is not None and user is not None and user != bound:
+            raise PermissionDenied(f"this connection logs in as {bound!r}: it cannot act as {user!r}")
+        return bound if bound is not None else user
 
     def as_user(self, name: str | None, _share: bool = True) -> Store:
         """The same database seen by another user (None: the owner); the user must exist."""

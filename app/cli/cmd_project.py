@@ -16,6 +16,7 @@ from annotator.model import GROUND_TRUTH, Role, Subset
 from annotator.project import Project
 from annotator.store.api import StoreAPI
 from annotator.subjects import DEFAULT_SUBJECT_REGEX
+from app.cli.cmd_team import login_and_password
 from app.cli.identity import add_as_option, open_store
 from app.cli.progress_bar import TerminalProgress
 
@@ -28,9 +29,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         (("--taxonomy",), {"default": "mma52", "help": "mma52, mma82 or a taxonomy JSON file"}),
         (("--name",), {"help": "project name (default: the folder name)"}),
     ])
-    _add(sub, "add-user", "add an annotator or reviewer", _add_user, [
+    _add(sub, "add-user", "add an annotator or reviewer (PostgreSQL: with their database login)", _add_user, [
         (("project",), {}), (("name",), {}),
         (("--role",), {"required": True, "choices": [r.value for r in Role]}),
+        (("--login",), {"metavar": "ROLE",
+                        "help": "PostgreSQL projects: the user's database login (default: the user name)"}),
+        (("--password-prompt",), {"action": "store_true",
+                                  "help": "PostgreSQL projects: type the password (default: generate one, shown once)"}),
     ])
     _add(sub, "assign", "put clips in annotators' queues", _assign, [
         (("project",), {}),
@@ -115,8 +120,11 @@ def _init(args: argparse.Namespace) -> int:
 
 def _add_user(args: argparse.Namespace) -> int:
     with _store(args) as (_, store):
-        user = store.add_annotator(args.name, Role(args.role))
+        login, password = login_and_password(store, args)
+        user = store.add_annotator(args.name, Role(args.role), login, password)
     print(f"added {user.role.value} {user.name!r}")
+    if login is not None and not args.password_prompt:
+        print(f"database login {login!r}, password (shown once, stored nowhere): {password}")
     return 0
 
 

@@ -8,11 +8,11 @@ import sys
 from collections.abc import Sequence
 
 from annotator.errors import Cancelled, ConflictError, InputError, PermissionDenied, RuleViolation, StoreBusy
-from app.cli import cmd_demo, cmd_merge, cmd_model, cmd_models, cmd_pose, cmd_project
+from app.cli import cmd_demo, cmd_merge, cmd_model, cmd_models, cmd_pose, cmd_project, cmd_team
 from app.logs import configure_logging
 
 # Each module exposes register(subparsers); a parser sets `func(args) -> int`.
-COMMAND_MODULES = (cmd_project, cmd_demo, cmd_merge, cmd_model, cmd_models, cmd_pose)
+COMMAND_MODULES = (cmd_project, cmd_team, cmd_demo, cmd_merge, cmd_model, cmd_models, cmd_pose)
 EXIT_INPUT = 2  # bad input or a refused edit
 EXIT_BUSY = 75  # the database stayed locked by another program (EX_TEMPFAIL: try again)
 

@@ -1,0 +1,247 @@
+# ruff: noqa: F811  -- test functions take the imported pytest fixtures as arguments
+"""Team mode on PostgreSQL: each user's own login, and row-level security that holds for raw SQL.
+
+Every check connects as the test's superuser and takes a user's login with SET ROLE (the
+server trusts local connections); the logins get unique names and are dropped afterwards.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Connection, Engine, create_engine, text
+from sqlalchemy.exc import ProgrammingError
+
+from annotator.errors import PermissionDenied
+from annotator.model import MergedInstance, MergedStatus, MergeRule, Proposal, ProposalStatus, Role, Segment
+from annotator.project import Project
+from annotator.store.api import NewClip
+from annotator.store.store import Store
+from annotator.taxonomy import load_taxonomy
+from tests.annotator.store.db import db_url  # noqa: F401  (pytest fixture)
+
+PASSWORD = "not-checked-by-trust-auth"
+
+
+@dataclass(frozen=True)
+class Team:
+    """A seeded team project: its URL, the logins by user name, and the ids the checks use."""
+
+    url: str
+    login: dict[str, str]
+    open_clip: int
+    final_clip: int
+
+
+@pytest.fixture
+def team(tmp_path: Path, db_url: str) -> Iterator[Team]:
+    if db_url.startswith("sqlite"):
+        pytest.skip("team mode is PostgreSQL's")
+    tag = uuid.uuid4().hex[:8]
+    login = {name: f"t{tag}_{name}" for name in ("ann1", "ann2", "rev")}
+    project = Project.create(tmp_path / "proj", db_url=db_url)
+    store = project.open_store()
+    try:
+        store.add_annotator("ann1", Role.ANNOTATOR, login["ann1"], PASSWORD)
+        store.add_annotator("ann2", Role.ANNOTATOR, login["ann2"], PASSWORD)
+        store.add_annotator("rev", Role.REVIEWER, login["rev"], PASSWORD)
+        open_clip, final_clip = (c.id for c in store.add_clips([NewClip("s1_a", "s1", 30.0, 300),
+                                                                NewClip("s2_b", "s2", 30.0, 300)]))
+        for clip in (open_clip, final_clip):
+            store.assign_many([clip], ["ann1", "ann2"])
+            for who in ("ann1", "ann2"):
+                store.as_user(who).add_segment(Segment(None, clip, who, 10, 40, 3))
+        seg_ids = [s.id or 0 for s in store.segments(open_clip, "ann1") + store.segments(open_clip, "ann2")]
+        store.replace_unresolved_merged(open_clip, [MergedInstance(None, open_clip, 10, 40, 3, tuple(seg_ids),
+                                                                   MergeRule.UNION, True, MergedStatus.RELIABLE)])
+        (proposal,) = store.add_proposals(open_clip, "v1", [Proposal(None, open_clip, "v1", 50, 80, 4, 0.9)])
+        store.as_user("ann1").set_proposal_status(proposal.id or 0, ProposalStatus.REJECTED)
+        store.finalise_clip(final_clip)
+    finally:
+        store.close()
+    yield Team(db_url, login, open_clip, final_clip)
+    admin = create_engine(db_url)
+    try:
+        with admin.begin() as conn:
+            for role in login.values():
+                conn.execute(text(f'DROP OWNED BY "{role}"'))
+                conn.execute(text(f'DROP ROLE "{role}"'))
+    finally:
+        admin.dispose()
+
+
+def as_login(engine: Engine, login: str) -> Connection:
+    """A connection acting as `login` (inside a transaction the caller rolls back)."""
+    conn = engine.connect()
+    conn.begin()
+    conn.execute(text(f'SET LOCAL ROLE "{login}"'))
+    return conn
+
+
+def rows(conn: Connection, sql: str, **values: object) -> list[tuple[object, ...]]:
+    return [tuple(r) for r in conn.execute(text(sql), values)]
+
+
+def changed(conn: Connection, sql: str, **values: object) -> int:
+    return conn.execute(text(sql), values).rowcount  # type: ignore[attr-defined,no-any-return]
+
+
+def refused(engine: Engine, login: str, sql: str, **values: object) -> bool:
+    """Whether the server refuses the statement for `login` (insufficient privilege / policy)."""
+    conn = as_login(engine, login)
+    try:
+        conn.execute(text(sql), values)
+    except ProgrammingError as exc:
+        return getattr(exc.orig, "sqlstate", None) == "42501"
+    finally:
+        conn.rollback()
+        conn.close()
+    return False
+
+
+def test_an_annotators_login_reads_and_writes_only_their_own_work(team: Team) -> None:
+    engine = create_engine(team.url)
+    a, f = team.open_clip, team.final_clip
+    try:
+        conn = as_login(engine, team.login["ann1"])
+        try:
+            authors = rows(conn, "SELECT clip_id, author FROM segments ORDER BY clip_id, author")
+            assert authors == [(a, "ann1"), (f, "ann1"), (f, "ann2")]  # ann2's open work is invisible
+            assert changed(conn, "UPDATE segments SET end_frame = 50 WHERE author = 'ann2'") == 0
+            assert changed(conn, "DELETE FROM segments") == 0
+            assert changed(conn, "UPDATE segments SET end_frame = 50 WHERE clip_id = :f", f=f) == 0  # finalised
+            assert changed(conn, "UPDATE segments SET end_frame = 50 WHERE clip_id = :a", a=a) == 1  # own, open
+            assert rows(conn, "SELECT clip_id FROM merged_instances") == []  # merge unseen before finalising
+            assert rows(conn, "SELECT count(*) FROM merged_segments") == [(0,)]
+            assert rows(conn, "SELECT author FROM proposal_answers") == [("ann1",)]
+            assert changed(conn, "UPDATE clips SET finalised = true") == 0
+            assert changed(conn, "UPDATE proposals SET score = 1") == 0
+            assert rows(conn, "SELECT DISTINCT annotator_id FROM assignments") == rows(
+                conn, "SELECT id FROM annotators WHERE name = 'ann1'")
+            assert {u for (u,) in rows(conn, 'SELECT DISTINCT "user" FROM audit_log')} == {"ann1"}
+        finally:
+            conn.rollback()
+            conn.close()
+        ann1 = team.login["ann1"]
+        now = "now()"
+        assert refused(engine, ann1, "INSERT INTO segments (clip_id, author, start_frame, end_frame, action_id, origin, "
+                                     f"version, created_at, updated_at, deleted) VALUES (:a, 'ann2', 0, 9, 3, 'manual', "
+                                     f"1, {now}, {now}, false)", a=a)
+        assert refused(engine, ann1, "INSERT INTO segments (clip_id, author, start_frame, end_frame, action_id, origin, "
+                                     f"version, created_at, updated_at, deleted) VALUES (:f, 'ann1', 0, 9, 3, 'manual', "
+                                     f"1, {now}, {now}, false)", f=f)
+        assert refused(engine, ann1, "INSERT INTO merged_instances (clip_id, start_frame, end_frame, action_id, "
+                                     "proposed_start_frame, proposed_end_frame, proposed_action_id, rule, reliable, "
+                                     "status, version) VALUES (:a, 0, 9, 3, 0, 9, 3, 'union', true, 'reliable', 1)", a=a)
+        assert refused(engine, ann1, "INSERT INTO proposal_answers (proposal_id, author, status, answered_at) "
+                                     "SELECT id, 'ann2', 'rejected', now() FROM proposals")
+        assert refused(engine, ann1, "INSERT INTO annotators (name, role) VALUES ('mallory', 'reviewer')")
+        assert refused(engine, ann1, "UPDATE annotators SET role = 'reviewer'")
+        assert refused(engine, ann1, "INSERT INTO audit_log (at, \"user\", action, entity) "
+                                     "VALUES (now(), 'ann2', 'x', 'y')")
+    finally:
+        engine.dispose()
+
+
+def test_a_reviewers_login_reviews_but_manages_no_users(team: Team) -> None:
+    engine = create_engine(team.url)
+    try:
+        conn = as_login(engine, team.login["rev"])
+        try:
+            assert rows(conn, "SELECT count(*) FROM segments") == [(4,)]
+            assert rows(conn, "SELECT count(*) FROM merged_instances") == [(1,)]
+            assert changed(conn, "UPDATE merged_instances SET status = 'resolved', decision = 'keep'") == 1
+            assert changed(conn, "UPDATE clips SET finalised = true WHERE id = :a", a=team.open_clip) == 1
+        finally:
+            conn.rollback()
+            conn.close()
+        assert refused(engine, team.login["rev"], "INSERT INTO annotators (name, role) VALUES ('mallory', 'reviewer')")
+        assert refused(engine, team.login["rev"], "INSERT INTO clips (name, subject_id, fps, frame_count, finalised) "
+                                                  "VALUES ('x', 's1', 30, 10, false)")
+        stranger = f"{team.login['rev']}_x"  # a login no user names sees nothing
+        with engine.begin() as admin:
+            admin.execute(text(f'CREATE ROLE "{stranger}"'))
+            schema = admin.execute(text("SELECT current_schema()")).scalar_one()
+            admin.execute(text(f'GRANT USAGE ON SCHEMA "{schema}" TO "{stranger}"'))
+            admin.execute(text(f'GRANT SELECT ON segments, clips TO "{stranger}"'))
+        try:
+            conn = as_login(engine, stranger)
+            try:
+                assert rows(conn, "SELECT count(*) FROM segments") == [(0,)]
+                assert rows(conn, "SELECT count(*) FROM clips") == [(0,)]
+            finally:
+                conn.rollback()
+                conn.close()
+        finally:
+            with engine.begin() as admin:
+                admin.execute(text(f'DROP OWNED BY "{stranger}"'))
+                admin.execute(text(f'DROP ROLE "{stranger}"'))
+    finally:
+        engine.dispose()
+
+
+def test_the_store_on_a_login_acts_as_its_user_only(team: Team) -> None:
+    url = f"{team.url}%20-crole%3D{team.login['ann1']}"  # the connection takes ann1's login
+    mma52 = load_taxonomy("mma52")
+    store = Store.open(url, mma52)
+    try:
+        assert store.user is not None and store.user.name == "ann1"  # no --as needed: the login says who
+        with pytest.raises(PermissionDenied, match="may not see"):
+            store.segments(team.open_clip, "ann2")
+        assert [s.author for s in store.segments(team.open_clip, "ann1")] == ["ann1"]
+        added = store.add_segment(Segment(None, team.open_clip, "ann1", 100, 130, 4))  # audited as ann1
+        assert store.audit_log(limit=1)[0].user == "ann1" and added.id is not None
+        with pytest.raises(PermissionDenied):
+            store.add_segment(Segment(None, team.final_clip, "ann1", 100, 130, 4))
+    finally:
+        store.close()
+    with pytest.raises(PermissionDenied, match="cannot act as 'rev'"):
+        Store.open(url, mma52, "rev")
+
+
+def test_add_user_makes_a_login_and_join_makes_a_desktop_folder(tmp_path: Path, db_url: str,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    from app.cli.main import main
+
+    if db_url.startswith("sqlite"):
+        pytest.skip("team mode is PostgreSQL's")
+    login = f"t{uuid.uuid4().hex[:8]}_carol"
+    folder = tmp_path / "owner"
+    assert main(["init", str(folder), "--db", db_url]) == 0
+    try:
+        assert main(["add-user", str(folder), "carol", "--role", "annotator", "--login", login]) == 0
+        out = capsys.readouterr().out
+        password = out.rsplit(": ", 1)[1].strip()
+        assert f"database login {login!r}" in out and len(password) >= 20
+        assert password not in "".join(p.read_text("utf-8", "replace") for p in folder.rglob("*") if p.is_file()
+                                       and p.suffix in (".toml", ".json"))
+        engine = create_engine(db_url)
+        try:
+            with engine.connect() as conn:
+                assert conn.execute(text("SELECT rolcanlogin FROM pg_roles WHERE rolname = :r"), {"r": login}
+                                    ).scalar_one() is True
+        finally:
+            engine.dispose()
+        assert main(["add-user", str(folder), "dave", "--role", "annotator", "--login", login]) == 2  # taken
+        joined_url = db_url.replace("postgres@", f"{login}:{password}@") + f"%20-crole%3D{login}"
+        desk = tmp_path / "carol-desk"
+        assert main(["join", joined_url, str(desk), "--as", "carol", "--media", str(tmp_path / "videos")]) == 0
+        assert "was not stored" in capsys.readouterr().out
+        toml = (desk / "project.toml").read_text("utf-8")
+        assert password not in toml and login in toml
+        project = Project.open(desk)
+        assert project.media_dir == tmp_path / "videos" and project.taxonomy.name == "MMA-52"
+        assert main(["join", joined_url, str(tmp_path / "other"), "--as", "owner"]) == 2  # not carol's login
+    finally:
+        engine = create_engine(db_url)
+        try:
+            with engine.begin() as conn:
+                if conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": login}).scalar():
+                    conn.execute(text(f'DROP OWNED BY "{login}"'))
+                    conn.execute(text(f'DROP ROLE "{login}"'))
+        finally:
+            engine.dispose()
