@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from annotator.errors import PermissionDenied, RuleViolation
+from annotator.input_checks import check_name
 from annotator.model import GROUND_TRUTH, MERGE_AUTHOR, Annotator, Role
 
 OWNER = "owner"  # how the project owner (user=None) appears in the audit log
@@ -21,19 +22,12 @@ NAME_MAX = 128  # annotators.name and segments.author are VARCHAR(128)
 
 
 def check_user_name(name: str) -> None:
-    """Refuse a name no user may have: empty, reserved, a model's author name, too long,
-    control characters, or text that is not valid Unicode. Every path that creates a user
-    (add-user, an import as an annotator) calls this first."""
-    if not name.strip() or name.startswith(MODEL_PREFIX) or name in RESERVED_NAMES:
-        raise RuleViolation(f"{name!r} cannot be a user name (empty or reserved)")
-    if len(name) > NAME_MAX:
-        raise RuleViolation(f"a user name has at most {NAME_MAX} characters, not {len(name)}")
-    if any(ord(c) < 32 or ord(c) == 127 for c in name):
-        raise RuleViolation(f"{name!r} cannot be a user name (control characters)")
-    try:
-        name.encode("utf-8")
-    except UnicodeEncodeError:
-        raise RuleViolation(f"{name!r} cannot be a user name (not valid Unicode)") from None
+    """Refuse a name no user may have: reserved or a model's author name (RuleViolation), or one
+    the database cannot store (InputError: empty, too long, control characters, not Unicode).
+    Every path that creates a user (add-user, an import as an annotator) calls this first."""
+    check_name(name, "user name", None, "user name", NAME_MAX)
+    if name.startswith(MODEL_PREFIX) or name in RESERVED_NAMES:
+        raise RuleViolation(f"{name!r} cannot be a user name (reserved)")
 
 
 @dataclass(frozen=True, slots=True)
