@@ -7,7 +7,8 @@ from pathlib import Path
 from typing import Protocol
 
 from annotator.errors import InputError
-from annotator.media.probe import VideoInfo, probe_video
+from annotator.input_checks import check_video
+from annotator.media.probe import VideoInfo, damage_problem, probe_video
 from annotator.media.recordings import (
     CUT_SUFFIX,
     DEFAULT_MAX_SECONDS,
@@ -60,6 +61,7 @@ class _Recording:
     subject: str
     pieces: list[Piece]
     names: list[str]
+    damaged: bool = False
 
 
 @dataclass(slots=True)
@@ -67,15 +69,31 @@ class _Plan:
     """What probing decided, before anything is written."""
 
     new: list[NewClip] = field(default_factory=list)
-    attach: list[tuple[int, VideoInfo]] = field(default_factory=list)
+    attach: list[tuple[int, VideoInfo, bool]] = field(default_factory=list)  # (clip id, video, damaged)
     recordings: list[_Recording] = field(default_factory=list)
 
 
-def find_videos(folder: Path) -> list[Path]:
-    """Video files under `folder`, recursively, in sorted order."""
+def find_videos(folder: Path) -> tuple[list[Path], list[tuple[str, str]]]:
+    """Video files under `folder`, recursively, in sorted order, and every other path found
+    there that is not a folder to search, with why it is not taken (DESIGN.md §11)."""
     if not folder.is_dir():
         raise InputError(str(folder), None, "video folder not found")
-    return sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in VIDEO_SUFFIXES)
+    videos: list[Path] = []
+    passed: list[tuple[str, str]] = []
+    known = ", ".join(sorted(VIDEO_SUFFIXES))
+    for path in sorted(folder.rglob("*")):
+        suffix = path.suffix.lower()
+        if path.is_dir():
+            if suffix in VIDEO_SUFFIXES:
+                passed.append((str(path), "a folder, not a video file"))
+        elif not path.is_file():
+            passed.append((str(path), "not a regular file (a broken link, a socket, ...)"))
+        elif suffix in VIDEO_SUFFIXES:
+            videos.append(path)
+        else:
+            what = f"extension {path.suffix!r}" if path.suffix else "no extension"
+            passed.append((str(path), f"{what} is not a video's ({known}); rename it to import it"))
+    return videos, passed
 
 
 def _media_path(file: Path, media_dir: Path) -> str:
@@ -90,7 +108,7 @@ def _media_path(file: Path, media_dir: Path) -> str:
 def import_video_folder(
     store: StoreAPI, project: _HasMediaDir, folder: Path, *, subject_regex: str = DEFAULT_SUBJECT_REGEX,
     min_seconds: float = DEFAULT_MIN_SECONDS, max_seconds: float = DEFAULT_MAX_SECONDS,
-    progress: Progress = no_progress, cancel: CancelToken = NEVER,
+    accept_damaged: bool = False, progress: Progress = no_progress, cancel: CancelToken = NEVER,
 ) -> ClipImportReport:
     """Probe every video under `folder`; create new clips and attach media to clips that lack it.
 
@@ -99,14 +117,17 @@ def import_video_folder(
     root's cuts/ folder (named <stem>_part01, …, each remembering its source and offset); a
     video shorter than `min_seconds` is imported as it is, with a warning. Media attached to
     an existing clip is never cut (its annotations refer to the whole video). Unreadable and
-    variable-frame-rate files are skipped and reported. Clips are written in one
+    variable-frame-rate files are skipped and reported, and so is every other path found
+    that is not a video: each with its reason. A damaged video (fewer frames decode than
+    its container declares, beyond a frame or two) is skipped saying how many frames could
+    be read, or with `accept_damaged` imported marked damaged. Clips are written in one
     transaction after every file is probed and cut; a cancel or failure before that leaves
     no clip rows and removes every file this import cut.
     """
-    files = find_videos(Path(folder))
+    files, passed = find_videos(Path(folder))
     frame_limits(30.0, min_seconds, max_seconds)  # refuse impossible limits before any work
-    report = ClipImportReport()
-    plan = _probe_all(store, project, files, subject_regex, (min_seconds, max_seconds), report,
+    report = ClipImportReport(skipped=passed)
+    plan = _probe_all(store, project, files, subject_regex, (min_seconds, max_seconds), accept_damaged, report,
                       _scaled(progress, 0.0, 0.5), cancel)
     written: list[Path] = []
     try:
@@ -119,9 +140,9 @@ def import_video_folder(
     except BaseException:
         _remove_files(written, project.media_dir / CUTS_FOLDER)
         raise
-    for clip_id, info in plan.attach:
+    for clip_id, info, damaged in plan.attach:
         store.attach_media(clip_id, _media_path(info.path, project.media_dir), info.fps, info.frame_count,
-                           info.width, info.height)
+                           info.width, info.height, damaged=damaged)
     progress(1.0, "done")
     return report
 
@@ -134,7 +155,7 @@ def _scaled(progress: Progress, low: float, high: float) -> Progress:
 
 
 def _probe_all(store: StoreAPI, project: _HasMediaDir, files: list[Path], subject_regex: str,
-               limits: tuple[float, float], report: ClipImportReport, progress: Progress,
+               limits: tuple[float, float], accept_damaged: bool, report: ClipImportReport, progress: Progress,
                cancel: CancelToken) -> _Plan:
     """Probe each file and decide what it becomes; writes nothing."""
     existing = {c.name: c for c in store.clips()}
@@ -154,12 +175,20 @@ def _probe_all(store: StoreAPI, project: _HasMediaDir, files: list[Path], subjec
         try:
             info = probe_video(file, cancel)
             subject = clip.subject if clip is not None else subject_from_name(name, subject_regex)
+            check_video(name, subject, info.fps, info.frame_count, str(file), None)
             pieces = plan_pieces(info.frame_count, info.fps, *limits) if clip is None else []
         except (InputError, ValueError) as exc:
             report.skipped.append((str(file), getattr(exc, "problem", str(exc))))
             continue
+        damage = damage_problem(info)
+        if damage is not None and not accept_damaged:
+            report.skipped.append((str(file), f"{damage}; re-copy or re-encode it, or import it marked damaged "
+                                              "with --accept-damaged"))
+            continue
+        if damage is not None:
+            report.warnings.append(f"{file}: {damage}; imported marked damaged")
         if clip is not None:
-            _plan_attach(clip, info, plan, report)
+            _plan_attach(clip, info, damage is not None, plan, report)
             report.attached.append(name)
         elif len(pieces) > 1:
             names = [piece_name(name, k, len(pieces)) for k in range(len(pieces))]
@@ -167,7 +196,7 @@ def _probe_all(store: StoreAPI, project: _HasMediaDir, files: list[Path], subjec
             if clash is not None:
                 report.skipped.append((str(file), f"clip {clash!r} already exists: this recording was cut before"))
                 continue
-            plan.recordings.append(_Recording(info, subject, pieces, names))
+            plan.recordings.append(_Recording(info, subject, pieces, names, damage is not None))
             taken.update(names)
         else:
             if info.duration < limits[0]:
@@ -175,18 +204,18 @@ def _probe_all(store: StoreAPI, project: _HasMediaDir, files: list[Path], subjec
                                        f"minimum clip length; imported as it is")
             plan.new.append(NewClip(name=name, subject=subject, fps=info.fps, frame_count=info.frame_count,
                                     width=info.width, height=info.height,
-                                    media_path=_media_path(file, project.media_dir)))
+                                    media_path=_media_path(file, project.media_dir), damaged=damage is not None))
             report.created.append(name)
         taken.add(name)
     return plan
 
 
-def _plan_attach(clip: Clip, info: VideoInfo, plan: _Plan, report: ClipImportReport) -> None:
+def _plan_attach(clip: Clip, info: VideoInfo, damaged: bool, plan: _Plan, report: ClipImportReport) -> None:
     if (clip.frame_count, clip.fps) != (info.frame_count, info.fps):
         report.warnings.append(
             f"{info.path}: decodes to {info.frame_count} frames at {info.fps:g} fps, the clip had "
             f"{clip.frame_count} at {clip.fps:g}; the video's figures are kept")
-    plan.attach.append((clip.id, info))
+    plan.attach.append((clip.id, info, damaged))
 
 
 def _cut_all(recordings: list[_Recording], media_dir: Path, report: ClipImportReport, written: list[Path],
@@ -211,7 +240,7 @@ def _cut_all(recordings: list[_Recording], media_dir: Path, report: ClipImportRe
         source = _media_path(rec.info.path, media_dir)
         clips += [NewClip(name=name, subject=rec.subject, fps=p.fps, frame_count=p.piece.frame_count,
                           width=p.width, height=p.height, media_path=_media_path(p.path, media_dir),
-                          source=source, source_offset_frame=p.piece.offset)
+                          source=source, source_offset_frame=p.piece.offset, damaged=rec.damaged)
                   for name, p in zip(rec.names, pieces, strict=True)]
         report.created += rec.names
         report.cut.append((str(rec.info.path), len(pieces)))

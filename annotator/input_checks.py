@@ -131,14 +131,15 @@ def check_name(name: str, file: str, place: str | None, what: str, limit: int) -
     return name
 
 
-def check_fps(fps: float, file: str, place: str) -> float:
+def check_fps(fps: float, file: str, place: str | None) -> float:
     """fps must be a positive number up to MAX_FPS."""
     if not 0 < fps <= MAX_FPS:  # also refuses nan
         raise InputError(file, place, f"fps must be a positive number up to {MAX_FPS:g}, got {fps!r}")
     return fps
 
 
-def check_video(name: str, subject: str | None, fps: float, frame_count: int, file: str, place: str) -> None:
+def check_video(name: str, subject: str | None, fps: float, frame_count: int, file: str,
+                place: str | None) -> None:
     """A video (clip) the store can hold: its name, subject, fps and frame count."""
     check_name(name, file, place, "video id", MAX_CLIP_NAME)
     if subject is not None:
@@ -149,7 +150,7 @@ def check_video(name: str, subject: str | None, fps: float, frame_count: int, fi
     check_frame_number(frame_count, file, place, "total_frames")
 
 
-def check_frame_number(value: int, file: str, place: str, what: str) -> int:
+def check_frame_number(value: int, file: str, place: str | None, what: str) -> int:
     """An integer frame number or count whose size the store can hold (sign checked by the caller)."""
     if not -MAX_FRAME <= value <= MAX_FRAME:
         raise InputError(file, place, f"{what} {short(value)} is out of range (the limit is {MAX_FRAME:,})")

@@ -108,6 +108,7 @@ class Clip:
     source: str | None = None
     source_offset_frame: int | None = None
     finalised: bool = False
+    damaged: bool = False  # fewer frames decode than the container declares (imported with --accept-damaged)
 
     @property
     def duration(self) -> float:

@@ -22,6 +22,9 @@ from annotator.media.capture import opened, read_header
 from annotator.progress import NEVER, CancelToken
 
 VFR_TOLERANCE_MS = 2.0
+# Containers that estimate their frame count (from duration × fps) may be off by a frame or
+# two; a video whose decodable frames fall further short is damaged (truncated, corrupt).
+DAMAGE_TOLERANCE_FRAMES = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +96,15 @@ def frame_gaps_ms(stamps: Sequence[float]) -> tuple[float, float] | None:
     if all(g == 0 for g in gaps):
         return None
     return min(gaps), max(gaps)
+
+
+def damage_problem(info: VideoInfo) -> str | None:
+    """Why a fully probed video looks damaged (its decodable frames fall more than
+    DAMAGE_TOLERANCE_FRAMES short of what its container declares), or None."""
+    if info.container_frame_count - info.frame_count <= DAMAGE_TOLERANCE_FRAMES:
+        return None
+    return (f"damaged: only {info.frame_count} of the {info.container_frame_count} frames its container "
+            f"declares could be read")
 
 
 def rate_problem(info: VideoInfo) -> str | None:

@@ -30,7 +30,7 @@ def insert_clips(s: Session, clips: Sequence[NewClip]) -> None:
         {"name": c.name, "subject_id": c.subject, "fps": c.fps, "frame_count": c.frame_count,
          "width": c.width, "height": c.height, "media_path": c.media_path,
          "subset": str(c.subset) if c.subset else None, "source": c.source,
-         "source_offset_frame": c.source_offset_frame, "finalised": False}
+         "source_offset_frame": c.source_offset_frame, "finalised": False, "damaged": c.damaged}
         for c in clips
     ])
 
@@ -84,16 +84,17 @@ class ClipsMixin(StoreCore):
             return convert.clip(row) if row else None
 
     def attach_media(self, clip_id: int, media_path: str, fps: float, frame_count: int,
-                     width: int, height: int) -> Clip:
+                     width: int, height: int, *, damaged: bool = False) -> Clip:
         """Give a clip its video file and the figures probed from it."""
         self.access.require_privileged("attach media")
         with self._tx() as s:
             row = self._clip_row(s, clip_id)
-            old = {"media_path": row.media_path, "fps": row.fps, "frame_count": row.frame_count}
+            old = {"media_path": row.media_path, "fps": row.fps, "frame_count": row.frame_count,
+                   "damaged": row.damaged}
             row.media_path, row.fps, row.frame_count = media_path, fps, frame_count
-            row.width, row.height = width, height
+            row.width, row.height, row.damaged = width, height, damaged
             self._audit(s, "attach_media", "clip", clip_id, old,
-                        {"media_path": media_path, "fps": fps, "frame_count": frame_count})
+                        {"media_path": media_path, "fps": fps, "frame_count": frame_count, "damaged": damaged})
             return convert.clip(row)
 
     def set_subsets(self, subsets: Mapping[int, Subset | None]) -> None:

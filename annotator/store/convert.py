@@ -51,7 +51,7 @@ def clip(row: ClipRow | Any) -> Clip:
         id=row.id, name=row.name, subject=row.subject_id, fps=row.fps, frame_count=row.frame_count,
         width=row.width, height=row.height, media_path=row.media_path,
         subset=Subset(row.subset) if row.subset else None, source=row.source,
-        source_offset_frame=row.source_offset_frame, finalised=bool(row.finalised),
+        source_offset_frame=row.source_offset_frame, finalised=bool(row.finalised), damaged=bool(row.damaged),
     )
 
 

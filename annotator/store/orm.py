@@ -21,6 +21,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -89,6 +90,7 @@ class ClipRow(Base):
     source: Mapped[str | None] = mapped_column(Text)
     source_offset_frame: Mapped[int | None] = mapped_column(Integer)
     finalised: Mapped[bool] = mapped_column(Boolean, default=False)
+    damaged: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class AnnotatorRow(Base):

@@ -50,6 +50,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         (("--min-seconds",), {"type": float, "default": 5.0, "metavar": "S",
                               "help": "shortest clip a cut may make; shorter videos are kept whole, with a warning "
                                       "(default 5)"}),
+        (("--accept-damaged",), {"action": "store_true",
+                                 "help": "import videos whose frames fall short of what their container declares, "
+                                         "marked damaged (default: skip them)"}),
     ])
     _add(sub, "import-annotations", "import an annotation file", _import_annotations, [
         (("project",), {}), (("file",), {}),
@@ -144,7 +147,8 @@ def _import_clips(args: argparse.Namespace) -> int:
 
     with _store(args) as (project, store), _bar() as bar:
         report = import_video_folder(store, project, Path(args.video_dir), subject_regex=args.subject_regex,
-                                     min_seconds=args.min_seconds, max_seconds=args.max_seconds, progress=bar)
+                                     min_seconds=args.min_seconds, max_seconds=args.max_seconds,
+                                     accept_damaged=args.accept_damaged, progress=bar)
     print("\n".join(report.lines()))
     return 0
 

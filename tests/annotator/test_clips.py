@@ -16,6 +16,7 @@ from annotator.store.api import NewClip
 from annotator.store.store import Store
 from tests.annotator.media.test_probe import make_video
 from tests.annotator.media.test_recordings import decode, read_stamp, write_stamped_source
+from tests.annotator.media.video_files import truncated_copy
 
 
 def test_import_folder_creates_attaches_and_skips(tmp_path: Path) -> None:
@@ -150,5 +151,48 @@ def test_cancelled_or_failed_cut_leaves_no_rows_and_no_files(tmp_path: Path) -> 
         assert not (project.media_dir / "cuts").exists()
         with pytest.raises(InputError, match="at most half of max"):
             import_video_folder(store, project, folder, min_seconds=9.0)
+    finally:
+        store.close()
+
+
+def test_a_damaged_video_is_skipped_or_imported_marked_damaged(tmp_path: Path) -> None:
+    project = Project.create(tmp_path / "p")
+    store = project.open_store()
+    try:
+        folder = tmp_path / "in"
+        truncated_copy(DATA / "carphone_pristine.mp4", folder / "5_01_0001.mp4", 0.5)
+        truncated_copy(DATA / "carphone_pristine.mp4", folder / "5_01_0002.mp4", 1.0)  # whole: not damaged
+        report = import_video_folder(store, project, folder)
+        assert report.created == ["5_01_0002"]
+        assert report.skipped == [(str(folder / "5_01_0001.mp4"),
+                                   "damaged: only 56 of the 120 frames its container declares could be read; "
+                                   "re-copy or re-encode it, or import it marked damaged with --accept-damaged")]
+        assert not store.clip_by_name("5_01_0002").damaged  # type: ignore[union-attr]
+        accepted = import_video_folder(store, project, folder, accept_damaged=True)
+        assert accepted.created == ["5_01_0001"] and "imported marked damaged" in accepted.warnings[0]
+        clip = store.clip_by_name("5_01_0001")
+        assert clip is not None and clip.damaged and clip.frame_count == 56
+    finally:
+        store.close()
+
+
+def test_every_path_not_imported_is_listed_with_its_reason(tmp_path: Path) -> None:
+    project = Project.create(tmp_path / "p")
+    store = project.open_store()
+    try:
+        folder = tmp_path / "in"
+        folder.mkdir()
+        (folder / "3_01_0001.dat").write_bytes((DATA / "carphone_pristine.mp4").read_bytes())  # a video, misnamed
+        (folder / "x.mp4").mkdir()
+        (folder / "x.mp4" / "3_01_0002.mp4").write_bytes((DATA / "carphone_pristine.mp4").read_bytes())
+        (folder / "notes").write_text("no extension")
+        report = import_video_folder(store, project, folder)
+        assert report.created == ["3_01_0002"]
+        reasons = dict(report.skipped)
+        assert reasons[str(folder / "x.mp4")] == "a folder, not a video file"
+        assert reasons[str(folder / "3_01_0001.dat")].startswith("extension '.dat' is not a video's (.avi, ")
+        assert reasons[str(folder / "notes")].startswith("no extension is not a video's")
+        assert len(report.skipped) == 3
+        assert f"  skipped {folder / 'x.mp4'}: a folder, not a video file" in report.lines()
     finally:
         store.close()

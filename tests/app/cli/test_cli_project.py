@@ -10,6 +10,9 @@ import pytest
 from annotator.model import GROUND_TRUTH
 from annotator.project import Project
 from app.cli.main import main
+from tests.annotator.media.video_files import truncated_copy
+
+DATA = Path(__file__).resolve().parents[2] / "data"
 
 HEADER = "id,video_id,start_frame,end_frame,class,total_frames,fps\n"
 GOOD = HEADER + "0,196_01_0005_L,0,30,9,168,30.0\n1,201_02_0001_R,10,100,21,300,29.0\n"
@@ -237,3 +240,19 @@ def test_commands_run_as_a_named_user_with_their_rights(proj: Path, tmp_path: Pa
     assert main(["export", str(proj), str(tmp_path / "gt2"), "--format", "mma52-csv", "--as", "rev"]) == 0
     assert (tmp_path / "gt" / "all.csv").read_text("utf-8") != (tmp_path / "gt2" / "all.csv").read_text("utf-8")
     assert main(["assign", str(proj), "--annotators", "a1", "--as", "rev"]) == 0
+
+
+def test_import_clips_reports_a_damaged_video_and_accepts_it_on_request(
+        proj: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    damaged = truncated_copy(DATA / "carphone_pristine.mp4", tmp_path / "in" / "4_01_0001.mp4", 0.5)
+    assert main(["import-clips", str(proj), str(damaged.parent)]) == 0
+    out = capsys.readouterr().out
+    assert f"  skipped {damaged}: damaged: only 56 of the 120 frames its container declares could be read" in out
+    assert main(["import-clips", str(proj), str(damaged.parent), "--accept-damaged"]) == 0
+    assert "clips created: 1" in capsys.readouterr().out
+    store = Project.open(proj).open_store()
+    try:
+        clip = store.clip_by_name("4_01_0001")
+        assert clip is not None and clip.damaged
+    finally:
+        store.close()
