@@ -75,7 +75,7 @@ class _Plan:
 
 def find_videos(folder: Path) -> tuple[list[Path], list[tuple[str, str]]]:
     """Video files under `folder`, recursively, in sorted order, and every other path found
-    there that is not a folder to search, with why it is not taken (DESIGN.md §11)."""
+    there that is not a folder to search, with why it is not taken (docs/ARCHITECTURE.md, "Bad input")."""
     if not folder.is_dir():
         raise InputError(str(folder), None, "video folder not found")
     videos: list[Path] = []

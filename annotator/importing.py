@@ -13,7 +13,7 @@ from annotator.errors import InputError, RuleViolation
 from annotator.formats import read_annotations
 from annotator.formats.common import frame_of, load_json
 from annotator.formats.records import AnnotationSet, InstanceRecord
-from annotator.input_checks import MAX_USER_NAME, check_name, check_video, read_text
+from annotator.input_checks import check_video, read_text
 from annotator.model import GROUND_TRUTH, Clip, Subset
 from annotator.progress import NEVER, CancelToken, Progress, no_progress
 from annotator.store.api import BulkImport, NewClip, NewSegment, StoreAPI
@@ -70,8 +70,6 @@ def import_annotation_set(
     An instance shorter than 0.2 s refuses the whole file (docs/ARCHITECTURE.md, "Reliability");
     `locate` names its place in the source (a line, a JSON key), else the message names its video.
     """
-    if annotator is not None:
-        check_name(annotator, "--annotator", None, "annotator name", MAX_USER_NAME)
     refuse_short_instances(aset, source, locate)
     existing = {c.name: c for c in store.clips()}
     new_clips = _new_clips(aset, existing, source, subject_regex)

@@ -22,8 +22,7 @@ MAX_FPS = 1000.0
 MAX_SECONDS = 1e7  # any time in seconds (115 days): far beyond a clip, far inside a float's range
 # Column sizes of the store (annotator/store/orm.py; a test keeps them equal).
 MAX_CLIP_NAME = 255
-MAX_SUBJECT = 128
-MAX_USER_NAME = 128
+MAX_SUBJECT = 128  # (user names are checked by annotator.store.access.check_user_name)
 
 _REPR = reprlib.Repr()
 _REPR.maxlevel, _REPR.maxstring, _REPR.maxother, _REPR.maxlist, _REPR.maxdict = 2, 60, 60, 4, 4

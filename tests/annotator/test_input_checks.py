@@ -16,7 +16,7 @@ from annotator.formats import read_annotations, read_predictions
 from annotator.importing import import_annotations
 from annotator.project import Project
 from annotator.store.api import BulkImport, NewClip
-from annotator.store.orm import AnnotatorRow, ClipRow, SubjectRow
+from annotator.store.orm import ClipRow, SubjectRow
 from annotator.store.store import Store
 from annotator.taxonomy import load_taxonomy
 from tests.annotator.formats.fuzz_inputs import assert_one_line, db_digest
@@ -84,17 +84,6 @@ def test_hostile_values_are_refused_in_one_line_and_nothing_changes(
     engine.dispose()
 
 
-def test_an_unstorable_annotator_name_is_refused_before_the_store(tmp_path: Path) -> None:
-    path = tmp_path / "ok.csv"
-    path.write_text(HEAD + "0,9_01,0,20,9,100,30\n", "utf-8")
-    opened = Project.create(tmp_path / "p").open_store()
-    for name in ("a\x00b", "x" * 129, "bad\ud800", "two\nlines"):
-        with pytest.raises(InputError, match="^--annotator: annotator name"):
-            import_annotations(opened, path, "mma52-csv", annotator=name)
-    assert opened.clips() == []
-    opened.close()
-
-
 UNSTORABLE = [NewClip("a\x00b", "s", 30.0, 100), NewClip("x" * 300, "s", 30.0, 100), NewClip("big", "s", 30.0, 2**64),
               NewClip("bad\ud800", "s", 30.0, 100), NewClip("long_subject", "s" * 200, 30.0, 100)]
 
@@ -120,8 +109,7 @@ def test_database_refusals_become_one_line(store: Store, db_url: str) -> None:
 
 
 def test_limits_match_the_store_columns() -> None:
-    for column, limit in ((ClipRow.name, input_checks.MAX_CLIP_NAME), (SubjectRow.id, input_checks.MAX_SUBJECT),
-                          (AnnotatorRow.name, input_checks.MAX_USER_NAME)):
+    for column, limit in ((ClipRow.name, input_checks.MAX_CLIP_NAME), (SubjectRow.id, input_checks.MAX_SUBJECT)):
         assert isinstance(column.type, String) and column.type.length == limit
 
 
