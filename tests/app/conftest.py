@@ -57,3 +57,31 @@ def shown_window(qtbot: QtBot, folder: Path, user: str, settings_file: Path,
     w.show()
     qtbot.waitExposed(w)
     return w
+
+
+def ready_window(qtbot: QtBot, folder: Path, user: str, settings_file: Path,
+                 size: tuple[int, int] = (1400, 800)) -> MainWindow:
+    """The annotation window shown and active, its start clip open and fully decoded."""
+    from PySide6.QtWidgets import QApplication
+
+    from app.main_window import MainWindow
+
+    w = shown_window(qtbot, folder, user, settings_file, size)
+    assert isinstance(w, MainWindow)
+    w.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is w, timeout=3000)
+    w.open_start_clip()
+    qtbot.waitUntil(lambda: w.player.cache is not None and w.player.cache.complete, timeout=10000)
+    return w
+
+
+def review_window(qtbot: QtBot, tmp_path: Path) -> ReviewWindow:
+    """The review screen on a fresh merged review project (tests/app/review/conftest.py), shown."""
+    from app.review.review_window import ReviewWindow
+    from tests.app.review.conftest import build_review_project
+
+    folder = tmp_path / "rev"
+    build_review_project(folder)
+    w = shown_window(qtbot, folder, "rev", tmp_path / "s.ini")
+    assert isinstance(w, ReviewWindow)
+    return w

@@ -13,18 +13,13 @@ from annotator.errors import PermissionDenied
 from annotator.model import AssignmentState, Segment
 from annotator.project import Project
 from app.main_window import MainWindow
-from tests.app.conftest import shown_window
+from tests.app.conftest import ready_window
 
 
 @pytest.fixture
 def window(qtbot: QtBot, app_project: tuple[Path, str], tmp_path: Path) -> Iterator[MainWindow]:
     folder, user = app_project
-    w = shown_window(qtbot, folder, user, tmp_path / "settings.ini")
-    assert isinstance(w, MainWindow)
-    w.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is w, timeout=3000)
-    w.open_start_clip()
-    qtbot.waitUntil(lambda: w.player.cache is not None and w.player.cache.complete, timeout=10000)
+    w = ready_window(qtbot, folder, user, tmp_path / "settings.ini")
     yield w
     w.close()
 

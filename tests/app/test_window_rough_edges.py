@@ -14,18 +14,13 @@ from annotator.project import Project
 from app.launch import build_window, style_sheet
 from app.main_window import MainWindow
 from app.settings import AppSettings
-from tests.app.conftest import shown_window
+from tests.app.conftest import ready_window, shown_window
 
 
 @pytest.fixture
 def window(qtbot: QtBot, app_project: tuple[Path, str], tmp_path: Path) -> Iterator[MainWindow]:
     folder, user = app_project
-    w = shown_window(qtbot, folder, user, tmp_path / "settings.ini", (1600, 900))
-    assert isinstance(w, MainWindow)
-    w.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is w, timeout=3000)
-    w.open_start_clip()
-    qtbot.waitUntil(lambda: w.player.cache is not None and w.player.cache.complete, timeout=10000)
+    w = ready_window(qtbot, folder, user, tmp_path / "settings.ini", (1600, 900))
     yield w
     w.close()
 

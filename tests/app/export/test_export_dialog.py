@@ -9,15 +9,12 @@ from pytestqt.qtbot import QtBot
 from annotator.exporting import split_project
 from annotator.project import Project
 from app.review.review_window import ReviewWindow
-from tests.app.conftest import shown_window
+from tests.app.conftest import review_window, shown_window
 from tests.app.review.conftest import build_review_project
 
 
 def test_reviewer_exports_with_counts_and_progress(qtbot: QtBot, tmp_path: Path) -> None:
-    folder = tmp_path / "rev"
-    build_review_project(folder)
-    w = shown_window(qtbot, folder, "rev", tmp_path / "s.ini")
-    assert isinstance(w, ReviewWindow)
+    w = review_window(qtbot, tmp_path)
     w.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is w, timeout=3000)
     qtbot.keyClick(QApplication.focusWidget() or w, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)

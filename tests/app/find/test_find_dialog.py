@@ -9,9 +9,8 @@ from pytestqt.qtbot import QtBot
 from annotator.model import Segment
 from annotator.project import Project
 from app.main_window import MainWindow
-from app.review.review_window import ReviewWindow
-from tests.app.conftest import shown_window
-from tests.app.review.conftest import NOD, build_review_project
+from tests.app.conftest import review_window, shown_window
+from tests.app.review.conftest import NOD
 
 
 def test_annotator_finds_own_instances_and_opens_one(qtbot: QtBot, app_project: tuple[Path, str],
@@ -46,10 +45,7 @@ def test_annotator_finds_own_instances_and_opens_one(qtbot: QtBot, app_project: 
 
 
 def test_reviewer_sees_every_annotator_and_the_disputed_clips(qtbot: QtBot, tmp_path: Path) -> None:
-    folder = tmp_path / "rev"
-    build_review_project(folder)
-    w = shown_window(qtbot, folder, "rev", tmp_path / "s.ini")
-    assert isinstance(w, ReviewWindow)
+    w = review_window(qtbot, tmp_path)
     w.show_find()
     find = w.find_dialog
     assert find is not None and find.tabs.count() == 2 and find.author_box.isEnabled()

@@ -12,7 +12,7 @@ from pytestqt.qtbot import QtBot
 from app.main_window import MainWindow
 from app.player.frame_view import FrameView
 from app.player.zoom import MAX_ZOOM, VideoZoom, fitted, frame_point, visible_part
-from tests.app.conftest import shown_window
+from tests.app.conftest import ready_window
 
 IMAGE, VIEW = (1920, 1080), (960, 600)
 
@@ -64,12 +64,7 @@ def test_wheel_and_drag_on_the_view(qtbot: QtBot) -> None:
 @pytest.fixture
 def window(qtbot: QtBot, app_project: tuple[Path, str], tmp_path: Path) -> Iterator[MainWindow]:
     folder, user = app_project
-    w = shown_window(qtbot, folder, user, tmp_path / "settings.ini")
-    assert isinstance(w, MainWindow)
-    w.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is w, timeout=3000)
-    w.open_start_clip()
-    qtbot.waitUntil(lambda: w.player.cache is not None and w.player.cache.complete, timeout=10000)
+    w = ready_window(qtbot, folder, user, tmp_path / "settings.ini")
     yield w
     w.close()
 

@@ -12,8 +12,7 @@ from app.main_window import MainWindow
 from app.review.review_window import ReviewWindow
 from app.timeline.lane_visibility import LaneFilter, shown_lanes
 from app.timeline.timeline_widget import TimelineWidget
-from tests.app.conftest import shown_window
-from tests.app.review.conftest import build_review_project
+from tests.app.conftest import review_window, shown_window
 
 NAMES = ["body", "head", "upper limb"]
 
@@ -74,10 +73,8 @@ def test_annotator_collapses_empty_lanes_and_it_is_remembered_for_them(
 
 
 def test_reviewer_hides_an_annotators_lane(qtbot: QtBot, tmp_path: Path) -> None:
+    w = review_window(qtbot, tmp_path)
     folder = tmp_path / "rev"
-    build_review_project(folder)
-    w = shown_window(qtbot, folder, "rev", tmp_path / "s.ini")
-    assert isinstance(w, ReviewWindow)
     w.open_start_clip()
     assert axis_names(w.timeline) == ["a1", "a2", "a3", "merged"]
     w.lane_menu.name_actions["a2"].trigger()
