@@ -71,7 +71,6 @@ class AddSegment:
         self.text = "Add segment"
         self._new = segment
         self._current: Segment | None = None
-        self._deleted = False
 
     @property
     def segment(self) -> Segment | None:

@@ -77,13 +77,6 @@ class Subset(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
-class Subject:
-    """The person filmed; splits keep each subject in one subset."""
-
-    id: str
-
-
-@dataclass(frozen=True, slots=True)
 class Annotator:
     """A user of the project."""
 

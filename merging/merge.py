@@ -83,11 +83,6 @@ def merge_clips(
     return result
 
 
-def merge_clip(work: ClipWork, taxonomy: Taxonomy, options: MergeOptions = MergeOptions()) -> ProjectMerge:
-    """Merge one clip (the same code path as a whole project)."""
-    return merge_clips([work], taxonomy, options)
-
-
 def _time_ordered(table: SegmentTable, groups: Groups) -> tuple[Groups, np.ndarray]:
     """Groups sorted by clip, then earliest member start, then action."""
     present = groups.present

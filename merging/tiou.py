@@ -77,10 +77,3 @@ def joint_intersection_union(starts: ArrayLike, ends: ArrayLike, present: ArrayL
     inter = np.maximum(lo_end - hi_start, 0)
     union = hi_end - lo_start
     return inter, union
-
-
-def joint_tiou(starts: ArrayLike, ends: ArrayLike, present: ArrayLike | None = None) -> FloatArray:
-    """Joint tIoU |A∩B∩C| / |A∪B∪C| per row of (n, K) intervals."""
-    s = np.asarray(starts, np.int64)
-    m = np.ones(s.shape, bool) if present is None else np.asarray(present, bool)
-    return ratio(*joint_intersection_union(s, ends, m))

@@ -37,15 +37,3 @@ def read_category_idx(path: Path) -> list[str]:
 def write_category_idx(taxonomy: Taxonomy, path: Path) -> Path:
     """One action name per line in id order."""
     return write_text_atomic(path, "".join(f"{name}\n" for name in taxonomy.action_names))
-
-
-def check_names_match(names: list[str], taxonomy: Taxonomy, path: Path) -> None:
-    """InputError at the first line whose name differs from the taxonomy's action of that id."""
-    expected = taxonomy.action_names
-    if len(names) != len(expected):
-        raise InputError(
-            str(path), None, f"{len(names)} class names, taxonomy {taxonomy.name} has {len(expected)}"
-        )
-    for i, (got, want) in enumerate(zip(names, expected, strict=True)):
-        if got != want:
-            raise InputError(str(path), f"id {i}", f"class name {got!r} differs from taxonomy's {want!r}")

@@ -7,7 +7,6 @@ keeps alembic (~0.1 s of imports and script loading) off the desktop app's start
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import resources
@@ -21,6 +20,9 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError, P
 from annotator.errors import InputError, PermissionDenied, StoreBusy
 
 BUSY_TIMEOUT_S = 30.0  # how long a SQLite writer waits for another program's write lock
+# The newest migration in migrations/versions (a test checks it is Alembic's head): a database
+# already there opens without importing Alembic.
+HEAD_REVISION = "0004"
 WRITE_OPTION = "mmad_write"  # execution option marking a write transaction (see writer())
 
 
@@ -108,8 +110,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 def migrate(engine: Engine) -> None:
     """Bring the schema to the newest Alembic revision (creates it on an empty database)."""
     try:
-        head = head_revision()
-        if head is not None and stored_revision(engine) == head:
+        if stored_revision(engine) == HEAD_REVISION:
             return
         from alembic import command  # lazily: only a database behind the head needs it
         from alembic.config import Config
@@ -147,33 +148,6 @@ def _foreign_keys_off(connection: Connection) -> Iterator[None]:
                              f"their parent ({len(broken)} found)")
     finally:
         raw.execute("PRAGMA foreign_keys=ON")
-
-
-# `revision = '0002'`, optionally annotated (`revision: str = "0002"`, as newer templates write)
-_REVISION = re.compile(r"^revision\s*(?::[^=\n]*)?=\s*['\"]([^'\"]+)['\"]\s*$", re.MULTILINE)
-_DOWN = re.compile(r"^down_revision\s*(?::[^=\n]*)?=\s*(?:None|['\"]([^'\"]+)['\"])\s*$", re.MULTILINE)
-
-
-def head_revision() -> str | None:
-    """The single head revision id of the bundled migrations, read from their source text.
-
-    None when it cannot be told this simply (a merge revision, a branch, an unreadable
-    file): the caller then lets Alembic decide.
-    """
-    revisions: set[str] = set()
-    parents: set[str] = set()
-    for script in (_migrations_dir() / "versions").glob("*.py"):
-        if script.name == "__init__.py":
-            continue
-        source = script.read_text(encoding="utf-8")
-        revision, down = _REVISION.search(source), _DOWN.search(source)
-        if revision is None or down is None:
-            return None  # a merge (tuple down_revision) or a form not read here: never guess
-        revisions.add(revision.group(1))
-        if down.group(1) is not None:
-            parents.add(down.group(1))
-    heads = revisions - parents
-    return heads.pop() if len(heads) == 1 else None
 
 
 def stored_revision(engine: Engine) -> str | None:

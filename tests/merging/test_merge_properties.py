@@ -7,8 +7,8 @@ from hypothesis import strategies as st
 
 from annotator.model import MergeRule
 from annotator.taxonomy import load_taxonomy
-from merging.merge import merge_clip
 from tests.merging.helpers import people, work
+from tests.merging.one_clip import merge_clip
 
 TAX = load_taxonomy("mma52")
 seg = st.tuples(st.integers(0, 400), st.integers(6, 80), st.sampled_from([9, 10, 19, 24])).map(

@@ -7,8 +7,9 @@ from annotator.errors import InputError
 from annotator.model import MergedStatus, MergeRule
 from annotator.taxonomy import load_taxonomy
 from merging.crosscheck import CrossCheck
-from merging.merge import MergeOptions, merge_clip
+from merging.merge import MergeOptions
 from tests.merging.helpers import people, work
+from tests.merging.one_clip import merge_clip
 
 D = Decision.parse  # decisions written as their stored text
 

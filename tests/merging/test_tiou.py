@@ -3,8 +3,25 @@ from fractions import Fraction
 import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
+from numpy.typing import ArrayLike
 
-from merging.tiou import as_fraction, exceeds, intersection_union, joint_tiou, tiou, tiou_matrix
+from merging.tiou import (
+    as_fraction,
+    exceeds,
+    intersection_union,
+    joint_intersection_union,
+    ratio,
+    tiou,
+    tiou_matrix,
+)
+
+
+def joint_tiou(starts: ArrayLike, ends: ArrayLike, present: ArrayLike | None = None) -> np.ndarray:
+    """Joint tIoU |A∩B∩C| / |A∪B∪C| per row of (n, K) intervals, as the cross-check computes it."""
+    s = np.asarray(starts, np.int64)
+    m = np.ones(s.shape, bool) if present is None else np.asarray(present, bool)
+    return ratio(*joint_intersection_union(s, ends, m))
+
 
 interval = st.tuples(st.integers(0, 500), st.integers(1, 200)).map(lambda t: (t[0], t[0] + t[1]))
 

@@ -19,27 +19,10 @@ from tests.annotator.store.db import db_url, project  # noqa: F401  (pytest fixt
 REPO = Path(__file__).resolve().parents[3]
 
 
-def test_head_revision_read_from_the_scripts_is_alembics_head() -> None:
+def test_head_revision_is_alembics_head() -> None:
     config = Config()
     config.set_main_option("script_location", str(store_engine._migrations_dir()))
-    assert store_engine.head_revision() == ScriptDirectory.from_config(config).get_current_head()
-
-
-def test_head_revision_gives_up_on_forms_it_cannot_read(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    versions = tmp_path / "versions"
-    versions.mkdir()
-    (versions / "a.py").write_text("revision = 'a'\ndown_revision = None\n")
-    (versions / "b.py").write_text("revision = 'b'\ndown_revision = 'a'\n")
-    monkeypatch.setattr(store_engine, "_migrations_dir", lambda: tmp_path)
-    assert store_engine.head_revision() == "b"
-    (versions / "c.py").write_text("revision = 'c'\ndown_revision = 'a'\n")  # two heads
-    assert store_engine.head_revision() is None
-    (versions / "c.py").write_text("revision = 'c'\ndown_revision = ('a', 'b')\n")  # a merge
-    assert store_engine.head_revision() is None
-    (versions / "c.py").write_text('revision: str = "c"\ndown_revision: str | None = "b"\n')  # annotated
-    assert store_engine.head_revision() == "c"
-    (versions / "c.py").write_text("REVISION = 'c'\n")  # a script not read here: no guess
-    assert store_engine.head_revision() is None
+    assert store_engine.HEAD_REVISION == ScriptDirectory.from_config(config).get_current_head()
 
 
 def test_a_database_behind_the_head_is_still_migrated(project: Project, db_url: str) -> None:

@@ -85,7 +85,7 @@ def test_a_project_of_revision_0001_opens_upgraded_with_nothing_lost(project: Pr
     try:
         engine = create_engine(project.database_url)
         try:
-            assert store_engine.stored_revision(engine) == store_engine.head_revision()
+            assert store_engine.stored_revision(engine) == store_engine.HEAD_REVISION
             after = _snapshot(engine)
         finally:
             engine.dispose()
