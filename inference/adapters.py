@@ -143,14 +143,37 @@ class DSTAAdapter(nn.Module):
 
 def build_adapter(dim: int, config: AdapterConfig) -> nn.Module | None:
     """The adapter module for one block, or None for "none" / "full"."""
+    adapter: nn.Module
     if config.kind == "standard":
-        return StandardAdapter(dim, config)
-    if config.kind == "tia":
-        return TIAAdapter(dim, config)
-    if config.kind == "dsta":
+        adapter = StandardAdapter(dim, config)
+    elif config.kind == "tia":
+        adapter = TIAAdapter(dim, config)
+    elif config.kind == "dsta":
         if config.dsta_variant not in ("paper-count", "printed"):
             raise ValueError(f"unknown DSTA variant {config.dsta_variant!r}")
-        return DSTAAdapter(dim, config)
-    if config.kind in ("none", "full"):
+        adapter = DSTAAdapter(dim, config)
+    elif config.kind in ("none", "full"):
         return None
-    raise ValueError(f"unknown adapter {config.kind!r}")
+    else:
+        raise ValueError(f"unknown adapter {config.kind!r}")
+    if config.init == "adatad":
+        adatad_init(adapter)
+    elif config.init != "zero-up":
+        raise ValueError(f"unknown adapter init {config.init!r} (zero-up or adatad)")
+    return adapter
+
+
+@torch.no_grad()
+def adatad_init(adapter: nn.Module) -> None:
+    """AdaTAD's initialisation: down-projections trunc-normal(0.02), TDW convs He-normal, biases 0."""
+    for name, module in adapter.named_modules():
+        leaf = name.rsplit(".", 1)[-1]
+        if isinstance(module, nn.Linear) and leaf.startswith("down"):
+            nn.init.trunc_normal_(module.weight, std=0.02)  # AdaTAD: trunc_normal_init(down_proj, 0.02), cut at ±2
+        elif isinstance(module, nn.Conv1d):  # AdaTAD: normal(0, sqrt(2 / fan-in)) for dwconv and conv
+            fan_in = module.weight.shape[1] * module.weight.shape[2]
+            module.weight.normal_(0.0, (2.0 / fan_in) ** 0.5)
+        else:
+            continue
+        if module.bias is not None:
+            module.bias.zero_()

@@ -11,7 +11,6 @@ import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import nn
@@ -20,16 +19,10 @@ from torch.utils.checkpoint import checkpoint
 from annotator.errors import InputError
 from inference.adapters import Grid, build_adapter
 from inference.configs import AdapterConfig, BackboneConfig
+from inference.droppath import DropPath
+from inference.posembed import adatad_table, pretrain_grid, resize_slices, sinusoid_table
 
-
-def sinusoid_table(n_position: int, dim: int) -> torch.Tensor:
-    """VideoMAE's fixed 1-D sin-cos table over the flattened (t, h, w) token index: [1, n, dim]."""
-    position = np.arange(n_position, dtype=np.float64)[:, None]
-    rates = np.power(10000.0, 2 * (np.arange(dim) // 2) / dim)[None, :]
-    table = position / rates
-    table[:, 0::2] = np.sin(table[:, 0::2])
-    table[:, 1::2] = np.cos(table[:, 1::2])
-    return torch.from_numpy(table).float().unsqueeze(0)
+__all__ = ["VideoMAE", "load_pretrained", "map_key", "resize_pos_embed", "sinusoid_table"]
 
 
 class Attention(nn.Module):
@@ -72,8 +65,10 @@ class Mlp(nn.Module):
 class Block(nn.Module):
     """Pre-norm ViT block; the adapter follows the FFN residual."""
 
-    def __init__(self, dim: int, heads: int, mlp_ratio: float, adapter: AdapterConfig) -> None:
+    def __init__(self, dim: int, heads: int, mlp_ratio: float, adapter: AdapterConfig,
+                 drop_path: float = 0.0) -> None:
         super().__init__()
+        self.drop_path = DropPath(drop_path)
         self.norm1 = nn.LayerNorm(dim, eps=1e-6)
         self.attn = Attention(dim, heads)
         self.norm2 = nn.LayerNorm(dim, eps=1e-6)
@@ -82,8 +77,8 @@ class Block(nn.Module):
 
     def forward(self, x: torch.Tensor, grid: Grid) -> torch.Tensor:
         """x: [N, L, D] -> [N, L, D]."""
-        x = x + self.attn(self.norm1(x))
-        x = x + self.mlp(self.norm2(x))
+        x = x + self.drop_path(self.attn(self.norm1(x)))
+        x = x + self.drop_path(self.mlp(self.norm2(x)))
         if self.adapter is not None:
             x = self.adapter(x, grid)
         return x
@@ -98,12 +93,15 @@ class VideoMAE(nn.Module):
         dim, p, t = config.embed_dim, config.patch_size, config.tubelet
         self.patch_embed = nn.Conv3d(3, dim, kernel_size=(t, p, p), stride=(t, p, p))
         self.grid_thw = (config.chunk_frames // t, config.img_size // p, config.img_size // p)
-        # fixed sin-cos by default; a learned table from a checkpoint replaces it (saved with the model)
-        self.register_buffer("pos_embed", sinusoid_table(math.prod(self.grid_thw), dim))
+        # AdaTAD's table: the pretraining grid's sin-cos code, each temporal slice resized bicubically;
+        # a learned table from a checkpoint replaces it (saved with the model)
+        self.register_buffer("pos_embed", adatad_table(self.grid_thw, dim, p))
+        # AdaTAD: stochastic depth rising linearly over the blocks, kept on in frozen blocks
+        rates = torch.linspace(0, config.drop_path, config.depth).tolist()
         self.blocks = nn.ModuleList(
-            Block(dim, config.num_heads, config.mlp_ratio, adapter) for _ in range(config.depth)
+            Block(dim, config.num_heads, config.mlp_ratio, adapter, rate) for rate in rates
         )
-        self.norm = nn.LayerNorm(dim, eps=1e-6)
+        self.norm = nn.LayerNorm(dim, eps=1e-6)  # kept (and loaded) even when final_norm is off
         self.checkpointing = False  # activation checkpointing, switched on for CUDA training
 
     def forward(self, video: torch.Tensor) -> torch.Tensor:
@@ -125,8 +123,9 @@ class VideoMAE(nn.Module):
                 x = checkpoint(block, x, grid, use_reentrant=False)
             else:
                 x = block(x, grid)
-        normed: torch.Tensor = self.norm(x)
-        pooled = normed.reshape(b, chunks * t, h * w, -1).mean(dim=2)  # [B, T/tubelet, D], spatial mean pool
+        if self.config.final_norm:
+            x = self.norm(x)
+        pooled = x.reshape(b, chunks * t, h * w, -1).mean(dim=2)  # [B, T/tubelet, D], spatial mean pool
         return pooled.transpose(1, 2)
 
 
@@ -305,11 +304,16 @@ def _read_weights(path: Path) -> object:
 def _pos_embed_from(value: torch.Tensor, model: VideoMAE, report: LoadReport) -> torch.Tensor:
     target = model.grid_thw
     value = value.reshape(1, -1, value.shape[-1]).float()
+    device = model.patch_embed.weight.device
     if torch.allclose(value, sinusoid_table(value.shape[1], value.shape[2]), atol=1e-4):
-        report.loaded.append("pos_embed (fixed sin-cos, regenerated for this input size)")
-        return sinusoid_table(math.prod(target), value.shape[2]).to(model.patch_embed.weight.device)
+        report.loaded.append("pos_embed (fixed sin-cos, rebuilt on the pretraining grid for this input size)")
+        return adatad_table(target, value.shape[2], model.config.patch_size).to(device)
     if value.shape[1] != math.prod(target):
-        value = resize_pos_embed(value, _guess_thw(value.shape[1], target), target)
+        source = _guess_thw(value.shape[1], target)
+        if source == pretrain_grid(target, model.config.patch_size):  # AdaTAD: slice by slice, bicubic
+            value = resize_slices(value, source, target[1:])
+        else:
+            value = resize_pos_embed(value, source, target)
         report.resized.append(f"pos_embed -> {target}")
     report.loaded.append("pos_embed")
-    return value.to(model.patch_embed.weight.device)
+    return value.to(device)

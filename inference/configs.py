@@ -21,6 +21,8 @@ class BackboneConfig:
     tubelet: int = 2
     img_size: int = 160
     chunk_frames: int = 16  # the ViT sees the window in chunks of this many frames (AdaTAD)
+    drop_path: float = 0.0  # stochastic depth of the (frozen) blocks, rising linearly to this rate
+    final_norm: bool = True  # the pretrained last LayerNorm (fc_norm) on the features
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,7 @@ class AdapterConfig:
     temporal_kernel: int = 3
     spatial_kernel: int = 1  # the MMAD paper states a 1x1 depth-wise kernel
     dsta_variant: str = "paper-count"  # one of DSTA_VARIANTS
+    init: str = "zero-up"  # "adatad": trunc-normal down-projection and AdaTAD's TDW init; up is zero in both
 
 
 @dataclass(frozen=True)
@@ -49,8 +52,10 @@ class HeadConfig:
     kernel: int = 3
     pyramid: str = "transformer"
     attn_heads: int = 4
-    attn_window: int = 19  # steps each position attends to, at its own level
+    attn_window: int = 19  # steps each position attends to, at its own level; 0: global attention
     stem_blocks: int = 2
+    proj_layers: int = 2  # convolutions of the projection before the pyramid
+    drop_path: float = 0.0  # drop-path of the pyramid's attention and MLP branches (ActionFormer's)
     regression_ranges: tuple[tuple[float, float], ...] = (
         (0, 4), (4, 8), (8, 16), (16, 32), (32, 64), (64, 10_000),
     )
@@ -70,11 +75,16 @@ class ModelConfig:
     window_frames: int = 256  # sampled frames per window (a multiple of chunk_frames and 2**levels*tubelet)
     frame_stride: int = 1  # take every n-th decoded frame
     dropout: float = 0.0
+    interpolate: bool = False  # features linearly interpolated to one step per sampled frame
 
     @property
     def frames_per_step(self) -> int:
         """Decoded frames covered by one level-0 feature step."""
-        return self.backbone.tubelet * self.frame_stride
+        return self.frame_stride * (1 if self.interpolate else self.backbone.tubelet)
+
+    def steps_for(self, frames: int) -> int:
+        """Level-0 feature steps of `frames` sampled frames (a partial tubelet counts)."""
+        return frames if self.interpolate else -(-frames // self.backbone.tubelet)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain-data form for checkpoints."""
@@ -95,6 +105,7 @@ class ModelConfig:
             window_frames=data["window_frames"],
             frame_stride=data["frame_stride"],
             dropout=data.get("dropout", 0.0),
+            interpolate=data.get("interpolate", False),
         )
 
 
@@ -115,6 +126,12 @@ class TrainConfig:
     amp: bool = True  # mixed precision, CUDA only
     checkpointing: bool = True  # activation checkpointing, CUDA only
     eval_every: int = 1
+    recipe: str = "plain"  # the preset these settings came from (inference.recipe)
+    adapter_lr: float | None = None  # adapters' own learning rate (None: lr)
+    decay_all: bool = True  # False: no weight decay on biases, norms and scales
+    loss_normaliser: str = "batch"  # "batch": positives of each batch; "ema": their moving average
+    augment: bool = False  # training augmentation (inference.augment); False: test-time centre crop
+    workers: int = 0  # DataLoader worker processes
 
 
 _BACKBONES = {

@@ -13,11 +13,14 @@ from annotator.errors import InputError
 from annotator.formats.records import AnnotationSet
 from annotator.media.probe import probe_video
 from annotator.progress import NEVER, CancelToken, Progress, no_progress
+from inference.augment import kept_inside, train_short_side
 from inference.configs import ModelConfig
 from inference.evaluate import GroundTruth
+from inference.frame_cache_disk import DiskFrames, Sampling, cached_clip
 from inference.model import frame_to_step
 from inference.video import LazyFrames, decode_video
 
+Frames = np.ndarray | LazyFrames | DiskFrames  # anything sliced into windows of sampled frames
 VIDEO_EXTENSIONS = (".mp4", ".avi", ".mkv", ".mov", ".webm")
 KEEP_FRACTION = 0.5  # a truncated instance is kept when at least this share lies in the window
 MEMORY_BUDGET = 4 * 2**30  # decoded frames kept in memory up to this; beyond, windows are decoded on demand
@@ -28,7 +31,7 @@ class ClipSample:
     """One decoded clip: sampled frames and its instances in decoded-frame indices."""
 
     video_id: str
-    frames: np.ndarray | LazyFrames  # [T_sampled, S, S, 3] uint8
+    frames: Frames  # [T_sampled, S, S, 3] uint8 (training with augmentation: [T, H, W, 3], short side S*182/160)
     fps: float
     total_frames: int
     segments: np.ndarray  # [N, 2] float, [start_frame, end_frame]
@@ -58,16 +61,20 @@ def find_videos(video_ids: Sequence[str], folder: str | Path) -> dict[str, Path]
 
 def load_samples(annotations: AnnotationSet, videos: Mapping[str, Path], config: ModelConfig,
                  video_ids: Sequence[str] | None = None, progress: Progress = no_progress,
-                 cancel: CancelToken = NEVER, memory_budget: int = MEMORY_BUDGET) -> list[ClipSample]:
+                 cancel: CancelToken = NEVER, memory_budget: int = MEMORY_BUDGET,
+                 cache_dir: str | Path | None = None, training: bool = False) -> list[ClipSample]:
     """Decode the listed videos (default: all of `annotations`) at the model's size and stride.
 
-    When their sampled frames would take more than memory_budget bytes, nothing is kept: each
-    training or prediction window is decoded from the file when it is needed.
+    training=True keeps whole frames at AdaTAD's short side 182/160 of the input size for the
+    augmentation; otherwise frames are centre-cropped as at test time. With cache_dir each
+    video is decoded once into an on-disk entry and read memory-mapped. Without one, frames
+    that would take more than memory_budget bytes are not kept: each window is decoded when needed.
     """
     ids = list(video_ids if video_ids is not None else annotations.videos)
     size, stride = config.backbone.img_size, config.frame_stride
+    side = train_short_side(size) if training else size
     needed = sum(annotations.videos[v].total_frames for v in ids if v in annotations.videos) // stride
-    lazy = needed * size * size * 3 > memory_budget
+    lazy = needed * side * side * 3 > memory_budget
     by_video: dict[str, list[tuple[int, int, int]]] = {vid: [] for vid in ids}
     for inst in annotations.instances:
         if inst.video_id in by_video:
@@ -76,13 +83,7 @@ def load_samples(annotations: AnnotationSet, videos: Mapping[str, Path], config:
     for i, vid in enumerate(ids):
         cancel.check()
         progress(i / max(len(ids), 1), f"decoding {vid}")
-        if lazy:
-            info = probe_video(videos[vid], cancel, allow_variable_rate=True)  # the decoder's own count
-            fps, total = info.fps, info.frame_count
-            frames: np.ndarray | LazyFrames = LazyFrames(videos[vid], size, stride, -(-total // stride))
-        else:
-            decoded = decode_video(videos[vid], size, stride, cancel=cancel)
-            frames, fps, total = decoded.frames, decoded.fps, decoded.total_frames
+        frames, fps, total = _frames(videos[vid], side, stride, not training, lazy, cache_dir, cancel)
         rows = np.array(by_video[vid], dtype=np.float64).reshape(-1, 3)
         outside = rows[:, 0] >= total
         if outside.any():
@@ -95,22 +96,36 @@ def load_samples(annotations: AnnotationSet, videos: Mapping[str, Path], config:
     return samples
 
 
-def window_targets(sample: ClipSample, start: int, config: ModelConfig) -> tuple[torch.Tensor, torch.Tensor]:
-    """Instances of the window starting at sampled frame `start`, in feature steps: ([K, 2], [K])."""
-    steps = config.window_frames // config.backbone.tubelet
+def _frames(video: Path, side: int, stride: int, crop: bool, lazy: bool, cache_dir: str | Path | None,
+            cancel: CancelToken) -> tuple[Frames, float, int]:
+    """One video's sampled frames: from the disk cache, decoded on demand, or decoded into memory."""
+    if cache_dir is not None:
+        entry = cached_clip(video, cache_dir, Sampling(stride, side, crop), cancel)
+        return entry.frames, entry.fps, entry.total_frames
+    if lazy:
+        info = probe_video(video, cancel, allow_variable_rate=True)  # the decoder's own count
+        return LazyFrames(video, side, stride, -(-info.frame_count // stride), crop), info.fps, info.frame_count
+    decoded = decode_video(video, side, stride, cancel=cancel, crop=crop)
+    return decoded.frames, decoded.fps, decoded.total_frames
+
+
+def window_targets(sample: ClipSample, start: int, config: ModelConfig, length: int | None = None,
+                   keep: float = KEEP_FRACTION) -> tuple[torch.Tensor, torch.Tensor]:
+    """Instances of the window of `length` sampled frames (default: a whole window) from `start`,
+    in feature steps, keeping those with at least `keep` of their length inside: ([K, 2], [K])."""
+    steps = config.steps_for(config.window_frames if length is None else length)
     segs = frame_to_step(torch.from_numpy(sample.segments).float(), start, config)
     if segs.numel() == 0:
         return segs.reshape(0, 2), torch.zeros(0, dtype=torch.long)
-    clipped = segs.clamp(0, steps)
-    inside = (clipped[:, 1] - clipped[:, 0]) / (segs[:, 1] - segs[:, 0]).clamp(min=1e-6)
-    keep = inside >= KEEP_FRACTION
-    return clipped[keep], torch.from_numpy(sample.labels)[keep]
+    clipped, inside = kept_inside(segs.numpy(), 0, steps, keep)
+    mask = torch.from_numpy(inside)
+    return torch.from_numpy(clipped)[mask], torch.from_numpy(sample.labels)[mask]
 
 
 def make_batch(samples: Sequence[ClipSample], starts: Sequence[int], config: ModelConfig
                ) -> tuple[torch.Tensor, torch.Tensor, list[tuple[torch.Tensor, torch.Tensor]]]:
     """Frames [B, W, S, S, 3] uint8 (zero-padded), valid steps [B], targets per window."""
-    window, tubelet = config.window_frames, config.backbone.tubelet
+    window = config.window_frames
     size = config.backbone.img_size
     frames = torch.zeros((len(samples), window, size, size, 3), dtype=torch.uint8)
     valid = torch.zeros(len(samples), dtype=torch.long)
@@ -118,6 +133,6 @@ def make_batch(samples: Sequence[ClipSample], starts: Sequence[int], config: Mod
     for b, (sample, start) in enumerate(zip(samples, starts, strict=True)):
         chunk = sample.frames[start : start + window]
         frames[b, : len(chunk)] = torch.from_numpy(chunk)
-        valid[b] = -(-len(chunk) // tubelet)
+        valid[b] = config.steps_for(len(chunk))
         targets.append(window_targets(sample, start, config))
     return frames, valid, targets

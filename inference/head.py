@@ -17,6 +17,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from inference.configs import HeadConfig
+from inference.droppath import AffineDropPath
 
 
 class ChannelNorm(nn.Module):
@@ -85,10 +86,11 @@ class LocalSelfAttention(nn.Module):
             proj(norm(conv(x)) * keep).view(b, self.heads, c // self.heads, t).transpose(2, 3)
             for conv, norm, proj in zip(self.convs, self.norms, self.proj, strict=True)
         )  # each [B, H, T', C/H]
-        steps = torch.arange(t, device=x.device)
-        near = (steps[:, None] - steps[None, :]).abs() <= self.window // 2  # [T', T']
-        # Padded keys are never attended to; every query keeps itself, so no row is empty.
-        allowed = (near & mask[:, None, None, :]) | torch.eye(t, dtype=torch.bool, device=x.device)
+        allowed = mask[:, None, None, :]  # [B, 1, 1, T']: padded keys are never attended to
+        if self.window > 0:  # window 0: global attention (AdaTAD's multi-label configuration)
+            steps = torch.arange(t, device=x.device)
+            allowed = allowed & ((steps[:, None] - steps[None, :]).abs() <= self.window // 2)  # [B, 1, T', T']
+        allowed = allowed | torch.eye(t, dtype=torch.bool, device=x.device)  # no query row is empty
         y = F.scaled_dot_product_attention(q, k, v, attn_mask=allowed)  # [B, H, T', C/H]
         y = y.transpose(2, 3).reshape(b, c, t)
         return self.out(y) * keep, mask
@@ -97,8 +99,11 @@ class LocalSelfAttention(nn.Module):
 class TransformerBlock(nn.Module):
     """Pre-norm local attention + MLP; stride 2 halves the length (the shortcut is max-pooled)."""
 
-    def __init__(self, dim: int, heads: int, window: int, stride: int = 1) -> None:
+    def __init__(self, dim: int, heads: int, window: int, stride: int = 1, drop_path: float = 0.0) -> None:
         super().__init__()
+        # ActionFormer: an affine drop-path on each branch when path_pdrop > 0
+        self.drop_attn: nn.Module = AffineDropPath(dim, drop_path) if drop_path > 0 else nn.Identity()
+        self.drop_mlp: nn.Module = AffineDropPath(dim, drop_path) if drop_path > 0 else nn.Identity()
         self.norm1 = ChannelNorm(dim)
         self.attn = LocalSelfAttention(dim, heads, window, stride)
         self.skip: nn.Module = nn.MaxPool1d(3, stride, padding=1) if stride > 1 else nn.Identity()
@@ -112,16 +117,16 @@ class TransformerBlock(nn.Module):
         shortcut = self.skip(x.masked_fill(~mask.unsqueeze(1), torch.finfo(x.dtype).min))
         y, mask = self.attn(self.norm1(x), mask)
         keep = mask.unsqueeze(1).to(x.dtype)
-        x = shortcut * keep + y
-        return x + self.mlp(self.norm2(x)) * keep, mask
+        x = shortcut * keep + self.drop_attn(y)
+        return x + self.drop_mlp(self.mlp(self.norm2(x)) * keep), mask
 
 
 class Stem(nn.Module):
     """Level 0 of the transformer pyramid: a few stride-1 blocks."""
 
-    def __init__(self, dim: int, heads: int, window: int, blocks: int) -> None:
+    def __init__(self, dim: int, heads: int, window: int, blocks: int, drop_path: float = 0.0) -> None:
         super().__init__()
-        self.blocks = nn.ModuleList(TransformerBlock(dim, heads, window) for _ in range(blocks))
+        self.blocks = nn.ModuleList(TransformerBlock(dim, heads, window, 1, drop_path) for _ in range(blocks))
 
     def forward(self, x: torch.Tensor, mask: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """x: [B, C, T], mask: [B, T] -> same shapes."""
@@ -151,9 +156,9 @@ def make_pyramid(config: HeadConfig) -> tuple[nn.ModuleList, nn.ModuleList]:
         return nn.ModuleList(blocks), nn.ModuleList()
     if config.pyramid != "transformer":
         raise ValueError(f"unknown pyramid {config.pyramid!r} (transformer or conv)")
-    heads, window = config.attn_heads, config.attn_window
-    levels: list[nn.Module] = [Stem(dim, heads, window, config.stem_blocks)]
-    levels += [TransformerBlock(dim, heads, window, stride=2) for _ in range(config.levels - 1)]
+    heads, window, rate = config.attn_heads, config.attn_window, config.drop_path
+    levels: list[nn.Module] = [Stem(dim, heads, window, config.stem_blocks, rate)]
+    levels += [TransformerBlock(dim, heads, window, 2, rate) for _ in range(config.levels - 1)]
     return nn.ModuleList(levels), nn.ModuleList(NormOut(dim) for _ in range(config.levels))
 
 
@@ -164,7 +169,9 @@ class ActionFormerHead(nn.Module):
         super().__init__()
         dim, k = config.dim, config.kernel
         self.config = config
-        self.projection = nn.ModuleList([ConvBlock(in_dim, dim, k), ConvBlock(dim, dim, k)])
+        self.projection = nn.ModuleList(
+            ConvBlock(in_dim if i == 0 else dim, dim, k) for i in range(config.proj_layers)
+        )
         self.pyramid, self.neck = make_pyramid(config)
         self.cls_tower = nn.ModuleList(ConvBlock(dim, dim, k) for _ in range(config.head_layers - 1))
         self.reg_tower = nn.ModuleList(ConvBlock(dim, dim, k) for _ in range(config.head_layers - 1))

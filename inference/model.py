@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import torch
+import torch.nn.functional as F
 from torch import nn
 
 from inference.backbone import VideoMAE
@@ -32,7 +34,7 @@ class Detector(nn.Module):
 
     def __init__(self, config: ModelConfig) -> None:
         super().__init__()
-        steps, levels = config.window_frames // config.backbone.tubelet, config.head.levels
+        steps, levels = config.steps_for(config.window_frames), config.head.levels
         if config.window_frames % config.backbone.chunk_frames or steps % 2 ** (levels - 1):
             raise ValueError(f"window of {config.window_frames} frames: needs a multiple of "
                              f"{config.backbone.chunk_frames} frames and of {2 ** (levels - 1)} feature steps")
@@ -45,11 +47,14 @@ class Detector(nn.Module):
         kind = self.config.adapter.kind
         for name, param in self.backbone.named_parameters():
             param.requires_grad = kind == "full" or ".adapter." in name
+        if not self.config.backbone.final_norm:  # an unused norm has no gradient (DDP would wait for one)
+            for param in self.backbone.norm.parameters():
+                param.requires_grad = False
 
     @property
     def steps(self) -> int:
         """Level-0 feature steps of one window."""
-        return self.config.window_frames // self.config.backbone.tubelet
+        return self.config.steps_for(self.config.window_frames)
 
     def forward(self, frames: torch.Tensor, valid_steps: torch.Tensor
                 ) -> tuple[list[torch.Tensor], list[torch.Tensor], list[torch.Tensor]]:
@@ -60,14 +65,17 @@ class Detector(nn.Module):
                 feats = self.backbone(video)
         else:
             feats = self.backbone(video)  # [B, D, T/tubelet]
+        if self.config.interpolate:  # AdaTAD: linear interpolation to one step per sampled frame
+            feats = F.interpolate(feats, size=video.shape[2], mode="linear", align_corners=False)  # [B, D, T]
         steps = feats.shape[-1]
-        mask = torch.arange(steps, device=feats.device)[None] < valid_steps[:, None]  # [B, T/tubelet]
+        mask = torch.arange(steps, device=feats.device)[None] < valid_steps[:, None]  # [B, steps]
         outputs: tuple[list[torch.Tensor], list[torch.Tensor], list[torch.Tensor]] = self.head(feats.float(), mask)
         return outputs
 
     def loss(self, logits: list[torch.Tensor], offsets: list[torch.Tensor], masks: list[torch.Tensor],
-             targets: list[tuple[torch.Tensor, torch.Tensor]]) -> dict[str, torch.Tensor]:
-        """Focal + DIoU loss normalised by the number of positive points; targets in feature steps."""
+             targets: list[tuple[torch.Tensor, torch.Tensor]],
+             normaliser: Callable[[torch.Tensor], float] | None = None) -> dict[str, torch.Tensor]:
+        """Focal + DIoU loss over the normaliser (default: this batch's positive points); targets in steps."""
         points = make_points(self.steps, self.config.head, logits[0].device)
         all_logits = torch.cat(logits, dim=1).float()  # [B, P, C]
         all_offsets = torch.cat(offsets, dim=1).float()  # [B, P, 2]
@@ -76,10 +84,10 @@ class Detector(nn.Module):
                                             self.config.head.centre_radius) for s, lab in targets), strict=True)
         cls_targets, reg_targets = torch.stack(cls_t), torch.stack(reg_t)
         positive = (cls_targets.sum(-1) > 0) & valid
-        normaliser = max(int(positive.sum()), 1)
-        cls_loss = sigmoid_focal_loss(all_logits[valid], cls_targets[valid]) / normaliser
+        divisor = max(int(positive.sum()), 1) if normaliser is None else normaliser(positive.sum())
+        cls_loss = sigmoid_focal_loss(all_logits[valid], cls_targets[valid]) / divisor
         if positive.any():
-            reg_loss = diou_loss_1d(all_offsets[positive], reg_targets[positive]) / normaliser
+            reg_loss = diou_loss_1d(all_offsets[positive], reg_targets[positive]) / divisor
         else:
             reg_loss = all_offsets.sum() * 0.0
         return {"cls": cls_loss, "reg": reg_loss, "total": cls_loss + reg_loss}
@@ -112,14 +120,21 @@ class Detector(nn.Module):
 
 def step_to_frame(steps: torch.Tensor, window_start: int, config: ModelConfig) -> torch.Tensor:
     """Level-0 feature positions of a window starting at sampled frame window_start -> decoded frames."""
-    centre = (config.backbone.tubelet - 1) * config.frame_stride / 2  # a step sits at its frames' centre
+    centre = _step_centre(config)
     return window_start * config.frame_stride + steps * config.frames_per_step + centre
 
 
 def frame_to_step(frames: torch.Tensor, window_start: int, config: ModelConfig) -> torch.Tensor:
     """Inverse of step_to_frame."""
-    centre = (config.backbone.tubelet - 1) * config.frame_stride / 2
+    centre = _step_centre(config)
     return (frames - window_start * config.frame_stride - centre) / config.frames_per_step
+
+
+def _step_centre(config: ModelConfig) -> float:
+    """Decoded frames from a step's first sampled frame to where the step sits (its frames' centre)."""
+    if config.interpolate:  # interpolated step i lies exactly on sampled frame i
+        return 0.0
+    return (config.backbone.tubelet - 1) * config.frame_stride / 2
 
 
 def count_parameters(model: Detector) -> dict[str, int]:

@@ -6,27 +6,24 @@ import hashlib
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-import numpy as np
 import torch
 
 from annotator.formats.records import PredictionRecord
 from annotator.model import Clip, Proposal
 from annotator.progress import NEVER, CancelToken, Progress, no_progress
+from inference.data import Frames
 from inference.model import Detector, step_to_frame
 from inference.nms import batched_soft_nms
-from inference.video import LazyFrames, decode_video, sliding_windows
+from inference.precision import autocast_for
+from inference.video import decode_video, sliding_windows
+
+__all__ = ["autocast_for", "model_version", "predict_frames", "predict_videos", "to_proposals"]
 
 OVERLAP = 0.25  # share of a window repeated by the next one at test time
 
 
-def autocast_for(device: torch.device, enabled: bool = True) -> torch.autocast:
-    """bfloat16 autocast on CUDA (mixed precision); a disabled context elsewhere."""
-    return torch.autocast(device_type=device.type, dtype=torch.bfloat16,
-                          enabled=enabled and device.type == "cuda")
-
-
 @torch.no_grad()
-def predict_frames(model: Detector, video_id: str, frames: np.ndarray | LazyFrames, fps: float,
+def predict_frames(model: Detector, video_id: str, frames: Frames, fps: float,
                    total_frames: int, batch_size: int = 2, max_keep: int = 200, sigma: float = 0.5) -> list[PredictionRecord]:
     """Detections of one clip given its sampled frames [T, S, S, 3] uint8, in seconds."""
     config = model.config
@@ -41,7 +38,7 @@ def predict_frames(model: Detector, video_id: str, frames: np.ndarray | LazyFram
         for b, start in enumerate(group):
             chunk = frames[start : start + window]
             batch[b, : len(chunk)] = torch.from_numpy(chunk)
-            valid[b] = -(-len(chunk) // config.backbone.tubelet)
+            valid[b] = config.steps_for(len(chunk))
         with autocast_for(device):
             outputs = model(batch.to(device), valid.to(device))
         for start, det in zip(group, model.decode(outputs[0], outputs[1], outputs[2], sigma=sigma,

@@ -14,16 +14,28 @@ import numpy as np
 import torch
 
 from annotator.errors import InputError
+from annotator.formats.records import PredictionRecord
 from annotator.progress import NEVER, CancelToken, Progress, no_progress
 from annotator.taxonomy import Taxonomy
 from inference.backbone import load_pretrained
 from inference.checkpoint import read_checkpoint, save_checkpoint
 from inference.configs import ModelConfig, TrainConfig
-from inference.data import ClipSample, make_batch
+from inference.data import ClipSample
+from inference.distributed import (
+    Dist,
+    current,
+    device_for,
+    gather_to_main,
+    mean_over_ranks,
+    share_from_main,
+    wrap,
+)
 from inference.evaluate import EvaluationReport, evaluate
+from inference.loader import TrainWindows, make_loader
+from inference.losses import LossNormaliser
 from inference.model import Detector
-from inference.predict import autocast_for, predict_frames
-from inference.video import random_window
+from inference.precision import autocast_for, make_scaler
+from inference.predict import predict_frames
 
 LAST, BEST = "last.pt", "best.pt"
 
@@ -38,6 +50,7 @@ class TrainResult:
     epochs_run: int
     stopped_early: bool
     history: list[dict[str, float]] = field(default_factory=list)
+    model: Detector | None = None  # the trained weights as they ended (not the EMA)
 
 
 class EMA:
@@ -93,27 +106,57 @@ def lr_factor(step: int, total: int, warmup: int) -> float:
     return 0.5 * (1 + math.cos(math.pi * min(progress, 1.0)))
 
 
+def _no_decay(name: str, param: torch.nn.Parameter) -> bool:
+    """Biases, norm weights and scalar or per-channel scales (OpenTAD's paramwise rule)."""
+    return param.ndim <= 1 or name.endswith(".scale")
+
+
+def param_groups(model: Detector, config: TrainConfig) -> list[dict[str, Any]]:
+    """Trainable weights grouped by learning rate (adapters, head, tuned backbone) and by decay."""
+    lrs = {"adapter": config.adapter_lr or config.lr, "head": config.lr, "backbone": config.backbone_lr}
+    groups: dict[tuple[str, bool], list[torch.nn.Parameter]] = {}
+    for name, param in model.named_parameters():
+        if not param.requires_grad:
+            continue
+        part = "adapter" if ".adapter." in name else "backbone" if name.startswith("backbone.") else "head"
+        decay = config.decay_all or not _no_decay(name, param)
+        groups.setdefault((part, decay), []).append(param)
+    return [{"params": params, "lr": lrs[part], "weight_decay": config.weight_decay if decay else 0.0,
+             "name": f"{part}{'' if decay else ' (no decay)'}"}
+            for (part, decay), params in sorted(groups.items())]
+
+
 def make_optimizer(model: Detector, config: TrainConfig) -> torch.optim.AdamW:
-    """AdamW over the trainable weights; the backbone (full fine-tuning) gets its own lower lr."""
-    backbone = [p for n, p in model.named_parameters() if p.requires_grad and n.startswith("backbone.")
-                and ".adapter." not in n]
-    rest = [p for n, p in model.named_parameters() if p.requires_grad and not (
-        n.startswith("backbone.") and ".adapter." not in n)]
-    groups = [{"params": rest, "lr": config.lr}]
-    if backbone:
-        groups.append({"params": backbone, "lr": config.backbone_lr})
-    return torch.optim.AdamW(groups, lr=config.lr, weight_decay=config.weight_decay)
+    """AdamW over the trainable weights, with the recipe's learning rates and decay groups."""
+    return torch.optim.AdamW(param_groups(model, config), lr=config.lr, weight_decay=config.weight_decay)
 
 
-def validate(model: Detector, samples: Sequence[ClipSample], taxonomy: Taxonomy) -> EvaluationReport:
-    """Predict every validation clip and evaluate (action and body level)."""
+def validate(model: Detector, samples: Sequence[ClipSample], taxonomy: Taxonomy,
+             dist: Dist = Dist()) -> EvaluationReport | None:
+    """Predict the validation clips (each process its share) and evaluate on rank 0 (None elsewhere)."""
     model.eval()
-    preds = []
-    gts = []
-    for sample in samples:
+    preds: list[PredictionRecord] = []
+    for sample in samples[dist.rank :: dist.world]:
         preds.extend(predict_frames(model, sample.video_id, sample.frames, sample.fps, sample.total_frames))
-        gts.extend(sample.ground_truth())
-    return evaluate(gts, preds, taxonomy)
+    preds = gather_to_main(preds, dist)
+    if not dist.is_main:
+        return None
+    return evaluate([gt for s in samples for gt in s.ground_truth()], preds, taxonomy)
+
+
+@dataclass
+class _Run:
+    """What one training run carries from step to step."""
+
+    model: Detector
+    net: torch.nn.Module  # the model, or its DDP wrapper
+    optimizer: torch.optim.Optimizer
+    scheduler: Any
+    ema: EMA
+    scaler: torch.amp.GradScaler
+    normaliser: LossNormaliser
+    dist: Dist
+    device: torch.device
 
 
 def train(model_config: ModelConfig, train_config: TrainConfig, train_samples: Sequence[ClipSample],
@@ -124,119 +167,172 @@ def train(model_config: ModelConfig, train_config: TrainConfig, train_samples: S
     """Train the detector; writes last.pt every epoch and best.pt (EMA weights) on a better val mAP.
 
     on_epoch receives each epoch's record (loss, validation mAP) once it is saved; a resumed run
-    first replays the records of the epochs already done.
+    first replays the records of the epochs already done. Under torchrun every process trains on
+    its share of each batch; rank 0 evaluates and writes the files.
     """
     if not train_samples:
         raise InputError(str(out_dir), "training set", "no training clips")
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    dev = pick_device(device)
-    seed_everything(train_config.seed)
-    model = Detector(model_config)
-    if pretrained is not None:
-        loaded = load_pretrained(model.backbone, pretrained)
-        (out / "pretrained_report.txt").write_text(loaded.summary() + "\n", "utf-8")
-    model.to(dev)
-    model.backbone.checkpointing = dev.type == "cuda" and train_config.checkpointing
-    optimizer = make_optimizer(model, train_config)
-    ema = EMA(model, train_config.ema_decay)
-    steps_per_epoch = math.ceil(len(train_samples) / train_config.batch_size)
-    total_steps = steps_per_epoch * train_config.epochs
-    warmup = max(1, int(train_config.warmup_epochs * steps_per_epoch))
-    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda s: lr_factor(s, total_steps, warmup))
+    dist = current(device)
+    dev = device_for(dist, pick_device(device))
+    if dist.is_main:
+        out.mkdir(parents=True, exist_ok=True)
+    run = _start(model_config, train_config, train_samples, dist, dev, out, pretrained)
     state: dict[str, Any] = {"epoch": 0, "best_map": -1.0, "best_epoch": 0, "history": []}
     if resume and (out / LAST).is_file():
-        state = _resume(out / LAST, model, optimizer, scheduler, ema, model_config)
-    labels = taxonomy.action_names
+        state = _resume(out / LAST, run, model_config)
+    windows = TrainWindows(train_samples, model_config, train_config.augment, train_config.seed)
     stopped_early = False
     if on_epoch is not None:
         for done in state["history"]:
             on_epoch(dict(done))
     for epoch in range(state["epoch"], train_config.epochs):
-        loss = _train_epoch(model, optimizer, scheduler, ema, train_samples, train_config, epoch, dev,
-                            progress, cancel)
-        record: dict[str, float] = {"epoch": epoch + 1, "loss": loss}
-        improved = False
+        windows.epoch = epoch
+        loss = _train_epoch(run, windows, train_config, epoch, progress, cancel)
+        record: dict[str, float] = {"epoch": epoch + 1, "loss": mean_over_ranks(loss, dist)}
         last_epoch = epoch + 1 == train_config.epochs
+        improved = False
         if val_samples and ((epoch + 1) % train_config.eval_every == 0 or last_epoch):
-            ema.swap(model)
-            report = validate(model, val_samples, taxonomy)
-            record.update({"val_action_map": report.action.average, "val_body_map": report.body.average,
-                           "val_action_map@0.5": report.action.at(0.5)})
-            if report.action.average > state["best_map"]:
-                state["best_map"], state["best_epoch"], improved = report.action.average, epoch + 1, True
-                save_checkpoint(out / BEST, model, labels, epoch=epoch + 1, metrics=report.to_json(),
-                                train_config=asdict(train_config), taxonomy=taxonomy.to_json())
-            ema.swap(model)
-        elif not val_samples and last_epoch:  # nothing to select on: the final EMA weights are "best"
-            ema.swap(model)
+            improved = _validate_epoch(run, val_samples, taxonomy, state, record, epoch, out, train_config)
+        elif not val_samples and last_epoch and dist.is_main:  # nothing to select on: the final EMA is "best"
             state["best_epoch"] = epoch + 1
-            save_checkpoint(out / BEST, model, labels, epoch=epoch + 1, train_config=asdict(train_config),
-                            taxonomy=taxonomy.to_json())
-            ema.swap(model)
+            _save_best(run, out, taxonomy, train_config, epoch, None)
         state["history"].append(record)
         state["epoch"] = epoch + 1
-        _save_last(out / LAST, model, labels, optimizer, scheduler, ema, state, train_config, taxonomy)
-        (out / "history.json").write_text(json.dumps(state["history"], indent=1), "utf-8")
+        if dist.is_main:
+            _save_last(out / LAST, run, state, train_config, taxonomy)
+            (out / "history.json").write_text(json.dumps(state["history"], indent=1), "utf-8")
+        state = share_from_main(state, dist)
         if on_epoch is not None:
             on_epoch(dict(record))
-        progress((epoch + 1) / train_config.epochs, f"epoch {epoch + 1}: loss {loss:.3f}"
+        progress((epoch + 1) / train_config.epochs, f"epoch {epoch + 1}: loss {record['loss']:.3f}"
                  + (f", val mAP {100 * record['val_action_map']:.2f}" if "val_action_map" in record else ""))
         if not improved and epoch + 1 - state["best_epoch"] >= train_config.patience and val_samples:
             stopped_early = True
             break
     return TrainResult(out, state["best_epoch"], state["best_map"], state["epoch"], stopped_early,
-                       state["history"])
+                       state["history"], run.model)
 
 
-def _train_epoch(model: Detector, optimizer: torch.optim.Optimizer, scheduler: Any, ema: EMA,
-                 samples: Sequence[ClipSample], config: TrainConfig, epoch: int, dev: torch.device,
+def _start(model_config: ModelConfig, config: TrainConfig, samples: Sequence[ClipSample], dist: Dist,
+           dev: torch.device, out: Path, pretrained: str | Path | None) -> _Run:
+    """The model (same initial weights in every process), its wrapper, optimiser and schedule."""
+    seed_everything(config.seed)
+    model = Detector(model_config)
+    if pretrained is not None:
+        loaded = load_pretrained(model.backbone, pretrained)
+        if dist.is_main:
+            (out / "pretrained_report.txt").write_text(loaded.summary() + "\n", "utf-8")
+    if dist.world > 1:  # stochastic layers draw differently in each process
+        torch.manual_seed(config.seed + 7919 * dist.rank)
+    model.to(dev)
+    model.backbone.checkpointing = dev.type == "cuda" and config.checkpointing
+    optimizer = make_optimizer(model, config)
+    per_process = math.ceil(len(samples) / dist.world)
+    steps_per_epoch = math.ceil(per_process / config.batch_size)
+    total_steps = steps_per_epoch * config.epochs
+    warmup = max(1, int(config.warmup_epochs * steps_per_epoch))
+    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda s: lr_factor(s, total_steps, warmup))
+    return _Run(model, wrap(model, dist, dev), optimizer, scheduler, EMA(model, config.ema_decay),
+                make_scaler(dev, config.amp), LossNormaliser(config.loss_normaliser), dist, dev)
+
+
+def _validate_epoch(run: _Run, samples: Sequence[ClipSample], taxonomy: Taxonomy, state: dict[str, Any],
+                    record: dict[str, float], epoch: int, out: Path, config: TrainConfig) -> bool:
+    """Evaluate the EMA weights; rank 0 records the figures and keeps best.pt. True when it improved."""
+    run.ema.swap(run.model)
+    report = validate(run.model, samples, taxonomy, run.dist)
+    improved = False
+    if report is not None:
+        record.update({"val_action_map": report.action.average, "val_body_map": report.body.average,
+                       "val_action_map@0.5": report.action.at(0.5)})
+        if report.action.average > state["best_map"]:
+            state["best_map"], state["best_epoch"], improved = report.action.average, epoch + 1, True
+            _save_best(run, out, taxonomy, config, epoch, report.to_json())
+    run.ema.swap(run.model)
+    return bool(share_from_main(improved, run.dist))
+
+
+def _save_best(run: _Run, out: Path, taxonomy: Taxonomy, config: TrainConfig, epoch: int,
+               metrics: dict[str, Any] | None) -> None:
+    """best.pt with the EMA weights (the caller has them swapped in, or swaps here)."""
+    swap = metrics is None
+    if swap:
+        run.ema.swap(run.model)
+    extra: dict[str, Any] = {"metrics": metrics} if metrics is not None else {}
+    save_checkpoint(out / BEST, run.model, taxonomy.action_names, epoch=epoch + 1,
+                    train_config=asdict(config), taxonomy=taxonomy.to_json(), **extra)
+    if swap:
+        run.ema.swap(run.model)
+
+
+def _train_epoch(run: _Run, windows: TrainWindows, config: TrainConfig, epoch: int,
                  progress: Progress, cancel: CancelToken) -> float:
-    generator = torch.Generator().manual_seed(config.seed * 100_003 + epoch)  # same epoch, same batches
-    order = torch.randperm(len(samples), generator=generator).tolist()
-    model.train()
+    loader = make_loader(windows, config, run.dist.rank, run.dist.world, pin=run.device.type == "cuda")
+    run.net.train()
     losses = []
-    window = model.config.window_frames
-    steps = math.ceil(len(order) / config.batch_size)
-    for step in range(steps):
+    steps = len(loader)
+    trainable = [p for p in run.model.parameters() if p.requires_grad]
+    for step, (frames, valid, targets) in enumerate(loader):
         cancel.check()
-        batch = [samples[i] for i in order[step * config.batch_size : (step + 1) * config.batch_size]]
-        starts = [random_window(len(s.frames), window, generator) for s in batch]
-        frames, valid, targets = make_batch(batch, starts, model.config)
-        targets = [(s.to(dev), lab.to(dev)) for s, lab in targets]
-        with autocast_for(dev, config.amp):
-            outputs = model(frames.to(dev), valid.to(dev))
-        loss = model.loss(outputs[0], outputs[1], outputs[2], targets)["total"]
-        optimizer.zero_grad(set_to_none=True)
-        torch.autograd.backward(loss)
-        torch.nn.utils.clip_grad_norm_([p for p in model.parameters() if p.requires_grad], config.clip_grad)
-        optimizer.step()
-        scheduler.step()
-        ema.update(model)
-        losses.append(float(loss.detach()))
+        on_device = [(s.to(run.device), lab.to(run.device)) for s, lab in targets]
+        with autocast_for(run.device, config.amp):
+            outputs = run.net(frames.to(run.device, non_blocking=True), valid.to(run.device))
+        loss = run.model.loss(outputs[0], outputs[1], outputs[2], on_device, run.normaliser)["total"]
+        run.optimizer.zero_grad(set_to_none=True)
+        scaled: torch.Tensor = run.scaler.scale(loss)
+        torch.autograd.backward(scaled)
+        run.scaler.unscale_(run.optimizer)
+        torch.nn.utils.clip_grad_norm_(trainable, config.clip_grad)
+        run.scaler.step(run.optimizer)
+        run.scaler.update()
+        run.scheduler.step()
+        run.ema.update(run.model)
+        losses.append(float(loss.detach()))  # its mean over the processes is the global batch's loss
         progress((epoch + (step + 1) / steps) / config.epochs, f"epoch {epoch + 1} step {step + 1}/{steps}")
     return float(np.mean(losses))
 
 
-def _save_last(path: Path, model: Detector, labels: list[str], optimizer: torch.optim.Optimizer,
-               scheduler: Any, ema: EMA, state: dict[str, Any], config: TrainConfig, taxonomy: Taxonomy) -> None:
-    save_checkpoint(path, model, labels, optimizer=optimizer.state_dict(), scheduler=scheduler.state_dict(),
-                    ema={"updates": ema.updates, "shadow": ema.shadow}, train_state=state,
-                    train_config=asdict(config), taxonomy=taxonomy.to_json(),
-                    rng=torch.get_rng_state())
+def rng_states(device: torch.device) -> dict[str, Any]:
+    """The random states resume restores: torch's CPU generator, Python's, and every CUDA device's."""
+    states: dict[str, Any] = {"rng": torch.get_rng_state(), "python_rng": random.getstate()}
+    if device.type == "cuda":
+        states["cuda_rng"] = torch.cuda.get_rng_state_all()
+    return states
 
 
-def _resume(path: Path, model: Detector, optimizer: torch.optim.Optimizer, scheduler: Any, ema: EMA,
-            config: ModelConfig) -> dict[str, Any]:
+def restore_rng(data: dict[str, Any]) -> None:
+    """Inverse of rng_states (a checkpoint from a GPU run resumed on the CPU skips the CUDA state)."""
+    torch.set_rng_state(data["rng"])
+    if "python_rng" in data:
+        version, internal, gauss = data["python_rng"]
+        random.setstate((version, tuple(internal), gauss))
+    if "cuda_rng" in data and torch.cuda.is_available():
+        torch.cuda.set_rng_state_all(data["cuda_rng"][: torch.cuda.device_count()])
+
+
+def _save_last(path: Path, run: _Run, state: dict[str, Any], config: TrainConfig, taxonomy: Taxonomy) -> None:
+    save_checkpoint(path, run.model, taxonomy.action_names, optimizer=run.optimizer.state_dict(),
+                    scheduler=run.scheduler.state_dict(), ema={"updates": run.ema.updates, "shadow": run.ema.shadow},
+                    train_state=state, train_config=asdict(config), taxonomy=taxonomy.to_json(),
+                    scaler=run.scaler.state_dict(), normaliser=run.normaliser.state_dict(),
+                    **rng_states(run.device))
+
+
+def _resume(path: Path, run: _Run, config: ModelConfig) -> dict[str, Any]:
     data = read_checkpoint(path)
     if ModelConfig.from_dict(data["model_config"]) != config:
         raise InputError(str(path), "model_config", "the run folder holds a different model; use a new --out")
-    model.load_state_dict(data["state_dict"])
-    optimizer.load_state_dict(data["optimizer"])
-    scheduler.load_state_dict(data["scheduler"])
-    ema.updates = int(data["ema"]["updates"])
+    run.model.load_state_dict(data["state_dict"])
+    run.optimizer.load_state_dict(data["optimizer"])
+    run.scheduler.load_state_dict(data["scheduler"])
+    run.ema.updates = int(data["ema"]["updates"])
     for name, value in data["ema"]["shadow"].items():
-        ema.shadow[name].copy_(value)
-    torch.set_rng_state(data["rng"])
+        run.ema.shadow[name].copy_(value)
+    if data.get("scaler"):
+        run.scaler.load_state_dict(data["scaler"])
+    if "normaliser" in data:
+        run.normaliser.load_state_dict(data["normaliser"])
+    restore_rng(data)
     state: dict[str, Any] = dict(data["train_state"])
     return state

@@ -9,7 +9,7 @@ import numpy as np
 import torch
 
 from annotator.errors import InputError
-from annotator.media.frames import read_video, square_rgb
+from annotator.media.frames import read_video, short_side_rgb, square_rgb
 from annotator.progress import NEVER, CancelToken, Progress, no_progress
 
 MEAN = (0.485, 0.456, 0.406)  # VideoMAE normalises with the ImageNet statistics
@@ -35,12 +35,18 @@ def _check_decoded(path: Path, decoded: int, fps: float) -> None:
         raise InputError(str(path), None, "the video does not state a frame rate")
 
 
+def _resized(frame: np.ndarray, size: int, crop: bool) -> np.ndarray:
+    """Short side `size`, centre-cropped square or (crop=False, for training crops drawn later) whole."""
+    return square_rgb(frame, size) if crop else short_side_rgb(frame, size)
+
+
 def decode_video(path: str | Path, size: int, stride: int = 1, progress: Progress = no_progress,
-                 cancel: CancelToken = NEVER) -> DecodedVideo:
-    """Decode every frame (fps and count from the decoded file), keep every stride-th, resize + crop."""
+                 cancel: CancelToken = NEVER, crop: bool = True) -> DecodedVideo:
+    """Decode every frame (fps and count from the decoded file), keep every stride-th, resize to short
+    side `size` and centre-crop to size x size (crop=False: the whole resized frame)."""
     path = Path(path)
     with read_video(path) as video:
-        frames = [square_rgb(frame, size) for _i, frame in video.frames(stride, progress=progress, cancel=cancel)]
+        frames = [_resized(frame, size, crop) for _i, frame in video.frames(stride, progress=progress, cancel=cancel)]
         fps, decoded = video.header.fps, video.read
     _check_decoded(path, len(frames), fps)
     return DecodedVideo(str(path), np.stack(frames), fps, decoded, stride)
@@ -71,23 +77,24 @@ def random_window(length: int, window: int, generator: torch.Generator) -> int:
     return int(torch.randint(0, length - window + 1, (1,), generator=generator))
 
 
-def decode_range(path: str | Path, size: int, stride: int, start: int, stop: int) -> np.ndarray:
+def decode_range(path: str | Path, size: int, stride: int, start: int, stop: int, crop: bool = True) -> np.ndarray:
     """Sampled frames start..stop-1 (indices after sampling) of a video, read sequentially: [n, S, S, 3]."""
     with read_video(path) as video:
-        frames = [square_rgb(frame, size) for _i, frame in video.frames(stride, start * stride, stop * stride)]
+        frames = [_resized(frame, size, crop) for _i, frame in video.frames(stride, start * stride, stop * stride)]
     if not frames:
-        return np.zeros((0, size, size, 3), np.uint8)
+        return np.zeros((0, size, size, 3), np.uint8)  # (an uncropped empty range has no known width)
     return np.stack(frames)
 
 
 class LazyFrames:
     """Sampled frames of a video file, decoded only when a window is asked for (bounded memory)."""
 
-    def __init__(self, path: str | Path, size: int, stride: int, length: int) -> None:
+    def __init__(self, path: str | Path, size: int, stride: int, length: int, crop: bool = True) -> None:
         self.path = Path(path)
         self.size = size
         self.stride = stride
         self.length = length
+        self.crop = crop
 
     def __len__(self) -> int:
         return self.length
@@ -101,4 +108,4 @@ class LazyFrames:
         start, stop, step = window.indices(self.length)
         if step != 1:
             raise ValueError("LazyFrames gives contiguous windows only")
-        return decode_range(self.path, self.size, self.stride, start, stop)
+        return decode_range(self.path, self.size, self.stride, start, stop, self.crop)

@@ -69,11 +69,17 @@ def to_rgb(frame: np.ndarray) -> np.ndarray:
     return rgb
 
 
-def square_rgb(frame: np.ndarray, size: int) -> np.ndarray:
-    """A BGR frame as RGB, its short side resized to `size` and centre-cropped: [size, size, 3] uint8."""
+def short_side_rgb(frame: np.ndarray, size: int) -> np.ndarray:
+    """A BGR frame as RGB with its short side resized to `size`, the whole frame kept: [H', W', 3] uint8."""
     height, width = frame.shape[:2]
     scale = size / min(height, width)
     new_w, new_h = max(size, round(width * scale)), max(size, round(height * scale))
-    resized = cv2.resize(to_rgb(frame), (new_w, new_h), interpolation=cv2.INTER_AREA)
-    top, left = (new_h - size) // 2, (new_w - size) // 2
+    resized: np.ndarray = cv2.resize(to_rgb(frame), (new_w, new_h), interpolation=cv2.INTER_AREA)
+    return resized
+
+
+def square_rgb(frame: np.ndarray, size: int) -> np.ndarray:
+    """A BGR frame as RGB, its short side resized to `size` and centre-cropped: [size, size, 3] uint8."""
+    resized = short_side_rgb(frame, size)
+    top, left = (resized.shape[0] - size) // 2, (resized.shape[1] - size) // 2
     return resized[top : top + size, left : left + size]

@@ -17,12 +17,14 @@ from annotator.formats import read_annotations, read_predictions, write_predicti
 from annotator.formats.common import load_json
 from annotator.formats.records import AnnotationSet, PredictionRecord
 from annotator.model import GROUND_TRUTH, Subset
+from annotator.progress import no_progress
 from annotator.project import PROJECT_FILE, Project
 from annotator.taxonomy import Taxonomy, load_taxonomy
 from app.cli.identity import add_as_option, open_store
 from app.cli.progress_bar import TerminalProgress
 
 CONFIGS = ("tiny", "vit-s", "vit-b", "vit-l")
+RECIPES = ("adatad", "plain")
 ADAPTERS = ("dsta", "tia", "standard", "none", "full")
 
 
@@ -42,11 +44,22 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                         "(conv: resumes runs started before the transformer existed)")
     p.add_argument("--pretrained", metavar="FILE", help="local VideoMAE checkpoint: official, OpenTAD/AdaTAD, "
                                                        "or Hugging Face (.bin or .safetensors); never downloaded")
+    p.add_argument("--recipe", default=None, choices=RECIPES,
+                   help="adatad: OpenTAD's AdaTAD settings (default for vit-*); plain: every frame, 256-d head, "
+                        "local attention, one lr, no augmentation (default for tiny, cheaper on a CPU)")
     p.add_argument("--epochs", type=int, default=30, metavar="N")
-    p.add_argument("--batch-size", type=int, default=2, metavar="N")
-    p.add_argument("--lr", type=float, default=2e-4)
+    p.add_argument("--batch-size", type=int, default=2, metavar="N", help="per process")
+    p.add_argument("--lr", type=float, default=None, help="head learning rate (recipe default: adatad 1e-4, "
+                                                          "plain 2e-4)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda"))
+    p.add_argument("--cache", metavar="DIR", default=None,
+                   help="frame cache: each video decoded once per sampling (default RUN_DIR/frame_cache; "
+                        "share one folder between runs)")
+    p.add_argument("--no-cache", action="store_true", help="decode into memory (or per window) instead")
+    p.add_argument("--workers", type=int, default=2, metavar="N", help="DataLoader worker processes")
+    p.add_argument("--nproc", type=int, default=1, metavar="N",
+                   help="processes (one per GPU), started through torchrun")
     p.add_argument("--taxonomy", default=None, help="with --data: mma52, mma82 or a taxonomy JSON (default mma52)")
     p.add_argument("--source", default=GROUND_TRUTH, help="with a project: ground-truth or merged")
 
@@ -73,6 +86,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
     p = _parser(sub, "model-info", "parameter counts beside the MMAD paper's Table 4", _model_info)
     p.add_argument("--config", default="vit-s", choices=CONFIGS)
+    p.add_argument("--recipe", default=None, choices=RECIPES, help="default: adatad for vit-*, plain for tiny")
     p.add_argument("--adapter", default="dsta", choices=ADAPTERS)
     p.add_argument("--dsta-variant", default="paper-count", choices=("paper-count", "printed"))
     p.add_argument("--num-classes", type=int, default=52, metavar="N")
@@ -112,11 +126,13 @@ def _prediction_format(path: Path) -> str:
 def _model_info(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
-    from inference.configs import preset
+    from inference.configs import TrainConfig, preset
     from inference.model import MIB, PAPER_TABLE4, Detector, count_parameters
+    from inference.recipe import apply_recipe, default_recipe
 
     config = preset(args.config, args.adapter, num_classes=args.num_classes)
     config = replace(config, adapter=replace(config.adapter, dsta_variant=args.dsta_variant))
+    config, _ = apply_recipe(args.recipe or default_recipe(args.config), config, TrainConfig())
     counts = count_parameters(Detector(config))
     paper = PAPER_TABLE4.get(args.adapter) if args.config == "vit-s" else None
     info: dict[str, Any] = {"config": args.config, "adapter": args.adapter, "counts": counts,
@@ -191,10 +207,14 @@ def _project_data(args: argparse.Namespace) -> tuple[AnnotationSet, dict[str, Pa
 
 
 def _train(args: argparse.Namespace) -> int:
+    if args.nproc > 1:
+        return _torchrun(args.nproc, args.argv)
     from dataclasses import replace
 
     from inference.configs import TrainConfig, preset
     from inference.data import find_videos, load_samples
+    from inference.distributed import current, main_first
+    from inference.recipe import apply_recipe, default_recipe
     from inference.train import train
 
     if args.project and args.data:
@@ -214,21 +234,49 @@ def _train(args: argparse.Namespace) -> int:
     config = preset(args.config, args.adapter, num_classes=len(taxonomy.actions))
     config = replace(config, adapter=replace(config.adapter, dsta_variant=args.dsta_variant),
                      head=replace(config.head, pyramid=args.pyramid))
-    train_config = TrainConfig(epochs=args.epochs, batch_size=args.batch_size, lr=args.lr, seed=args.seed)
-    bar = TerminalProgress()
+    train_config = TrainConfig(epochs=args.epochs, batch_size=args.batch_size, seed=args.seed,
+                               workers=max(args.workers, 0))
+    config, train_config = apply_recipe(args.recipe or default_recipe(args.config), config, train_config)
+    if args.lr is not None:
+        train_config = replace(train_config, lr=args.lr)
+    cache = None if args.no_cache else Path(args.cache or Path(args.out) / "frame_cache")
+    dist = current(args.device)
+    bar = TerminalProgress() if dist.is_main else None
+    progress = bar if bar is not None else no_progress
     try:
-        train_samples = load_samples(aset, videos, config, train_ids, progress=bar)
-        val_samples = load_samples(aset, videos, config, val_ids, progress=bar)
+        with main_first(dist):  # rank 0 fills the frame cache, the others then read it
+            train_samples = load_samples(aset, videos, config, train_ids, progress=progress, cache_dir=cache,
+                                         training=train_config.augment)
+            val_samples = load_samples(aset, videos, config, val_ids, progress=progress, cache_dir=cache)
         result = train(config, train_config, train_samples, val_samples, taxonomy, args.out,
-                       device=args.device, pretrained=args.pretrained, progress=bar)
+                       device=args.device, pretrained=args.pretrained, progress=progress)
     finally:
-        bar.close()
+        if bar is not None:
+            bar.close()
+    if not dist.is_main:
+        return 0
     print(f"trained {result.epochs_run} epochs on {len(train_ids)} videos ({len(val_ids)} for validation)"
           + (", stopped early" if result.stopped_early else ""))
     if val_ids:
         print(f"best epoch {result.best_epoch}: validation action-level mAP {100 * result.best_map:.2f}")
     print(f"checkpoint: {Path(args.out) / 'best.pt'}")
     return 0
+
+
+def _torchrun(nproc: int, argv: list[str]) -> int:
+    """Run this same `mmad` command line, less --nproc, in nproc processes through torchrun."""
+    import subprocess
+
+    from inference.distributed import torchrun_command
+
+    rest: list[str] = []
+    words = iter(argv)
+    for word in words:
+        if word == "--nproc":
+            next(words, None)
+        elif not word.startswith("--nproc="):
+            rest.append(word)
+    return subprocess.run(torchrun_command(nproc, "app.cli.main", rest), check=False).returncode
 
 
 # -------------------------------------------------------------------------------------- predict

@@ -33,6 +33,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     configure_logging()
     log = logging.getLogger("mmad.cli")
     log.info("mmad %s", " ".join(sys.argv[1:] if argv is None else argv))
+    args.argv = list(argv) if argv is not None else sys.argv[1:]  # `train --nproc` hands it to torchrun
     try:
         return int(args.func(args) or 0)
     except (InputError, RuleViolation, PermissionDenied, ConflictError) as exc:

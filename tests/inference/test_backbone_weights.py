@@ -11,6 +11,7 @@ from annotator.errors import InputError
 from inference.backbone import load_pretrained, map_key, resize_pos_embed, sinusoid_table
 from inference.configs import preset
 from inference.model import Detector
+from inference.posembed import adatad_table
 
 
 def tiny_backbone(adapter: str = "tia") -> torch.nn.Module:
@@ -75,7 +76,7 @@ def test_fixed_sincos_table_is_regenerated_not_interpolated(tmp_path: Path) -> N
     path = tmp_path / "fixed.pth"
     torch.save({"pos_embed": sinusoid_table(8 * 14 * 14, 64)}, path)
     load_pretrained(target, path)
-    assert torch.equal(target.pos_embed, sinusoid_table(target.pos_embed.shape[1], 64))
+    assert torch.equal(target.pos_embed, adatad_table(target.grid_thw, 64, 16))
 
 
 def test_missing_and_unreadable_files_are_clear_errors(tmp_path: Path) -> None:

@@ -1,18 +1,23 @@
-"""CUDA paths: mixed precision and activation checkpointing (skipped where no GPU is present)."""
+"""CUDA paths: mixed precision, activation checkpointing, CUDA random state, DataLoader workers
+(skipped where no GPU is present)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import pytest
 import torch
 
 from annotator.taxonomy import load_taxonomy
-from inference.checkpoint import load_detector
+from inference.checkpoint import load_detector, read_checkpoint
 from inference.configs import TrainConfig, preset
 from inference.model import Detector
-from inference.predict import autocast_for, predict_frames
-from inference.train import BEST, pick_device, train
+from inference.precision import amp_dtype, autocast_for, make_scaler
+from inference.predict import predict_frames
+from inference.recipe import apply_recipe
+from inference.train import BEST, LAST, pick_device, restore_rng, rng_states, train
 from tests.inference.synthetic_clips import as_samples, make_clips
 
 pytestmark = [
@@ -60,3 +65,33 @@ def test_training_on_cuda_and_predicting_on_cpu(tmp_path: Path) -> None:
     cpu = predict_frames(on_cpu, s.video_id, s.frames, s.fps, s.total_frames)
     assert gpu and cpu
     assert abs(gpu[0].score - cpu[0].score) < 0.05  # bfloat16 on the GPU, float32 on the CPU
+
+
+def test_amp_uses_bfloat16_where_supported_and_scales_float16() -> None:
+    dev = torch.device("cuda")
+    dtype = amp_dtype(dev)
+    assert dtype == (torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16)
+    assert make_scaler(dev).is_enabled() == (dtype == torch.float16)
+    assert not make_scaler(torch.device("cpu")).is_enabled()
+
+
+def test_resume_restores_the_cuda_random_state() -> None:
+    states = rng_states(torch.device("cuda"))
+    first = torch.rand(4, device="cuda")
+    restore_rng(states)
+    assert torch.equal(torch.rand(4, device="cuda"), first)
+
+
+def test_adatad_training_with_workers_pinned_memory_and_checkpoints(tmp_path: Path) -> None:
+    clips, aset = make_clips(4, n_frames=150)
+    samples = as_samples(clips, aset, stride=4)
+    model, config = apply_recipe("adatad", preset("tiny", "dsta", num_classes=52),
+                                 TrainConfig(epochs=2, batch_size=2, workers=2))
+    samples = [replace(s, frames=np.pad(s.frames, ((0, 0), (4, 4), (4, 20), (0, 0)))) for s in samples]
+    result = train(model, config, samples, [], load_taxonomy("mma52"), tmp_path, device="cuda")
+    assert result.epochs_run == 2 and (tmp_path / BEST).is_file()
+    last = read_checkpoint(tmp_path / LAST)
+    assert "cuda_rng" in last and "scaler" in last and last["normaliser"]["mode"] == "ema"
+    resumed = train(model, replace(config, epochs=3), samples, [], load_taxonomy("mma52"), tmp_path,
+                    device="cuda")
+    assert resumed.epochs_run == 3 and len(resumed.history) == 3
