@@ -123,9 +123,8 @@ class VideoMAE(nn.Module):
                 x = checkpoint(block, x, grid, use_reentrant=False)
             else:
                 x = block(x, grid)
-        if self.config.final_norm:
-            x = self.norm(x)
-        pooled = x.reshape(b, chunks * t, h * w, -1).mean(dim=2)  # [B, T/tubelet, D], spatial mean pool
+        normed: torch.Tensor = self.norm(x) if self.config.final_norm else x  # AdaTAD: no final norm
+        pooled = normed.reshape(b, chunks * t, h * w, -1).mean(dim=2)  # [B, T/tubelet, D], spatial mean pool
         return pooled.transpose(1, 2)
 
 
