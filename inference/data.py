@@ -120,19 +120,3 @@ def window_targets(sample: ClipSample, start: int, config: ModelConfig, length: 
     clipped, inside = kept_inside(segs.numpy(), 0, steps, keep)
     mask = torch.from_numpy(inside)
     return torch.from_numpy(clipped)[mask], torch.from_numpy(sample.labels)[mask]
-
-
-def make_batch(samples: Sequence[ClipSample], starts: Sequence[int], config: ModelConfig
-               ) -> tuple[torch.Tensor, torch.Tensor, list[tuple[torch.Tensor, torch.Tensor]]]:
-    """Frames [B, W, S, S, 3] uint8 (zero-padded), valid steps [B], targets per window."""
-    window = config.window_frames
-    size = config.backbone.img_size
-    frames = torch.zeros((len(samples), window, size, size, 3), dtype=torch.uint8)
-    valid = torch.zeros(len(samples), dtype=torch.long)
-    targets = []
-    for b, (sample, start) in enumerate(zip(samples, starts, strict=True)):
-        chunk = sample.frames[start : start + window]
-        frames[b, : len(chunk)] = torch.from_numpy(chunk)
-        valid[b] = config.steps_for(len(chunk))
-        targets.append(window_targets(sample, start, config))
-    return frames, valid, targets

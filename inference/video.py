@@ -70,13 +70,6 @@ def sliding_windows(length: int, window: int, overlap: float = 0.25) -> list[int
     return starts
 
 
-def random_window(length: int, window: int, generator: torch.Generator) -> int:
-    """Start of a random training window (random truncation of long videos)."""
-    if length <= window:
-        return 0
-    return int(torch.randint(0, length - window + 1, (1,), generator=generator))
-
-
 def decode_range(path: str | Path, size: int, stride: int, start: int, stop: int, crop: bool = True) -> np.ndarray:
     """Sampled frames start..stop-1 (indices after sampling) of a video, read sequentially: [n, S, S, 3]."""
     with read_video(path) as video:

@@ -10,8 +10,9 @@ import torch
 
 from annotator.errors import InputError
 from inference.configs import preset
-from inference.data import find_videos, load_samples, make_batch, window_targets
-from inference.video import decode_video, normalise, random_window, sliding_windows
+from inference.data import find_videos, load_samples, window_targets
+from inference.loader import TrainWindows, collate, window_start
+from inference.video import decode_video, normalise, sliding_windows
 from tests.inference.synthetic_clips import make_clips, write_mp4
 
 
@@ -57,8 +58,8 @@ def test_sliding_windows_cover_the_clip_and_end_flush() -> None:
     starts = sliding_windows(300, 128, overlap=0.25)
     assert starts == [0, 96, 172]
     assert starts[-1] + 128 == 300
-    generator = torch.Generator().manual_seed(0)
-    assert all(0 <= random_window(300, 128, generator) <= 172 for _ in range(20))
+    rng = np.random.default_rng(0)
+    assert all(0 <= window_start(300, 128, rng) <= 172 for _ in range(20))
 
 
 def test_samples_from_files_and_batch_targets(tmp_path: Path) -> None:
@@ -69,7 +70,8 @@ def test_samples_from_files_and_batch_targets(tmp_path: Path) -> None:
     samples = load_samples(aset, find_videos(list(aset.videos), tmp_path), config)
     assert [len(s.frames) for s in samples] == [75, 75]
     assert len(samples[0].segments) == sum(1 for i in aset.instances if i.video_id == samples[0].video_id)
-    frames, valid, targets = make_batch(samples, [0, 0], config)
+    windows = TrainWindows(samples, config, augment=False, seed=0)
+    frames, valid, targets = collate([windows[0], windows[1]])  # clips shorter than a window start at 0
     assert frames.shape == (2, 128, 64, 64, 3) and valid.tolist() == [38, 38]
     first = samples[0]
     segs, labels = targets[0]
@@ -122,5 +124,5 @@ def test_over_the_memory_budget_windows_are_decoded_on_demand(tmp_path: Path) ->
     assert isinstance(lazy[0].frames, LazyFrames) and not isinstance(in_memory[0].frames, LazyFrames)
     assert len(lazy[0].frames) == len(in_memory[0].frames) == 75 and lazy[0].total_frames == 150
     assert np.array_equal(lazy[1].frames[10:50], in_memory[1].frames[10:50])
-    a, b = make_batch(lazy, [5, 0], config), make_batch(in_memory, [5, 0], config)
-    assert torch.equal(a[0], b[0]) and torch.equal(a[1], b[1])
+    a, b = TrainWindows(lazy, config, False, seed=1)[1], TrainWindows(in_memory, config, False, seed=1)[1]
+    assert torch.equal(a[0], b[0]) and a[1] == b[1]

@@ -150,3 +150,18 @@ def test_train_on_a_project_and_store_proposals(tmp_path: Path, clip_folder: tup
 def test_help_does_not_import_torch() -> None:
     code = "import sys, app.cli.main as m; m.build_parser(); sys.exit('torch' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).resolve().parents[3]).returncode == 0
+
+
+def test_train_nproc_runs_the_same_command_through_torchrun(monkeypatch: pytest.MonkeyPatch,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    calls: list[list[str]] = []
+
+    def fake_run(command: list[str], check: bool) -> subprocess.CompletedProcess[str]:
+        calls.append(command)
+        return subprocess.CompletedProcess(command, 0)
+
+    monkeypatch.setattr(subprocess, "run", fake_run)
+    code, _, _ = run(["train", "proj", "--nproc", "4", "--out", "runs/r", "--config", "vit-s"], capsys)
+    assert code == 0
+    assert calls == [[sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc-per-node=4",
+                      "-m", "app.cli.main", "train", "proj", "--out", "runs/r", "--config", "vit-s"]]
