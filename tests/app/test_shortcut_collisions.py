@@ -119,6 +119,13 @@ def _key_editor(w: ClipWindow) -> QWidget:
     return w.key_editor
 
 
+def _guide(w: ClipWindow) -> QWidget:
+    if w.guide is None or not w.guide.isVisible():
+        w.show_guide()
+    assert w.guide is not None
+    return w.guide
+
+
 def _window(w: ClipWindow) -> QWidget:
     for top in QApplication.topLevelWidgets():
         if top is not w and top.isVisible():
@@ -128,7 +135,7 @@ def _window(w: ClipWindow) -> QWidget:
 
 OPENERS: dict[str, Callable[[ClipWindow], QWidget]] = {
     "window": _window, "shortcut sheet": _sheet, "label picker": _picker, "find": _find,
-    "export": _export, "shortcut editor": _key_editor,
+    "export": _export, "shortcut editor": _key_editor, "user guide": _guide,
 }
 
 
