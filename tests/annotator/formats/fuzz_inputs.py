@@ -65,6 +65,7 @@ DURATION = st.floats(min_value=10.0, max_value=15.0)
 SPAN = st.tuples(st.floats(0.0, 9.0), st.floats(0.3, 5.0)).map(lambda p: [p[0], p[0] + p[1]])
 FPS = st.sampled_from([29.0, 30.0])
 VIDEO_ID = st.sampled_from(VIDEO_IDS)
+SUBSET = st.sampled_from(SUBSETS)
 LABEL = st.sampled_from(MMA52.action_names)
 CLASS_ID = st.integers(0, 51)
 FRAMES = st.integers(1, 600)
@@ -110,16 +111,22 @@ def _json_text(value: object) -> str:
     return text.replace(json.dumps(_DEEP_MARK), "[" * DEEP + "]" * DEEP)
 
 
+def _video_entry(doc: Doc, frames_key: str) -> dict[str, Any]:
+    """A video's duration and fps, and sometimes its frame count, subset and subject."""
+    entry: dict[str, Any] = {"duration": doc.pick(DURATION), "fps": doc.pick(FPS)}
+    for key, valid in ((frames_key, FRAMES), ("subset", SUBSET), ("subject", VIDEO_ID)):
+        if doc.draw(st.booleans()):
+            entry[key] = doc.pick(valid)
+    return entry
+
+
 @st.composite
 def opentad_json(draw: st.DrawFn) -> str:
     """An OpenTAD database file."""
     doc = Doc(draw)
     videos: dict[str, Any] = {}
     for _ in range(draw(VIDEOS)):
-        entry: dict[str, Any] = {"duration": doc.pick(DURATION), "fps": doc.pick(FPS)}
-        for key, valid in (("frame", FRAMES), ("subset", st.sampled_from(SUBSETS)), ("subject", VIDEO_ID)):
-            if draw(st.booleans()):
-                entry[key] = doc.pick(valid)
+        entry = _video_entry(doc, "frame")
         entry["annotations"] = [{"label": doc.pick(LABEL), "segment": doc.segment()} for _ in range(draw(COUNT))]
         videos[str(doc.pick(VIDEO_ID))] = doc.keep(entry)
     return _json_text({"database": doc.keep(videos)})
@@ -131,10 +138,7 @@ def pointtad_json(draw: st.DrawFn) -> str:
     doc = Doc(draw)
     videos: dict[str, Any] = {}
     for _ in range(draw(VIDEOS)):
-        entry: dict[str, Any] = {"fps": doc.pick(FPS), "duration": doc.pick(DURATION)}
-        for key, valid in (("frames", FRAMES), ("subset", st.sampled_from(SUBSETS)), ("subject", VIDEO_ID)):
-            if draw(st.booleans()):
-                entry[key] = doc.pick(valid)
+        entry = _video_entry(doc, "frames")
         entry["actions"] = [doc.keep([doc.pick(CLASS_ID), *(doc.keep(t) for t in draw(SPAN))])
                             for _ in range(draw(COUNT))]
         videos[str(doc.pick(VIDEO_ID))] = entry
