@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtGui import QUndoCommand, QUndoStack
+from PySide6.QtGui import QUndoStack
 
 from annotator import commands, rules
 from annotator.commands import Change, Command
@@ -20,32 +20,27 @@ from annotator.errors import ConflictError, InputError, PermissionDenied, RuleVi
 from annotator.model import AssignmentState, Clip, Origin, Segment
 from annotator.store.api import StoreAPI
 from annotator.taxonomy import Taxonomy
+from app.stored_command import StoredCommand
 from app.wording import plural
 
 REFUSALS = (RuleViolation, ConflictError, PermissionDenied, StoreBusy)
 
 
-class _StoreCommand(QUndoCommand):
+class _StoreCommand(StoredCommand):
     """A domain command already done once; redo/undo replay it through the session."""
 
     def __init__(self, session: ClipSession, command: Command) -> None:
         super().__init__(command.text)
         self.session = session
         self.command = command
-        self._skip_first_redo = True  # QUndoStack.push calls redo(); the edit is already stored
 
-    def redo(self) -> None:
-        """Re-apply the edit (not on push: it was applied before pushing)."""
-        if self._skip_first_redo:
-            self._skip_first_redo = False
-            return
-        if not self.session._apply(lambda: self.command.do(self.session.store), self.text()):
-            self.setObsolete(True)
+    def replay(self) -> bool:
+        """Re-apply the edit."""
+        return self.session._apply(lambda: self.command.do(self.session.store), self.text())
 
-    def undo(self) -> None:
+    def reverse(self) -> bool:
         """Reverse the edit in the store."""
-        if not self.session._apply(lambda: self.command.undo(self.session.store), f"Undo {self.text()}"):
-            self.setObsolete(True)
+        return self.session._apply(lambda: self.command.undo(self.session.store), f"Undo {self.text()}")
 
 
 class ClipSession(QObject):

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtGui import QUndoCommand, QUndoStack
+from PySide6.QtGui import QUndoStack
 
 from annotator.decisions import ADJUST, DELETE, KEEP, label, take
 from annotator.errors import ConflictError, InputError, PermissionDenied, RuleViolation, StoreBusy
@@ -26,6 +26,7 @@ from app.review.review_model import (
     majority_decision,
     outcome_text,
 )
+from app.stored_command import StoredCommand
 
 REFUSALS = (RuleViolation, ConflictError, PermissionDenied, InputError, StoreBusy)
 
@@ -37,7 +38,7 @@ def _choice_of(inst: MergedInstance) -> Choice | None:
     return Choice(inst.decision, inst.start_frame, inst.end_frame, inst.action_id)
 
 
-class _DecisionCommand(QUndoCommand):
+class _DecisionCommand(StoredCommand):
     """One decision on one instance, already stored once; undo/redo replay it through the session."""
 
     def __init__(self, session: ReviewSession, before: MergedInstance, choice: Choice) -> None:
@@ -46,18 +47,13 @@ class _DecisionCommand(QUndoCommand):
         self.instance_id = before.id or 0
         self.before = _choice_of(before)
         self.choice = choice
-        self._skip_first_redo = True  # QUndoStack.push calls redo(); the decision is already stored
 
-    def redo(self) -> None:
-        """Decide again (not on push: it was stored before pushing)."""
-        if self._skip_first_redo:
-            self._skip_first_redo = False
-            return
+    def replay(self) -> bool:
+        """Decide again."""
         s = self.session
-        if not s._write(self.instance_id, "Redo", lambda v: s._resolve(self.instance_id, v, self.choice)):
-            self.setObsolete(True)
+        return s._write(self.instance_id, "Redo", lambda v: s._resolve(self.instance_id, v, self.choice))
 
-    def undo(self) -> None:
+    def reverse(self) -> bool:
         """Back to the decision replaced, or to what the merge proposed."""
         before, s = self.before, self.session
         store = s.store
@@ -66,8 +62,7 @@ class _DecisionCommand(QUndoCommand):
             write = lambda v: store.unresolve_merged(self.instance_id, v)  # noqa: E731
         else:
             write = lambda v: s._resolve(self.instance_id, v, before)  # noqa: E731
-        if not s._write(self.instance_id, "Undo", write):
-            self.setObsolete(True)
+        return s._write(self.instance_id, "Undo", write)
 
 
 class ReviewSession(QObject):
