@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from annotator.errors import InputError
 from annotator.formats import ANNOTATION_FORMATS, write_annotations
+from annotator.formats.common import write_json
 from annotator.formats.records import AnnotationSet, InstanceRecord, VideoRecord
-from annotator.model import GROUND_TRUTH, Clip, MergedInstance, MergedStatus, Segment, Subset
+from annotator.model import GROUND_TRUTH, AssignmentState, Clip, MergedInstance, MergedStatus, Segment, Subset
 from annotator.progress import NEVER, CancelToken, Progress, no_progress
 from annotator.splits import DEFAULT_RATIOS, check_no_leakage, split_by_subject
 from annotator.store.api import StoreAPI
+from annotator.taxonomy import Taxonomy
 
 # Per format: (file name of one subset, file name of everything). OpenTAD reads any file
 # name given in its config plus category_idx.txt beside it; PointTAD expects mmad.json.
@@ -22,6 +25,7 @@ FILE_NAMES: dict[str, tuple[str, str]] = {
     "pointtad-json": ("mmad_{subset}.json", "mmad.json"),
 }
 ALL_FORMATS = "all"  # every format above, side by side in one folder (their file names differ)
+METADATA_FILE = "mmad_export.json"  # beside the files: source, options, clips written and left out
 
 
 def merged_kept(inst: MergedInstance, include_unresolved: bool) -> bool:
@@ -38,30 +42,162 @@ def _video(clip: Clip) -> VideoRecord:
                        clip.subject)
 
 
+@dataclass(frozen=True, slots=True)
+class LeftOut:
+    """A clip an export leaves out: its name, the reason (one of the REASON_* words) and details."""
+
+    clip: str
+    reason: str
+    detail: str = ""
+
+
+# Why a clip is not exported (the summary groups clips by these).
+REASON_UNFINISHED = "not finished by all its annotators (the merge needs two or more, all done)"
+REASON_NOT_MERGED = "finished but not merged"
+REASON_IN_REVIEW = "merged, instances still to review"
+REASON_NOT_FINALISED = "merged and reviewed, not finalised"
+REASON_NO_WORK = "no work from this source"
+REASON_NOT_DONE = "not marked done by the annotator"
+SHOWN_NAMES = 10  # clip names the summary lists per reason (the metadata file lists all)
+
+
+@dataclass(frozen=True)
+class ExportSelection:
+    """What an export writes (annotations) and what it leaves out, for one source."""
+
+    annotations: AnnotationSet
+    source: str
+    include_unresolved: bool
+    left_out: tuple[LeftOut, ...] = ()
+    majority_clips: tuple[str, ...] = ()  # with include_unresolved: merged clips not finalised
+    majority_instances: int = 0  # their undecided instances taken at the majority outcome
+
+    @property
+    def empty(self) -> bool:
+        """Nothing to write."""
+        return not self.annotations.videos
+
+    def clips_per_subset(self) -> dict[str, int]:
+        """Clips written per subset ("unassigned" for clips without one)."""
+        out: dict[str, int] = {}
+        for v in self.annotations.videos.values():
+            key = v.subset or "unassigned"
+            out[key] = out.get(key, 0) + 1
+        return out
+
+    def left_out_by_reason(self) -> dict[str, list[LeftOut]]:
+        """Left-out clips grouped by reason, in clip order."""
+        out: dict[str, list[LeftOut]] = {}
+        for item in self.left_out:
+            out.setdefault(item.reason, []).append(item)
+        return out
+
+    def summary_lines(self) -> list[str]:
+        """What was written per subset and what was left out, by reason, naming the clips."""
+        written = ", ".join(f"{n} {s}" for s, n in self.clips_per_subset().items()) or "none"
+        lines = [f"source {self.source}: {len(self.annotations.videos)} clips, "
+                 f"{len(self.annotations.instances)} instances ({written})"]
+        if self.majority_clips:
+            lines.append(f"--include-unresolved: {len(self.majority_clips)} merged clips not finalised are in, "
+                         f"{self.majority_instances} undecided instances at the majority outcome")
+        for reason, items in self.left_out_by_reason().items():
+            names = ", ".join(i.clip + (f" ({i.detail})" if i.detail else "") for i in items[:SHOWN_NAMES])
+            more = f", … {len(items) - SHOWN_NAMES} more" if len(items) > SHOWN_NAMES else ""
+            lines.append(f"left out {len(items)} clips, {reason}: {names}{more}")
+        return lines
+
+    def to_json(self) -> dict[str, object]:
+        """The export's metadata: source, options, clips per subset, every left-out clip."""
+        return {"source": self.source, "include_unresolved": self.include_unresolved,
+                "clips": self.clips_per_subset(), "instances": len(self.annotations.instances),
+                "majority_outcome": {"clips": list(self.majority_clips), "instances": self.majority_instances},
+                "left_out": [{"clip": i.clip, "reason": i.reason, "detail": i.detail} for i in self.left_out]}
+
+
 def export_set(store: StoreAPI, source: str = GROUND_TRUTH, *, include_unresolved: bool = False,
                subset: Subset | None = None) -> AnnotationSet:
-    """Stored annotations as an AnnotationSet in stored clip and instance order.
+    """The annotations an export of `source` writes, in stored clip and instance order (select_export)."""
+    return select_export(store, source, include_unresolved=include_unresolved, subset=subset).annotations
 
-    source: "ground-truth", "merged" (reliable + resolved; with include_unresolved also the
-    majority outcome of instances still under review) or "annotator:NAME".
+
+def select_export(store: StoreAPI, source: str = GROUND_TRUTH, *, include_unresolved: bool = False,
+                  subset: Subset | None = None) -> ExportSelection:
+    """The clips and instances an export of `source` writes, and the clips it leaves out with why.
+
+    source "merged": finalised clips only, their reliable and resolved instances (with
+    include_unresolved also merged clips not finalised, undecided instances at the majority
+    outcome); "ground-truth": clips with ground-truth instances; "annotator:NAME": clips NAME
+    marked done (also those they left empty: "done with nothing" is an answer).
     """
     clips = store.clips(subset)
-    aset = AnnotationSet(videos={c.name: _video(c) for c in clips})
-    name_of = {c.id: c.name for c in clips}
-    bounds: dict[int, list[Segment]] | dict[int, list[MergedInstance]]
     if source == "merged":
-        merged = store.merged_by_clip()
-        bounds = {cid: [m for m in items if merged_kept(m, include_unresolved)] for cid, items in merged.items()}
-    elif source == GROUND_TRUTH:
-        bounds = store.segments_by_clip(GROUND_TRUTH)
-    elif source.startswith("annotator:") and source[len("annotator:"):]:
-        bounds = store.segments_by_clip(source[len("annotator:"):])
-    else:
+        return _select_merged(store, clips, include_unresolved)
+    if source == GROUND_TRUTH:
+        segments = store.segments_by_clip(GROUND_TRUTH)
+        keep = {c.id for c in clips if segments.get(c.id)}
+        left = tuple(LeftOut(c.name, REASON_NO_WORK) for c in clips if c.id not in keep)
+        return _selection(clips, keep, segments, source, False, left)
+    name = source[len("annotator:"):] if source.startswith("annotator:") else ""
+    if not name:
         raise InputError("--source", None, f"unknown source {source!r}: ground-truth, merged or annotator:NAME")
+    return _select_annotator(store, clips, name, source)
+
+
+def _selection(clips: Sequence[Clip], keep: set[int], items: Mapping[int, Sequence[Segment | MergedInstance]],
+               source: str, include_unresolved: bool, left: tuple[LeftOut, ...], **extra: Any) -> ExportSelection:
+    aset = AnnotationSet(videos={c.name: _video(c) for c in clips if c.id in keep})
     for clip in clips:
-        for item in bounds.get(clip.id, []):
-            aset.instances.append(InstanceRecord(name_of[clip.id], item.start_frame, item.end_frame, item.action_id))
-    return aset
+        if clip.id in keep:
+            aset.instances += [InstanceRecord(clip.name, i.start_frame, i.end_frame, i.action_id)
+                               for i in items.get(clip.id, [])]
+    return ExportSelection(aset, source, include_unresolved, left, **extra)
+
+
+def _select_annotator(store: StoreAPI, clips: Sequence[Clip], name: str, source: str) -> ExportSelection:
+    person = next((a for a in store.annotators() if a.name == name), None)
+    if person is None:
+        raise InputError("--source", None, f"no annotator named {name!r} in the project")
+    state = {a.clip_id: a.state for a in store.assignments(name)}
+    segments = store.segments_by_clip(name)
+    keep = {c.id for c in clips if state.get(c.id) is AssignmentState.DONE}
+    left = tuple(LeftOut(c.name, REASON_NOT_DONE if c.id in state else REASON_NO_WORK)
+                 for c in clips if c.id not in keep)
+    return _selection(clips, keep, segments, source, False, left)
+
+
+def _select_merged(store: StoreAPI, clips: Sequence[Clip], include_unresolved: bool) -> ExportSelection:
+    merged = store.merged_by_clip()
+    done = _finished_clips(store)
+    keep: set[int] = set()
+    left: list[LeftOut] = []
+    majority: list[str] = []
+    undecided = 0
+    for clip in clips:
+        items = merged.get(clip.id, [])
+        open_count = sum(m.status is MergedStatus.NEEDS_REVIEW for m in items)
+        if clip.finalised:
+            keep.add(clip.id)
+        elif items and include_unresolved:
+            keep.add(clip.id)
+            majority.append(clip.name)
+            undecided += sum(merged_kept(m, True) for m in items if m.status is MergedStatus.NEEDS_REVIEW)
+        elif open_count:
+            left.append(LeftOut(clip.name, REASON_IN_REVIEW, f"{open_count} to review"))
+        elif items:
+            left.append(LeftOut(clip.name, REASON_NOT_FINALISED))
+        else:
+            left.append(LeftOut(clip.name, REASON_NOT_MERGED if clip.id in done else REASON_UNFINISHED))
+    kept = {cid: [m for m in items if merged_kept(m, include_unresolved)] for cid, items in merged.items()}
+    return _selection(clips, keep, kept, "merged", include_unresolved, tuple(left),
+                      majority_clips=tuple(majority), majority_instances=undecided)
+
+
+def _finished_clips(store: StoreAPI) -> set[int]:
+    """Clips whose assigned annotators are all done (the merge needs two or more)."""
+    states: dict[int, list[AssignmentState]] = {}
+    for a in store.assignments(None):
+        states.setdefault(a.clip_id, []).append(a.state)
+    return {cid for cid, s in states.items() if len(s) >= 2 and all(x is AssignmentState.DONE for x in s)}
 
 
 def _subset_of(aset: AnnotationSet, subset: str | None) -> AnnotationSet:
@@ -83,15 +219,31 @@ def export_annotations(
     include_unresolved: bool = False, progress: Progress = no_progress, cancel: CancelToken = NEVER,
 ) -> list[Path]:
     """Write one file per stored subset plus one with everything, in each format asked ("all": every
-    one), from one read of the store; refuses a leaking split."""
+    one), from one read of the store, and the export's metadata; refuses a leaking split and an
+    export with nothing in it (naming what was left out)."""
+    formats = check_formats(fmt)
+    check_split(store)
+    progress(0.0, "reading the project")
+    selection = select_export(store, source, include_unresolved=include_unresolved)
+    if selection.empty:
+        raise InputError("project", f"source {source}", "nothing to export: " + "; ".join(selection.summary_lines()))
+    return write_export(selection, out_dir, formats, store.taxonomy, progress, cancel)
+
+
+def check_formats(fmt: str | Sequence[str]) -> list[str]:
+    """The formats asked for ("all": every one); InputError for an unknown one."""
     formats = list(ANNOTATION_FORMATS) if fmt == ALL_FORMATS else [fmt] if isinstance(fmt, str) else list(fmt)
     unknown = [f for f in formats if f not in ANNOTATION_FORMATS]
     if unknown or not formats:
         raise InputError("--format", None, f"unknown format {(unknown or [''])[0]!r} "
                                            f"(one of {', '.join(ANNOTATION_FORMATS)}, or {ALL_FORMATS})")
-    check_split(store)
-    progress(0.0, "reading the project")
-    aset = export_set(store, source, include_unresolved=include_unresolved)
+    return formats
+
+
+def write_export(selection: ExportSelection, out_dir: Path, formats: Sequence[str], taxonomy: Taxonomy,
+                 progress: Progress = no_progress, cancel: CancelToken = NEVER) -> list[Path]:
+    """Write a selection: per format one file per subset plus one with everything, then METADATA_FILE."""
+    aset = selection.annotations
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     present = [s for s in Subset if any(v.subset == s for v in aset.videos.values())]
@@ -103,8 +255,9 @@ def export_annotations(
         for i, (sub, part) in enumerate(parts.items()):
             cancel.check()
             progress(0.2 + 0.8 * (k * (len(parts) + 1) + i) / steps, f"writing {name} {sub}")
-            written += write_annotations(part, out_dir / one.format(subset=sub), name, store.taxonomy)
-        written += write_annotations(aset, out_dir / everything, name, store.taxonomy)
+            written += write_annotations(part, out_dir / one.format(subset=sub), name, taxonomy)
+        written += write_annotations(aset, out_dir / everything, name, taxonomy)
+    written.append(write_json(selection.to_json(), out_dir / METADATA_FILE))
     progress(1.0, "done")
     return list(dict.fromkeys(written))  # category_idx.txt is written once per file; list it once
 

@@ -1,11 +1,23 @@
 """Detection-mAP exactly as OpenTAD's mAP.py (ActivityNet's evaluator), at action and body level.
 
-Per class: predictions of all videos sorted by score (descending; ties keep OpenTAD's order,
-the reverse of a stable ascending sort, i.e. the later prediction first); each prediction takes
-the free ground truth of the same video with the highest tIoU if that reaches the threshold,
-else it is a false positive; AP is the all-point interpolated area under precision-recall;
-mAP averages over the classes present in the ground truth (predictions of other classes are
-ignored). Body-level results map every action (ground truth and prediction) to its body part.
+What OpenTAD does, and so what this module does (see docs/ARCHITECTURE.md, "Evaluation"):
+- Ground truth: per video, in file order, an instance is dropped when its length is zero or
+  negative, or when an instance already kept in that video has the same label and both bounds
+  within 1e-3 s (OpenTAD's remove_duplicate_annotations). Body level filters after mapping
+  actions to body parts, as OpenTAD would on a body-level ground-truth file: two actions of
+  one body part with the same bounds are one body-level instance.
+- Detections of one class keep their order in the file (video by video); they are ranked by
+  `scores.argsort()[::-1]` on that float64 array, numpy's default (not stable) sort, which is
+  OpenTAD's call: equal scores fall exactly as they fall there. A detection takes the free
+  ground truth of its video with the highest tIoU (same call on the tIoU array) if that
+  reaches the threshold, else it is a false positive; AP is the all-point interpolated area
+  under precision-recall; mAP averages over the classes present in the ground truth
+  (detections of other classes are ignored).
+- Result files: OpenTAD's multi-label configs keep at most 8,000 detections per video
+  (max_seg_num); RESULT_CAP applies the same cap to files we write and evaluate.
+- Body level (BODY_RULES): "action" (default, the MMAD paper's Table 3 as we read it) turns
+  every action detection into a detection of its body part with the same score, nothing
+  suppressed; "nms" runs per-body-part Gaussian soft-NMS per video after that mapping.
 """
 
 from __future__ import annotations
@@ -21,6 +33,11 @@ from annotator.formats.records import AnnotationSet, PredictionRecord
 from annotator.taxonomy import Taxonomy
 
 TIOUS = tuple(round(0.1 * i, 1) for i in range(1, 10))
+DUPLICATE_TOLERANCE_S = 1e-3  # OpenTAD: same label and both bounds within this are one instance
+RESULT_CAP = 8000  # OpenTAD's max_seg_num for multi-label sets: detections per video in a result file
+BODY_ACTION = "action"  # each action detection is a detection of its body part, same score
+BODY_NMS = "nms"  # the same, then per-body-part soft-NMS per video
+BODY_RULES = (BODY_ACTION, BODY_NMS)
 
 
 @dataclass(frozen=True)
@@ -33,6 +50,19 @@ class GroundTruth:
     label: int
 
 
+@dataclass(frozen=True)
+class GroundTruthFilter:
+    """What OpenTAD's ground-truth filtering kept and dropped at one level."""
+
+    kept: int
+    zero_length: int
+    duplicates: int
+
+    def to_json(self) -> dict[str, int]:
+        """Plain-data form."""
+        return {"kept": self.kept, "dropped_zero_length": self.zero_length, "dropped_duplicates": self.duplicates}
+
+
 @dataclass
 class MapResult:
     """AP per class and tIoU; mAP per tIoU; their mean."""
@@ -41,6 +71,7 @@ class MapResult:
     classes: list[int]  # classes present in the ground truth, ascending
     ap: np.ndarray  # [len(tious), len(classes)]
     names: dict[int, str] = field(default_factory=dict)
+    ground_truth: GroundTruthFilter | None = None
 
     @property
     def map_per_tiou(self) -> np.ndarray:
@@ -57,8 +88,8 @@ class MapResult:
         return float(self.map_per_tiou[self.tious.index(tiou)])
 
     def to_json(self) -> dict[str, Any]:
-        """Plain-data form with per-class AP (percent figures are left to the reader)."""
-        return {
+        """Plain-data form with per-class AP (fractions, not per cent)."""
+        out: dict[str, Any] = {
             "mAP": {f"{t:.1f}": float(m) for t, m in zip(self.tious, self.map_per_tiou, strict=True)},
             "average_mAP": self.average,
             "per_class": {
@@ -66,14 +97,55 @@ class MapResult:
                 for j, c in enumerate(self.classes)
             },
         }
+        if self.ground_truth is not None:
+            out["ground_truth"] = self.ground_truth.to_json()
+        return out
+
+
+def usable_ground_truth(gts: Sequence[GroundTruth]) -> tuple[list[GroundTruth], GroundTruthFilter]:
+    """OpenTAD's filtering, per video in the given order: no zero-length instances, no repeats."""
+    kept_by_video: dict[str, list[GroundTruth]] = defaultdict(list)
+    kept: list[GroundTruth] = []
+    zero = repeats = 0
+    for g in gts:
+        if g.t_end - g.t_start <= 0:
+            zero += 1
+            continue
+        same_video = kept_by_video[g.video_id]
+        if any(k.label == g.label and abs(k.t_start - g.t_start) <= DUPLICATE_TOLERANCE_S
+               and abs(k.t_end - g.t_end) <= DUPLICATE_TOLERANCE_S for k in same_video):
+            repeats += 1
+            continue
+        same_video.append(g)
+        kept.append(g)
+    return kept, GroundTruthFilter(len(kept), zero, repeats)
+
+
+def opentad_order(values: np.ndarray) -> np.ndarray:
+    """Indices from the highest value down, exactly as OpenTAD ranks them: numpy's default
+    (not stable) argsort, reversed. Ties fall as they fall there, not in input order."""
+    return np.asarray(values, dtype=np.float64).argsort()[::-1]
+
+
+def cap_per_video(preds: Sequence[PredictionRecord], cap: int = RESULT_CAP) -> list[PredictionRecord]:
+    """At most `cap` detections per video, the best scored (ties: earlier first), in the given order."""
+    by_video: dict[str, list[int]] = defaultdict(list)
+    for i, p in enumerate(preds):
+        by_video[p.video_id].append(i)
+    dropped: set[int] = set()
+    for members in by_video.values():
+        if len(members) > cap:
+            ranked = sorted(members, key=lambda i: -preds[i].score)  # sorted() is stable
+            dropped.update(ranked[cap:])
+    return [p for i, p in enumerate(preds) if i not in dropped]
 
 
 def tiou(segment: tuple[float, float], others: np.ndarray) -> np.ndarray:
-    """tIoU of one [start, end] with each row of others [N, 2] (OpenTAD's segment_iou)."""
+    """tIoU of one [start, end] with each row of others [N, 2] (OpenTAD's segment_iou, union >= 1e-8)."""
     inter = (np.minimum(segment[1], others[:, 1]) - np.maximum(segment[0], others[:, 0])).clip(0)
     union = (others[:, 1] - others[:, 0]) + (segment[1] - segment[0]) - inter
-    tiou: np.ndarray = inter / union
-    return tiou
+    overlap: np.ndarray = inter / union.clip(1e-8)
+    return overlap
 
 
 def interpolated_ap(precision: np.ndarray, recall: np.ndarray) -> float:
@@ -86,16 +158,15 @@ def interpolated_ap(precision: np.ndarray, recall: np.ndarray) -> float:
 
 
 def class_ap(gts: Sequence[GroundTruth], preds: Sequence[PredictionRecord], tious: Sequence[float]) -> np.ndarray:
-    """AP of one class at each threshold (compute_average_precision_detection)."""
+    """AP of one class at each threshold (compute_average_precision_detection); gts already filtered."""
     ap = np.zeros(len(tious))
     if not preds or not gts:
         return ap
     by_video: dict[str, list[int]] = defaultdict(list)
     for i, g in enumerate(gts):
         by_video[g.video_id].append(i)
-    gt_segs = np.array([[g.t_start, g.t_end] for g in gts], dtype=float)
-    scores = np.array([p.score for p in preds], dtype=float)
-    order = np.argsort(scores, kind="stable")[::-1]
+    gt_segs = np.array([[g.t_start, g.t_end] for g in gts], dtype=float)  # [G, 2]
+    order = opentad_order(np.array([p.score for p in preds], dtype=np.float64))
     locked = np.full((len(tious), len(gts)), -1)
     tp = np.zeros((len(tious), len(preds)))
     fp = np.zeros((len(tious), len(preds)))
@@ -106,7 +177,7 @@ def class_ap(gts: Sequence[GroundTruth], preds: Sequence[PredictionRecord], tiou
             fp[:, rank] = 1
             continue
         overlaps = tiou((pred.t_start, pred.t_end), gt_segs[members])
-        best_first = np.argsort(overlaps, kind="stable")[::-1]
+        best_first = opentad_order(overlaps)
         for t, threshold in enumerate(tious):
             for j in best_first:
                 if overlaps[j] < threshold:
@@ -127,9 +198,10 @@ def class_ap(gts: Sequence[GroundTruth], preds: Sequence[PredictionRecord], tiou
 
 def detection_map(gts: Sequence[GroundTruth], preds: Sequence[PredictionRecord],
                   tious: Sequence[float] = TIOUS, names: dict[int, str] | None = None) -> MapResult:
-    """mAP over the classes present in the ground truth; predictions of other classes are ignored."""
+    """mAP over the classes present in the (filtered) ground truth; other classes' predictions are ignored."""
+    usable, filtered = usable_ground_truth(gts)
     gt_by_class: dict[int, list[GroundTruth]] = defaultdict(list)
-    for g in gts:
+    for g in usable:
         gt_by_class[g.label].append(g)
     pred_by_class: dict[int, list[PredictionRecord]] = defaultdict(list)
     for p in preds:
@@ -138,7 +210,7 @@ def detection_map(gts: Sequence[GroundTruth], preds: Sequence[PredictionRecord],
     ap = np.zeros((len(tious), len(classes)))
     for j, c in enumerate(classes):
         ap[:, j] = class_ap(gt_by_class[c], pred_by_class.get(c, []), tious)
-    return MapResult(tuple(tious), classes, ap, names or {})
+    return MapResult(tuple(tious), classes, ap, names or {}, filtered)
 
 
 @dataclass
@@ -147,6 +219,9 @@ class EvaluationReport:
 
     action: MapResult
     body: MapResult
+    body_rule: str = BODY_ACTION
+    cap_per_video: int = RESULT_CAP
+    over_cap: int = 0  # detections left out by the cap
 
     @property
     def avg(self) -> float:
@@ -154,8 +229,10 @@ class EvaluationReport:
         return (self.action.average + self.body.average) / 2
 
     def to_json(self) -> dict[str, Any]:
-        """Plain-data form: both levels with per-class AP, and AVG."""
-        return {"action": self.action.to_json(), "body": self.body.to_json(), "AVG": self.avg}
+        """Plain-data form: both levels with per-class AP, AVG, and the rules that produced them."""
+        return {"action": self.action.to_json(), "body": self.body.to_json(), "AVG": self.avg,
+                "body_rule": self.body_rule,
+                "detections": {"cap_per_video": self.cap_per_video, "left_out_by_cap": self.over_cap}}
 
     def table(self) -> str:
         """A small text table in percent, like Table 3 of the MMAD paper."""
@@ -164,7 +241,7 @@ class EvaluationReport:
         for name, result in (("action", self.action), ("body", self.body)):
             cells = " ".join(f"{100 * m:5.2f}" for m in result.map_per_tiou)
             rows.append(f"{name:<8}{cells} {100 * result.average:5.2f}")
-        rows.append(f"AVG {100 * self.avg:.2f}")
+        rows.append(f"AVG {100 * self.avg:.2f}  (body rule: {self.body_rule})")
         return "\n".join(rows)
 
 
@@ -177,14 +254,44 @@ def ground_truth_seconds(annotations: AnnotationSet) -> list[GroundTruth]:
     return out
 
 
+def body_detections(preds: Sequence[PredictionRecord], taxonomy: Taxonomy, rule: str = BODY_ACTION,
+                    sigma: float = 0.5) -> list[PredictionRecord]:
+    """Action detections as body-part detections (label = body part id) under one of BODY_RULES."""
+    if rule not in BODY_RULES:
+        raise ValueError(f"unknown body rule {rule!r} (one of {', '.join(BODY_RULES)})")
+    body_of = {a.id: a.body_part.id for a in taxonomy.actions}
+    mapped = [PredictionRecord(p.video_id, p.t_start, p.t_end, body_of[p.action_id], p.score) for p in preds]
+    return mapped if rule == BODY_ACTION else _soft_nms_per_video(mapped, sigma)
+
+
+def _soft_nms_per_video(preds: Sequence[PredictionRecord], sigma: float) -> list[PredictionRecord]:
+    import torch  # only this option needs it
+
+    from inference.nms import batched_soft_nms
+
+    by_video: dict[str, list[PredictionRecord]] = defaultdict(list)
+    for p in preds:
+        by_video[p.video_id].append(p)
+    out: list[PredictionRecord] = []
+    for video_id, items in by_video.items():
+        segs = torch.tensor([[p.t_start, p.t_end] for p in items], dtype=torch.float64)  # [N, 2]
+        scores = torch.tensor([p.score for p in items], dtype=torch.float64)  # [N]
+        labels = torch.tensor([p.action_id for p in items], dtype=torch.long)  # [N]
+        segs, scores, labels = batched_soft_nms(segs, scores, labels, sigma=sigma, max_keep=RESULT_CAP)
+        out += [PredictionRecord(video_id, s, e, c, p) for (s, e), c, p in
+                zip(segs.tolist(), labels.tolist(), scores.tolist(), strict=True)]
+    return out
+
+
 def evaluate(gts: Sequence[GroundTruth], preds: Sequence[PredictionRecord], taxonomy: Taxonomy,
-             tious: Sequence[float] = TIOUS) -> EvaluationReport:
-    """Action-level and body-level mAP; body level maps every action to its body part."""
+             tious: Sequence[float] = TIOUS, body_rule: str = BODY_ACTION,
+             cap: int = RESULT_CAP) -> EvaluationReport:
+    """Action-level and body-level mAP of at most `cap` detections per video (module docstring)."""
     valid_preds = [p for p in preds if 0 <= p.action_id < len(taxonomy.actions)]
-    action = detection_map(gts, valid_preds, tious, {a.id: a.name for a in taxonomy.actions})
+    capped = cap_per_video(valid_preds, cap)
+    action = detection_map(gts, capped, tious, {a.id: a.name for a in taxonomy.actions})
     body_of = {a.id: a.body_part.id for a in taxonomy.actions}
     body_gts = [GroundTruth(g.video_id, g.t_start, g.t_end, body_of[g.label]) for g in gts]
-    body_preds = [PredictionRecord(p.video_id, p.t_start, p.t_end, body_of[p.action_id], p.score)
-                  for p in valid_preds]
-    body = detection_map(body_gts, body_preds, tious, {b.id: b.name for b in taxonomy.body_parts})
-    return EvaluationReport(action, body)
+    body = detection_map(body_gts, body_detections(capped, taxonomy, body_rule), tious,
+                         {b.id: b.name for b in taxonomy.body_parts})
+    return EvaluationReport(action, body, body_rule, cap, len(valid_preds) - len(capped))

@@ -12,6 +12,7 @@ from annotator.formats.records import PredictionRecord
 from annotator.model import Clip, Proposal
 from annotator.progress import NEVER, CancelToken, Progress, no_progress
 from inference.data import Frames
+from inference.evaluate import RESULT_CAP
 from inference.model import Detector, step_to_frame
 from inference.nms import batched_soft_nms
 from inference.precision import autocast_for
@@ -20,12 +21,14 @@ from inference.video import decode_video, sliding_windows
 __all__ = ["autocast_for", "model_version", "predict_frames", "predict_videos", "to_proposals"]
 
 OVERLAP = 0.25  # share of a window repeated by the next one at test time
+PROPOSAL_CAP = 200  # detections per clip shown as proposals in the app (result files: evaluate.RESULT_CAP)
 
 
 @torch.no_grad()
 def predict_frames(model: Detector, video_id: str, frames: Frames, fps: float,
-                   total_frames: int, batch_size: int = 2, max_keep: int = 200, sigma: float = 0.5) -> list[PredictionRecord]:
-    """Detections of one clip given its sampled frames [T, S, S, 3] uint8, in seconds."""
+                   total_frames: int, batch_size: int = 2, max_keep: int = RESULT_CAP,
+                   sigma: float = 0.5) -> list[PredictionRecord]:
+    """Detections of one clip given its sampled frames [T, S, S, 3] uint8, in seconds (at most max_keep)."""
     config = model.config
     device = next(model.parameters()).device
     window = config.window_frames
@@ -57,8 +60,9 @@ def predict_frames(model: Detector, video_id: str, frames: Frames, fps: float,
 
 
 def predict_videos(model: Detector, videos: Mapping[str, Path] | Sequence[Path], progress: Progress = no_progress,
-                   cancel: CancelToken = NEVER) -> list[PredictionRecord]:
-    """Decode and predict every video ({video_id: path}, or paths named by their stem)."""
+                   cancel: CancelToken = NEVER, max_keep: int = RESULT_CAP) -> list[PredictionRecord]:
+    """Decode and predict every video ({video_id: path}, or paths named by their stem), at most
+    max_keep detections each (OpenTAD's result-file cap by default)."""
     items = list(videos.items()) if isinstance(videos, Mapping) else [(Path(p).stem, Path(p)) for p in videos]
     model.eval()
     out: list[PredictionRecord] = []
@@ -66,7 +70,8 @@ def predict_videos(model: Detector, videos: Mapping[str, Path] | Sequence[Path],
         cancel.check()
         progress(i / max(len(items), 1), f"predicting {video_id}")
         decoded = decode_video(path, model.config.backbone.img_size, model.config.frame_stride, cancel=cancel)
-        out.extend(predict_frames(model, video_id, decoded.frames, decoded.fps, decoded.total_frames))
+        out.extend(predict_frames(model, video_id, decoded.frames, decoded.fps, decoded.total_frames,
+                                  max_keep=max_keep))
     progress(1.0, "predicted")
     return out
 
@@ -77,12 +82,13 @@ def model_version(checkpoint: str | Path, config_name: str, adapter: str) -> str
     return f"{config_name}-{adapter}@{digest}"
 
 
-def to_proposals(preds: Sequence[PredictionRecord], clip: Clip, version: str, min_score: float = 0.0
-                 ) -> list[Proposal]:
-    """This clip's detections as pending proposals in its frames (rounded, inside the clip)."""
+def to_proposals(preds: Sequence[PredictionRecord], clip: Clip, version: str, min_score: float = 0.0,
+                 limit: int = PROPOSAL_CAP) -> list[Proposal]:
+    """This clip's best `limit` detections as pending proposals in its frames (rounded, inside the clip)."""
     out = []
-    for p in preds:
-        if p.video_id != clip.name or p.score < min_score:
+    mine = sorted((p for p in preds if p.video_id == clip.name), key=lambda p: -p.score)[:limit]
+    for p in mine:
+        if p.score < min_score:
             continue
         start = max(0, round(p.t_start * clip.fps))
         end = min(clip.frame_count - 1, round(p.t_end * clip.fps))

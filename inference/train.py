@@ -31,6 +31,7 @@ from inference.distributed import (
     wrap,
 )
 from inference.evaluate import EvaluationReport, evaluate
+from inference.history import VAL_ACTION_MAP, VAL_ACTION_MAP_05, VAL_BODY_MAP
 from inference.loader import TrainWindows, make_loader
 from inference.losses import LossNormaliser
 from inference.model import Detector
@@ -131,6 +132,12 @@ def make_optimizer(model: Detector, config: TrainConfig) -> torch.optim.AdamW:
     return torch.optim.AdamW(param_groups(model, config), lr=config.lr, weight_decay=config.weight_decay)
 
 
+def percent_figures(report: EvaluationReport) -> dict[str, float]:
+    """The validation figures a history record keeps, in per cent (inference.history's keys say so)."""
+    return {VAL_ACTION_MAP: 100 * report.action.average, VAL_BODY_MAP: 100 * report.body.average,
+            VAL_ACTION_MAP_05: 100 * report.action.at(0.5)}
+
+
 def validate(model: Detector, samples: Sequence[ClipSample], taxonomy: Taxonomy,
              dist: Dist = Dist()) -> EvaluationReport | None:
     """Predict the validation clips (each process its share) and evaluate on rank 0 (None elsewhere)."""
@@ -206,7 +213,7 @@ def train(model_config: ModelConfig, train_config: TrainConfig, train_samples: S
         if on_epoch is not None:
             on_epoch(dict(record))
         progress((epoch + 1) / train_config.epochs, f"epoch {epoch + 1}: loss {record['loss']:.3f}"
-                 + (f", val mAP {100 * record['val_action_map']:.2f}" if "val_action_map" in record else ""))
+                 + (f", val action mAP {record[VAL_ACTION_MAP]:.2f} %" if VAL_ACTION_MAP in record else ""))
         if not improved and epoch + 1 - state["best_epoch"] >= train_config.patience and val_samples:
             stopped_early = True
             break
@@ -244,8 +251,7 @@ def _validate_epoch(run: _Run, samples: Sequence[ClipSample], taxonomy: Taxonomy
     report = validate(run.model, samples, taxonomy, run.dist)
     improved = False
     if report is not None:
-        record.update({"val_action_map": report.action.average, "val_body_map": report.body.average,
-                       "val_action_map@0.5": report.action.at(0.5)})
+        record.update(percent_figures(report))
         if report.action.average > state["best_map"]:
             state["best_map"], state["best_epoch"], improved = report.action.average, epoch + 1, True
             _save_best(run, out, taxonomy, config, epoch, report.to_json())

@@ -12,11 +12,34 @@ Every instance that is not reliable is `needs_review`.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from annotator.decisions import DELETE, KEEP, Decision, label
-from annotator.model import MergedStatus
+from annotator.model import MergedInstance, MergedStatus
 from merging.tiou import BoolArray, IntArray
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """A reviewer's answer to one merged instance, as StoreAPI.resolve_merged takes it."""
+
+    decision: Decision
+    start_frame: int
+    end_frame: int
+    action_id: int
+
+
+def majority_decision(inst: MergedInstance) -> Choice | None:
+    """The pre-selected majority outcome as a choice (None when there is no majority); the review
+    screen's Enter and `mmad finalise` both take it."""
+    if inst.majority is not None:
+        action = inst.majority.action_id if inst.majority.action_id is not None else inst.action_id
+        return Choice(inst.majority, inst.start_frame, inst.end_frame, action)
+    if inst.status is MergedStatus.RELIABLE:  # the cross-check agreed: keeping it is the outcome
+        return Choice(KEEP, inst.start_frame, inst.end_frame, inst.action_id)
+    return None
 
 
 def decide(

@@ -19,26 +19,34 @@ from annotator.input_checks import check_fps, read_text, short
 from annotator.taxonomy import Taxonomy
 
 HEADER = ("id", "video_id", "start_frame", "end_frame", "class", "total_frames", "fps")
+ROW_NUMBER_NAMES = ("id", "")  # official name of the first column, and pandas' unnamed index
+
+
+def _check_header(header: tuple[str, ...], file: str) -> bool:
+    """Whether the header has the fps column; InputError when it is no known variant."""
+    if header and header[0] in ROW_NUMBER_NAMES and header[1:] in (HEADER[1:], HEADER[1:-1]):
+        return header[1:] == HEADER[1:]
+    raise InputError(file, "line 1", f"bad header {short(','.join(header))}: expected {','.join(HEADER)!r} "
+                                     "(the first column may be unnamed, the fps column may be missing)")
 
 
 def read_mma52_csv(path: Path, taxonomy: Taxonomy, fps: float | None = None) -> AnnotationSet:
-    """Read an official CSV; `fps` is used only when the file has no fps column.
+    """Read an official CSV or one of its variants; `fps` is used only when there is no fps column.
 
-    The `id` column must hold integers but its values are not kept: writing numbers the
-    rows 0..N-1 in order, as the official files do. The CSV carries no subset and no subject.
+    Variants found in the wild: the first column unnamed (the header starts with a comma, as
+    pandas writes its index; the MAC 2024 development-phase release is
+    `,video_id,start_frame,end_frame,class,total_frames`), and no fps column. The first
+    column must hold integers but its values are not kept: writing numbers the rows 0..N-1 in
+    order under the official header. The CSV carries no subset and no subject.
     """
     file = str(path)
     rows = csv_rows(read_text(path), file)
     header = tuple(h.strip() for h in next(rows, ("", []))[1])
-    if header == HEADER:
-        has_fps = True
-    elif header == HEADER[:-1]:
+    has_fps = _check_header(header, file)
+    if not has_fps:
         if fps is None:
             raise InputError(file, "line 1", "the header has no fps column; give the fps (--fps N)")
-        has_fps = False
         check_fps(fps, file, "fps argument")
-    else:
-        raise InputError(file, "line 1", f"bad header {short(','.join(header))}: expected {','.join(HEADER)!r}")
     builder = AnnotationBuilder(file, taxonomy)
     width = len(header)
     for place, row in rows:

@@ -124,7 +124,8 @@ class StoreAPI(Protocol):
     def restore_segment(self, segment_id: int) -> Segment: ...  # undo of a delete
     def written_version(self, segment_id: int) -> int | None: ...  # version this Store last wrote
 
-    # proposals from a model version (shared); status = one author's own answer (default: the user's)
+    # proposals from a model version (shared); status = one author's own answer (default: the user's);
+    # adding replaces the version's unanswered proposals of the clip (answered ones stay, not re-proposed)
     def add_proposals(self, clip_id: int, model_version: str, proposals: Iterable[Proposal]) -> list[Proposal]: ...
     def proposals(self, clip_id: int, model_version: str | None = None,
                   author: str | None = None) -> list[Proposal]: ...

@@ -27,20 +27,30 @@ class ProposalsMixin(SegmentsMixin):
     """Proposals; accepting one writes a segment, so this builds on the segments aggregate."""
 
     def add_proposals(self, clip_id: int, model_version: str, proposals: Iterable[Proposal]) -> list[Proposal]:
-        """Store a model version's proposals for a clip (pending for everyone)."""
+        """Store a model version's proposals for a clip (pending for everyone), replacing that version's
+        proposals of the clip nobody answered yet; answered ones stay, and are not proposed again."""
         with self._tx() as s:
             clip_row = self._clip_row(s, clip_id)
             self._check_may_propose(s, clip_row)
+            mine = (ProposalRow.clip_id == clip_id, ProposalRow.model_version == model_version)
+            answered = select(ProposalAnswerRow.proposal_id)
+            decided = {tuple(r) for r in s.execute(select(
+                ProposalRow.start_frame, ProposalRow.end_frame, ProposalRow.action_id
+            ).where(*mine, ProposalRow.id.in_(answered)))}
             rows = []
             for p in proposals:
                 rules.validate_action(p.action_id, self.taxonomy)
                 if not 0 <= p.start_frame < p.end_frame < clip_row.frame_count:
                     raise RuleViolation(f"proposal {p.start_frame}-{p.end_frame} is outside clip {clip_row.name!r}")
-                rows.append(ProposalRow(clip_id=clip_id, model_version=model_version, start_frame=p.start_frame,
-                                        end_frame=p.end_frame, action_id=p.action_id, score=p.score))
+                if (p.start_frame, p.end_frame, p.action_id) not in decided:
+                    rows.append(ProposalRow(clip_id=clip_id, model_version=model_version, start_frame=p.start_frame,
+                                            end_frame=p.end_frame, action_id=p.action_id, score=p.score))
+            replaced = s.execute(delete(ProposalRow).where(*mine, ProposalRow.id.not_in(answered)))
             s.add_all(rows)
             s.flush()
-            self._audit(s, "add", "proposals", clip_id, None, {"model": model_version, "count": len(rows)})
+            self._audit(s, "add", "proposals", clip_id, None,
+                        {"model": model_version, "count": len(rows),
+                         "replaced_pending": replaced.rowcount})  # type: ignore[attr-defined]
             return [convert.proposal(r) for r in rows]
 
     def _check_may_propose(self, s: Session, clip_row: ClipRow) -> None:

@@ -6,9 +6,10 @@ import argparse
 from pathlib import Path
 
 from annotator.errors import InputError
-from annotator.synthetic.demo import build_demo
-from annotator.synthetic.simulate import NOISE_LEVELS
 from app.cli.progress_bar import TerminalProgress
+
+# annotator.synthetic.simulate.NOISE_LEVELS' names, sorted (not imported: it loads the renderer; a test checks)
+NOISE_CHOICES = ("high", "low", "medium", "none")
 
 
 def parse_size(text: str) -> tuple[int, int]:
@@ -20,9 +21,11 @@ def parse_size(text: str) -> tuple[int, int]:
 
 
 def _run(args: argparse.Namespace) -> int:
+    from annotator.synthetic.demo import build_demo
+
     if args.subjects < 1 or args.clips_per_subject < 1:
         raise InputError("--subjects/--clips-per-subject", None, "must be at least 1")
-    bar = TerminalProgress()
+    bar = TerminalProgress(lines=True)  # a long command: one line per step in a log
     try:
         report = build_demo(Path(args.project), args.subjects, args.clips_per_subject, args.seed,
                             parse_size(args.size), noise=args.noise, progress=bar)
@@ -40,6 +43,6 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--clips-per-subject", type=int, default=4)
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--size", default="320x240", help="frame size WxH (even numbers), e.g. 1920x1080")
-    p.add_argument("--noise", choices=sorted(NOISE_LEVELS), default="medium",
+    p.add_argument("--noise", choices=NOISE_CHOICES, default="medium",
                    help="error level of the three simulated annotators")
     p.set_defaults(func=_run)

@@ -1,6 +1,8 @@
-"""`mmad merge` and `mmad agreement`: the merge and its agreement report.
+"""`mmad merge`, `mmad agreement` and `mmad finalise`: the merge, its agreement report, and bulk
+review from the command line.
 
-See docs/ARCHITECTURE.md, "Merge, cross-check and review".
+See docs/ARCHITECTURE.md, "Merge, cross-check and review". The merge (scipy) and the report
+(matplotlib) are imported inside the commands that use them.
 """
 
 from __future__ import annotations
@@ -9,17 +11,18 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from annotator.project import Project
-from app.cli.agreement_effect import effect_for_project
+from annotator.errors import InputError, PermissionDenied
+from annotator.model import Role
 from app.cli.identity import add_as_option, open_store
 from app.cli.progress_bar import TerminalProgress
-from merging.agreement import agreement
-from merging.crosscheck import CrossCheck
-from merging.merge import MergeOptions, merge_clips
-from merging.proposal_effect import effect_markdown
-from merging.report import report_json, write_report
-from merging.workflow import collect_work, run_merge
+
+if TYPE_CHECKING:
+    from annotator.store.api import StoreAPI
+    from merging.merge import MergeOptions
+
+CROSSCHECKS = ("joint", "pairwise")  # merging.crosscheck.CrossCheck values (a test checks they agree)
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -29,7 +32,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                                        "decisions; resolved decisions are kept, annotators' segments untouched.")
     merge.add_argument("project", type=Path)
     merge.add_argument("--clips", type=_names, default=None, help="comma-separated clip names (default: all)")
-    merge.add_argument("--crosscheck", choices=[c.value for c in CrossCheck], default=CrossCheck.JOINT.value,
+    merge.add_argument("--crosscheck", choices=CROSSCHECKS, default=CROSSCHECKS[0],
                        help="joint tIoU |A∩B∩C|/|A∪B∪C| (default) or the smallest pairwise tIoU")
     merge.add_argument("--threshold", type=_unit, default=0.9, help="reliable when tIoU > this (default 0.9)")
     merge.add_argument("--floor", type=_unit, default=0.1, help="never group pairs with tIoU <= this (default 0.1)")
@@ -47,6 +50,19 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                         help="grouping floor for the boundary offsets (default 0.1, as `mmad merge`)")
     add_as_option(report)
     report.set_defaults(func=_agreement)
+    final = sub.add_parser(
+        "finalise", help="accept the majority outcome of open instances and finalise clips (reviewer only)",
+        description="For reviewers who trust the majority on easy clips: every open instance of the named "
+                    "clips gets its pre-selected majority outcome (as Enter in the review screen), then the "
+                    "clip is finalised (as Ctrl+Enter). Each decision is logged under the reviewer's name. "
+                    "A clip with an instance that has no majority is left as it was and named.")
+    final.add_argument("project", type=Path)
+    final.add_argument("clips", nargs="*", metavar="CLIP", help="clip names")
+    final.add_argument("--all-reliable", action="store_true",
+                       help="every merged clip, not finalised, whose instances are all reliable")
+    final.add_argument("--as", dest="user", required=True, metavar="REVIEWER",
+                       help="the reviewer deciding (an annotator is refused)")
+    final.set_defaults(func=_finalise)
 
 
 def _names(text: str) -> list[str]:
@@ -67,11 +83,23 @@ def _unit(text: str) -> float:
 
 
 def _options(args: argparse.Namespace) -> MergeOptions:
+    from merging.crosscheck import CrossCheck
+    from merging.merge import MergeOptions
+
     return MergeOptions(floor=args.floor, threshold=args.threshold, crosscheck=CrossCheck(args.crosscheck))
 
 
+def _open_store(args: argparse.Namespace) -> StoreAPI:
+    """The project's store as the command's --as user (the project is opened here, not at import)."""
+    from annotator.project import Project
+
+    return open_store(Project.open(args.project), args)
+
+
 def _merge(args: argparse.Namespace) -> int:
-    store = open_store(Project.open(args.project), args)
+    from merging.workflow import run_merge
+
+    store = _open_store(args)
     bar = TerminalProgress()
     try:
         run = run_merge(store, _options(args), args.clips, bar)
@@ -94,7 +122,14 @@ def _merge(args: argparse.Namespace) -> int:
 
 
 def _agreement(args: argparse.Namespace) -> int:
-    store = open_store(Project.open(args.project), args)
+    from app.cli.agreement_effect import effect_for_project
+    from merging.agreement import agreement
+    from merging.merge import MergeOptions, merge_clips
+    from merging.proposal_effect import effect_markdown
+    from merging.report import report_json, write_report
+    from merging.workflow import collect_work
+
+    store = _open_store(args)
     try:
         works, skipped = collect_work(store, include_finalised=True)
         stored = store.merged_by_clip()
@@ -126,3 +161,24 @@ def _agreement(args: argparse.Namespace) -> int:
     if effect_md and not args.json:
         print(effect_md, end="")
     return 0
+
+
+def _finalise(args: argparse.Namespace) -> int:
+    from merging.finalise import finalise_clips
+
+    if bool(args.clips) == args.all_reliable:
+        raise InputError("mmad finalise", None, "name the clips to finalise, or give --all-reliable (not both)")
+    store = _open_store(args)
+    bar = TerminalProgress()
+    try:
+        if store.user is not None and store.user.role is not Role.REVIEWER:
+            raise PermissionDenied(f"{store.user.name} is an annotator: only a reviewer may finalise clips")
+        run = finalise_clips(store, args.clips, reliable=args.all_reliable, progress=bar)
+    finally:
+        bar.close()
+        store.close()
+    print(f"finalised {len(run.finalised)} clip(s), {run.decisions} decision(s) taken from the majority "
+          f"as {args.user}")
+    for name, reason in run.skipped:
+        print(f"left as it was: {name}: {reason}")
+    return 1 if run.skipped and not args.all_reliable else 0

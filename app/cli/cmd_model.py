@@ -1,7 +1,7 @@
 """`mmad` detector subcommands: train, eval, predict, model-info.
 
-torch is imported inside the command functions only, so `mmad --help` and the desktop app
-start without it.
+torch, numpy and the project are imported inside the command functions only, so `mmad --help`
+and the desktop app start without them.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import argparse
 import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from annotator.errors import InputError
 from annotator.formats import read_annotations, read_predictions, write_predictions
@@ -18,10 +18,25 @@ from annotator.formats.common import load_json
 from annotator.formats.records import AnnotationSet, PredictionRecord
 from annotator.model import GROUND_TRUTH, Subset
 from annotator.progress import no_progress
-from annotator.project import PROJECT_FILE, Project
 from annotator.taxonomy import Taxonomy, load_taxonomy
 from app.cli.identity import add_as_option, open_store
 from app.cli.progress_bar import TerminalProgress
+
+if TYPE_CHECKING:
+    from annotator.project import Project
+
+# Kept here, not imported from inference.evaluate / inference.predict (numpy, torch), for --help;
+# tests check they agree with those modules.
+RESULT_CAP = 8000  # detections per video in result files, as OpenTAD's max_seg_num for multi-label sets
+PROPOSAL_CAP = 200  # detections per clip stored as proposals for the app
+BODY_RULES = ("action", "nms")
+BODY_RULE_HELP = (
+    "how body-level detections are made: 'action' (default, the MMAD paper's Table 3 as we read it): "
+    "every action detection becomes a detection of its body part with the same score, nothing suppressed; "
+    "'nms': the same, then per-body-part Gaussian soft-NMS in each video. Ground truth is filtered as "
+    "OpenTAD does (zero-length instances and repeats of one label within 1e-3 s dropped, at each level), "
+    "detections are ranked by OpenTAD's own sort (ties fall as there), at most 8000 per video are "
+    "evaluated; the JSON reports the rule, the cap and what was dropped.")
 
 CONFIGS = ("tiny", "vit-s", "vit-b", "vit-l")
 RECIPES = ("adatad", "plain")
@@ -71,14 +86,18 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                    help="evaluate only the ground truth of this subset")
     p.add_argument("--fps", type=float, default=None, metavar="N",
                    help="frame rate for ground-truth files that do not carry one")
+    p.add_argument("--body-rule", default=BODY_RULES[0], choices=BODY_RULES, help=BODY_RULE_HELP)
     p.add_argument("--json", action="store_true", help="print JSON with per-class AP")
 
     p = _parser(sub, "predict", "detect micro-actions in a project's clips or in video files", _predict)
     add_as_option(p)
     p.add_argument("inputs", nargs="+", metavar="PROJECT|VIDEO")
     p.add_argument("--checkpoint", required=True, metavar="FILE")
-    p.add_argument("--out", metavar="FILE", help="write predictions (.json: OpenTAD results, .csv: submission)")
-    p.add_argument("--store", action="store_true", help="store them as the model version's proposals")
+    p.add_argument("--out", metavar="FILE", help="write predictions (.json: OpenTAD results, .csv: submission), "
+                                                 f"at most {RESULT_CAP} per video as OpenTAD's result files")
+    p.add_argument("--store", action="store_true",
+                   help=f"store the best {PROPOSAL_CAP} per clip as the model version's proposals, replacing its "
+                        "pending ones (decided ones stay): predicting twice changes nothing")
     p.add_argument("--store-min-score", type=float, default=0.3, metavar="P",
                    help="proposals below this score are not stored (files keep every score)")
     p.add_argument("--subset", default=None, choices=[s.value for s in Subset])
@@ -168,7 +187,7 @@ def _eval(args: argparse.Namespace) -> int:
     if args.subset:
         aset = _only_subset(aset, args.subset)
     preds = read_predictions(pred_path, _prediction_format(pred_path), taxonomy)
-    report = evaluate(ground_truth_seconds(aset), preds, taxonomy)
+    report = evaluate(ground_truth_seconds(aset), preds, taxonomy, body_rule=args.body_rule, cap=RESULT_CAP)
     if args.json:
         print(json.dumps(report.to_json(), indent=1))
     else:
@@ -185,14 +204,22 @@ def _only_subset(aset: AnnotationSet, subset: str) -> AnnotationSet:
 # ---------------------------------------------------------------------------------------- train
 
 def _is_project(path: str) -> bool:
+    from annotator.project import PROJECT_FILE
+
     return (Path(path) / PROJECT_FILE).is_file()
+
+
+def _open_project(path: str) -> Project:
+    from annotator.project import Project
+
+    return Project.open(path)
 
 
 def _project_data(args: argparse.Namespace) -> tuple[AnnotationSet, dict[str, Path], Taxonomy]:
     from annotator.exporting import check_split, export_set
 
     source = args.source
-    project = Project.open(args.project)
+    project = _open_project(args.project)
     store = open_store(project, args)
     try:
         check_split(store)
@@ -241,7 +268,7 @@ def _train(args: argparse.Namespace) -> int:
         train_config = replace(train_config, lr=args.lr)
     cache = None if args.no_cache else Path(args.cache or Path(args.out) / "frame_cache")
     dist = current(args.device)
-    bar = TerminalProgress() if dist.is_main else None
+    bar = TerminalProgress(lines=True) if dist.is_main else None  # a long command: one line per step in a log
     progress = bar if bar is not None else no_progress
     try:
         with main_first(dist):  # rank 0 fills the frame cache, the others then read it
@@ -258,7 +285,7 @@ def _train(args: argparse.Namespace) -> int:
     print(f"trained {result.epochs_run} epochs on {len(train_ids)} videos ({len(val_ids)} for validation)"
           + (", stopped early" if result.stopped_early else ""))
     if val_ids:
-        print(f"best epoch {result.best_epoch}: validation action-level mAP {100 * result.best_map:.2f}")
+        print(f"best epoch {result.best_epoch}: validation action-level mAP {100 * result.best_map:.2f} %")
     print(f"checkpoint: {Path(args.out) / 'best.pt'}")
     return 0
 
@@ -286,23 +313,25 @@ def _predict(args: argparse.Namespace) -> int:
     from inference.predict import model_version, predict_videos
     from inference.train import pick_device
 
+    cap = RESULT_CAP if args.out else PROPOSAL_CAP  # the small cap only when nothing goes to a file
+
     if not args.out and not args.store:
         raise InputError("mmad predict", None, "say where the predictions go: --out FILE and/or --store")
     project_mode = len(args.inputs) == 1 and _is_project(args.inputs[0])
     if args.store and not project_mode:
         raise InputError("mmad predict", "--store", "storing proposals needs a PROJECT, not video files")
     model, labels, _ = load_detector(args.checkpoint, pick_device(args.device))
-    bar = TerminalProgress()
+    bar = TerminalProgress(lines=True)  # a long command: one line per step in a log
     try:
         if project_mode:
-            project = Project.open(args.inputs[0])
+            project = _open_project(args.inputs[0])
             _check_labels(labels, project.taxonomy, args.checkpoint)
             store = open_store(project, args)
             try:
                 clips = [c for c in store.clips(Subset(args.subset) if args.subset else None)
                          if project.media_path(c) is not None]
                 videos = {c.name: project.media_path(c) for c in clips}
-                preds = predict_videos(model, videos, progress=bar)  # type: ignore[arg-type]
+                preds = predict_videos(model, videos, progress=bar, max_keep=cap)  # type: ignore[arg-type]
                 if args.store:
                     stored = _store_proposals(store, clips, preds, model_version(args.checkpoint, model.config.name, model.config.adapter.kind),
                                               args.store_min_score)
@@ -315,7 +344,7 @@ def _predict(args: argparse.Namespace) -> int:
             if missing:
                 raise InputError(missing[0], None, "video file not found (or not a project folder)")
             taxonomy = _taxonomy_for(labels)
-            preds = predict_videos(model, [Path(p) for p in args.inputs], progress=bar)
+            preds = predict_videos(model, [Path(p) for p in args.inputs], progress=bar, max_keep=cap)
     finally:
         bar.close()
     if args.out:
@@ -344,7 +373,6 @@ def _store_proposals(store: Any, clips: list[Any], preds: list[PredictionRecord]
 
     stored = 0
     for clip in clips:
-        proposals = to_proposals(preds, clip, version, min_score)
-        if proposals:
-            stored += len(store.add_proposals(clip.id, version, proposals))
+        proposals = to_proposals(preds, clip, version, min_score, limit=PROPOSAL_CAP)
+        stored += len(store.add_proposals(clip.id, version, proposals))  # also when empty: stale ones go
     return stored

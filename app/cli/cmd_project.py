@@ -1,4 +1,8 @@
-"""`mmad` project subcommands: init, add-user, assign, import-clips, import-annotations, split, export, stats."""
+"""`mmad` project subcommands: init, add-user, assign, import-clips, import-annotations, split, export, stats.
+
+The project, the store and the work itself are imported inside the commands, so `mmad --help`
+and each command load only what they use (no matplotlib, scipy or torch for these).
+"""
 
 from __future__ import annotations
 
@@ -8,18 +12,23 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from annotator.errors import InputError
 from annotator.formats import ANNOTATION_FORMATS
 from annotator.model import GROUND_TRUTH, Role, Subset
-from annotator.project import Project
-from annotator.store.api import StoreAPI
 from annotator.subjects import DEFAULT_SUBJECT_REGEX
 from app.cli.cmd_team import login_and_password
 from app.cli.identity import add_as_option, open_store
 from app.cli.progress_bar import TerminalProgress
 
+if TYPE_CHECKING:
+    from annotator.project import Project
+    from annotator.store.api import StoreAPI
+
+MERGED = "merged"
+SOURCE_HELP = ("ground-truth, merged (finalised clips only) or annotator:NAME (clips NAME marked done); "
+               "default: merged when the project has finalised clips, else ground-truth")
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add this module's subcommands to the `mmad` parser."""
@@ -70,20 +79,26 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         (("project",), {}), (("out_dir",), {}),
         (("--format",), {"required": True, "choices": [*ANNOTATION_FORMATS, "all"],
                           "help": "all: every format, from one read of the project"}),
-        (("--source",), {"default": GROUND_TRUTH, "help": "ground-truth, merged or annotator:NAME"}),
+        (("--source",), {"default": None, "help": SOURCE_HELP}),
         (("--include-unresolved",), {"action": "store_true",
-                                     "help": "with --source merged: add the majority outcome of unreviewed ones"}),
-    ])
-    _add(sub, "stats", "Table-1 statistics per split", _stats, [
+                                     "help": "with --source merged: also merged clips not yet finalised, their "
+                                             "undecided instances at the majority outcome (said in the summary "
+                                             "and in mmad_export.json)"}),
+    ], epilog="Prints the clips written per subset and those left out, by reason; exits 1, writing nothing, "
+              "when nothing is left to export. mmad_export.json beside the files records the same.")
+    _add(sub, "stats", "Table-1 statistics per split of exactly what `mmad export` writes", _stats, [
         (("project",), {}),
+        (("--source",), {"default": None, "help": SOURCE_HELP}),
+        (("--include-unresolved",), {"action": "store_true", "help": "as for mmad export"}),
         (("--json",), {"action": "store_true", "help": "print JSON instead of Markdown"}),
         (("--out",), {"metavar": "DIR", "help": "also write JSON, Markdown and PNG plots here"}),
     ])
 
 
 def _add(sub: argparse._SubParsersAction[argparse.ArgumentParser], name: str, help_text: str,
-         func: Callable[[argparse.Namespace], int], arguments: list[tuple[tuple[str, ...], dict[str, Any]]], who: bool = False) -> None:
-    parser = sub.add_parser(name, help=help_text, description=help_text)
+         func: Callable[[argparse.Namespace], int], arguments: list[tuple[tuple[str, ...], dict[str, Any]]],
+         who: bool = False, epilog: str | None = None) -> None:
+    parser = sub.add_parser(name, help=help_text, description=help_text, epilog=epilog)
     for flags, options in arguments:
         parser.add_argument(*flags, **options)
     if name != "init":
@@ -97,6 +112,8 @@ def _add(sub: argparse._SubParsersAction[argparse.ArgumentParser], name: str, he
 
 @contextmanager
 def _store(args: argparse.Namespace) -> Iterator[tuple[Project, StoreAPI]]:
+    from annotator.project import Project
+
     project = Project.open(args.project)
     store = open_store(project, args)
     try:
@@ -106,8 +123,8 @@ def _store(args: argparse.Namespace) -> Iterator[tuple[Project, StoreAPI]]:
 
 
 @contextmanager
-def _bar() -> Iterator[TerminalProgress]:
-    bar = TerminalProgress()
+def _bar(lines: bool = False) -> Iterator[TerminalProgress]:
+    bar = TerminalProgress(lines=lines)
     try:
         yield bar
     finally:
@@ -115,6 +132,8 @@ def _bar() -> Iterator[TerminalProgress]:
 
 
 def _init(args: argparse.Namespace) -> int:
+    from annotator.project import Project
+
     project = Project.create(args.project, name=args.name, taxonomy=args.taxonomy, db_url=args.db)
     print(f"created project {project.name!r} in {project.path} ({project.taxonomy.name}, "
           f"{len(project.taxonomy.actions)} actions)")
@@ -145,7 +164,7 @@ def _assign(args: argparse.Namespace) -> int:
 def _import_clips(args: argparse.Namespace) -> int:
     from annotator.clips import import_video_folder
 
-    with _store(args) as (project, store), _bar() as bar:
+    with _store(args) as (project, store), _bar(lines=True) as bar:
         report = import_video_folder(store, project, Path(args.video_dir), subject_regex=args.subject_regex,
                                      min_seconds=args.min_seconds, max_seconds=args.max_seconds,
                                      accept_damaged=args.accept_damaged, progress=bar)
@@ -187,27 +206,44 @@ def _split(args: argparse.Namespace) -> int:
     return 0
 
 
-def _export(args: argparse.Namespace) -> int:
-    from annotator.exporting import export_annotations
+def default_source(store: StoreAPI) -> str:
+    """merged when the project has finalised clips, else ground-truth (export and stats agree)."""
+    return MERGED if any(c.finalised for c in store.clips()) else GROUND_TRUTH
 
+
+def _export(args: argparse.Namespace) -> int:
+    from annotator.exporting import check_formats, check_split, select_export, write_export
+
+    formats = check_formats(args.format)
     with _store(args) as (_, store), _bar() as bar:
-        written = export_annotations(store, Path(args.out_dir), args.format, args.source,
-                                     include_unresolved=args.include_unresolved, progress=bar)
+        check_split(store)
+        selection = select_export(store, args.source or default_source(store),
+                                  include_unresolved=args.include_unresolved)
+        if selection.empty:
+            bar.close()
+            print("\n".join(["mmad export: nothing to export, nothing written", *selection.summary_lines()]),
+                  file=sys.stderr)
+            return 1
+        written = write_export(selection, Path(args.out_dir), formats, store.taxonomy, progress=bar)
+    print("\n".join(selection.summary_lines()))
     for path in written:
-        print(path)
+        print(f"wrote {path}")
     return 0
 
 
 def _stats(args: argparse.Namespace) -> int:
     from annotator import stats as stats_module
-    from annotator.exporting import export_set
+    from annotator.exporting import select_export
 
     with _store(args) as (project, store):
-        aset = export_set(store, GROUND_TRUTH)
-        figures = stats_module.dataset_statistics(list(aset.videos.values()), aset.instances, project.taxonomy)
-    as_json = stats_module.stats_json(figures)
-    json_text = as_json if isinstance(as_json, str) else json.dumps(as_json, indent=2)
-    markdown = stats_module.stats_markdown(figures)
+        selection = select_export(store, args.source or default_source(store),
+                                  include_unresolved=args.include_unresolved)
+    aset = selection.annotations
+    figures = stats_module.dataset_statistics(list(aset.videos.values()), aset.instances, project.taxonomy)
+    as_json = {"export": selection.to_json(), **stats_module.stats_json(figures)}
+    json_text = json.dumps(as_json, indent=2, ensure_ascii=False)
+    summary = "".join(f"> {line}\n" for line in selection.summary_lines())
+    markdown = f"{summary}\n{stats_module.stats_markdown(figures)}"
     sys.stdout.write((json_text if args.json else markdown).rstrip("\n") + "\n")
     if args.out:
         out = Path(args.out)

@@ -8,9 +8,11 @@ for the login in the project's URL) apply to the command line as they do to the 
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
-from annotator.project import Project
-from annotator.store.api import StoreAPI
+if TYPE_CHECKING:  # the commands open the project themselves: `mmad --help` loads no database code
+    from annotator.project import Project
+    from annotator.store.api import StoreAPI
 
 AS_HELP = "run as this project user, with their rights (default: the project's owner)"
 

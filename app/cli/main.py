@@ -1,9 +1,14 @@
-"""The `mmad` command: one subcommand module per area, each adding its parsers."""
+"""The `mmad` command: one subcommand module per area, each adding its parsers.
+
+The subcommand modules import their work inside the commands, so building the parser (and
+`mmad --help`) loads no numpy-heavy, database or plotting package.
+"""
 
 from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Sequence
 
@@ -28,7 +33,30 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run one subcommand; bad input exits 2, a locked database 75, each with one line on stderr."""
+    """Run one subcommand; bad input exits 2, a locked database 75, each with one line on stderr;
+    a closed pipe (`mmad … | head`) ends quietly."""
+    try:
+        try:
+            return _run(argv)
+        finally:  # --help and argparse's exits too: a reader that left early fails here, not at exit
+            sys.stdout.flush()
+    except BrokenPipeError:
+        _silence_stdout()
+        return 141  # as a shell reports a command ended by SIGPIPE
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush cannot fail again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # stdout is not a real file (tests capture it)
+        pass
+    finally:
+        os.close(devnull)
+
+
+def _run(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)
     configure_logging()
     log = logging.getLogger("mmad.cli")

@@ -36,6 +36,7 @@ from annotator.project import Project
 from annotator.store.api import StoreAPI
 from annotator.training_data import MERGED, TrainingData, default_source, training_data
 from app.model_loop.process import WorkerProcess
+from inference.history import VAL_ACTION_MAP, VAL_BODY_MAP
 
 BACKBONE_CHOICES = (("videomae-tiny", "VideoMAE tiny + adapter (CPU, from scratch)"),
                     ("videomae-vit-s", "VideoMAE ViT-S + adapter (GPU, weights file)"))
@@ -249,9 +250,9 @@ class TrainDialog(QDialog):
     def _draw(self) -> None:
         epochs = [r["epoch"] for r in self.records]
         self.loss_curve.setData(epochs, [r["loss"] for r in self.records])
-        with_val = [r for r in self.records if "val_action_map" in r]
-        self.action_curve.setData([r["epoch"] for r in with_val], [100 * r["val_action_map"] for r in with_val])
-        self.body_curve.setData([r["epoch"] for r in with_val], [100 * r["val_body_map"] for r in with_val])
+        with_val = [r for r in self.records if VAL_ACTION_MAP in r]  # per cent, as history.json holds them
+        self.action_curve.setData([r["epoch"] for r in with_val], [r[VAL_ACTION_MAP] for r in with_val])
+        self.body_curve.setData([r["epoch"] for r in with_val], [r[VAL_BODY_MAP] for r in with_val])
 
     def remaining_s(self) -> float | None:
         """Estimated seconds left, from the share done so far (None before the first step)."""

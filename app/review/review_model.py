@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from annotator.decisions import KEEP, Decision, Outcome
+from annotator.decisions import Decision, Outcome
 from annotator.model import Clip, MergedInstance, MergedStatus, Segment
 from annotator.store.api import StoreAPI
 from annotator.taxonomy import Taxonomy
+from merging.majority import Choice as Choice  # re-exported: the review screen's type
+from merging.majority import majority_decision as majority_decision
 from merging.workflow import current_merged
 
 
@@ -29,16 +31,6 @@ class ReviewRow:
     def total(self) -> int:
         """Instances the merge currently stands by."""
         return self.needs_review + self.reliable + self.resolved
-
-
-@dataclass(frozen=True, slots=True)
-class Choice:
-    """A reviewer's answer to one merged instance, as resolve_merged takes it."""
-
-    decision: Decision
-    start_frame: int
-    end_frame: int
-    action_id: int
 
 
 def clip_annotators(store: StoreAPI, clip_id: int) -> list[str]:
@@ -77,16 +69,6 @@ def clip_instances(store: StoreAPI, clip_id: int, segments: dict[str, list[Segme
     live = {s.id for segs in segments.values() for s in segs if s.id is not None}
     found = current_merged(store.merged_instances(clip_id), live)
     return sorted(found, key=lambda m: (m.start_frame, m.end_frame, m.id or 0))
-
-
-def majority_decision(inst: MergedInstance) -> Choice | None:
-    """The pre-selected majority outcome as a choice (None when there is no majority)."""
-    if inst.majority is not None:
-        action = inst.majority.action_id if inst.majority.action_id is not None else inst.action_id
-        return Choice(inst.majority, inst.start_frame, inst.end_frame, action)
-    if inst.status is MergedStatus.RELIABLE:  # the cross-check agreed: keeping it is the outcome
-        return Choice(KEEP, inst.start_frame, inst.end_frame, inst.action_id)
-    return None
 
 
 def outcome_text(decision: Decision | None, taxonomy: Taxonomy) -> str:

@@ -13,7 +13,7 @@ from annotator.errors import InputError
 from annotator.exporting import export_annotations, export_set, split_project
 from annotator.formats import read_annotations
 from annotator.importing import import_annotations
-from annotator.model import MergedInstance, MergedStatus, MergeRule, Segment, Subset
+from annotator.model import GROUND_TRUTH, MergedInstance, MergedStatus, MergeRule, Segment, Subset
 from annotator.project import Project
 from annotator.store.api import NewClip
 from annotator.store.store import Store
@@ -41,21 +41,26 @@ def test_merged_export_keeps_reliable_and_resolved(store: Store) -> None:
         inst(160, MergedStatus.NEEDS_REVIEW, D("keep"))])
     store.resolve_merged(made[3].id or 0, 1, D("keep"), 121, 150, 4)
     store.resolve_merged(made[4].id or 0, 1, D("delete"), 160, 190, 3)
-    starts = [i.start_frame for i in export_set(store, "merged").instances]
-    assert starts == [0, 121]
+    assert export_set(store, "merged").instances == []  # not finalised: not in the dataset
     assert [i.start_frame for i in export_set(store, "merged", include_unresolved=True).instances] == [0, 40, 121]
+    store.resolve_merged(made[1].id or 0, 1, D("keep"), 40, 70, 3)
+    store.resolve_merged(made[2].id or 0, 1, D("delete"), 80, 110, 3)
+    store.finalise_clip(clip.id)
+    assert [i.start_frame for i in export_set(store, "merged").instances] == [0, 40, 121]
     with pytest.raises(InputError, match="unknown source"):
         export_set(store, "people")
 
 
 def test_export_refuses_a_leaking_split(store: Store, tmp_path: Path) -> None:
-    store.add_clips([NewClip("s1_a", "s1", 30.0, 300, subset=Subset.TRAIN),
-                     NewClip("s1_b", "s1", 30.0, 300, subset=Subset.VAL)])
+    for clip in store.add_clips([NewClip("s1_a", "s1", 30.0, 300, subset=Subset.TRAIN),
+                                 NewClip("s1_b", "s1", 30.0, 300, subset=Subset.VAL)]):
+        store.add_segment(Segment(None, clip.id, GROUND_TRUTH, 10, 40, 3))
     with pytest.raises(InputError, match="s1"):
         export_annotations(store, tmp_path / "out", "mma52-csv")
     summary = split_project(store, seed=3)
     assert sum(summary.clips.values()) == 2 and sum(summary.subjects.values()) == 1
-    assert export_annotations(store, tmp_path / "out", "pointtad-json")[-1].name == "mmad.json"
+    names = [p.name for p in export_annotations(store, tmp_path / "out", "pointtad-json")]
+    assert names[-2:] == ["mmad.json", "mmad_export.json"]
 
 
 @pytest.mark.realdata
@@ -67,7 +72,7 @@ def test_real_mma52_round_trips_in_every_format(mma52_dir: Path, tmp_path: Path)
         for name, subset in (("train", Subset.TRAIN), ("val", Subset.VAL)):
             import_annotations(store, mma52_dir / f"{name}.csv", "mma52-csv", subset=subset)
         written = export_annotations(store, tmp_path / "csv", "mma52-csv")
-        assert [p.name for p in written] == ["train.csv", "val.csv", "all.csv"]
+        assert [p.name for p in written] == ["train.csv", "val.csv", "all.csv", "mmad_export.json"]
         for name in ("train", "val"):
             assert _rows(tmp_path / "csv" / f"{name}.csv") == _rows(mma52_dir / f"{name}.csv")
         original = export_set(store)
@@ -89,8 +94,9 @@ def test_real_mma52_round_trips_in_every_format(mma52_dir: Path, tmp_path: Path)
 
 
 def test_export_all_formats_from_one_read(store: Store, tmp_path: Path) -> None:
-    store.add_clips([NewClip("s1_a", "s1", 30.0, 300, subset=Subset.TRAIN),
-                     NewClip("s2_a", "s2", 30.0, 300, subset=Subset.VAL)])
+    for clip in store.add_clips([NewClip("s1_a", "s1", 30.0, 300, subset=Subset.TRAIN),
+                                 NewClip("s2_a", "s2", 30.0, 300, subset=Subset.VAL)]):
+        store.add_segment(Segment(None, clip.id, GROUND_TRUTH, 10, 40, 3))
     names = {p.name for p in export_annotations(store, tmp_path / "all", "all")}
     assert names >= {"train.csv", "val.csv", "all.csv", "mmad_opentad_train.json", "mmad_opentad.json",
                      "mmad_train.json", "mmad.json"}

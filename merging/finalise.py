@@ -1,0 +1,93 @@
+"""Bulk review from the command line: accept the majority outcome of open instances and finalise.
+
+For reviewers who trust the majority on easy clips. Every decision goes through
+resolve_merged and every finalisation through finalise_clip, exactly as the review screen
+does, so each is version-checked, refused for an annotator in the data layer, and audited
+under the reviewer's name. A clip is touched only when every open instance has a majority
+outcome; otherwise it is left as it was and reported.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from annotator.decisions import Decision
+from annotator.errors import InputError
+from annotator.model import Clip, MergedInstance, MergedStatus
+from annotator.progress import NEVER, CancelToken, Progress, no_progress
+from merging.majority import Choice, majority_decision
+
+
+class FinaliseStore(Protocol):
+    """What bulk finalising needs from the store (a subset of StoreAPI)."""
+
+    def clips(self) -> list[Clip]: ...
+    def merged_by_clip(self) -> dict[int, list[MergedInstance]]: ...
+    def merged_instances(self, clip_id: int) -> list[MergedInstance]: ...
+    def resolve_merged(self, instance_id: int, version: int, decision: Decision, start_frame: int,
+                       end_frame: int, action_id: int) -> MergedInstance: ...
+    def finalise_clip(self, clip_id: int) -> Clip: ...
+
+
+@dataclass(frozen=True, slots=True)
+class FinaliseRun:
+    """Clips finalised, decisions taken, and the clips left alone with why."""
+
+    finalised: tuple[str, ...]
+    decisions: int
+    skipped: tuple[tuple[str, str], ...]  # (clip name, reason)
+
+
+def all_reliable(clips: Sequence[Clip], merged: dict[int, list[MergedInstance]]) -> list[Clip]:
+    """Merged clips not finalised whose instances are all reliable (the cross-check agreed on each)."""
+    return [c for c in clips if not c.finalised and merged.get(c.id)
+            and all(m.status is MergedStatus.RELIABLE for m in merged[c.id])]
+
+
+def _plan(clip: Clip, instances: Sequence[MergedInstance]) -> list[tuple[MergedInstance, Choice]] | str:
+    """The majority decision of each open instance, or why the clip cannot be finalised here."""
+    if clip.finalised:
+        return "already finalised"
+    if not instances:
+        return "no merged instances (run mmad merge first)"
+    plan = []
+    for inst in instances:
+        if inst.status is not MergedStatus.NEEDS_REVIEW:
+            continue
+        decision = majority_decision(inst)
+        if decision is None:
+            return (f"instance {inst.start_frame}-{inst.end_frame} (action {inst.action_id}) has no majority: "
+                    "decide it in the review screen")
+        plan.append((inst, decision))
+    return plan
+
+
+def finalise_clips(store: FinaliseStore, names: Sequence[str] = (), *, reliable: bool = False,
+                   progress: Progress = no_progress, cancel: CancelToken = NEVER) -> FinaliseRun:
+    """Accept the majority outcome of every open instance of the named clips (or, with `reliable`,
+    of every all-reliable merged clip) and finalise them; unknown names are refused first."""
+    clips = store.clips()
+    by_name = {c.name: c for c in clips}
+    missing = [n for n in names if n not in by_name]
+    if missing:
+        raise InputError("CLIP", ", ".join(missing), "no clip of that name in the project")
+    chosen = all_reliable(clips, store.merged_by_clip()) if reliable else [by_name[n] for n in dict.fromkeys(names)]
+    done: list[str] = []
+    skipped: list[tuple[str, str]] = []
+    decisions = 0
+    for i, clip in enumerate(chosen):
+        cancel.check()
+        progress(i / max(len(chosen), 1), f"finalising {clip.name}")
+        plan = _plan(clip, store.merged_instances(clip.id))  # an annotator is refused here
+        if isinstance(plan, str):
+            skipped.append((clip.name, plan))
+            continue
+        for inst, d in plan:
+            store.resolve_merged(inst.id or 0, inst.version, d.decision, d.start_frame, d.end_frame, d.action_id)
+        decisions += len(plan)
+        store.finalise_clip(clip.id)
+        done.append(clip.name)
+    progress(1.0, f"finalised {len(done)} clips")
+    return FinaliseRun(tuple(done), decisions, tuple(skipped))
