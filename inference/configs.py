@@ -132,6 +132,7 @@ class TrainConfig:
     loss_normaliser: str = "batch"  # "batch": positives of each batch; "ema": their moving average
     augment: bool = False  # training augmentation (inference.augment); False: test-time centre crop
     workers: int = 0  # DataLoader worker processes
+    val_max_keep: int = 8000  # detections per clip at validation: OpenTAD's result-file cap (evaluate.RESULT_CAP)
 
 
 _BACKBONES = {

@@ -30,7 +30,7 @@ from inference.distributed import (
     share_from_main,
     wrap,
 )
-from inference.evaluate import EvaluationReport, evaluate
+from inference.evaluate import RESULT_CAP, EvaluationReport, evaluate
 from inference.history import VAL_ACTION_MAP, VAL_ACTION_MAP_05, VAL_BODY_MAP
 from inference.loader import TrainWindows, make_loader
 from inference.losses import LossNormaliser
@@ -139,12 +139,14 @@ def percent_figures(report: EvaluationReport) -> dict[str, float]:
 
 
 def validate(model: Detector, samples: Sequence[ClipSample], taxonomy: Taxonomy,
-             dist: Dist = Dist()) -> EvaluationReport | None:
-    """Predict the validation clips (each process its share) and evaluate on rank 0 (None elsewhere)."""
+             dist: Dist = Dist(), max_keep: int = RESULT_CAP) -> EvaluationReport | None:
+    """Predict the validation clips (each process its share, at most max_keep detections per clip) and
+    evaluate on rank 0 (None elsewhere)."""
     model.eval()
     preds: list[PredictionRecord] = []
     for sample in samples[dist.rank :: dist.world]:
-        preds.extend(predict_frames(model, sample.video_id, sample.frames, sample.fps, sample.total_frames))
+        preds.extend(predict_frames(model, sample.video_id, sample.frames, sample.fps, sample.total_frames,
+                                    max_keep=max_keep))
     preds = gather_to_main(preds, dist)
     if not dist.is_main:
         return None
@@ -248,7 +250,7 @@ def _validate_epoch(run: _Run, samples: Sequence[ClipSample], taxonomy: Taxonomy
                     record: dict[str, float], epoch: int, out: Path, config: TrainConfig) -> bool:
     """Evaluate the EMA weights; rank 0 records the figures and keeps best.pt. True when it improved."""
     run.ema.swap(run.model)
-    report = validate(run.model, samples, taxonomy, run.dist)
+    report = validate(run.model, samples, taxonomy, run.dist, config.val_max_keep)
     improved = False
     if report is not None:
         record.update(percent_figures(report))

@@ -109,12 +109,15 @@ class _Verdicts:
 
 def agreement(
     result: ProjectMerge, taxonomy: Taxonomy, stored: Mapping[int, Sequence[MergedInstance]] | None = None,
+    clip_names: Mapping[int, str] | None = None,
 ) -> AgreementReport:
     """Compute every figure of the report from a merge result.
 
     With `stored` (merged instances by clip id, as the store holds them) the reliable share is
-    the one `mmad merge` recorded; without it, the cross-check of `result` itself.
+    the one `mmad merge` recorded; without it, the cross-check of `result` itself. Per-clip rows
+    are named by `clip_names` (clip id -> name; the id where a name is missing).
     """
+    names = clip_names or {}
     table, groups = result.table, result.groups
     body = np.asarray([a.body_part.id for a in taxonomy.actions], np.int64)
     matches = match_annotator_pairs(table)
@@ -122,7 +125,7 @@ def agreement(
     g_body = body[groups.action]
     dims = {
         "overall": _Dim(["all"], np.zeros(len(table.clip), np.int64), np.zeros(len(groups), np.int64)),
-        "clip": _Dim([str(w.clip_id) for w in table.works], table.clip, groups.clip),
+        "clip": _Dim([names.get(w.clip_id, str(w.clip_id)) for w in table.works], table.clip, groups.clip),
         "class": _Dim(taxonomy.action_names, table.action, groups.action),
         "body": _Dim([b.name for b in taxonomy.body_parts], body[table.action], g_body),
     }

@@ -133,12 +133,13 @@ def _agreement(args: argparse.Namespace) -> int:
     try:
         works, skipped = collect_work(store, include_finalised=True)
         stored = store.merged_by_clip()
+        names = {c.id: c.name for c in store.clips()}
         taxonomy = store.taxonomy
         effect = effect_for_project(args.project, store, works)  # None: no proposals stored
     finally:
         store.close()
     result = merge_clips(works, taxonomy, MergeOptions(floor=args.floor))
-    report = agreement(result, taxonomy, stored)
+    report = agreement(result, taxonomy, stored, names)
     if report.clips_without_stored_merge:
         print(f"{report.clips_without_stored_merge} compared clip(s) have no stored merge (run `mmad merge`); "
               "the reliable share leaves them out", file=sys.stderr)

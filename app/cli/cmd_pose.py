@@ -7,11 +7,14 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from annotator.errors import InputError
-from annotator.project import Project
 from app.cli.identity import add_as_option, open_store
 from app.cli.progress_bar import TerminalProgress
+
+if TYPE_CHECKING:
+    from annotator.project import Project  # imported in _run: `mmad --help` loads no database code
 
 
 def _clips(project: Project, names: list[str], args: argparse.Namespace) -> list[tuple[str, Path]]:
@@ -29,6 +32,7 @@ def _clips(project: Project, names: list[str], args: argparse.Namespace) -> list
 
 
 def _run(args: argparse.Namespace) -> int:
+    from annotator.project import Project
     from inference.pose.cache import pose_for_clips
 
     project = Project.open(args.project)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -15,7 +16,7 @@ from inference.checkpoint import load_detector, read_checkpoint
 from inference.configs import TrainConfig, preset
 from inference.data import ClipSample, find_videos, load_samples
 from inference.predict import predict_frames, predict_videos
-from inference.train import BEST, LAST, train, validate
+from inference.train import BEST, LAST, VAL_ACTION_MAP, percent_figures, train, validate
 from tests.inference.synthetic_clips import as_samples, make_clips, write_mp4
 
 
@@ -77,7 +78,19 @@ def test_checkpoints_are_plain_data(overfit_run: Path) -> None:
         data = torch.load(overfit_run / name, weights_only=True)
         assert data["model_config"]["name"] == "tiny" and len(data["labels"]) == 52
     assert "optimizer" in read_checkpoint(overfit_run / LAST)
-    assert (overfit_run / "history.json").is_file()
+    history = json.loads((overfit_run / "history.json").read_text("utf-8"))
+    best = read_checkpoint(overfit_run / BEST)["metrics"]["action"]["average_mAP"]
+    assert max(r[VAL_ACTION_MAP] for r in history if VAL_ACTION_MAP in r) == pytest.approx(100 * best)
+
+
+def test_history_and_progress_give_map_in_per_cent_labelled() -> None:
+    from inference.evaluate import EvaluationReport, MapResult
+
+    action = MapResult((0.5,), [0], np.array([[0.0091]]))
+    body = MapResult((0.5,), [0], np.array([[0.25]]))
+    figures = percent_figures(EvaluationReport(action, body))
+    assert figures == {VAL_ACTION_MAP: pytest.approx(0.91), "val_body_mAP_percent": pytest.approx(25.0),
+                       "val_action_mAP@0.5_percent": pytest.approx(0.91)}
 
 
 def quick_samples(count: int = 2) -> list[ClipSample]:
@@ -92,7 +105,7 @@ def final_weights(path: Path) -> dict[str, torch.Tensor]:
 def test_same_seed_same_run_and_resume_continues_exactly(tmp_path: Path, taxonomy: Taxonomy) -> None:
     samples = quick_samples()
     config = preset("tiny", "tia", num_classes=52)
-    three = TrainConfig(epochs=3, batch_size=1, lr=1e-3, warmup_epochs=1)
+    three = TrainConfig(epochs=3, batch_size=1, lr=1e-3, warmup_epochs=1, val_max_keep=200)  # quick validation
     train(config, three, samples, [], taxonomy, tmp_path / "a", device="cpu")
     train(config, three, samples, [], taxonomy, tmp_path / "b", device="cpu")
     # stop after 2 of 3 epochs, then resume
@@ -118,7 +131,7 @@ def test_early_stop_when_validation_map_stops_improving(tmp_path: Path, taxonomy
     samples = quick_samples()
     empty_val = [ClipSample(s.video_id, s.frames, s.fps, s.total_frames, np.zeros((0, 2)),
                             np.zeros(0, np.int64)) for s in samples[:1]]
-    config = TrainConfig(epochs=10, batch_size=2, lr=1e-3, patience=2)
+    config = TrainConfig(epochs=10, batch_size=2, lr=1e-3, patience=2, val_max_keep=200)
     result = train(preset("tiny", "standard", num_classes=52), config, samples, empty_val, taxonomy,
                    tmp_path, device="cpu")
     assert result.stopped_early and result.epochs_run == 3 and result.best_epoch == 1

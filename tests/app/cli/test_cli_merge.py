@@ -1,4 +1,4 @@
-"""`mmad merge` and `mmad agreement` end to end on a small SQLite project."""
+"""`mmad merge`, `mmad agreement` and `mmad finalise` end to end on a small SQLite project."""
 
 import json
 
@@ -52,7 +52,7 @@ def test_agreement_command(project_dir, capsys, tmp_path):
     # (10,60) (12,60) (10,58): one nod group; pairwise tIoUs 48/50, 48/50, 46/50 all >= 0.9
     assert data["overall"]["f1"] == {"0.3": 1.0, "0.5": 1.0, "0.7": 1.0, "0.9": 1.0}
     assert data["overall"]["segments"] == 3 and data["overall"]["instances"] == 1
-    assert [c["name"] for c in data["per_clip"]] == ["1"]  # c1 is not done
+    assert [c["name"] for c in data["per_clip"]] == ["c0"]  # by name, not database id; c1 is not done
     # ĵ = a1 (s: 1 + .96 + .96), k̂ = a2 (tie with a3, lower id), union [10, 60]: offsets 0, 2, 0 / 0, 0, -2
     assert data["overall"]["start_offset_mean"] == pytest.approx(2 / 3)
     assert data["overall"]["end_offset_mean"] == pytest.approx(-2 / 3)
@@ -73,3 +73,78 @@ def test_agreement_share_is_what_the_merge_stored(project_dir, capsys, tmp_path)
     saved = json.loads((tmp_path / "rep" / "agreement.json").read_text())
     assert saved["overall"] == data["overall"]
     assert "stored by `mmad merge`" in (tmp_path / "rep" / "agreement.md").read_text()
+
+
+def _store(project_dir, user=None):
+    return Project.open(project_dir).open_store(user)
+
+
+def test_finalise_accepts_the_majority_as_the_reviewer_and_logs_each_decision(project_dir, capsys):
+    assert main(["merge", str(project_dir), "--threshold", "0.95"]) == 0  # the nod needs review: keep
+    store = _store(project_dir)
+    store.add_annotator("boss", Role.REVIEWER)
+    store.close()
+    capsys.readouterr()
+    assert main(["finalise", str(project_dir), "c0", "--as", "boss"]) == 0
+    assert "finalised 1 clip(s), 1 decision(s) taken from the majority as boss" in capsys.readouterr().out
+    store = _store(project_dir)
+    try:
+        c0 = store.clip_by_name("c0")
+        assert c0 is not None and c0.finalised
+        (inst,) = store.merged_instances(c0.id)
+        assert (inst.status.value, inst.decision, inst.decided_by) == ("resolved", "keep", "boss")
+        log = [(e.user, e.action, e.entity) for e in store.audit_log(limit=3)]
+        assert log[:2] == [("boss", "finalise", "clip"), ("boss", "resolve", "merged")]
+    finally:
+        store.close()
+    assert main(["finalise", str(project_dir), "c0", "--as", "boss"]) == 1  # already final: named, kept
+    assert "left as it was: c0: already finalised" in capsys.readouterr().out
+
+
+def test_finalise_refuses_annotators_unknown_clips_and_clips_without_majority(project_dir, capsys):
+    assert main(["merge", str(project_dir), "--threshold", "0.95"]) == 0
+    store = _store(project_dir)
+    store.add_annotator("boss", Role.REVIEWER)
+    before = store.audit_log(limit=1000)
+    store.close()
+    capsys.readouterr()
+    assert main(["finalise", str(project_dir), "c0", "--as", "a1"]) == 2
+    assert "a1 is an annotator: only a reviewer may finalise clips" in capsys.readouterr().err
+    assert main(["finalise", str(project_dir), "c0", "zz", "--as", "boss"]) == 2
+    assert "zz: no clip of that name" in capsys.readouterr().err
+    assert main(["finalise", str(project_dir), "--as", "boss"]) == 2  # neither clips nor --all-reliable
+    assert main(["finalise", str(project_dir), "c1", "--as", "boss"]) == 1  # never merged
+    assert "c1: no merged instances (run mmad merge first)" in capsys.readouterr().out
+    store = _store(project_dir)
+    try:
+        assert store.audit_log(limit=1000) == before  # nothing decided, nothing finalised
+    finally:
+        store.close()
+
+
+def test_the_data_layer_refuses_an_annotator_who_bypasses_the_command(project_dir):
+    from annotator.errors import PermissionDenied
+    from merging.finalise import finalise_clips
+
+    assert main(["merge", str(project_dir), "--threshold", "0.95"]) == 0
+    store = _store(project_dir, "a1")
+    try:
+        with pytest.raises(PermissionDenied):
+            finalise_clips(store, ["c0"])
+    finally:
+        store.close()
+
+
+def test_finalise_all_reliable_takes_only_clips_whose_instances_are_all_reliable(project_dir, capsys):
+    assert main(["merge", str(project_dir)]) == 0  # at 0.9 the nod is reliable
+    store = _store(project_dir)
+    store.add_annotator("boss", Role.REVIEWER)
+    store.close()
+    capsys.readouterr()
+    assert main(["finalise", str(project_dir), "--all-reliable", "--as", "boss"]) == 0
+    assert "finalised 1 clip(s), 0 decision(s)" in capsys.readouterr().out
+    store = _store(project_dir)
+    try:
+        assert [c.name for c in store.clips() if c.finalised] == ["c0"]
+    finally:
+        store.close()
