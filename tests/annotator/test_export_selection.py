@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from annotator.decisions import DELETE, KEEP, Decision
 from annotator.errors import InputError
 from annotator.exporting import (
     METADATA_FILE,
@@ -39,7 +40,7 @@ NAMES = ("final", "in_review", "reviewed", "not_merged", "unfinished", "alone")
 PEOPLE = ("a1", "a2", "a3")
 
 
-def _instance(clip: int, start: int, status: MergedStatus, majority: str | None = "keep") -> MergedInstance:
+def _instance(clip: int, start: int, status: MergedStatus, majority: Decision | None = KEEP) -> MergedInstance:
     return MergedInstance(None, clip, start, start + 30, 3, (), MergeRule.UNION, status is MergedStatus.RELIABLE,
                           status, majority=majority)
 
@@ -62,10 +63,10 @@ def _project(store: Store, finalise: bool = True) -> dict[str, int]:
     for name in ("final", "in_review", "reviewed"):
         made = store.replace_unresolved_merged(ids[name], [
             _instance(ids[name], 0, MergedStatus.RELIABLE), _instance(ids[name], 100, MergedStatus.NEEDS_REVIEW),
-            _instance(ids[name], 200, MergedStatus.NEEDS_REVIEW, "delete")])
+            _instance(ids[name], 200, MergedStatus.NEEDS_REVIEW, DELETE)])
         if name != "in_review":  # the in-review clip keeps one instance undecided
-            store.resolve_merged(made[2].id or 0, 1, "delete", 200, 230, 3)
-        store.resolve_merged(made[1].id or 0, 1, "keep", 101, 131, 3)
+            store.resolve_merged(made[2].id or 0, 1, DELETE, 200, 230, 3)
+        store.resolve_merged(made[1].id or 0, 1, KEEP, 101, 131, 3)
     if finalise:
         store.finalise_clip(ids["final"])
     return ids

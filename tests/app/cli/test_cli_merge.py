@@ -92,7 +92,7 @@ def test_finalise_accepts_the_majority_as_the_reviewer_and_logs_each_decision(pr
         c0 = store.clip_by_name("c0")
         assert c0 is not None and c0.finalised
         (inst,) = store.merged_instances(c0.id)
-        assert (inst.status.value, inst.decision, inst.decided_by) == ("resolved", "keep", "boss")
+        assert (inst.status.value, str(inst.decision), inst.decided_by) == ("resolved", "keep", "boss")
         log = [(e.user, e.action, e.entity) for e in store.audit_log(limit=3)]
         assert log[:2] == [("boss", "finalise", "clip"), ("boss", "resolve", "merged")]
     finally:
