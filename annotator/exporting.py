@@ -25,6 +25,7 @@ FILE_NAMES: dict[str, tuple[str, str]] = {
     "pointtad-json": ("mmad_{subset}.json", "mmad.json"),
 }
 ALL_FORMATS = "all"  # every format above, side by side in one folder (their file names differ)
+MERGED = "merged"  # the source word of the reviewed merge
 METADATA_FILE = "mmad_export.json"  # beside the files: source, options, clips written and left out
 
 
@@ -56,7 +57,7 @@ REASON_UNFINISHED = "not finished by all its annotators (the merge needs two or 
 REASON_NOT_MERGED = "finished but not merged"
 REASON_IN_REVIEW = "merged, instances still to review"
 REASON_NOT_FINALISED = "merged and reviewed, not finalised"
-REASON_NO_WORK = "no work from this source"
+REASON_NO_WORK = "no work from this source"  # ground truth: in the annotation workflow, no instances
 REASON_NOT_DONE = "not marked done by the annotator"
 SHOWN_NAMES = 10  # clip names the summary lists per reason (the metadata file lists all)
 
@@ -114,6 +115,12 @@ class ExportSelection:
                 "left_out": [{"clip": i.clip, "reason": i.reason, "detail": i.detail} for i in self.left_out]}
 
 
+def default_source(store: StoreAPI) -> str:
+    """Merged (finalised clips) once the reviewer has finalised any clip, else ground truth; the
+    default of mmad export, mmad stats and training on a project."""
+    return MERGED if any(c.finalised for c in store.clips()) else GROUND_TRUTH
+
+
 def export_set(store: StoreAPI, source: str = GROUND_TRUTH, *, include_unresolved: bool = False,
                subset: Subset | None = None) -> AnnotationSet:
     """The annotations an export of `source` writes, in stored clip and instance order (select_export)."""
@@ -126,15 +133,18 @@ def select_export(store: StoreAPI, source: str = GROUND_TRUTH, *, include_unreso
 
     source "merged": finalised clips only, their reliable and resolved instances (with
     include_unresolved also merged clips not finalised, undecided instances at the majority
-    outcome); "ground-truth": clips with ground-truth instances; "annotator:NAME": clips NAME
-    marked done (also those they left empty: "done with nothing" is an answer).
+    outcome); "ground-truth": clips with ground-truth instances, and clips outside the annotation
+    workflow (no assignment: an imported file's video without instances is an answer); the
+    workflow's clips without them are left out; "annotator:NAME": clips NAME marked done (also
+    those they left empty: "done with nothing" is an answer).
     """
     clips = store.clips(subset)
-    if source == "merged":
+    if source == MERGED:
         return _select_merged(store, clips, include_unresolved)
     if source == GROUND_TRUTH:
         segments = store.segments_by_clip(GROUND_TRUTH)
-        keep = {c.id for c in clips if segments.get(c.id)}
+        in_workflow = {a.clip_id for a in store.assignments(None)}
+        keep = {c.id for c in clips if segments.get(c.id) or c.id not in in_workflow}
         left = tuple(LeftOut(c.name, REASON_NO_WORK) for c in clips if c.id not in keep)
         return _selection(clips, keep, segments, source, False, left)
     name = source[len("annotator:"):] if source.startswith("annotator:") else ""
@@ -188,7 +198,7 @@ def _select_merged(store: StoreAPI, clips: Sequence[Clip], include_unresolved: b
         else:
             left.append(LeftOut(clip.name, REASON_NOT_MERGED if clip.id in done else REASON_UNFINISHED))
     kept = {cid: [m for m in items if merged_kept(m, include_unresolved)] for cid, items in merged.items()}
-    return _selection(clips, keep, kept, "merged", include_unresolved, tuple(left),
+    return _selection(clips, keep, kept, MERGED, include_unresolved, tuple(left),
                       majority_clips=tuple(majority), majority_instances=undecided)
 
 

@@ -15,13 +15,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from annotator.errors import InputError
-from annotator.exporting import check_split, export_set
+from annotator.exporting import MERGED, check_split, default_source, export_set
 from annotator.formats.records import AnnotationSet
-from annotator.model import GROUND_TRUTH, Subset
+from annotator.model import Subset
 from annotator.project import Project
 from annotator.store.api import StoreAPI
-
-MERGED = "merged"
 
 
 @dataclass(frozen=True)
@@ -48,11 +46,6 @@ class TrainingData:
         if self.left_out:
             lines.append("left out: " + ", ".join(f"{n} {why}" for why, n in self.left_out.items()))
         return "\n".join(lines)
-
-
-def default_source(store: StoreAPI) -> str:
-    """Merged (finalised clips) once the reviewer has finalised any clip, else ground truth."""
-    return MERGED if any(c.finalised for c in store.clips()) else GROUND_TRUTH
 
 
 def fingerprint(aset: AnnotationSet) -> str:

@@ -7,7 +7,6 @@ import json
 from pathlib import Path
 
 from annotator.models_registry import ModelVersion, Registry, Scores, activate, load_registry
-from annotator.project import Project
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -42,6 +41,8 @@ def _print_table(rows: list[list[str]]) -> None:
 
 
 def _models(args: argparse.Namespace) -> int:
+    from annotator.project import Project  # here, not at the top: `mmad --help` loads no database code
+
     project = Project.open(args.project)
     if args.activate:
         chosen: ModelVersion = activate(project.path, args.activate)

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from annotator.errors import InputError
 from annotator.formats import ANNOTATION_FORMATS
-from annotator.model import GROUND_TRUTH, Role, Subset
+from annotator.model import Role, Subset
 from annotator.subjects import DEFAULT_SUBJECT_REGEX
 from app.cli.cmd_team import login_and_password
 from app.cli.identity import add_as_option, open_store
@@ -26,7 +26,6 @@ if TYPE_CHECKING:
     from annotator.project import Project
     from annotator.store.api import StoreAPI
 
-MERGED = "merged"
 SOURCE_HELP = ("ground-truth, merged (finalised clips only) or annotator:NAME (clips NAME marked done); "
                "default: merged when the project has finalised clips, else ground-truth")
 
@@ -206,13 +205,8 @@ def _split(args: argparse.Namespace) -> int:
     return 0
 
 
-def default_source(store: StoreAPI) -> str:
-    """merged when the project has finalised clips, else ground-truth (export and stats agree)."""
-    return MERGED if any(c.finalised for c in store.clips()) else GROUND_TRUTH
-
-
 def _export(args: argparse.Namespace) -> int:
-    from annotator.exporting import check_formats, check_split, select_export, write_export
+    from annotator.exporting import check_formats, check_split, default_source, select_export, write_export
 
     formats = check_formats(args.format)
     with _store(args) as (_, store), _bar() as bar:
@@ -233,7 +227,7 @@ def _export(args: argparse.Namespace) -> int:
 
 def _stats(args: argparse.Namespace) -> int:
     from annotator import stats as stats_module
-    from annotator.exporting import select_export
+    from annotator.exporting import default_source, select_export
 
     with _store(args) as (project, store):
         selection = select_export(store, args.source or default_source(store),

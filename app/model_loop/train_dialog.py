@@ -30,11 +30,12 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.errors import InputError
+from annotator.exporting import MERGED, default_source
 from annotator.model import GROUND_TRUTH
 from annotator.models_registry import load_registry, version_dir
 from annotator.project import Project
 from annotator.store.api import StoreAPI
-from annotator.training_data import MERGED, TrainingData, default_source, training_data
+from annotator.training_data import TrainingData, training_data
 from app.model_loop.process import WorkerProcess
 from inference.history import VAL_ACTION_MAP, VAL_BODY_MAP
 
