@@ -8,6 +8,7 @@ from annotator.formats import read_annotations
 from annotator.model import Subset
 from annotator.project import Project
 from annotator.store.api import NewClip
+from merging.finalise import finalise_clips
 from tests.app.review.conftest import build_review_project
 
 
@@ -16,12 +17,14 @@ def test_counts_match_the_written_files_and_leakage_is_reported(tmp_path: Path) 
     build_review_project(folder)
     owner = Project.open(folder).open_store()
     try:
+        assert plan_export(owner, "merged").total_clips == 0  # nothing finalised: nothing merged to export
+        finalise_clips(owner.as_user("rev"), ["S01_rev"])
         unsplit = plan_export(owner, "merged")
         assert list(unsplit.subsets) == [UNSPLIT] and unsplit.leakage is None
         split_project(owner, (0.5, 0.5, 0.0), seed=0)
         plan = plan_export(owner, "merged")
-        assert plan.leakage is None and plan.total_clips == 2
-        assert {s for c in plan.subsets.values() for s in c.subjects} == {"S01", "S02"}
+        assert plan.leakage is None and plan.total_clips == 1  # S02_wait is not finished
+        assert {s for c in plan.subsets.values() for s in c.subjects} == {"S01"}
         written = export_annotations(owner, tmp_path / "out", "opentad-json", "merged")
         assert written
         everything = read_annotations(tmp_path / "out" / "mmad_opentad.json", "opentad-json", owner.taxonomy)
