@@ -11,11 +11,13 @@ from __future__ import annotations
 import argparse
 import getpass
 import secrets
+from typing import TYPE_CHECKING
 
 from annotator.errors import InputError
-from annotator.project import Project
-from annotator.store.api import StoreAPI
 from app.cli.identity import add_as_option
+
+if TYPE_CHECKING:  # the project is opened inside the commands: `mmad --help` loads no database code
+    from annotator.store.api import StoreAPI
 
 PASSWORD_BYTES = 18  # about 24 URL-safe characters
 
@@ -38,6 +40,8 @@ def login_and_password(store: StoreAPI, args: argparse.Namespace) -> tuple[str |
 
 
 def _join(args: argparse.Namespace) -> int:
+    from annotator.project import Project
+
     project, had_password = Project.join(args.url, args.folder, args.user, args.media)
     print(f"joined project {project.name!r} as {args.user!r} in {project.path} (videos: {project.media_dir})")
     if had_password:

@@ -57,7 +57,7 @@ def clip_job(clip: Clip, media: Path) -> dict[str, Any]:
 def propose(job: dict[str, Any], emit: Emit, cancel: CancelToken) -> dict[str, Any]:
     """Detections of a version's checkpoint on each clip, as proposals in the clip's frames."""
     from inference.checkpoint import load_detector
-    from inference.predict import predict_videos, to_proposals
+    from inference.predict import PROPOSAL_CAP, predict_videos, to_proposals
     from inference.train import pick_device
 
     clips = [ClipJob(**c) for c in job["clips"]]
@@ -73,7 +73,8 @@ def propose(job: dict[str, Any], emit: Emit, cancel: CancelToken) -> dict[str, A
         def step(fraction: float, message: str, i: int = i, name: str = c.name) -> None:
             emit("progress", fraction=(i + fraction) / len(clips), message=f"{name}: {message}")
 
-        preds = predict_videos(model, {c.name: Path(c.media)}, progress=step, cancel=cancel)
+        preds = predict_videos(model, {c.name: Path(c.media)}, progress=step, cancel=cancel,
+                               max_keep=PROPOSAL_CAP)  # proposals shown in the app: the small cap
         clip = Clip(c.id, c.name, "", c.fps, c.frame_count)
         shortest = min_length_frames(c.fps)  # a shorter proposal could not be accepted as a segment
         found = sorted((p for p in to_proposals(preds, clip, job["version"], PROPOSAL_FLOOR)
