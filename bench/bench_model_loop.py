@@ -120,12 +120,12 @@ def propose_times(app: QApplication, proj: Project, args: argparse.Namespace) ->
     assert isinstance(w, MainWindow) and w.model_loop is not None
     w.resize(1500, 850)
     w.show()
-    clip = min(w.queue.model.clips(), key=lambda c: abs(c.duration - 10.0))
-    w.open_clip_id(clip.id)
-    wait(app, lambda: w.player.cache is not None, 30)
     loop = w.model_loop
     times = []
-    for _ in range(args.repeat):
+    clips = sorted(w.queue.model.clips(), key=lambda c: abs(c.duration - 10.0))  # each is proposed for once
+    for clip in clips[:args.repeat]:
+        w.open_clip_id(clip.id)
+        wait(app, lambda: w.player.cache is not None, 30)
         stored: list[int] = []
         loop.proposalsStored.connect(stored.append)
         started = time.perf_counter()
@@ -134,7 +134,8 @@ def propose_times(app: QApplication, proj: Project, args: argparse.Namespace) ->
         app.processEvents()  # the lane repaints
         times.append(time.perf_counter() - started)
         loop.proposalsStored.disconnect()
-    print(f"Propose for this clip ({clip.name}, {clip.duration:.1f} s, {args.backbone}): "
+    print(f"Propose for this clip ({', '.join(f'{c.name} {c.duration:.1f} s' for c in clips[:args.repeat])}, "
+          f"{args.backbone}): "
           + ", ".join(f"{t:.1f}" for t in times) + f" s; median {statistics.median(times):.1f} s")
     wait(app, lambda: False, 0.5)
     w.grab().save(str(args.shots / "proposals_lane.png"))
@@ -148,12 +149,14 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--keep", type=Path, default=Path("/tmp/mmad-bench-loop"))
     parser.add_argument("--shots", type=Path, default=None)
+    parser.add_argument("--propose-only", action="store_true", help="skip training (the project has a version)")
     args = parser.parse_args()
     args.shots = args.shots or args.keep / "shots"
     args.shots.mkdir(parents=True, exist_ok=True)
     app = QApplication([])
     proj = project(args.keep / "demo")
-    train_in_dialog(app, proj, args)
+    if not args.propose_only:
+        train_in_dialog(app, proj, args)
     propose_times(app, proj, args)
     return 0
 

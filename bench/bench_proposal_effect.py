@@ -68,7 +68,7 @@ def study(demo: Project, folder: Path, args: argparse.Namespace) -> Path:
         src.close()
     result = propose({"version": version.name, "checkpoint": str(demo.path / version.checkpoint), "clips": jobs},
                      lambda *_a, **_k: None, CancelToken())
-    project = Project.create(folder, media_root=str(Path("..") / demo.path.name / demo.media_root))
+    project = Project.create(folder, media_root=str(demo.media_dir.resolve()))
     shutil.copytree(demo.path / REGISTRY_DIR, folder / REGISTRY_DIR)
     setting = ControlSetting(args.control, args.seed)
     set_control_setting(folder, setting)
@@ -124,10 +124,12 @@ def main() -> int:
     parser.add_argument("--noise", default="medium", choices=list(NOISE_LEVELS))
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--keep", type=Path, default=None, help="build in this folder and keep it")
+    parser.add_argument("--demo", type=Path, default=None,
+                        help="a demo project that already has an active model version (skips building and training)")
     args = parser.parse_args()
     root = args.keep or Path(tempfile.mkdtemp(prefix="mmad-effect-"))
     root.mkdir(parents=True, exist_ok=True)
-    demo = demo_with_model(root / "demo", args)
+    demo = Project.open(args.demo) if args.demo else demo_with_model(root / "demo", args)
     folder = study(demo, root / "study", args)
     return mmad(["agreement", str(folder)])
 

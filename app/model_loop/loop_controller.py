@@ -109,14 +109,22 @@ class ModelLoop(QObject):
         if self.control().is_control(clip.name):
             self.message.emit(f"{clip.name} is a control clip: proposals are held back there to measure their effect")
             return False
+        version = self.active()
+        if version is not None and self.store.proposals(clip.id, version.name):
+            self.message.emit(f"{clip.name} already has the proposals of {version.label} (the same model gives the "
+                              "same ones): Shift+Down shows more of them")
+            return False
         return self._propose([clip], f"Proposing for {clip.name}")
 
     def propose_queue(self) -> bool:
         """Ctrl+Shift+P: propose for every clip of the queue not done, control clips left out."""
         control = self.control()
-        clips = [c for c in self.queue_clips() if not control.is_control(c.name)]
+        version = self.active()
+        clips = [c for c in self.queue_clips() if not control.is_control(c.name)
+                 and (version is None or not self.store.proposals(c.id, version.name))]
         if not clips:
-            self.message.emit("No clip of your queue needs proposals")
+            self.message.emit("No clip of your queue needs proposals (control clips and clips already proposed "
+                              "for by the active version are left out)")
             return False
         return self._propose(clips, f"Proposing for {len(clips)} clips")
 

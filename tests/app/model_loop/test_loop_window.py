@@ -55,6 +55,9 @@ def test_propose_for_the_clip_fills_the_lane_then_accept_and_reject(qtbot: QtBot
         assert loop.job is not None and loop.status.isVisible()
     assert stored.args[0] > 0 and loop.job is None and not loop.status.isVisible()
     assert w.proposals.pending_total == stored.args[0]
+    messages: list[str] = []
+    loop.message.connect(messages.append)
+    assert not loop.propose_clip() and "already has the proposals of v1" in messages[-1]  # never stored twice
     while w.proposals.panel.threshold() > 0:  # a one-epoch model scores low: lower the threshold by keys
         key(qtbot, w, Qt.Key.Key_Down, Qt.KeyboardModifier.ShiftModifier)
     assert len(w.proposals.shown) == stored.args[0]
