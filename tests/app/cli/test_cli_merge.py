@@ -79,12 +79,20 @@ def _store(project_dir, user=None):
     return Project.open(project_dir).open_store(user)
 
 
-def test_finalise_accepts_the_majority_as_the_reviewer_and_logs_each_decision(project_dir, capsys):
-    assert main(["merge", str(project_dir), "--threshold", "0.95"]) == 0  # the nod needs review: keep
+def _merged_with_reviewer(project_dir, capsys, *merge_args):
+    """Merge the project and add reviewer 'boss'; returns the audit log as it then stands."""
+    assert main(["merge", str(project_dir), *merge_args]) == 0
     store = _store(project_dir)
-    store.add_annotator("boss", Role.REVIEWER)
-    store.close()
-    capsys.readouterr()
+    try:
+        store.add_annotator("boss", Role.REVIEWER)
+        return store.audit_log(limit=1000)
+    finally:
+        store.close()
+        capsys.readouterr()
+
+
+def test_finalise_accepts_the_majority_as_the_reviewer_and_logs_each_decision(project_dir, capsys):
+    _merged_with_reviewer(project_dir, capsys, "--threshold", "0.95")  # the nod needs review: keep
     assert main(["finalise", str(project_dir), "c0", "--as", "boss"]) == 0
     assert "finalised 1 clip(s), 1 decision(s) taken from the majority as boss" in capsys.readouterr().out
     store = _store(project_dir)
@@ -102,12 +110,7 @@ def test_finalise_accepts_the_majority_as_the_reviewer_and_logs_each_decision(pr
 
 
 def test_finalise_refuses_annotators_unknown_clips_and_clips_without_majority(project_dir, capsys):
-    assert main(["merge", str(project_dir), "--threshold", "0.95"]) == 0
-    store = _store(project_dir)
-    store.add_annotator("boss", Role.REVIEWER)
-    before = store.audit_log(limit=1000)
-    store.close()
-    capsys.readouterr()
+    before = _merged_with_reviewer(project_dir, capsys, "--threshold", "0.95")
     assert main(["finalise", str(project_dir), "c0", "--as", "a1"]) == 2
     assert "a1 is an annotator: only a reviewer may finalise clips" in capsys.readouterr().err
     assert main(["finalise", str(project_dir), "c0", "zz", "--as", "boss"]) == 2
@@ -136,11 +139,7 @@ def test_the_data_layer_refuses_an_annotator_who_bypasses_the_command(project_di
 
 
 def test_finalise_all_reliable_takes_only_clips_whose_instances_are_all_reliable(project_dir, capsys):
-    assert main(["merge", str(project_dir)]) == 0  # at 0.9 the nod is reliable
-    store = _store(project_dir)
-    store.add_annotator("boss", Role.REVIEWER)
-    store.close()
-    capsys.readouterr()
+    _merged_with_reviewer(project_dir, capsys)  # at 0.9 the nod is reliable
     assert main(["finalise", str(project_dir), "--all-reliable", "--as", "boss"]) == 0
     assert "finalised 1 clip(s), 0 decision(s)" in capsys.readouterr().out
     store = _store(project_dir)
