@@ -23,6 +23,12 @@ class BackboneConfig:
     chunk_frames: int = 16  # the ViT sees the window in chunks of this many frames (AdaTAD)
     drop_path: float = 0.0  # stochastic depth of the (frozen) blocks, rising linearly to this rate
     final_norm: bool = True  # the pretrained last LayerNorm (fc_norm) on the features
+    kind: str = "videomae"  # or "pose": landmark features per frame (inference/pose/backbone.py)
+    in_features: int = 0  # pose only: features per frame
+
+    def input_shape(self) -> tuple[int, ...]:
+        """Shape of one sampled frame of input: RGB pixels, or pose features."""
+        return (self.in_features,) if self.kind == "pose" else (self.img_size, self.img_size, 3)
 
 
 @dataclass(frozen=True)
@@ -142,6 +148,17 @@ _BACKBONES = {
     "vit-l": BackboneConfig(embed_dim=1024, depth=24, num_heads=16),
 }
 PRESETS = tuple(_BACKBONES)
+BACKBONES = ("videomae", "pose")
+
+
+def pose_preset(num_classes: int = 52, in_features: int = 187, **overrides: Any) -> ModelConfig:
+    """The pose detector: landmark features (two frames a step) under a small ActionFormer head."""
+    config = ModelConfig(
+        name="pose", backbone=BackboneConfig(kind="pose", in_features=in_features, embed_dim=128, depth=3,
+                                             num_heads=4, img_size=0, chunk_frames=2),
+        adapter=AdapterConfig(kind="full"), head=HeadConfig(dim=128, head_layers=2), num_classes=num_classes,
+        window_frames=512, frame_stride=1)
+    return replace(config, **overrides) if overrides else config
 
 
 def preset(name: str, adapter: str = "dsta", num_classes: int = 52, **overrides: Any) -> ModelConfig:

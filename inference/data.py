@@ -75,25 +75,37 @@ def load_samples(annotations: AnnotationSet, videos: Mapping[str, Path], config:
     side = train_short_side(size) if training else size
     needed = sum(annotations.videos[v].total_frames for v in ids if v in annotations.videos) // stride
     lazy = needed * side * side * 3 > memory_budget
-    by_video: dict[str, list[tuple[int, int, int]]] = {vid: [] for vid in ids}
-    for inst in annotations.instances:
-        if inst.video_id in by_video:
-            by_video[inst.video_id].append((inst.start_frame, inst.end_frame, inst.action_id))
+    by_video = instance_rows(annotations, ids)
     samples = []
     for i, vid in enumerate(ids):
         cancel.check()
         progress(i / max(len(ids), 1), f"decoding {vid}")
         frames, fps, total = _frames(videos[vid], side, stride, not training, lazy, cache_dir, cancel)
-        rows = np.array(by_video[vid], dtype=np.float64).reshape(-1, 3)
-        outside = rows[:, 0] >= total
-        if outside.any():
-            start, end, _ = rows[outside][0]
-            raise InputError(str(videos[vid]), f"instance [{int(start)}, {int(end)}]",
-                             f"starts after the last decoded frame ({total} frames)")
-        samples.append(ClipSample(vid, frames, fps, total,
-                                  rows[:, :2].copy(), rows[:, 2].astype(np.int64)))
+        samples.append(clip_sample(vid, videos[vid], frames, fps, total, by_video[vid]))
     progress(1.0, "decoded")
     return samples
+
+
+def instance_rows(annotations: AnnotationSet, ids: Sequence[str]) -> dict[str, list[tuple[int, int, int]]]:
+    """(start, end, action) of each listed video's instances."""
+    by_video: dict[str, list[tuple[int, int, int]]] = {vid: [] for vid in ids}
+    for inst in annotations.instances:
+        if inst.video_id in by_video:
+            by_video[inst.video_id].append((inst.start_frame, inst.end_frame, inst.action_id))
+    return by_video
+
+
+def clip_sample(vid: str, path: Path, frames: Frames, fps: float, total: int,
+                instances: Sequence[tuple[int, int, int]]) -> ClipSample:
+    """A sample of a clip's inputs (frames or pose features) and instances; InputError for an
+    instance past the clip's end."""
+    rows = np.array(instances, dtype=np.float64).reshape(-1, 3)
+    outside = rows[:, 0] >= total
+    if outside.any():
+        start, end, _ = rows[outside][0]
+        raise InputError(str(path), f"instance [{int(start)}, {int(end)}]",
+                         f"starts after the last decoded frame ({total} frames)")
+    return ClipSample(vid, frames, fps, total, rows[:, :2].copy(), rows[:, 2].astype(np.int64))
 
 
 def _frames(video: Path, side: int, stride: int, crop: bool, lazy: bool, cache_dir: str | Path | None,

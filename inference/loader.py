@@ -18,8 +18,9 @@ from torch.utils.data import DataLoader, Dataset, DistributedSampler
 from inference.augment import KEEP_INSIDE, augment_frames, temporal_crop
 from inference.configs import ModelConfig, TrainConfig
 from inference.data import KEEP_FRACTION, ClipSample, window_targets
+from inference.model import input_dtype
 
-Window = tuple[torch.Tensor, int, torch.Tensor, torch.Tensor]  # frames [W, S, S, 3], valid steps, segs, labels
+Window = tuple[torch.Tensor, int, torch.Tensor, torch.Tensor]  # frames [W, S, S, 3] (pose: [W, F]), valid, segs, labels
 Batch = tuple[torch.Tensor, torch.Tensor, list[tuple[torch.Tensor, torch.Tensor]]]
 
 
@@ -46,7 +47,8 @@ class TrainWindows(Dataset[Window]):
         rng = np.random.default_rng([self.seed, self.epoch, index])
         size, window = config.backbone.img_size, config.window_frames
         length = len(sample.frames)
-        if self.augment:
+        pixels = config.backbone.kind != "pose"  # pose features [T, F] get no image augmentation
+        if self.augment and pixels:
             start, stop = temporal_crop(length, window, sample.segments / config.frame_stride, rng)
             frames = augment_frames(np.asarray(sample.frames[start:stop]), size, rng)
             keep = KEEP_INSIDE
@@ -54,9 +56,9 @@ class TrainWindows(Dataset[Window]):
             start = window_start(length, window, rng)
             frames = np.asarray(sample.frames[start : start + window])
             keep = KEEP_FRACTION
-        if frames.shape[1:3] != (size, size):
+        if pixels and frames.shape[1:3] != (size, size):
             raise ValueError(f"{sample.video_id}: frames of {frames.shape[1:3]} need augmentation to {size}x{size}")
-        out = torch.zeros((window, size, size, 3), dtype=torch.uint8)
+        out = torch.zeros((window, *config.backbone.input_shape()), dtype=input_dtype(config))
         out[: len(frames)] = torch.from_numpy(np.ascontiguousarray(frames))
         segs, labels = window_targets(sample, start, config, len(frames), keep)
         return out, config.steps_for(len(frames)), segs, labels

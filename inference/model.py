@@ -14,6 +14,7 @@ from inference.configs import ModelConfig
 from inference.head import ActionFormerHead, assign_targets, make_points
 from inference.losses import diou_loss_1d, sigmoid_focal_loss
 from inference.nms import batched_soft_nms
+from inference.pose.backbone import PoseEncoder
 from inference.video import normalise
 
 MIB = 2**20  # the MMAD paper counts parameters in units of 2**20
@@ -39,7 +40,7 @@ class Detector(nn.Module):
             raise ValueError(f"window of {config.window_frames} frames: needs a multiple of "
                              f"{config.backbone.chunk_frames} frames and of {2 ** (levels - 1)} feature steps")
         self.config = config
-        self.backbone = VideoMAE(config.backbone, config.adapter)
+        self.backbone = _backbone(config)
         self.head = ActionFormerHead(config.backbone.embed_dim, config.num_classes, config.head)
         self._set_trainable()
 
@@ -47,9 +48,15 @@ class Detector(nn.Module):
         kind = self.config.adapter.kind
         for name, param in self.backbone.named_parameters():
             param.requires_grad = kind == "full" or ".adapter." in name
-        if not self.config.backbone.final_norm:  # an unused norm has no gradient (DDP would wait for one)
+        if isinstance(self.backbone, VideoMAE) and not self.config.backbone.final_norm:
+            # an unused norm has no gradient (DDP would wait for one)
             for param in self.backbone.norm.parameters():
                 param.requires_grad = False
+
+    def pretrained_weight(self, name: str) -> bool:
+        """Whether a parameter is a pretrained backbone weight (fine-tuned at the lower lr)."""
+        return (self.config.backbone.kind == "videomae" and name.startswith("backbone.")
+                and ".adapter." not in name)
 
     @property
     def steps(self) -> int:
@@ -58,7 +65,13 @@ class Detector(nn.Module):
 
     def forward(self, frames: torch.Tensor, valid_steps: torch.Tensor
                 ) -> tuple[list[torch.Tensor], list[torch.Tensor], list[torch.Tensor]]:
-        """frames: uint8 [B, T, H, W, 3], valid_steps: [B] -> per level logits, offsets, masks."""
+        """frames: uint8 [B, T, H, W, 3] (or pose features [B, T, F]), valid_steps: [B]
+        -> per level logits, offsets, masks."""
+        if self.config.backbone.kind == "pose":
+            feats = self.backbone(frames.float())  # [B, D, T/tubelet]
+            mask = torch.arange(feats.shape[-1], device=feats.device)[None] < valid_steps[:, None]
+            out: tuple[list[torch.Tensor], list[torch.Tensor], list[torch.Tensor]] = self.head(feats, mask)
+            return out
         video = normalise(frames)  # [B, 3, T, H, W]
         if self.config.adapter.kind == "none":
             with torch.no_grad():  # frozen features: no graph through the backbone
@@ -116,6 +129,18 @@ class Detector(nn.Module):
                                                     label[long_enough], sigma=sigma, max_keep=max_keep)
             results.append(Detections(segs, scores, labels))
         return results
+
+
+def _backbone(config: ModelConfig) -> VideoMAE | PoseEncoder:
+    """VideoMAE with its adapters, or the pose encoder."""
+    if config.backbone.kind == "pose":
+        return PoseEncoder(config.backbone)
+    return VideoMAE(config.backbone, config.adapter)
+
+
+def input_dtype(config: ModelConfig) -> torch.dtype:
+    """uint8 pixels, or float pose features."""
+    return torch.float32 if config.backbone.kind == "pose" else torch.uint8
 
 
 def step_to_frame(steps: torch.Tensor, window_start: int, config: ModelConfig) -> torch.Tensor:

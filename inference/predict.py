@@ -13,7 +13,7 @@ from annotator.model import Clip, Proposal
 from annotator.progress import NEVER, CancelToken, Progress, no_progress
 from inference.data import Frames
 from inference.evaluate import RESULT_CAP
-from inference.model import Detector, step_to_frame
+from inference.model import Detector, input_dtype, step_to_frame
 from inference.nms import batched_soft_nms
 from inference.precision import autocast_for
 from inference.video import decode_video, sliding_windows
@@ -36,7 +36,7 @@ def predict_frames(model: Detector, video_id: str, frames: Frames, fps: float,
     segs, scores, labels = [], [], []
     for first in range(0, len(starts), batch_size):
         group = starts[first : first + batch_size]
-        batch = torch.zeros((len(group), window, *frames.shape[1:]), dtype=torch.uint8)
+        batch = torch.zeros((len(group), window, *frames.shape[1:]), dtype=input_dtype(config))
         valid = torch.zeros(len(group), dtype=torch.long)
         for b, start in enumerate(group):
             chunk = frames[start : start + window]
@@ -60,15 +60,23 @@ def predict_frames(model: Detector, video_id: str, frames: Frames, fps: float,
 
 
 def predict_videos(model: Detector, videos: Mapping[str, Path] | Sequence[Path], progress: Progress = no_progress,
-                   cancel: CancelToken = NEVER, max_keep: int = RESULT_CAP) -> list[PredictionRecord]:
+                   cancel: CancelToken = NEVER, max_keep: int = RESULT_CAP,
+                   pose_cache: Path | None = None) -> list[PredictionRecord]:
     """Decode and predict every video ({video_id: path}, or paths named by their stem), at most
-    max_keep detections each (OpenTAD's result-file cap by default)."""
+    max_keep detections each (OpenTAD's result-file cap by default). A pose model reads
+    landmarks, kept in pose_cache/pose/ when a folder is given (a project's)."""
     items = list(videos.items()) if isinstance(videos, Mapping) else [(Path(p).stem, Path(p)) for p in videos]
     model.eval()
     out: list[PredictionRecord] = []
     for i, (video_id, path) in enumerate(items):
         cancel.check()
         progress(i / max(len(items), 1), f"predicting {video_id}")
+        if model.config.backbone.kind == "pose":
+            from inference.pose.data import pose_inputs
+
+            feats, fps, total = pose_inputs(path, video_id, model.config, pose_cache, cancel=cancel)
+            out.extend(predict_frames(model, video_id, feats, fps, total, max_keep=max_keep))
+            continue
         decoded = decode_video(path, model.config.backbone.img_size, model.config.frame_stride, cancel=cancel)
         out.extend(predict_frames(model, video_id, decoded.frames, decoded.fps, decoded.total_frames,
                                   max_keep=max_keep))

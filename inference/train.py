@@ -17,7 +17,7 @@ from annotator.errors import InputError
 from annotator.formats.records import PredictionRecord
 from annotator.progress import NEVER, CancelToken, Progress, no_progress
 from annotator.taxonomy import Taxonomy
-from inference.backbone import load_pretrained
+from inference.backbone import VideoMAE, load_pretrained
 from inference.checkpoint import read_checkpoint, save_checkpoint
 from inference.configs import ModelConfig, TrainConfig
 from inference.data import ClipSample
@@ -119,7 +119,7 @@ def param_groups(model: Detector, config: TrainConfig) -> list[dict[str, Any]]:
     for name, param in model.named_parameters():
         if not param.requires_grad:
             continue
-        part = "adapter" if ".adapter." in name else "backbone" if name.startswith("backbone.") else "head"
+        part = "adapter" if ".adapter." in name else "backbone" if model.pretrained_weight(name) else "head"
         decay = config.decay_all or not _no_decay(name, param)
         groups.setdefault((part, decay), []).append(param)
     return [{"params": params, "lr": lrs[part], "weight_decay": config.weight_decay if decay else 0.0,
@@ -229,6 +229,8 @@ def _start(model_config: ModelConfig, config: TrainConfig, samples: Sequence[Cli
     seed_everything(config.seed)
     model = Detector(model_config)
     if pretrained is not None:
+        if not isinstance(model.backbone, VideoMAE):
+            raise InputError(str(pretrained), None, "pretrained weights are for the VideoMAE backbone, not pose")
         loaded = load_pretrained(model.backbone, pretrained)
         if dist.is_main:
             (out / "pretrained_report.txt").write_text(loaded.summary() + "\n", "utf-8")

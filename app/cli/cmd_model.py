@@ -51,6 +51,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--data", metavar="OPENTAD_JSON", help="OpenTAD JSON instead of a project")
     p.add_argument("--videos", metavar="DIR", help="folder of <video_id>.mp4 files (with --data)")
     p.add_argument("--out", required=True, metavar="RUN_DIR", help="run folder (resumed when it holds last.pt)")
+    p.add_argument("--backbone", default="videomae", choices=("videomae", "pose"),
+                   help="videomae: RGB frames (--config, --adapter); pose: MediaPipe landmarks, "
+                        "cached in the project (or RUN_DIR/pose), trains in minutes on a CPU")
     p.add_argument("--config", default="vit-s", choices=CONFIGS)
     p.add_argument("--adapter", default="dsta", choices=ADAPTERS)
     p.add_argument("--dsta-variant", default="paper-count", choices=("paper-count", "printed"))
@@ -238,7 +241,7 @@ def _train(args: argparse.Namespace) -> int:
         return _torchrun(args.nproc, args.argv)
     from dataclasses import replace
 
-    from inference.configs import TrainConfig, preset
+    from inference.configs import TrainConfig, pose_preset, preset
     from inference.data import find_videos, load_samples
     from inference.distributed import current, main_first
     from inference.recipe import apply_recipe, default_recipe
@@ -258,12 +261,19 @@ def _train(args: argparse.Namespace) -> int:
     val_ids = [v for v, rec in aset.videos.items() if rec.subset == "val"]
     if not train_ids:
         raise InputError(args.project or args.data, "subset", "no training videos (run mmad split first)")
-    config = preset(args.config, args.adapter, num_classes=len(taxonomy.actions))
-    config = replace(config, adapter=replace(config.adapter, dsta_variant=args.dsta_variant),
-                     head=replace(config.head, pyramid=args.pyramid))
     train_config = TrainConfig(epochs=args.epochs, batch_size=args.batch_size, seed=args.seed,
                                workers=max(args.workers, 0))
-    config, train_config = apply_recipe(args.recipe or default_recipe(args.config), config, train_config)
+    if args.backbone == "pose":
+        if args.pretrained:
+            raise InputError("--pretrained", None, "pretrained weights are for --backbone videomae")
+        config = pose_preset(num_classes=len(taxonomy.actions))
+        config = replace(config, head=replace(config.head, pyramid=args.pyramid))
+        train_config = replace(train_config, lr=1e-3)  # no recipe: the RGB recipes tune a ViT
+    else:
+        config = preset(args.config, args.adapter, num_classes=len(taxonomy.actions))
+        config = replace(config, adapter=replace(config.adapter, dsta_variant=args.dsta_variant),
+                         head=replace(config.head, pyramid=args.pyramid))
+        config, train_config = apply_recipe(args.recipe or default_recipe(args.config), config, train_config)
     if args.lr is not None:
         train_config = replace(train_config, lr=args.lr)
     cache = None if args.no_cache else Path(args.cache or Path(args.out) / "frame_cache")
@@ -272,9 +282,17 @@ def _train(args: argparse.Namespace) -> int:
     progress = bar if bar is not None else no_progress
     try:
         with main_first(dist):  # rank 0 fills the frame cache, the others then read it
-            train_samples = load_samples(aset, videos, config, train_ids, progress=progress, cache_dir=cache,
-                                         training=train_config.augment)
-            val_samples = load_samples(aset, videos, config, val_ids, progress=progress, cache_dir=cache)
+            if args.backbone == "pose":
+                from inference.pose.data import load_pose_samples
+
+                # landmarks are kept in the project (shared with the app), else in RUN_DIR/pose
+                pose_dir = Path(args.project) if args.project else Path(args.out)
+                train_samples = load_pose_samples(aset, videos, config, train_ids, pose_dir, progress=progress)
+                val_samples = load_pose_samples(aset, videos, config, val_ids, pose_dir, progress=progress)
+            else:
+                train_samples = load_samples(aset, videos, config, train_ids, progress=progress, cache_dir=cache,
+                                             training=train_config.augment)
+                val_samples = load_samples(aset, videos, config, val_ids, progress=progress, cache_dir=cache)
         result = train(config, train_config, train_samples, val_samples, taxonomy, args.out,
                        device=args.device, pretrained=args.pretrained, progress=progress)
     finally:
@@ -331,7 +349,8 @@ def _predict(args: argparse.Namespace) -> int:
                 clips = [c for c in store.clips(Subset(args.subset) if args.subset else None)
                          if project.media_path(c) is not None]
                 videos = {c.name: project.media_path(c) for c in clips}
-                preds = predict_videos(model, videos, progress=bar, max_keep=cap)  # type: ignore[arg-type]
+                preds = predict_videos(model, videos, progress=bar, max_keep=cap,  # type: ignore[arg-type]
+                                       pose_cache=project.path)
                 if args.store:
                     stored = _store_proposals(store, clips, preds, model_version(args.checkpoint, model.config.name, model.config.adapter.kind),
                                               args.store_min_score)

@@ -20,7 +20,7 @@ from inference.pose.model_file import POSE_TASK, digest_of
 from inference.pose.track import PoseTrack
 
 CACHE_DIR = "pose"
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 
 
 def cache_path(project_dir: str | Path, clip_name: str) -> Path:
@@ -43,7 +43,7 @@ def load_cached(path: Path, key: dict[str, object]) -> PoseTrack | None:
                 return None
             meta = json.loads(str(data["meta"]))
             return PoseTrack(data["landmarks"], data["timestamps_ms"], int(meta["width"]), int(meta["height"]),
-                             float(meta["ms_per_frame"]))
+                             float(meta["fps"]), float(meta["ms_per_frame"]))
     except (OSError, ValueError, KeyError):  # half-written or foreign file: recompute it
         return None
 
@@ -51,7 +51,7 @@ def load_cached(path: Path, key: dict[str, object]) -> PoseTrack | None:
 def save_cached(path: Path, key: dict[str, object], track: PoseTrack) -> None:
     """Write atomically: a crash never leaves a half file under the real name."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    meta = {"width": track.width, "height": track.height, "ms_per_frame": track.ms_per_frame}
+    meta = {"width": track.width, "height": track.height, "fps": track.fps, "ms_per_frame": track.ms_per_frame}
     tmp = path.with_name(path.name + ".tmp.npz")
     np.savez_compressed(tmp, landmarks=track.landmarks, timestamps_ms=track.timestamps_ms,
                         key=json.dumps(key, sort_keys=True), meta=json.dumps(meta))

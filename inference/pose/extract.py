@@ -22,11 +22,11 @@ from inference.pose.track import PoseTrack, empty_frame
 PROGRESS_EVERY = 8  # frames between progress reports and cancel checks
 
 
-def decoded_frames(path: Path) -> Iterator[tuple[np.ndarray, float, int]]:
-    """(RGB frame, decoder timestamp in ms, frame count the container states) of every frame."""
+def decoded_frames(path: Path) -> Iterator[tuple[np.ndarray, float, int, float]]:
+    """(RGB frame, decoder timestamp in ms, frame count and fps the container states) of every frame."""
     with read_video(path) as video:
         for _index, frame in video.frames():
-            yield to_rgb(frame), video.time_ms(), video.header.frame_count
+            yield to_rgb(frame), video.time_ms(), video.header.frame_count, video.header.fps
 
 
 def open_landmarker(model: str | Path = POSE_TASK) -> object:
@@ -62,10 +62,10 @@ def extract_pose(media: str | Path, model: str | Path = POSE_TASK, progress: Pro
     started = time.perf_counter()
     rows: list[np.ndarray] = []
     stamps: list[int] = []
-    size = (0, 0)
+    size, fps = (0, 0), 0.0
     landmarker = open_landmarker(model)
     try:
-        for index, (rgb, ms, expected) in enumerate(decoded_frames(path)):
+        for index, (rgb, ms, expected, rate) in enumerate(decoded_frames(path)):
             if index % PROGRESS_EVERY == 0:
                 cancel.check()
                 progress(min(index / max(expected, 1), 0.99), f"pose of {path.name}: frame {index}")
@@ -74,11 +74,14 @@ def extract_pose(media: str | Path, model: str | Path = POSE_TASK, progress: Pro
             image = mp.Image(image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(rgb))
             rows.append(landmarks_of(landmarker.detect_for_video(image, stamp)))  # type: ignore[attr-defined]
             stamps.append(stamp)
-            size = (rgb.shape[1], rgb.shape[0])
+            size, fps = (rgb.shape[1], rgb.shape[0]), rate
     finally:
         landmarker.close()  # type: ignore[attr-defined]
     if not rows:
         raise InputError(str(path), "frame 0", "no frame could be decoded (corrupt or truncated video)")
+    if not fps > 0:
+        raise InputError(str(path), None, "the video does not state a frame rate")
     elapsed_ms = (time.perf_counter() - started) * 1000
     progress(1.0, f"pose of {path.name}: {len(rows)} frames")
-    return PoseTrack(np.stack(rows), np.array(stamps, dtype=np.int64), size[0], size[1], elapsed_ms / len(rows))
+    return PoseTrack(np.stack(rows), np.array(stamps, dtype=np.int64), size[0], size[1], fps,
+                     elapsed_ms / len(rows))

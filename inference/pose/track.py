@@ -17,6 +17,7 @@ class PoseTrack:
     timestamps_ms: np.ndarray  # [T] int64, the decoder's presentation times
     width: int
     height: int
+    fps: float  # as the container states it (frame indices <-> seconds, like the detector's decoder)
     ms_per_frame: float  # extraction time (decode + pose), for the record
 
     def __post_init__(self) -> None:

@@ -54,7 +54,7 @@ def test_frame_by_frame_matches_0_10_21_static_mode() -> None:
                                     running_mode=RunningMode.IMAGE)
     found = []
     with PoseLandmarker.create_from_options(options) as landmarker:
-        for index, (rgb, _ms, _n) in enumerate(decoded_frames(CLIP)):
+        for index, (rgb, *_rest) in enumerate(decoded_frames(CLIP)):
             if index % EVERY == 0:
                 image = mp.Image(image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(rgb))
                 found.append(landmarks_of(landmarker.detect(image))[:, [0, 1, 3]])
