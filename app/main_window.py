@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
@@ -12,6 +13,7 @@ from annotator.model import AssignmentState, Clip
 from annotator.store.api import StoreAPI
 from app.controllers.annotation import AnnotationController
 from app.controllers.clip_session import ClipSession
+from app.controllers.pose import PoseController
 from app.labelling.label_picker import LabelPicker
 from app.labelling.shortcut_sheet import sheet_html
 from app.labelling.shortcuts import MENUS, SHORTCUTS
@@ -48,11 +50,14 @@ class MainWindow(ClipWindow):
         self.queue = QueueWidget()
         self.instances = InstanceTable(self.session)
         self.proposals = ProposalController(self.session, self.player, self.timeline, self)
+        self.pose = PoseController(self.session, self.player, self.timeline, self.runner, media_path,
+                                   Path(project_key) if project_key else None, self)
         self._build_layout()
         self.actions_by_id = self._build_menus()
         self.actions_by_id.update(self.proposals.install(self))
         self.lane_menu = LaneMenu(self.timeline, settings, user, STATE_VERSION)
         self.lane_menu.install(self.menus["View"], self.actions_by_id["collapse_lanes"])
+        self.actions_by_id.update(self.pose.install(self))
         self._connect()
         self.reload_queue()
 
@@ -100,7 +105,7 @@ class MainWindow(ClipWindow):
     def _connect(self) -> None:
         self.queue.clipActivated.connect(self.open_clip_id)
         for source in (self.session.message, self.controller.message, self.player.message,
-                       self.proposals.message):
+                       self.proposals.message, self.pose.message):
             source.connect(self.show_message)
         self.session.segmentsChanged.connect(self._on_segments)
         self.session.stateChanged.connect(self._on_state)

@@ -1,0 +1,166 @@
+"""Pose on the annotation screen: background extraction for the open clip, the skeleton over
+the player (K), motion curves under the lanes, and snapping an edge to a motion onset (E).
+
+mediapipe is imported by the worker only when a clip's landmarks are not cached yet, so the
+window opens without it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QMainWindow
+
+from annotator.model import Clip
+from annotator.progress import CancelToken, Progress
+from app.controllers.clip_session import ClipSession
+from app.labelling.shortcuts import Shortcut
+from app.player.player_widget import Player
+from app.player.skeleton_overlay import SkeletonOverlay
+from app.tasks import TaskHandle, TaskRunner
+from app.timeline.lanes_item import LANE_COLOURS
+from app.timeline.motion_curves import MotionCurvesPlot
+from app.timeline.timeline_widget import TimelineWidget
+from app.window_common import MediaResolver, add_shortcut_actions
+from inference.pose.cache import pose_for_clip
+from inference.pose.motion import SNAP_RADIUS, MotionCurves, motion_curves, nearest_event
+from inference.pose.track import PoseTrack
+
+POSE_SHORTCUTS = (
+    Shortcut("toggle_skeleton", "Pose", "Show skeleton", ("K",), "the pose landmarks over the frame"),
+    Shortcut("snap_edge", "Pose", "Snap edge to motion", ("E",),
+             f"the selected segment's edge nearer the playhead moves to its body part's motion "
+             f"onset (start) or offset (end) within ±{SNAP_RADIUS} frames; Ctrl+Z undoes"),
+)
+CURVES_ROW = 3  # timeline layout rows: filmstrip 0, lanes 1, model proposals 2
+
+
+def compute_pose(cache_dir: Path, clip_name: str, media: Path, progress: Progress, cancel: CancelToken
+                 ) -> tuple[PoseTrack, MotionCurves]:
+    """Worker: the clip's landmarks (cached or extracted) and its motion curves."""
+    track = pose_for_clip(cache_dir, clip_name, media, progress=progress, cancel=cancel)
+    return track, motion_curves(track)
+
+
+class PoseController(QObject):
+    """Keeps the open clip's pose, draws it, and snaps edges to it."""
+
+    message = Signal(str)
+    poseReady = Signal(object)  # PoseTrack of the open clip
+
+    def __init__(self, session: ClipSession, player: Player, timeline: TimelineWidget, runner: TaskRunner,
+                 media_path: MediaResolver, cache_dir: Path | None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.session, self.player, self.timeline, self.runner = session, player, timeline, runner
+        self.media_path = media_path
+        self.cache_dir = cache_dir
+        self.track: PoseTrack | None = None
+        self.motion: MotionCurves | None = None
+        self._task: TaskHandle | None = None
+        self.toggle_action: QAction | None = None
+        parts = [b.name for b in session.taxonomy.body_parts]
+        colours = [LANE_COLOURS[b.id % len(LANE_COLOURS)] for b in session.taxonomy.body_parts]
+        self.overlay = SkeletonOverlay(player.view, dict(zip(parts, colours, strict=True)))
+        self.curves = MotionCurvesPlot(timeline, parts, colours, CURVES_ROW)
+        session.clipOpened.connect(self._on_clip)
+        player.frameChanged.connect(self._on_frame)
+
+    def install(self, window: QMainWindow) -> dict[str, QAction]:
+        """A Pose menu with the skeleton toggle (checkable) and snap."""
+        menu = window.menuBar().addMenu("P&ose")
+        handlers: dict[str, Callable[[], object]] = {"toggle_skeleton": self.toggle_skeleton,
+                                                      "snap_edge": self.snap_edge}
+        actions = add_shortcut_actions(window, POSE_SHORTCUTS, {"Pose": menu}, handlers)
+        self.toggle_action = actions["toggle_skeleton"]
+        self.toggle_action.setCheckable(True)
+        self.toggle_action.setChecked(not self.overlay.isHidden())
+        return actions
+
+    # ----- the open clip's pose -----------------------------------------------------------------
+    def _on_clip(self, clip: Clip | None) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            self._task = None
+        self._show(None, None)
+        media = None if clip is None else self.media_path(clip)
+        if clip is None or media is None:
+            return
+        cache_dir = self.cache_dir or media.parent
+        name, path = clip.name, media
+        handle = self.runner.start(f"pose {name}", lambda p, c: compute_pose(cache_dir, name, path, p, c))
+        self._task = handle
+        handle.finished.connect(lambda result, h=handle: self._on_ready(h, result))
+        handle.failed.connect(lambda exc, h=handle: self._on_failed(h, exc))
+
+    def _on_ready(self, handle: TaskHandle, result: tuple[PoseTrack, MotionCurves]) -> None:
+        if handle is not self._task:
+            return  # a clip opened since
+        self._task = None
+        track, motion = result
+        self._show(track, motion)
+        self.message.emit(f"Pose: person in {100 * track.present.mean():.0f}% of {track.frames} frames "
+                          f"(K shows the skeleton, E snaps an edge to motion)")
+        self.poseReady.emit(track)
+
+    def _on_failed(self, handle: TaskHandle, exc: object) -> None:
+        if handle is self._task:
+            self._task = None
+            self.message.emit(f"Pose not available: {exc}")
+
+    def _show(self, track: PoseTrack | None, motion: MotionCurves | None) -> None:
+        self.track, self.motion = track, motion
+        self.overlay.set_track(track)
+        self.overlay.set_frame(self.player.current)
+        self.curves.set_curves(motion)
+
+    def _on_frame(self, frame: int) -> None:
+        self.overlay.set_frame(frame)
+        self.curves.set_playhead(frame)
+
+    @property
+    def computing(self) -> bool:
+        """Whether the open clip's pose is still being computed."""
+        return self._task is not None
+
+    # ----- commands -----------------------------------------------------------------------------
+    def toggle_skeleton(self) -> None:
+        """K: show or hide the skeleton over the frame."""
+        shown = self.overlay.isHidden()
+        self.overlay.setVisible(shown)
+        self.overlay.set_frame(self.player.current)
+        if self.toggle_action is not None:
+            self.toggle_action.setChecked(shown)
+        if shown and self.track is None:
+            self.message.emit("Skeleton on; the pose of this clip is " +
+                              ("being computed" if self.computing else "not available"))
+
+    def snap_edge(self) -> bool:
+        """E: move the selected segment's edge nearer the playhead to its body part's nearest
+        motion onset (start edge) or offset (end edge) within ±SNAP_RADIUS frames (undoable)."""
+        seg = self.session.selected_segment()
+        if seg is None or seg.id is None:
+            self.message.emit("Select a segment first (click it, or , / . to jump)")
+            return False
+        if self.motion is None:
+            self.message.emit("No pose for this clip yet" + (" (being computed)" if self.computing else ""))
+            return False
+        part = self.session.taxonomy.action(seg.action_id).body_part.name
+        playhead = self.player.current
+        edge = "start" if abs(playhead - seg.start_frame) <= abs(playhead - seg.end_frame) else "end"
+        events = (self.motion.onsets if edge == "start" else self.motion.offsets).get(part)
+        frame = seg.start_frame if edge == "start" else seg.end_frame
+        target = None if events is None else nearest_event(events, frame)
+        if target is None:
+            self.message.emit(f"No {part} motion {'onset' if edge == 'start' else 'offset'} within "
+                              f"±{SNAP_RADIUS} frames of the {edge}")
+            return False
+        if target == frame:
+            self.message.emit(f"The {edge} already sits on a {part} motion edge")
+            return True
+        ok = self.session.edit(seg.id, **{edge: target})
+        if ok:
+            self.player.seek(target)
+        return ok

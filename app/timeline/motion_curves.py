@@ -1,0 +1,81 @@
+"""Motion curves under the timeline's lanes: one row per body part, on the lanes' frame axis.
+
+Each curve is scaled to its own row (its clip's 99th percentile fills the row); speeds rise
+with motion, the hand-contact distances are drawn upside down so that a hand coming close
+to the face, body or legs also rises. Onsets and offsets are marked with short ticks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
+
+from app.timeline.timeline_widget import PLAYHEAD_COLOUR, TimelineViewBox, TimelineWidget
+from inference.pose.motion import DISTANCE_PARTS, MotionCurves
+
+ROW_PX = 16
+FILL = 0.8  # share of a row the curve may use
+
+
+def row_values(curve: np.ndarray, invert: bool) -> np.ndarray:
+    """The curve scaled to 0..1 (NaN kept), inverted for distances."""
+    finite = curve[np.isfinite(curve)]
+    if finite.size == 0:
+        return curve
+    low, high = float(finite.min()), float(np.percentile(finite, 99))
+    scaled = np.clip((curve - low) / max(high - low, 1e-9), 0.0, 1.0)
+    return 1.0 - scaled if invert else scaled
+
+
+class MotionCurvesPlot:
+    """A plot row of the timeline's layout, x-linked to the lanes, that draws the curves."""
+
+    def __init__(self, timeline: TimelineWidget, parts: Sequence[str], colours: Sequence[QColor], row: int) -> None:
+        self.parts = list(parts)
+        self.colours = list(colours)
+        self.plot = timeline.addPlot(row=row, col=0, viewBox=TimelineViewBox(timeline))
+        self.plot.hideButtons()
+        self.plot.hideAxis("bottom")
+        self.plot.setXLink(timeline.plot)
+        axis = self.plot.getAxis("left")
+        axis.setWidth(86)
+        axis.setStyle(tickLength=0)
+        axis.setTicks([[(i + 0.5, f"{p} ·") for i, p in enumerate(self.parts)], []])
+        self.plot.getViewBox().invertY(True)
+        self.plot.setYRange(0, len(self.parts), padding=0)
+        self.plot.setFixedHeight(ROW_PX * len(self.parts) + 6)
+        self.items: list[pg.PlotDataItem] = []
+        self.ticks: list[pg.ScatterPlotItem] = []
+        for colour in self.colours:
+            item = pg.PlotDataItem(pen=pg.mkPen(colour, width=1.5), connect="finite")
+            self.plot.addItem(item)
+            self.items.append(item)
+            ticks = pg.ScatterPlotItem(symbol="|", size=7, pen=pg.mkPen(colour.lighter(140)), brush=None)
+            self.plot.addItem(ticks)
+            self.ticks.append(ticks)
+        self.playhead = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen(PLAYHEAD_COLOUR, width=2))
+        self.playhead.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+        self.plot.addItem(self.playhead)
+        timeline.setMinimumHeight(timeline.minimumHeight() + self.plot.height())
+
+    def set_curves(self, motion: MotionCurves | None) -> None:
+        """Draw these curves (None clears them)."""
+        for row, part in enumerate(self.parts):
+            item, ticks = self.items[row], self.ticks[row]
+            curve = None if motion is None else motion.curves.get(part)
+            if curve is None or motion is None:
+                item.setData([], [])
+                ticks.setData([], [])
+                continue
+            values = row_values(curve, part in DISTANCE_PARTS)
+            item.setData(np.arange(len(values)), row + 1 - 0.1 - FILL * values)
+            events = np.concatenate([motion.onsets[part], motion.offsets[part]])
+            ticks.setData(events.astype(float), np.full(len(events), row + 0.85))
+
+    def set_playhead(self, frame: int) -> None:
+        """Follow the player."""
+        self.playhead.setValue(frame)
