@@ -1,8 +1,9 @@
 """Pose on the annotation screen: background extraction for the open clip, the skeleton over
 the player (K), motion curves under the lanes, and snapping an edge to a motion onset (E).
 
-mediapipe is imported by the worker only when a clip's landmarks are not cached yet, so the
-window opens without it.
+A missing pose is extracted by a child process (inference.pose.worker), watched from a worker
+thread: mediapipe is never loaded into the app's own process, so the window opens fast and
+its event loop never waits for MediaPipe.
 """
 
 from __future__ import annotations
@@ -25,9 +26,9 @@ from app.timeline.lanes_item import LANE_COLOURS
 from app.timeline.motion_curves import MotionCurvesPlot
 from app.timeline.timeline_widget import TimelineWidget
 from app.window_common import MediaResolver, add_shortcut_actions
-from inference.pose.cache import pose_for_clip
 from inference.pose.motion import SNAP_RADIUS, MotionCurves, motion_curves, nearest_event
 from inference.pose.track import PoseTrack
+from inference.pose.worker import pose_in_child
 
 POSE_SHORTCUTS = (
     Shortcut("toggle_skeleton", "Pose", "Show skeleton", ("K",), "the pose landmarks over the frame"),
@@ -40,8 +41,8 @@ CURVES_ROW = 3  # timeline layout rows: filmstrip 0, lanes 1, model proposals 2
 
 def compute_pose(cache_dir: Path, clip_name: str, media: Path, progress: Progress, cancel: CancelToken
                  ) -> tuple[PoseTrack, MotionCurves]:
-    """Worker: the clip's landmarks (cached or extracted) and its motion curves."""
-    track = pose_for_clip(cache_dir, clip_name, media, progress=progress, cancel=cancel)
+    """Worker: the clip's landmarks (cached, or extracted by a child process) and its motion curves."""
+    track = pose_in_child(cache_dir, clip_name, media, progress=progress, cancel=cancel)
     return track, motion_curves(track)
 
 

@@ -4,16 +4,15 @@ tests need no MediaPipe run, except the one that measures extraction."""
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QTimer
 from PySide6.QtGui import QColor
 from pytestqt.qtbot import QtBot
 
 from annotator.project import Project
+from app.event_loop_probe import LatenessProbe
 from inference.pose import skeleton as sk
 from inference.pose.cache import cache_key, cache_path, save_cached
 from inference.pose.track import PoseTrack
@@ -138,21 +137,12 @@ def test_ui_keeps_answering_while_pose_is_extracted(qtbot: QtBot, app_project: t
                                                     tmp_path: Path) -> None:
     folder, _ = app_project
     window = shown_window(qtbot, folder, "ann", tmp_path / "settings.ini")
-    late: list[float] = []
-    last = [time.perf_counter()]
-
-    def tick() -> None:
-        now = time.perf_counter()
-        late.append(now - last[0] - 0.01)
-        last[0] = now
-
-    timer = QTimer()
-    timer.timeout.connect(tick)
-    timer.start(10)
+    probe = LatenessProbe()
+    probe.start()
     with qtbot.waitSignal(window.pose.poseReady, timeout=120_000):  # type: ignore[attr-defined]
         window.open_clip_id(first_clip_id(folder))  # type: ignore[attr-defined]
-    timer.stop()
+    probe.stop()
     assert window.pose.track.frames == CLIP_FRAMES  # type: ignore[attr-defined]
     assert not window.pose.track.present.any()  # type: ignore[attr-defined]  # a bar, no person
-    print(f"event-loop delay during extraction: max {1000 * max(late[5:]):.0f} ms over {len(late)} ticks")
-    assert len(late) > 20
+    print(f"event-loop delay during extraction: max {max(probe.late_ms[1:]):.0f} ms over {len(probe.late_ms)} ticks")
+    assert len(probe.late_ms) > 20

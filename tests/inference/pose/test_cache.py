@@ -69,3 +69,17 @@ def test_unreadable_clip_is_one_clear_error_and_the_batch_goes_on(tmp_path: Path
     assert results[0].track is None and "broken.mp4" in str(results[0].error)
     assert results[1].track is not None and results[1].track.frames == 4
     assert not cache_path(tmp_path, "broken").exists()
+
+
+def test_child_process_extracts_into_the_cache_and_names_bad_clips(tmp_path: Path) -> None:
+    from inference.pose.worker import pose_in_child
+
+    media = empty_room(tmp_path / "clip.mp4", frames=6)
+    reports: list[float] = []
+    track = pose_in_child(tmp_path, "clip", media, progress=lambda f, _m: reports.append(f))
+    assert track.frames == 6 and not track.present.any() and reports
+    assert cache_path(tmp_path, "clip").is_file()
+    broken = tmp_path / "broken.mp4"
+    broken.write_bytes(b"\x00" * 512)
+    with pytest.raises(InputError, match="broken.mp4"):
+        pose_in_child(tmp_path, "broken", broken)
