@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import numpy as np  # noqa: E402
 
 from annotator.formats.records import PredictionRecord  # noqa: E402
-from annotator.synthetic.dataset import generate_dataset  # noqa: E402
+from annotator.synthetic.dataset import generate_dataset, ground_truth, plan_dataset  # noqa: E402
 from annotator.taxonomy import load_taxonomy  # noqa: E402
 from inference.checkpoint import load_detector  # noqa: E402
 from inference.configs import ModelConfig, TrainConfig, pose_preset, preset  # noqa: E402
@@ -88,9 +88,8 @@ def main() -> int:
     args = parser.parse_args()
     work = Path(args.out or tempfile.mkdtemp(prefix="bench_pose_"))
     taxonomy = load_taxonomy("mma52")
-    if (work / "videos" / "ground_truth.csv").is_file():
-        from annotator.formats import read_annotations
-        aset = read_annotations(work / "videos" / "ground_truth.csv", "mma52-csv", taxonomy)
+    if (work / "videos" / "ground_truth.csv").is_file():  # rendered by an earlier call: same plan, same clips
+        aset = ground_truth(plan_dataset(args.subjects, args.clips, 0, (320, 240), seconds=(5.0, 8.0)))
     else:
         aset = generate_dataset(work / "videos", args.subjects, args.clips, seed=0, size=(320, 240),
                                 seconds=(5.0, 8.0))
@@ -114,7 +113,7 @@ def main() -> int:
 
     recipe = TrainConfig(epochs=args.epochs, batch_size=2, lr=1e-3, warmup_epochs=min(2, args.epochs / 4),
                          ema_decay=0.99, eval_every=10**6, seed=0)
-    results = {"pose": run("pose", pose, recipe, pose_train, pose_test, work, args.reuse)}
+    results = {"pose": run("pose-detector", pose, recipe, pose_train, pose_test, work, args.reuse)}
     tiny = preset("tiny", "dsta", num_classes=len(taxonomy.actions))
     results["tiny-dsta"] = run("tiny-dsta", tiny, recipe, load_samples(aset, videos, tiny, train_ids),
                                load_samples(aset, videos, tiny, test_ids), work, args.reuse)

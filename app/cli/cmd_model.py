@@ -266,8 +266,7 @@ def _train(args: argparse.Namespace) -> int:
     if args.backbone == "pose":
         if args.pretrained:
             raise InputError("--pretrained", None, "pretrained weights are for --backbone videomae")
-        config = pose_preset(num_classes=len(taxonomy.actions))
-        config = replace(config, head=replace(config.head, pyramid=args.pyramid))
+        config = pose_preset(num_classes=len(taxonomy.actions))  # its own small conv pyramid
         train_config = replace(train_config, lr=1e-3)  # no recipe: the RGB recipes tune a ViT
     else:
         config = preset(args.config, args.adapter, num_classes=len(taxonomy.actions))

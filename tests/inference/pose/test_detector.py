@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -19,8 +18,7 @@ from inference.pose.data import load_pose_samples
 from inference.train import BEST, train, validate
 
 TAXONOMY = load_taxonomy("mma52")
-CONFIG = pose_preset(num_classes=52, window_frames=256)
-CONFIG = replace(CONFIG, head=replace(CONFIG.head, pyramid="conv"))  # the cheaper pyramid keeps this quick
+CONFIG = pose_preset(num_classes=52)
 
 
 @pytest.fixture(scope="module")
