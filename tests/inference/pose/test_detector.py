@@ -52,3 +52,28 @@ def test_pose_detector_overfits_demo_clips(demo_clips: tuple[Path, AnnotationSet
     assert model.config.backbone.kind == "pose" and labels == TAXONOMY.action_names
     report = validate(model, samples, TAXONOMY)
     assert report.action.at(0.5) > 0.8
+
+
+@pytest.mark.slow
+def test_train_predict_eval_commands_with_the_pose_backbone(
+        demo_clips: tuple[Path, AnnotationSet, list[ClipSample]], capsys: pytest.CaptureFixture[str]) -> None:
+    from annotator.formats import write_annotations
+    from annotator.formats.records import VideoRecord
+    from app.cli.main import main
+
+    folder, aset, _ = demo_clips
+    videos = {k: VideoRecord(v.video_id, v.fps, v.total_frames, "train", v.subject) for k, v in aset.videos.items()}
+    data = write_annotations(AnnotationSet(videos=videos, instances=aset.instances), folder / "gt.json",
+                             "opentad-json", TAXONOMY)[0]
+    # --out is the fixture's folder, so the landmarks come from its cache (folder/pose)
+    assert main(["train", "--data", str(data), "--videos", str(folder / "media"), "--out", str(folder),
+                 "--backbone", "pose", "--epochs", "2", "--device", "cpu"]) == 0
+    assert "trained 2 epochs" in capsys.readouterr().out
+    first = next(iter(aset.videos))
+    preds = folder / "preds.json"
+    assert main(["predict", str(folder / "media" / f"{first}.mp4"), "--checkpoint", str(folder / "best.pt"),
+                 "--out", str(preds), "--device", "cpu"]) == 0
+    assert main(["eval", str(data), str(preds), "--json"]) == 0
+    assert '"action"' in capsys.readouterr().out
+    assert main(["train", "--data", str(data), "--videos", str(folder / "media"), "--out", str(folder / "run2"),
+                 "--backbone", "pose", "--pretrained", "x.pth"]) == 2
