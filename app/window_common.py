@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 import numpy as np
-from PySide6.QtCore import QByteArray, Qt, QUrl
-from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence, QShowEvent, QUndoStack
+from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent, QUndoStack
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMenu, QMessageBox, QSplitter, QWidget
 
 from annotator.model import Clip
@@ -27,7 +27,7 @@ from app.labelling.custom_keys import collisions, normal, with_user_keys
 from app.labelling.shortcut_editor import ShortcutEditor
 from app.labelling.shortcut_sheet import ShortcutSheet
 from app.labelling.shortcuts import Shortcut
-from app.logs import log_folder
+from app.log_folder import add_log_folder_action
 from app.panels.dock_layout import DockFit
 from app.player.player_widget import Player
 from app.player.zoom import ZOOM_STEP, VideoZoom, ZoomMemory
@@ -198,10 +198,7 @@ class ClipWindow(QMainWindow):
             self.guide_action = help_menu.addAction(icon("help"), "User guide")
             self.guide_action.setStatusTip("How annotators and reviewers work here, with your keys")
             self.guide_action.triggered.connect(self.show_guide)
-            help_menu.addSeparator()
-            self.log_action = help_menu.addAction("Open log folder")
-            self.log_action.setStatusTip(f"Show the folder of MMAD Studio's log file ({log_folder()})")
-            self.log_action.triggered.connect(open_log_folder)
+            self.log_action = add_log_folder_action(help_menu)
             self.keys_action = help_menu.addAction(icon("keys"), "Change keyboard shortcuts…")
             self.keys_action.setStatusTip("Your own keys; a key may serve one command only")
             self.keys_action.triggered.connect(self.edit_shortcuts)
@@ -398,10 +395,3 @@ class ClipWindow(QMainWindow):
         self.settings.save_splitter_state(self.STATE_VERSION, self.splitter.saveState())
         self.settings.sync()
         event.accept()
-
-
-def open_log_folder() -> bool:
-    """Help → Open log folder: the system's file manager on the folder of the log file."""
-    folder = log_folder()
-    folder.mkdir(parents=True, exist_ok=True)
-    return bool(QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder))))

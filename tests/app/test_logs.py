@@ -126,7 +126,7 @@ def test_help_menu_opens_the_log_folder(qtbot: QtBot, app_project: tuple[Path, s
         opened.append(url)
         return True
 
-    monkeypatch.setattr("app.window_common.QDesktopServices.openUrl", open_url)
+    monkeypatch.setattr("app.log_folder.QDesktopServices.openUrl", open_url)
     w = shown_window(qtbot, *app_project, tmp_path / "s.ini")
     help_menu = next(a.menu() for a in w.menuBar().actions() if a.text() == "&Help")
     assert isinstance(help_menu, QMenu)
