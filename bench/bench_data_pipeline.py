@@ -19,13 +19,15 @@ from pathlib import Path
 
 import cv2
 import numpy as np
+import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from annotator.formats.records import AnnotationSet, InstanceRecord, VideoRecord  # noqa: E402
 from inference.configs import TrainConfig, preset  # noqa: E402
-from inference.data import ClipSample, load_samples  # noqa: E402
+from inference.data import load_samples  # noqa: E402
 from inference.loader import TrainWindows, make_loader  # noqa: E402
+from inference.nms import batched_soft_nms, soft_nms_1d  # noqa: E402
 from inference.recipe import apply_recipe  # noqa: E402
 
 FPS = 30.0
@@ -52,15 +54,42 @@ def annotations(names: list[str], frames: int) -> AnnotationSet:
     return aset
 
 
-def epoch_rate(samples: list[ClipSample], windows: TrainWindows, config: TrainConfig, epochs: int) -> list[float]:
-    """Clips per second of each epoch (a fresh loader per epoch, as training makes one)."""
+def epoch_rates(windows: TrainWindows, config: TrainConfig, epochs: int) -> tuple[float, list[float]]:
+    """Seconds to the first batch (workers starting), then clips per second of each epoch after
+    that, through one loader kept for the run as training keeps it."""
+    loader = make_loader(windows, config)
+    start = time.perf_counter()
+    batches = iter(loader)
+    next(batches)
+    startup = time.perf_counter() - start
+    for _ in batches:
+        pass
     rates = []
-    for epoch in range(epochs):
-        windows.epoch = epoch
+    for epoch in range(1, epochs + 1):
+        loader.sampler.set_epoch(epoch)  # type: ignore[attr-defined]
         start = time.perf_counter()
-        n = sum(len(batch[1]) for batch in make_loader(windows, config))
+        n = sum(len(batch[1]) for batch in loader)
         rates.append(n / (time.perf_counter() - start))
-    return rates
+    return startup, rates
+
+
+def nms_seconds(repeats: int = 5) -> tuple[float, float]:
+    """Median seconds of soft-NMS over one clip's 2000 candidates in 52 classes: all classes at once,
+    and one class at a time (as validation did before)."""
+    g = torch.Generator().manual_seed(0)
+    start = torch.rand(2000, generator=g) * 200
+    segs = torch.stack([start, start + torch.rand(2000, generator=g) * 30 + 1], 1)
+    scores, labels = torch.rand(2000, generator=g), torch.randint(0, 52, (2000,), generator=g)
+    together, apart = [], []
+    for _ in range(repeats):
+        t = time.perf_counter()
+        batched_soft_nms(segs, scores, labels)
+        together.append(time.perf_counter() - t)
+        t = time.perf_counter()
+        for label in torch.unique(labels):
+            soft_nms_1d(segs[labels == label], scores[labels == label])
+        apart.append(time.perf_counter() - t)
+    return statistics.median(together), statistics.median(apart)
 
 
 def main() -> None:
@@ -68,17 +97,23 @@ def main() -> None:
     parser.add_argument("--clips", type=int, default=6)
     parser.add_argument("--seconds", type=float, default=8.0)
     parser.add_argument("--epochs", type=int, default=3)
+    parser.add_argument("--dir", default=None, help="keep the synthetic clips here (reused when present)")
     args = parser.parse_args()
+    together, apart = nms_seconds()
+    print(f"validation soft-NMS, one clip (2000 candidates, 52 classes, {torch.get_num_threads()} threads): "
+          f"all classes at once {1000 * together:.0f} ms, one class at a time {1000 * apart:.0f} ms")
     model, train = apply_recipe("adatad", preset("vit-s", "dsta"), TrainConfig(batch_size=2))
     frames = int(args.seconds * FPS)
     with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp)
+        folder = Path(args.dir or tmp)
+        folder.mkdir(parents=True, exist_ok=True)
         rng = np.random.default_rng(0)
         names = [f"clip{i}" for i in range(args.clips)]
         t = time.perf_counter()
         for name in names:
-            write_clip(folder / f"{name}.mp4", frames, rng)
-        print(f"{args.clips} synthetic clips, 1920x1080, {frames} frames each, written in "
+            if not (folder / f"{name}.mp4").is_file():
+                write_clip(folder / f"{name}.mp4", frames, rng)
+        print(f"{args.clips} synthetic clips, 1920x1080, {frames} frames each, ready (written or reused) in "
               f"{time.perf_counter() - t:.1f} s; window {model.window_frames} sampled frames, stride "
               f"{model.frame_stride}, {model.backbone.img_size}x{model.backbone.img_size}")
         aset = annotations(names, frames)
@@ -95,7 +130,7 @@ def main() -> None:
         print(f"decoding directly (+ augmentation, one process): {args.clips / (decode_s + augment_s):.2f} clips/s "
               f"(decode {decode_s / args.clips:.2f} s/clip, augment {augment_s / args.clips:.3f} s/clip)")
 
-        cache = folder / "cache"
+        cache = Path(tmp) / "cache"
         t = time.perf_counter()
         cached = load_samples(aset, videos, model, names, cache_dir=cache, training=True)
         build_s = time.perf_counter() - t
@@ -109,9 +144,9 @@ def main() -> None:
         windows = TrainWindows(cached, model, augment=True, seed=0)
         for workers in (0, 1, 2):
             config = TrainConfig(batch_size=2, workers=workers, seed=0)
-            rates = epoch_rate(cached, windows, config, args.epochs)
+            startup, rates = epoch_rates(windows, config, args.epochs)
             print(f"from cache, {workers} workers: median {statistics.median(rates):.2f} clips/s "
-                  f"(epochs: {', '.join(f'{r:.2f}' for r in rates)})")
+                  f"(epochs: {', '.join(f'{r:.2f}' for r in rates)}; first batch after {startup:.1f} s)")
 
 
 if __name__ == "__main__":

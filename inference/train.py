@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 import torch
+from torch.utils.data import DataLoader
 
 from annotator.errors import InputError
 from annotator.formats.records import PredictionRecord
@@ -32,7 +33,7 @@ from inference.distributed import (
 )
 from inference.evaluate import RESULT_CAP, EvaluationReport, evaluate
 from inference.history import VAL_ACTION_MAP, VAL_ACTION_MAP_05, VAL_BODY_MAP
-from inference.loader import TrainWindows, make_loader
+from inference.loader import TrainWindows, Window, make_loader
 from inference.losses import LossNormaliser
 from inference.model import Detector
 from inference.precision import autocast_for, make_scaler
@@ -191,13 +192,13 @@ def train(model_config: ModelConfig, train_config: TrainConfig, train_samples: S
     if resume and (out / LAST).is_file():
         state = _resume(out / LAST, run, model_config)
     windows = TrainWindows(train_samples, model_config, train_config.augment, train_config.seed)
+    loader = make_loader(windows, train_config, dist.rank, dist.world, pin=dev.type == "cuda")
     stopped_early = False
     if on_epoch is not None:
         for done in state["history"]:
             on_epoch(dict(done))
     for epoch in range(state["epoch"], train_config.epochs):
-        windows.epoch = epoch
-        loss = _train_epoch(run, windows, train_config, epoch, progress, cancel)
+        loss = _train_epoch(run, loader, train_config, epoch, progress, cancel)
         record: dict[str, float] = {"epoch": epoch + 1, "loss": mean_over_ranks(loss, dist)}
         last_epoch = epoch + 1 == train_config.epochs
         improved = False
@@ -276,9 +277,9 @@ def _save_best(run: _Run, out: Path, taxonomy: Taxonomy, config: TrainConfig, ep
         run.ema.swap(run.model)
 
 
-def _train_epoch(run: _Run, windows: TrainWindows, config: TrainConfig, epoch: int,
+def _train_epoch(run: _Run, loader: DataLoader[Window], config: TrainConfig, epoch: int,
                  progress: Progress, cancel: CancelToken) -> float:
-    loader = make_loader(windows, config, run.dist.rank, run.dist.world, pin=run.device.type == "cuda")
+    loader.sampler.set_epoch(epoch)  # type: ignore[attr-defined]
     run.net.train()
     losses = []
     steps = len(loader)

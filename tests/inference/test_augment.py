@@ -90,7 +90,7 @@ def test_a_window_follows_its_temporal_crop_and_is_the_same_in_any_worker() -> N
     windows.epoch = 1
     assert not torch.equal(frames, windows[0][0])  # another epoch, another draw
     windows.epoch = 0
-    assert frames.shape == (128, 64, 64, 3) and 1 <= valid <= 128
+    assert frames.shape == (valid, 64, 64, 3) and 1 <= valid <= 128
     # recompute the crop: the targets are the instances' steps relative to its start, cut to it
     rng = np.random.default_rng([5, 0, 0])
     start, stop = temporal_crop(200, 128, windows.samples[0].segments / 4, rng)
@@ -99,12 +99,14 @@ def test_a_window_follows_its_temporal_crop_and_is_the_same_in_any_worker() -> N
     assert valid == stop - start
     assert torch.allclose(segs, torch.from_numpy(clipped[keep]).float())
     assert labels.tolist() == np.flatnonzero(keep).tolist()
-    assert frames[valid:].sum() == 0  # padding after the crop
+    batch = collate([windows[0]], 128)[0]
+    assert batch.shape == (1, 128, 64, 64, 3) and torch.equal(batch[0, :valid], frames)
+    assert batch[0, valid:].sum() == 0  # padding after the crop
 
 
 def test_without_augmentation_windows_are_the_stored_centre_crops() -> None:
     windows = _windows(augment=False)
-    frames, valid, targets = collate([windows[0], windows[0]])
+    frames, valid, targets = collate([windows[0], windows[0]], 128)
     assert frames.shape == (2, 128, 64, 64, 3) and valid.tolist() == [128, 128] and len(targets) == 2
     stored = windows.samples[0].frames
     assert any(np.array_equal(frames[0].numpy(), stored[s : s + 128]) for s in range(0, 73))

@@ -71,7 +71,7 @@ def test_samples_from_files_and_batch_targets(tmp_path: Path) -> None:
     assert [len(s.frames) for s in samples] == [75, 75]
     assert len(samples[0].segments) == sum(1 for i in aset.instances if i.video_id == samples[0].video_id)
     windows = TrainWindows(samples, config, augment=False, seed=0)
-    frames, valid, targets = collate([windows[0], windows[1]])  # clips shorter than a window start at 0
+    frames, valid, targets = collate([windows[0], windows[1]], 128)  # clips shorter than a window start at 0
     assert frames.shape == (2, 128, 64, 64, 3) and valid.tolist() == [38, 38]
     first = samples[0]
     segs, labels = targets[0]
