@@ -18,7 +18,7 @@ from annotator.errors import InputError
 
 REGISTRY_DIR = "models"
 REGISTRY_FILE = "registry.json"
-DEFAULT_THRESHOLD = 0.3  # for versions trained without a validation subset to calibrate on
+DEFAULT_THRESHOLD = 0.3  # registry entries written before thresholds were calibrated
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,8 +46,9 @@ class ModelVersion:
     epochs: int = 0
     val: Scores | None = None
     test: Scores | None = None
-    threshold: float = DEFAULT_THRESHOLD  # score maximising F1 at tIoU 0.5 on validation
+    threshold: float = DEFAULT_THRESHOLD  # score maximising F1 at tIoU 0.5 on validation (see threshold_basis)
     threshold_f1: float | None = None
+    threshold_basis: str = "val F1"  # "train F1" / "at most N a clip" when validation had no hit
 
     @property
     def label(self) -> str:

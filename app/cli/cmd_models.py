@@ -46,7 +46,8 @@ def _models(args: argparse.Namespace) -> int:
     project = Project.open(args.project)
     if args.activate:
         chosen: ModelVersion = activate(project.path, args.activate)
-        print(f"active model: {chosen.label} (proposal threshold {chosen.threshold:.2f})")
+        print(f"active model: {chosen.label} (proposal threshold {chosen.threshold:.2f}, "
+              f"{chosen.threshold_basis})")
         return 0
     registry = load_registry(Path(project.path))
     if args.json:

@@ -138,18 +138,11 @@ class ModelLoop(QObject):
             self.message.emit("These clips have no video file to propose on")
             return False
         job = {"job": "propose", "version": version.name, "checkpoint": str(self.project.path / version.checkpoint),
-               "clips": usable, "device": "cpu"}
+               "clips": usable, "device": "cpu", "project": str(self.project.path)}  # the project keeps pose
         return self.start(job, text, lambda result: self._store(result, version))
 
     def _store(self, result: dict[str, Any], version: ModelVersion) -> None:
-        stored = 0
-        refused: list[str] = []
-        for clip_id, rows in result["proposals"].items():
-            found = [Proposal(None, int(clip_id), version.name, int(s), int(e), int(a), float(p)) for s, e, a, p in rows]
-            try:  # one transaction per clip: a refused clip stores nothing of its own
-                stored += len(self.store.add_proposals(int(clip_id), version.name, found))
-            except (InputError, RuleViolation, PermissionDenied, ConflictError, StoreBusy) as exc:
-                refused.append(str(exc))
+        stored, refused = store_proposals(self.store, result, version.name)
         if self.proposals is not None:
             self.proposals.reload()
         shown = len(self.proposals.shown) if self.proposals is not None else 0
@@ -222,6 +215,19 @@ class ModelLoop(QObject):
         self.train_dialog.reload()
         self.train_dialog.show()
         self.train_dialog.raise_()
+
+
+def store_proposals(store: StoreAPI, result: dict[str, Any], version: str) -> tuple[int, list[str]]:
+    """Store a propose job's result: (proposals stored, one message per clip the store refused)."""
+    stored = 0
+    refused: list[str] = []
+    for clip_id, rows in result["proposals"].items():
+        found = [Proposal(None, int(clip_id), version, int(s), int(e), int(a), float(p)) for s, e, a, p in rows]
+        try:  # one transaction per clip: a refused clip stores nothing of its own
+            stored += len(store.add_proposals(int(clip_id), version, found))
+        except (InputError, RuleViolation, PermissionDenied, ConflictError, StoreBusy) as exc:
+            refused.append(str(exc))
+    return stored, refused
 
 
 def media_of(project: Project, clip: Clip) -> Path | None:

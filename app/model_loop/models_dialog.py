@@ -87,7 +87,8 @@ class ModelsDialog(QDialog):
         if not self.registry.versions:
             self.note.setText("No trained model yet (a reviewer trains one: Model ▸ Train a model…)")
         elif active is not None:
-            self.note.setText(f"Active: {active.label}, proposals shown from score {active.threshold:.2f}. "
+            self.note.setText(f"Active: {active.label}, proposals shown from score {active.threshold:.2f} "
+                              f"({active.threshold_basis}). "
                               "mAP is action/body/AVG in per cent.")
         self._on_select()
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import shutil
 import time
+from pathlib import Path
 from typing import Any
 
 import pyqtgraph as pg
@@ -39,7 +40,9 @@ from annotator.training_data import TrainingData, training_data
 from app.model_loop.process import WorkerProcess
 from inference.history import VAL_ACTION_MAP, VAL_BODY_MAP
 
-BACKBONE_CHOICES = (("videomae-tiny", "VideoMAE tiny + adapter (CPU, from scratch)"),
+POSE = "pose"
+BACKBONE_CHOICES = ((POSE, "Pose landmarks (CPU, minutes; landmarks cached in the project)"),
+                    ("videomae-tiny", "VideoMAE tiny + adapter (CPU, from scratch, slow)"),
                     ("videomae-vit-s", "VideoMAE ViT-S + adapter (GPU, weights file)"))
 ADAPTER_CHOICES = ("dsta", "tia", "standard", "none")
 DEVICES = ("auto", "cpu", "cuda")
@@ -49,6 +52,17 @@ def clock(seconds: float) -> str:
     """m:ss (h:mm:ss past an hour)."""
     s = int(round(seconds))
     return f"{s // 3600}:{s % 3600 // 60:02d}:{s % 60:02d}" if s >= 3600 else f"{s // 60}:{s % 60:02d}"
+
+
+def cuda_present() -> bool:
+    """Whether an NVIDIA driver is loaded: the window never imports torch to ask it (the worker's
+    device "auto" decides for real)."""
+    return Path("/proc/driver/nvidia/version").is_file() or shutil.which("nvidia-smi") is not None
+
+
+def default_backbone(cuda: bool) -> str:
+    """Pose on a machine without CUDA (a VideoMAE run takes hours there); ViT-S with a GPU."""
+    return "videomae-vit-s" if cuda else POSE
 
 
 class TrainDialog(QDialog):
@@ -87,15 +101,17 @@ class TrainDialog(QDialog):
         self.backbone = QComboBox()
         for key, text in BACKBONE_CHOICES:
             self.backbone.addItem(text, key)
+        self.backbone.setCurrentIndex(self.backbone.findData(default_backbone(cuda_present())))
+        self.backbone.currentIndexChanged.connect(lambda _i: self._set_running(self.worker is not None))
         self.adapter = QComboBox()
         self.adapter.addItems(ADAPTER_CHOICES)
         self.weights = QLineEdit()
+        self.browse = QPushButton("Browse…")
         self.weights.setPlaceholderText("pretrained VideoMAE weights (.pth / .safetensors), optional")
-        browse = QPushButton("Browse…")
-        browse.clicked.connect(self._browse)
+        self.browse.clicked.connect(self._browse)
         weights_row = QHBoxLayout()
         weights_row.addWidget(self.weights, 1)
-        weights_row.addWidget(browse)
+        weights_row.addWidget(self.browse)
         self.epochs = QSpinBox()
         self.epochs.setRange(1, 500)
         self.epochs.setValue(10)
@@ -187,9 +203,10 @@ class TrainDialog(QDialog):
     # ----- run --------------------------------------------------------------------------------------
     def job(self, number: int) -> dict[str, Any]:
         """The worker's job for the current settings."""
+        rgb = self.backbone.currentData() != POSE  # pose has no adapter and no pretrained weights
         return {"job": "train", "project": str(self.project.path), "source": self.source.currentData(),
-                "backbone": self.backbone.currentData(), "adapter": self.adapter.currentText(),
-                "weights": self.weights.text().strip() or None, "epochs": self.epochs.value(),
+                "backbone": self.backbone.currentData(), "adapter": self.adapter.currentText() if rgb else None,
+                "weights": (self.weights.text().strip() or None) if rgb else None, "epochs": self.epochs.value(),
                 "device": self.device.currentText(), "number": number}
 
     def start(self, resume: bool) -> bool:
@@ -234,8 +251,12 @@ class TrainDialog(QDialog):
         self.start_button.setEnabled(not running and self.data is not None)
         self.cancel_button.setEnabled(running)
         self.resume_button.setEnabled(bool(can_resume) and self.data is not None)
-        for w in (self.source, self.backbone, self.adapter, self.weights, self.epochs, self.device):
-            w.setEnabled(not running)
+        rgb = self.backbone.currentData() != POSE
+        widgets: tuple[tuple[QWidget, bool], ...] = (
+            (self.source, True), (self.backbone, True), (self.epochs, True), (self.device, True),
+            (self.adapter, rgb), (self.weights, rgb), (self.browse, rgb))  # pose: no adapter, no weights
+        for widget, usable in widgets:
+            widget.setEnabled(not running and usable)
 
     def _on_progress(self, fraction: float, message: str) -> None:
         self.fraction = fraction

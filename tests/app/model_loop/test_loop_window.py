@@ -130,6 +130,9 @@ def test_train_one_epoch_from_the_dialog_cancel_a_second_run_and_activate(qtbot:
     dialog = loop.train_dialog
     assert dialog is not None and dialog.isVisible()
     assert "train: 2 clips" in dialog.data_label.text() and "subjects are kept apart" in dialog.data_label.text()
+    assert dialog.backbone.currentData() == "pose" and not dialog.weights.isEnabled()  # no CUDA here
+    dialog.backbone.setCurrentIndex(dialog.backbone.findData("videomae-tiny"))  # the fixture's (no pose to extract)
+    assert dialog.weights.isEnabled() and dialog.adapter.isEnabled()
     dialog.epochs.setValue(1)
     with qtbot.waitSignal(dialog.registered, timeout=RUN_MS) as done:
         qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
