@@ -2,11 +2,13 @@
 window's event-loop delay while a training runs; screenshots of the train dialog mid-run, the
 registry and the proposals lane.
 
-    .venv/bin/python bench/bench_model_loop.py [--backbone pose] [--epochs 6] [--shots DIR]
+    .venv/bin/python bench/bench_model_loop.py [--backbone pose] [--epochs 6] [--shots DIR] [--propose-only]
 
 Builds a demo project (or reuses --keep), trains from the review window's dialog (a worker
 process) while a 5 ms timer measures how late the event loop serves it, then opens the
-annotation window on the longest clip and times Propose for this clip --repeat times.
+annotation window and times Propose for this clip on clips near 10 s: on the pose path
+--repeat times with the clip's landmarks not cached and --repeat times cached. Each line
+notes the machine's load averages.
 """
 
 from __future__ import annotations
@@ -27,13 +29,14 @@ from PySide6.QtCore import QElapsedTimer, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from annotator.exporting import split_project  # noqa: E402
-from annotator.model import GROUND_TRUTH  # noqa: E402
+from annotator.model import GROUND_TRUTH, Clip  # noqa: E402
 from annotator.project import Project  # noqa: E402
 from annotator.proposal_control import ControlSetting, set_control_setting  # noqa: E402
 from annotator.synthetic.demo import build_demo  # noqa: E402
 from app.launch import build_window  # noqa: E402
 from app.main_window import MainWindow  # noqa: E402
 from app.settings import AppSettings  # noqa: E402
+from inference.pose.cache import cache_path  # noqa: E402  (numpy only: no torch in the window)
 
 TICK_MS = 5
 
@@ -115,28 +118,60 @@ def train_in_dialog(app: QApplication, proj: Project, args: argparse.Namespace) 
     w.close()
 
 
+def load() -> str:
+    """The machine's load averages (1, 5, 15 min): the figures are noisy on a shared machine."""
+    return "load " + " / ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
+def propose_once(app: QApplication, w: MainWindow, clip: Clip) -> float:
+    """Seconds from Propose for this clip to the lane repainted with the stored proposals."""
+    loop = w.model_loop
+    assert loop is not None
+    w.open_clip_id(clip.id)
+    wait(app, lambda: w.player.cache is not None, 30)
+    stored: list[int] = []
+    loop.proposalsStored.connect(stored.append)
+    started = time.perf_counter()
+    if not loop.propose_clip():
+        raise SystemExit(f"{clip.name}: Propose for this clip refused")
+    wait(app, lambda: bool(stored) or loop.job is None, 600)
+    app.processEvents()  # the lane repaints
+    seconds = time.perf_counter() - started
+    loop.proposalsStored.disconnect()
+    if not stored:
+        raise SystemExit(f"{clip.name}: no proposals stored")
+    return seconds
+
+
 def propose_times(app: QApplication, proj: Project, args: argparse.Namespace) -> None:
+    """Propose for this clip on clips near 10 s never proposed for by the active version: first
+    --repeat with their landmarks removed from the cache (pose path), then --repeat others with
+    them cached (training cached every split clip's landmarks)."""
     w = build_window(proj, "annotator1", AppSettings(str(args.keep / "bench.ini")))
     assert isinstance(w, MainWindow) and w.model_loop is not None
     w.resize(1500, 850)
     w.show()
-    loop = w.model_loop
-    times = []
-    clips = sorted(w.queue.model.clips(), key=lambda c: abs(c.duration - 10.0))  # each is proposed for once
-    for clip in clips[:args.repeat]:
-        w.open_clip_id(clip.id)
-        wait(app, lambda: w.player.cache is not None, 30)
-        stored: list[int] = []
-        loop.proposalsStored.connect(stored.append)
-        started = time.perf_counter()
-        loop.propose_clip()
-        wait(app, lambda s=stored: bool(s) or loop.job is None, 600)  # type: ignore[misc]
-        app.processEvents()  # the lane repaints
-        times.append(time.perf_counter() - started)
-        loop.proposalsStored.disconnect()
-    print(f"Propose for this clip ({', '.join(f'{c.name} {c.duration:.1f} s' for c in clips[:args.repeat])}, "
-          f"{args.backbone}): "
-          + ", ".join(f"{t:.1f}" for t in times) + f" s; median {statistics.median(times):.1f} s")
+    version = w.model_loop.active()
+    assert version is not None, "no trained version: run without --propose-only first"
+    fresh = [c for c in w.queue.model.clips() if not w.store.proposals(c.id, version.name)]
+    clips = sorted(fresh, key=lambda c: abs(c.duration - 10.0))[:2 * args.repeat]
+    if len(clips) < 2 * args.repeat:
+        raise SystemExit(f"only {len(clips)} clips left without proposals of {version.label}: build a new --keep")
+    pose = version.backbone == "pose"
+    sets = (("not cached", clips[:args.repeat]), ("cached", clips[args.repeat:])) if pose else (("", clips),)
+    for label, chosen in sets:
+        for c in chosen:
+            landmarks = cache_path(proj.path, c.name)
+            if label == "not cached":
+                landmarks.unlink(missing_ok=True)
+            elif label == "cached" and not landmarks.is_file():
+                raise SystemExit(f"{c.name}: landmarks not cached")
+        before = load()
+        times = [propose_once(app, w, c) for c in chosen]
+        print(f"Propose for this clip, {version.backbone}{', pose ' + label if label else ''} "
+              f"({', '.join(f'{c.name} {c.duration:.1f} s' for c in chosen)}): "
+              + ", ".join(f"{t:.1f}" for t in times) + f" s; median {statistics.median(times):.1f} s "
+              f"({before} before, {load()} after)")
     wait(app, lambda: False, 0.5)
     w.grab().save(str(args.shots / "proposals_lane.png"))
     w.close()
@@ -144,7 +179,7 @@ def propose_times(app: QApplication, proj: Project, args: argparse.Namespace) ->
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--backbone", default="videomae-tiny")
+    parser.add_argument("--backbone", default="pose", help="pose (CPU) or videomae-tiny / videomae-vit-s")
     parser.add_argument("--epochs", type=int, default=6)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--keep", type=Path, default=Path("/tmp/mmad-bench-loop"))
