@@ -22,6 +22,7 @@ from app.panels.instance_table import InstanceTable
 from app.proposals.proposal_controller import PROPOSAL_SHORTCUTS, ProposalController
 from app.queue.queue_model import STATE_TEXT, load_queue
 from app.queue.queue_widget import QueueWidget
+from app.queue.useful_order import useful_rows
 from app.settings import AppSettings
 from app.timeline.lane_menu import LaneMenu
 from app.timeline.timeline_widget import TimelineWidget
@@ -116,7 +117,8 @@ class MainWindow(ClipWindow):
     def reload_queue(self) -> None:
         """Re-read the queue from the store."""
         rows = load_queue(self.store, self.user)
-        self.queue.set_rows(rows)
+        useful = useful_rows(self.store, rows, Path(self.project_key) if self.project_key else None)
+        self.queue.set_rows(useful or rows, keep_order=useful is not None)
         if not rows:
             self.show_message(f"No clips are assigned to {self.user} in this project "
                               "(the project owner assigns them: mmad assign)")

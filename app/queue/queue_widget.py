@@ -111,9 +111,11 @@ class QueueWidget(QWidget):
         return (fixed + text_column_width(self.table, names, 1) + table_chrome(self.table)
                 + horizontal_margins(self))
 
-    def set_rows(self, rows: list[QueueRow]) -> None:
-        """Show these clips."""
+    def set_rows(self, rows: list[QueueRow], keep_order: bool = False) -> None:
+        """Show these clips (keep_order: in the given order, not sorted by a column)."""
         self.model.set_rows(rows)
+        if keep_order:
+            self.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)  # -1: the model's own order
         self._update_progress()
 
     def update_clip(self, clip_id: int, state: AssignmentState | None = None, instances: int | None = None) -> None:

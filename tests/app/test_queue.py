@@ -1,5 +1,7 @@
 """Clip queue: filter, progress, next clip to do."""
 
+from pathlib import Path
+
 from pytestqt.qtbot import QtBot
 
 from annotator.model import AssignmentState, Clip
@@ -50,3 +52,34 @@ def test_activation_reports_the_clip(qtbot: QtBot) -> None:
     with qtbot.waitSignal(q.clipActivated) as sig:
         q.table.clicked.emit(q.proxy.index(0, 1))
     assert sig.args[0] == q.model.rows[q.proxy.mapToSource(q.proxy.index(0, 1)).row()].clip.id
+
+
+def test_usefulness_order_puts_the_least_sure_clip_first(qtbot: QtBot, app_project: tuple[Path, str],
+                                                         tmp_path: Path) -> None:
+    from annotator.model import Proposal
+    from annotator.models_registry import ModelVersion, add_version
+    from annotator.project import Project
+    from annotator.proposal_control import set_queue_order
+    from tests.app.conftest import shown_window
+
+    folder, user = app_project
+    store = Project.open(folder).open_store()
+    try:
+        for clip, score in zip(store.clips(), (0.9, 0.2), strict=True):  # clip_b: the model is least sure
+            store.add_proposals(clip.id, "m@1", [Proposal(None, clip.id, "m@1", 0, 20, 1, score)])
+    finally:
+        store.close()
+    add_version(folder, ModelVersion(1, "m@1", "2026-01-01T00:00:00+00:00", "models/1/best.pt", "pose", "-",
+                                     "ground-truth"))
+
+    def first_shown(settings: str) -> str:
+        w = shown_window(qtbot, folder, user, tmp_path / settings)
+        q = w.queue
+        first = q.model.rows[q.proxy.mapToSource(q.proxy.index(0, 0)).row()].clip.name
+        assert q.next_open_clip(None) == next(r.clip.id for r in q.model.rows if r.clip.name == first)
+        w.close()
+        return first
+
+    assert first_shown("a.ini") == "S01_clip_a"  # the stored order, by name
+    set_queue_order(folder, "usefulness")
+    assert first_shown("b.ini") == "S01_clip_b"
