@@ -39,10 +39,16 @@ POSE_SHORTCUTS = (
 CURVES_ROW = 3  # timeline layout rows: filmstrip 0, lanes 1, model proposals 2
 
 
+# On 2 cores a full-priority MediaPipe child competes with the clip's decode and with frame
+# stepping (bench_window: step median 11.5 ms with it, 5.6 ms niced, under other load); niced,
+# it gets the CPU the window leaves idle.
+POSE_NICENESS = 10
+
+
 def compute_pose(cache_dir: Path, clip_name: str, media: Path, progress: Progress, cancel: CancelToken
                  ) -> tuple[PoseTrack, MotionCurves]:
     """Worker: the clip's landmarks (cached, or extracted by a child process) and its motion curves."""
-    track = pose_in_child(cache_dir, clip_name, media, progress=progress, cancel=cancel)
+    track = pose_in_child(cache_dir, clip_name, media, progress=progress, cancel=cancel, niceness=POSE_NICENESS)
     return track, motion_curves(track)
 
 

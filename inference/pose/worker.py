@@ -9,6 +9,7 @@ cancel (the child is terminated) and reads the result from the cache.
 from __future__ import annotations
 
 import multiprocessing as mp
+import os
 import queue
 from pathlib import Path
 from typing import Any
@@ -22,8 +23,10 @@ from inference.pose.track import PoseTrack
 POLL_S = 0.05
 
 
-def _child(cache_dir: str, clip_name: str, media: str, model: str, out: Any) -> None:
+def _child(cache_dir: str, clip_name: str, media: str, model: str, out: Any, niceness: int = 0) -> None:
     """In the child: extract and cache; report progress, then ("done", None) or ("error", (file, place, problem))."""
+    if niceness > 0 and hasattr(os, "nice"):
+        os.nice(niceness)
     try:
         pose_for_clip(cache_dir, clip_name, media, model, progress=lambda f, m: out.put(("progress", (f, m))))
     except InputError as exc:
@@ -36,15 +39,19 @@ def _child(cache_dir: str, clip_name: str, media: str, model: str, out: Any) -> 
 
 
 def pose_in_child(cache_dir: str | Path, clip_name: str, media: str | Path, model: str | Path = POSE_TASK,
-                  progress: Progress = no_progress, cancel: CancelToken = NEVER) -> PoseTrack:
-    """The clip's landmarks: from the cache, or extracted by a child process into the cache."""
+                  progress: Progress = no_progress, cancel: CancelToken = NEVER, niceness: int = 0) -> PoseTrack:
+    """The clip's landmarks: from the cache, or extracted by a child process into the cache.
+
+    `niceness` lowers the child's CPU priority: the app passes a positive one so that extraction
+    takes only the CPU that decoding the clip and stepping through it leave free.
+    """
     path, key = cache_path(cache_dir, clip_name), cache_key(media, model)
     cached = load_cached(path, key)
     if cached is not None:
         return cached
     ctx = mp.get_context("spawn")  # never fork a process that runs Qt and threads
     messages = ctx.Queue()
-    child = ctx.Process(target=_child, args=(str(cache_dir), clip_name, str(media), str(model), messages),
+    child = ctx.Process(target=_child, args=(str(cache_dir), clip_name, str(media), str(model), messages, niceness),
                         daemon=True)
     child.start()
     try:
