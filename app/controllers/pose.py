@@ -8,6 +8,7 @@ its event loop never waits for MediaPipe.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -45,10 +46,12 @@ CURVES_ROW = 3  # timeline layout rows: filmstrip 0, lanes 1, model proposals 2
 POSE_NICENESS = 10
 
 
-def compute_pose(cache_dir: Path, clip_name: str, media: Path, progress: Progress, cancel: CancelToken
-                 ) -> tuple[PoseTrack, MotionCurves]:
-    """Worker: the clip's landmarks (cached, or extracted by a child process) and its motion curves."""
-    track = pose_in_child(cache_dir, clip_name, media, progress=progress, cancel=cancel, niceness=POSE_NICENESS)
+def compute_pose(cache_dir: Path, clip_name: str, media: Path, progress: Progress, cancel: CancelToken,
+                 after: threading.Event | None = None) -> tuple[PoseTrack, MotionCurves]:
+    """Worker: the clip's landmarks (cached, or extracted by a child process once `after` is set)
+    and its motion curves."""
+    track = pose_in_child(cache_dir, clip_name, media, progress=progress, cancel=cancel,
+                          niceness=POSE_NICENESS, after=after)
     return track, motion_curves(track)
 
 
@@ -72,8 +75,10 @@ class PoseController(QObject):
         colours = [LANE_COLOURS[b.id % len(LANE_COLOURS)] for b in session.taxonomy.body_parts]
         self.overlay = SkeletonOverlay(player.view, dict(zip(parts, colours, strict=True)))
         self.curves = MotionCurvesPlot(timeline, parts, colours, CURVES_ROW)
+        self._decoded = threading.Event()
         session.clipOpened.connect(self._on_clip)
         player.frameChanged.connect(self._on_frame)
+        player.decodeFinished.connect(lambda _count: self._decoded.set())
 
     def install(self, window: QMainWindow) -> dict[str, QAction]:
         """A Pose menu with the skeleton toggle (checkable) and snap."""
@@ -97,7 +102,11 @@ class PoseController(QObject):
             return
         cache_dir = self.cache_dir or media.parent
         name, path = clip.name, media
-        handle = self.runner.start(f"pose {name}", lambda p, c: compute_pose(cache_dir, name, path, p, c))
+        # The window opens the clip's video right after this signal; the next decodeFinished is
+        # that clip's, and only then may an extraction start (the decode keeps both cores).
+        decoded = threading.Event()
+        self._decoded = decoded
+        handle = self.runner.start(f"pose {name}", lambda p, c: compute_pose(cache_dir, name, path, p, c, decoded))
         self._task = handle
         handle.finished.connect(lambda result, h=handle: self._on_ready(h, result))
         handle.failed.connect(lambda exc, h=handle: self._on_failed(h, exc))

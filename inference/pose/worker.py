@@ -11,6 +11,8 @@ from __future__ import annotations
 import multiprocessing as mp
 import os
 import queue
+import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +23,8 @@ from inference.pose.model_file import POSE_TASK
 from inference.pose.track import PoseTrack
 
 POLL_S = 0.05
+# Longest wait for `after`: a clip whose decode never ends (failed, cancelled) still gets its pose.
+AFTER_MAX_S = 30.0
 
 
 def _child(cache_dir: str, clip_name: str, media: str, model: str, out: Any, niceness: int = 0) -> None:
@@ -39,16 +43,20 @@ def _child(cache_dir: str, clip_name: str, media: str, model: str, out: Any, nic
 
 
 def pose_in_child(cache_dir: str | Path, clip_name: str, media: str | Path, model: str | Path = POSE_TASK,
-                  progress: Progress = no_progress, cancel: CancelToken = NEVER, niceness: int = 0) -> PoseTrack:
+                  progress: Progress = no_progress, cancel: CancelToken = NEVER, niceness: int = 0,
+                  after: threading.Event | None = None) -> PoseTrack:
     """The clip's landmarks: from the cache, or extracted by a child process into the cache.
 
-    `niceness` lowers the child's CPU priority: the app passes a positive one so that extraction
-    takes only the CPU that decoding the clip and stepping through it leave free.
+    `niceness` lowers the child's CPU priority, and a child is started only once `after` is set
+    (or AFTER_MAX_S has passed): the app passes both so that extraction takes only the CPU that
+    decoding the clip and stepping through it leave free. A cached result never waits.
     """
     path, key = cache_path(cache_dir, clip_name), cache_key(media, model)
     cached = load_cached(path, key)
     if cached is not None:
         return cached
+    if after is not None:
+        _wait(after, cancel)
     ctx = mp.get_context("spawn")  # never fork a process that runs Qt and threads
     messages = ctx.Queue()
     child = ctx.Process(target=_child, args=(str(cache_dir), clip_name, str(media), str(model), messages, niceness),
@@ -79,3 +87,13 @@ def pose_in_child(cache_dir: str | Path, clip_name: str, media: str | Path, mode
     if track is None:
         raise InputError(str(path), None, "the pose cache could not be read back")
     return track
+
+
+def _wait(event: threading.Event, cancel: CancelToken) -> None:
+    """Wait for `event`, at most AFTER_MAX_S, raising Cancelled as soon as `cancel` is set."""
+    deadline = time.monotonic() + AFTER_MAX_S
+    while not event.wait(POLL_S):
+        if cancel.cancelled:
+            raise Cancelled("cancelled")
+        if time.monotonic() >= deadline:
+            return

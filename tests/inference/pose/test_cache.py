@@ -83,3 +83,21 @@ def test_child_process_extracts_into_the_cache_and_names_bad_clips(tmp_path: Pat
     broken.write_bytes(b"\x00" * 512)
     with pytest.raises(InputError, match="broken.mp4"):
         pose_in_child(tmp_path, "broken", broken)
+
+
+def test_child_waits_for_its_gate_and_a_cancel_ends_the_wait(tmp_path: Path) -> None:
+    import threading
+
+    from annotator.errors import Cancelled
+    from annotator.progress import CancelToken
+    from inference.pose.worker import pose_in_child
+
+    media = empty_room(tmp_path / "gated.mp4")
+    gate, cancel = threading.Event(), CancelToken()
+    threading.Timer(0.3, cancel.cancel).start()
+    with pytest.raises(Cancelled):
+        pose_in_child(tmp_path, "gated", media, cancel=cancel, after=gate)
+    assert not cache_path(tmp_path, "gated").exists()  # nothing was extracted while the gate was shut
+    gate.set()
+    track = pose_in_child(tmp_path, "gated", media, after=gate, niceness=5)
+    assert track.frames == 10 and cache_path(tmp_path, "gated").exists()
