@@ -15,6 +15,7 @@ from app.model_loop.jobs import clip_job, propose, train_version
 from app.model_loop.loop_controller import store_proposals
 from inference.pose.cache import cache_path
 
+pytestmark = pytest.mark.slow  # MediaPipe on one 160×120 demo clip: about 12 s on a loaded machine
 VERSION = "pose-full@test"
 
 
