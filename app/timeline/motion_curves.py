@@ -13,6 +13,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QGraphicsItem
 
 from app.timeline.timeline_widget import PLAYHEAD_COLOUR, TimelineViewBox, TimelineWidget
 from inference.pose.motion import DISTANCE_PARTS, MotionCurves
@@ -52,9 +53,13 @@ class MotionCurvesPlot:
         self.ticks: list[pg.ScatterPlotItem] = []
         for colour in self.colours:
             item = pg.PlotDataItem(pen=pg.mkPen(colour, width=1.5), connect="finite")
+            # The playhead crosses every curve at each frame step: redraw them from a pixmap
+            # (refreshed only when the curves or the zoom change), not by stroking the paths again.
+            item.curve.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
             self.plot.addItem(item)
             self.items.append(item)
             ticks = pg.ScatterPlotItem(symbol="|", size=7, pen=pg.mkPen(colour.lighter(140)), brush=None)
+            ticks.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
             self.plot.addItem(ticks)
             self.ticks.append(ticks)
         self.playhead = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen(PLAYHEAD_COLOUR, width=2))
