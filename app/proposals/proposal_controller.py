@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import pyqtgraph as pg
 from PySide6.QtCore import QObject, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QColor, QPainter, QPaintEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMainWindow, QSizePolicy, QSlider, QSplitter, QWidget
@@ -24,7 +23,7 @@ from app.proposals.commands import AcceptProposal, RejectProposal
 from app.review.styled_lanes import BarStyle, StyledLanesItem, ghost
 from app.timeline.lanes_item import LANE_COLOURS
 from app.timeline.packing import Bar
-from app.timeline.timeline_widget import PLAYHEAD_COLOUR, TimelineViewBox, TimelineWidget
+from app.timeline.timeline_widget import TimelineWidget
 from app.window_common import add_shortcut_actions
 
 DEFAULT_THRESHOLD = 0.3
@@ -152,18 +151,9 @@ class ProposalController(QObject):
 
     def _build_lane(self) -> None:
         t = self.timeline
-        self.plot = t.addPlot(row=2, col=0, viewBox=TimelineViewBox(t))
-        self.plot.hideButtons()
-        self.plot.hideAxis("bottom")
-        self.plot.setXLink(t.plot)
-        axis = self.plot.getAxis("left")
-        axis.setWidth(86)
-        axis.setStyle(tickLength=0)
+        self.plot, self.playhead = t.add_linked_row(2)
         self.lane = StyledLanesItem(1)
         self.plot.addItem(self.lane)
-        self.playhead = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen(PLAYHEAD_COLOUR, width=2))
-        self.playhead.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
-        self.plot.addItem(self.playhead)
         self.lane.barClicked.connect(self._on_click)
         self.lane.barDoubleClicked.connect(self._accept_bar)
         self.lane.barDropped.connect(lambda *_: self._draw())  # proposals are not dragged: accept, then edit

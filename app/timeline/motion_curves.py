@@ -11,11 +11,10 @@ from collections.abc import Sequence
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QGraphicsItem
 
-from app.timeline.timeline_widget import PLAYHEAD_COLOUR, TimelineViewBox, TimelineWidget
+from app.timeline.timeline_widget import TimelineWidget
 from inference.pose.motion import DISTANCE_PARTS, MotionCurves
 
 ROW_PX = 16
@@ -38,13 +37,8 @@ class MotionCurvesPlot:
     def __init__(self, timeline: TimelineWidget, parts: Sequence[str], colours: Sequence[QColor], row: int) -> None:
         self.parts = list(parts)
         self.colours = list(colours)
-        self.plot = timeline.addPlot(row=row, col=0, viewBox=TimelineViewBox(timeline))
-        self.plot.hideButtons()
-        self.plot.hideAxis("bottom")
-        self.plot.setXLink(timeline.plot)
+        self.plot, self.playhead = timeline.add_linked_row(row)
         axis = self.plot.getAxis("left")
-        axis.setWidth(86)
-        axis.setStyle(tickLength=0)
         axis.setTicks([[(i + 0.5, f"{p} ·") for i, p in enumerate(self.parts)], []])
         self.plot.getViewBox().invertY(True)
         self.plot.setYRange(0, len(self.parts), padding=0)
@@ -62,9 +56,6 @@ class MotionCurvesPlot:
             ticks.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
             self.plot.addItem(ticks)
             self.ticks.append(ticks)
-        self.playhead = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen(PLAYHEAD_COLOUR, width=2))
-        self.playhead.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
-        self.plot.addItem(self.playhead)
         timeline.setMinimumHeight(timeline.minimumHeight() + self.plot.height())
 
     def set_curves(self, motion: MotionCurves | None) -> None:

@@ -108,6 +108,21 @@ class TimelineWidget(pg.GraphicsLayoutWidget):  # type: ignore[misc]  # pyqtgrap
         self.lanes.barDropped.connect(self.barDropped)
         self._update_lane_axis()
 
+    def add_linked_row(self, row: int) -> tuple[pg.PlotItem, pg.InfiniteLine]:
+        """A plot row under the lanes, x-linked to them, with its own (non-interactive) playhead."""
+        plot = self.addPlot(row=row, col=0, viewBox=TimelineViewBox(self))
+        plot.hideButtons()
+        plot.hideAxis("bottom")
+        plot.setXLink(self.plot)
+        axis = plot.getAxis("left")
+        axis.setWidth(86)
+        axis.setStyle(tickLength=0)
+        playhead = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen(PLAYHEAD_COLOUR, width=2))
+        playhead.setZValue(10)  # above whatever the caller adds to the row afterwards
+        playhead.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+        plot.addItem(playhead)
+        return plot, playhead
+
     # ----- data ---------------------------------------------------------------------------
     def set_clip(self, total_frames: int, fps: float) -> None:
         """New clip: show it whole."""
