@@ -142,7 +142,11 @@ class Segment:
 
 @dataclass(frozen=True, slots=True)
 class Proposal:
-    """A detector's suggestion for a clip, in frames of that clip."""
+    """A detector's suggestion for a clip, in frames of that clip.
+
+    `requested_by` None: shared by every annotator of the clip (a reviewer's, the owner's or the
+    model runner's); an annotator's name: private to that annotator (their own model loop asked).
+    """
 
     id: int | None
     clip_id: int
@@ -152,6 +156,7 @@ class Proposal:
     action_id: int
     score: float
     status: ProposalStatus = ProposalStatus.PENDING
+    requested_by: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -80,7 +80,7 @@ def proposal(row: ProposalRow, status: str | None = None) -> Proposal:
     return Proposal(
         id=row.id, clip_id=row.clip_id, model_version=row.model_version, start_frame=row.start_frame,
         end_frame=row.end_frame, action_id=row.action_id, score=row.score,
-        status=ProposalStatus(status) if status else ProposalStatus.PENDING,
+        status=ProposalStatus(status) if status else ProposalStatus.PENDING, requested_by=row.requested_by,
     )
 
 

@@ -147,7 +147,8 @@ class SegmentRow(Base):
 
 
 class ProposalRow(Base):
-    """A detector's suggestion, shared by every annotator of the clip (their answers: ProposalAnswerRow)."""
+    """A detector's suggestion: shared by every annotator of the clip (requested_by NULL), or private
+    to the annotator whose own model loop asked for it (requested_by: their name). Answers: ProposalAnswerRow."""
 
     __tablename__ = "proposals"
     __table_args__ = (
@@ -162,6 +163,7 @@ class ProposalRow(Base):
     end_frame: Mapped[int] = mapped_column(Integer)
     action_id: Mapped[int] = mapped_column(Integer)
     score: Mapped[float] = mapped_column(Float)
+    requested_by: Mapped[str | None] = mapped_column(String(128))
 
 
 class ProposalAnswerRow(Base):

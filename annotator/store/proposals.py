@@ -1,25 +1,37 @@
-"""The proposals aggregate: a model's suggestions, shared, and each author's own answer to them.
+"""The proposals aggregate: a model's suggestions, and each author's own answer to them.
 
-Reviewers and the owner add proposals to any clip; an annotator's own desktop runs the
-model only for the clips assigned to them and not finalised (the app's model loop), so an
-annotator adds proposals there and nowhere else. An annotator's accept or
-reject is theirs alone (a row of proposal_answers keyed by proposal and author): the other
-annotators still see the proposal pending, and an acceptance makes a segment of that author
-only. `Proposal.status` is the answer of the author asked about (default: the store's user).
+Reviewers and the owner add proposals to any clip, shared by every annotator of it
+(requested_by NULL). An annotator's own desktop runs the model only for the clips assigned to
+them and not finalised (the app's model loop): what it stores is private to that annotator
+(requested_by: their name), so that no annotator can put "proposals" into the others' lanes,
+and storing a version again replaces only the requester's own unanswered rows. An annotator
+sees the shared proposals and their own; reviewers and the owner see all. An annotator's
+accept or reject is theirs alone (a row of proposal_answers keyed by proposal and author): the
+other annotators still see the proposal pending, and an acceptance makes a segment of that
+author only. `Proposal.status` is the answer of the author asked about (default: the user's).
+On PostgreSQL the policies of migration 0006 hold the same rules for any client.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import delete, select
+from sqlalchemy import and_, delete, or_, select
 from sqlalchemy.orm import Session
 
 from annotator import rules
 from annotator.errors import ConflictError, PermissionDenied, RuleViolation
-from annotator.model import Origin, Proposal, ProposalStatus, Segment
+from annotator.model import Origin, Proposal, ProposalStatus, Role, Segment
 from annotator.store import convert
-from annotator.store.orm import AssignmentRow, ClipRow, ProposalAnswerRow, ProposalRow, SegmentRow
+from annotator.store.access import OWNER
+from annotator.store.orm import (
+    AnnotatorRow,
+    AssignmentRow,
+    ClipRow,
+    ProposalAnswerRow,
+    ProposalRow,
+    SegmentRow,
+)
 from annotator.store.segments import SegmentsMixin, segment_values
 
 
@@ -27,29 +39,35 @@ class ProposalsMixin(SegmentsMixin):
     """Proposals; accepting one writes a segment, so this builds on the segments aggregate."""
 
     def add_proposals(self, clip_id: int, model_version: str, proposals: Iterable[Proposal]) -> list[Proposal]:
-        """Store a model version's proposals for a clip (pending for everyone), replacing that version's
-        proposals of the clip nobody answered yet; answered ones stay, and are not proposed again."""
+        """Store a model version's proposals for a clip (pending for everyone who sees them), replacing the
+        version's unanswered proposals of the clip that the same requester stored; answered ones stay, and
+        are not proposed again (nor, for an annotator, any the shared ones already hold)."""
         with self._tx() as s:
             clip_row = self._clip_row(s, clip_id)
             self._check_may_propose(s, clip_row)
-            mine = (ProposalRow.clip_id == clip_id, ProposalRow.model_version == model_version)
+            requester = None if self.access.privileged else self.access.name
+            version = (ProposalRow.clip_id == clip_id, ProposalRow.model_version == model_version)
+            same = ProposalRow.requested_by.is_(None) if requester is None else ProposalRow.requested_by == requester
             answered = select(ProposalAnswerRow.proposal_id)
-            decided = {tuple(r) for r in s.execute(select(
-                ProposalRow.start_frame, ProposalRow.end_frame, ProposalRow.action_id
-            ).where(*mine, ProposalRow.id.in_(answered)))}
+            kept = and_(same, ProposalRow.id.in_(answered))
+            if requester is not None:  # an annotator also sees the shared ones: no private copies of them
+                kept = or_(kept, ProposalRow.requested_by.is_(None))
+            present = {tuple(r) for r in s.execute(select(
+                ProposalRow.start_frame, ProposalRow.end_frame, ProposalRow.action_id).where(*version, kept))}
             rows = []
             for p in proposals:
                 rules.validate_action(p.action_id, self.taxonomy)
                 if not 0 <= p.start_frame < p.end_frame < clip_row.frame_count:
                     raise RuleViolation(f"proposal {p.start_frame}-{p.end_frame} is outside clip {clip_row.name!r}")
-                if (p.start_frame, p.end_frame, p.action_id) not in decided:
+                if (p.start_frame, p.end_frame, p.action_id) not in present:
                     rows.append(ProposalRow(clip_id=clip_id, model_version=model_version, start_frame=p.start_frame,
-                                            end_frame=p.end_frame, action_id=p.action_id, score=p.score))
-            replaced = s.execute(delete(ProposalRow).where(*mine, ProposalRow.id.not_in(answered)))
+                                            end_frame=p.end_frame, action_id=p.action_id, score=p.score,
+                                            requested_by=requester))
+            replaced = s.execute(delete(ProposalRow).where(*version, same, ProposalRow.id.not_in(answered)))
             s.add_all(rows)
             s.flush()
             self._audit(s, "add", "proposals", clip_id, None,
-                        {"model": model_version, "count": len(rows),
+                        {"model": model_version, "count": len(rows), "requested_by": requester,
                          "replaced_pending": replaced.rowcount})  # type: ignore[attr-defined]
             return [convert.proposal(r) for r in rows]
 
@@ -62,18 +80,35 @@ class ProposalsMixin(SegmentsMixin):
                                    f"not to {clip_row.name!r}: a reviewer proposes for the others")
 
     def proposals(self, clip_id: int, model_version: str | None = None, author: str | None = None) -> list[Proposal]:
-        """A clip's proposals (optionally of one model version) with `author`'s answers (default: the user's)."""
+        """The proposals of a clip that `author` (default: the user) sees, optionally of one model version,
+        with `author`'s answers: an annotator sees the shared ones and their own, a reviewer or the owner all."""
         author = self.access.name if author is None else author
         with self._read() as s:
             self._check_read(self._clip_row(s, clip_id), author)
             query = select(ProposalRow).where(ProposalRow.clip_id == clip_id).order_by(ProposalRow.id)
             if model_version is not None:
                 query = query.where(ProposalRow.model_version == model_version)
+            if not self._sees_every_proposal(s, author):
+                query = query.where(or_(ProposalRow.requested_by.is_(None), ProposalRow.requested_by == author))
             answered = select(ProposalAnswerRow.proposal_id, ProposalAnswerRow.status).join(
                 ProposalRow, ProposalRow.id == ProposalAnswerRow.proposal_id).where(
                 ProposalRow.clip_id == clip_id, ProposalAnswerRow.author == author)
             answers = {pid: status for pid, status in s.execute(answered)}
             return [convert.proposal(r, answers.get(r.id)) for r in s.scalars(query)]
+
+    def _sees_every_proposal(self, s: Session, author: str) -> bool:
+        """Whether `author` sees every annotator's private proposals: the owner and reviewers do."""
+        if author == self.access.name:
+            return self.access.privileged
+        if author == OWNER:
+            return True
+        row = s.scalar(select(AnnotatorRow).where(AnnotatorRow.name == author))
+        return row is not None and row.role == str(Role.REVIEWER)
+
+    def _check_sees(self, s: Session, row: ProposalRow, author: str) -> None:
+        """Refuse an answer to another annotator's private proposal (blind mode)."""
+        if row.requested_by not in (None, author) and not self._sees_every_proposal(s, author):
+            raise PermissionDenied(f"proposal {row.id} is another annotator's own: {author} may not answer it")
 
     def set_proposal_status(self, proposal_id: int, status: ProposalStatus, author: str | None = None) -> Proposal:
         """Record `author`'s answer (default: the user's); PENDING takes it back. Not for accepting."""
@@ -84,6 +119,7 @@ class ProposalsMixin(SegmentsMixin):
         with self._tx() as s:
             row = _proposal(s, proposal_id)
             self._check_write(self._clip_row(s, row.clip_id), author)
+            self._check_sees(s, row, author)
             answer = s.get(ProposalAnswerRow, (proposal_id, author))
             if answer is not None and answer.status == str(ProposalStatus.ACCEPTED):
                 raise ConflictError(f"proposal {proposal_id} is accepted by {author}: undo the acceptance instead")
@@ -109,6 +145,7 @@ class ProposalsMixin(SegmentsMixin):
             _pending_for(s, proposal_id, author)
             clip_row = self._clip_row(s, row.clip_id)
             self._check_write(clip_row, author)
+            self._check_sees(s, row, author)
             if segment_id is None:
                 seg = self._insert_segment(s, clip_row, Segment(
                     None, row.clip_id, author, row.start_frame, row.end_frame, row.action_id,

@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import Connection, Engine, create_engine, text
 from sqlalchemy.exc import ProgrammingError
 
-from annotator.errors import PermissionDenied
+from annotator.errors import ConflictError, PermissionDenied
 from annotator.model import MergedInstance, MergedStatus, MergeRule, Proposal, ProposalStatus, Role, Segment
 from annotator.project import Project
 from annotator.store.api import NewClip
@@ -182,6 +182,101 @@ def test_a_reviewers_login_reviews_but_manages_no_users(team: Team) -> None:
                 admin.execute(text(f'DROP ROLE "{stranger}"'))
     finally:
         engine.dispose()
+
+
+def _private_proposals(team: Team) -> dict[str, int]:
+    """Seed, as the owner: a shared pending proposal, one of ann1's own (pending) and one answered,
+    one of ann2's own, and a third clip assigned to nobody. Returns their ids by key."""
+    store = Store.open(team.url, load_taxonomy("mma52"))
+    try:
+        (shared,) = store.add_proposals(team.open_clip, "v2", [Proposal(None, team.open_clip, "v2", 0, 20, 4, 0.5)])
+        ann1, ann2 = store.as_user("ann1"), store.as_user("ann2")
+        own, answered = ann1.add_proposals(team.open_clip, "v2", [Proposal(None, team.open_clip, "v2", 100, 120, 4, 0.5),
+                                                                  Proposal(None, team.open_clip, "v2", 130, 150, 4, 0.5)])
+        ann1.set_proposal_status(answered.id or 0, ProposalStatus.REJECTED)
+        (theirs,) = ann2.add_proposals(team.open_clip, "v2", [Proposal(None, team.open_clip, "v2", 200, 220, 4, 0.5)])
+        (nobodys,) = store.add_clips([NewClip("s3_c", "s3", 30.0, 300)])
+        return {"shared": shared.id or 0, "own": own.id or 0, "answered": answered.id or 0,
+                "theirs": theirs.id or 0, "unassigned": nobodys.id}
+    finally:
+        store.close()
+
+
+INSERT_PROPOSAL = ("INSERT INTO proposals (clip_id, model_version, start_frame, end_frame, action_id, score, "
+                   "requested_by) VALUES (:c, 'x', 1, 9, 4, 0.5, :r)")
+
+
+def test_an_annotators_login_sees_and_changes_only_shared_and_own_proposals(team: Team) -> None:
+    ids = _private_proposals(team)
+    a, f, ann1 = team.open_clip, team.final_clip, team.login["ann1"]
+    engine = create_engine(team.url)
+    try:
+        conn = as_login(engine, ann1)
+        try:
+            seen = rows(conn, "SELECT id, requested_by FROM proposals WHERE model_version = 'v2' ORDER BY id")
+            assert seen == [(ids["shared"], None), (ids["own"], "ann1"), (ids["answered"], "ann1")]  # not ann2's
+            assert changed(conn, "DELETE FROM proposals WHERE id = :i", i=ids["theirs"]) == 0
+            assert changed(conn, "DELETE FROM proposals WHERE id = :i", i=ids["shared"]) == 0
+            assert changed(conn, "DELETE FROM proposals WHERE id = :i", i=ids["answered"]) == 0  # answered stays
+            assert changed(conn, "DELETE FROM proposals WHERE requested_by IS NULL OR requested_by <> 'ann1'") == 0
+            assert changed(conn, "UPDATE proposals SET requested_by = NULL") == 0
+            assert changed(conn, "DELETE FROM proposals WHERE id = :i", i=ids["own"]) == 1  # own, pending
+            assert changed(conn, INSERT_PROPOSAL, c=a, r="ann1") == 1  # own, on an open clip of theirs
+        finally:
+            conn.rollback()
+            conn.close()
+        for clip, requested_by in ((a, "ann2"), (a, None), (f, "ann1"), (ids["unassigned"], "ann1")):
+            assert refused(engine, ann1, INSERT_PROPOSAL, c=clip, r=requested_by), (clip, requested_by)
+        assert refused(engine, ann1, "INSERT INTO proposal_answers (proposal_id, author, status, answered_at) "
+                                     "VALUES (:p, 'ann1', 'rejected', now())", p=ids["theirs"])
+        conn = as_login(engine, team.login["ann2"])
+        try:
+            seen = rows(conn, "SELECT id FROM proposals WHERE model_version = 'v2' ORDER BY id")
+            assert seen == [(ids["shared"],), (ids["theirs"],)]  # ann1's own never reach ann2's lane
+            assert changed(conn, "DELETE FROM proposals WHERE requested_by = 'ann1' OR requested_by IS NULL") == 0
+        finally:
+            conn.rollback()
+            conn.close()
+    finally:
+        engine.dispose()
+
+
+def test_reviewer_and_owner_logins_see_every_proposal_and_add_only_shared_ones(team: Team) -> None:
+    ids = _private_proposals(team)
+    engine = create_engine(team.url)
+    try:
+        conn = as_login(engine, team.login["rev"])
+        try:
+            assert rows(conn, "SELECT count(*) FROM proposals WHERE model_version = 'v2'") == [(4,)]
+            assert changed(conn, INSERT_PROPOSAL, c=ids["unassigned"], r=None) == 1
+            assert changed(conn, "DELETE FROM proposals WHERE id = :i", i=ids["theirs"]) == 1
+        finally:
+            conn.rollback()
+            conn.close()
+        assert refused(engine, team.login["rev"], INSERT_PROPOSAL, c=team.open_clip, r="ann1")
+        with engine.connect() as owner:  # the tables' owner runs migrations and is not held by the policies
+            assert owner.execute(text("SELECT count(*) FROM proposals WHERE model_version = 'v2'")).scalar_one() == 4
+    finally:
+        engine.dispose()
+
+
+def test_an_annotators_model_loop_stores_through_their_login(team: Team) -> None:
+    mma52 = load_taxonomy("mma52")
+    ann1 = Store.open(f"{team.url}%20-crole%3D{team.login['ann1']}", mma52)
+    ann2 = Store.open(f"{team.url}%20-crole%3D{team.login['ann2']}", mma52)
+    a = team.open_clip
+    try:
+        first = ann1.add_proposals(a, "v3", [Proposal(None, a, "v3", 0, 20, 4, 0.5), Proposal(None, a, "v3", 30, 50, 4, 0.5)])
+        ann1.set_proposal_status(first[1].id or 0, ProposalStatus.REJECTED)
+        again = ann1.add_proposals(a, "v3", [Proposal(None, a, "v3", 60, 80, 4, 0.5)])  # replaces ann1's pending row
+        assert [(p.start_frame, p.requested_by, p.status) for p in ann1.proposals(a, "v3")] == [
+            (30, "ann1", ProposalStatus.REJECTED), (60, "ann1", ProposalStatus.PENDING)]
+        assert ann2.proposals(a, "v3") == []
+        with pytest.raises(ConflictError, match="does not exist"):  # ann2's login cannot even see it
+            ann2.set_proposal_status(again[0].id or 0, ProposalStatus.REJECTED)
+    finally:
+        ann1.close()
+        ann2.close()
 
 
 def test_the_store_on_a_login_acts_as_its_user_only(team: Team) -> None:
