@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
 from PySide6.QtCore import (
@@ -11,16 +12,46 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
+    QPointF,
     QSortFilterProxyModel,
     Qt,
 )
-from PySide6.QtGui import QFont, QMouseEvent
+from PySide6.QtGui import QBrush, QColor, QFont, QIcon, QMouseEvent, QPainter, QPen, QPixmap, QPolygonF
 from PySide6.QtWidgets import QAbstractItemView, QTableView, QWidget
 
 from annotator.model import Clip
+from app.wording import plural
 
 Index = QModelIndex | QPersistentModelIndex
 ROW_HEIGHT = 24  # px: compact rows, so a 15-clip queue fits without scrolling
+DAMAGED_COLOUR = QColor(232, 160, 64)  # a clip from a damaged video: its name and mark
+ICON_PX = 14
+
+
+def damaged_tip(clip: Clip) -> str:
+    """What a tooltip adds for a clip imported from a damaged video ("" when it is not)."""
+    if not clip.damaged:
+        return ""
+    return (f" · damaged video: only {plural(clip.frame_count, 'frame')} ({clip.duration:.1f} s) could be read, "
+            "the rest of the recording is missing")
+
+
+@cache
+def damaged_icon() -> QIcon:
+    """A small amber warning triangle (drawn, so it needs no font glyph and no file)."""
+    pixmap = QPixmap(ICON_PX, ICON_PX)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(QBrush(DAMAGED_COLOUR))
+    s = float(ICON_PX)
+    painter.drawPolygon(QPolygonF([QPointF(s / 2, 0.5), QPointF(s - 0.5, s - 1), QPointF(0.5, s - 1)]))
+    painter.setPen(QPen(QColor(40, 30, 10), 1.6))
+    painter.drawLine(QPointF(s / 2, s * 0.32), QPointF(s / 2, s * 0.62))
+    painter.drawPoint(QPointF(s / 2, s * 0.78))
+    painter.end()
+    return QIcon(pixmap)
 
 
 class ClipRow(Protocol):
@@ -62,6 +93,20 @@ class ClipRowsModel(QAbstractTableModel, Generic[RowT]):
         font = QFont()
         font.setBold(True)
         return font
+
+    def damaged_mark(self, row: RowT, column: int, role: int) -> Any:
+        """The damaged-video mark of the name cell (icon, amber text) for this role, else None."""
+        if not row.clip.damaged or column != self.NAME_COLUMN:
+            return None
+        if role == Qt.ItemDataRole.DecorationRole:
+            return damaged_icon()
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return DAMAGED_COLOUR
+        return None
+
+    def mark_width(self) -> int:
+        """Room the damaged mark takes beside a clip name (0 when no row has one)."""
+        return ICON_PX + 6 if any(r.clip.damaged for r in self.rows) else 0
 
     def set_rows(self, rows: list[RowT]) -> None:
         """Replace every row."""

@@ -10,7 +10,7 @@ from PySide6.QtGui import QColor
 
 from annotator.model import AssignmentState, Clip
 from annotator.store.api import StoreAPI
-from app.queue.clip_table import ClipRowsModel, Index
+from app.queue.clip_table import ClipRowsModel, Index, damaged_tip
 from app.wording import plural
 
 STATE_TEXT = {AssignmentState.TODO: "to do", AssignmentState.IN_PROGRESS: "in progress",
@@ -67,6 +67,9 @@ class QueueModel(ClipRowsModel[QueueRow]):
         if not index.isValid():
             return None
         row, col = self.rows[index.row()], index.column()
+        mark = self.damaged_mark(row, col, role)
+        if mark is not None:
+            return mark
         if role == Qt.ItemDataRole.DisplayRole:
             state = "final" if row.clip.finalised else STATE_TEXT[row.state]
             return (state, row.clip.name, row.clip.subject,
@@ -82,5 +85,6 @@ class QueueModel(ClipRowsModel[QueueRow]):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ToolTipRole:
             final = " · finalised by the reviewer: read only" if row.clip.finalised else ""
-            return f"{row.clip.name}: {plural(row.clip.frame_count, 'frame')} at {row.clip.fps:g} fps{final}"
+            return (f"{row.clip.name}: {plural(row.clip.frame_count, 'frame')} at {row.clip.fps:g} fps{final}"
+                    f"{damaged_tip(row.clip)}")
         return None

@@ -108,7 +108,7 @@ class QueueWidget(QWidget):
         names = [r.clip.name for r in self.model.rows] or [CLIP_NAME_SAMPLE]
         header = self.table.horizontalHeader()
         fixed = sum(header.sectionSize(c) for c in range(self.model.columnCount()) if c != 1)
-        return (fixed + text_column_width(self.table, names, 1) + table_chrome(self.table)
+        return (fixed + text_column_width(self.table, names, 1) + self.model.mark_width() + table_chrome(self.table)
                 + horizontal_margins(self))
 
     def set_rows(self, rows: list[QueueRow], keep_order: bool = False) -> None:

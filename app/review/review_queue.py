@@ -23,7 +23,14 @@ from app.panels.dock_layout import (
     table_chrome,
     text_column_width,
 )
-from app.queue.clip_table import ClipRowsModel, Index, OpenClipHighlight, horizontal_margins, setup_clip_table
+from app.queue.clip_table import (
+    ClipRowsModel,
+    Index,
+    OpenClipHighlight,
+    damaged_tip,
+    horizontal_margins,
+    setup_clip_table,
+)
 from app.review.review_model import ReviewRow
 from app.review.review_timeline import STATUS_COLOURS
 
@@ -52,6 +59,9 @@ class ReviewQueueModel(ClipRowsModel[ReviewRow]):
         if not index.isValid():
             return None
         row, col = self.rows[index.row()], index.column()
+        mark = self.damaged_mark(row, col, role)
+        if mark is not None:
+            return mark
         if role == Qt.ItemDataRole.DisplayRole:
             state = "final" if row.clip.finalised else ("ready" if row.needs_review == 0 else "open")
             return (row.clip.name, str(row.needs_review), str(row.reliable), str(row.resolved), state)[col]
@@ -66,7 +76,7 @@ class ReviewQueueModel(ClipRowsModel[ReviewRow]):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ToolTipRole:
             return (f"{row.clip.name} (subject {row.clip.subject}): {row.needs_review} need review, {row.reliable} reliable, "
-                    f"{row.resolved} resolved")
+                    f"{row.resolved} resolved{damaged_tip(row.clip)}")
         return None
 
 
@@ -116,7 +126,7 @@ class ReviewQueue(QWidget):
         """Width that shows every column, the longest clip name included."""
         names = [r.clip.name for r in self.model.rows] or ["S00_00_0000_R"]
         others = sum(natural_width(self.table, c) for c in range(1, len(COLUMNS)))
-        return (others + text_column_width(self.table, names, 0) + table_chrome(self.table)
+        return (others + text_column_width(self.table, names, 0) + self.model.mark_width() + table_chrome(self.table)
                 + horizontal_margins(self))
 
     def set_rows(self, rows: list[ReviewRow]) -> None:

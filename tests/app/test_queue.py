@@ -83,3 +83,33 @@ def test_usefulness_order_puts_the_least_sure_clip_first(qtbot: QtBot, app_proje
     assert first_shown("a.ini") == "S01_clip_a"  # the stored order, by name
     set_queue_order(folder, "usefulness")
     assert first_shown("b.ini") == "S01_clip_b"
+
+
+def test_a_damaged_clip_is_marked_and_its_tooltip_says_how_many_frames_were_read(qtbot: QtBot) -> None:
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QIcon
+
+    from app.review.review_model import ReviewRow
+    from app.review.review_queue import ReviewQueue
+
+    q = QueueWidget()
+    qtbot.addWidget(q)
+    whole = rows()
+    q.set_rows(whole)
+    plain_width = q.ideal_width()
+    damaged = QueueRow(Clip(9, "S01_clip9", "S01", 30.0, 56, damaged=True), AssignmentState.TODO, 0)
+    q.set_rows([*whole, damaged])
+    name, state = q.model.index(5, 1), q.model.index(5, 0)
+    icon = q.model.data(name, Qt.ItemDataRole.DecorationRole)
+    assert isinstance(icon, QIcon) and not icon.isNull()
+    assert "damaged video: only 56 frames (1.9 s) could be read" in q.model.data(name, Qt.ItemDataRole.ToolTipRole)
+    assert q.model.data(state, Qt.ItemDataRole.DecorationRole) is None  # the mark sits beside the name only
+    assert q.model.data(q.model.index(0, 1), Qt.ItemDataRole.DecorationRole) is None
+    assert "damaged" not in q.model.data(q.model.index(0, 1), Qt.ItemDataRole.ToolTipRole)
+    assert q.ideal_width() > plain_width  # room for the mark, so the name is not elided
+    review = ReviewQueue()
+    qtbot.addWidget(review)
+    review.model.set_rows([ReviewRow(damaged.clip, 1, 0, 0), ReviewRow(whole[0].clip, 0, 0, 0)])
+    assert isinstance(review.model.data(review.model.index(0, 0), Qt.ItemDataRole.DecorationRole), QIcon)
+    assert "only 56 frames" in review.model.data(review.model.index(0, 0), Qt.ItemDataRole.ToolTipRole)
+    assert review.model.data(review.model.index(1, 0), Qt.ItemDataRole.DecorationRole) is None
