@@ -39,7 +39,7 @@ def choose_project(settings: AppSettings, folder: str | None, user: str | None) 
     """Open the named project as the named user, asking with the start dialog for what is missing."""
     folder = folder or settings.last_project
     if folder and not user:
-        user = settings.user_for(project_folder(folder))
+        user = login_user(folder) or settings.user_for(project_folder(folder))
     if folder and user:
         try:
             project = Project.open(folder)
@@ -51,6 +51,23 @@ def choose_project(settings: AppSettings, folder: str | None, user: str | None) 
     if dialog.exec() != StartDialog.DialogCode.Accepted or dialog.project is None or dialog.user is None:
         return None
     return dialog.project, dialog.user
+
+
+def login_user(folder: str) -> str | None:
+    """On a team (PostgreSQL) project, the user whose login this desktop connects with (never the
+    owner by default); None on SQLite, for the owner's login, or when the project cannot be opened
+    (choose_project then says why)."""
+    try:
+        project = Project.open(folder)
+        if project.database_url.startswith("sqlite"):
+            return None
+        store = project.open_store()
+    except (InputError, PermissionDenied):
+        return None
+    try:
+        return store.user.name if store.user is not None else None
+    finally:
+        store.close()
 
 
 def build_window(project: Project, user: str, settings: AppSettings) -> MainWindow | ReviewWindow:

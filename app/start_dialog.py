@@ -97,7 +97,7 @@ class StartDialog(QDialog):
                 names = [a.name for a in store.annotators()]
             finally:
                 store.close()
-        except InputError as exc:
+        except (InputError, PermissionDenied) as exc:  # e.g. a team login that may not open it (yet)
             self.error.setText(str(exc))
             return
         self.users.addItems(names + [NEW_USER])

@@ -23,6 +23,7 @@ BUSY_TIMEOUT_S = 30.0  # how long a SQLite writer waits for another program's wr
 # The newest migration in migrations/versions (a test checks it is Alembic's head): a database
 # already there opens without importing Alembic.
 HEAD_REVISION = "0006"
+UPGRADE_COMMAND = "mmad upgrade PROJECT_FOLDER"  # what the owner runs (app/cli/cmd_project.py)
 WRITE_OPTION = "mmad_write"  # execution option marking a write transaction (see writer())
 
 
@@ -110,8 +111,11 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 def migrate(engine: Engine) -> None:
     """Bring the schema to the newest Alembic revision (creates it on an empty database)."""
     try:
-        if stored_revision(engine) == HEAD_REVISION:
+        stored = stored_revision(engine)
+        if stored == HEAD_REVISION:
             return
+        if stored is not None:
+            _check_may_migrate(engine, stored)
         from alembic import command  # lazily: only a database behind the head needs it
         from alembic.config import Config
 
@@ -148,6 +152,27 @@ def _foreign_keys_off(connection: Connection) -> Iterator[None]:
                              f"their parent ({len(broken)} found)")
     finally:
         raw.execute("PRAGMA foreign_keys=ON")
+
+
+def _check_may_migrate(engine: Engine, stored: str) -> None:
+    """Refuse, in one line, a team member's login opening a PostgreSQL project whose schema is behind:
+    only the tables' owner may alter them (anyone else would fail half-way with 'must be owner')."""
+    with engine.connect() as connection:
+        if owns_tables(connection):
+            return
+    raise PermissionDenied(f"the project's database is at schema revision {stored} and this MMAD Studio needs "
+                           f"{HEAD_REVISION}: the project's owner must upgrade the database first "
+                           f"({UPGRADE_COMMAND} on the owner's desktop)")
+
+
+def owns_tables(connection: Connection) -> bool:
+    """Whether this connection may alter the project's tables: always on SQLite; on PostgreSQL when
+    its login is (or has the rights of) the role owning them, the one that created the project."""
+    if connection.dialect.name != "postgresql":
+        return True
+    return bool(connection.execute(text(
+        "SELECT pg_has_role(current_user, tableowner, 'USAGE') FROM pg_tables "
+        "WHERE schemaname = current_schema() AND tablename = 'alembic_version'")).scalar())
 
 
 def stored_revision(engine: Engine) -> str | None:

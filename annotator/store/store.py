@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from annotator.errors import InputError, PermissionDenied
@@ -18,7 +18,7 @@ from annotator.store import convert
 from annotator.store.assignments import AssignmentsMixin
 from annotator.store.bulk import BulkImportMixin
 from annotator.store.clips import ClipsMixin
-from annotator.store.engine import busy_as_error, make_engine, migrate
+from annotator.store.engine import busy_as_error, make_engine, migrate, owns_tables
 from annotator.store.merged import MergedMixin
 from annotator.store.orm import AnnotatorRow, MetaRow
 from annotator.store.people import PeopleMixin
@@ -36,8 +36,8 @@ class Store(PeopleMixin, ClipsMixin, BulkImportMixin, AssignmentsMixin, Proposal
         try:
             migrate(engine)
             store = cls(engine, taxonomy, None)
+            user = store._bound_user(user)  # first: a login that is nobody's reads and writes nothing
             store._check_taxonomy_snapshot(url)
-            user = store._bound_user(user)
             return store.as_user(user, _share=False) if user is not None else store
         except BaseException:
             engine.dispose()
@@ -75,10 +75,18 @@ class Store(PeopleMixin, ClipsMixin, BulkImportMixin, AssignmentsMixin, Proposal
                                  f"({len(self.taxonomy.actions)} actions)")
 
     def _bound_user(self, user: str | None) -> str | None:
-        """Team mode: a login that belongs to a user acts as that user, never as another."""
+        """Team mode: a login that belongs to a user acts as that user, never as another; a login that
+        is neither a user's nor the owner's is refused (it would act as the owner and see nothing)."""
         bound = self.login_user()
         if bound is not None and user is not None and user != bound:
             raise PermissionDenied(f"this connection logs in as {bound!r}: it cannot act as {user!r}")
+        if bound is None and self.team_mode():
+            with self._engine.connect() as connection:
+                if not owns_tables(connection):
+                    login = connection.execute(text("SELECT current_user")).scalar_one()
+                    raise PermissionDenied(f"the database login {login!r} is neither the project's owner nor any "
+                                           "user's: connect with your own login, or ask the owner for one "
+                                           f"(mmad add-user PROJECT_FOLDER NAME --login {login})")
         return bound if bound is not None else user
 
     def as_user(self, name: str | None, _share: bool = True) -> Store:

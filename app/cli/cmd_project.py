@@ -1,4 +1,5 @@
-"""`mmad` project subcommands: init, add-user, assign, import-clips, import-annotations, split, export, stats.
+"""`mmad` project subcommands: init, add-user, assign, import-clips, import-annotations, split, export,
+upgrade, stats.
 
 The project, the store and the work itself are imported inside the commands, so `mmad --help`
 and each command load only what they use (no matplotlib, scipy or torch for these).
@@ -85,6 +86,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                                              "and in mmad_export.json)"}),
     ], epilog="Prints the clips written per subset and those left out, by reason; exits 1, writing nothing, "
               "when nothing is left to export. mmad_export.json beside the files records the same.")
+    _add(sub, "upgrade", "bring the project's database to this MMAD Studio's schema (the owner's desktop)",
+         _upgrade, [(("project",), {})],
+         epilog="Any command the owner runs upgrades it too; on a team (PostgreSQL) project only the owner's "
+                "login may, and the others' desktops refuse to open the project until it is done.")
     _add(sub, "stats", "Table-1 statistics per split of exactly what `mmad export` writes", _stats, [
         (("project",), {}),
         (("--source",), {"default": None, "help": SOURCE_HELP}),
@@ -222,6 +227,22 @@ def _export(args: argparse.Namespace) -> int:
     print("\n".join(selection.summary_lines()))
     for path in written:
         print(f"wrote {path}")
+    return 0
+
+
+def _upgrade(args: argparse.Namespace) -> int:
+    from annotator.project import Project
+    from annotator.store.engine import HEAD_REVISION, make_engine, stored_revision
+
+    project = Project.open(args.project)
+    engine = make_engine(project.database_url)
+    try:
+        before = stored_revision(engine)
+    finally:
+        engine.dispose()
+    open_store(project, args).close()  # opening migrates (refused in one line for a login that may not)
+    done = "already up to date" if before == HEAD_REVISION else f"upgraded from {before}"
+    print(f"project {project.name!r}: database schema at revision {HEAD_REVISION} ({done})")
     return 0
 
 

@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+import pytest
 from pytestqt.qtbot import QtBot
 
 from annotator.model import Role
@@ -43,3 +44,16 @@ def test_a_folder_without_a_project_is_explained(qtbot: QtBot, tmp_path: Path) -
     assert "project.toml" in dialog.error.text()
     dialog.accept()
     assert dialog.project is None and "project.toml" in dialog.error.text()
+
+
+def test_a_project_the_login_may_not_open_is_explained(qtbot: QtBot, app_project: tuple[Path, str],
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    from annotator.errors import PermissionDenied
+
+    def refused(_self: Project, _user: str | None = None) -> None:
+        raise PermissionDenied("the project's owner must upgrade the database first (mmad upgrade PROJECT_FOLDER ...)")
+
+    monkeypatch.setattr(Project, "open_store", refused)
+    dialog = StartDialog(str(app_project[0]))
+    qtbot.addWidget(dialog)
+    assert "must upgrade the database first" in dialog.error.text()

@@ -340,3 +340,57 @@ def test_add_user_makes_a_login_and_join_makes_a_desktop_folder(tmp_path: Path, 
                     conn.execute(text(f'DROP ROLE "{login}"'))
         finally:
             engine.dispose()
+
+
+def test_a_members_desktop_waits_for_the_owner_to_upgrade_the_schema(team: Team, tmp_path: Path,
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    from app.cli.main import main
+    from tests.annotator.store.test_upgrade import _alembic
+
+    ann1_url = f"{team.url}%20-crole%3D{team.login['ann1']}"
+    desk = Project.join(ann1_url, tmp_path / "ann1-desk", "ann1", None)[0].path
+    owner = Project.create(tmp_path / "owner-desk", db_url=team.url, name="team")  # the owner's own folder
+    engine = create_engine(team.url)
+    try:
+        _alembic(engine, "downgrade", "0005")  # as if this MMAD Studio were newer than the project's schema
+        with pytest.raises(PermissionDenied, match=r"at schema revision 0005 .* needs 0006: the project's owner must "
+                                                   r"upgrade the database first \(mmad upgrade PROJECT_FOLDER"):
+            Store.open(ann1_url, load_taxonomy("mma52"))
+        capsys.readouterr()
+        assert main(["stats", str(desk)]) == 2
+        err = capsys.readouterr().err.strip()
+        assert "the project's owner must upgrade the database first" in err and len(err.splitlines()) == 1
+        assert main(["upgrade", str(desk)]) == 2  # the member's own login may not
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == "0005"  # untouched
+        assert main(["upgrade", str(owner.path)]) == 0
+        assert "upgraded from 0005" in capsys.readouterr().out
+        assert main(["upgrade", str(owner.path)]) == 0 and "already up to date" in capsys.readouterr().out
+    finally:
+        engine.dispose()
+    store = Project.open(desk).open_store()  # the member's desktop opens now, as its login's user
+    try:
+        assert store.user is not None and store.user.name == "ann1"
+    finally:
+        store.close()
+
+
+def test_a_login_that_is_neither_the_owner_nor_a_user_is_refused(team: Team) -> None:
+    stranger = f"{team.login['rev']}_y"
+    engine = create_engine(team.url)
+    try:
+        with engine.begin() as admin:
+            admin.execute(text(f'CREATE ROLE "{stranger}"'))
+            schema = admin.execute(text("SELECT current_schema()")).scalar_one()
+            admin.execute(text(f'GRANT USAGE ON SCHEMA "{schema}" TO "{stranger}"'))
+            admin.execute(text(f'GRANT SELECT ON ALL TABLES IN SCHEMA "{schema}" TO "{stranger}"'))
+        try:
+            for user in (None, "ann1"):  # neither as the owner (seeing nothing) nor as anyone else
+                with pytest.raises(PermissionDenied, match=f"login '{stranger}' is neither the project's owner nor"):
+                    Store.open(f"{team.url}%20-crole%3D{stranger}", load_taxonomy("mma52"), user)
+        finally:
+            with engine.begin() as admin:
+                admin.execute(text(f'DROP OWNED BY "{stranger}"'))
+                admin.execute(text(f'DROP ROLE "{stranger}"'))
+    finally:
+        engine.dispose()
