@@ -256,3 +256,21 @@ def test_import_clips_reports_a_damaged_video_and_accepts_it_on_request(
         assert clip is not None and clip.damaged
     finally:
         store.close()
+
+
+def test_upgrade_migrates_an_older_sqlite_project_once(proj: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from sqlalchemy import create_engine
+
+    from annotator.project import Project
+    from tests.annotator.store.test_upgrade import _alembic
+
+    engine = create_engine(Project.open(proj).database_url)
+    try:
+        _alembic(engine, "downgrade", "0005")
+    finally:
+        engine.dispose()
+    capsys.readouterr()
+    assert main(["upgrade", str(proj)]) == 0
+    assert "database schema at revision 0006 (upgraded from 0005)" in capsys.readouterr().out
+    assert main(["upgrade", str(proj)]) == 0 and "(already up to date)" in capsys.readouterr().out
+    assert main(["upgrade", str(proj.parent / "nowhere")]) == 2  # not a project: one line
