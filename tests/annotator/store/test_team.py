@@ -274,6 +274,10 @@ def test_an_annotators_model_loop_stores_through_their_login(team: Team) -> None
         assert ann2.proposals(a, "v3") == []
         with pytest.raises(ConflictError, match="does not exist"):  # ann2's login cannot even see it
             ann2.set_proposal_status(again[0].id or 0, ProposalStatus.REJECTED)
+        (shared,) = ann2.proposals(a, "v1")  # the owner's, shared: ann2 still answers it through their login
+        seg, accepted = ann2.accept_proposal(shared.id or 0, "ann2")
+        assert accepted.status is ProposalStatus.ACCEPTED and seg.author == "ann2"
+        assert [p.status for p in ann1.proposals(a, "v1")] == [ProposalStatus.REJECTED]  # ann1's own answer
     finally:
         ann1.close()
         ann2.close()

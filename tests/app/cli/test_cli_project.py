@@ -261,7 +261,6 @@ def test_import_clips_reports_a_damaged_video_and_accepts_it_on_request(
 def test_upgrade_migrates_an_older_sqlite_project_once(proj: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from sqlalchemy import create_engine
 
-    from annotator.project import Project
     from tests.annotator.store.test_upgrade import _alembic
 
     engine = create_engine(Project.open(proj).database_url)
