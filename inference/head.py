@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import nn
@@ -187,17 +188,38 @@ class ActionFormerHead(nn.Module):
         x = feats * mask.unsqueeze(1).to(feats.dtype)
         for block in self.projection:
             x, mask = block(x, mask)
-        logits, offsets, masks = [], [], []
+        levels, masks = [], []
         for level, block in enumerate(self.pyramid):
             x, mask = block(x, mask)
-            c = r = self.neck[level](x, mask) if len(self.neck) else x
-            for cls_block, reg_block in zip(self.cls_tower, self.reg_tower, strict=True):
-                c, _ = cls_block(c, mask)
-                r, _ = reg_block(r, mask)
-            logits.append(self.cls_out(c).transpose(1, 2))  # [B, T_l, C]
-            offsets.append(F.relu(self.scales[level](self.reg_out(r))).transpose(1, 2))  # [B, T_l, 2]
+            levels.append(self.neck[level](x, mask) if len(self.neck) else x)
             masks.append(mask)
+        c, r = self._towers(levels, masks)
+        logits = [out.transpose(1, 2) for out in c]  # [B, T_l, C] each
+        offsets = [F.relu(scale(out)).transpose(1, 2) for scale, out in zip(self.scales, r, strict=True)]
         return logits, offsets, masks
+
+    def _towers(self, levels: list[torch.Tensor], masks: list[torch.Tensor]
+                ) -> tuple[list[torch.Tensor], list[torch.Tensor]]:
+        """The shared towers over all levels at once -> per level [B, C, T_l] logits, [B, 2, T_l] offsets.
+
+        The levels are laid end to end with kernel // 2 zero steps between them, which is the zero
+        padding each would get alone, so this is the per-level computation in a few large
+        convolutions instead of many small ones (most of a CPU step's cost on short windows).
+        """
+        gap = self.config.kernel // 2
+        lengths = [lv.shape[-1] for lv in levels]
+        zeros = levels[0].new_zeros((*levels[0].shape[:2], gap))
+        x = torch.cat([part for lv in levels for part in (lv, zeros)][:-1], dim=-1)  # [B, D, sum T_l + gaps]
+        zero_mask = masks[0].new_zeros((masks[0].shape[0], gap))
+        mask = torch.cat([part for m in masks for part in (m, zero_mask)][:-1], dim=-1)
+        c = r = x
+        for cls_block, reg_block in zip(self.cls_tower, self.reg_tower, strict=True):
+            c, _ = cls_block(c, mask)
+            r, _ = reg_block(r, mask)
+        starts = np.cumsum([0] + [n + gap for n in lengths[:-1]])
+        cls, reg = self.cls_out(c), self.reg_out(r)
+        return ([cls[..., a : a + n] for a, n in zip(starts, lengths, strict=True)],
+                [reg[..., a : a + n] for a, n in zip(starts, lengths, strict=True)])
 
 
 def make_points(steps: int, config: HeadConfig, device: torch.device) -> torch.Tensor:

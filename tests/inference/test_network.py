@@ -224,3 +224,29 @@ def test_a_padded_window_gives_the_same_outputs_as_the_unpadded_one(length: int)
     for level, (a, b) in enumerate(zip(alone[0] + alone[1], padded[0] + padded[1], strict=True)):
         n = a.shape[1]
         assert torch.allclose(a, b[:, :n], atol=1e-4), f"level {level % 6}"
+
+
+@pytest.mark.parametrize(("pyramid", "kernel", "head_layers"), [("conv", 3, 2), ("transformer", 5, 3), ("conv", 3, 1)])
+def test_towers_over_all_levels_at_once_equal_each_level_alone(pyramid: str, kernel: int, head_layers: int) -> None:
+    torch.manual_seed(2)
+    config = HeadConfig(dim=16, levels=5, head_layers=head_layers, kernel=kernel, pyramid=pyramid, attn_window=7)
+    head = ActionFormerHead(8, 3, config).eval()
+    for i, scale in enumerate(head.scales):
+        torch.nn.init.constant_(scale.scale, 1.0 + 0.3 * i)  # a level's own scale must reach only its own offsets
+    mask = torch.zeros(2, 32, dtype=torch.bool)
+    mask[0, :32], mask[1, :13] = True, True
+    x, m = torch.randn(2, 8, 32), mask
+    logits, offsets, masks = head(x, m)
+    y = x * m.unsqueeze(1)
+    for block in head.projection:
+        y, m = block(y, m)
+    for level, block in enumerate(head.pyramid):  # the towers level by level, as ActionFormer runs them
+        y, m = block(y, m)
+        c = r = head.neck[level](y, m) if len(head.neck) else y
+        for cls_block, reg_block in zip(head.cls_tower, head.reg_tower, strict=True):
+            c, _ = cls_block(c, m)
+            r, _ = reg_block(r, m)
+        assert torch.allclose(logits[level], head.cls_out(c).transpose(1, 2), atol=1e-5), f"logits, level {level}"
+        expected = torch.relu(head.scales[level](head.reg_out(r))).transpose(1, 2)
+        assert torch.allclose(offsets[level], expected, atol=1e-5), f"offsets, level {level}"
+        assert torch.equal(masks[level], m)
