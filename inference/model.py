@@ -68,7 +68,7 @@ class Detector(nn.Module):
         """frames: uint8 [B, T, H, W, 3] (or pose features [B, T, F]), valid_steps: [B]
         -> per level logits, offsets, masks."""
         if self.config.backbone.kind == "pose":
-            feats = self.backbone(frames.float())  # [B, D, T/tubelet]
+            feats = self.backbone(frames.float(), valid_steps)  # [B, D, T/tubelet]
             mask = torch.arange(feats.shape[-1], device=feats.device)[None] < valid_steps[:, None]
             out: tuple[list[torch.Tensor], list[torch.Tensor], list[torch.Tensor]] = self.head(feats, mask)
             return out

@@ -36,6 +36,7 @@ from inference.history import VAL_ACTION_MAP, VAL_ACTION_MAP_05, VAL_BODY_MAP
 from inference.loader import TrainWindows, Window, make_loader
 from inference.losses import LossNormaliser
 from inference.model import Detector
+from inference.pose.backbone import PoseEncoder
 from inference.precision import autocast_for, make_scaler
 from inference.predict import predict_frames
 
@@ -235,6 +236,8 @@ def _start(model_config: ModelConfig, config: TrainConfig, samples: Sequence[Cli
         loaded = load_pretrained(model.backbone, pretrained)
         if dist.is_main:
             (out / "pretrained_report.txt").write_text(loaded.summary() + "\n", "utf-8")
+    if isinstance(model.backbone, PoseEncoder):  # resume overwrites these with the saved ones
+        model.backbone.fit_normalisation([np.asarray(s.frames) for s in samples])
     if dist.world > 1:  # stochastic layers draw differently in each process
         torch.manual_seed(config.seed + 7919 * dist.rank)
     model.to(dev)
