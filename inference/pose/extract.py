@@ -7,8 +7,11 @@ GIL: extraction on a worker thread leaves the UI thread free.
 
 from __future__ import annotations
 
+import os
+import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 import numpy as np
@@ -39,9 +42,27 @@ def open_landmarker(model: str | Path = POSE_TASK) -> object:
     options = PoseLandmarkerOptions(base_options=BaseOptions(model_asset_path=str(model)),
                                     running_mode=RunningMode.VIDEO, num_poses=1)
     try:
-        return PoseLandmarker.create_from_options(options)
+        with native_stderr_silenced():
+            return PoseLandmarker.create_from_options(options)
     except (RuntimeError, ValueError) as exc:
         raise InputError(str(model), None, f"MediaPipe cannot load this pose model: {exc}") from None
+
+
+@contextmanager
+def native_stderr_silenced() -> Iterator[None]:
+    """Send file descriptor 2 to the null device for a moment: MediaPipe's C++ logs a few lines
+    of start-up chatter (delegates, feedback tensors) there that no setting turns off. Errors
+    still arrive, as the Python exceptions its bindings raise."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    null = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(null, 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(null)
+        os.close(saved)
 
 
 def landmarks_of(result: object) -> np.ndarray:
@@ -72,7 +93,9 @@ def extract_pose(media: str | Path, model: str | Path = POSE_TASK, progress: Pro
             # MediaPipe needs strictly increasing whole milliseconds; a decoder may repeat one.
             stamp = max(round(ms), stamps[-1] + 1) if stamps else round(ms)
             image = mp.Image(image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(rgb))
-            rows.append(landmarks_of(landmarker.detect_for_video(image, stamp)))  # type: ignore[attr-defined]
+            with native_stderr_silenced() if index == 0 else nullcontext():  # its first call logs too
+                result = landmarker.detect_for_video(image, stamp)  # type: ignore[attr-defined]
+            rows.append(landmarks_of(result))
             stamps.append(stamp)
             size, fps = (rgb.shape[1], rgb.shape[0]), rate
     finally:
