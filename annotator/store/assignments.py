@@ -66,6 +66,7 @@ class AssignmentsMixin(StoreCore):
             row = s.get(AssignmentRow, (clip_id, person.id))
             if row is None:
                 raise InputError("project", f"clip id {clip_id}", f"not assigned to {annotator!r}")
+            self._check_write(self._clip_row(s, clip_id), annotator)  # an annotator: not on a finalised clip
             old = row.state
             row.state, row.updated_at = str(AssignmentState(state)), convert.now()
             self._audit(s, "set_state", "assignment", clip_id, {"annotator": annotator, "state": old},

@@ -17,12 +17,21 @@ from sqlalchemy import Connection, Engine, create_engine, text
 from sqlalchemy.exc import ProgrammingError
 
 from annotator.errors import ConflictError, PermissionDenied
-from annotator.model import MergedInstance, MergedStatus, MergeRule, Proposal, ProposalStatus, Role, Segment
+from annotator.model import (
+    AssignmentState,
+    MergedInstance,
+    MergedStatus,
+    MergeRule,
+    Proposal,
+    ProposalStatus,
+    Role,
+    Segment,
+)
 from annotator.project import Project
 from annotator.store.api import NewClip
 from annotator.store.store import Store
 from annotator.taxonomy import load_taxonomy
-from tests.annotator.store.db import db_url  # noqa: F401  (pytest fixture)
+from tests.annotator.store.db import db_url, project, store  # noqa: F401  (pytest fixtures)
 
 PASSWORD = "not-checked-by-trust-auth"
 
@@ -357,7 +366,7 @@ def test_a_members_desktop_waits_for_the_owner_to_upgrade_the_schema(team: Team,
     engine = create_engine(team.url)
     try:
         _alembic(engine, "downgrade", "0005")  # as if this MMAD Studio were newer than the project's schema
-        with pytest.raises(PermissionDenied, match=r"at schema revision 0005 .* needs 0006: the project's owner must "
+        with pytest.raises(PermissionDenied, match=r"at schema revision 0005 .* needs 0007: the project's owner must "
                                                    r"upgrade the database first \(mmad upgrade PROJECT_FOLDER"):
             Store.open(ann1_url, load_taxonomy("mma52"))
         capsys.readouterr()
@@ -398,3 +407,150 @@ def test_a_login_that_is_neither_the_owner_nor_a_user_is_refused(team: Team) -> 
                 admin.execute(text(f'DROP ROLE "{stranger}"'))
     finally:
         engine.dispose()
+
+
+# ----- red team (issue 15): attacks on the policies' helpers and on columns the policies cannot see -----
+
+def own_login_engine(team: Team, login: str) -> Engine:
+    """An engine connecting AS `login` (trust auth), so that session_user is the login itself, as on
+    a member's desktop; SET ROLE from the superuser would hide what session_user guards."""
+    return create_engine(team.url.replace("postgres@", f"{login}@", 1))
+
+
+def test_a_temporary_table_cannot_stand_in_for_the_policies_tables(team: Team) -> None:
+    # pg_temp is searched first for tables unless a function's search_path puts it last: an annotator's
+    # own temporary `annotators` naming them a reviewer made every helper say so (revision 0006 and before)
+    engine = own_login_engine(team, team.login["ann1"])
+    a, f = team.open_clip, team.final_clip
+    try:
+        with engine.connect() as conn:
+            schema = conn.execute(text("SELECT current_schema()")).scalar_one()  # before temp tables shadow it
+            for table, columns in (("annotators", "id int, name text, role text, login text"),
+                                   ("clips", "id int, finalised boolean"),
+                                   ("assignments", "clip_id int, annotator_id int")):
+                conn.execute(text(f"CREATE TEMPORARY TABLE {table} ({columns})"))
+            conn.execute(text("INSERT INTO pg_temp.annotators VALUES (1, 'ann2', 'reviewer', current_user)"))
+            conn.execute(text("INSERT INTO pg_temp.clips VALUES (:f, false)"), {"f": f})
+            assert conn.execute(text("SELECT mmad_is_reviewer(current_user), mmad_finalised(:f)"),
+                                {"f": f}).one() == (False, True)
+            seen = rows(conn, f'SELECT clip_id, author FROM "{schema}".segments ORDER BY clip_id, author')
+            assert seen == [(a, "ann1"), (f, "ann1"), (f, "ann2")]
+            assert rows(conn, f'SELECT count(*) FROM "{schema}".merged_instances') == [(0,)]
+            assert changed(conn, f'UPDATE "{schema}".clips SET finalised = NOT finalised') == 0
+            assert changed(conn, f'UPDATE "{schema}".segments SET end_frame = 45 WHERE clip_id = :f', f=f) == 0
+            conn.rollback()
+    finally:
+        engine.dispose()
+
+
+def test_the_policies_helpers_answer_nothing_about_another_login(team: Team) -> None:
+    # the helpers are SECURITY DEFINER and callable by any login: asked about ann2's login they told
+    # ann1 ann2's assignments, which of ann2's private proposals exist, and whether anyone answered one
+    ids = _private_proposals(team)
+    store = Store.open(team.url, load_taxonomy("mma52"))
+    try:
+        store.as_user("ann2").set_proposal_status(ids["shared"], ProposalStatus.REJECTED)
+        store.assign_many([ids["unassigned"]], ["ann2"])
+    finally:
+        store.close()
+    ann2 = team.login["ann2"]
+    engine = own_login_engine(team, team.login["ann1"])
+    try:
+        with engine.connect() as conn:
+            one = lambda sql, **values: conn.execute(text(sql), values).scalar()  # noqa: E731
+            assert not one("SELECT mmad_assigned(:w, :c)", w=ann2, c=ids["unassigned"])
+            assert not one("SELECT mmad_sees_proposal(:w, :p)", w=ann2, p=ids["theirs"])
+            assert not one("SELECT mmad_proposal_answered(:p)", p=ids["shared"])  # ann2's answer, not ann1's
+            assert one("SELECT mmad_proposal_clip(:p)", p=ids["theirs"]) is None
+            assert one("SELECT mmad_proposal_answered(:p)", p=ids["answered"])  # ann1's own still answers
+            assert one("SELECT mmad_proposal_clip(:p)", p=ids["own"]) == team.open_clip
+            assert one("SELECT count(*) FROM merged_segments") == 0
+            conn.rollback()
+        assert refused(engine, team.login["ann1"], "SELECT mmad_merged_clip(id) FROM generate_series(1, 9) id")
+    finally:
+        engine.dispose()
+    owner = Store.open(team.url, load_taxonomy("mma52"))
+    try:
+        owner.finalise_clip(team.open_clip)
+    finally:
+        owner.close()
+    engine = own_login_engine(team, team.login["ann1"])
+    try:
+        with engine.connect() as conn:  # once the clip is final, its merge is everyone's to read
+            assert conn.execute(text("SELECT count(*) FROM merged_segments")).scalar() == 2
+    finally:
+        engine.dispose()
+
+
+def test_an_annotators_login_neither_moves_nor_reopens_an_assignment(team: Team) -> None:
+    # an annotator could UPDATE their assignment's clip_id onto any clip (assigning themselves, and so
+    # seeing its shared proposals), and mark a finalised clip done or not done (the export and the
+    # agreement report read that)
+    a, f, ann1 = team.open_clip, team.final_clip, team.login["ann1"]
+    store = Store.open(team.url, load_taxonomy("mma52"))
+    try:
+        (nobodys,) = store.add_clips([NewClip("s3_c", "s3", 30.0, 300)])
+        store.add_proposals(nobodys.id, "v9", [Proposal(None, nobodys.id, "v9", 0, 20, 4, 0.5)])
+    finally:
+        store.close()
+    engine = create_engine(team.url)
+    try:
+        for login in (ann1, team.login["rev"]):
+            assert refused(engine, login, "UPDATE assignments SET clip_id = :n WHERE clip_id = :a",
+                           n=nobodys.id, a=a), login
+            assert refused(engine, login, "UPDATE assignments SET annotator_id = (SELECT id FROM annotators "
+                                          "WHERE name = 'rev') WHERE clip_id = :a", a=a), login
+        conn = as_login(engine, ann1)
+        try:
+            assert changed(conn, "UPDATE assignments SET state = 'done' WHERE clip_id = :f", f=f) == 0
+            assert changed(conn, "UPDATE assignments SET state = 'done' WHERE clip_id = :a", a=a) == 1
+            assert rows(conn, "SELECT count(*) FROM proposals WHERE clip_id = :n", n=nobodys.id) == [(0,)]
+        finally:
+            conn.rollback()
+            conn.close()
+    finally:
+        engine.dispose()
+    ann1_store = Store.open(f"{team.url}%20-crole%3D{ann1}", load_taxonomy("mma52"))
+    try:
+        with pytest.raises(PermissionDenied, match="finalised"):
+            ann1_store.set_assignment_state(f, "ann1", AssignmentState.DONE)
+        assert ann1_store.set_assignment_state(a, "ann1", AssignmentState.DONE).state is AssignmentState.DONE
+    finally:
+        ann1_store.close()
+
+
+def test_a_reviewers_login_changes_no_clip_the_owner_imported(team: Team) -> None:
+    # "only the owner manages imports": a reviewer finalises, splits and attaches media, but a clip's
+    # name, subject and source are the import's (names key every later import; subjects key the split)
+    engine = create_engine(team.url)
+    rev = team.login["rev"]
+    try:
+        for column, value in (("name", "'renamed'"), ("subject_id", "'s2'"), ("source", "'x.mp4'"),
+                              ("source_offset_frame", "7")):
+            assert refused(engine, rev, f"UPDATE clips SET {column} = {value} WHERE id = :a", a=team.open_clip), column
+        conn = as_login(engine, rev)
+        try:
+            assert changed(conn, "UPDATE clips SET subset = 'train', media_path = 'v.mp4', finalised = true "
+                                 "WHERE id = :a", a=team.open_clip) == 1
+        finally:
+            conn.rollback()
+            conn.close()
+        with engine.begin() as owner:  # the owner still may (e.g. a re-import)
+            assert owner.execute(text("UPDATE clips SET source = 'x.mp4' WHERE id = :a"),
+                                 {"a": team.open_clip}).rowcount == 1
+    finally:
+        engine.dispose()
+
+
+def test_an_annotator_changes_no_progress_on_a_finalised_clip(store: Store) -> None:
+    """The data layer's own check (both backends), with the clear message."""
+    for name, role in (("ann1", Role.ANNOTATOR), ("rev", Role.REVIEWER)):
+        store.add_annotator(name, role)
+    (clip,) = store.add_clips([NewClip("s1_a", "s1", 30.0, 300)])
+    store.assign_many([clip.id], ["ann1"])
+    store.as_user("ann1").set_assignment_state(clip.id, "ann1", AssignmentState.IN_PROGRESS)
+    store.finalise_clip(clip.id)
+    with pytest.raises(PermissionDenied, match="clip 's1_a' is finalised: only a reviewer may change"):
+        store.as_user("ann1").set_assignment_state(clip.id, "ann1", AssignmentState.DONE)
+    assert store.assignments("ann1")[0].state is AssignmentState.IN_PROGRESS  # nothing changed
+    assert store.as_user("rev").set_assignment_state(clip.id, "ann1", AssignmentState.DONE).state is AssignmentState.DONE
