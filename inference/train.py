@@ -131,7 +131,11 @@ def param_groups(model: Detector, config: TrainConfig) -> list[dict[str, Any]]:
 
 def make_optimizer(model: Detector, config: TrainConfig) -> torch.optim.AdamW:
     """AdamW over the trainable weights, with the recipe's learning rates and decay groups."""
-    return torch.optim.AdamW(param_groups(model, config), lr=config.lr, weight_decay=config.weight_decay)
+    # on a CPU one fused kernel for all tensors takes a quarter of the for-each update's time
+    # (a tenth of a pose step); the GPU keeps the path its runs were checked with
+    on_cpu = all(p.device.type == "cpu" for p in model.parameters())
+    return torch.optim.AdamW(param_groups(model, config), lr=config.lr, weight_decay=config.weight_decay,
+                             fused=True if on_cpu else None)
 
 
 def percent_figures(report: EvaluationReport) -> dict[str, float]:
