@@ -1,7 +1,7 @@
 """Who may do what: the store's role and blind-mode policy, in one place.
 
 The owner (user None, the command line) and reviewers may do everything; an annotator
-reads and writes only their own segments, and sees others' work and the merge only once a
+reads and writes only their own segments (writes only on the open clips assigned to them), and sees others' work and the merge only once a
 clip is finalised. See docs/ARCHITECTURE.md (data model and roles).
 """
 
@@ -76,3 +76,11 @@ class AccessPolicy:
             raise PermissionDenied(f"{self.name} may only edit their own segments, not {author!r}'s")
         if finalised:
             raise PermissionDenied(f"clip {clip_name!r} is finalised: only a reviewer may change it")
+
+    def check_segment_write(self, clip_name: str, finalised: bool, author: str, assigned: bool) -> None:
+        """check_write, and an annotator writes segments only on the clips assigned to them: the merge
+        reads each clip's assigned annotators only, so work elsewhere would be lost or merged unasked."""
+        self.check_write(clip_name, finalised, author)
+        if not self.privileged and not assigned:
+            raise PermissionDenied(f"clip {clip_name!r} is not assigned to {self.name}: an annotator writes "
+                                   "segments only on the clips assigned to them (a reviewer assigns clips)")

@@ -21,7 +21,7 @@ from annotator.model import Annotator
 from annotator.store import convert
 from annotator.store.access import AccessPolicy
 from annotator.store.engine import busy_as_error, writer
-from annotator.store.orm import AnnotatorRow, AuditRow, ClipRow
+from annotator.store.orm import AnnotatorRow, AssignmentRow, AuditRow, ClipRow
 from annotator.taxonomy import Taxonomy
 
 # What the database (or its driver, binding a value) raises for a value it cannot hold. The
@@ -127,3 +127,9 @@ class StoreCore:
 
     def _check_write(self, clip_row: ClipRow, author: str) -> None:
         self.access.check_write(clip_row.name, clip_row.finalised, author)
+
+    def _check_segment_write(self, s: Session, clip_row: ClipRow, author: str) -> None:
+        """The rights to write `author`'s segment on this clip (an annotator: on their own clips only)."""
+        assigned = self.user is None or self.access.privileged or \
+            s.get(AssignmentRow, (clip_row.id, self.user.id)) is not None
+        self.access.check_segment_write(clip_row.name, clip_row.finalised, author, assigned)

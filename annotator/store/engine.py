@@ -22,7 +22,7 @@ from annotator.errors import InputError, PermissionDenied, StoreBusy
 BUSY_TIMEOUT_S = 30.0  # how long a SQLite writer waits for another program's write lock
 # The newest migration in migrations/versions (a test checks it is Alembic's head): a database
 # already there opens without importing Alembic.
-HEAD_REVISION = "0007"
+HEAD_REVISION = "0008"
 UPGRADE_COMMAND = "mmad upgrade PROJECT_FOLDER"  # what the owner runs (app/cli/cmd_project.py)
 WRITE_OPTION = "mmad_write"  # execution option marking a write transaction (see writer())
 

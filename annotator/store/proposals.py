@@ -144,7 +144,7 @@ class ProposalsMixin(SegmentsMixin):
             row = _proposal(s, proposal_id)
             _pending_for(s, proposal_id, author)
             clip_row = self._clip_row(s, row.clip_id)
-            self._check_write(clip_row, author)
+            self._check_segment_write(s, clip_row, author)
             self._check_sees(s, row, author)
             if segment_id is None:
                 seg = self._insert_segment(s, clip_row, Segment(

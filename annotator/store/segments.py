@@ -62,7 +62,7 @@ class SegmentsMixin(StoreCore):
         """Store a new segment after checking the rules and the user's rights."""
         with self._tx() as s:
             clip_row = self._clip_row(s, segment.clip_id)
-            self._check_write(clip_row, segment.author)
+            self._check_segment_write(s, clip_row, segment.author)
             return self._insert_segment(s, clip_row, segment)
 
     def _insert_segment(self, s: Session, clip_row: ClipRow, segment: Segment) -> Segment:
@@ -114,7 +114,7 @@ class SegmentsMixin(StoreCore):
             row = s.get(SegmentRow, segment_id)
             if row is None:
                 raise ConflictError(f"segment {segment_id} does not exist")
-            self._check_write(self._clip_row(s, row.clip_id), row.author)
+            self._check_segment_write(s, self._clip_row(s, row.clip_id), row.author)
             if not row.deleted:
                 raise ConflictError(f"segment {segment_id} is not deleted (someone restored it already)")
             self._write_segment(s, segment_id, row.version, deleted=False)
@@ -126,7 +126,7 @@ class SegmentsMixin(StoreCore):
         row = s.get(SegmentRow, segment_id)
         if row is None:
             raise ConflictError(f"segment {segment_id} does not exist")
-        self._check_write(self._clip_row(s, row.clip_id), row.author)
+        self._check_segment_write(s, self._clip_row(s, row.clip_id), row.author)
         if row.deleted:
             raise ConflictError(f"segment {segment_id} was deleted by another user; reload the clip")
         return row

@@ -27,6 +27,7 @@ from tests.annotator.store.db import db_url, project, store  # noqa: F401  (pyte
 def setup(store: Store) -> tuple[Store, int]:
     clip = store.add_clips([NewClip("s1_a", "s1", 30.0, 300)])[0]
     store.add_annotator("ann1", Role.ANNOTATOR)
+    store.assign_many([clip.id], ["ann1"])  # an annotator edits only the clips assigned to them
     return store.as_user("ann1"), clip.id
 
 

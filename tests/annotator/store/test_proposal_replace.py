@@ -12,6 +12,7 @@ from tests.annotator.store.db import db_url, project, store  # noqa: F401  (pyte
 def _clip(store: Store) -> int:
     store.add_annotator("ann1", Role.ANNOTATOR)
     (clip,) = store.add_clips([NewClip("s1_a", "s1", 30.0, 300)])
+    store.assign_many([clip.id], ["ann1"])
     return clip.id
 
 

@@ -55,7 +55,7 @@ def test_migrations_create_the_schema_once(project: Project, db_url: str) -> Non
         engine.dispose()
     assert {"clips", "segments", "annotators", "assignments", "proposals", "merged_instances",
             "merged_segments", "audit_log", "subjects", "project_meta", "proposal_answers"} <= tables
-    assert head == store_engine.HEAD_REVISION == "0007"
+    assert head == store_engine.HEAD_REVISION == "0008"
     project.open_store().close()  # a second open runs no migration and keeps the data
 
 
@@ -112,6 +112,7 @@ def test_duplicate_clip_and_user_names_are_refused(store: Store) -> None:
 
 def test_blind_mode_annotator_sees_only_own_work_until_final(store: Store) -> None:
     clip_id, _ = _seed(store)
+    store.assign_many([clip_id], ["ann1", "ann2"])
     ann1, ann2, rev = store.as_user("ann1"), store.as_user("ann2"), store.as_user("rev")
     ann1.add_segment(Segment(None, clip_id, "ann1", 0, 30, 3))
     ann2.add_segment(Segment(None, clip_id, "ann2", 5, 40, 3))
@@ -132,6 +133,7 @@ def test_blind_mode_annotator_sees_only_own_work_until_final(store: Store) -> No
 
 def test_annotator_writes_only_own_segments_and_cannot_review(store: Store) -> None:
     clip_id, _ = _seed(store)
+    store.assign_many([clip_id], ["ann1", "ann2"])
     ann1 = store.as_user("ann1")
     with pytest.raises(PermissionDenied, match="own segments"):
         ann1.add_segment(Segment(None, clip_id, "ann2", 0, 30, 3))
@@ -216,7 +218,8 @@ def test_clips_subsets_and_media(store: Store) -> None:
 
 
 def test_proposals_are_shared_and_each_annotator_answers_for_themselves(store: Store) -> None:
-    a, _ = _seed(store)
+    a, b = _seed(store)
+    store.assign_many([a], ["ann1", "ann2"])
     pending, accepted, rejected = ProposalStatus.PENDING, ProposalStatus.ACCEPTED, ProposalStatus.REJECTED
     made = store.add_proposals(a, "v1", [Proposal(None, a, "v1", 0, 20, 5, 0.9), Proposal(None, a, "v1", 30, 60, 5, 0.7)])
     assert [p.status for p in made] == [pending, pending]
@@ -234,8 +237,7 @@ def test_proposals_are_shared_and_each_annotator_answers_for_themselves(store: S
     with pytest.raises(PermissionDenied):
         ann1.set_proposal_status(made[1].id or 0, rejected, author="ann2")
     with pytest.raises(PermissionDenied, match="only to their own open clips"):
-        ann1.add_proposals(a, "v1", [Proposal(None, a, "v1", 0, 20, 5, 0.9)])  # not assigned to ann1
-    store.assign(a, "ann1")
+        ann1.add_proposals(b, "v1", [Proposal(None, b, "v1", 0, 20, 5, 0.9)])  # not assigned to ann1
     assert len(ann1.add_proposals(a, "v3", [Proposal(None, a, "v3", 0, 20, 5, 0.9)])) == 1  # their model loop
     with pytest.raises(RuleViolation, match="accept_proposal"):
         ann2.set_proposal_status(made[1].id or 0, accepted)
@@ -370,6 +372,7 @@ def test_decisions_on_a_finalised_clip_are_refused(store: Store) -> None:
 
 def test_accepting_a_proposal_is_one_audited_transaction(store: Store) -> None:
     a, _ = _seed(store)
+    store.assign_many([a], ["ann1"])
     good, outside_rules = store.add_proposals(a, "v1", [Proposal(None, a, "v1", 10, 40, 5, 0.8),
                                                         Proposal(None, a, "v1", 10, 13, 5, 0.7)])
     ann = store.as_user("ann1")
@@ -396,6 +399,7 @@ def test_accepting_a_proposal_is_one_audited_transaction(store: Store) -> None:
 
 def test_editing_an_accepted_proposal_stores_proposal_edited(store: Store) -> None:
     a, _ = _seed(store)
+    store.assign_many([a], ["ann1"])
     (prop,) = store.add_proposals(a, "v1", [Proposal(None, a, "v1", 10, 40, 5, 0.8)])
     ann = store.as_user("ann1")
     seg, _ = ann.accept_proposal(prop.id or 0, "ann1")
