@@ -6,7 +6,8 @@ action, greedy by tIoU), agreement of each annotator with the model (F1 at tIoU 
 the version's proposals at its threshold, pending or decided), how many instances came from
 accepted proposals (as is / then edited) and how far their edges were moved from the
 proposal, and the annotators' time per clip (from its first opening, or first "in progress",
-to its last "done" in the audit log). Pure numpy; the caller reads the store.
+to its last "done" in the audit log). Pure numpy; the caller reads the store and passes the
+shared proposals only (app/cli/agreement_effect.py).
 """
 
 from __future__ import annotations
@@ -153,8 +154,17 @@ def _cell(value: float | None, fmt: str) -> str:
     return "–" if value is None else format(value, fmt)
 
 
-def effect_markdown(rows: Sequence[ConditionRow], version: str) -> str:
-    """The with/without table as Markdown."""
+def private_note(left_out: int) -> str:
+    """The line saying how many proposals of annotators' own model loops the comparison left out."""
+    return (f"{left_out} proposal(s) that annotators' own model loops stored are left out: each was in one "
+            "annotator's lane only (instances accepted from them still count as from proposals)")
+
+
+def effect_markdown(rows: Sequence[ConditionRow], version: str | None, left_out: int = 0) -> str:
+    """The with/without table as Markdown (only the note when no shared proposal was stored)."""
+    note = ["", private_note(left_out)] if left_out else []
+    if version is None:
+        return "\n".join(["### Proposals against control clips", "", "No shared proposal was stored.", *note]) + "\n"
     lines = [f"### Proposals ({version}) against control clips", "",
              "| condition | clips | instances | inter-annotator F1@0.5 | annotator–model F1@0.5 | "
              "from proposals (as is / edited) | edge shift of edited (frames) | time per clip (s) |",
@@ -164,4 +174,4 @@ def effect_markdown(rows: Sequence[ConditionRow], version: str) -> str:
         lines.append(f"| {r.condition} | {r.clips} | {r.segments} | {_cell(r.inter_annotator_f1, '.3f')} | "
                      f"{_cell(r.model_f1, '.3f')} | {r.accepted_as_is} / {r.accepted_edited}{share} | "
                      f"{_cell(r.edge_shift_frames, '.1f')} | {_cell(r.seconds_per_clip, '.0f')} |")
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines + note) + "\n"

@@ -146,13 +146,14 @@ def _agreement(args: argparse.Namespace) -> int:
     if args.out is not None:
         for path in write_report(report, args.out):
             print(f"wrote {path}", file=sys.stderr if args.json else sys.stdout)
-    effect_md = "" if effect is None else effect_markdown(effect[2], effect[1])
+    effect_md = "" if effect is None else effect_markdown(effect.rows, effect.name, effect.private_left_out)
     if args.out is not None and effect_md:
         (args.out / "proposal_effect.md").write_text(effect_md, "utf-8")
     if args.json:
         data = report_json(report)
         if effect is not None:
-            data["proposal_effect"] = {"model_version": effect[1], "rows": [r.to_json() for r in effect[2]]}
+            data["proposal_effect"] = {"model_version": effect.name, "rows": [r.to_json() for r in effect.rows],
+                                       "private_proposals_left_out": effect.private_left_out}
         print(json.dumps(data, ensure_ascii=False))
     elif args.out is None:
         o = report.overall

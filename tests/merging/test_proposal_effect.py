@@ -57,3 +57,10 @@ def test_time_per_clip_from_the_audit_log() -> None:
                           json.dumps({"annotator": "c", "state": "todo"})), entry(8, 0, "done", "c", 3)]
     entries[-1] = replace(entries[-1], at=datetime(2026, 1, 1, 10, 1, 30, tzinfo=UTC))
     assert seconds_from_audit(entries) == {(1, "a"): 40.0, (3, "c"): 30.0}  # a reopened: first start to last done
+
+
+def test_the_table_says_how_many_private_proposals_it_left_out() -> None:
+    only_private = effect_markdown([], None, 2)
+    assert "No shared proposal was stored." in only_private
+    assert "2 proposal(s) that annotators' own model loops stored are left out" in only_private
+    assert "left out" not in effect_markdown([], "v1")

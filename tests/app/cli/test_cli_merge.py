@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from annotator.model import AssignmentState, Role, Segment
+from annotator.model import AssignmentState, Proposal, Role, Segment
 from annotator.project import Project
 from annotator.store.api import NewClip
 from app.cli.main import main
@@ -73,6 +73,29 @@ def test_agreement_share_is_what_the_merge_stored(project_dir, capsys, tmp_path)
     saved = json.loads((tmp_path / "rep" / "agreement.json").read_text())
     assert saved["overall"] == data["overall"]
     assert "stored by `mmad merge`" in (tmp_path / "rep" / "agreement.md").read_text()
+
+
+def test_agreement_compares_the_shared_proposals_only(project_dir, capsys, tmp_path):
+    # a1's own model loop stored proposals of its own (private, requested_by a1): they were never in a2's
+    # or a3's lanes, so the annotator-model agreement and the model version compared leave them out
+    store = _store(project_dir)
+    try:
+        c0 = next(c.id for c in store.clips() if c.name == "c0")
+        store.add_proposals(c0, "v1", [Proposal(None, c0, "v1", 10, 60, 9, 0.9)])  # shared: everyone's lane
+        a1 = store.as_user("a1")
+        a1.add_proposals(c0, "v1", [Proposal(None, c0, "v1", 100, 150, 9, 0.9),
+                                    Proposal(None, c0, "v1", 200, 250, 9, 0.9)])
+        a1.add_proposals(c0, "v2", [Proposal(None, c0, "v2", 10, 60, 9, 0.9)])  # the newest stored: a1's own
+    finally:
+        store.close()
+    assert main(["agreement", str(project_dir), "--json"]) == 0
+    effect = json.loads(capsys.readouterr().out)["proposal_effect"]
+    assert effect["model_version"] == "v1" and effect["private_proposals_left_out"] == 3
+    with_proposals = effect["rows"][0]
+    assert with_proposals["condition"] == "with proposals" and with_proposals["model_f1"] == 1.0
+    assert main(["agreement", str(project_dir), "--out", str(tmp_path / "rep")]) == 0
+    assert "3 proposal(s) that annotators' own model loops stored are left out" in (
+        tmp_path / "rep" / "proposal_effect.md").read_text()
 
 
 def _store(project_dir, user=None):
