@@ -125,6 +125,9 @@ class StartDialog(QDialog):
                         store.add_annotator(user, Role(self.new_role.currentText()))
                 finally:
                     store.close()
+            # as the window will: a schema newer than this MMAD Studio, or a user that is not there, is
+            # said here, not by a traceback when the window opens
+            project.open_store(user).close()
         except (InputError, PermissionDenied) as exc:
             self.error.setText(str(exc))
             return

@@ -20,9 +20,11 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError, P
 from annotator.errors import InputError, PermissionDenied, StoreBusy
 
 BUSY_TIMEOUT_S = 30.0  # how long a SQLite writer waits for another program's write lock
-# The newest migration in migrations/versions (a test checks it is Alembic's head): a database
-# already there opens without importing Alembic.
-HEAD_REVISION = "0008"
+# Every migration in migrations/versions, oldest first (a test checks them against Alembic's);
+# a database at the last (the head) opens without importing Alembic, one at none of them was
+# upgraded by a newer MMAD Studio and is refused untouched.
+KNOWN_REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008")
+HEAD_REVISION = KNOWN_REVISIONS[-1]
 UPGRADE_COMMAND = "mmad upgrade PROJECT_FOLDER"  # what the owner runs (app/cli/cmd_project.py)
 WRITE_OPTION = "mmad_write"  # execution option marking a write transaction (see writer())
 
@@ -115,6 +117,7 @@ def migrate(engine: Engine) -> None:
         if stored == HEAD_REVISION:
             return
         if stored is not None:
+            _check_known(engine, stored)
             _check_may_migrate(engine, stored)
         from alembic import command  # lazily: only a database behind the head needs it
         from alembic.config import Config
@@ -152,6 +155,17 @@ def _foreign_keys_off(connection: Connection) -> Iterator[None]:
                              f"their parent ({len(broken)} found)")
     finally:
         raw.execute("PRAGMA foreign_keys=ON")
+
+
+def _check_known(engine: Engine, stored: str) -> None:
+    """Refuse, in one line and before anything is written, a schema this MMAD Studio does not know:
+    Alembic would fail with its own "can't locate revision" (no downgrade is possible without the
+    newer migration scripts, and none is wanted: the newer MMAD Studio's desktops still use it)."""
+    if stored in KNOWN_REVISIONS:
+        return
+    raise InputError(engine.url.render_as_string(hide_password=True), None,
+                     f"the project's database was upgraded by a newer MMAD Studio (revision {stored}); "
+                     f"this one knows up to {HEAD_REVISION}: update MMAD Studio")
 
 
 def _check_may_migrate(engine: Engine, stored: str) -> None:

@@ -57,3 +57,16 @@ def test_a_project_the_login_may_not_open_is_explained(qtbot: QtBot, app_project
     dialog = StartDialog(str(app_project[0]))
     qtbot.addWidget(dialog)
     assert "must upgrade the database first" in dialog.error.text()
+
+
+def test_a_project_of_a_newer_mmad_studio_is_explained(qtbot: QtBot, app_project: tuple[Path, str]) -> None:
+    from tests.annotator.store.test_migrate_fast_path import NEWER_MESSAGE, dump, newer_schema
+
+    project = Project.open(app_project[0])
+    before = newer_schema(project)
+    dialog = StartDialog(str(app_project[0]), "ann")
+    qtbot.addWidget(dialog)
+    assert dialog.error.text().endswith(NEWER_MESSAGE)
+    dialog.accept()
+    assert dialog.project is None and dialog.error.text().endswith(NEWER_MESSAGE)
+    assert dump(project) == before

@@ -261,6 +261,7 @@ def test_import_clips_reports_a_damaged_video_and_accepts_it_on_request(
 def test_upgrade_migrates_an_older_sqlite_project_once(proj: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from sqlalchemy import create_engine
 
+    from annotator.store.engine import HEAD_REVISION
     from tests.annotator.store.test_upgrade import _alembic
 
     engine = create_engine(Project.open(proj).database_url)
@@ -270,6 +271,20 @@ def test_upgrade_migrates_an_older_sqlite_project_once(proj: Path, capsys: pytes
         engine.dispose()
     capsys.readouterr()
     assert main(["upgrade", str(proj)]) == 0
-    assert "database schema at revision 0006 (upgraded from 0005)" in capsys.readouterr().out
+    assert f"database schema at revision {HEAD_REVISION} (upgraded from 0005)" in capsys.readouterr().out
     assert main(["upgrade", str(proj)]) == 0 and "(already up to date)" in capsys.readouterr().out
     assert main(["upgrade", str(proj.parent / "nowhere")]) == 2  # not a project: one line
+
+
+def test_a_project_of_a_newer_mmad_studio_is_one_line_and_exit_2(proj: Path,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    from tests.annotator.store.test_migrate_fast_path import NEWER_MESSAGE, dump, newer_schema
+
+    project = Project.open(proj)
+    before = newer_schema(project)
+    capsys.readouterr()
+    for command in (["stats", str(proj)], ["upgrade", str(proj)], ["merge", str(proj)]):
+        assert main(command) == 2, command
+        err = capsys.readouterr().err.strip()
+        assert err.endswith(NEWER_MESSAGE) and len(err.splitlines()) == 1, err
+    assert dump(project) == before
