@@ -120,7 +120,11 @@ class Project:
                 check_name(value, str(file), f"project.{key}", key, 4096)
         spec = table["taxonomy"]
         bundled = spec.replace("-", "").lower() in BUNDLED
-        if not bundled and not (folder / spec).is_file():
+        try:
+            present = bundled or (folder / spec).is_file()
+        except OSError as exc:  # a name the file system refuses (too long, ...): not a file we can read
+            raise InputError(str(file), "project.taxonomy", f"unusable file name {short(spec)}: {exc.strerror}") from None
+        if not present:
             raise InputError(str(file), "project.taxonomy", f"no taxonomy file {short(spec)} in the project folder")
         taxonomy = load_taxonomy(spec if bundled else folder / spec)
         media_root = table.get("media_root", "media")

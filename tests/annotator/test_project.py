@@ -44,6 +44,7 @@ def test_custom_taxonomy_is_copied_into_the_project(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("text", "words"), [
     (None, "no project.toml"), ("name = [", "invalid TOML"), ("[other]\nx = 1\n", "missing the \\[project\\]"),
     ('[project]\nname = "x"\n', "project.taxonomy"), (b"\xff\xfe", "not UTF-8"),
+    (f'[project]\nname = "x"\ntaxonomy = "{"y" * 3000}.json"\n', "unusable file name"),  # beyond NAME_MAX
 ])
 def test_bad_project_file(tmp_path: Path, text: str | bytes | None, words: str) -> None:
     folder = tmp_path / "p"
