@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from annotator.agreed_empty import agreed_empty
 from annotator.errors import InputError
 from annotator.formats import ANNOTATION_FORMATS, write_annotations
 from annotator.formats.common import write_json
@@ -59,6 +60,7 @@ REASON_IN_REVIEW = "merged, instances still to review"
 REASON_NOT_FINALISED = "merged and reviewed, not finalised"
 REASON_NO_WORK = "no work from this source"  # ground truth: in the annotation workflow, no instances
 REASON_NOT_DONE = "not marked done by the annotator"
+EMPTY_DETAIL = "no instances: every annotator finished it without marking anything"
 SHOWN_NAMES = 10  # clip names the summary lists per reason (the metadata file lists all)
 
 
@@ -101,6 +103,10 @@ class ExportSelection:
         if self.majority_clips:
             lines.append(f"--include-unresolved: {len(self.majority_clips)} merged clips not finalised are in, "
                          f"{self.majority_instances} undecided instances at the majority outcome")
+        empty = len(self.annotations.videos) - len({i.video_id for i in self.annotations.instances})
+        if empty:
+            lines.append(f"{empty} clips have no instances: in the JSON files with none; the MMA-52 CSV "
+                         "(one row per instance) cannot hold them")
         for reason, items in self.left_out_by_reason().items():
             names = ", ".join(i.clip + (f" ({i.detail})" if i.detail else "") for i in items[:SHOWN_NAMES])
             more = f", … {len(items) - SHOWN_NAMES} more" if len(items) > SHOWN_NAMES else ""
@@ -133,7 +139,7 @@ def select_export(store: StoreAPI, source: str = GROUND_TRUTH, *, include_unreso
 
     source "merged": finalised clips only, their reliable and resolved instances (with
     include_unresolved also merged clips not finalised, undecided instances at the majority
-    outcome); "ground-truth": clips with ground-truth instances, and clips outside the annotation
+    outcome; a clip all its annotators finished empty counts as merged, with no instances); "ground-truth": clips with ground-truth instances, and clips outside the annotation
     workflow (no assignment: an imported file's video without instances is an answer); the
     workflow's clips without them are left out; "annotator:NAME": clips NAME marked done (also
     those they left empty: "done with nothing" is an answer).
@@ -178,6 +184,7 @@ def _select_annotator(store: StoreAPI, clips: Sequence[Clip], name: str, source:
 def _select_merged(store: StoreAPI, clips: Sequence[Clip], include_unresolved: bool) -> ExportSelection:
     merged = store.merged_by_clip()
     done = _finished_clips(store)
+    empty = agreed_empty(store)
     keep: set[int] = set()
     left: list[LeftOut] = []
     majority: list[str] = []
@@ -187,7 +194,7 @@ def _select_merged(store: StoreAPI, clips: Sequence[Clip], include_unresolved: b
         open_count = sum(m.status is MergedStatus.NEEDS_REVIEW for m in items)
         if clip.finalised:
             keep.add(clip.id)
-        elif items and include_unresolved:
+        elif (items or clip.id in empty) and include_unresolved:
             keep.add(clip.id)
             majority.append(clip.name)
             undecided += sum(merged_kept(m, True) for m in items if m.status is MergedStatus.NEEDS_REVIEW)
@@ -195,6 +202,8 @@ def _select_merged(store: StoreAPI, clips: Sequence[Clip], include_unresolved: b
             left.append(LeftOut(clip.name, REASON_IN_REVIEW, f"{open_count} to review"))
         elif items:
             left.append(LeftOut(clip.name, REASON_NOT_FINALISED))
+        elif clip.id in empty:
+            left.append(LeftOut(clip.name, REASON_NOT_FINALISED, EMPTY_DETAIL))
         else:
             left.append(LeftOut(clip.name, REASON_NOT_MERGED if clip.id in done else REASON_UNFINISHED))
     kept = {cid: [m for m in items if merged_kept(m, include_unresolved)] for cid, items in merged.items()}

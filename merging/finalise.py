@@ -4,15 +4,18 @@ For reviewers who trust the majority on easy clips. Every decision goes through
 resolve_merged and every finalisation through finalise_clip, exactly as the review screen
 does, so each is version-checked, refused for an annotator in the data layer, and audited
 under the reviewer's name. A clip is touched only when every open instance has a majority
-outcome; otherwise it is left as it was and reported.
+outcome; otherwise it is left as it was and reported. A clip every annotator finished without
+marking anything (annotator.agreed_empty) has no instance to decide: it is finalised as it is,
+and --all-reliable takes it (everyone agreed).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Sequence, Set
 from dataclasses import dataclass
 from typing import Protocol
 
+from annotator.agreed_empty import WorkStore, agreed_empty
 from annotator.decisions import Decision
 from annotator.errors import InputError
 from annotator.model import Clip, MergedInstance, MergedStatus
@@ -20,7 +23,7 @@ from annotator.progress import NEVER, CancelToken, Progress, no_progress
 from merging.majority import Choice, majority_decision
 
 
-class FinaliseStore(Protocol):
+class FinaliseStore(WorkStore, Protocol):
     """What bulk finalising needs from the store (a subset of StoreAPI)."""
 
     def clips(self) -> list[Clip]: ...
@@ -40,17 +43,19 @@ class FinaliseRun:
     skipped: tuple[tuple[str, str], ...]  # (clip name, reason)
 
 
-def all_reliable(clips: Sequence[Clip], merged: dict[int, list[MergedInstance]]) -> list[Clip]:
-    """Merged clips not finalised whose instances are all reliable (the cross-check agreed on each)."""
-    return [c for c in clips if not c.finalised and merged.get(c.id)
-            and all(m.status is MergedStatus.RELIABLE for m in merged[c.id])]
+def all_reliable(clips: Sequence[Clip], merged: dict[int, list[MergedInstance]],
+                 empty: Set[int] = frozenset()) -> list[Clip]:
+    """Merged clips not finalised whose instances are all reliable (the cross-check agreed on each),
+    and those in `empty` without instances (every annotator agreed nothing happens)."""
+    return [c for c in clips if not c.finalised
+            and (all(m.status is MergedStatus.RELIABLE for m in merged[c.id]) if merged.get(c.id) else c.id in empty)]
 
 
-def _plan(clip: Clip, instances: Sequence[MergedInstance]) -> list[tuple[MergedInstance, Choice]] | str:
+def _plan(clip: Clip, instances: Sequence[MergedInstance], empty: bool) -> list[tuple[MergedInstance, Choice]] | str:
     """The majority decision of each open instance, or why the clip cannot be finalised here."""
     if clip.finalised:
         return "already finalised"
-    if not instances:
+    if not instances and not empty:
         return "no merged instances (run mmad merge first)"
     plan = []
     for inst in instances:
@@ -73,14 +78,16 @@ def finalise_clips(store: FinaliseStore, names: Sequence[str] = (), *, reliable:
     missing = [n for n in names if n not in by_name]
     if missing:
         raise InputError("CLIP", ", ".join(missing), "no clip of that name in the project")
-    chosen = all_reliable(clips, store.merged_by_clip()) if reliable else [by_name[n] for n in dict.fromkeys(names)]
+    empty = agreed_empty(store)  # nothing for an annotator: merged_instances below refuses them
+    chosen = (all_reliable(clips, store.merged_by_clip(), empty) if reliable
+              else [by_name[n] for n in dict.fromkeys(names)])
     done: list[str] = []
     skipped: list[tuple[str, str]] = []
     decisions = 0
     for i, clip in enumerate(chosen):
         cancel.check()
         progress(i / max(len(chosen), 1), f"finalising {clip.name}")
-        plan = _plan(clip, store.merged_instances(clip.id))  # an annotator is refused here
+        plan = _plan(clip, store.merged_instances(clip.id), clip.id in empty)  # an annotator is refused here
         if isinstance(plan, str):
             skipped.append((clip.name, plan))
             continue

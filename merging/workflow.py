@@ -2,10 +2,12 @@
 
 Typed against a small Protocol (the part of annotator.store.api.StoreAPI used here), so the
 merge never sees SQLAlchemy. Annotators' segments are only read; the merge writes merged
-instances with replace_unresolved_merged, which keeps every resolved instance. A resolved
-decision still applies on a re-run when a new instance is built from exactly the same
-segments and none of them changed after the decision; that instance is then not written
-again. Resolved decisions that no longer apply stay stored and are reported as stale.
+instances with replace_unresolved_merged, which in one transaction keeps a resolved decision
+only where the new output repeats its instance (same segments, proposed bounds, label, rule
+and majority, no segment changed since the decision) and drops the others, so their new
+instances go back to the reviewer; dropped decisions are reported as stale (and audited).
+A clip whose annotators all finished without marking anything merges to nothing: that is a
+result (everyone agreed nothing happens), finalised like any other.
 """
 
 from __future__ import annotations
@@ -60,7 +62,7 @@ class MergeRun:
     merged_clips: int
     written: int
     kept_resolved: int
-    stale_resolved: tuple[int, ...]  # ids of resolved instances whose segments changed
+    stale_resolved: tuple[int, ...]  # ids of resolved instances dropped: their instance changed
     skipped: tuple[SkippedClip, ...]
     result: ProjectMerge | None = field(default=None, repr=False)
 
@@ -122,45 +124,24 @@ def run_merge(
     cancel.check()
     result = merge_clips(works, store.taxonomy, options,
                          lambda f, m: progress(0.1 + 0.3 * f, m), cancel)
-    segments = {s.id: s for w in works for per in w.segments for s in per}
     written = kept = merged = 0
     stale: list[int] = []
     for i, work in enumerate(works):
         cancel.check()
-        resolved = [m for m in store.merged_instances(work.clip_id) if m.status is MergedStatus.RESOLVED]
-        fresh, still, gone = keep_resolved(result.by_clip[work.clip_id], resolved, segments)
+        before = [m.id for m in store.merged_instances(work.clip_id) if m.status is MergedStatus.RESOLVED]
         try:
-            store.replace_unresolved_merged(work.clip_id, fresh)
+            stored = store.replace_unresolved_merged(work.clip_id, result.by_clip[work.clip_id])
         except RuleViolation:  # a reviewer finalised the clip while the merge ran: leave it alone
             name = next((c.name for c in store.clips() if c.id == work.clip_id), str(work.clip_id))
             skipped.append(SkippedClip(work.clip_id, name, "finalised while the merge ran"))
             continue
+        still = {m.id for m in stored if m.status is MergedStatus.RESOLVED}
         merged += 1
-        written += len(fresh)
-        kept += still
-        stale += gone
+        written += len(stored) - len(still)
+        kept += len(still)
+        stale += [m for m in before if m is not None and m not in still]
         progress(0.4 + 0.6 * (i + 1) / max(len(works), 1), f"stored clip {work.clip_id}")
     return MergeRun(merged, written, kept, tuple(stale), tuple(skipped), result)
-
-
-def keep_resolved(
-    new: Sequence[MergedInstance], resolved: Sequence[MergedInstance], segments: dict[int | None, Segment],
-) -> tuple[list[MergedInstance], int, list[int]]:
-    """(new instances not covered by a still-valid decision, decisions kept, stale decision ids)."""
-    new_sets = {frozenset(m.segment_ids) for m in new}
-    applies: set[frozenset[int]] = set()
-    stale: list[int] = []
-    for m in resolved:
-        members = [segments.get(i) for i in m.segment_ids]
-        changed = any(s is None or (m.decided_at is not None and s.updated_at is not None
-                                    and s.updated_at > m.decided_at) for s in members)
-        key = frozenset(m.segment_ids)
-        if changed or key not in new_sets:
-            stale.append(m.id if m.id is not None else -1)
-        else:
-            applies.add(key)
-    fresh = [m for m in new if frozenset(m.segment_ids) not in applies]
-    return fresh, len(resolved) - len(stale), stale
 
 
 def current_merged(instances: Sequence[MergedInstance], live_segment_ids: Set[int]) -> list[MergedInstance]:

@@ -8,6 +8,7 @@ merge's output back from the row itself.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, delete, insert, select
@@ -19,7 +20,7 @@ from annotator.errors import ConflictError, RuleViolation
 from annotator.model import AuditEntry, MergedInstance, MergedStatus
 from annotator.store import convert
 from annotator.store.core import StoreCore
-from annotator.store.orm import AuditRow, ClipRow, MergedRow, MergedSegmentRow
+from annotator.store.orm import AuditRow, ClipRow, MergedRow, MergedSegmentRow, SegmentRow
 from annotator.store.versioned import stale_message, versioned_update
 
 
@@ -31,20 +32,68 @@ class MergedMixin(StoreCore):
     """Merge output, review decisions and the audit log (reviewer or owner writes)."""
 
     def replace_unresolved_merged(self, clip_id: int, instances: Sequence[MergedInstance]) -> list[MergedInstance]:
-        """Replace a clip's merge output, keeping every instance a reviewer already resolved."""
+        """Replace a clip's merge output; a decision stays only on an instance the new output repeats.
+
+        A resolved row is kept when a new instance has the same segments, proposed bounds, label,
+        rule, reliability and majority, and none of its segments changed after the decision; the
+        new instance is then not written again. Every other row goes (a dropped decision is
+        recorded in the merge's audit row) and its new instance goes back to the reviewer. One
+        transaction; refused on a finalised clip. Returns the instances standing for `instances`,
+        in their order.
+        """
         self.access.require_privileged("run the merge")
         with self._tx() as s:
             clip_row = self._clip_row(s, clip_id)
             if clip_row.finalised:
                 raise RuleViolation(f"clip {clip_row.name!r} is finalised: its ground truth is closed to a new merge")
-            stale = select(MergedRow.id).where(MergedRow.clip_id == clip_id,
-                                               MergedRow.status != str(MergedStatus.RESOLVED))
-            s.execute(delete(MergedSegmentRow).where(MergedSegmentRow.merged_id.in_(stale)))
-            removed = s.execute(delete(MergedRow).where(MergedRow.id.in_(stale)))
-            out = [self._insert_merged(s, clip_id, inst) for inst in instances]
-            self._audit(s, "merge", "clip", clip_id, {"replaced": removed.rowcount},  # type: ignore[attr-defined]
-                        {"instances": len(out)})
+            rows = list(s.scalars(select(MergedRow).where(MergedRow.clip_id == clip_id).order_by(MergedRow.id)))
+            links = self._links(s, [r.id for r in rows])
+            standing = self._standing_decisions(s, rows, links)
+            matched: list[MergedRow | None] = [standing.pop(_key(inst), None) for inst in instances]
+            kept_ids = {r.id for r in matched if r is not None}
+            gone = [r for r in rows if r.id not in kept_ids]
+            dropped = [_dropped(r) for r in gone if r.status == str(MergedStatus.RESOLVED)]
+            if gone:
+                gone_ids = [r.id for r in gone]
+                s.execute(delete(MergedSegmentRow).where(MergedSegmentRow.merged_id.in_(gone_ids)))
+                s.execute(delete(MergedRow).where(MergedRow.id.in_(gone_ids)))
+            out = [convert.merged(row, links.get(row.id, ())) if row is not None else self._insert_merged(s, clip_id, inst)
+                   for inst, row in zip(instances, matched, strict=True)]
+            old: dict[str, Any] = {"replaced": len(gone)}
+            if dropped:
+                old["dropped_decisions"] = dropped
+            self._audit(s, "merge", "clip", clip_id, old, {"instances": len(out), "kept_decisions": len(kept_ids)})
             return out
+
+    @staticmethod
+    def _links(s: Session, merged_ids: Sequence[int]) -> dict[int, tuple[int, ...]]:
+        """Segment ids of each merged row, in position order."""
+        out: dict[int, list[int]] = {}
+        if merged_ids:
+            query = (select(MergedSegmentRow.merged_id, MergedSegmentRow.segment_id)
+                     .where(MergedSegmentRow.merged_id.in_(merged_ids)).order_by(MergedSegmentRow.position))
+            for merged_id, segment_id in s.execute(query):
+                out.setdefault(merged_id, []).append(segment_id)
+        return {k: tuple(v) for k, v in out.items()}
+
+    @staticmethod
+    def _standing_decisions(s: Session, rows: Sequence[MergedRow],
+                            links: dict[int, tuple[int, ...]]) -> dict[tuple[Any, ...], MergedRow]:
+        """Resolved rows by what the merge proposed, leaving out those whose segments changed since
+        the decision (the reviewer decided on work that is no longer there)."""
+        resolved = [r for r in rows if r.status == str(MergedStatus.RESOLVED)]
+        member_ids = {i for r in resolved for i in links.get(r.id, ())}
+        updated: dict[int, datetime | None] = {
+            i: convert.aware(at) for i, at in s.execute(select(SegmentRow.id, SegmentRow.updated_at).where(
+                SegmentRow.id.in_(member_ids), SegmentRow.deleted.is_(False)))} if member_ids else {}
+        out: dict[tuple[Any, ...], MergedRow] = {}
+        for row in resolved:
+            ids = links.get(row.id, ())
+            decided = convert.aware(row.decided_at)
+            changed = any(i not in updated or _after(updated[i], decided) for i in ids)
+            if not changed:
+                out.setdefault(_row_key(row, ids), row)
+        return out
 
     def _insert_merged(self, s: Session, clip_id: int, inst: MergedInstance) -> MergedInstance:
         rules.validate_action(inst.action_id, self.taxonomy)
@@ -156,6 +205,29 @@ class MergedMixin(StoreCore):
 def _state(row: MergedRow) -> dict[str, Any]:
     return {"status": row.status, "start_frame": row.start_frame, "end_frame": row.end_frame,
             "action_id": row.action_id, "decision": row.decision}
+
+
+def _after(at: datetime | None, decided: datetime | None) -> bool:
+    """Whether a segment's last change came after the decision (unknown times: no)."""
+    return at is not None and decided is not None and at > decided
+
+
+def _key(inst: MergedInstance) -> tuple[Any, ...]:
+    """What identifies a merge proposal: its segments, bounds, label, rule, reliability, majority."""
+    return (frozenset(inst.segment_ids), inst.start_frame, inst.end_frame, inst.action_id, str(inst.rule),
+            bool(inst.reliable), _text(inst.majority))
+
+
+def _row_key(row: MergedRow, segment_ids: tuple[int, ...]) -> tuple[Any, ...]:
+    """_key of what the merge proposed for a stored row (the proposal, not the decision in force)."""
+    return (frozenset(segment_ids), row.proposed_start_frame, row.proposed_end_frame, row.proposed_action_id,
+            row.rule, bool(row.reliable), row.majority)
+
+
+def _dropped(row: MergedRow) -> dict[str, Any]:
+    """A dropped decision as the audit log records it."""
+    return {"id": row.id, "decision": row.decision, "start_frame": row.start_frame, "end_frame": row.end_frame,
+            "action_id": row.action_id, "decided_by": row.decided_by}
 
 
 def _text(decision: Decision | None) -> str | None:

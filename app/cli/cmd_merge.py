@@ -114,7 +114,8 @@ def _merge(args: argparse.Namespace) -> int:
     if result is not None and result.conflicts:
         print(f"{len(result.conflicts)} label conflict(s)")
     if run.stale_resolved:
-        print(f"{len(run.stale_resolved)} resolved decision(s) no longer match the segments (kept): "
+        print(f"{len(run.stale_resolved)} decision(s) dropped, their instance changed (back to review; "
+              "in the audit log): "
               + ", ".join(map(str, run.stale_resolved)))
     for s in run.skipped:
         print(f"skipped {s.name}: {s.reason}")

@@ -83,3 +83,10 @@ class InstanceDetail(QScrollArea):
                       taxonomy: Taxonomy, fps: float) -> None:
         """Describe `inst` (None: the key help only)."""
         self.label.setText(describe(inst, annotators, who, taxonomy, fps))
+
+    def show_empty_clip(self, finalised: bool) -> None:
+        """The open clip has no instance: every annotator finished it without marking anything."""
+        state = ("It is finalised: exported as a clip with no micro-action." if finalised
+                 else "Nothing to decide: Ctrl+Enter finalises it as a clip with no micro-action.")
+        self.label.setText(f"<p><b>No instances.</b> Every annotator finished this clip without marking "
+                           f"anything.</p><p>{state}</p>{legend()}<p style='color:#9aa'>{escape(KEYS_HELP)}</p>")

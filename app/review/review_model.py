@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from annotator.agreed_empty import agreed_empty
 from annotator.decisions import Decision, Outcome
 from annotator.model import Clip, MergedInstance, MergedStatus, Segment
 from annotator.store.api import StoreAPI
@@ -48,9 +49,11 @@ def status_counts(instances: list[MergedInstance]) -> tuple[int, int, int]:
 
 
 def load_review_rows(store: StoreAPI) -> list[ReviewRow]:
-    """Every clip that has merged instances, with counts over the instances the merge stands by."""
+    """Every clip that has merged instances, with counts over the instances the merge stands by,
+    and every clip its annotators all finished empty (no instance: ready to finalise)."""
     merged = store.merged_by_clip()
-    if not merged:
+    empty = agreed_empty(store)
+    if not merged and not empty:
         return []
     live: set[int] = set()
     for person in store.annotators():
@@ -59,7 +62,7 @@ def load_review_rows(store: StoreAPI) -> list[ReviewRow]:
     rows = []
     for clip in store.clips():
         instances = current_merged(merged.get(clip.id, []), live)
-        if instances:
+        if instances or (clip.id in empty and not merged.get(clip.id)):
             rows.append(ReviewRow(clip, *status_counts(instances)))
     return rows
 

@@ -75,8 +75,9 @@ class ReviewQueueModel(ClipRowsModel[ReviewRow]):
         if role == Qt.ItemDataRole.TextAlignmentRole and 1 <= col <= 3:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return (f"{row.clip.name} (subject {row.clip.subject}): {row.needs_review} need review, {row.reliable} reliable, "
-                    f"{row.resolved} resolved{damaged_tip(row.clip)}")
+            counts = (f"{row.needs_review} need review, {row.reliable} reliable, {row.resolved} resolved" if row.total
+                      else "no instances: every annotator finished it without marking anything")
+            return f"{row.clip.name} (subject {row.clip.subject}): {counts}{damaged_tip(row.clip)}"
         return None
 
 

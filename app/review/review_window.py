@@ -113,6 +113,7 @@ class ReviewWindow(ClipWindow):
         self.session.selectionChanged.connect(self._on_selection)
         self.session.decided.connect(self._refresh_row)
         self.session.clipFinalised.connect(self._refresh_row)
+        self.session.clipFinalised.connect(lambda _clip_id: self.refresh())  # the detail says it is final
         self.player.frameChanged.connect(self.timeline.set_playhead)
         self.player.decodeFinished.connect(self._start_thumbnails)
         self.timeline.seekRequested.connect(self.player.seek)
@@ -204,7 +205,7 @@ class ReviewWindow(ClipWindow):
         if self.session.clip is not None:
             self.session.reload()
         self.show_message(f"Merged {plural(run.merged_clips, 'clip')}: {plural(run.written, 'instance')} written, "
-                          f"{plural(run.kept_resolved, 'decision')} kept, {len(run.stale_resolved)} stale, "
+                          f"{plural(run.kept_resolved, 'decision')} kept, {len(run.stale_resolved)} dropped (changed: back to review), "
                           f"{plural(len(run.skipped), 'clip')} not ready")
 
     # ----- decisions ---------------------------------------------------------------------------
@@ -270,7 +271,10 @@ class ReviewWindow(ClipWindow):
         self.timeline.set_styled_bars(bars, styles)
         self.timeline.set_selected(-inst.id if inst is not None and inst.id is not None else None)
         fps = s.clip.fps if s.clip is not None else 30.0
-        self.detail.show_instance(inst, s.annotators, s.contributors(inst) if inst else {}, s.taxonomy, fps)
+        if s.clip is not None and not s.instances:
+            self.detail.show_empty_clip(s.clip.finalised)
+        else:
+            self.detail.show_instance(inst, s.annotators, s.contributors(inst) if inst else {}, s.taxonomy, fps)
         self._update_status()
 
     def _on_selection(self, _instance_id: object) -> None:

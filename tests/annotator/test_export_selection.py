@@ -60,6 +60,7 @@ def _project(store: Store, finalise: bool = True) -> dict[str, int]:
             if (name, person) != ("unfinished", "a3"):
                 store.set_assignment_state(ids[name], person, AssignmentState.DONE)
     store.add_segment(Segment(None, ids["final"], "a1", 0, 30, 3))
+    store.add_segment(Segment(None, ids["not_merged"], "a2", 0, 30, 3))  # work the merge has not seen
     for name in ("final", "in_review", "reviewed"):
         made = store.replace_unresolved_merged(ids[name], [
             _instance(ids[name], 0, MergedStatus.RELIABLE), _instance(ids[name], 100, MergedStatus.NEEDS_REVIEW),
@@ -121,3 +122,46 @@ def test_ground_truth_and_annotator_sources_keep_clips_with_their_work(store: St
                                                           ("alone_1", REASON_NO_WORK)}
     with pytest.raises(InputError, match="no annotator named 'zed'"):
         select_export(store, "annotator:zed")
+
+
+def _quiet_clip(store: Store) -> int:
+    """A clip all three annotators finished without marking anything (subject 'quiet', test subset)."""
+    (clip,) = store.add_clips([NewClip("quiet_1", "quiet", 30.0, 300, subset=Subset.TEST)])
+    store.assign_many([clip.id], PEOPLE)
+    for person in PEOPLE:
+        store.set_assignment_state(clip.id, person, AssignmentState.DONE)
+    return clip.id
+
+
+def test_a_clip_everyone_finished_empty_is_exported_with_no_instances_once_finalised(store: Store,
+                                                                                       tmp_path: Path) -> None:
+    from annotator.exporting import EMPTY_DETAIL
+    from merging.finalise import finalise_clips
+
+    _project(store)
+    quiet = _quiet_clip(store)
+    before = select_export(store, "merged")
+    assert {i.clip: (i.reason, i.detail) for i in before.left_out}["quiet_1"] == (REASON_NOT_FINALISED, EMPTY_DETAIL)
+    assert "quiet_1" in select_export(store, "merged", include_unresolved=True).majority_clips
+    assert select_export(store.as_user("a1"), "merged").left_out  # an annotator cannot tell: left out as not merged
+    assert finalise_clips(store.as_user("rev"), ["quiet_1"]).finalised == ("quiet_1",)
+    after = select_export(store, "merged")
+    assert list(after.annotations.videos) == ["final_1", "quiet_1"]
+    assert after.annotations.videos["quiet_1"].subset == "test" and len(after.annotations.instances) == 2
+    assert "1 clips have no instances" in after.summary_lines()[1]
+    export_annotations(store, tmp_path, "opentad-json", "merged")
+    database = json.loads((tmp_path / "mmad_opentad_test.json").read_text("utf-8"))["database"]
+    assert database["quiet_1"]["annotations"] == [] and database["quiet_1"]["subset"] == "testing"
+    assert store.clip(quiet).finalised
+
+
+def test_a_mark_on_an_empty_clip_makes_it_need_the_merge_again(store: Store) -> None:
+    from merging.finalise import finalise_clips
+
+    _project(store)
+    quiet = _quiet_clip(store)
+    store.add_segment(Segment(None, quiet, "a2", 0, 30, 3))
+    reasons = {i.clip: i.reason for i in select_export(store, "merged").left_out}
+    assert reasons["quiet_1"] == REASON_NOT_MERGED
+    run = finalise_clips(store.as_user("rev"), ["quiet_1"])
+    assert run.finalised == () and not store.clip(quiet).finalised

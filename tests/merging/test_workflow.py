@@ -1,5 +1,7 @@
 """The merge against a real project store (SQLite in a temporary folder)."""
 
+from dataclasses import replace
+
 import pytest
 
 from annotator.decisions import Decision
@@ -137,4 +139,87 @@ def test_a_clip_finalised_while_the_merge_runs_is_skipped_not_fatal(project):
     assert run.merged_clips == 0 and run.written == 0
     assert {s.name: s.reason for s in run.skipped}["c0"] == "finalised while the merge ran"
     assert store.merged_instances(c0) == []
+    store.close()
+
+
+def _wave(store, c0):
+    """a1's lone wave on c0 and the merged instance built from it alone."""
+    wave = next(s for s in store.segments(c0, "a1") if s.action_id == WAVE)
+    inst = next(m for m in store.merged_instances(c0) if m.segment_ids == (wave.id,))
+    return wave, inst
+
+
+def test_a_remerge_after_an_edit_drops_the_stale_decision_and_asks_again(project):
+    store = project.open_store("rev")
+    run_merge(store)
+    c0 = store.clip_by_name("c0").id
+    wave, single = _wave(store, c0)
+    store.resolve_merged(single.id, single.version, D("delete"), single.start_frame, single.end_frame, WAVE)
+    store.as_user("a1").update_segment(replace(wave, start_frame=90))  # a1 changes their work after review
+    again = run_merge(store)
+    assert again.stale_resolved == (single.id,) and again.kept_resolved == 0
+    merged = store.merged_instances(c0)
+    assert len(merged) == 2  # no old decision beside the new instance
+    waves = [m for m in merged if m.action_id == WAVE]
+    assert [(m.start_frame, m.status, m.decision) for m in waves] == [(90, MergedStatus.NEEDS_REVIEW, None)]
+    entry = store.audit_log(limit=1, entity="clip")[0]
+    assert entry.action == "merge" and '"delete"' in (entry.old or "")  # the dropped decision is on record
+    store.close()
+
+
+def test_a_decision_made_after_an_edit_is_not_carried_onto_a_different_merge(project):
+    store = project.open_store("rev")
+    run_merge(store)
+    c0 = store.clip_by_name("c0").id
+    wave, single = _wave(store, c0)
+    store.as_user("a1").update_segment(replace(wave, end_frame=170))  # edited after the merge ...
+    store.resolve_merged(single.id, single.version, D("delete"), 100, 150, WAVE)  # ... decided on the old one
+    again = run_merge(store)
+    assert again.stale_resolved == (single.id,)
+    waves = [m for m in store.merged_instances(c0) if m.action_id == WAVE]
+    assert [(m.end_frame, m.status) for m in waves] == [(170, MergedStatus.NEEDS_REVIEW)]
+    store.close()
+
+
+def test_a_remerge_keeps_a_decision_whose_instance_is_unchanged(project):
+    store = project.open_store("rev")
+    run_merge(store)
+    c0 = store.clip_by_name("c0").id
+    _, single = _wave(store, c0)
+    done = store.resolve_merged(single.id, single.version, D("keep"), 101, 149, WAVE)
+    nod = next(s for s in store.segments(c0, "a2") if s.action_id == NOD)
+    store.as_user("a2").update_segment(replace(nod, start_frame=14))  # another instance changes
+    again = run_merge(store)
+    assert again.kept_resolved == 1 and not again.stale_resolved
+    assert done in store.merged_instances(c0)  # same row, same decision
+    assert len(store.merged_instances(c0)) == 2
+    store.close()
+
+
+def test_a_clip_all_annotators_finished_empty_merges_to_nothing_and_finalises(project):
+    from merging.finalise import finalise_clips
+
+    store = project.open_store("rev")
+    c2 = store.clip_by_name("c2").id
+    for name in ("a1", "a2", "a3"):
+        store.set_assignment_state(c2, name, AssignmentState.DONE)
+    run = run_merge(store)
+    assert run.merged_clips == 2 and "c2" not in {s.name for s in run.skipped}
+    assert store.merged_instances(c2) == []
+    reliable = finalise_clips(store, reliable=True)  # everyone agreed: nothing happens
+    assert reliable.finalised == ("c2",) and reliable.decisions == 0
+    assert store.clip(c2).finalised
+    store.close()
+
+
+def test_an_empty_clip_not_finished_by_all_is_not_finalised(project):
+    from merging.finalise import finalise_clips
+
+    store = project.open_store("rev")
+    c2 = store.clip_by_name("c2").id
+    store.set_assignment_state(c2, "a1", AssignmentState.DONE)
+    run = finalise_clips(store, ["c2"])
+    assert run.finalised == () and run.skipped == (("c2", "no merged instances (run mmad merge first)"),)
+    assert finalise_clips(store, reliable=True).finalised == ()
+    assert not store.clip(c2).finalised
     store.close()

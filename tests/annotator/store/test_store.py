@@ -268,11 +268,42 @@ def test_merged_instances_keep_reviewer_decisions(store: Store) -> None:
     assert (resolved.status, resolved.decided_by, resolved.start_frame) == (MergedStatus.RESOLVED, "rev", 1)
     with pytest.raises(ConflictError):
         store.resolve_merged(first[0].id or 0, first[0].version, D("delete"), 0, 30, 3)
-    store.replace_unresolved_merged(a, [inst(MergedStatus.RELIABLE, 4)])
+    again = store.replace_unresolved_merged(a, [inst(MergedStatus.NEEDS_REVIEW, 0), inst(MergedStatus.RELIABLE, 4)])
+    assert again[0] == resolved  # the same instance again: its decision stands, the row is kept
     kept = store.merged_instances(a)
     assert [(m.status, m.start_frame) for m in kept] == [(MergedStatus.RESOLVED, 1), (MergedStatus.RELIABLE, 4)]
     assert store.merged_by_clip()[a] == kept
     assert store.finalise_clip(a).finalised
+
+
+def test_a_remerge_drops_decisions_that_no_longer_match_their_instance(store: Store) -> None:
+    a, _ = _seed(store)
+    segs = tuple(store.add_segment(Segment(None, a, n, 0, 30, 3)).id or 0 for n in ("ann1", "ann2"))
+
+    def inst(start: int, action: int = 3, majority: str = "keep") -> MergedInstance:
+        return MergedInstance(None, a, start, 30, action, segs, MergeRule.UNION, False, MergedStatus.NEEDS_REVIEW,
+                              majority=D(majority))
+
+    rev = store.as_user("rev")
+    (first,) = rev.replace_unresolved_merged(a, [inst(0)])
+    decided = rev.resolve_merged(first.id or 0, first.version, D("delete"), 0, 30, 3)
+    for changed in (inst(2), inst(0, action=4), inst(0, majority="delete")):  # bounds, label, majority
+        (new,) = rev.replace_unresolved_merged(a, [changed])
+        assert (new.status, new.decision, new.start_frame) == (MergedStatus.NEEDS_REVIEW, None, changed.start_frame)
+        assert rev.merged_instances(a) == [new]  # the old decision is gone, not beside the new instance
+        decided = rev.resolve_merged(new.id or 0, new.version, D("delete"), new.start_frame, 30, new.action_id)
+    entry = rev.audit_log(limit=1, entity="clip")[0]
+    assert entry.action == "merge" and '"dropped_decisions"' in (entry.old or "")
+    assert rev.replace_unresolved_merged(a, []) == [] and rev.merged_instances(a) == []  # nothing left to match
+    assert decided.id not in {m.id for m in rev.merged_instances(a)}
+
+
+def test_an_empty_merge_result_finalises_and_reads_back_empty(store: Store) -> None:
+    a, _ = _seed(store)
+    rev = store.as_user("rev")
+    assert rev.replace_unresolved_merged(a, []) == []
+    assert rev.finalise_clip(a).finalised and rev.merged_instances(a) == []
+    assert store.as_user("ann1").merged_instances(a) == []  # an annotator may read the finalised (empty) merge
 
 
 def _batch(author: str = GROUND_TRUTH, done_for: str | None = None) -> BulkImport:
@@ -412,3 +443,16 @@ def test_editing_an_accepted_proposal_stores_proposal_edited(store: Store) -> No
     (other,) = store.add_proposals(a, "v1", [Proposal(None, a, "v1", 50, 90, 5, 0.6)])
     relabelled = ann.update_segment(replace(ann.accept_proposal(other.id or 0, "ann1")[0], action_id=6))
     assert relabelled.origin == Origin.PROPOSAL_EDITED
+
+
+def test_a_remerge_drops_a_decision_whose_segments_changed_after_it(store: Store) -> None:
+    a, _ = _seed(store)
+    s1, s2 = (store.add_segment(Segment(None, a, n, 0, 30, 3)) for n in ("ann1", "ann2"))
+    same = MergedInstance(None, a, 0, 30, 3, (s1.id or 0, s2.id or 0), MergeRule.UNION, False,
+                          MergedStatus.NEEDS_REVIEW, majority=D("keep"))
+    rev = store.as_user("rev")
+    (first,) = rev.replace_unresolved_merged(a, [same])
+    rev.resolve_merged(first.id or 0, first.version, D("take:ann1"), 0, 30, 3)  # the reviewer took ann1's version
+    store.update_segment(replace(s1, end_frame=28))  # ann1's segment changed since: the take is stale
+    (again,) = rev.replace_unresolved_merged(a, [same])  # the merge's proposal happens to be the same
+    assert (again.status, again.decision, again.decided_by) == (MergedStatus.NEEDS_REVIEW, None, None)

@@ -170,3 +170,32 @@ def test_finalise_all_reliable_takes_only_clips_whose_instances_are_all_reliable
         assert [c.name for c in store.clips() if c.finalised] == ["c0"]
     finally:
         store.close()
+
+
+def test_a_clip_everyone_finished_empty_is_merged_finalised_counted_and_exported(project_dir, capsys, tmp_path):
+    store = _store(project_dir)
+    try:
+        c1 = store.clip_by_name("c1")
+        assert c1 is not None
+        for name in ("a1", "a2", "a3"):
+            store.set_assignment_state(c1.id, name, AssignmentState.DONE)  # done, nothing seen
+        store.add_clips([NewClip("c2", "s2", 30.0, 300)])  # another subject for the split
+    finally:
+        store.close()
+    _merged_with_reviewer(project_dir, capsys)
+    assert main(["finalise", str(project_dir), "--all-reliable", "--as", "boss"]) == 0
+    assert "finalised 2 clip(s), 0 decision(s)" in capsys.readouterr().out
+    assert main(["split", str(project_dir), "--ratios", "0.5,0.5,0"]) == 0
+    capsys.readouterr()
+    assert main(["stats", str(project_dir), "--source", "merged", "--json"]) == 0
+    stats = json.loads(capsys.readouterr().out)
+    assert (stats["subsets"]["all"]["videos"], stats["subsets"]["all"]["instances"]) == (2, 1)
+    out = tmp_path / "out"
+    assert main(["export", str(project_dir), str(out), "--format", "all", "--source", "merged"]) == 0
+    assert "1 clips have no instances" in capsys.readouterr().out
+    database = json.loads((out / "mmad_opentad.json").read_text("utf-8"))["database"]
+    assert database["c1"]["annotations"] == [] and len(database["c0"]["annotations"]) == 1
+    assert database["c1"]["subset"] == database["c0"]["subset"]  # one subject, one subset
+    assert "c2" not in database  # never annotated: not ground truth
+    assert main(["merge", str(project_dir)]) == 0  # a finalised clip is never merged again
+    assert "skipped c1: finalised" in capsys.readouterr().out

@@ -238,3 +238,29 @@ def test_question_mark_shows_the_review_commands(qtbot: QtBot, window: ReviewWin
     assert window.sheet is sheet and not sheet.isVisible()  # ? again hides it
     window.show_shortcuts()
     assert window.sheet is sheet and sheet.isVisible()  # one sheet, shown again
+
+
+def test_a_clip_everyone_finished_empty_is_in_the_queue_and_finalises(qtbot: QtBot, review_project: Path,
+                                                                     tmp_path: Path) -> None:
+    from annotator.model import AssignmentState
+
+    store = Project.open(review_project).open_store()
+    wait = store.clip_by_name("S02_wait")
+    assert wait is not None
+    for name in ("a1", "a2", "a3"):
+        store.set_assignment_state(wait.id, name, AssignmentState.DONE)  # looked, saw nothing
+    store.close()
+    w = open_review(qtbot, review_project, tmp_path)
+    rows = {r.clip.name: r for r in w.queue.model.rows}
+    assert rows["S02_wait"].total == 0
+    w.open_clip_id(wait.id)
+    assert w.session.instances == [] and "No instances" in w.detail.label.text()
+    w.grab().save(str(tmp_path / "empty_clip.png"))
+    key(qtbot, w, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert "It is finalised" in w.detail.label.text()
+    assert {r.clip.name: r.clip.finalised for r in w.queue.model.rows}["S02_wait"]
+    w.grab().save(str(tmp_path / "empty_clip_final.png"))
+    w.close()
+    store = Project.open(review_project).open_store()
+    assert store.clip(wait.id).finalised
+    store.close()

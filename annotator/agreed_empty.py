@@ -1,0 +1,50 @@
+"""Clips every annotator finished without marking anything: a merge result with no instances.
+
+"Done with no instances" is a real answer (an annotator looked and saw nothing). When all the
+clip's annotators (two or more, as the merge needs) say so, the merge of the clip is empty by
+construction: nothing to review, and the clip is reliable ground truth with zero instances, to
+be finalised and exported like any other. Nothing is stored for it: the emptiness is read from
+the annotators' work, so a later segment on the clip undoes it at once.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from annotator.model import Annotator, Assignment, AssignmentState, Role, Segment
+
+
+class WorkStore(Protocol):
+    """What the test needs from the store (a subset of StoreAPI)."""
+
+    @property
+    def user(self) -> Annotator | None: ...
+    def assignments(self, annotator: str | None = None) -> list[Assignment]: ...
+    def annotators(self) -> list[Annotator]: ...
+    def segments_by_clip(self, author: str) -> dict[int, list[Segment]]: ...
+
+
+def agreed_empty(store: WorkStore) -> set[int]:
+    """Ids of clips whose assigned annotators (two or more) are all done and none marked anything.
+
+    Empty for an annotator's store: others' work is hidden from them until a clip is finalised,
+    so they cannot tell an empty clip from a hidden one.
+    """
+    if store.user is not None and store.user.role is not Role.REVIEWER:
+        return set()
+    by_clip: dict[int, list[Assignment]] = {}
+    for a in store.assignments(None):
+        by_clip.setdefault(a.clip_id, []).append(a)
+    ready = {cid: [a.annotator_id for a in items] for cid, items in by_clip.items()
+             if len(items) >= 2 and all(a.state is AssignmentState.DONE for a in items)}
+    if not ready:
+        return set()
+    names = {a.id: a.name for a in store.annotators()}
+    marked: set[int] = set()
+    for pid in {pid for ids in ready.values() for pid in ids}:
+        if pid not in names:  # an assignment of a person this store cannot see: do not guess
+            marked.update(cid for cid, ids in ready.items() if pid in ids)
+            continue
+        work = store.segments_by_clip(names[pid])
+        marked.update(cid for cid, ids in ready.items() if pid in ids and work.get(cid))
+    return set(ready) - marked
