@@ -30,6 +30,9 @@ from annotator.taxonomy import Taxonomy
 # Each format's own words for the store's subsets.
 OPENTAD_SUBSETS = {Subset.TRAIN: "training", Subset.VAL: "validation", Subset.TEST: "testing"}
 POINTTAD_SUBSETS = {Subset.TRAIN: "train", Subset.VAL: "val", Subset.TEST: "test"}
+# The word written for a clip no split has placed yet: OpenTAD's and PointTAD's loaders read
+# every entry's subset and fail on a missing key, and pick no entry under this word.
+NO_SUBSET = "unassigned"
 
 
 def parse_int(text: str, file: str, place: str, name: str) -> int:
@@ -68,8 +71,8 @@ def csv_rows(text: str, file: str) -> Iterator[tuple[str, list[str]]]:
 
 
 def subset_from_word(word: object, words: dict[Subset, str], file: str, place: str) -> Subset | None:
-    """The store subset for a format's subset word (None when the key is absent)."""
-    if word is None:
+    """The store subset for a format's subset word (None when the key is absent or says unassigned)."""
+    if word is None or word == NO_SUBSET:
         return None
     for subset, own in words.items():
         if word == own:

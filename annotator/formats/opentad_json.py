@@ -9,6 +9,7 @@ from typing import Any
 
 from annotator.errors import InputError
 from annotator.formats.common import (
+    NO_SUBSET,
     OPENTAD_SUBSETS,
     AnnotationBuilder,
     action_from_json,
@@ -110,8 +111,7 @@ def write_opentad_json(aset: AnnotationSet, out: Path, taxonomy: Taxonomy) -> li
     database: dict[str, Any] = {}
     for video_id, video in aset.videos.items():
         entry: dict[str, Any] = {"duration": video.duration, "frame": video.total_frames, "fps": video.fps}
-        if video.subset is not None:
-            entry["subset"] = OPENTAD_SUBSETS[Subset(video.subset)]
+        entry["subset"] = OPENTAD_SUBSETS[Subset(video.subset)] if video.subset is not None else NO_SUBSET
         if video.subject is not None:
             entry["subject"] = video.subject
         entry["annotations"] = by_video.get(video_id, [])

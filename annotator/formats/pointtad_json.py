@@ -13,6 +13,7 @@ from typing import Any
 
 from annotator.errors import InputError
 from annotator.formats.common import (
+    NO_SUBSET,
     POINTTAD_SUBSETS,
     AnnotationBuilder,
     json_frame,
@@ -91,8 +92,7 @@ def write_pointtad_json(aset: AnnotationSet, out: Path) -> Path:
     data: dict[str, Any] = {}
     for video_id, video in aset.videos.items():
         entry: dict[str, Any] = {}
-        if video.subset is not None:
-            entry["subset"] = POINTTAD_SUBSETS[Subset(video.subset)]
+        entry["subset"] = POINTTAD_SUBSETS[Subset(video.subset)] if video.subset is not None else NO_SUBSET
         entry.update(duration=video.duration, fps=video.fps, frames=video.total_frames)
         if video.subject is not None:
             entry["subject"] = video.subject

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import tempfile
 from pathlib import Path
 
@@ -68,6 +69,18 @@ def test_json_keeps_videos_without_instances_subsets_and_subjects(
     back = _through(aset, fmt, mma52, tmp_path)
     assert back.videos == aset.videos
     assert back.instances == aset.instances
+
+
+@pytest.mark.parametrize("fmt", JSON_FORMATS)
+def test_a_clip_no_split_placed_is_written_unassigned_and_read_back_without_a_subset(
+    fmt: str, mma52: Taxonomy, tmp_path: Path
+) -> None:
+    aset = AnnotationSet(videos={"a": VideoRecord("a", 30.0, 150, None)}, instances=[InstanceRecord("a", 3, 40, 7)])
+    written = write_annotations(aset, tmp_path / f"out.{fmt}", fmt, mma52)
+    entry = json.loads(written[0].read_text("utf-8"))
+    videos = entry["database"] if fmt == "opentad-json" else entry
+    assert videos["a"]["subset"] == "unassigned"  # the loaders of OpenTAD and PointTAD read the key of every entry
+    assert read_annotations(written[0], fmt, mma52).videos["a"].subset is None
 
 
 def test_opentad_writes_category_idx_and_names(mma52: Taxonomy, tmp_path: Path) -> None:
