@@ -6,18 +6,21 @@ does, so each is version-checked, refused for an annotator in the data layer, an
 under the reviewer's name. A clip is touched only when every open instance has a majority
 outcome; otherwise it is left as it was and reported. A clip every annotator finished without
 marking anything (annotator.agreed_empty) has no instance to decide: it is finalised as it is,
-and --all-reliable takes it (everyone agreed).
+and --all-reliable takes it (everyone agreed). A clip's decisions and its finalisation are one
+transaction: when the store refuses the clip (its merge is missing, or an annotator changed their
+segments after it), none of them is kept and the clip is reported with the store's reason.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence, Set
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Protocol
 
 from annotator.agreed_empty import WorkStore, agreed_empty
 from annotator.decisions import Decision
-from annotator.errors import InputError
+from annotator.errors import InputError, RuleViolation
 from annotator.model import Clip, MergedInstance, MergedStatus
 from annotator.progress import NEVER, CancelToken, Progress, no_progress
 from merging.majority import Choice, majority_decision
@@ -32,6 +35,7 @@ class FinaliseStore(WorkStore, Protocol):
     def resolve_merged(self, instance_id: int, version: int, decision: Decision, start_frame: int,
                        end_frame: int, action_id: int) -> MergedInstance: ...
     def finalise_clip(self, clip_id: int) -> Clip: ...
+    def atomic(self) -> AbstractContextManager[None]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,10 +95,16 @@ def finalise_clips(store: FinaliseStore, names: Sequence[str] = (), *, reliable:
         if isinstance(plan, str):
             skipped.append((clip.name, plan))
             continue
-        for inst, d in plan:
-            store.resolve_merged(inst.id or 0, inst.version, d.decision, d.start_frame, d.end_frame, d.action_id)
+        try:
+            with store.atomic():  # a clip the store refuses to finalise keeps no decision taken here
+                for inst, d in plan:
+                    store.resolve_merged(inst.id or 0, inst.version, d.decision, d.start_frame, d.end_frame,
+                                         d.action_id)
+                store.finalise_clip(clip.id)
+        except RuleViolation as exc:  # e.g. its merge is missing or older than the annotators' work
+            skipped.append((clip.name, str(exc)))
+            continue
         decisions += len(plan)
-        store.finalise_clip(clip.id)
         done.append(clip.name)
     progress(1.0, f"finalised {len(done)} clips")
     return FinaliseRun(tuple(done), decisions, tuple(skipped))

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
 from typing import cast
 
-from sqlalchemy import Table, bindparam, func, insert, select, update
+from sqlalchemy import Table, bindparam, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from annotator.errors import RuleViolation
@@ -13,7 +14,16 @@ from annotator.model import Clip, MergedStatus, Subset
 from annotator.store import convert
 from annotator.store.api import NewClip
 from annotator.store.core import REFUSED_VALUES, StoreCore, refusal
-from annotator.store.orm import ClipRow, MergedRow, SubjectRow
+from annotator.store.orm import (
+    AnnotatorRow,
+    AssignmentRow,
+    AuditRow,
+    ClipRow,
+    MergedRow,
+    MergedSegmentRow,
+    SegmentRow,
+    SubjectRow,
+)
 
 CLIPS = cast(Table, ClipRow.__table__)
 
@@ -110,10 +120,13 @@ class ClipsMixin(StoreCore):
             self._audit(s, "split", "clips", None, None, counts)
 
     def finalise_clip(self, clip_id: int) -> Clip:
-        """Mark a clip final (reviewer only); refused while merged instances await review."""
+        """Mark a clip final (reviewer only); refused while merged instances await review, and when the
+        merge is missing or older than the annotators' last change to their segments."""
         self.access.require_privileged("finalise clips")
         with self._tx() as s:
             row = self._clip_row(s, clip_id)
+            if not row.finalised:  # finalised work can no longer change: nothing to check again
+                _check_merge_current(s, row)
             pending = s.scalar(select(func.count()).select_from(MergedRow).where(
                 MergedRow.clip_id == clip_id, MergedRow.status == str(MergedStatus.NEEDS_REVIEW)))
             if pending:
@@ -121,3 +134,38 @@ class ClipsMixin(StoreCore):
             row.finalised = True
             self._audit(s, "finalise", "clip", clip_id, {"finalised": False}, {"finalised": True})
             return convert.clip(row)
+
+
+def _check_merge_current(s: Session, clip: ClipRow) -> None:
+    """Refuse to finalise a clip whose merge was never run over its annotators' segments, or whose
+    annotators changed their segments after the last merge (the truth would not be their work).
+
+    The merge's moment is its audit row (written in the merge's transaction); a change is a
+    segment's updated_at (set by every add, edit, delete and restore). The segments that count are
+    those the merge reads (the assigned annotators') and those the merge linked.
+    """
+    merged_at = convert.aware(s.scalar(select(func.max(AuditRow.at)).where(
+        AuditRow.action == "merge", AuditRow.entity == "clip", AuditRow.entity_id == clip.id)))
+    assigned = (select(AnnotatorRow.name).join(AssignmentRow, AssignmentRow.annotator_id == AnnotatorRow.id)
+                .where(AssignmentRow.clip_id == clip.id))
+    if merged_at is None:
+        if s.scalar(select(SegmentRow.id).where(SegmentRow.clip_id == clip.id, SegmentRow.deleted.is_(False),
+                                                SegmentRow.author.in_(assigned)).limit(1)) is not None:
+            raise RuleViolation(f"clip {clip.name!r} has annotators' segments but no merge: run mmad merge first")
+        return
+    linked = (select(MergedSegmentRow.segment_id).join(MergedRow, MergedRow.id == MergedSegmentRow.merged_id)
+              .where(MergedRow.clip_id == clip.id))
+    changed: dict[str, datetime] = {}
+    for author, at in s.execute(select(SegmentRow.author, SegmentRow.updated_at).where(
+            SegmentRow.clip_id == clip.id, or_(SegmentRow.author.in_(assigned), SegmentRow.id.in_(linked)))):
+        stamp = convert.aware(at)
+        if stamp is not None and stamp > merged_at and (author not in changed or stamp > changed[author]):
+            changed[author] = stamp
+    if changed:
+        edits = ", ".join(f"{a} edited at {_moment(at)}" for a, at in sorted(changed.items()))
+        raise RuleViolation(f"clip {clip.name!r} changed after its merge ({edits}): merge it again before finalising")
+
+
+def _moment(at: datetime) -> str:
+    """A time as a message shows it (UTC, to the second)."""
+    return at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")

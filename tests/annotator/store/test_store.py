@@ -45,6 +45,23 @@ def _seed(store: Store) -> tuple[int, int]:
     return a.id, b.id
 
 
+def _merge_and_review(store: Store, clip_id: int) -> None:
+    """Mark the clip's annotators done, merge it and take each open instance's majority (or keep), as a
+    reviewer would before finalising: the store finalises only a clip merged after its last change."""
+    from merging.workflow import run_merge
+
+    names = {a.id: a.name for a in store.annotators()}
+    for a in store.assignments(None):
+        if a.clip_id == clip_id:
+            store.set_assignment_state(clip_id, names[a.annotator_id], AssignmentState.DONE)
+    rev = store.as_user("rev")
+    run = run_merge(rev, clip_names=[rev.clip(clip_id).name])
+    assert run.merged_clips == 1, run.skipped
+    for m in rev.merged_instances(clip_id):
+        if m.status is MergedStatus.NEEDS_REVIEW:
+            rev.resolve_merged(m.id or 0, m.version, m.majority or D("keep"), m.start_frame, m.end_frame, m.action_id)
+
+
 def test_migrations_create_the_schema_once(project: Project, db_url: str) -> None:
     engine = create_engine(project.database_url)
     try:
@@ -126,6 +143,7 @@ def test_blind_mode_annotator_sees_only_own_work_until_final(store: Store) -> No
     assert ann1.segments_by_clip("ann2") == {}
     assert ann1.merged_by_clip() == {}
     assert len(rev.segments(clip_id, "ann2")) == 1  # a reviewer sees every lane
+    _merge_and_review(store, clip_id)
     rev.finalise_clip(clip_id)
     assert len(ann1.segments(clip_id, "ann2")) == 1
     assert len(ann1.segments_by_clip("ann2")[clip_id]) == 1
@@ -147,6 +165,7 @@ def test_annotator_writes_only_own_segments_and_cannot_review(store: Store) -> N
                  lambda: ann1.set_subsets({clip_id: Subset.TRAIN})):
         with pytest.raises(PermissionDenied, match="only a reviewer|only the owner"):
             call()
+    _merge_and_review(store, clip_id)
     store.finalise_clip(clip_id)
     with pytest.raises(PermissionDenied, match="finalised"):
         ann1.add_segment(Segment(None, clip_id, "ann1", 0, 30, 3))
@@ -245,6 +264,7 @@ def test_proposals_are_shared_and_each_annotator_answers_for_themselves(store: S
         ann1.set_proposal_status(made[0].id or 0, pending)
     with pytest.raises(RuleViolation):
         store.add_proposals(a, "v1", [Proposal(None, a, "v1", 0, 400, 5, 0.9)])
+    _merge_and_review(store, a)
     store.finalise_clip(a)  # a finalised clip: annotators answer nothing more; reviewers still add
     with pytest.raises(PermissionDenied, match="finalised"):
         ann2.set_proposal_status(made[1].id or 0, rejected)

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Connection, Engine, create_engine, text
 from sqlalchemy.exc import ProgrammingError
 
-from annotator.errors import ConflictError, PermissionDenied
+from annotator.errors import ConflictError, PermissionDenied, RuleViolation
 from annotator.model import (
     AssignmentState,
     MergedInstance,
@@ -64,9 +64,10 @@ def team(tmp_path: Path, db_url: str) -> Iterator[Team]:
             store.assign_many([clip], ["ann1", "ann2"])
             for who in ("ann1", "ann2"):
                 store.as_user(who).add_segment(Segment(None, clip, who, 10, 40, 3))
-        seg_ids = [s.id or 0 for s in store.segments(open_clip, "ann1") + store.segments(open_clip, "ann2")]
-        store.replace_unresolved_merged(open_clip, [MergedInstance(None, open_clip, 10, 40, 3, tuple(seg_ids),
-                                                                   MergeRule.UNION, True, MergedStatus.RELIABLE)])
+        for clip in (open_clip, final_clip):  # merged: the clip to finalise needs a merge of its work
+            seg_ids = [s.id or 0 for s in store.segments(clip, "ann1") + store.segments(clip, "ann2")]
+            store.replace_unresolved_merged(clip, [MergedInstance(None, clip, 10, 40, 3, tuple(seg_ids),
+                                                                  MergeRule.UNION, True, MergedStatus.RELIABLE)])
         (proposal,) = store.add_proposals(open_clip, "v1", [Proposal(None, open_clip, "v1", 50, 80, 4, 0.9)])
         store.as_user("ann1").set_proposal_status(proposal.id or 0, ProposalStatus.REJECTED)
         store.finalise_clip(final_clip)
@@ -124,8 +125,8 @@ def test_an_annotators_login_reads_and_writes_only_their_own_work(team: Team) ->
             assert changed(conn, "DELETE FROM segments") == 0
             assert changed(conn, "UPDATE segments SET end_frame = 50 WHERE clip_id = :f", f=f) == 0  # finalised
             assert changed(conn, "UPDATE segments SET end_frame = 50 WHERE clip_id = :a", a=a) == 1  # own, open
-            assert rows(conn, "SELECT clip_id FROM merged_instances") == []  # merge unseen before finalising
-            assert rows(conn, "SELECT count(*) FROM merged_segments") == [(0,)]
+            assert rows(conn, "SELECT clip_id FROM merged_instances") == [(f,)]  # merge unseen before finalising
+            assert rows(conn, "SELECT count(*) FROM merged_segments") == [(2,)]  # the finalised clip's links only
             assert rows(conn, "SELECT author FROM proposal_answers") == [("ann1",)]
             assert changed(conn, "UPDATE clips SET finalised = true") == 0
             assert changed(conn, "UPDATE proposals SET score = 1") == 0
@@ -162,8 +163,9 @@ def test_a_reviewers_login_reviews_but_manages_no_users(team: Team) -> None:
         conn = as_login(engine, team.login["rev"])
         try:
             assert rows(conn, "SELECT count(*) FROM segments") == [(4,)]
-            assert rows(conn, "SELECT count(*) FROM merged_instances") == [(1,)]
-            assert changed(conn, "UPDATE merged_instances SET status = 'resolved', decision = 'keep'") == 1
+            assert rows(conn, "SELECT count(*) FROM merged_instances") == [(2,)]
+            assert changed(conn, "UPDATE merged_instances SET status = 'resolved', decision = 'keep' "
+                                 "WHERE clip_id = :a", a=team.open_clip) == 1
             assert changed(conn, "UPDATE clips SET finalised = true WHERE id = :a", a=team.open_clip) == 1
         finally:
             conn.rollback()
@@ -311,6 +313,28 @@ def test_the_store_on_a_login_acts_as_its_user_only(team: Team) -> None:
         Store.open(url, mma52, "rev")
 
 
+def test_a_reviewers_login_finalises_only_a_clip_merged_after_its_last_change(team: Team) -> None:
+    mma52 = load_taxonomy("mma52")
+    login = lambda who: Store.open(f"{team.url}%20-crole%3D{team.login[who]}", mma52)  # noqa: E731
+    ann1 = login("ann1")
+    try:
+        (seg,) = ann1.segments(team.open_clip, "ann1")
+        ann1.update_segment(replace(seg, end_frame=45))  # after the fixture's merge
+    finally:
+        ann1.close()
+    rev = login("rev")
+    try:  # the check reads the audit log, assignments and segments through the reviewer's policies
+        with pytest.raises(RuleViolation, match=r"changed after its merge \(ann1 edited at .*\): merge it again"):
+            rev.finalise_clip(team.open_clip)
+        assert not rev.clip(team.open_clip).finalised
+        segs = tuple(s.id or 0 for who in ("ann1", "ann2") for s in rev.segments(team.open_clip, who))
+        rev.replace_unresolved_merged(team.open_clip, [MergedInstance(
+            None, team.open_clip, 10, 45, 3, segs, MergeRule.UNION, True, MergedStatus.RELIABLE)])
+        assert rev.finalise_clip(team.open_clip).finalised
+    finally:
+        rev.close()
+
+
 def test_add_user_makes_a_login_and_join_makes_a_desktop_folder(tmp_path: Path, db_url: str,
                                                                 capsys: pytest.CaptureFixture[str]) -> None:
     from app.cli.main import main
@@ -435,7 +459,7 @@ def test_a_temporary_table_cannot_stand_in_for_the_policies_tables(team: Team) -
                                 {"f": f}).one() == (False, True)
             seen = rows(conn, f'SELECT clip_id, author FROM "{schema}".segments ORDER BY clip_id, author')
             assert seen == [(a, "ann1"), (f, "ann1"), (f, "ann2")]
-            assert rows(conn, f'SELECT count(*) FROM "{schema}".merged_instances') == [(0,)]
+            assert rows(conn, f'SELECT clip_id FROM "{schema}".merged_instances') == [(f,)]  # the open clip's: no
             assert changed(conn, f'UPDATE "{schema}".clips SET finalised = NOT finalised') == 0
             assert changed(conn, f'UPDATE "{schema}".segments SET end_frame = 45 WHERE clip_id = :f', f=f) == 0
             conn.rollback()
@@ -464,7 +488,7 @@ def test_the_policies_helpers_answer_nothing_about_another_login(team: Team) -> 
             assert one("SELECT mmad_proposal_clip(:p)", p=ids["theirs"]) is None
             assert one("SELECT mmad_proposal_answered(:p)", p=ids["answered"])  # ann1's own still answers
             assert one("SELECT mmad_proposal_clip(:p)", p=ids["own"]) == team.open_clip
-            assert one("SELECT count(*) FROM merged_segments") == 0
+            assert one("SELECT count(*) FROM merged_segments") == 2  # the finalised clip's; the open one's hidden
             conn.rollback()
         assert refused(engine, team.login["ann1"], "SELECT mmad_merged_clip(id) FROM generate_series(1, 9) id")
     finally:
@@ -477,7 +501,7 @@ def test_the_policies_helpers_answer_nothing_about_another_login(team: Team) -> 
     engine = own_login_engine(team, team.login["ann1"])
     try:
         with engine.connect() as conn:  # once the clip is final, its merge is everyone's to read
-            assert conn.execute(text("SELECT count(*) FROM merged_segments")).scalar() == 2
+            assert conn.execute(text("SELECT count(*) FROM merged_segments")).scalar() == 4  # both clips' links
     finally:
         engine.dispose()
 

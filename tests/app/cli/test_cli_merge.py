@@ -1,6 +1,8 @@
 """`mmad merge`, `mmad agreement` and `mmad finalise` end to end on a small SQLite project."""
 
 import json
+import re
+from dataclasses import replace
 
 import pytest
 
@@ -146,6 +148,32 @@ def test_finalise_refuses_annotators_unknown_clips_and_clips_without_majority(pr
         assert store.audit_log(limit=1000) == before  # nothing decided, nothing finalised
     finally:
         store.close()
+
+
+def test_finalise_refuses_a_clip_changed_after_its_merge_and_keeps_no_decision(project_dir, capsys):
+    _merged_with_reviewer(project_dir, capsys, "--threshold", "0.95")  # the nod needs review, majority keep
+    store = _store(project_dir)
+    try:
+        c0 = store.clip_by_name("c0").id
+        (seg,) = store.segments(c0, "a2")
+        store.as_user("a2").update_segment(replace(seg, end_frame=80))  # a2 changes their mind after the merge
+        before = store.audit_log(limit=1000)
+    finally:
+        store.close()
+    assert main(["finalise", str(project_dir), "c0", "--as", "boss"]) == 1
+    out = capsys.readouterr().out
+    assert "finalised 0 clip(s), 0 decision(s)" in out
+    assert re.search(r"left as it was: c0: clip 'c0' changed after its merge \(a2 edited at [-\d]+ [:\d]+ UTC\): "
+                     r"merge it again before finalising", out)
+    store = _store(project_dir)
+    try:
+        assert store.audit_log(limit=1000) == before  # the majority decision was rolled back with the refusal
+        assert not store.clip_by_name("c0").finalised
+    finally:
+        store.close()
+    assert main(["merge", str(project_dir), "--threshold", "0.95"]) == 0
+    assert main(["finalise", str(project_dir), "c0", "--as", "boss"]) == 0
+    assert "finalised 1 clip(s)" in capsys.readouterr().out
 
 
 def test_the_data_layer_refuses_an_annotator_who_bypasses_the_command(project_dir):

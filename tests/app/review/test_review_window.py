@@ -264,3 +264,27 @@ def test_a_clip_everyone_finished_empty_is_in_the_queue_and_finalises(qtbot: QtB
     store = Project.open(review_project).open_store()
     assert store.clip(wait.id).finalised
     store.close()
+
+
+def test_finalise_refused_when_an_annotator_changed_their_work_after_the_merge(
+        qtbot: QtBot, window: ReviewWindow, review_project: Path, tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    ctrl = Qt.KeyboardModifier.ControlModifier
+    for _ in range(3):  # every instance decided: only the stale merge stands in the way
+        key(qtbot, window, Qt.Key.Key_Return)
+        key(qtbot, window, Qt.Key.Key_N)
+    store = Project.open(review_project).open_store("a2")
+    clip = store.clip_by_name("S01_rev")
+    assert clip is not None
+    seg = next(s for s in store.segments(clip.id, "a2") if s.action_id == LEGS)
+    store.update_segment(replace(seg, end_frame=50))  # a2 changes their mind after the merge
+    store.close()
+    key(qtbot, window, Qt.Key.Key_Return, ctrl)
+    message = window.statusBar().currentMessage()
+    assert message.startswith("Cannot finalise: clip 'S01_rev' changed after its merge (a2 edited at ")
+    assert message.endswith("merge it again before finalising")
+    window.grab().save(str(tmp_path / "stale_merge.png"))
+    store = Project.open(review_project).open_store("rev")
+    assert not store.clip(clip.id).finalised and not window.queue.model.rows[0].clip.finalised
+    store.close()
