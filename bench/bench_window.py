@@ -3,7 +3,9 @@
     python bench/bench_window.py [--work DIR] [--runs 5] [--steps 200] [--zoom 3]
 
 On bench_player's project (a 15 s 1920×1080 clip), offscreen:
-  * window open: a fresh process running main.py's start-up until the window is shown;
+  * window open: a fresh process running main.py's start-up until the window is shown, timed
+    to the process's end (its exit included), and timed to the window shown as main.py runs
+    (DESIGN §10's figure, target < 1.5 s);
   * quit: a fresh process as main.py runs it (start clip decoded, then the window closed as
     Ctrl+Q does), from the close to the process's exit; also the same without main.py's
     quick exit (the interpreter's own teardown), to show where the time went;
@@ -92,6 +94,9 @@ def main() -> int:
     print(f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f} at start")
     opens = [bp.window_open_s(folder, settings)[0] for _ in range(args.runs)]
     print(f"window open (fresh process, main.py start-up until shown): {summary(opens)}")
+    print("  (counts the process's exit after the window is shown, with the interpreter's teardown)")
+    shown = [bp.main_py_open_s(folder, settings) for _ in range(args.runs)]
+    print(f"window open as DESIGN §10 defines it (python main.py until shown): {summary(shown)} (target < 1.5 s)")
     quick = [quit_s(folder, settings, quick=True) for _ in range(args.runs)]
     print(f"quit (close with the 1080p clip decoded -> process gone), as main.py does: {summary(quick)}")
     slow = [quit_s(folder, settings, quick=False) for _ in range(args.runs)]

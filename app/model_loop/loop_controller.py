@@ -23,7 +23,6 @@ from annotator.project import Project
 from annotator.proposal_control import ControlSetting, control_setting
 from annotator.store.api import StoreAPI
 from app.labelling.shortcuts import Shortcut
-from app.model_loop.jobs import clip_job  # plain dicts: jobs imports torch only inside its functions
 from app.model_loop.process import WorkerProcess
 from app.model_loop.run_status import RunStatus
 from app.proposals.proposal_controller import DEFAULT_THRESHOLD, ProposalController
@@ -133,6 +132,10 @@ class ModelLoop(QObject):
         if version is None:
             self.message.emit("No trained model yet: a reviewer trains one (Model ▸ Train a model…)")
             return False
+        # Here, not at the top: jobs pulls in the training-data and export modules (about 20 ms
+        # of the window's start-up) for one plain dict per clip.
+        from app.model_loop.jobs import clip_job
+
         usable = [clip_job(c, path) for c in clips if (path := media_of(self.project, c)) is not None]
         if not usable:
             self.message.emit("These clips have no video file to propose on")

@@ -38,13 +38,16 @@ class SkeletonOverlay(QWidget):
     def set_track(self, track: PoseTrack | None) -> None:
         """The clip's landmarks (None: nothing to draw)."""
         self.track = track
-        self.update()
+        self.view.update()
 
     def set_frame(self, frame: int) -> None:
         """Draw this frame's pose."""
         self.frame = frame
         if self.isVisible():
-            self.update()
+            # Through the view, which repaints this layer with it: an update of this transparent
+            # layer in the same pass as the view's own (every frame step) made Qt paint the
+            # frame twice per step.
+            self.view.update()
 
     def _points(self) -> np.ndarray | None:
         """[33, 3] x, y in widget pixels and visibility of the current frame, or None."""

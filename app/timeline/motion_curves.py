@@ -43,8 +43,13 @@ class MotionCurvesPlot:
         self.plot.getViewBox().invertY(True)
         self.plot.setYRange(0, len(self.parts), padding=0)
         self.plot.setFixedHeight(ROW_PX * len(self.parts) + 6)
+        # The curve items are made with the first curves to draw (a clip's pose arrives after the
+        # window is on screen): 14 pyqtgraph items cost the window's start-up about 10 ms.
         self.items: list[pg.PlotDataItem] = []
         self.ticks: list[pg.ScatterPlotItem] = []
+        timeline.setMinimumHeight(timeline.minimumHeight() + self.plot.height())
+
+    def _make_items(self) -> None:
         for colour in self.colours:
             item = pg.PlotDataItem(pen=pg.mkPen(colour, width=1.5), connect="finite")
             # The playhead crosses every curve at each frame step: redraw them from a pixmap
@@ -56,10 +61,13 @@ class MotionCurvesPlot:
             ticks.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
             self.plot.addItem(ticks)
             self.ticks.append(ticks)
-        timeline.setMinimumHeight(timeline.minimumHeight() + self.plot.height())
 
     def set_curves(self, motion: MotionCurves | None) -> None:
         """Draw these curves (None clears them)."""
+        if not self.items:
+            if motion is None:
+                return  # nothing drawn yet, nothing to clear
+            self._make_items()
         for row, part in enumerate(self.parts):
             item, ticks = self.items[row], self.ticks[row]
             curve = None if motion is None else motion.curves.get(part)

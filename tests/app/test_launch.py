@@ -1,5 +1,7 @@
 """Start-up pieces: arguments, settings, reopening where the user left off."""
 
+import subprocess
+import sys
 from pathlib import Path
 
 from pytestqt.qtbot import QtBot
@@ -33,6 +35,13 @@ def test_settings_round_trip(tmp_path: Path) -> None:
 
 def test_style_sheet_is_bundled() -> None:
     assert "QTableView" in style_sheet()
+
+
+def test_annotation_window_start_up_imports_no_scipy_or_torch() -> None:
+    """scipy (the review screen's merge) and torch cost the window's open time; annotators need neither."""
+    code = "import sys, app.launch; print(sorted(m for m in ('scipy', 'torch') if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120)
+    assert out.stdout.strip() == "[]"
 
 
 def test_window_reopens_the_clip_left_open(qtbot: QtBot, app_project: tuple[Path, str], tmp_path: Path) -> None:
