@@ -89,6 +89,7 @@ class TimelineWidget(pg.GraphicsLayoutWidget):  # type: ignore[misc]  # pyqtgrap
         left.setStyle(tickLength=0)
         bottom = self.plot.getAxis("bottom")
         bottom.setLabel("frame")
+        bottom.enableAutoSIPrefix(False)  # frame numbers, never "x0.001" on an empty or tiny range
         self.lanes = LanesItem(len(self.lane_names))
         self.plot.addItem(self.lanes)
         self.mark = pg.LinearRegionItem(values=(0, 0), movable=False, brush=pg.mkBrush(MARK_COLOUR),
