@@ -17,6 +17,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from annotator.store.migrations.policy_sql import Policy, replace_policies
+
 revision = '0006'
 down_revision = '0005'
 branch_labels = None
@@ -38,7 +40,7 @@ MINE = "requested_by = mmad_user(current_user)"
 OPEN = "NOT mmad_finalised(clip_id)"
 ANSWER_OPEN = "author = mmad_user(current_user) AND NOT mmad_finalised(mmad_proposal_clip(proposal_id))"
 # (table, policy, command, USING, WITH CHECK) after this revision, and as 0004 made them
-NEW = [
+NEW: list[Policy] = [
     ("proposals", "read", "SELECT",
      f"{REVIEWER} OR {MINE} OR (requested_by IS NULL AND mmad_assigned(current_user, clip_id))", None),
     ("proposals", "add", "INSERT", None,
@@ -48,21 +50,13 @@ NEW = [
      f"{REVIEWER} OR ({ANSWER_OPEN} AND mmad_sees_proposal(current_user, proposal_id))",
      f"{REVIEWER} OR ({ANSWER_OPEN} AND mmad_sees_proposal(current_user, proposal_id))"),
 ]
-OLD = [
+OLD: list[Policy] = [
     ("proposals", "read", "SELECT", "mmad_is_member(current_user)", None),
     ("proposals", "add", "INSERT", None,
      f"{REVIEWER} OR (mmad_assigned(current_user, clip_id) AND NOT mmad_finalised(clip_id))"),
     ("proposals", "remove", "DELETE", REVIEWER, None),
     ("proposal_answers", "write", "ALL", f"{REVIEWER} OR ({ANSWER_OPEN})", f"{REVIEWER} OR ({ANSWER_OPEN})"),
 ]
-
-
-def _policies(policies: list[tuple[str, str, str, str | None, str | None]]) -> None:
-    """Replace each named policy by the given one (a policy cannot be altered to another command)."""
-    for table, policy, command, using, check in policies:
-        op.execute(f'DROP POLICY IF EXISTS mmad_{policy} ON {table}')
-        clause = (f" USING ({using})" if using else "") + (f" WITH CHECK ({check})" if check else "")
-        op.execute(f'CREATE POLICY mmad_{policy} ON {table} FOR {command} TO PUBLIC{clause}')
 
 
 def upgrade() -> None:
@@ -73,12 +67,12 @@ def upgrade() -> None:
     for name, (args, returns, body) in FUNCTIONS.items():
         op.execute(f'CREATE FUNCTION {name}({args}) RETURNS {returns} LANGUAGE sql STABLE SECURITY DEFINER '
                    f'SET search_path = "{schema}" AS $$ {body} $$')
-    _policies(NEW)
+    replace_policies(NEW)
 
 
 def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
-        _policies(OLD)  # first: the new ones refer to requested_by, which cannot go while they do
+        replace_policies(OLD)  # first: the new ones refer to requested_by, which cannot go while they do
         for name, (args, _returns, _body) in FUNCTIONS.items():
             op.execute(f'DROP FUNCTION IF EXISTS {name}({args})')
     with op.batch_alter_table("proposals") as batch:

@@ -37,6 +37,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from annotator.store.migrations.policy_sql import Policy, replace_policies
+
 revision = '0007'
 down_revision = '0006'
 branch_labels = None
@@ -83,7 +85,6 @@ MERGED_FINAL = ("merged integer", "boolean",
                 "SELECT EXISTS (SELECT 1 FROM merged_instances m JOIN clips c ON c.id = m.clip_id "
                 "WHERE m.id = merged AND c.finalised)")
 # (table, policy, command, USING, WITH CHECK) after this revision, and as 0004 made them
-Policy = tuple[str, str, str, str | None, str | None]
 NEW: list[Policy] = [
     ("merged_segments", "read", "SELECT", f"{REVIEWER} OR ({MEMBER} AND mmad_merged_final(merged_id))", None),
     ("assignments", "change", "UPDATE", f"{REVIEWER} OR ({OWN_OPEN})", f"{REVIEWER} OR ({OWN_OPEN})"),
@@ -118,14 +119,6 @@ def _function(schema: str, name: str, args: str, returns: str, body: str) -> Non
                f'SET search_path = "{schema}", pg_temp AS $$ {body} $$')
 
 
-def _policies(policies: list[Policy]) -> None:
-    """Replace each named policy by the given one."""
-    for table, policy, command, using, check in policies:
-        op.execute(f'DROP POLICY IF EXISTS mmad_{policy} ON {table}')
-        clause = (f" USING ({using})" if using else "") + (f" WITH CHECK ({check})" if check else "")
-        op.execute(f'CREATE POLICY mmad_{policy} ON {table} FOR {command} TO PUBLIC{clause}')
-
-
 def upgrade() -> None:
     if op.get_bind().dialect.name != "postgresql":
         return
@@ -135,7 +128,7 @@ def upgrade() -> None:
     for name, (args, returns, body, _old) in REPLACED.items():
         _function(schema, name, args, returns, body)
     _function(schema, "mmad_merged_final", *MERGED_FINAL)
-    _policies(NEW)
+    replace_policies(NEW)
     op.execute('REVOKE EXECUTE ON FUNCTION mmad_merged_clip(integer) FROM PUBLIC')
     op.execute(f'CREATE FUNCTION mmad_keep_columns() RETURNS trigger LANGUAGE plpgsql '
                f'SET search_path = "{schema}", pg_temp AS $$ {KEEP_COLUMNS} $$')
@@ -153,7 +146,7 @@ def downgrade() -> None:
         op.execute(f'DROP TRIGGER IF EXISTS mmad_keep_columns ON {table}')
     op.execute('DROP FUNCTION IF EXISTS mmad_keep_columns()')
     op.execute('GRANT EXECUTE ON FUNCTION mmad_merged_clip(integer) TO PUBLIC')
-    _policies(OLD)
+    replace_policies(OLD)
     op.execute('DROP FUNCTION IF EXISTS mmad_merged_final(integer)')
     for name, (args, returns, _new, body) in REPLACED.items():
         _function(schema, name, args, returns, body)

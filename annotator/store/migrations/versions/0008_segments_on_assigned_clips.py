@@ -20,6 +20,8 @@ from __future__ import annotations
 
 from alembic import op
 
+from annotator.store.migrations.policy_sql import Policy, replace_policies
+
 revision = '0008'
 down_revision = '0007'
 branch_labels = None
@@ -30,7 +32,6 @@ REVIEWER = "mmad_is_reviewer(current_user)"
 OWN_OPEN = "author = mmad_user(current_user) AND NOT mmad_finalised(clip_id)"
 OWN_ASSIGNED_OPEN = f"{OWN_OPEN} AND mmad_assigned(current_user, clip_id)"
 # (table, policy, command, USING, WITH CHECK) after this revision, and as 0004 made them
-Policy = tuple[str, str, str, str | None, str | None]
 NEW: list[Policy] = [
     ("segments", "add", "INSERT", None, f"{REVIEWER} OR ({OWN_ASSIGNED_OPEN})"),
     ("segments", "change", "UPDATE", f"{REVIEWER} OR ({OWN_ASSIGNED_OPEN})", f"{REVIEWER} OR ({OWN_ASSIGNED_OPEN})"),
@@ -41,19 +42,11 @@ OLD: list[Policy] = [
 ]
 
 
-def _policies(policies: list[Policy]) -> None:
-    """Replace each named policy by the given one."""
-    for table, policy, command, using, check in policies:
-        op.execute(f'DROP POLICY IF EXISTS mmad_{policy} ON {table}')
-        clause = (f" USING ({using})" if using else "") + (f" WITH CHECK ({check})" if check else "")
-        op.execute(f'CREATE POLICY mmad_{policy} ON {table} FOR {command} TO PUBLIC{clause}')
-
-
 def upgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
-        _policies(NEW)
+        replace_policies(NEW)
 
 
 def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
-        _policies(OLD)
+        replace_policies(OLD)
