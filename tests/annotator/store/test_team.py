@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -90,6 +91,24 @@ def as_login(engine: Engine, login: str) -> Connection:
     conn.begin()
     conn.execute(text(f'SET LOCAL ROLE "{login}"'))
     return conn
+
+
+@contextmanager
+def stranger_login(engine: Engine, login: str, tables: str) -> Iterator[None]:
+    """A login no user names, with SELECT on `tables` ({schema} stands for the project's schema),
+    dropped again afterwards."""
+    with engine.begin() as admin:
+        admin.execute(text(f'CREATE ROLE "{login}"'))
+        schema = admin.execute(text("SELECT current_schema()")).scalar_one()
+        admin.execute(text(f'GRANT USAGE ON SCHEMA "{schema}" TO "{login}"'))
+        granted = tables.format(schema=f'"{schema}"')
+        admin.execute(text(f'GRANT SELECT ON {granted} TO "{login}"'))
+    try:
+        yield
+    finally:
+        with engine.begin() as admin:
+            admin.execute(text(f'DROP OWNED BY "{login}"'))
+            admin.execute(text(f'DROP ROLE "{login}"'))
 
 
 def rows(conn: Connection, sql: str, **values: object) -> list[tuple[object, ...]]:
@@ -174,12 +193,7 @@ def test_a_reviewers_login_reviews_but_manages_no_users(team: Team) -> None:
         assert refused(engine, team.login["rev"], "INSERT INTO clips (name, subject_id, fps, frame_count, finalised) "
                                                   "VALUES ('x', 's1', 30, 10, false)")
         stranger = f"{team.login['rev']}_x"  # a login no user names sees nothing
-        with engine.begin() as admin:
-            admin.execute(text(f'CREATE ROLE "{stranger}"'))
-            schema = admin.execute(text("SELECT current_schema()")).scalar_one()
-            admin.execute(text(f'GRANT USAGE ON SCHEMA "{schema}" TO "{stranger}"'))
-            admin.execute(text(f'GRANT SELECT ON segments, clips TO "{stranger}"'))
-        try:
+        with stranger_login(engine, stranger, "segments, clips"):
             conn = as_login(engine, stranger)
             try:
                 assert rows(conn, "SELECT count(*) FROM segments") == [(0,)]
@@ -187,10 +201,6 @@ def test_a_reviewers_login_reviews_but_manages_no_users(team: Team) -> None:
             finally:
                 conn.rollback()
                 conn.close()
-        finally:
-            with engine.begin() as admin:
-                admin.execute(text(f'DROP OWNED BY "{stranger}"'))
-                admin.execute(text(f'DROP ROLE "{stranger}"'))
     finally:
         engine.dispose()
 
@@ -416,19 +426,10 @@ def test_a_login_that_is_neither_the_owner_nor_a_user_is_refused(team: Team) -> 
     stranger = f"{team.login['rev']}_y"
     engine = create_engine(team.url)
     try:
-        with engine.begin() as admin:
-            admin.execute(text(f'CREATE ROLE "{stranger}"'))
-            schema = admin.execute(text("SELECT current_schema()")).scalar_one()
-            admin.execute(text(f'GRANT USAGE ON SCHEMA "{schema}" TO "{stranger}"'))
-            admin.execute(text(f'GRANT SELECT ON ALL TABLES IN SCHEMA "{schema}" TO "{stranger}"'))
-        try:
+        with stranger_login(engine, stranger, "ALL TABLES IN SCHEMA {schema}"):
             for user in (None, "ann1"):  # neither as the owner (seeing nothing) nor as anyone else
                 with pytest.raises(PermissionDenied, match=f"login '{stranger}' is neither the project's owner nor"):
                     Store.open(f"{team.url}%20-crole%3D{stranger}", load_taxonomy("mma52"), user)
-        finally:
-            with engine.begin() as admin:
-                admin.execute(text(f'DROP OWNED BY "{stranger}"'))
-                admin.execute(text(f'DROP ROLE "{stranger}"'))
     finally:
         engine.dispose()
 
