@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import nn
@@ -216,10 +215,8 @@ class ActionFormerHead(nn.Module):
         for cls_block, reg_block in zip(self.cls_tower, self.reg_tower, strict=True):
             c, _ = cls_block(c, mask)
             r, _ = reg_block(r, mask)
-        starts = np.cumsum([0] + [n + gap for n in lengths[:-1]])
-        cls, reg = self.cls_out(c), self.reg_out(r)
-        return ([cls[..., a : a + n] for a, n in zip(starts, lengths, strict=True)],
-                [reg[..., a : a + n] for a, n in zip(starts, lengths, strict=True)])
+        sizes = [size for n in lengths for size in (n, gap)][:-1]  # each level, then its gap
+        return (list(self.cls_out(c).split(sizes, dim=-1)[::2]), list(self.reg_out(r).split(sizes, dim=-1)[::2]))
 
 
 def make_points(steps: int, config: HeadConfig, device: torch.device) -> torch.Tensor:
