@@ -6,10 +6,10 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import cast
 
-from sqlalchemy import Table, bindparam, func, insert, or_, select, update
+from sqlalchemy import Table, bindparam, exists, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
-from annotator.errors import RuleViolation
+from annotator.errors import InputError, RuleViolation
 from annotator.model import Clip, MergedStatus, Subset
 from annotator.store import convert
 from annotator.store.api import NewClip
@@ -125,8 +125,9 @@ class ClipsMixin(StoreCore):
         self.access.require_privileged("finalise clips")
         with self._tx() as s:
             row = self._clip_row(s, clip_id)
-            if not row.finalised:  # finalised work can no longer change: nothing to check again
-                _check_merge_current(s, row)
+            problem = None if row.finalised else _merge_problems(s, [row]).get(clip_id)  # final: cannot change
+            if problem is not None:
+                raise RuleViolation(problem)
             pending = s.scalar(select(func.count()).select_from(MergedRow).where(
                 MergedRow.clip_id == clip_id, MergedRow.status == str(MergedStatus.NEEDS_REVIEW)))
             if pending:
@@ -135,35 +136,62 @@ class ClipsMixin(StoreCore):
             self._audit(s, "finalise", "clip", clip_id, {"finalised": False}, {"finalised": True})
             return convert.clip(row)
 
+    def merge_problems(self, clip_ids: Sequence[int]) -> dict[int, str]:
+        """Clip id -> why finalise_clip would refuse that clip on its merge (missing, or older than its
+        annotators' work), for the clips not yet finalised; reviewer or owner only, unknown ids refused."""
+        self.access.require_privileged("check merges")
+        with self._read() as s:
+            wanted = set(clip_ids)
+            rows = list(s.scalars(select(ClipRow).where(ClipRow.id.in_(wanted)))) if wanted else []
+            missing = sorted(wanted - {r.id for r in rows})
+            if missing:
+                raise InputError("project", f"clip id {missing[0]}", "no such clip")
+            return _merge_problems(s, [r for r in rows if not r.finalised])
 
-def _check_merge_current(s: Session, clip: ClipRow) -> None:
-    """Refuse to finalise a clip whose merge was never run over its annotators' segments, or whose
-    annotators changed their segments after the last merge (the truth would not be their work).
+
+def _merge_problems(s: Session, clips: Sequence[ClipRow]) -> dict[int, str]:
+    """Why each of these clips cannot be finalised on its merge: never merged over its annotators'
+    segments, or its annotators changed their segments after the last merge (the truth would not be
+    their work). Clips whose merge is current are left out.
 
     The merge's moment is its audit row (written in the merge's transaction); a change is a
     segment's updated_at (set by every add, edit, delete and restore). The segments that count are
-    those the merge reads (the assigned annotators') and those the merge linked.
+    those the merge reads (the assigned annotators') and those the merge linked. One set of
+    queries for every clip: finalise_clip asks about one, the review queue about all it lists.
     """
-    merged_at = convert.aware(s.scalar(select(func.max(AuditRow.at)).where(
-        AuditRow.action == "merge", AuditRow.entity == "clip", AuditRow.entity_id == clip.id)))
-    assigned = (select(AnnotatorRow.name).join(AssignmentRow, AssignmentRow.annotator_id == AnnotatorRow.id)
-                .where(AssignmentRow.clip_id == clip.id))
-    if merged_at is None:
-        if s.scalar(select(SegmentRow.id).where(SegmentRow.clip_id == clip.id, SegmentRow.deleted.is_(False),
-                                                SegmentRow.author.in_(assigned)).limit(1)) is not None:
-            raise RuleViolation(f"clip {clip.name!r} has annotators' segments but no merge: run mmad merge first")
-        return
+    ids = [c.id for c in clips]
+    if not ids:
+        return {}
+    merged_at = {cid: convert.aware(at) for cid, at in s.execute(
+        select(AuditRow.entity_id, func.max(AuditRow.at)).where(
+            AuditRow.action == "merge", AuditRow.entity == "clip", AuditRow.entity_id.in_(ids))
+        .group_by(AuditRow.entity_id))}
+    by_assigned = exists().where(AssignmentRow.clip_id == SegmentRow.clip_id,
+                                 AnnotatorRow.id == AssignmentRow.annotator_id, AnnotatorRow.name == SegmentRow.author)
+    names = {c.id: c.name for c in clips}
+    out: dict[int, str] = {}
+    unmerged = [i for i in ids if merged_at.get(i) is None]
+    if unmerged:
+        for cid in s.scalars(select(SegmentRow.clip_id).where(
+                SegmentRow.clip_id.in_(unmerged), SegmentRow.deleted.is_(False), by_assigned).distinct()):
+            out[cid] = f"clip {names[cid]!r} has annotators' segments but no merge: run mmad merge first"
+    merged = [i for i in ids if merged_at.get(i) is not None]
+    if not merged:
+        return out
     linked = (select(MergedSegmentRow.segment_id).join(MergedRow, MergedRow.id == MergedSegmentRow.merged_id)
-              .where(MergedRow.clip_id == clip.id))
-    changed: dict[str, datetime] = {}
-    for author, at in s.execute(select(SegmentRow.author, SegmentRow.updated_at).where(
-            SegmentRow.clip_id == clip.id, or_(SegmentRow.author.in_(assigned), SegmentRow.id.in_(linked)))):
-        stamp = convert.aware(at)
-        if stamp is not None and stamp > merged_at and (author not in changed or stamp > changed[author]):
-            changed[author] = stamp
-    if changed:
-        edits = ", ".join(f"{a} edited at {_moment(at)}" for a, at in sorted(changed.items()))
-        raise RuleViolation(f"clip {clip.name!r} changed after its merge ({edits}): merge it again before finalising")
+              .where(MergedRow.clip_id.in_(merged)))
+    changed: dict[int, dict[str, datetime]] = {}
+    for cid, author, at in s.execute(
+            select(SegmentRow.clip_id, SegmentRow.author, func.max(SegmentRow.updated_at))
+            .where(SegmentRow.clip_id.in_(merged), or_(by_assigned, SegmentRow.id.in_(linked)))
+            .group_by(SegmentRow.clip_id, SegmentRow.author)):
+        stamp, since = convert.aware(at), merged_at[cid]
+        if stamp is not None and since is not None and stamp > since:
+            changed.setdefault(cid, {})[author] = stamp
+    for cid, edits in changed.items():
+        said = ", ".join(f"{a} edited at {_moment(at)}" for a, at in sorted(edits.items()))
+        out[cid] = f"clip {names[cid]!r} changed after its merge ({said}): merge it again before finalising"
+    return out
 
 
 def _moment(at: datetime) -> str:

@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import pytest
 
-from annotator.errors import RuleViolation
+from annotator.errors import InputError, PermissionDenied, RuleViolation
 from annotator.model import GROUND_TRUTH, AssignmentState, Role, Segment
 from annotator.store.api import NewClip
 from annotator.store.store import Store
@@ -92,3 +92,38 @@ def test_work_outside_the_merge_does_not_block(store: Store) -> None:
     store.add_segment(Segment(None, clip_id, GROUND_TRUTH, 0, 30, NOD))  # imported truth: not the merge's input
     assert rev.finalise_clip(clip_id).finalised
     assert rev.finalise_clip(clip_id).finalised  # finalising again changes nothing and is not refused
+
+
+def _refusal(rev: Store, clip_id: int) -> str:
+    """What finalise_clip says when it refuses the clip (the clip stays open)."""
+    with pytest.raises(RuleViolation) as caught:
+        rev.finalise_clip(clip_id)
+    return str(caught.value)
+
+
+def test_merge_problems_say_what_finalise_would_say(store: Store) -> None:
+    clip_id, rev, segs = _clip_done_by_two(store)
+    (other,) = store.add_clips([NewClip("c2", "s1", 30.0, 300)])
+    assert rev.merge_problems([clip_id, other.id]) == {clip_id: _refusal(rev, clip_id)}  # c2: nobody's work
+    run_merge(rev)
+    assert rev.merge_problems([clip_id, other.id]) == {}
+    store.as_user("ann2").update_segment(replace(segs[1], end_frame=90))  # stale: the merge predates it
+    problems = rev.merge_problems([clip_id])
+    assert problems == {clip_id: _refusal(rev, clip_id)}
+    assert problems[clip_id].startswith("clip 'c1' changed after its merge (ann2 edited at ")
+    store.as_user("ann1").delete_segment(segs[0].id or 0, segs[0].version)
+    assert "(ann1 edited at " in rev.merge_problems([clip_id])[clip_id]
+    run_merge(rev)
+    assert rev.merge_problems([clip_id]) == {}
+    assert rev.merge_problems([]) == {}
+
+
+def test_merge_problems_leave_finalised_clips_out_and_refuse_bad_callers(store: Store) -> None:
+    clip_id, rev, segs = _clip_done_by_two(store)
+    run_merge(rev)
+    rev.finalise_clip(clip_id)
+    assert rev.merge_problems([clip_id]) == {}  # final: its work can no longer change the truth
+    with pytest.raises(InputError, match="clip id 999"):
+        rev.merge_problems([clip_id, 999])
+    with pytest.raises(PermissionDenied):
+        store.as_user("ann1").merge_problems([clip_id])
