@@ -196,6 +196,8 @@ class MergedRow(Base):
         CheckConstraint(sql_check("decision"), name="decision_form"),
         CheckConstraint(sql_check("majority"), name="majority_form"),
         Index("ix_merged_clip", "clip_id"),
+        # a re-merge deletes rows and inserts new ones: an id must never name two instances (0009)
+        {"sqlite_autoincrement": True},
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     clip_id: Mapped[int] = mapped_column(ForeignKey("clips.id", ondelete="CASCADE"))
