@@ -27,6 +27,12 @@ class ReviewRow:
     needs_review: int
     reliable: int
     resolved: int
+    merge_problem: str | None = None  # why finalising would be refused on its merge (stale), as the store says
+
+    @property
+    def stale(self) -> bool:
+        """An annotator changed their work after the clip's merge (or it was never merged): re-merge first."""
+        return self.merge_problem is not None and not self.clip.finalised
 
     @property
     def total(self) -> int:
@@ -59,12 +65,27 @@ def load_review_rows(store: StoreAPI) -> list[ReviewRow]:
     for person in store.annotators():
         for segs in store.segments_by_clip(person.name).values():
             live.update(s.id for s in segs if s.id is not None)
-    rows = []
+    listed: list[tuple[Clip, list[MergedInstance]]] = []
     for clip in store.clips():
         instances = current_merged(merged.get(clip.id, []), live)
         if instances or (clip.id in empty and not merged.get(clip.id)):
-            rows.append(ReviewRow(clip, *status_counts(instances)))
-    return rows
+            listed.append((clip, instances))
+    # the store's own finalise check, so "ready" here means finalise_clip will not refuse the merge
+    problems = store.merge_problems([clip.id for clip, _ in listed if not clip.finalised])
+    return [ReviewRow(clip, *status_counts(instances), problems.get(clip.id)) for clip, instances in listed]
+
+
+def clip_state(row: ReviewRow) -> str:
+    """Where a queued clip stands: final, stale (changed since its merge), ready (to finalise) or open."""
+    if row.clip.finalised:
+        return "final"
+    if row.stale:
+        return STALE_STATE
+    return "ready" if row.needs_review == 0 else "open"
+
+
+STALE_STATE = "re-merge"  # short: the column is narrow; the tooltip says why
+STATES = ("open", "ready", STALE_STATE, "final")  # every word clip_state gives (the queue sizes its column)
 
 
 def clip_instances(store: StoreAPI, clip_id: int, segments: dict[str, list[Segment]]) -> list[MergedInstance]:

@@ -31,13 +31,16 @@ from app.queue.clip_table import (
     horizontal_margins,
     setup_clip_table,
 )
-from app.review.review_model import ReviewRow
+from app.review.review_model import STATES, ReviewRow, clip_state
 from app.review.review_timeline import STATUS_COLOURS
 
 COLUMNS = ("Clip", "Review", "Rel.", "Res.", "State")  # the clip name starts with the subject
 HEADER_TIPS = ("clip (its name starts with the subject)", "instances that need review", "reliable instances",
-               "instances resolved by a reviewer", "open / ready to finalise / final")
+               "instances resolved by a reviewer",
+               "open / ready to finalise / changed since its merge: merge it again (Ctrl+M) / final")
 FINAL_COLOUR = QColor(122, 196, 132)
+STALE_COLOUR = QColor(232, 112, 96)
+REMERGE_HINT = "Ctrl+M merges it again once its annotators are done"
 
 
 class ReviewQueueModel(ClipRowsModel[ReviewRow]):
@@ -63,8 +66,7 @@ class ReviewQueueModel(ClipRowsModel[ReviewRow]):
         if mark is not None:
             return mark
         if role == Qt.ItemDataRole.DisplayRole:
-            state = "final" if row.clip.finalised else ("ready" if row.needs_review == 0 else "open")
-            return (row.clip.name, str(row.needs_review), str(row.reliable), str(row.resolved), state)[col]
+            return (row.clip.name, str(row.needs_review), str(row.reliable), str(row.resolved), clip_state(row))[col]
         if role == Qt.ItemDataRole.FontRole:
             return self.open_font(row, col)
         if role == Qt.ItemDataRole.ForegroundRole:
@@ -72,12 +74,15 @@ class ReviewQueueModel(ClipRowsModel[ReviewRow]):
                 return STATUS_COLOURS[MergedStatus.NEEDS_REVIEW]
             if col == 4 and row.clip.finalised:
                 return FINAL_COLOUR
+            if col == 4 and row.stale:
+                return STALE_COLOUR
         if role == Qt.ItemDataRole.TextAlignmentRole and 1 <= col <= 3:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ToolTipRole:
             counts = (f"{row.needs_review} need review, {row.reliable} reliable, {row.resolved} resolved" if row.total
                       else "no instances: every annotator finished it without marking anything")
-            return f"{row.clip.name} (subject {row.clip.subject}): {counts}{damaged_tip(row.clip)}"
+            stale = f"\n{row.merge_problem} ({REMERGE_HINT})" if row.stale else ""
+            return f"{row.clip.name} (subject {row.clip.subject}): {counts}{damaged_tip(row.clip)}{stale}"
         return None
 
 
@@ -126,8 +131,9 @@ class ReviewQueue(QWidget):
     def ideal_width(self) -> int:
         """Width that shows every column, the longest clip name included."""
         names = [r.clip.name for r in self.model.rows] or ["S00_00_0000_R"]
-        others = sum(natural_width(self.table, c) for c in range(1, len(COLUMNS)))
-        return (others + text_column_width(self.table, names, 0) + self.model.mark_width() + table_chrome(self.table)
+        others = sum(natural_width(self.table, c) for c in range(1, len(COLUMNS) - 1))
+        state = max(natural_width(self.table, len(COLUMNS) - 1), text_column_width(self.table, STATES, len(COLUMNS) - 1))
+        return (others + state + text_column_width(self.table, names, 0) + self.model.mark_width() + table_chrome(self.table)
                 + horizontal_margins(self))
 
     def set_rows(self, rows: list[ReviewRow]) -> None:
@@ -145,7 +151,9 @@ class ReviewQueue(QWidget):
         rows = self.model.rows
         needs = sum(r.needs_review for r in rows)
         final = sum(r.clip.finalised for r in rows)
-        self.summary.setText(f"{len(rows)} merged clips · {needs} instances need review · {final} finalised")
+        stale = sum(r.stale for r in rows)
+        changed = f" · {stale} to re-merge" if stale else ""
+        self.summary.setText(f"{len(rows)} merged clips · {needs} instances need review · {final} finalised{changed}")
 
     def select_clip(self, clip_id: int) -> None:
         """Mark and highlight the open clip's row without emitting activation."""

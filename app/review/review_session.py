@@ -83,6 +83,7 @@ class ReviewSession(QObject):
         self.annotators: list[str] = []
         self.segments: dict[str, list[Segment]] = {}
         self.instances: list[MergedInstance] = []
+        self.merge_problem: str | None = None  # why finalising would be refused on the merge (the store's words)
         self.selected: int | None = None
         self.undo_stack = QUndoStack(self)
         self._written: dict[int, int] = {}  # instance id -> version this session last stored
@@ -94,21 +95,25 @@ class ReviewSession(QObject):
         self.clip = clip
         self.selected = None
         self.undo_stack.clear()
-        self.annotators = clip_annotators(self.store, clip.id) if clip is not None else []
+        self.annotators = []
         self.reload()
         self.clipOpened.emit(clip)
         first = self.next_unresolved(None)
         self.select(first.id if first is not None else None)
 
     def reload(self) -> None:
-        """Re-read segments and instances from the store (the store is the truth)."""
+        """Re-read everything shown of the clip from the store (the store is the truth): the clip,
+        its annotators, their segments, the instances and whether the merge is still current."""
         if self.clip is None:
-            self.segments, self.instances = {}, []
+            self.segments, self.instances, self.merge_problem = {}, [], None
         else:
+            self.clip = self.store.clip(self.clip.id)  # another reviewer may have finalised it
+            self.annotators = clip_annotators(self.store, self.clip.id)
             self.segments = {name: sorted(self.store.segments(self.clip.id, name),
                                           key=lambda s: (s.start_frame, s.end_frame))
                              for name in self.annotators}
             self.instances = clip_instances(self.store, self.clip.id, self.segments)
+            self.merge_problem = self.store.merge_problems([self.clip.id]).get(self.clip.id)
         if self.selected is not None and self.instance(self.selected) is None:
             self.selected = None
             self.selectionChanged.emit(None)
@@ -199,7 +204,8 @@ class ReviewSession(QObject):
         self.select(instance_id)
         current = self.instance(instance_id)
         if current is None:
-            self.message.emit(f"That instance is gone (the merge was re-run): nothing to {what.lower()}")
+            # the store's words for a deleted instance, so every path says the same
+            self.message.emit(f"{what} refused: merged instance {instance_id} no longer exists (the merge was re-run)")
             self._refused = True
             return False
         try:
@@ -311,8 +317,11 @@ class ReviewSession(QObject):
         try:
             self.clip = self.store.finalise_clip(self.clip.id)
         except REFUSALS as exc:
+            self.reload()  # e.g. an annotator changed their work since the merge: lanes and state follow
+            self.decided.emit(self.clip.id)
             self.message.emit(f"Cannot finalise: {exc}")
             return False
+        self.merge_problem = None
         self.clipFinalised.emit(self.clip.id)
         self.message.emit(f"Clip {self.clip.name} finalised")
         return True

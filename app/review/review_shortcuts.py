@@ -12,6 +12,8 @@ _EDGE_IDS = ("start_earlier", "start_later", "end_later", "end_earlier",
 REVIEW_SHORTCUTS: tuple[Shortcut, ...] = (
     Shortcut("next_clip", "Clip", "Open next clip to review", ("Ctrl+N",)),
     Shortcut("merge", "Clip", "Merge ready clips", ("Ctrl+M",), "merge every clip whose annotators are done"),
+    Shortcut("reload", "Clip", "Reload from the database", ("F5",),
+             "the annotators' latest work, and which clips changed since their merge"),
     Shortcut("finalise", "Clip", "Finalise clip", ("Ctrl+Return", "Ctrl+Enter"),
              "only when nothing needs review"),
     replace(shortcut("find"), help="instances by action, body part or annotator; clips most disputed"),

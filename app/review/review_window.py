@@ -29,6 +29,7 @@ from app.wording import plural
 from merging.workflow import MergeRun, run_merge
 
 StoreFactory = Callable[[], StoreAPI]
+STALE_STATUS = "changed since merge: re-merge (Ctrl+M)"
 STATE_VERSION = 2  # saveState version of the review screen (the annotation screen saves 1)
 DETAIL_WIDTH = 340  # the instance detail wraps its text; this fits "Who said what" rows unwrapped
 
@@ -80,6 +81,7 @@ class ReviewWindow(ClipWindow):
                   "end_later_5": ("end", 5), "end_earlier_5": ("end", -5)}
         handlers: dict[str, Callable[[], object]] = {
             "next_clip": self.open_next_clip, "merge": self.start_merge, "finalise": self.finalise,
+            "reload": self.reload_all,
             "quit": self.close, "accept": s.accept_majority, "keep": s.keep, "delete": s.delete,
             "label": self.ask_label, "undo": s.undo, "redo": s.redo, "next_unresolved": self.next_unresolved,
             "previous_instance": lambda: self.jump(-1), "next_instance": lambda: self.jump(1),
@@ -136,7 +138,7 @@ class ReviewWindow(ClipWindow):
         clip = self.store.clip(clip_id)
         self.timeline.set_lanes([*clip_annotators(self.store, clip_id), MERGED_LANE])
         self.timeline.set_clip(clip.frame_count, clip.fps)
-        self.session.open_clip(clip)
+        self.session.open_clip(clip)  # refresh() keeps the lanes on the session's annotators from here on
         self._show_clip_video(clip)
         inst = self.session.selected_instance()
         if inst is not None:
@@ -154,7 +156,7 @@ class ReviewWindow(ClipWindow):
     def _refresh_row(self, clip_id: int) -> None:
         clip = self.store.clip(clip_id)
         if self.session.clip is not None and self.session.clip.id == clip_id:
-            self.queue.replace_row(ReviewRow(clip, *status_counts(self.session.instances)))
+            self.queue.replace_row(ReviewRow(clip, *status_counts(self.session.instances), self.session.merge_problem))
         self._update_status()
 
     # ----- merging ---------------------------------------------------------------------------
@@ -199,6 +201,13 @@ class ReviewWindow(ClipWindow):
         """Cancel the running merge."""
         if self.merge_task is not None:
             self.merge_task.cancel()
+
+    def reload_all(self) -> None:
+        """F5: re-read the queue and the open clip (annotators' latest work, merges run elsewhere)."""
+        self.reload_queue()
+        if self.session.clip is not None:
+            self.session.reload()
+            self._refresh_row(self.session.clip.id)
 
     def _on_merged(self, run: MergeRun) -> None:
         self.reload_queue()
@@ -268,6 +277,8 @@ class ReviewWindow(ClipWindow):
         inst = s.selected_instance()
         bars, styles = review_bars(s.annotators, s.segments, s.instances, s.taxonomy,
                                    inst.segment_ids if inst is not None else ())
+        if s.clip is not None:
+            self.timeline.set_lanes([*s.annotators, MERGED_LANE])  # an assignment may have changed since
         self.timeline.set_styled_bars(bars, styles)
         self.timeline.set_selected(-inst.id if inst is not None and inst.id is not None else None)
         fps = s.clip.fps if s.clip is not None else 30.0
@@ -306,5 +317,7 @@ class ReviewWindow(ClipWindow):
     def _status_detail(self, clip: Clip) -> str:
         """Review counts and where the clip stands."""
         needs, reliable, resolved = status_counts(self.session.instances)
-        state = "finalised" if clip.finalised else ("ready to finalise" if needs == 0 else "in review")
+        state = ("finalised" if clip.finalised
+                 else STALE_STATUS if self.session.merge_problem is not None
+                 else "ready to finalise" if needs == 0 else "in review")
         return f"{needs} to review · {reliable} reliable · {resolved} resolved · {state}"
