@@ -21,6 +21,24 @@ PLAYHEAD_COLOUR = QColor(240, 86, 86)
 MARK_COLOUR = QColor(250, 210, 90, 60)
 
 
+class FrameAxis(pg.AxisItem):  # type: ignore[misc]  # pyqtgraph ships no type hints
+    """Bottom axis in whole frame numbers: no SI prefix scaling, no ticks between frames."""
+
+    def __init__(self) -> None:
+        super().__init__("bottom")
+        # Off before the label is shown: pyqtgraph 0.14 still computes a prefix scale when it is
+        # turned off later, and kept "m" (x1000) from the initial sub-frame range, so a 316-frame
+        # clip read 0..300000 and an empty timeline -400..500.
+        self.enableAutoSIPrefix(False)
+        self.autoSIPrefixScale = 1.0
+
+    def tickSpacing(self, minVal: float, maxVal: float, size: float) -> list[tuple[float, float]]:  # noqa: N803
+        """pyqtgraph's tick levels, less those finer than one frame."""
+        levels = [(spacing, offset) for spacing, offset in super().tickSpacing(minVal, maxVal, size)
+                  if spacing >= 1]
+        return levels or [(1.0, 0.0)]
+
+
 class TimelineViewBox(pg.ViewBox):  # type: ignore[misc]  # pyqtgraph ships no type hints
     """x-only view: the wheel zooms around the playhead, dragging empty space pans."""
 
@@ -81,7 +99,7 @@ class TimelineWidget(pg.GraphicsLayoutWidget):  # type: ignore[misc]  # pyqtgrap
 
     def _build_lanes(self) -> None:
         self.view = TimelineViewBox(self)
-        self.plot = self.addPlot(row=1, col=0, viewBox=self.view)
+        self.plot = self.addPlot(row=1, col=0, viewBox=self.view, axisItems={"bottom": FrameAxis()})
         self.plot.hideButtons()
         self.strip_plot.setXLink(self.plot)
         left = self.plot.getAxis("left")
@@ -89,9 +107,9 @@ class TimelineWidget(pg.GraphicsLayoutWidget):  # type: ignore[misc]  # pyqtgrap
         left.setStyle(tickLength=0)
         bottom = self.plot.getAxis("bottom")
         bottom.setLabel("frame")
-        bottom.enableAutoSIPrefix(False)  # frame numbers, never "x0.001" on an empty or tiny range
         self.lanes = LanesItem(len(self.lane_names))
         self.plot.addItem(self.lanes)
+        self._set_x_limits()  # no clip yet: frame 0 alone, not pyqtgraph's default 0..1 range
         self.mark = pg.LinearRegionItem(values=(0, 0), movable=False, brush=pg.mkBrush(MARK_COLOUR),
                                         pen=pg.mkPen(QColor(250, 210, 90), width=1))
         self.mark.setZValue(5)
@@ -132,11 +150,17 @@ class TimelineWidget(pg.GraphicsLayoutWidget):  # type: ignore[misc]  # pyqtgrap
         self._bars = []
         self.lanes.set_bars([], self.total_frames, self._shown())
         self.filmstrip.set_thumbnails(None, self.total_frames)
-        for plot in (self.plot, self.strip_plot):
-            plot.getViewBox().setLimits(xMin=-0.5, xMax=self.total_frames - 0.5,
-                                        minXRange=MIN_VISIBLE_FRAMES)
-        self.fit()
+        self._set_x_limits()
         self._update_lane_axis()
+
+    def _set_x_limits(self) -> None:
+        """Pan and zoom stay inside the clip's frames, and the view shows all of them."""
+        # A clip shorter than MIN_VISIBLE_FRAMES (or none: one placeholder frame) must not ask for
+        # a span wider than its limits: pyqtgraph then slid the view off to about -11.5..0.5.
+        min_span = min(MIN_VISIBLE_FRAMES, self.total_frames)
+        for plot in (self.plot, self.strip_plot):
+            plot.getViewBox().setLimits(xMin=-0.5, xMax=self.total_frames - 0.5, minXRange=min_span)
+        self.fit()
 
     def set_bars(self, bars: Sequence[Bar]) -> None:
         """Replace the segment bars (lanes grow sub-rows where bars overlap)."""
