@@ -144,8 +144,11 @@ class ProposalController(QObject):
         self.pending_total = 0
         self.selected: int | None = None
         self._build_lane()
-        session.clipOpened.connect(lambda _clip: self.reload(reset=True))
-        session.segmentsChanged.connect(self.reload)  # every write (and its undo) reloads the session
+        # Every write (and its undo) reloads the session's segments, and so does opening a clip:
+        # open_clip emits segmentsChanged for the new clip before clipOpened, so the proposals are
+        # read there, once; clipOpened only drops the old clip's selection.
+        session.segmentsChanged.connect(self.reload)
+        session.clipOpened.connect(self._on_clip_opened)
         self.panel.thresholdChanged.connect(lambda _t: self.reload())
         player.frameChanged.connect(self.playhead.setValue)
 
@@ -186,7 +189,7 @@ class ProposalController(QObject):
         self.message.emit(f"Proposal threshold {self.panel.threshold():.2f}: {len(self.shown)} shown")
 
     # ----- data ---------------------------------------------------------------------------------
-    def reload(self, reset: bool = False) -> None:
+    def reload(self) -> None:
         """Re-read the clip's proposals from the store and redraw the ghost lane."""
         clip = self.session.clip
         self.is_control = clip is not None and self.control_clip(clip.name)
@@ -194,9 +197,14 @@ class ProposalController(QObject):
         self.model_version, self.shown = visible_proposals(found, self.panel.threshold(), self.active_version)
         self.pending_total = sum(p.status is ProposalStatus.PENDING and p.model_version == self.model_version
                                  for p in found)
-        if reset or self.proposal(self.selected) is None:
+        if self.proposal(self.selected) is None:
             self.selected = None
         self._draw()
+
+    def _on_clip_opened(self, _clip: object) -> None:
+        if self.selected is not None:
+            self.selected = None
+            self._draw()
 
     def proposal(self, proposal_id: int | None) -> Proposal | None:
         """A shown proposal by id."""

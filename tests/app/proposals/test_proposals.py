@@ -169,3 +169,28 @@ def test_accept_refused_by_rules_changes_nothing(qtbot: QtBot, window: MainWindo
     segs, status = stored(folder)
     assert segs == [] and status[10] is ProposalStatus.PENDING
     assert "refused" in window.statusBar().currentMessage()
+
+
+def test_opening_a_clip_reads_its_proposals_once(window: MainWindow, monkeypatch: pytest.MonkeyPatch) -> None:
+    store = window.session.store
+    real = store.proposals
+    reads: list[int] = []
+
+    def counting(clip_id: int, *args: object, **kwargs: object) -> list[Proposal]:
+        reads.append(clip_id)
+        return real(clip_id, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(store, "proposals", counting)
+    ids = {c.name: c.id for c in store.clips()}
+    window.open_clip_id(ids["S01_clip_b"])
+    assert reads == [ids["S01_clip_b"]]  # twice before: segmentsChanged, then clipOpened
+    assert window.proposals.shown == [] and window.proposals.model_version is None
+    reads.clear()
+    window.open_clip_id(ids["S01_clip_a"])
+    assert reads == [ids["S01_clip_a"]]
+    assert [p.score for p in window.proposals.shown] == [0.82, 0.55]
+    window.proposals.select(window.proposals.shown[0].id)
+    reads.clear()
+    window.open_clip_id(ids["S01_clip_a"])  # the same clip again: read once, selection dropped
+    assert reads == [ids["S01_clip_a"]]
+    assert window.proposals.selected is None and len(window.proposals.shown) == 2
