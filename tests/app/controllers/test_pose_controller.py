@@ -153,6 +153,34 @@ def test_snap_moves_an_edge_to_the_motion_onset_and_undo_restores_it(
     assert session.segment(far.id).start_frame == 2
 
 
+def test_the_pose_model_is_hashed_once_for_many_clip_opens(
+        qtbot: QtBot, app_project: tuple[Path, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The cache key holds the 9 MB model's sha256: hashed on the first clip open, not on later ones."""
+    import inference.pose.model_file as model_file
+    from inference.pose.model_file import POSE_TASK
+
+    folder, _ = app_project
+    cache_pose(folder)
+    cache_pose(folder, "S01_clip_b")
+    hashed: list[Path] = []
+
+    def counting_open(path: Path, *args: object, **kwargs: object) -> object:
+        hashed.append(Path(path))
+        return open(path, *args, **kwargs)  # type: ignore[call-overload]  # noqa: SIM115 - the caller closes it
+
+    model_file.file_digest.cache_clear()  # as in a fresh process
+    monkeypatch.setattr(model_file, "open", counting_open, raising=False)
+    window = open_with_pose(qtbot, folder, tmp_path)
+    assert hashed.count(POSE_TASK.resolve()) == 1
+    store = window.session.store  # type: ignore[attr-defined]
+    ids = {c.name: c.id for c in store.clips()}
+    for name in ("S01_clip_b", "S01_clip_a", "S01_clip_b"):
+        with qtbot.waitSignal(window.pose.poseReady, timeout=20_000):  # type: ignore[attr-defined]
+            window.open_clip_id(ids[name])  # type: ignore[attr-defined]
+    assert hashed.count(POSE_TASK.resolve()) == 1
+    assert len(hashed) == 3  # and each clip's video once
+
+
 @pytest.mark.slow
 def test_ui_keeps_answering_while_pose_is_extracted(qtbot: QtBot, app_project: tuple[Path, str],
                                                     tmp_path: Path) -> None:
