@@ -129,7 +129,7 @@ class LanesItem(pg.GraphicsObject):  # type: ignore[misc]  # pyqtgraph ships no 
 
     def boundingRect(self) -> QRectF:
         """Everything the item can draw, in frames × row units."""
-        return QRectF(0.0, 0.0, float(self.total_frames), self.height_units)
+        return QRectF(-0.5, 0.0, float(self.total_frames), self.height_units)
 
     # ----- painting -----------------------------------------------------------------------
     def paint(self, p: QPainter, *args: object) -> None:
@@ -141,7 +141,9 @@ class LanesItem(pg.GraphicsObject):  # type: ignore[misc]  # pyqtgraph ships no 
         p.save()
         p.resetTransform()
         p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
-        left, right = sx * max(x0, 0) + dx, sx * min(x1, self.total_frames) + dx
+        # Bands cover whole frames, -0.5 .. last + 0.5 as the filmstrip and the view's limits do
+        # (from 0 they left half a frame bare at the left, and half the view with no clip open).
+        left, right = sx * max(x0, -0.5) + dx, sx * min(x1, self.total_frames - 0.5) + dx
         for lane in range(self.n_lanes):
             if not self._lane_shown(lane):
                 continue

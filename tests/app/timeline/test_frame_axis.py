@@ -2,13 +2,16 @@
 
 from pathlib import Path
 
+from PySide6.QtCore import QPointF
 from PySide6.QtGui import QImage, QPainter
 from pytestqt.qtbot import QtBot
 
 from app.main_window import MainWindow
+from app.timeline.lanes_item import LANE_SHADES
 from app.timeline.packing import Bar
 from app.timeline.timeline_widget import MIN_VISIBLE_FRAMES, TimelineWidget
-from tests.app.conftest import CLIP_FRAMES, shown_window
+from tests.annotator.media.video_files import CLIP_FRAMES
+from tests.app.conftest import shown_window
 
 NAMES = ["body", "head", "upper limb"]
 
@@ -85,3 +88,15 @@ def test_window_axis_before_and_after_opening_an_empty_clip(qtbot: QtBot, app_pr
     assert w.timeline.view.viewRange()[0] == [-0.5, CLIP_FRAMES - 0.5]
     shown = frames_shown(w.timeline)
     assert shown[0] >= 0 and CLIP_FRAMES - 15 <= shown[-1] <= CLIP_FRAMES - 1
+
+
+def test_lane_bands_fill_the_view_with_no_clip(qtbot: QtBot) -> None:
+    """Bands span whole frames (-0.5 .. last + 0.5): from 0 they left the empty view's left half bare."""
+    t = timeline(qtbot)
+    t.set_clip(1, 30.0)
+    qtbot.wait(20)
+    image = t.grab().toImage()
+    for x in (-0.4, -0.1, 0.1, 0.4):
+        at = t.view.mapViewToScene(QPointF(x, t.lanes.lane_centres()[0]))
+        pixel = image.pixelColor(int(at.x()), int(at.y()))
+        assert pixel == LANE_SHADES[0], (x, pixel.name())
