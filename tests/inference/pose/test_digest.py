@@ -4,8 +4,8 @@ when the file changes on disk."""
 from __future__ import annotations
 
 import os
-from pathlib import Path
 from collections.abc import Iterator
+from pathlib import Path
 from typing import IO, Any
 
 import pytest
@@ -20,9 +20,9 @@ def opened(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[Path]]:
     """Every file the digest code opens to hash it, in order (the process cache starts empty)."""
     seen: list[Path] = []
 
-    def counting_open(path: Path, *args: Any, **kwargs: Any) -> IO[Any]:
+    def counting_open(path: Path, mode: str = "r") -> IO[Any]:
         seen.append(Path(path))
-        return open(path, *args, **kwargs)  # noqa: SIM115 - the caller closes it
+        return open(path, mode)  # noqa: SIM115 - the caller closes it
 
     model_file.file_digest.cache_clear()
     monkeypatch.setattr(model_file, "open", counting_open, raising=False)
