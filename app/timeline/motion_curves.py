@@ -2,7 +2,9 @@
 
 Each curve is scaled to its own row (its clip's 99th percentile fills the row); speeds rise
 with motion, the hand-contact distances are drawn upside down so that a hand coming close
-to the face, body or legs also rises. Onsets and offsets are marked with short ticks.
+to the face, body or legs also rises. Onsets and offsets are marked with short ticks along
+the row's foot. Rows alternate shades like the lanes, and each row's name is written in its
+lane's colour.
 """
 
 from __future__ import annotations
@@ -11,14 +13,23 @@ from collections.abc import Sequence
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtGui import QColor
+from PySide6.QtCore import QRectF
+from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import QGraphicsItem
 
+from app.timeline.lanes_item import LANE_SHADES
 from app.timeline.timeline_widget import TimelineWidget
 from inference.pose.motion import DISTANCE_PARTS, MotionCurves
 
-ROW_PX = 16
-FILL = 0.8  # share of a row the curve may use
+# 22 px a row: a curve rises up to about 15 px (it had 13 px of 16, with the event ticks drawn
+# over it); seven rows stay well under the lanes' share of the timeline.
+ROW_PX = 22
+TOP_PAD = 0.1  # row share kept free above the curve's peak: neighbouring rows never touch
+FOOT = 0.8  # where a curve at rest sits, as a share of its row from the top
+FILL = FOOT - TOP_PAD  # share of a row the curve may use
+TICK_AT = 0.9  # onset / offset marks sit here, under the rest line, inside the row
+TICK_PX = 4  # their length
+TICK_ALPHA = 150
 
 
 def row_values(curve: np.ndarray, invert: bool) -> np.ndarray:
@@ -31,18 +42,63 @@ def row_values(curve: np.ndarray, invert: bool) -> np.ndarray:
     return 1.0 - scaled if invert else scaled
 
 
+class ColouredLabelAxis(pg.AxisItem):  # type: ignore[misc]  # pyqtgraph ships no type hints
+    """A left axis whose tick labels are each drawn in their own colour (the curve's lane colour)."""
+
+    def __init__(self, colours: dict[str, QColor]) -> None:
+        super().__init__("left")
+        self.colours = colours
+
+    def drawPicture(self, p: QPainter, axisSpec: object, tickSpecs: object, textSpecs: list[tuple[QRectF, int, str]]) -> None:  # noqa: N802, N803
+        """pyqtgraph's axis line and ticks; then each label in its colour."""
+        super().drawPicture(p, axisSpec, tickSpecs, [])
+        if self.style["tickFont"] is not None:
+            p.setFont(self.style["tickFont"])
+        for rect, flags, text in textSpecs:
+            p.setPen(self.colours.get(text, self.textPen().color()))
+            p.drawText(rect, int(flags), text)
+
+
+class RowBands(pg.GraphicsObject):  # type: ignore[misc]  # pyqtgraph ships no type hints
+    """Alternating row shades under the curves, over the clip's frames (as the lanes have)."""
+
+    def __init__(self, rows: int) -> None:
+        super().__init__()
+        self.rows = rows
+        self.frames = 1
+        self.setZValue(-10)
+
+    def set_frames(self, frames: int) -> None:
+        """The clip's length: the bands span its frames."""
+        self.prepareGeometryChange()
+        self.frames = max(1, frames)
+        self.update()
+
+    def boundingRect(self) -> QRectF:
+        """The clip's frames × every row."""
+        return QRectF(-0.5, 0.0, float(self.frames), float(self.rows))
+
+    def paint(self, p: QPainter, *args: object) -> None:
+        """One fill per row."""
+        for row in range(self.rows):
+            p.fillRect(QRectF(-0.5, row, float(self.frames), 1.0), LANE_SHADES[row % 2])
+
+
 class MotionCurvesPlot:
     """A plot row of the timeline's layout, x-linked to the lanes, that draws the curves."""
 
     def __init__(self, timeline: TimelineWidget, parts: Sequence[str], colours: Sequence[QColor], row: int) -> None:
         self.parts = list(parts)
         self.colours = list(colours)
-        self.plot, self.playhead = timeline.add_linked_row(row)
-        axis = self.plot.getAxis("left")
-        axis.setTicks([[(i + 0.5, f"{p} ·") for i, p in enumerate(self.parts)], []])
+        self.axis = ColouredLabelAxis(dict(zip(self.parts, self.colours, strict=True)))
+        self.plot, self.playhead = timeline.add_linked_row(row, self.axis)
+        self.axis.setTicks([[(i + 0.5, p) for i, p in enumerate(self.parts)], []])
         self.plot.getViewBox().invertY(True)
         self.plot.setYRange(0, len(self.parts), padding=0)
         self.plot.setFixedHeight(ROW_PX * len(self.parts) + 6)
+        self.bands = RowBands(len(self.parts))
+        self.bands.hide()  # shown with the first curves: no clip, no pose, no rows to tell apart
+        self.plot.addItem(self.bands)
         # The curve items are made with the first curves to draw (a clip's pose arrives after the
         # window is on screen): 14 pyqtgraph items cost the window's start-up about 10 ms.
         self.items: list[pg.PlotDataItem] = []
@@ -51,13 +107,15 @@ class MotionCurvesPlot:
 
     def _make_items(self) -> None:
         for colour in self.colours:
-            item = pg.PlotDataItem(pen=pg.mkPen(colour, width=1.5), connect="finite")
+            item = pg.PlotDataItem(pen=pg.mkPen(colour, width=1.5), connect="finite", antialias=True)
             # The playhead crosses every curve at each frame step: redraw them from a pixmap
             # (refreshed only when the curves or the zoom change), not by stroking the paths again.
             item.curve.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
             self.plot.addItem(item)
             self.items.append(item)
-            ticks = pg.ScatterPlotItem(symbol="|", size=7, pen=pg.mkPen(colour.lighter(140)), brush=None)
+            mark = QColor(colour.lighter(130))
+            mark.setAlpha(TICK_ALPHA)
+            ticks = pg.ScatterPlotItem(symbol="|", size=TICK_PX, pen=pg.mkPen(mark, width=1), brush=None)
             ticks.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
             self.plot.addItem(ticks)
             self.ticks.append(ticks)
@@ -68,6 +126,7 @@ class MotionCurvesPlot:
             if motion is None:
                 return  # nothing drawn yet, nothing to clear
             self._make_items()
+        frames = 0
         for row, part in enumerate(self.parts):
             item, ticks = self.items[row], self.ticks[row]
             curve = None if motion is None else motion.curves.get(part)
@@ -75,10 +134,13 @@ class MotionCurvesPlot:
                 item.setData([], [])
                 ticks.setData([], [])
                 continue
+            frames = max(frames, len(curve))
             values = row_values(curve, part in DISTANCE_PARTS)
-            item.setData(np.arange(len(values)), row + 1 - 0.1 - FILL * values)
+            item.setData(np.arange(len(values)), row + FOOT - FILL * values)
             events = np.concatenate([motion.onsets[part], motion.offsets[part]])
-            ticks.setData(events.astype(float), np.full(len(events), row + 0.85))
+            ticks.setData(events.astype(float), np.full(len(events), row + TICK_AT))
+        self.bands.set_frames(frames)
+        self.bands.setVisible(frames > 0)
 
     def set_playhead(self, frame: int) -> None:
         """Follow the player."""

@@ -127,9 +127,10 @@ class TimelineWidget(pg.GraphicsLayoutWidget):  # type: ignore[misc]  # pyqtgrap
         self.lanes.barDropped.connect(self.barDropped)
         self._update_lane_axis()
 
-    def add_linked_row(self, row: int) -> tuple[pg.PlotItem, pg.InfiniteLine]:
+    def add_linked_row(self, row: int, left_axis: pg.AxisItem | None = None) -> tuple[pg.PlotItem, pg.InfiniteLine]:
         """A plot row under the lanes, x-linked to them, with its own (non-interactive) playhead."""
-        plot = self.addPlot(row=row, col=0, viewBox=TimelineViewBox(self))
+        axes = {} if left_axis is None else {"left": left_axis}
+        plot = self.addPlot(row=row, col=0, viewBox=TimelineViewBox(self), axisItems=axes)
         plot.hideButtons()
         plot.hideAxis("bottom")
         plot.setXLink(self.plot)
