@@ -107,7 +107,7 @@ class MotionCurvesPlot:
 
     def _make_items(self) -> None:
         for colour in self.colours:
-            item = pg.PlotDataItem(pen=pg.mkPen(colour, width=1.5), connect="finite", antialias=True)
+            item = pg.PlotDataItem(pen=pg.mkPen(colour, width=1.5), connect="finite")
             # The playhead crosses every curve at each frame step: redraw them from a pixmap
             # (refreshed only when the curves or the zoom change), not by stroking the paths again.
             item.curve.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
