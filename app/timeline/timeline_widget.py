@@ -86,8 +86,9 @@ class TimelineWidget(pg.GraphicsLayoutWidget):  # type: ignore[misc]  # pyqtgrap
         self.strip_plot = self.addPlot(row=0, col=0, viewBox=TimelineViewBox(self))
         self.strip_plot.hideButtons()
         self.strip_plot.hideAxis("bottom")
-        self.strip_plot.getAxis("left").setTicks([[(0.5, "")]])
-        self.strip_plot.getAxis("left").setWidth(86)
+        strip_axis = self.strip_plot.getAxis("left")
+        strip_axis.setTicks([[]])  # no ticks: the axis is there only to line the strip up with the lanes
+        strip_axis.setWidth(86)
         self.strip_plot.setMaximumHeight(62)
         self.strip_plot.setMinimumHeight(62)
         self.filmstrip = FilmstripItem()
