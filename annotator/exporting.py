@@ -14,7 +14,7 @@ from annotator.formats.common import write_json
 from annotator.formats.records import AnnotationSet, InstanceRecord, VideoRecord
 from annotator.model import GROUND_TRUTH, AssignmentState, Clip, MergedInstance, MergedStatus, Segment, Subset
 from annotator.progress import NEVER, CancelToken, Progress, no_progress
-from annotator.splits import DEFAULT_RATIOS, check_no_leakage, split_by_subject
+from annotator.splits import DEFAULT_RATIOS, SplitBalance, check_no_leakage, split_balance, split_by_subject
 from annotator.store.api import StoreAPI
 from annotator.taxonomy import Taxonomy
 
@@ -283,30 +283,61 @@ def write_export(selection: ExportSelection, out_dir: Path, formats: Sequence[st
 
 @dataclass(frozen=True, slots=True)
 class SplitSummary:
-    """How many clips and subjects each subset got."""
+    """How many clips, subjects and instances each subset got, and the labels it was stratified on."""
 
     clips: dict[str, int]
     subjects: dict[str, int]
+    source: str  # the export source whose instances the split balanced (select_export)
+    instances: dict[str, int]  # of that source, per subset
+    balance: SplitBalance  # on those same instances
+
+    def lines(self) -> list[str]:
+        """One line per subset, then what the split was stratified on and how well."""
+        out = [f"{s.value:>5}: {self.clips.get(s.value, 0):6d} clips {self.subjects.get(s.value, 0):5d} subjects "
+               f"{self.instances.get(s.value, 0):6d} instances" for s in Subset]
+        total = sum(self.instances.values())
+        if not total:
+            out.append(f"stratified on source {self.source}: no instances yet, so on video counts only "
+                       "(finalise clips or import ground truth, then split again)")
+            return out
+        where = f" ({self.balance.worst[0].value}, class {self.balance.worst[1]})" if self.balance.worst else ""
+        out.append(f"stratified on source {self.source}: {total} instances; largest class-share gap "
+                   f"{100 * self.balance.max_share_diff:.1f} points{where}")
+        return out
 
 
-def split_project(store: StoreAPI, ratios: Sequence[float] = DEFAULT_RATIOS, seed: int = 0) -> SplitSummary:
-    """Assign whole subjects to train/val/test (stratified on ground-truth labels) and store it."""
+def split_labels(store: StoreAPI, source: str) -> dict[str, list[int]]:
+    """Clip name -> the action ids an export of `source` writes for it (clips it leaves out: absent)."""
+    labels: dict[str, list[int]] = {}
+    for inst in select_export(store, source).annotations.instances:
+        labels.setdefault(inst.video_id, []).append(inst.action_id)
+    return labels
+
+
+def split_project(store: StoreAPI, ratios: Sequence[float] = DEFAULT_RATIOS, seed: int = 0,
+                  source: str | None = None) -> SplitSummary:
+    """Assign whole subjects to train/val/test and store it, stratified on the instances an export of
+    `source` writes (default_source when None: the finalised merge, else imported ground truth)."""
     clips = store.clips()
     if not clips:
         raise InputError("project", None, "no clips to split")
-    gt = store.segments_by_clip(GROUND_TRUTH)
+    source = source or default_source(store)
+    labels_of = split_labels(store, source)  # InputError for an unknown source, before anything is stored
+    n_classes = len(store.taxonomy.actions)
     subject_of = {c.name: c.subject for c in clips}
-    labels_of = {c.name: [s.action_id for s in gt.get(c.id, [])] for c in clips}
     try:
-        subset_of = split_by_subject(subject_of, labels_of, len(store.taxonomy.actions), ratios, seed)
+        subset_of = split_by_subject(subject_of, labels_of, n_classes, ratios, seed)
         check_no_leakage(subset_of, subject_of)
     except ValueError as exc:
         raise InputError("--ratios", None, str(exc)) from None
     store.set_subsets({c.id: subset_of[c.name] for c in clips})
     counts: dict[str, int] = {}
     people: dict[str, set[str]] = {}
+    instances: dict[str, int] = {}
     for c in clips:
         key = str(subset_of[c.name])
         counts[key] = counts.get(key, 0) + 1
         people.setdefault(key, set()).add(c.subject)
-    return SplitSummary(counts, {k: len(v) for k, v in people.items()})
+        instances[key] = instances.get(key, 0) + len(labels_of.get(c.name, ()))
+    balance = split_balance(dict(subset_of), labels_of, n_classes)
+    return SplitSummary(counts, {k: len(v) for k, v in people.items()}, source, instances, balance)
