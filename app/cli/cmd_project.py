@@ -74,6 +74,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         (("project",), {}),
         (("--ratios",), {"default": "0.69,0.23,0.08", "help": "train,val,test shares of videos"}),
         (("--seed",), {"type": int, "default": 0, "metavar": "N"}),
+        (("--source",), {"default": None, "help": "stratify on the instances mmad export of this source writes; "
+                                                  + SOURCE_HELP}),
     ])
     _add(sub, "export", "write annotations, one file per subset plus all", _export, [
         (("project",), {}), (("out_dir",), {}),
@@ -203,10 +205,8 @@ def _split(args: argparse.Namespace) -> int:
 
     ratios = _parse_ratios(args.ratios)
     with _store(args) as (_, store):
-        summary = split_project(store, ratios, args.seed)
-    for subset in Subset:
-        print(f"{subset.value:>5}: {summary.clips.get(subset.value, 0):6d} clips "
-              f"{summary.subjects.get(subset.value, 0):5d} subjects")
+        summary = split_project(store, ratios, args.seed, args.source)
+    print("\n".join(summary.lines()))
     return 0
 
 

@@ -288,3 +288,43 @@ def test_a_project_of_a_newer_mmad_studio_is_one_line_and_exit_2(proj: Path,
         err = capsys.readouterr().err.strip()
         assert err.endswith(NEWER_MESSAGE) and len(err.splitlines()) == 1, err
     assert dump(project) == before
+
+
+def test_split_balances_the_finalised_merge_and_says_so(proj: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from annotator.exporting import MERGED
+    from tests.annotator.test_split_project import RARE_SUBJECTS, add_labelled_project
+
+    store = Project.open(proj).open_store()
+    try:
+        add_labelled_project(store, MERGED)  # labels only as finalised merged instances
+    finally:
+        store.close()
+    capsys.readouterr()
+    assert main(["split", str(proj), "--ratios", "0.5,0.25,0.25", "--seed", "2"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert [line.split() for line in out[:3]] == [
+        ["train:", "8", "clips", "8", "subjects", "18", "instances"],
+        ["val:", "4", "clips", "4", "subjects", "9", "instances"],
+        ["test:", "4", "clips", "4", "subjects", "9", "instances"]]
+    assert out[3] == "stratified on source merged: 36 instances; largest class-share gap 0.0 points"
+    store = Project.open(proj).open_store()
+    try:
+        before = [(c.name, c.subset) for c in store.clips()]
+        assert sorted(str(s) for n, s in before if n[:3] in RARE_SUBJECTS) == ["test", "train", "train", "val"]
+    finally:
+        store.close()
+    assert main(["split", str(proj), "--source", "people", "--seed", "5"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "unknown source 'people'" in err
+    store = Project.open(proj).open_store()
+    try:
+        assert [(c.name, c.subset) for c in store.clips()] == before  # refused: the split stands
+    finally:
+        store.close()
+    assert main(["split", str(proj), "--source", "ground-truth"]) == 0
+    assert "no instances yet, so on video counts only" in capsys.readouterr().out
+    store = Project.open(proj).open_store()
+    try:
+        assert len({c.subset for c in store.clips()}) == 3  # the ground-truth split was stored
+    finally:
+        store.close()
