@@ -192,12 +192,15 @@ class ExportDialog(QDialog):
             self.status.setText(f"The ratios add up to {sum(ratios):.2f}; they must add up to 1")
             return
         try:
-            summary = split_project(self.store, ratios, self.seed_box.value())
+            summary = split_project(self.store, ratios, self.seed_box.value(), self.source())
         except InputError as exc:
             self.status.setText(str(exc))
             return
+        stratified = sum(summary.instances.values())
+        on = (f"balanced on {plural(stratified, 'instance')} of {summary.source}" if stratified
+              else f"no {summary.source} instances yet: balanced on clip counts only")
         self.status.setText("Split stored: " + ", ".join(f"{k} {plural(v, 'subject')}"
-                                                         for k, v in summary.subjects.items()))
+                                                         for k, v in summary.subjects.items()) + f"; {on}")
         self.refresh()
 
     def export(self) -> TaskHandle | None:

@@ -34,6 +34,7 @@ def test_reviewer_exports_with_counts_and_progress(qtbot: QtBot, tmp_path: Path)
     dialog.ratio_boxes[2].setValue(0.0)
     dialog.split()
     assert dialog.status.text().startswith("Split stored")
+    assert dialog.status.text().endswith("balanced on 2 instances of merged"), dialog.status.text()
     subsets = [dialog.counts.item(r, 0).text() for r in range(dialog.counts.rowCount())]
     assert len(subsets) == 1 and subsets[0] in ("train", "val")  # S01 only: S02_wait is not finished
     for name, box in dialog.format_boxes.items():
