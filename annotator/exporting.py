@@ -14,7 +14,14 @@ from annotator.formats.common import write_json
 from annotator.formats.records import AnnotationSet, InstanceRecord, VideoRecord
 from annotator.model import GROUND_TRUTH, AssignmentState, Clip, MergedInstance, MergedStatus, Segment, Subset
 from annotator.progress import NEVER, CancelToken, Progress, no_progress
-from annotator.splits import DEFAULT_RATIOS, SplitBalance, check_no_leakage, split_balance, split_by_subject
+from annotator.splits import (
+    DEFAULT_RATIOS,
+    SplitBalance,
+    check_no_leakage,
+    check_ratios,
+    split_balance,
+    split_by_subject,
+)
 from annotator.store.api import StoreAPI
 from annotator.taxonomy import Taxonomy
 
@@ -326,10 +333,14 @@ def split_project(store: StoreAPI, ratios: Sequence[float] = DEFAULT_RATIOS, see
     n_classes = len(store.taxonomy.actions)
     subject_of = {c.name: c.subject for c in clips}
     try:
+        check_ratios(ratios)
+    except ValueError as exc:
+        raise InputError("--ratios", None, str(exc)) from None
+    try:  # the ratios are fine: what is left to refuse lies in the labels
         subset_of = split_by_subject(subject_of, labels_of, n_classes, ratios, seed)
         check_no_leakage(subset_of, subject_of)
     except ValueError as exc:
-        raise InputError("--ratios", None, str(exc)) from None
+        raise InputError(f"labels of {source}", None, str(exc)) from None
     store.set_subsets({c.id: subset_of[c.name] for c in clips})
     counts: dict[str, int] = {}
     people: dict[str, set[str]] = {}

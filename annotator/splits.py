@@ -55,7 +55,7 @@ def split_by_subject(
     `labels_of` gives each video's instance class ids (repeats count; videos missing from it
     have no instances). `ratios` are the target shares of videos for train, val, test.
     """
-    targets = _check_ratios(ratios)
+    targets = check_ratios(ratios)
     subjects = sorted(set(subject_of.values()))
     if not subjects:
         return {}
@@ -111,7 +111,8 @@ def split_balance(
     )
 
 
-def _check_ratios(ratios: Sequence[float]) -> Matrix:
+def check_ratios(ratios: Sequence[float]) -> Matrix:
+    """The train/val/test ratios normalised to sum 1; ValueError unless three non-negative numbers."""
     values = np.asarray(list(ratios), dtype=np.float64)
     if values.shape != (3,) or not np.all(np.isfinite(values)) or np.any(values < 0) or values.sum() <= 0:
         raise ValueError(
