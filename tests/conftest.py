@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from annotator.project import Project
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_MMA52 = REPO.parent / "shared" / "data" / "mma52"
@@ -20,6 +26,28 @@ def mma52_dir() -> Path:
     if not (SHARED_MMA52 / "train.csv").exists():
         pytest.skip(f"real MMA-52 files not found at {SHARED_MMA52}")
     return SHARED_MMA52
+
+
+@pytest.fixture(scope="session")
+def new_sqlite_project(tmp_path_factory: pytest.TempPathFactory) -> Callable[[Path, str], Project]:
+    """Project.create(folder, name) for a fresh SQLite MMA-52 project, at the cost of a folder copy.
+
+    Creating one runs every migration (about 40 ms, more under load) and hundreds of fixtures
+    want one; an empty project's files are the same each time (no absolute path is stored), so
+    each name is created once per session and copied. Tests of creation itself call Project.create.
+    """
+    from annotator.project import Project
+
+    made: dict[str, Path] = {}
+
+    def create(folder: Path, name: str) -> Project:
+        if name not in made:
+            made[name] = tmp_path_factory.mktemp("project-template") / "proj"
+            Project.create(made[name], name=name)
+        shutil.copytree(made[name], folder)
+        return Project.open(folder)
+
+    return create
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:

@@ -7,7 +7,7 @@ connection's search_path, and drop it afterwards, so concurrent runs never colli
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -59,10 +59,11 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
 
 
 @pytest.fixture
-def project(tmp_path: Path, db_url: str) -> Project:
+def project(tmp_path: Path, db_url: str, new_sqlite_project: Callable[[Path, str], Project]) -> Project:
     """A fresh MMA-52 project on the parametrised database."""
-    url = None if db_url.startswith("sqlite") else db_url
-    return Project.create(tmp_path / "proj", name="test", db_url=url)
+    if db_url.startswith("sqlite"):  # the project's own SQLite file, as Project.create makes it
+        return new_sqlite_project(tmp_path / "proj", "test")
+    return Project.create(tmp_path / "proj", name="test", db_url=db_url)
 
 
 @pytest.fixture
