@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -20,14 +21,14 @@ from pytestqt.qtbot import QtBot  # noqa: E402
 from tests.annotator.media.video_files import CLIP_FPS, CLIP_FRAMES, CLIP_SIZE, write_test_clip  # noqa: E402
 
 
-@pytest.fixture
-def app_project(tmp_path: Path) -> Iterator[tuple[Path, str]]:
-    """A project with two 60-frame clips assigned to 'ann' (an annotator); yields (folder, user)."""
+@pytest.fixture(scope="session")
+def app_project_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The folder app_project copies: built once, as each test would build it (no stored absolute path)."""
     from annotator.model import Role
     from annotator.project import Project
     from annotator.store.api import NewClip
 
-    folder = tmp_path / "proj"
+    folder = tmp_path_factory.mktemp("app-project") / "proj"
     project = Project.create(folder)
     owner = project.open_store()
     try:
@@ -41,6 +42,14 @@ def app_project(tmp_path: Path) -> Iterator[tuple[Path, str]]:
             owner.assign(clip.id, "other")
     finally:
         owner.close()
+    return folder
+
+
+@pytest.fixture
+def app_project(tmp_path: Path, app_project_template: Path) -> Iterator[tuple[Path, str]]:
+    """A project with two 60-frame clips assigned to 'ann' (an annotator); yields (folder, user)."""
+    folder = tmp_path / "proj"
+    shutil.copytree(app_project_template, folder)
     yield folder, "ann"
 
 
