@@ -1,9 +1,14 @@
 """A project three annotators have finished, ready for the reviewer 'rev'."""
 
+import atexit
+import shutil
+import tempfile
+import tomllib
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import tomli_w
 
 from tests.app.conftest import CLIP_FPS, CLIP_FRAMES, CLIP_SIZE, write_test_clip
 
@@ -16,12 +21,32 @@ WORK = {  # per annotator: (start, end, action); see the expected outcomes in th
 }
 
 
+_BUILT: dict[bool, Path] = {}  # merge -> a project built by _build_review_project, copied by each call
+
+
 def build_review_project(folder: Path, merge: bool = True) -> None:
     """Clip 'S01_rev' marked by a1..a3 and merged (unless merge=False), plus reviewer 'rev'.
 
     Expected merge: nodding by all three (joint tIoU 18/20 = 0.9, not > 0.9: needs review,
     majority keep); shaking legs by two of three (keep); touching nose by one (delete).
+    Built once per session (and per `merge`) and copied: only project.toml names the folder,
+    and it is given this folder's name as Project.create would.
     """
+    if merge not in _BUILT:
+        root = Path(tempfile.mkdtemp(prefix="mmad-test-review-"))
+        atexit.register(shutil.rmtree, root, ignore_errors=True)
+        _build_review_project(root / "template", merge)
+        _BUILT[merge] = root / "template"
+    if (folder / "project.toml").exists():
+        raise FileExistsError(folder / "project.toml")
+    shutil.copytree(_BUILT[merge], folder, dirs_exist_ok=True)
+    settings = tomllib.loads((folder / "project.toml").read_text("utf-8"))
+    settings["project"]["name"] = folder.resolve().name
+    (folder / "project.toml").write_text(tomli_w.dumps(settings), "utf-8")
+
+
+def _build_review_project(folder: Path, merge: bool) -> None:
+    """What build_review_project copies, made through the store as the app makes it."""
     from annotator.model import AssignmentState, Role, Segment
     from annotator.project import Project
     from annotator.store.api import NewClip
