@@ -6,7 +6,6 @@ import pytest
 
 from annotator.decisions import Decision
 from annotator.model import AssignmentState, MergedStatus, Role, Segment
-from annotator.project import Project
 from annotator.store.api import NewClip
 from merging.workflow import run_merge
 
@@ -16,8 +15,8 @@ NOD, WAVE = 9, 19
 
 
 @pytest.fixture
-def project(tmp_path):
-    p = Project.create(tmp_path / "proj")
+def project(tmp_path, new_sqlite_project):
+    p = new_sqlite_project(tmp_path / "proj", "proj")
     store = p.open_store()
     for name in ("a1", "a2", "a3"):
         store.add_annotator(name, Role.ANNOTATOR)

@@ -13,8 +13,8 @@ from app.cli.main import main
 
 
 @pytest.fixture
-def project_dir(tmp_path):
-    p = Project.create(tmp_path / "proj")
+def project_dir(tmp_path, new_sqlite_project):
+    p = new_sqlite_project(tmp_path / "proj", "proj")
     store = p.open_store()
     for name in ("a1", "a2", "a3"):
         store.add_annotator(name, Role.ANNOTATOR)
