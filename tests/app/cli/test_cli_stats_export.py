@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -16,9 +17,10 @@ from tests.annotator.test_export_selection import _project
 SOURCES = ("ground-truth", "merged", "annotator:a1", "annotator:a3")
 
 
-@pytest.fixture
-def folder(tmp_path: Path) -> Path:
-    project = Project.create(tmp_path / "p")
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The project every test here reads, made once (each test gets a copy: `folder`)."""
+    project = Project.create(tmp_path_factory.mktemp("stats") / "p")
     store = project.open_store()
     try:
         ids = _project(store)
@@ -27,6 +29,13 @@ def folder(tmp_path: Path) -> Path:
     finally:
         store.close()
     return project.path
+
+
+@pytest.fixture
+def folder(built: Path, tmp_path: Path) -> Path:
+    """A copy of the built project for one test."""
+    shutil.copytree(built, tmp_path / "p")
+    return tmp_path / "p"
 
 
 def _exported(out: Path) -> dict[str, tuple[int, int]]:
