@@ -62,7 +62,8 @@ def test_playback_advances_and_loops_inside_the_window(qtbot: QtBot, player: Pla
     player.frameChanged.connect(seen.append)
     player.toggle_play()
     assert player.playback.playing
-    qtbot.wait(700)  # 2x speed: a 10-frame window (0.33 s) wraps at least once
+    # 2x speed: a 10-frame window (0.33 s) wraps; play until it has (not a fixed wait), then stop
+    qtbot.waitUntil(lambda: any(b < a for a, b in zip(seen, seen[1:], strict=False)), timeout=5000)
     player.toggle_play()
     assert not player.playback.playing
     assert seen and min(seen) >= 15 and max(seen) <= 25
