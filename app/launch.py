@@ -119,6 +119,8 @@ def main(argv: Sequence[str]) -> int:
         window.resize(1600, 900)
     window.show()
     window.open_start_clip()
+    if window.model_loop is not None:
+        window.model_loop.warm_up_later()  # a worker with torch imported, for the first propose / train
     code = int(app.exec())
     window.store.close()  # every edit is already committed; main.py then ends the process at once
     return code

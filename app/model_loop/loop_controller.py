@@ -1,6 +1,7 @@
 """The Model menu's loop: propose with the active version, train a version, choose one.
 
-Runs every job in a worker process (app.model_loop.process); this side imports no torch.
+Runs every job in a worker process (app.model_loop.process); this side imports no torch. A
+prewarmed worker (app.model_loop.warm) waits for the next job once the window is shown.
 Proposals are stored here, in the window's own store, only once a job has succeeded, so a
 failed, cancelled or killed worker leaves the store as it was. The registry and the control
 setting are re-read at each use (another window or `mmad models --activate` may change them).
@@ -25,6 +26,7 @@ from annotator.store.api import StoreAPI
 from app.labelling.shortcuts import Shortcut
 from app.model_loop.process import WorkerProcess
 from app.model_loop.run_status import RunStatus
+from app.model_loop.warm import WarmSpare
 from app.proposals.proposal_controller import DEFAULT_THRESHOLD, ProposalController
 from app.window_common import add_shortcut_actions
 
@@ -56,6 +58,7 @@ class ModelLoop(QObject):
         self.proposals = proposals
         self.queue_clips = queue_clips
         self.job: WorkerProcess | None = None
+        self.spare = WarmSpare(self)  # started by warm_up_later, once the window is shown
         self.status = RunStatus()
         self.status.cancelRequested.connect(self.cancel)
         window.statusBar().addPermanentWidget(self.status)
@@ -160,7 +163,7 @@ class ModelLoop(QObject):
         if self.job is not None:
             self.message.emit(f"{self.job.name} is still running (Ctrl+Shift+K cancels it)")
             return False
-        worker = WorkerProcess(job, text, self)
+        worker = WorkerProcess(job, text, self, self.spare)
         worker.progress.connect(self.status.update_progress)
         worker.finished.connect(on_result)
         worker.failed.connect(self.message.emit)
@@ -184,8 +187,13 @@ class ModelLoop(QObject):
             self.job.cancel()
             self.status.cancel.setEnabled(False)
 
+    def warm_up_later(self) -> None:
+        """Start a prewarmed worker in a moment, so that the first job skips torch's import."""
+        self.spare.start_later()
+
     def shutdown(self, timeout_ms: int = 3000) -> None:
-        """Stop the running job and any training (the window closes)."""
+        """Stop the spare worker, the running job and any training (the window closes)."""
+        self.spare.stop()  # first: a job that ends below must not start a new spare
         for worker in (self.job, getattr(self.train_dialog, "worker", None)):
             if isinstance(worker, WorkerProcess) and worker.running:
                 worker.cancel()
@@ -212,7 +220,7 @@ class ModelLoop(QObject):
         from app.model_loop.train_dialog import TrainDialog
 
         if self.train_dialog is None:
-            self.train_dialog = TrainDialog(self.project, self.store, parent=self.window)
+            self.train_dialog = TrainDialog(self.project, self.store, parent=self.window, spare=self.spare)
             self.train_dialog.registered.connect(lambda _v: self.refresh())
             self.train_dialog.message.connect(self.message)
         self.train_dialog.reload()

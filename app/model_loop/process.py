@@ -3,13 +3,15 @@
 The window never imports torch: the job goes to a JSON file, the worker's protocol lines come
 back on its stdout and turn into Qt signals on the UI thread. Exactly one of finished /
 failed / cancelled follows every start; a worker that dies (killed, crashed) is a failure
-with a message that says so.
+with a message that says so. Given a WarmSpare, a job goes to its prewarmed worker (torch
+already imported) when one is alive; one that dies before it accepted the job is replaced by
+a cold start, so the job sees no difference but the time.
 """
 
 from __future__ import annotations
 
 import json
-import sys
+import logging
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -17,8 +19,10 @@ from typing import Any
 from PySide6.QtCore import QObject, QProcess, QTimer, Signal
 
 from app.model_loop import protocol
+from app.model_loop.warm import WarmSpare, worker_process
 
 KILL_AFTER_MS = 5000  # a cancelled worker that has not stopped by then is killed
+log = logging.getLogger(__name__)
 
 
 class WorkerProcess(QObject):
@@ -31,7 +35,8 @@ class WorkerProcess(QObject):
     cancelled = Signal()
     ended = Signal()  # after any of the three
 
-    def __init__(self, job: dict[str, Any], name: str, parent: QObject | None = None) -> None:
+    def __init__(self, job: dict[str, Any], name: str, parent: QObject | None = None,
+                 spare: WarmSpare | None = None) -> None:
         super().__init__(parent)
         self.job = job
         self.name = name
@@ -43,15 +48,12 @@ class WorkerProcess(QObject):
         self._error = ""
         self._stderr = b""
         self._cancel_asked = False
+        self.spare = spare
+        self.warm = False  # the job went to a prewarmed worker
+        self._accepted = True  # a prewarmed worker has read the job (a cold one has it from the start)
         self._file = Path(tempfile.mkstemp(prefix="mmad-job-", suffix=".json")[1])
         self._file.write_text(json.dumps(job), "utf-8")
-        self.process = QProcess(self)
-        self.process.setProgram(sys.executable)
-        self.process.setArguments(["-m", "app.model_loop.worker", str(self._file)])
-        self.process.readyReadStandardOutput.connect(self._read)
-        self.process.readyReadStandardError.connect(self._read_err)
-        self.process.finished.connect(self._on_exit)
-        self.process.errorOccurred.connect(self._on_error)
+        self.process = self._attach(worker_process([str(self._file)], self))
 
     @property
     def running(self) -> bool:
@@ -59,7 +61,31 @@ class WorkerProcess(QObject):
         return self.process.state() != QProcess.ProcessState.NotRunning
 
     def start(self) -> None:
-        """Start the worker process."""
+        """Hand the job to the spare's prewarmed worker if one is alive, else start a worker."""
+        warm = self.spare.take() if self.spare is not None else None
+        if warm is None:
+            self.process.start()
+            return
+        self.process.deleteLater()  # the cold one, never started
+        warm.setParent(self)
+        self.process, self.warm, self._accepted = self._attach(warm), True, False
+        warm.write(f"{self._file}\n".encode())
+        self._read()  # what it wrote before it was taken and the spare had not read yet
+
+    def _attach(self, process: QProcess) -> QProcess:
+        process.readyReadStandardOutput.connect(self._read)
+        process.readyReadStandardError.connect(self._read_err)
+        process.finished.connect(self._on_exit)
+        process.errorOccurred.connect(self._on_error)
+        return process
+
+    def _start_cold(self) -> None:
+        """The prewarmed worker died before it accepted the job: run it in a fresh worker."""
+        log.info("%s: the prewarmed model worker ended before it accepted the job; starting a new one", self.name)
+        self.process.blockSignals(True)  # its exit is handled: nothing more from it
+        self.process.deleteLater()
+        self._buffer, self._stderr, self.warm, self._accepted = b"", b"", False, True
+        self.process = self._attach(worker_process([str(self._file)], self))
         self.process.start()
 
     def cancel(self) -> None:
@@ -107,6 +133,8 @@ class WorkerProcess(QObject):
             self._outcome, self._error = kind, str(message["message"])
         elif kind == protocol.CANCELLED:
             self._outcome = kind
+        elif kind == protocol.ACCEPTED:
+            self._accepted = True
 
     def _on_error(self, error: QProcess.ProcessError) -> None:
         if error == QProcess.ProcessError.FailedToStart:
@@ -115,6 +143,9 @@ class WorkerProcess(QObject):
 
     def _on_exit(self, code: int, status: QProcess.ExitStatus) -> None:
         self._read()
+        if self._outcome is None and not self._accepted and not self._cancel_asked:
+            self._start_cold()
+            return
         if self._outcome is None:
             how = "was killed" if status == QProcess.ExitStatus.CrashExit else f"exited with status {code}"
             tail = self._stderr.decode("utf-8", "replace").strip().splitlines()[-1:] if self._stderr else []
@@ -124,6 +155,8 @@ class WorkerProcess(QObject):
 
     def _end(self) -> None:
         self._file.unlink(missing_ok=True)
+        if self.spare is not None:
+            self.spare.start_later()  # a fresh spare for the next job (none once the window closed)
         if self._outcome == protocol.RESULT:
             self.finished.emit(self._result)
         elif self._outcome == protocol.CANCELLED:

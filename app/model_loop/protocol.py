@@ -2,7 +2,9 @@
 
 Lines start with a marker so that anything else a library prints is ignored. The window
 cancels by writing "cancel" on the worker's stdin (end of input cancels too: a window that
-died must not leave a worker training on).
+died must not leave a worker training on). A prewarmed worker (`worker --warm`) says "ready"
+once torch is imported, reads its job file's path as its first stdin line and answers
+"accepted" before any work.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from typing import Any
 MARKER = "@@mmad "
 CANCEL = "cancel"
 PROGRESS, EPOCH, RESULT, ERROR, CANCELLED = "progress", "epoch", "result", "error", "cancelled"
+READY, ACCEPTED = "ready", "accepted"  # a prewarmed worker: imports done; job file path read
 
 
 def encode(kind: str, **data: Any) -> str:

@@ -38,6 +38,7 @@ from annotator.project import Project
 from annotator.store.api import StoreAPI
 from annotator.training_data import TrainingData, training_data
 from app.model_loop.process import WorkerProcess
+from app.model_loop.warm import WarmSpare
 from inference.history import VAL_ACTION_MAP, VAL_BODY_MAP
 
 POSE = "pose"
@@ -71,8 +72,10 @@ class TrainDialog(QDialog):
     registered = Signal(dict)  # the new version's registry entry
     message = Signal(str)
 
-    def __init__(self, project: Project, store: StoreAPI, parent: QWidget | None = None) -> None:
+    def __init__(self, project: Project, store: StoreAPI, parent: QWidget | None = None,
+                 spare: WarmSpare | None = None) -> None:
         super().__init__(parent)
+        self.spare = spare  # the window's prewarmed worker, taken by the next run
         self.setWindowTitle("Train a model")
         self.setObjectName("trainDialog")
         self.project = project
@@ -222,7 +225,7 @@ class TrainDialog(QDialog):
         self.records = []
         self._draw()
         self.epochs_total = self.epochs.value()
-        worker = WorkerProcess(self.job(number), f"Training v{number}", self)
+        worker = WorkerProcess(self.job(number), f"Training v{number}", self, self.spare)
         worker.progress.connect(self._on_progress)
         worker.epoch.connect(self._on_epoch)
         worker.finished.connect(self._on_finished)

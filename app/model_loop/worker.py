@@ -3,11 +3,18 @@
 The job file is JSON with "job": "propose" | "train". Every report is a protocol line; the
 last one is "result", "error" (one clear line) or "cancelled". Reading "cancel" (or the end
 of input) on stdin cancels the job at its next check.
+
+`python -m app.model_loop.worker --warm` is the prewarmed form (app/model_loop/warm.py starts
+it while the window is idle): it imports torch and the job modules first, at low priority,
+says "ready", then reads the job file's path as its first stdin line, answers "accepted" and
+runs that one job as above. End of input before a job ends it quietly.
 """
 
 from __future__ import annotations
 
+import importlib
 import json
+import os
 import sys
 import threading
 import traceback
@@ -19,6 +26,11 @@ from annotator.progress import CancelToken
 from app.model_loop import protocol
 
 JOBS = ("propose", "train")
+# What the two jobs import before any work (torch among them): about 3 s of a cold start.
+WARM_MODULES = ("app.model_loop.jobs", "inference.checkpoint", "inference.predict", "inference.train",
+                "inference.configs", "inference.data", "inference.pose.data", "inference.calibration",
+                "inference.evaluate")
+WARM_NICE = 19  # the imports run while the user works in the window: they yield to it
 
 
 def _listen(stream: TextIO, token: CancelToken) -> None:
@@ -57,10 +69,45 @@ def run_job(job: dict[str, Any], out: TextIO, cancel: CancelToken) -> int:
     return 0
 
 
+def import_quietly(modules: tuple[str, ...] = WARM_MODULES) -> None:
+    """Import `modules` on a thread of the lowest priority; raises what an import raised."""
+    failed: list[BaseException] = []
+
+    def load() -> None:
+        try:
+            if sys.platform == "linux":  # Linux keeps a nice value per thread: the job (main thread) runs at normal priority
+                os.setpriority(os.PRIO_PROCESS, 0, WARM_NICE)
+            for name in modules:
+                importlib.import_module(name)
+        except BaseException as exc:  # noqa: BLE001 - re-raised on the main thread
+            failed.append(exc)
+
+    thread = threading.Thread(target=load, name="warm-imports")
+    thread.start()
+    thread.join()
+    if failed:
+        raise failed[0]
+
+
+def warm_main() -> int:
+    """`worker --warm`: import first, then run the job whose file path is the first stdin line."""
+    import_quietly()  # an import that fails ends the process: the window then starts the job cold
+    sys.stdout.write(protocol.encode(protocol.READY))
+    sys.stdout.flush()
+    path = sys.stdin.readline().strip()
+    if not path:
+        return 0  # end of input: the window stopped its spare worker, or went away
+    sys.stdout.write(protocol.encode(protocol.ACCEPTED))
+    sys.stdout.flush()
+    return main([path])
+
+
 def main(argv: list[str]) -> int:
     """Entry point of the worker process."""
+    if argv == ["--warm"]:
+        return warm_main()
     if len(argv) != 1:
-        print("usage: python -m app.model_loop.worker JOB_FILE", file=sys.stderr)
+        print("usage: python -m app.model_loop.worker JOB_FILE | --warm", file=sys.stderr)
         return 2
     try:
         job = json.loads(Path(argv[0]).read_text("utf-8"))

@@ -10,7 +10,7 @@ from app.model_loop import protocol
 
 def test_window_modules_do_not_import_torch() -> None:
     code = ("import sys, app.launch, app.model_loop.attach, app.model_loop.train_dialog, "
-            "app.model_loop.models_dialog, app.cli.cmd_models; "
+            "app.model_loop.models_dialog, app.model_loop.warm, app.cli.cmd_models; "
             "print(sorted(m for m in ('torch', 'inference.train', 'inference.predict') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120)
     assert out.stdout.strip() == "[]"
