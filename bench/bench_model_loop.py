@@ -2,13 +2,15 @@
 window's event-loop delay while a training runs; screenshots of the train dialog mid-run, the
 registry and the proposals lane.
 
-    .venv/bin/python bench/bench_model_loop.py [--backbone pose] [--epochs 6] [--shots DIR] [--propose-only]
+    .venv/bin/python bench/bench_model_loop.py [--backbone pose] [--epochs 6] [--shots DIR] [--propose-only] [--warm]
 
 Builds a demo project (or reuses --keep), trains from the review window's dialog (a worker
 process) while a 5 ms timer measures how late the event loop serves it, then opens the
 annotation window and times Propose for this clip on clips near 10 s: on the pose path
---repeat times with the clip's landmarks not cached and --repeat times cached. Each line
-notes the machine's load averages.
+--repeat times with the clip's landmarks not cached and --repeat times cached. With --warm,
+each of those is timed on --repeat more clips with the prewarmed worker ready (the window's
+spare, app/model_loop/warm.py) as well as cold (no spare). Each line notes the machine's load
+averages.
 """
 
 from __future__ import annotations
@@ -123,12 +125,21 @@ def load() -> str:
     return "load " + " / ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
-def propose_once(app: QApplication, w: MainWindow, clip: Clip) -> float:
-    """Seconds from Propose for this clip to the lane repainted with the stored proposals."""
+def propose_once(app: QApplication, w: MainWindow, clip: Clip, warm: bool | None = None) -> float:
+    """Seconds from Propose for this clip to the lane repainted with the stored proposals; with
+    `warm` True a prewarmed worker is ready first, with False there is none."""
     loop = w.model_loop
     assert loop is not None
     w.open_clip_id(clip.id)
     wait(app, lambda: w.player.cache is not None, 30)
+    if warm is False:
+        loop.spare.stop()
+    elif warm:
+        loop.spare.stopped = False
+        loop.spare.start()
+        wait(app, lambda: loop.spare.is_ready, 300)
+        if not loop.spare.is_ready:
+            raise SystemExit("the prewarmed worker never got ready")
     stored: list[int] = []
     loop.proposalsStored.connect(stored.append)
     started = time.perf_counter()
@@ -154,12 +165,16 @@ def propose_times(app: QApplication, proj: Project, args: argparse.Namespace) ->
     version = w.model_loop.active()
     assert version is not None, "no trained version: run without --propose-only first"
     fresh = [c for c in w.queue.model.clips() if not w.store.proposals(c.id, version.name)]
-    clips = sorted(fresh, key=lambda c: abs(c.duration - 10.0))[:2 * args.repeat]
-    if len(clips) < 2 * args.repeat:
-        raise SystemExit(f"only {len(clips)} clips left without proposals of {version.label}: build a new --keep")
     pose = version.backbone == "pose"
-    sets = (("not cached", clips[:args.repeat]), ("cached", clips[args.repeat:])) if pose else (("", clips),)
-    for label, chosen in sets:
+    modes: tuple[bool | None, ...] = (False, True) if args.warm else (None,)
+    needed = (2 if pose else 1) * len(modes) * args.repeat
+    clips = sorted(fresh, key=lambda c: abs(c.duration - 10.0))[:needed]
+    if len(clips) < needed:
+        raise SystemExit(f"only {len(clips)} clips left without proposals of {version.label}: build a new --keep")
+    labels = ("not cached", "cached") if pose else ("",)
+    sets = [(label, mode, clips[i * args.repeat:(i + 1) * args.repeat])
+            for i, (label, mode) in enumerate((label, mode) for label in labels for mode in modes)]
+    for label, mode, chosen in sets:
         for c in chosen:
             landmarks = cache_path(proj.path, c.name)
             if label == "not cached":
@@ -167,8 +182,9 @@ def propose_times(app: QApplication, proj: Project, args: argparse.Namespace) ->
             elif label == "cached" and not landmarks.is_file():
                 raise SystemExit(f"{c.name}: landmarks not cached")
         before = load()
-        times = [propose_once(app, w, c) for c in chosen]
-        print(f"Propose for this clip, {version.backbone}{', pose ' + label if label else ''} "
+        times = [propose_once(app, w, c, mode) for c in chosen]
+        how = {None: "", False: ", cold worker", True: ", prewarmed worker"}[mode]
+        print(f"Propose for this clip, {version.backbone}{', pose ' + label if label else ''}{how} "
               f"({', '.join(f'{c.name} {c.duration:.1f} s' for c in chosen)}): "
               + ", ".join(f"{t:.1f}" for t in times) + f" s; median {statistics.median(times):.1f} s "
               f"({before} before, {load()} after)")
@@ -185,6 +201,7 @@ def main() -> int:
     parser.add_argument("--keep", type=Path, default=Path("/tmp/mmad-bench-loop"))
     parser.add_argument("--shots", type=Path, default=None)
     parser.add_argument("--propose-only", action="store_true", help="skip training (the project has a version)")
+    parser.add_argument("--warm", action="store_true", help="time each propose cold and with a prewarmed worker")
     args = parser.parse_args()
     args.shots = args.shots or args.keep / "shots"
     args.shots.mkdir(parents=True, exist_ok=True)
