@@ -9,7 +9,8 @@ process) while a 5 ms timer measures how late the event loop serves it, then ope
 annotation window and times Propose for this clip on clips near 10 s: on the pose path
 --repeat times with the clip's landmarks not cached and --repeat times cached. With --warm,
 each of those is timed on --repeat more clips with the prewarmed worker ready (the window's
-spare, app/model_loop/warm.py) as well as cold (no spare). Each line notes the machine's load
+spare, app/model_loop/warm.py) as well as cold (no spare), the two taking turns along clips
+sorted by duration. Each line notes the machine's load
 averages.
 """
 
@@ -172,8 +173,10 @@ def propose_times(app: QApplication, proj: Project, args: argparse.Namespace) ->
     if len(clips) < needed:
         raise SystemExit(f"only {len(clips)} clips left without proposals of {version.label}: build a new --keep")
     labels = ("not cached", "cached") if pose else ("",)
-    sets = [(label, mode, clips[i * args.repeat:(i + 1) * args.repeat])
-            for i, (label, mode) in enumerate((label, mode) for label in labels for mode in modes)]
+    per_label = len(modes) * args.repeat
+    # the modes take turns along clips of like durations (extraction time follows the duration)
+    sets = [(label, mode, clips[i * per_label:(i + 1) * per_label][m::len(modes)])
+            for i, label in enumerate(labels) for m, mode in enumerate(modes)]
     for label, mode, chosen in sets:
         for c in chosen:
             landmarks = cache_path(proj.path, c.name)
