@@ -131,8 +131,8 @@ def propose_once(app: QApplication, w: MainWindow, clip: Clip, warm: bool | None
     `warm` True a prewarmed worker is ready first, with False there is none."""
     loop = w.model_loop
     assert loop is not None
-    w.open_clip_id(clip.id)
-    wait(app, lambda: w.player.cache is not None, 30)
+    # The spare is readied before the clip opens: the annotation screen starts extracting an
+    # uncached clip's landmarks on open, so any wait after it would favour one mode.
     if warm is False:
         loop.spare.stop()
     elif warm:
@@ -141,6 +141,8 @@ def propose_once(app: QApplication, w: MainWindow, clip: Clip, warm: bool | None
         wait(app, lambda: loop.spare.is_ready, 300)
         if not loop.spare.is_ready:
             raise SystemExit("the prewarmed worker never got ready")
+    w.open_clip_id(clip.id)
+    wait(app, lambda: w.player.cache is not None, 30)
     stored: list[int] = []
     loop.proposalsStored.connect(stored.append)
     started = time.perf_counter()
