@@ -59,7 +59,7 @@ def main() -> int:
                         help="epochs per adapter; 0: estimate from a timed epoch to fit --minutes (unreliable "
                              "on a shared machine, where an epoch's time varies tenfold)")
     parser.add_argument("--out", default=None, help="working folder (default: a temporary one)")
-    parser.add_argument("--pyramid", choices=("transformer", "conv"), default="transformer",
+    parser.add_argument("--pyramid", choices=("transformer", "convformer", "conv"), default="transformer",
                         help="the head's pyramid (ActionFormer's local-attention transformer, or 1-D convolutions)")
     args = parser.parse_args()
     began = time.perf_counter()

@@ -6,6 +6,8 @@ stride 2**l and regresses segments whose larger offset lies in its regression ra
 The pyramid is ActionFormer's transformer: pre-norm blocks whose self-attention sees only a
 window of neighbouring steps, with queries, keys and values taken through depth-wise
 convolutions (stride 2 in the blocks that go down a level, the shortcut max-pooled to match).
+"convformer" keeps that block's shape with a depth-wise convolution in place of the attention
+(far fewer ops: the pose detector's choice on a CPU); "conv" is one plain convolution a level.
 """
 
 from __future__ import annotations
@@ -108,7 +110,7 @@ class TransformerBlock(nn.Module):
         self.attn = LocalSelfAttention(dim, heads, window, stride)
         self.skip: nn.Module = nn.MaxPool1d(3, stride, padding=1) if stride > 1 else nn.Identity()
         self.norm2 = ChannelNorm(dim)
-        self.mlp = nn.Sequential(nn.Conv1d(dim, 4 * dim, 1), nn.GELU(), nn.Conv1d(4 * dim, dim, 1))
+        self.mlp = mlp(dim)
 
     def forward(self, x: torch.Tensor, mask: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """x: [B, C, T], mask: [B, T] -> ([B, C, T'], [B, T'])."""
@@ -119,6 +121,36 @@ class TransformerBlock(nn.Module):
         keep = mask.unsqueeze(1).to(x.dtype)
         x = shortcut * keep + self.drop_attn(y)
         return x + self.drop_mlp(self.mlp(self.norm2(x)) * keep), mask
+
+
+class ConvFormerBlock(nn.Module):
+    """Max-pool down a level (stride 2), then two pre-norm residual branches: a depth-wise
+    convolution over time and the MLP (a MetaFormer whose token mixer is a convolution)."""
+
+    def __init__(self, dim: int, kernel: int, stride: int = 1, drop_path: float = 0.0) -> None:
+        super().__init__()
+        self.stride = stride
+        self.drop_mix: nn.Module = AffineDropPath(dim, drop_path) if drop_path > 0 else nn.Identity()
+        self.drop_mlp: nn.Module = AffineDropPath(dim, drop_path) if drop_path > 0 else nn.Identity()
+        self.norm1 = ChannelNorm(dim)
+        self.mix = nn.Conv1d(dim, dim, kernel, padding=kernel // 2, groups=dim)
+        self.norm2 = ChannelNorm(dim)
+        self.mlp = mlp(dim)
+
+    def forward(self, x: torch.Tensor, mask: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """x: [B, C, T], mask: [B, T] -> ([B, C, T'], [B, T']) with T' = ceil(T / stride)."""
+        if self.stride > 1:  # padded steps must not win the max-pool (see TransformerBlock)
+            x = F.max_pool1d(x.masked_fill(~mask.unsqueeze(1), torch.finfo(x.dtype).min), 3, self.stride, 1)
+            mask = mask[:, :: self.stride]
+        keep = mask.unsqueeze(1).to(x.dtype)
+        x = x * keep
+        x = x + self.drop_mix(self.mix(self.norm1(x)) * keep)
+        return x + self.drop_mlp(self.mlp(self.norm2(x)) * keep), mask
+
+
+def mlp(dim: int) -> nn.Sequential:
+    """The blocks' per-step MLP: 1x1 convolutions, 4x wide, GELU."""
+    return nn.Sequential(nn.Conv1d(dim, 4 * dim, 1), nn.GELU(), nn.Conv1d(4 * dim, dim, 1))
 
 
 class Stem(nn.Module):
@@ -148,15 +180,23 @@ class NormOut(nn.Module):
         return out * mask.unsqueeze(1).to(x.dtype)
 
 
+PYRAMIDS = ("transformer", "convformer", "conv")
+
+
 def make_pyramid(config: HeadConfig) -> tuple[nn.ModuleList, nn.ModuleList]:
     """The pyramid's level blocks and per-level output modules (empty for the conv pyramid)."""
     dim, k = config.dim, config.kernel
+    blocks: list[nn.Module]
     if config.pyramid == "conv":
         blocks = [ConvBlock(dim, dim, k, stride=1 if level == 0 else 2) for level in range(config.levels)]
         return nn.ModuleList(blocks), nn.ModuleList()
+    rate = config.drop_path
+    if config.pyramid == "convformer":
+        blocks = [ConvFormerBlock(dim, k, 1 if level == 0 else 2, rate) for level in range(config.levels)]
+        return nn.ModuleList(blocks), nn.ModuleList(NormOut(dim) for _ in range(config.levels))
     if config.pyramid != "transformer":
-        raise ValueError(f"unknown pyramid {config.pyramid!r} (transformer or conv)")
-    heads, window, rate = config.attn_heads, config.attn_window, config.drop_path
+        raise ValueError(f"unknown pyramid {config.pyramid!r} ({', '.join(PYRAMIDS)})")
+    heads, window = config.attn_heads, config.attn_window
     levels: list[nn.Module] = [Stem(dim, heads, window, config.stem_blocks, rate)]
     levels += [TransformerBlock(dim, heads, window, 2, rate) for _ in range(config.levels - 1)]
     return nn.ModuleList(levels), nn.ModuleList(NormOut(dim) for _ in range(config.levels))

@@ -41,6 +41,7 @@ BODY_RULE_HELP = (
 CONFIGS = ("tiny", "vit-s", "vit-b", "vit-l")
 RECIPES = ("adatad", "plain")
 ADAPTERS = ("dsta", "tia", "standard", "none", "full")
+PYRAMIDS = ("transformer", "convformer", "conv")
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -57,9 +58,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--config", default="vit-s", choices=CONFIGS)
     p.add_argument("--adapter", default="dsta", choices=ADAPTERS)
     p.add_argument("--dsta-variant", default="paper-count", choices=("paper-count", "printed"))
-    p.add_argument("--pyramid", default="transformer", choices=("transformer", "conv"),
-                   help="the head's pyramid: ActionFormer's local attention, or 1-D convolutions "
-                        "(conv: resumes runs started before the transformer existed)")
+    p.add_argument("--pyramid", default="transformer", choices=PYRAMIDS,
+                   help="the head's pyramid for --backbone videomae: ActionFormer's local attention, its "
+                        "block with a depth-wise convolution in place of attention (convformer, cheaper), "
+                        "or 1-D convolutions (conv: resumes runs started before the transformer existed)")
     p.add_argument("--pretrained", metavar="FILE", help="local VideoMAE checkpoint: official, OpenTAD/AdaTAD, "
                                                        "or Hugging Face (.bin or .safetensors); never downloaded")
     p.add_argument("--recipe", default=None, choices=RECIPES,
@@ -266,7 +268,7 @@ def _train(args: argparse.Namespace) -> int:
     if args.backbone == "pose":
         if args.pretrained:
             raise InputError("--pretrained", None, "pretrained weights are for --backbone videomae")
-        config = pose_preset(num_classes=len(taxonomy.actions))  # its own small conv pyramid
+        config = pose_preset(num_classes=len(taxonomy.actions))  # its own small convformer pyramid
         train_config = replace(train_config, lr=1e-3)  # no recipe: the RGB recipes tune a ViT
     else:
         config = preset(args.config, args.adapter, num_classes=len(taxonomy.actions))

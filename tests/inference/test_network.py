@@ -10,7 +10,7 @@ import torch
 
 from inference.adapters import DSTAAdapter, TIAAdapter
 from inference.configs import AdapterConfig, HeadConfig, ModelConfig, preset
-from inference.head import ActionFormerHead, LocalSelfAttention, assign_targets, make_points
+from inference.head import ActionFormerHead, ConvFormerBlock, LocalSelfAttention, assign_targets, make_points
 from inference.losses import diou_loss_1d, sigmoid_focal_loss
 from inference.model import MIB, Detector, count_parameters, frame_to_step, step_to_frame
 from inference.nms import batched_soft_nms, soft_nms_1d
@@ -184,9 +184,10 @@ def test_local_attention_sees_only_its_window() -> None:
     assert down.shape == (1, 16, 15) and down_mask.shape == (1, 15)
 
 
-def test_transformer_pyramid_ignores_padding_and_halves_each_level() -> None:
+@pytest.mark.parametrize("pyramid", ["transformer", "convformer"])
+def test_pyramid_ignores_padding_and_halves_each_level(pyramid: str) -> None:
     torch.manual_seed(0)
-    config = HeadConfig(dim=32, levels=4, head_layers=2, attn_heads=4, attn_window=7, stem_blocks=2)
+    config = HeadConfig(dim=32, levels=4, head_layers=2, attn_heads=4, attn_window=7, stem_blocks=2, pyramid=pyramid)
     head = ActionFormerHead(24, 5, config).eval()
     feats = torch.randn(1, 24, 32)
     mask = torch.zeros(1, 32, dtype=torch.bool)
@@ -211,10 +212,24 @@ def test_checkpoint_configs_from_before_the_transformer_rebuild_the_conv_pyramid
         ActionFormerHead(8, 3, HeadConfig(dim=8, pyramid="lstm"))
 
 
+@pytest.mark.parametrize("stride", [1, 2])
+def test_a_convformer_block_keeps_padded_steps_at_zero(stride: int) -> None:
+    torch.manual_seed(3)
+    block = ConvFormerBlock(8, 3, stride)
+    for p in block.parameters():
+        torch.nn.init.normal_(p, std=0.5)  # biases too: nothing may leak into the padding
+    mask = torch.zeros(1, 21, dtype=torch.bool)
+    mask[:, :13] = True
+    y, m = block(torch.randn(1, 8, 21) - 1.0, mask)
+    assert y.shape == (1, 8, 21 // stride + 21 % stride) and torch.equal(m, mask[:, ::stride])
+    assert torch.count_nonzero(y[:, :, ~m[0]]) == 0 and torch.count_nonzero(y[:, :, m[0]]) > 0
+
+
+@pytest.mark.parametrize("pyramid", ["transformer", "convformer"])
 @pytest.mark.parametrize("length", [7, 37])
-def test_a_padded_window_gives_the_same_outputs_as_the_unpadded_one(length: int) -> None:
+def test_a_padded_window_gives_the_same_outputs_as_the_unpadded_one(length: int, pyramid: str) -> None:
     torch.manual_seed(1)
-    head = ActionFormerHead(16, 4, HeadConfig(dim=32, levels=6, head_layers=2, attn_window=7)).eval()
+    head = ActionFormerHead(16, 4, HeadConfig(dim=32, levels=6, head_layers=2, attn_window=7, pyramid=pyramid)).eval()
     feats = torch.randn(1, 16, length) - 1.0  # mostly negative features: the max-pool case
     alone = head(feats, torch.ones(1, length, dtype=torch.bool))
     padded_feats = torch.cat([feats, torch.zeros(1, 16, 64 - length)], dim=2)
@@ -226,7 +241,8 @@ def test_a_padded_window_gives_the_same_outputs_as_the_unpadded_one(length: int)
         assert torch.allclose(a, b[:, :n], atol=1e-4), f"level {level % 6}"
 
 
-@pytest.mark.parametrize(("pyramid", "kernel", "head_layers"), [("conv", 3, 2), ("transformer", 5, 3), ("conv", 3, 1)])
+@pytest.mark.parametrize(("pyramid", "kernel", "head_layers"), [("conv", 3, 2), ("transformer", 5, 3), ("conv", 3, 1),
+                                                                  ("convformer", 3, 2)])
 def test_towers_over_all_levels_at_once_equal_each_level_alone(pyramid: str, kernel: int, head_layers: int) -> None:
     torch.manual_seed(2)
     config = HeadConfig(dim=16, levels=5, head_layers=head_layers, kernel=kernel, pyramid=pyramid, attn_window=7)

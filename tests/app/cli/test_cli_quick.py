@@ -85,6 +85,7 @@ def test_constants_kept_beside_the_parsers_agree_with_their_modules() -> None:
     from annotator.synthetic.simulate import NOISE_LEVELS
     from inference.configs import TrainConfig
     from inference.evaluate import BODY_RULES, RESULT_CAP
+    from inference.head import PYRAMIDS
     from inference.predict import PROPOSAL_CAP
     from merging.crosscheck import CrossCheck
 
@@ -93,6 +94,7 @@ def test_constants_kept_beside_the_parsers_agree_with_their_modules() -> None:
     assert (cmd_model.RESULT_CAP, cmd_model.PROPOSAL_CAP, cmd_model.BODY_RULES) == (RESULT_CAP, PROPOSAL_CAP,
                                                                                   BODY_RULES)
     assert TrainConfig().val_max_keep == RESULT_CAP
+    assert cmd_model.PYRAMIDS == PYRAMIDS
 
 
 def test_eval_help_states_the_body_level_rule(capsys: pytest.CaptureFixture[str]) -> None:
