@@ -140,6 +140,7 @@ class TrainConfig:
     augment: bool = False  # training augmentation (inference.augment); False: test-time centre crop
     workers: int = 0  # DataLoader worker processes
     val_max_keep: int = 8000  # detections per clip at validation: OpenTAD's result-file cap (evaluate.RESULT_CAP)
+    checkpoint_every_s: float = 30.0  # last.pt at most this often, and whenever the run ends (LastCheckpoint)
 
 
 _BACKBONES = {

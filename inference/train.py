@@ -1,4 +1,4 @@
-"""Training: AdamW, warm-up + cosine, EMA, a checkpoint every epoch, resume, early stop on val mAP."""
+"""Training: AdamW, warm-up + cosine, EMA, a resume point at every finished epoch, early stop on val mAP."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from annotator.formats.records import PredictionRecord
 from annotator.progress import NEVER, CancelToken, Progress, no_progress
 from annotator.taxonomy import Taxonomy
 from inference.backbone import VideoMAE, load_pretrained
-from inference.checkpoint import read_checkpoint, save_checkpoint
+from inference.checkpoint import LastCheckpoint, checkpoint_data, read_checkpoint, save_checkpoint
 from inference.configs import ModelConfig, TrainConfig
 from inference.data import ClipSample
 from inference.distributed import (
@@ -179,9 +179,10 @@ def train(model_config: ModelConfig, train_config: TrainConfig, train_samples: S
           device: str = "auto", pretrained: str | Path | None = None, resume: bool = True,
           progress: Progress = no_progress, cancel: CancelToken = NEVER,
           on_epoch: Callable[[dict[str, float]], None] | None = None) -> TrainResult:
-    """Train the detector; writes last.pt every epoch and best.pt (EMA weights) on a better val mAP.
+    """Train the detector; keeps last.pt at the latest finished epoch (LastCheckpoint: written at most
+    every `checkpoint_every_s` and whenever the run ends) and best.pt (EMA weights) on a better val mAP.
 
-    on_epoch receives each epoch's record (loss, validation mAP) once it is saved; a resumed run
+    on_epoch receives each epoch's record (loss, validation mAP) once the epoch is done; a resumed run
     first replays the records of the epochs already done. Under torchrun every process trains on
     its share of each batch; rank 0 evaluates and writes the files.
     """
@@ -198,10 +199,24 @@ def train(model_config: ModelConfig, train_config: TrainConfig, train_samples: S
         state = _resume(out / LAST, run, model_config)
     windows = TrainWindows(train_samples, model_config, train_config.augment, train_config.seed)
     loader = make_loader(windows, train_config, dist.rank, dist.world, pin=dev.type == "cuda")
-    stopped_early = False
+    last = LastCheckpoint(out / LAST, train_config.checkpoint_every_s)
     if on_epoch is not None:
         for done in state["history"]:
             on_epoch(dict(done))
+    try:
+        stopped_early = _epochs(run, loader, train_config, val_samples, taxonomy, state, out, last, progress,
+                                cancel, on_epoch)
+    finally:
+        last.flush()  # finished, stopped early or cancelled: resume continues from the last finished epoch
+    return TrainResult(out, state["best_epoch"], state["best_map"], state["epoch"], stopped_early,
+                       state["history"], run.model)
+
+
+def _epochs(run: _Run, loader: DataLoader[Window], train_config: TrainConfig, val_samples: Sequence[ClipSample],
+            taxonomy: Taxonomy, state: dict[str, Any], out: Path, last: LastCheckpoint, progress: Progress,
+            cancel: CancelToken, on_epoch: Callable[[dict[str, float]], None] | None) -> bool:
+    """The remaining epochs (state is updated in place); True when validation stopped the run early."""
+    dist = run.dist
     for epoch in range(state["epoch"], train_config.epochs):
         loss = _train_epoch(run, loader, train_config, epoch, progress, cancel)
         record: dict[str, float] = {"epoch": epoch + 1, "loss": mean_over_ranks(loss, dist)}
@@ -215,18 +230,16 @@ def train(model_config: ModelConfig, train_config: TrainConfig, train_samples: S
         state["history"].append(record)
         state["epoch"] = epoch + 1
         if dist.is_main:
-            _save_last(out / LAST, run, state, train_config, taxonomy)
+            last.keep(_last_data(run, state, train_config, taxonomy), now=last_epoch)
             (out / "history.json").write_text(json.dumps(state["history"], indent=1), "utf-8")
-        state = share_from_main(state, dist)
+        state.update(share_from_main(state, dist))
         if on_epoch is not None:
             on_epoch(dict(record))
         progress((epoch + 1) / train_config.epochs, f"epoch {epoch + 1}: loss {record['loss']:.3f}"
                  + (f", val action mAP {record[VAL_ACTION_MAP]:.2f} %" if VAL_ACTION_MAP in record else ""))
         if not improved and epoch + 1 - state["best_epoch"] >= train_config.patience and val_samples:
-            stopped_early = True
-            break
-    return TrainResult(out, state["best_epoch"], state["best_map"], state["epoch"], stopped_early,
-                       state["history"], run.model)
+            return True
+    return False
 
 
 def _start(model_config: ModelConfig, config: TrainConfig, samples: Sequence[ClipSample], dist: Dist,
@@ -329,12 +342,14 @@ def restore_rng(data: dict[str, Any]) -> None:
         torch.cuda.set_rng_state_all(data["cuda_rng"][: torch.cuda.device_count()])
 
 
-def _save_last(path: Path, run: _Run, state: dict[str, Any], config: TrainConfig, taxonomy: Taxonomy) -> None:
-    save_checkpoint(path, run.model, taxonomy.action_names, optimizer=run.optimizer.state_dict(),
-                    scheduler=run.scheduler.state_dict(), ema={"updates": run.ema.updates, "shadow": run.ema.shadow},
-                    train_state=state, train_config=asdict(config), taxonomy=taxonomy.to_json(),
-                    scaler=run.scaler.state_dict(), normaliser=run.normaliser.state_dict(),
-                    **rng_states(run.device))
+def _last_data(run: _Run, state: dict[str, Any], config: TrainConfig, taxonomy: Taxonomy) -> dict[str, Any]:
+    """last.pt's content: weights, optimiser, schedule, EMA, scaler, loss normaliser, RNG, progress."""
+    return checkpoint_data(run.model, taxonomy.action_names, optimizer=run.optimizer.state_dict(),
+                           scheduler=run.scheduler.state_dict(),
+                           ema={"updates": run.ema.updates, "shadow": run.ema.shadow},
+                           train_state=state, train_config=asdict(config), taxonomy=taxonomy.to_json(),
+                           scaler=run.scaler.state_dict(), normaliser=run.normaliser.state_dict(),
+                           **rng_states(run.device))
 
 
 def _resume(path: Path, run: _Run, config: ModelConfig) -> dict[str, Any]:
