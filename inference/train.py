@@ -69,9 +69,12 @@ class EMA:
         """Blend the current weights in."""
         self.updates += 1
         d = min(self.decay, (1 + self.updates) / (10 + self.updates))
-        for name, param in model.named_parameters():
-            if name in self.shadow:
-                self.shadow[name].mul_(d).add_(param.detach(), alpha=1 - d)
+        pairs = [(self.shadow[name], p.detach()) for name, p in model.named_parameters() if name in self.shadow]
+        shadows, params = [s for s, _ in pairs], [p for _, p in pairs]
+        # two multi-tensor ops instead of two per parameter (the same arithmetic): on a small
+        # model on a CPU the per-op cost was 6% of a training step
+        torch._foreach_mul_(shadows, d)
+        torch._foreach_add_(shadows, params, alpha=1 - d)
 
     @torch.no_grad()
     def swap(self, model: Detector) -> None:
