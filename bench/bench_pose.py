@@ -13,6 +13,9 @@
    the median over all runs. A fold holds a few clips, and AP over a few clips has a high floor
    (a lucky guess ranks first), so the bench also gives the AVG of an uninformed detector
    (random segments, random scores) under both evaluations, and the ratios above that floor.
+   The training-time ratio is also timed in --pairs back-to-back turns (pose, then DSTA, on
+   fold 1's clips), wall and CPU time: on a shared host the speed drifts between the accuracy
+   runs, which train every pose model before any DSTA one.
    Torch's lazily imported compiler stack (about 2 s, paid once per process by whichever model
    trains first) is imported before any timing.
 2. The event-loop delay of the annotation app while pose is extracted for the open clip: the
@@ -20,7 +23,7 @@
    extraction runs on a freshly built one-clip demo project (offscreen Qt).
 
     OMP_NUM_THREADS=1 python bench/bench_pose.py [--epochs 30] [--subjects 8] [--clips 3] [--folds 4]
-                                                 [--seeds 3] [--out DIR] [--reuse] [--no-app]
+                                                 [--seeds 3] [--pairs 3] [--out DIR] [--reuse] [--no-app]
 
 (One torch thread: on a loaded 2-core machine two threads were 30x slower per step.)
 """
@@ -86,6 +89,31 @@ def train_timed(name: str, config: ModelConfig, recipe: TrainConfig, train_s: li
     timing.write_text(f"{seconds:.1f}\n")
     print(f"{name} {out.name}: trained on {len(train_s)} clips in {seconds:.1f} s")
     return seconds
+
+
+def paired_times(models: dict[str, tuple[ModelConfig, list[ClipSample]]], recipe: TrainConfig, work: Path,
+                 pairs: int) -> dict[str, Any]:
+    """Train each model on its first fold's clips in turn, `pairs` times over: wall and CPU seconds
+    per model (medians), and the median of each turn's ratio of the first model to the second.
+
+    The accuracy runs train every pose model before any DSTA one, so a machine that slows down
+    or speeds up between them (a shared host: seen here, 16 -> 19 s per DSTA run within one
+    bench) bends the ratio of their medians; back-to-back turns see the same machine.
+    """
+    wall: dict[str, list[float]] = {name: [] for name in models}
+    cpu: dict[str, list[float]] = {name: [] for name in models}
+    for turn in range(pairs):
+        for name, (config, train_s) in models.items():
+            w0, c0 = time.perf_counter(), time.process_time()
+            train(config, recipe, train_s, [], load_taxonomy("mma52"), work / "paired" / f"{name}-{turn}",
+                  device="cpu", resume=False)
+            wall[name].append(time.perf_counter() - w0)
+            cpu[name].append(time.process_time() - c0)
+    a, b = list(models)
+    return {"wall_s": {n: float(np.median(v)) for n, v in wall.items()},
+            "cpu_s": {n: float(np.median(v)) for n, v in cpu.items()},
+            "wall_ratio": float(np.median(np.array(wall[a]) / np.array(wall[b]))),
+            "cpu_ratio": float(np.median(np.array(cpu[a]) / np.array(cpu[b])))}
 
 
 def run(name: str, config: ModelConfig, recipe: TrainConfig, samples: dict[str, ClipSample],
@@ -161,6 +189,8 @@ def main() -> int:
     parser.add_argument("--folds", type=int, default=4, help="folds run (each holds out other subjects)")
     parser.add_argument("--epochs", type=int, default=30)
     parser.add_argument("--seeds", type=int, default=3, help="training seeds per fold (figures: their mean)")
+    parser.add_argument("--pairs", type=int, default=3,
+                        help="back-to-back pose / DSTA trainings timed for the training-time ratio")
     parser.add_argument("--out", default=None, help="working folder (default: a temporary one)")
     parser.add_argument("--reuse", action="store_true",
                         help="evaluate runs an earlier call left in --out (best.pt, train_seconds.txt) again")
@@ -197,6 +227,9 @@ def main() -> int:
     results["tiny-dsta"] = run("tiny-dsta", tiny, recipe, rgb_samples, folds, subject_of, work, args.reuse,
                                    args.seeds)
     chance = chance_floor(pose_samples, folds, subject_of)
+    first = [v for v in aset.videos if subject_of[v] not in folds[0]]
+    timed = paired_times({"pose": (pose, [pose_samples[v] for v in first]),
+                          "tiny-dsta": (tiny, [rgb_samples[v] for v in first])}, recipe, work, args.pairs)
     print(f"\nheld-out subjects ({len(folds)} folds), {args.epochs} epochs each, mean of {args.seeds} seeds; "
           f"mAP averaged over tIoU 0.1:0.9 (%): AVG of all held-out clips together, and the mean of the "
           f"folds' AVG (sd over seeds); training time: median over runs; recall at tIoU 0.5 of proposals "
@@ -217,8 +250,12 @@ def main() -> int:
     print(f"pose/DSTA: AVG mAP x{p['avg'] / max(d['avg'], 1e-9):.2f} all clips together, "
           f"x{p['avg_fold_mean'] / max(d['avg_fold_mean'], 1e-9):.2f} as the mean of the folds' AVG; above "
           f"chance {above('avg')} and {above('avg_fold_mean')}; training time "
-          f"x{p['train_s'] / d['train_s']:.2f}")
+          f"x{p['train_s'] / d['train_s']:.2f} (medians above)")
+    print(f"training time, {args.pairs} back-to-back turns on fold 1: pose {timed['wall_s']['pose']:.1f} s, "
+          f"DSTA {timed['wall_s']['tiny-dsta']:.1f} s, median ratio x{timed['wall_ratio']:.2f} (wall), "
+          f"x{timed['cpu_ratio']:.2f} (CPU time)")
     results["chance"] = chance
+    results["paired_times"] = timed
     loop = {} if args.no_app else event_loop_delay(work / "app")
     if loop:
         print(f"event-loop lateness during extraction ({loop['frames']} frames, {loop['seconds']:.0f} s): median "
