@@ -16,7 +16,7 @@ from app.labelling.label_picker import LabelPicker
 from app.labelling.shortcut_sheet import NUDGE_NOTE, sheet_html
 from app.panels.dock_layout import DockFit
 from app.review.instance_detail import InstanceDetail
-from app.review.review_model import ReviewRow, clip_annotators, load_review_rows, status_counts
+from app.review.review_model import ReviewRow, load_review_rows, status_counts
 from app.review.review_queue import ReviewQueue
 from app.review.review_session import ReviewSession
 from app.review.review_shortcuts import REVIEW_MENUS, REVIEW_NOTE, REVIEW_SHORTCUTS
@@ -136,9 +136,8 @@ class ReviewWindow(ClipWindow):
     def open_clip_id(self, clip_id: int) -> None:
         """Open a clip: lanes, merged instances, video; selects the first instance to review."""
         clip = self.store.clip(clip_id)
-        self.timeline.set_lanes([*clip_annotators(self.store, clip_id), MERGED_LANE])
         self.timeline.set_clip(clip.frame_count, clip.fps)
-        self.session.open_clip(clip)  # refresh() keeps the lanes on the session's annotators from here on
+        self.session.open_clip(clip)  # its reload reads the annotators; refresh() sets the lanes from them
         self._show_clip_video(clip)
         inst = self.session.selected_instance()
         if inst is not None:
