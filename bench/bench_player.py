@@ -134,17 +134,25 @@ def window_open_s(folder: Path, settings: Path) -> tuple[float, bool]:
     return time.perf_counter() - t0, line.split()[2] == "True"
 
 
-def main_py_open_s(folder: Path, settings: Path) -> float:
-    """Seconds from starting a process that runs main.py's start-up (early frame-memory
-    reservation, then the window) to the window shown: DESIGN §10's "window open from python
-    main.py". Unlike window_open_s, the process's exit afterwards (main.py's quick one) is not counted."""
-    code = (
+def main_py_prelude(folder: Path, settings: Path) -> str:
+    """The start of a child program that starts as main.py does: the early frame-memory
+    reservation, then `launch` imported (argv, sys, time and launch defined for what follows)."""
+    return (
         "import sys, time\n"
         "from app.warm_start import reserve_early\n"
         f"argv = [{str(folder)!r}, '--as', {USER!r}, '--settings', {str(settings)!r}]\n"
         "reserve_early(argv)\n"
         "import app.launch as launch\n"
-        "from app.quitting import exit_now\n"
+    )
+
+
+def main_py_open_s(folder: Path, settings: Path) -> float:
+    """Seconds from starting a process that runs main.py's start-up (early frame-memory
+    reservation, then the window) to the window shown: DESIGN §10's "window open from python
+    main.py". Unlike window_open_s, the process's exit afterwards (main.py's quick one) is not counted."""
+    code = (
+        main_py_prelude(folder, settings)
+        + "from app.quitting import exit_now\n"
         "from PySide6.QtCore import QTimer\n"
         "from PySide6.QtWidgets import QApplication\n"
         "def shown():\n"
@@ -166,12 +174,8 @@ def launch_fill_s(folder: Path, settings: Path) -> float:
     """Fresh process started as main.py starts (early frame-memory reservation, then the window,
     which opens its start clip): seconds from that clip's open to its complete cache."""
     code = (
-        "import sys, time\n"
-        "from app.warm_start import reserve_early\n"
-        f"argv = [{str(folder)!r}, '--as', {USER!r}, '--settings', {str(settings)!r}]\n"
-        "reserve_early(argv)\n"
-        "import app.launch as launch\n"
-        "from PySide6.QtWidgets import QApplication\n"
+        main_py_prelude(folder, settings)
+        + "from PySide6.QtWidgets import QApplication\n"
         "from app.player.player_widget import Player\n"
         "plain_open = Player.open_video\n"
         "def timed_open(self, *args):\n"
