@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from annotator.errors import PermissionDenied, RuleViolation
-from annotator.model import Proposal, Role, Segment
+from annotator.model import Clip, Proposal, Role, Segment
 from annotator.store.api import NewClip
 from annotator.store.store import Store
 from annotator.taxonomy import load_taxonomy
@@ -137,12 +137,18 @@ def test_an_annotators_login_writes_segments_only_on_clips_assigned_to_them(team
         engine.dispose()
 
 
-def test_the_store_on_an_annotators_login_says_why(team: Team) -> None:
+def _unassigned_clip(team: Team) -> Clip:
+    """A clip the owner adds and assigns to nobody."""
     owner = Store.open(team.url, load_taxonomy("mma52"))
     try:
-        (nobodys,) = owner.add_clips([NewClip("s3_c", "s3", 30.0, 300)])
+        (clip,) = owner.add_clips([NewClip("s3_c", "s3", 30.0, 300)])
     finally:
         owner.close()
+    return clip
+
+
+def test_the_store_on_an_annotators_login_says_why(team: Team) -> None:
+    nobodys = _unassigned_clip(team)
     ann1 = Store.open(f"{team.url}%20-crole%3D{team.login['ann1']}", load_taxonomy("mma52"))
     try:
         with pytest.raises(PermissionDenied, match=NOT_ASSIGNED.format("s3_c")):
@@ -155,11 +161,7 @@ def test_the_store_on_an_annotators_login_says_why(team: Team) -> None:
 def test_downgrade_to_0007_gives_back_the_old_segments_policies(team: Team) -> None:
     from tests.annotator.store.test_upgrade import _alembic
 
-    owner = Store.open(team.url, load_taxonomy("mma52"))
-    try:
-        (nobodys,) = owner.add_clips([NewClip("s3_c", "s3", 30.0, 300)])
-    finally:
-        owner.close()
+    nobodys = _unassigned_clip(team)
     admin = create_engine(team.url)
     ann1 = own_login_engine(team, team.login["ann1"])
     try:
