@@ -12,7 +12,7 @@ import tomli_w
 from annotator.errors import InputError
 from annotator.input_checks import check_name, read_text, short
 from annotator.model import Clip
-from annotator.store.engine import normalise_url, split_password, sqlite_url
+from annotator.store.engine import normalise_url, shown_url, split_password, sqlite_url
 from annotator.store.store import Store
 from annotator.taxonomy import BUNDLED, Taxonomy, load_taxonomy, parse_taxonomy
 
@@ -31,10 +31,11 @@ class Project:
     media_root: str
     db_url: str | None  # None: the default SQLite file inside the folder
     taxonomy: Taxonomy
+    insecure: bool = False  # PostgreSQL off this machine without TLS (joined with --insecure)
 
     @classmethod
     def create(cls, path: str | Path, name: str | None = None, taxonomy: str = "mma52",
-               db_url: str | None = None, media_root: str = "media") -> Project:
+               db_url: str | None = None, media_root: str = "media", insecure: bool = False) -> Project:
         """Make a new project folder (refused if it already holds a project) and its database."""
         folder = Path(path)
         if (folder / PROJECT_FILE).exists():
@@ -43,7 +44,7 @@ class Project:
         made_folder = not folder.exists()
         folder.mkdir(parents=True, exist_ok=True)
         try:
-            return cls._create_in(folder, name, taxonomy, loaded, db_url, media_root)
+            return cls._create_in(folder, name, taxonomy, loaded, db_url, media_root, insecure)
         except BaseException:
             if made_folder:
                 shutil.rmtree(folder, ignore_errors=True)
@@ -51,23 +52,31 @@ class Project:
 
     @classmethod
     def _create_in(cls, folder: Path, name: str | None, taxonomy: str, loaded: Taxonomy, db_url: str | None,
-                   media_root: str) -> Project:
+                   media_root: str, insecure: bool) -> Project:
         spec = taxonomy.lower().replace("-", "")
         if spec not in BUNDLED:
             shutil.copyfile(taxonomy, folder / CUSTOM_TAXONOMY_FILE)
             spec = CUSTOM_TAXONOMY_FILE
-        settings: dict[str, str] = {"name": name or folder.resolve().name, "taxonomy": spec,
-                                    "media_root": media_root}
+        settings: dict[str, str | bool] = {"name": name or folder.resolve().name, "taxonomy": spec,
+                                           "media_root": media_root}
+        database = None
         if db_url:
-            settings["database"] = normalise_url(db_url)
-        project = cls(folder, settings["name"], spec, media_root, settings.get("database"), loaded)
-        project.open_store().close()  # creates the schema; fails before project.toml exists
+            _backend, database, _had_password = split_password(db_url)
+            settings["database"] = database
+        if insecure:
+            settings["insecure"] = True
+        project = cls(folder, str(settings["name"]), spec, media_root, database, loaded, insecure)
+        if db_url:  # the first open may need the URL's password; the folder never keeps it
+            Store.open(normalise_url(db_url), loaded, None, insecure).close()
+        else:
+            project.open_store().close()  # creates the schema; fails before project.toml exists
         (folder / media_root).mkdir(parents=True, exist_ok=True)
         (folder / PROJECT_FILE).write_text(tomli_w.dumps({"project": settings}), "utf-8")
         return project
 
     @classmethod
-    def join(cls, url: str, path: str | Path, user: str | None, media: str | None = None) -> tuple[Project, bool]:
+    def join(cls, url: str, path: str | Path, user: str | None, media: str | None = None,
+             insecure: bool = False) -> tuple[Project, bool]:
         """A desktop's folder for an existing PostgreSQL project: its URL without the password, the
         stored taxonomy, and this desktop's media folder; (project, whether the URL held a password).
 
@@ -78,18 +87,18 @@ class Project:
             raise InputError(str(folder / PROJECT_FILE), None, "a project already exists here")
         backend, bare_url, had_password = split_password(url)
         if backend != "postgresql":
-            raise InputError(url, None, "only a PostgreSQL project can be joined (a SQLite project is one desktop's)")
+            raise InputError(shown_url(url), None, "only a PostgreSQL project can be joined (a SQLite project is one desktop's)")
         if not user:
             raise InputError("--as", None, "say who joins (--as NAME)")
-        snapshot = Store.stored_taxonomy(url)
+        snapshot = Store.stored_taxonomy(url, insecure)
         loaded = parse_taxonomy(snapshot, source="project_meta.taxonomy")
         folder.mkdir(parents=True, exist_ok=True)
-        settings = {"name": folder.resolve().name, "taxonomy": CUSTOM_TAXONOMY_FILE,
-                    "media_root": media or "media",
-                    "database": bare_url}
-        project = cls(folder, settings["name"], CUSTOM_TAXONOMY_FILE, settings["media_root"], settings["database"],
-                      loaded)
-        Store.open(url, loaded, user).close()  # the user exists and the login may act as them
+        settings: dict[str, str | bool] = {"name": folder.resolve().name, "taxonomy": CUSTOM_TAXONOMY_FILE,
+                                           "media_root": media or "media", "database": bare_url}
+        if insecure:
+            settings["insecure"] = True
+        project = cls(folder, str(settings["name"]), CUSTOM_TAXONOMY_FILE, media or "media", bare_url, loaded, insecure)
+        Store.open(url, loaded, user, insecure).close()  # the user exists and the login may act as them
         (folder / CUSTOM_TAXONOMY_FILE).write_text(snapshot, "utf-8")
         (folder / PROJECT_FILE).write_text(tomli_w.dumps({"project": settings}), "utf-8")
         return project, had_password
@@ -129,7 +138,10 @@ class Project:
         taxonomy = load_taxonomy(spec if bundled else folder / spec)
         media_root = table.get("media_root", "media")
         db_url = table.get("database")
-        return cls(folder, table["name"], spec, media_root, db_url, taxonomy)
+        insecure = table.get("insecure", False)
+        if not isinstance(insecure, bool):
+            raise InputError(str(file), "project.insecure", "must be true or false")
+        return cls(folder, table["name"], spec, media_root, db_url, taxonomy, insecure)
 
     @property
     def database_url(self) -> str:
@@ -143,7 +155,7 @@ class Project:
 
     def open_store(self, user: str | None = None) -> Store:
         """Open the database as `user` (None: the owner, no role restriction)."""
-        return Store.open(self.database_url, self.taxonomy, user)
+        return Store.open(self.database_url, self.taxonomy, user, self.insecure)
 
     def media_path(self, clip: Clip) -> Path | None:
         """The absolute path of a clip's video, or None when it has no media attached."""

@@ -18,6 +18,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError, ProgrammingError
 
 from annotator.errors import InputError, PermissionDenied, StoreBusy
+from annotator.store import pg_session
 
 BUSY_TIMEOUT_S = 30.0  # how long a SQLite writer waits for another program's write lock
 # Every migration in migrations/versions, oldest first (a test checks them against Alembic's);
@@ -52,8 +53,9 @@ def sqlite_url(path: Path) -> str:
     return f"sqlite:///{path.resolve()}"
 
 
-def make_engine(url: str, **kwargs: Any) -> Engine:
-    """An engine for the URL; SQLite gets WAL mode and foreign keys on every connection."""
+def make_engine(url: str, insecure: bool = False, **kwargs: Any) -> Engine:
+    """An engine for the URL; SQLite gets WAL mode and foreign keys on every connection; PostgreSQL
+    gets TLS off this machine (unless `insecure`) and time limits (annotator.store.pg_session)."""
     url = normalise_url(url)
     try:
         parsed = make_url(url)
@@ -66,7 +68,9 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         # pysqlite's own transaction handling defers BEGIN; take it over so a transaction is a transaction.
         event.listen(engine, "begin", _sqlite_begin)
         return engine
-    return create_engine(url, pool_pre_ping=True, **kwargs)
+    engine = create_engine(pg_session.secure_url(parsed, insecure), pool_pre_ping=True, **kwargs)
+    pg_session.install(engine)
+    return engine
 
 
 def writer(engine: Engine) -> Engine:
@@ -130,7 +134,7 @@ def migrate(engine: Engine) -> None:
             command.upgrade(config, "head")
     except OperationalError as exc:
         raise InputError(str(engine.url.render_as_string(hide_password=True)), None,
-                         f"cannot open the database: {exc.orig}") from None
+                         f"cannot open the database: {pg_session.connect_problem(exc.orig)}") from None
 
 
 @contextmanager
@@ -200,3 +204,11 @@ def stored_revision(engine: Engine) -> str | None:
 
 def _migrations_dir() -> Path:
     return Path(str(resources.files("annotator.store").joinpath("migrations")))
+
+
+def shown_url(url: str) -> str:
+    """The URL as messages may show it: without its password."""
+    try:
+        return make_url(normalise_url(url)).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "the database URL"

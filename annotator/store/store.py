@@ -14,11 +14,11 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from annotator.errors import InputError, PermissionDenied
-from annotator.store import convert
+from annotator.store import convert, pg_session
 from annotator.store.assignments import AssignmentsMixin
 from annotator.store.bulk import BulkImportMixin
 from annotator.store.clips import ClipsMixin
-from annotator.store.engine import busy_as_error, make_engine, migrate, owns_tables
+from annotator.store.engine import busy_as_error, make_engine, migrate, owns_tables, shown_url
 from annotator.store.merged import MergedMixin
 from annotator.store.orm import AnnotatorRow, MetaRow
 from annotator.store.people import PeopleMixin
@@ -30,9 +30,10 @@ class Store(PeopleMixin, ClipsMixin, BulkImportMixin, AssignmentsMixin, Proposal
     """One user's view of a project database (see annotator.store.api.StoreAPI)."""
 
     @classmethod
-    def open(cls, url: str, taxonomy: Taxonomy, user: str | None = None) -> Store:
-        """Open (creating or migrating as needed) the database at `url` as `user`."""
-        engine = make_engine(url)
+    def open(cls, url: str, taxonomy: Taxonomy, user: str | None = None, insecure: bool = False) -> Store:
+        """Open (creating or migrating as needed) the database at `url` as `user` (`insecure`: TLS not
+        required off this machine, see annotator.store.pg_session)."""
+        engine = make_engine(url, insecure)
         try:
             migrate(engine)
             store = cls(engine, taxonomy, None)
@@ -44,20 +45,20 @@ class Store(PeopleMixin, ClipsMixin, BulkImportMixin, AssignmentsMixin, Proposal
             raise
 
     @staticmethod
-    def stored_taxonomy(url: str) -> str:
+    def stored_taxonomy(url: str, insecure: bool = False) -> str:
         """The taxonomy snapshot (JSON text) of an existing project database, read without migrating it."""
-        engine = make_engine(url)
+        engine = make_engine(url, insecure)
         try:
             with busy_as_error(), engine.connect() as conn:
                 found = conn.execute(select(MetaRow.value).where(MetaRow.key == "taxonomy")).scalar()
         except ProgrammingError as exc:
-            raise InputError(url, None, f"not an MMAD Studio project database: {str(exc.orig).splitlines()[0]}") from None
+            raise InputError(shown_url(url), None, f"not an MMAD Studio project database: {str(exc.orig).splitlines()[0]}") from None
         except OperationalError as exc:
-            raise InputError(url, None, f"cannot open the database: {exc.orig}") from None
+            raise InputError(shown_url(url), None, f"cannot open the database: {pg_session.connect_problem(exc.orig)}") from None
         finally:
             engine.dispose()
         if found is None:
-            raise InputError(url, "project_meta.taxonomy", "not an MMAD Studio project database (no taxonomy)")
+            raise InputError(shown_url(url), "project_meta.taxonomy", "not an MMAD Studio project database (no taxonomy)")
         return str(found)
 
     def _check_taxonomy_snapshot(self, url: str) -> None:
@@ -69,7 +70,7 @@ class Store(PeopleMixin, ClipsMixin, BulkImportMixin, AssignmentsMixin, Proposal
                 return
             if row.value != snapshot:
                 stored = parse_taxonomy(row.value, source="project_meta.taxonomy")
-                raise InputError(url, "project_meta.taxonomy",
+                raise InputError(shown_url(url), "project_meta.taxonomy",
                                  f"the database holds taxonomy {stored.name!r} ({len(stored.actions)} actions) "
                                  f"but the project asks for {self.taxonomy.name!r} "
                                  f"({len(self.taxonomy.actions)} actions)")

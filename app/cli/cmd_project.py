@@ -37,6 +37,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         (("--db",), {"metavar": "URL", "help": "database URL (default: project.sqlite in the folder)"}),
         (("--taxonomy",), {"default": "mma52", "help": "mma52, mma82 or a taxonomy JSON file"}),
         (("--name",), {"help": "project name (default: the folder name)"}),
+        (("--insecure",), {"action": "store_true", "help": "PostgreSQL off this machine: allow a connection "
+                                                           "without TLS (warned about on every start)"}),
     ])
     _add(sub, "add-user", "add an annotator or reviewer (PostgreSQL: with their database login)", _add_user, [
         (("project",), {}), (("name",), {}),
@@ -140,7 +142,8 @@ def _bar(lines: bool = False) -> Iterator[TerminalProgress]:
 def _init(args: argparse.Namespace) -> int:
     from annotator.project import Project
 
-    project = Project.create(args.project, name=args.name, taxonomy=args.taxonomy, db_url=args.db)
+    project = Project.create(args.project, name=args.name, taxonomy=args.taxonomy, db_url=args.db,
+                             insecure=args.insecure)
     print(f"created project {project.name!r} in {project.path} ({project.taxonomy.name}, "
           f"{len(project.taxonomy.actions)} actions)")
     return 0
@@ -235,14 +238,23 @@ def _upgrade(args: argparse.Namespace) -> int:
     from annotator.store.engine import HEAD_REVISION, make_engine, stored_revision
 
     project = Project.open(args.project)
-    engine = make_engine(project.database_url)
+    engine = make_engine(project.database_url, project.insecure)
     try:
         before = stored_revision(engine)
     finally:
         engine.dispose()
-    open_store(project, args).close()  # opening migrates (refused in one line for a login that may not)
+    store = open_store(project, args)  # opening migrates (refused in one line for a login that may not)
+    try:
+        team = store.team_mode() and store.login_user() is None
+    finally:
+        store.close()
     done = "already up to date" if before == HEAD_REVISION else f"upgraded from {before}"
     print(f"project {project.name!r}: database schema at revision {HEAD_REVISION} ({done})")
+    if team:  # the owner: member logins made before they existed get their time limits
+        from annotator.store.sessions import set_member_time_limits
+
+        count = set_member_time_limits(project.database_url, project.insecure)
+        print(f"time limits set for {count} member logins")
     return 0
 
 

@@ -1,15 +1,17 @@
-"""Team mode on PostgreSQL: `mmad join`, and the login part of `mmad add-user`.
+"""Team mode on PostgreSQL: `mmad join`, `mmad passwd`, `mmad server-check`, `mmad team who|end`,
+and the login part of `mmad add-user`.
 
 Each person of a team connects as their own database login; the database's row-level
 security then holds blind mode and the roles whatever the client. Passwords are given to
 the database once (prompted, or generated and shown once) and never written to the project
-folder: a desktop supplies its own through PGPASSWORD or ~/.pgpass.
+folder, the log or a command line: a desktop supplies its own through PGPASSWORD or ~/.pgpass.
 """
 
 from __future__ import annotations
 
 import argparse
 import getpass
+import json
 import secrets
 from typing import TYPE_CHECKING
 
@@ -30,27 +32,106 @@ def login_and_password(store: StoreAPI, args: argparse.Namespace) -> tuple[str |
         return None, None
     login = args.login or args.name
     if args.password_prompt:
-        password = getpass.getpass(f"password for login {login!r}: ")
-        if password != getpass.getpass("again: "):
-            raise InputError("--password-prompt", None, "the two passwords differ")
-        if not password:
-            raise InputError("--password-prompt", None, "an empty password")
-        return login, password
+        return login, prompted_password(login, "--password-prompt")
     return login, secrets.token_urlsafe(PASSWORD_BYTES)
+
+
+def prompted_password(login: str, option: str) -> str:
+    """A new password typed twice at the terminal (never echoed, never on the command line)."""
+    password = getpass.getpass(f"new password for login {login!r}: ")
+    if password != getpass.getpass("again: "):
+        raise InputError(option, None, "the two passwords differ")
+    if not password:
+        raise InputError(option, None, "an empty password")
+    return password
 
 
 def _join(args: argparse.Namespace) -> int:
     from annotator.project import Project
 
-    project, had_password = Project.join(args.url, args.folder, args.user, args.media)
+    project, had_password = Project.join(args.url, args.folder, args.user, args.media, args.insecure)
     print(f"joined project {project.name!r} as {args.user!r} in {project.path} (videos: {project.media_dir})")
     if had_password:
-        print("the password in the URL was not stored: give it to the app through PGPASSWORD or ~/.pgpass")
+        print("the password in the URL was not stored, but your shell's history keeps it: give it to the app "
+              "through PGPASSWORD or ~/.pgpass, and change it (mmad passwd FOLDER NAME)")
+    return 0
+
+
+def _passwd(args: argparse.Namespace) -> int:
+    from annotator.project import Project
+    from annotator.store.sessions import change_password
+
+    project = Project.open(args.project)
+    shown: list[str] = []
+
+    def new_password(login: str, owner: bool) -> str:
+        if owner and not args.prompt:
+            shown.append(secrets.token_urlsafe(PASSWORD_BYTES))
+            return shown[0]
+        return prompted_password(login, "--prompt")
+
+    login = change_password(project.database_url, project.insecure, args.name, new_password)
+    if shown:
+        print(f"new password of login {login!r} (shown once, stored nowhere): {shown[0]}")
+    else:
+        print(f"changed the password of login {login!r}")
+    print("give it to the app through PGPASSWORD or ~/.pgpass on that desktop")
+    return 0
+
+
+def _server_check(args: argparse.Namespace) -> int:
+    from annotator.project import Project
+    from annotator.store.server_check import check_server
+    from annotator.store.sessions import owner_connection
+
+    project = Project.open(args.project)
+    with owner_connection(project.database_url, project.insecure) as conn:
+        checks = check_server(conn)
+    if args.json:
+        print(json.dumps({"ok": all(c.ok for c in checks), "checks": [c.to_json() for c in checks]},
+                         indent=2, ensure_ascii=False))
+    else:
+        print("\n".join(c.line() for c in checks))
+    return 0 if all(c.ok for c in checks) else 1
+
+
+def _team_who(args: argparse.Namespace) -> int:
+    from annotator.project import Project
+    from annotator.store.sessions import owner_connection, project_sessions
+
+    project = Project.open(args.project)
+    with owner_connection(project.database_url, project.insecure) as conn:
+        found = project_sessions(conn)
+    if args.json:
+        print(json.dumps([{"pid": s.pid, "user": s.user, "login": s.login, "client": s.client,
+                           "application": s.application, "state": s.state,
+                           "since": s.since.isoformat() if s.since else None, "holds": list(s.holds),
+                           "waits_for": list(s.waits_for)} for s in found], indent=2))
+        return 0
+    if not found:
+        print("no sessions of this project's logins, and none holds a lock on its tables")
+    for s in found:
+        since = f" since {s.since.astimezone():%H:%M}" if s.since else ""
+        holds = f"; holds {', '.join(s.holds)}" if s.holds else ""
+        waits = f"; waits for {', '.join(map(str, s.waits_for))}" if s.waits_for else ""
+        who = f"{s.user} ({s.login})" if s.user else f"{s.login} (not a project login)"
+        print(f"{s.pid}  {who} from {s.client}, {s.state or 'state hidden'}{since}{holds}{waits}")
+    return 0
+
+
+def _team_end(args: argparse.Namespace) -> int:
+    from annotator.project import Project
+    from annotator.store.sessions import end_session, owner_connection
+
+    project = Project.open(args.project)
+    with owner_connection(project.database_url, project.insecure) as conn:
+        ended = end_session(conn, args.pid)
+    print(f"ended session {ended.pid} of {ended.user} ({ended.login})")
     return 0
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add `mmad join`."""
+    """Add `mmad join`, `mmad passwd`, `mmad server-check` and `mmad team who|end`."""
     p = sub.add_parser("join", help="make this desktop's folder for a team project on PostgreSQL",
                        description="A local project folder for an existing PostgreSQL project: its URL (without "
                                    "the password), its taxonomy, and this desktop's own path to the videos.")
@@ -58,4 +139,36 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("folder", help="the new local project folder")
     p.add_argument("--media", metavar="DIR", help="this desktop's folder of the project's videos (default: FOLDER/media)")
     add_as_option(p)
+    p.add_argument("--insecure", action="store_true", help="allow a connection without TLS to a server off this "
+                                                            "machine (warned about on every start)")
     p.set_defaults(func=_join)
+
+    p = sub.add_parser("passwd", help="a team login's new password (owner: any user's, shown once; "
+                                      "a member: their own, typed)",
+                       description="The owner resets a user's database password (generated and shown once, or "
+                                   "typed with --prompt); a member changes their own (typed). Never on the command "
+                                   "line, never stored.")
+    p.add_argument("project", help="project folder")
+    p.add_argument("name", help="the user whose login gets the new password")
+    p.add_argument("--prompt", action="store_true", help="owner: type the new password instead of generating one")
+    p.set_defaults(func=_passwd)
+
+    p = sub.add_parser("server-check", help="is the team's PostgreSQL server safe on a network? (owner)",
+                       description="One line per check, ✓ or ✗ with the fix: TLS, password method, member logins' "
+                                   "rights, row-level security, schema version, member time limits. Exit 1 when "
+                                   "any check fails or cannot be told.")
+    p.add_argument("project", help="project folder")
+    p.add_argument("--json", action="store_true", help="the checks as JSON")
+    p.set_defaults(func=_server_check)
+
+    team = sub.add_parser("team", help="the team's sessions on the server: who, end (owner)")
+    team_sub = team.add_subparsers(dest="team_command", metavar="ACTION")
+    team_sub.required = True
+    p = team_sub.add_parser("who", help="list the project's sessions and the locks they hold")
+    p.add_argument("project", help="project folder")
+    p.add_argument("--json", action="store_true", help="the sessions as JSON")
+    p.set_defaults(func=_team_who)
+    p = team_sub.add_parser("end", help="end one session of a project login (mmad team who lists them)")
+    p.add_argument("project", help="project folder")
+    p.add_argument("pid", type=int, help="the session's process id")
+    p.set_defaults(func=_team_end)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import re
 import sys
 from collections.abc import Sequence
 
@@ -20,6 +21,7 @@ from app.logs import configure_logging
 COMMAND_MODULES = (cmd_project, cmd_team, cmd_demo, cmd_merge, cmd_model, cmd_models, cmd_pose)
 EXIT_INPUT = 2  # bad input or a refused edit
 EXIT_BUSY = 75  # the database stayed locked by another program (EX_TEMPFAIL: try again)
+URL_PASSWORD = re.compile(r"(://[^:/@\s]*:)\S*@")  # a password inside a database URL
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -60,7 +62,8 @@ def _run(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)
     configure_logging()
     log = logging.getLogger("mmad.cli")
-    log.info("mmad %s", " ".join(sys.argv[1:] if argv is None else argv))
+    log.info("mmad %s", without_passwords(" ".join(sys.argv[1:] if argv is None else argv)))
+    _show_connection_notes()
     args.argv = list(argv) if argv is not None else sys.argv[1:]  # `train --nproc` hands it to torchrun
     try:
         return int(args.func(args) or 0)
@@ -80,6 +83,25 @@ def _run(argv: Sequence[str] | None) -> int:
         log.info("mmad %s: interrupted", args.command)
         print(f"mmad {args.command}: interrupted", file=sys.stderr)
         return 130
+
+
+def without_passwords(line: str) -> str:
+    """The command line as the log keeps it: a password in a database URL replaced by ***."""
+    return URL_PASSWORD.sub(r"\1***@", line)
+
+
+def _show_connection_notes() -> None:
+    """What annotator.store.pg_session says about TLS (once per process) goes to stderr too."""
+    notes = logging.getLogger("mmad.connection")
+    if not any(isinstance(h, _StderrNotes) for h in notes.handlers):
+        notes.addHandler(_StderrNotes())
+
+
+class _StderrNotes(logging.Handler):
+    """Each record as `mmad: MESSAGE` on the current sys.stderr (looked up each time: tests swap it)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        print(f"mmad: {record.getMessage()}", file=sys.stderr)
 
 
 if __name__ == "__main__":
