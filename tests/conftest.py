@@ -6,7 +6,7 @@ import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -14,6 +14,7 @@ import pytest
 
 if TYPE_CHECKING:
     from annotator.project import Project
+    from tests.private_server import PrivateServer
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_MMA52 = REPO.parent / "shared" / "data" / "mma52"
@@ -48,6 +49,22 @@ def new_sqlite_project(tmp_path_factory: pytest.TempPathFactory) -> Callable[[Pa
         return Project.open(folder)
 
     return create
+
+
+@pytest.fixture(scope="session")
+def private_server() -> Iterator[PrivateServer]:
+    """A private PostgreSQL cluster with TLS and SCRAM passwords only (tests/private_server.py),
+    started once per session (about 2 s) and stopped at its end; skips when initdb is absent."""
+    from tests import private_server as cluster
+
+    problem = cluster.problem()
+    if problem:
+        pytest.skip(problem)
+    server = cluster.start()
+    try:
+        yield server
+    finally:
+        cluster.stop(server)
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
