@@ -24,7 +24,7 @@ from annotator.model import Role
 from annotator.project import Project
 from annotator.store import pg_session
 from annotator.store.api import NewClip
-from app.cli.main import main
+from app.cli.main import main, without_passwords
 from tests.conftest import PG_URL
 from tests.private_server import ADMIN, HOST_NAME, OWNER, PrivateServer
 
@@ -273,3 +273,9 @@ def test_add_user_and_join_keep_passwords_out_of_the_folder_and_the_log(
         with as_admin(private_server) as conn:
             conn.execute(f'DROP OWNED BY "{login}"'.encode())
             conn.execute(f'DROP ROLE "{login}"'.encode())
+
+
+def test_the_logged_command_line_has_no_password() -> None:
+    assert without_passwords("join postgresql://alice:s3cr@t!@db-host/mmad f --as alice") == \
+        "join postgresql://alice:***@db-host/mmad f --as alice"
+    assert without_passwords("join postgresql://alice@db-host/mmad f") == "join postgresql://alice@db-host/mmad f"

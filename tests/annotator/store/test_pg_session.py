@@ -1,0 +1,92 @@
+"""How a PostgreSQL connection is made: TLS off this machine, time limits, one-line refusals."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+from sqlalchemy.engine import make_url
+
+from annotator.errors import InputError
+from annotator.store import pg_session
+from annotator.store.engine import make_engine, shown_url
+
+
+@pytest.fixture(autouse=True)
+def fresh_notes(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pg_session, "_said", set())
+
+
+def mode(url: str, insecure: bool = False, **env: str) -> str | None:
+    """The sslmode secure_url gives the URL (None: left to libpq, a local connection)."""
+    chosen = pg_session.secure_url(make_url(url), insecure, env).query.get("sslmode")
+    return chosen if isinstance(chosen, str) else None
+
+
+@pytest.mark.parametrize("host", ["", "localhost", "127.0.0.1", "127.0.0.2", "[::1]", "/var/run/postgresql"])
+def test_this_machine_needs_no_tls(host: str) -> None:
+    assert pg_session.is_local(host.strip("[]") if host.startswith("[") else host)
+    assert mode(f"postgresql+psycopg://alice@{host}/mmad" if host and not host.startswith("/")
+                else f"postgresql+psycopg://alice@/mmad?host={host}") is None
+
+
+def test_another_host_gets_tls_require_or_verify_full_with_a_root_certificate(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO, "mmad.connection")
+    assert mode("postgresql+psycopg://alice@db-host/mmad") == "require"
+    assert mode("postgresql+psycopg://alice@db-host/mmad?sslrootcert=/etc/ca.crt") == "verify-full"
+    assert mode("postgresql+psycopg://alice@db-host/mmad", PGSSLROOTCERT="/etc/ca.crt") == "verify-full"
+    assert mode("postgresql+psycopg://alice@10.0.0.5/mmad?sslmode=verify-ca") == "verify-ca"  # a strong choice stays
+    assert mode("postgresql+psycopg://alice@/mmad", PGHOST="db-host") == "require"  # libpq's PGHOST counts
+    assert mode("postgresql+psycopg://alice@db-host/mmad") == "require"
+    notes = [r.getMessage() for r in caplog.records]
+    assert sum("sslmode=require" in n for n in notes) == 1  # said once per process
+    assert sum("sslmode=verify-full" in n for n in notes) == 1
+
+
+@pytest.mark.parametrize("weak", ["disable", "allow", "prefer"])
+def test_a_weak_sslmode_to_another_host_needs_insecure_and_is_warned_each_start(
+        weak: str, caplog: pytest.LogCaptureFixture) -> None:
+    url = f"postgresql+psycopg://alice:secret@db-host/mmad?sslmode={weak}"
+    with pytest.raises(InputError, match=f"sslmode={weak} lets passwords .* unencrypted.*--insecure") as refused:
+        mode(url)
+    assert "secret" not in str(refused.value)
+    with pytest.raises(InputError, match="--insecure"):
+        mode("postgresql+psycopg://alice@db-host/mmad", PGSSLMODE=weak)
+    assert mode(url, insecure=True) == weak
+    assert mode("postgresql+psycopg://alice@db-host/mmad", insecure=True) == "prefer"
+    assert any(r.levelno == logging.WARNING and "TLS is not required for db-host" in r.getMessage()
+               for r in caplog.records)
+    with pytest.raises(InputError, match="unknown sslmode 'sometimes'"):
+        mode("postgresql+psycopg://alice@db-host/mmad?sslmode=sometimes")
+
+
+def test_make_engine_applies_the_policy() -> None:
+    with pytest.raises(InputError, match="--insecure"):
+        make_engine("postgresql://alice@db-host/mmad?sslmode=disable")
+    engine = make_engine("postgresql://alice@db-host/mmad")
+    assert engine.url.query["sslmode"] == "require"
+    engine.dispose()
+
+
+def test_time_limits_come_from_the_environment_and_bad_ones_are_refused() -> None:
+    assert pg_session.timeouts({}) == {"lock_timeout": "5s", "statement_timeout": "2min"}
+    assert pg_session.timeouts({"MMAD_PG_LOCK_TIMEOUT": "750ms", "MMAD_PG_STATEMENT_TIMEOUT": "10min"}) == \
+        {"lock_timeout": "750ms", "statement_timeout": "10min"}
+    for bad in ("0", "soon", "5 years", "-1s"):
+        with pytest.raises(InputError, match="MMAD_PG_LOCK_TIMEOUT: .* is not a time limit"):
+            pg_session.timeouts({"MMAD_PG_LOCK_TIMEOUT": bad})
+
+
+def test_refused_connections_are_one_line() -> None:
+    wrong = ('connection failed: connection to server at "127.0.0.1", port 5433 failed: FATAL:  '
+             'password authentication failed for user "alice"\nconnection to server ... failed')
+    assert pg_session.connect_problem(Exception(wrong)) == ("the server refused the password of login 'alice' "
+                                                            "(wrong password; the owner resets it with mmad passwd)")
+    plain = ('connection failed: FATAL:  no pg_hba.conf entry for host "127.0.0.1", user "alice", '
+             'database "mmad", no encryption')
+    assert "refuses unencrypted connections" in pg_session.connect_problem(Exception(plain))
+    assert "\n" not in pg_session.connect_problem(Exception("first\nFATAL:  something else"))
+
+
+def test_messages_show_a_url_without_its_password() -> None:
+    assert shown_url("postgresql://alice:s3cret@db-host/mmad") == "postgresql+psycopg://alice:***@db-host/mmad"
