@@ -100,7 +100,8 @@ def _free_port() -> int:
 
 
 def _run(command: list[str], **kwargs: object) -> None:
-    done = subprocess.run(command, capture_output=True, text=True, timeout=60, **kwargs)  # type: ignore[call-overload]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=60, cwd=tempfile.gettempdir(),
+                          **kwargs)  # type: ignore[call-overload]
     if done.returncode != 0:
         raise RuntimeError(f"{' '.join(command)} failed ({done.returncode}): {done.stderr.strip() or done.stdout}")
 

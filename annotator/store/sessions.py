@@ -89,13 +89,19 @@ def end_session(conn: Connection, pid: int) -> DbSession:
     return found
 
 
-def set_member_time_limits(url: str, insecure: bool = False) -> int:
-    """Give every member login its time limits (ALTER ROLE … SET; the owner only); how many logins."""
-    with owner_connection(url, insecure) as conn:
-        logins = member_logins(conn)
-        apply_member_settings(conn, logins)
-        conn.commit()
-    return len(logins)
+def set_member_time_limits(url: str, insecure: bool = False) -> int | None:
+    """Give every member login its time limits (ALTER ROLE … SET); how many logins (None: this
+    connection is not the owner's, which may not, and nothing was done)."""
+    engine = make_engine(url, insecure)
+    try:
+        with busy_as_error(), engine.begin() as conn:
+            if not owns_tables(conn):
+                return None
+            logins = member_logins(conn)
+            apply_member_settings(conn, logins)
+        return len(logins)
+    finally:
+        engine.dispose()
 
 
 def change_password(url: str, insecure: bool, name: str, new_password: Callable[[str, bool], str]) -> str:

@@ -245,7 +245,7 @@ def _upgrade(args: argparse.Namespace) -> int:
         engine.dispose()
     store = open_store(project, args)  # opening migrates (refused in one line for a login that may not)
     try:
-        team = store.team_mode() and store.login_user() is None
+        team = store.team_mode()
     finally:
         store.close()
     done = "already up to date" if before == HEAD_REVISION else f"upgraded from {before}"
@@ -254,7 +254,8 @@ def _upgrade(args: argparse.Namespace) -> int:
         from annotator.store.sessions import set_member_time_limits
 
         count = set_member_time_limits(project.database_url, project.insecure)
-        print(f"time limits set for {count} member logins")
+        if count is not None:
+            print(f"time limits set for {count} member logins")
     return 0
 
 

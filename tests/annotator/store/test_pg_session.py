@@ -90,3 +90,42 @@ def test_refused_connections_are_one_line() -> None:
 
 def test_messages_show_a_url_without_its_password() -> None:
     assert shown_url("postgresql://alice:s3cret@db-host/mmad") == "postgresql+psycopg://alice:***@db-host/mmad"
+
+
+def test_a_lock_and_a_long_statement_become_storebusy_within_the_limits(monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+    import uuid
+
+    from sqlalchemy import text
+
+    from annotator.errors import StoreBusy
+    from tests.annotator.store.db import _pg_problem
+    from tests.conftest import PG_URL
+
+    if _pg_problem():
+        pytest.skip(str(_pg_problem()))
+    monkeypatch.setenv("MMAD_PG_LOCK_TIMEOUT", "300ms")
+    monkeypatch.setenv("MMAD_PG_STATEMENT_TIMEOUT", "400ms")
+    schema = f"lk_{uuid.uuid4().hex[:10]}"
+    url = f"{PG_URL}?options=-csearch_path%3D{schema}"
+    holder_engine, engine = make_engine(url), make_engine(url)
+    try:
+        with holder_engine.begin() as conn:
+            conn.execute(text(f"CREATE SCHEMA {schema}"))
+            conn.execute(text(f"CREATE TABLE {schema}.segments (id int)"))
+            conn.execute(text(f"CREATE TABLE {schema}.annotators (name text, login text)"))
+        with holder_engine.connect() as holder:
+            holder.execute(text("LOCK TABLE segments IN ACCESS EXCLUSIVE MODE"))
+            started = time.monotonic()
+            with pytest.raises(StoreBusy, match=r"the database is busy: postgres's session holds a lock on "
+                                                r"segments since \d\d:\d\d"), engine.connect() as conn:
+                conn.execute(text("SELECT count(*) FROM segments"))
+            assert time.monotonic() - started < 3.0
+            holder.rollback()
+        with pytest.raises(StoreBusy, match=r"statement_timeout \(400ms"), engine.connect() as conn:
+            conn.execute(text("SELECT pg_sleep(2)"))
+    finally:
+        engine.dispose()
+        with holder_engine.begin() as conn:
+            conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+        holder_engine.dispose()

@@ -279,3 +279,18 @@ def test_the_logged_command_line_has_no_password() -> None:
     assert without_passwords("join postgresql://alice:s3cr@t!@db-host/mmad f --as alice") == \
         "join postgresql://alice:***@db-host/mmad f --as alice"
     assert without_passwords("join postgresql://alice@db-host/mmad f") == "join postgresql://alice@db-host/mmad f"
+
+
+def test_a_folder_joined_with_insecure_warns_on_every_start(private_server: PrivateServer, team: TeamProject,
+                                                           monkeypatch: pytest.MonkeyPatch,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("PGPASSWORD", team.password)
+    forget_notes(monkeypatch)
+    folder = team.folder.parent / "insecure"
+    assert main(["join", private_server.url(login=team.login, schema=team.schema), str(folder), "--as", "ann",
+                 "--insecure"]) == 0
+    assert "WARNING: TLS is not required for db.mmad.test" in capsys.readouterr().err
+    assert "insecure = true" in (folder / "project.toml").read_text()
+    forget_notes(monkeypatch)  # the next start, a new process
+    assert main(["stats", str(folder), "--as", "ann"]) == 0
+    assert "WARNING: TLS is not required" in capsys.readouterr().err
