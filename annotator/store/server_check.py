@@ -50,11 +50,17 @@ def check_server(conn: Connection) -> list[Check]:
     return [check(conn, logins) for check in checks]
 
 
-def _tls(conn: Connection, _logins: list[str]) -> Check:
+def _tls(conn: Connection, logins: list[str]) -> Check:
     ssl_on = conn.execute(text("SHOW ssl")).scalar() == "on"
     used = bool(conn.execute(text("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()")).scalar())
     if ssl_on and used:
         version = conn.execute(text("SELECT version FROM pg_stat_ssl WHERE pid = pg_backend_pid()")).scalar()
+        rules = _hba_rules(conn)
+        plain = plain_rules(rules, _database(conn), logins) if rules is not None else []
+        if plain:
+            return Check("TLS", False, f"on and used ({version}), but pg_hba.conf also lets the project's logins in "
+                         "without it from off this machine: " + "; ".join(plain),
+                         "make those lines hostssl, and add 'hostnossl all all 0.0.0.0/0 reject'")
         return Check("TLS", True, f"on, and this connection uses it ({version})")
     if not ssl_on:
         return Check("TLS", False, "the server has ssl = off: passwords and annotations cross the network in clear",
@@ -69,16 +75,39 @@ ORDER BY line_number
 """
 
 
-def _password_method(conn: Connection, logins: list[str]) -> Check:
-    name = "password method"
+def _hba_rules(conn: Connection) -> list[Any] | None:
+    """pg_hba.conf's lines as the server reads them (None: this login may not see them)."""
     try:
         with conn.begin_nested():
-            rules = conn.execute(text(HBA_SQL)).all()
+            return list(conn.execute(text(HBA_SQL)).all())
     except DBAPIError:  # not the server's superuser, and not granted pg_hba_file_rules
+        return None
+
+
+def _database(conn: Connection) -> str:
+    return str(conn.execute(text("SELECT current_database()")).scalar())
+
+
+def plain_rules(rules: list[Any], database: str, logins: list[str]) -> list[str]:
+    """The pg_hba.conf lines that accept the project's logins without TLS from off this machine."""
+    found = []
+    for rule in rules:
+        if rule.error or rule.type not in ("host", "hostnossl") or rule.auth_method == "reject":
+            continue
+        loopback = rule.address is not None and (rule.address.startswith("127.") or rule.address == "::1")
+        if not loopback and _applies(rule.database, database) and _applies(rule.user_name, *logins):
+            found.append(f"line {rule.line_number} ({rule.type} {rule.address or 'all'})")
+    return found
+
+
+def _password_method(conn: Connection, logins: list[str]) -> Check:
+    name = "password method"
+    rules = _hba_rules(conn)
+    if rules is None:
         return Check(name, None, "unknown: this login may not read pg_hba_file_rules",
-                     "as the server's superuser: GRANT SELECT ON pg_hba_file_rules TO the owner's login; "
-                     "GRANT EXECUTE ON FUNCTION pg_hba_file_rules() TO it")
-    database = str(conn.execute(text("SELECT current_database()")).scalar())
+                     "as the server's superuser, in the project's database: GRANT SELECT ON pg_hba_file_rules TO "
+                     "the owner's login; GRANT EXECUTE ON FUNCTION pg_hba_file_rules() TO it")
+    database = _database(conn)
     weak: list[str] = []
     for rule in rules:
         if rule.error:

@@ -129,3 +129,20 @@ def test_a_lock_and_a_long_statement_become_storebusy_within_the_limits(monkeypa
         with holder_engine.begin() as conn:
             conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
         holder_engine.dispose()
+
+
+def test_server_check_finds_pg_hba_lines_that_take_plain_connections_from_the_network() -> None:
+    from types import SimpleNamespace
+
+    from annotator.store.server_check import plain_rules
+
+    def rule(line: int, kind: str, address: str | None, method: str = "scram-sha-256", user: str = "all",
+             database: str = "all") -> SimpleNamespace:
+        return SimpleNamespace(line_number=line, type=kind, database=[database], user_name=[user], address=address,
+                               auth_method=method, error=None)
+
+    rules = [rule(1, "local", None, "peer"), rule(2, "host", "127.0.0.1"), rule(3, "hostssl", "0.0.0.0"),
+             rule(4, "hostnossl", "0.0.0.0", "reject"), rule(5, "host", "10.0.0.0"),
+             rule(6, "host", "0.0.0.0", user="postgres"), rule(7, "hostnossl", "::", database="other"),
+             rule(8, "hostnossl", "::", user="alice")]
+    assert plain_rules(rules, "mmad", ["alice"]) == ["line 5 (host 10.0.0.0)", "line 8 (hostnossl ::)"]
