@@ -49,12 +49,36 @@ def prompted_password(login: str, option: str) -> str:
 def _join(args: argparse.Namespace) -> int:
     from annotator.project import Project
 
-    project, had_password = Project.join(args.url, args.folder, args.user, args.media, args.insecure)
+    url, typed = args.url, None
+    if args.password_prompt:
+        url, typed = _with_typed_password(args.url)
+    project, had_password = Project.join(url, args.folder, args.user, args.media, args.insecure)
     print(f"joined project {project.name!r} as {args.user!r} in {project.path} (videos: {project.media_dir})")
-    if had_password:
+    if typed is not None:
+        from app.cli.pgpass import save_password
+
+        print(f"the password is kept in {save_password(project.database_url, typed)} (mode 600), where the app "
+              "and the commands find it")
+    elif had_password:
         print("the password in the URL was not stored, but your shell's history keeps it: give it to the app "
               "through PGPASSWORD or ~/.pgpass, and change it (mmad passwd FOLDER NAME)")
     return 0
+
+
+def _with_typed_password(url: str) -> tuple[str, str]:
+    """The URL with a password typed at the terminal (in memory only), and the password."""
+    from sqlalchemy.engine import make_url
+
+    from annotator.store.engine import normalise_url, split_password
+
+    _backend, _bare, had_password = split_password(url)
+    if had_password:
+        raise InputError("--password-prompt", None, "the URL already holds a password: leave it out of the URL")
+    parsed = make_url(normalise_url(url))
+    password = getpass.getpass(f"password of login {parsed.username!r}: ")
+    if not password:
+        raise InputError("--password-prompt", None, "an empty password")
+    return parsed.set(password=password).render_as_string(hide_password=False), password
 
 
 def _passwd(args: argparse.Namespace) -> int:
@@ -63,19 +87,27 @@ def _passwd(args: argparse.Namespace) -> int:
 
     project = Project.open(args.project)
     shown: list[str] = []
+    typed: list[str] = []
 
     def new_password(login: str, owner: bool) -> str:
         if owner and not args.prompt:
             shown.append(secrets.token_urlsafe(PASSWORD_BYTES))
             return shown[0]
-        return prompted_password(login, "--prompt")
+        typed.append(prompted_password(login, "--prompt"))
+        return typed[0]
 
     login = change_password(project.database_url, project.insecure, args.name, new_password)
     if shown:
         print(f"new password of login {login!r} (shown once, stored nowhere): {shown[0]}")
+        print("give it to the app through ~/.pgpass on that desktop (mmad join --password-prompt keeps it there)")
+        return 0
+    print(f"changed the password of login {login!r}")
+    from app.cli.pgpass import entry_key, has_password, save_password
+
+    if typed and entry_key(project.database_url)[3] == login and has_password(project.database_url):
+        print(f"updated it in {save_password(project.database_url, typed[0])} too")  # this desktop's next start needs it
     else:
-        print(f"changed the password of login {login!r}")
-    print("give it to the app through PGPASSWORD or ~/.pgpass on that desktop")
+        print("give it to the app through ~/.pgpass on the desktops that use this login")
     return 0
 
 
@@ -141,6 +173,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     add_as_option(p)
     p.add_argument("--insecure", action="store_true", help="allow a connection without TLS to a server off this "
                                                             "machine (warned about on every start)")
+    p.add_argument("--password-prompt", action="store_true",
+                   help="type the login's password; it is kept in ~/.pgpass (mode 600) for the app and the commands")
     p.set_defaults(func=_join)
 
     p = sub.add_parser("passwd", help="a team login's new password (owner: any user's, shown once; "

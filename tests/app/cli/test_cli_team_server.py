@@ -294,3 +294,25 @@ def test_a_folder_joined_with_insecure_warns_on_every_start(private_server: Priv
     forget_notes(monkeypatch)  # the next start, a new process
     assert main(["stats", str(folder), "--as", "ann"]) == 0
     assert "WARNING: TLS is not required" in capsys.readouterr().err
+
+
+def test_join_with_a_typed_password_keeps_it_in_pgpass_and_passwd_updates_it(
+        private_server: PrivateServer, team: TeamProject, monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    pgpass = tmp_path / "pgpass"
+    monkeypatch.setenv("PGPASSFILE", str(pgpass))
+    monkeypatch.delenv("PGPASSWORD")
+    typed = iter([team.password, "new-pw:with\\colon", "new-pw:with\\colon"])
+    monkeypatch.setattr("getpass.getpass", lambda _prompt="": next(typed))
+    folder = tmp_path / "alice"
+    assert main(["join", private_server.url(login=team.login, schema=team.schema), str(folder), "--as", "ann",
+                 "--password-prompt"]) == 0
+    assert f"kept in {pgpass} (mode 600)" in capsys.readouterr().out
+    assert pgpass.stat().st_mode & 0o777 == 0o600
+    assert team.password in pgpass.read_text() and team.password not in (folder / "project.toml").read_text()
+    assert main(["stats", str(folder)]) == 0  # libpq finds it there
+    assert main(["passwd", str(folder), "ann"]) == 0  # typed twice
+    assert f"updated it in {pgpass} too" in capsys.readouterr().out
+    assert team.password not in pgpass.read_text()
+    assert main(["stats", str(folder)]) == 0
+    connect(private_server, team.login, "new-pw:with\\colon").close()
