@@ -146,3 +146,32 @@ def test_server_check_finds_pg_hba_lines_that_take_plain_connections_from_the_ne
              rule(6, "host", "0.0.0.0", user="postgres"), rule(7, "hostnossl", "::", database="other"),
              rule(8, "hostnossl", "::", user="alice")]
     assert plain_rules(rules, "mmad", ["alice"]) == ["line 5 (host 10.0.0.0)", "line 8 (hostnossl ::)"]
+
+
+def test_init_keeps_no_password_of_its_url_in_the_folder(tmp_path: object) -> None:
+    import uuid
+    from pathlib import Path
+
+    from sqlalchemy import create_engine, text
+
+    from annotator.project import Project
+    from tests.annotator.store.db import _pg_problem
+    from tests.conftest import PG_URL
+
+    if _pg_problem():
+        pytest.skip(str(_pg_problem()))
+    schema = f"pw_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(PG_URL)
+    with admin.begin() as conn:
+        conn.execute(text(f"CREATE SCHEMA {schema}"))
+    try:
+        url = PG_URL.replace("postgres@", "postgres:unused-by-trust-9f3@") + f"?options=-csearch_path%3D{schema}"
+        folder = Path(str(tmp_path)) / "p"
+        project = Project.create(folder, db_url=url)
+        assert "unused-by-trust-9f3" not in (folder / "project.toml").read_text()
+        assert project.db_url is not None and "unused-by-trust-9f3" not in project.db_url
+        Project.open(folder).open_store().close()
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        admin.dispose()
