@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import logging
+import time
+import uuid
+from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
+from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from annotator.errors import InputError
+from annotator.errors import InputError, StoreBusy
+from annotator.project import Project
 from annotator.store import pg_session
 from annotator.store.engine import make_engine, shown_url
+from annotator.store.server_check import plain_rules
+from tests.annotator.store.db import _pg_problem
+from tests.conftest import PG_URL
 
 
 @pytest.fixture(autouse=True)
@@ -93,15 +102,6 @@ def test_messages_show_a_url_without_its_password() -> None:
 
 
 def test_a_lock_and_a_long_statement_become_storebusy_within_the_limits(monkeypatch: pytest.MonkeyPatch) -> None:
-    import time
-    import uuid
-
-    from sqlalchemy import text
-
-    from annotator.errors import StoreBusy
-    from tests.annotator.store.db import _pg_problem
-    from tests.conftest import PG_URL
-
     if _pg_problem():
         pytest.skip(str(_pg_problem()))
     monkeypatch.setenv("MMAD_PG_LOCK_TIMEOUT", "300ms")
@@ -132,10 +132,6 @@ def test_a_lock_and_a_long_statement_become_storebusy_within_the_limits(monkeypa
 
 
 def test_server_check_finds_pg_hba_lines_that_take_plain_connections_from_the_network() -> None:
-    from types import SimpleNamespace
-
-    from annotator.store.server_check import plain_rules
-
     def rule(line: int, kind: str, address: str | None, method: str = "scram-sha-256", user: str = "all",
              database: str = "all") -> SimpleNamespace:
         return SimpleNamespace(line_number=line, type=kind, database=[database], user_name=[user], address=address,
@@ -148,16 +144,7 @@ def test_server_check_finds_pg_hba_lines_that_take_plain_connections_from_the_ne
     assert plain_rules(rules, "mmad", ["alice"]) == ["line 5 (host 10.0.0.0)", "line 8 (hostnossl ::)"]
 
 
-def test_init_keeps_no_password_of_its_url_in_the_folder(tmp_path: object) -> None:
-    import uuid
-    from pathlib import Path
-
-    from sqlalchemy import create_engine, text
-
-    from annotator.project import Project
-    from tests.annotator.store.db import _pg_problem
-    from tests.conftest import PG_URL
-
+def test_init_keeps_no_password_of_its_url_in_the_folder(tmp_path: Path) -> None:
     if _pg_problem():
         pytest.skip(str(_pg_problem()))
     schema = f"pw_{uuid.uuid4().hex[:10]}"
@@ -166,7 +153,7 @@ def test_init_keeps_no_password_of_its_url_in_the_folder(tmp_path: object) -> No
         conn.execute(text(f"CREATE SCHEMA {schema}"))
     try:
         url = PG_URL.replace("postgres@", "postgres:unused-by-trust-9f3@") + f"?options=-csearch_path%3D{schema}"
-        folder = Path(str(tmp_path)) / "p"
+        folder = tmp_path / "p"
         project = Project.create(folder, db_url=url)
         assert "unused-by-trust-9f3" not in (folder / "project.toml").read_text()
         assert project.db_url is not None and "unused-by-trust-9f3" not in project.db_url
