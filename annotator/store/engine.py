@@ -68,6 +68,8 @@ def make_engine(url: str, insecure: bool = False, **kwargs: Any) -> Engine:
         # pysqlite's own transaction handling defers BEGIN; take it over so a transaction is a transaction.
         event.listen(engine, "begin", _sqlite_begin)
         return engine
+    if "application_name" not in parsed.query:  # names our sessions in pg_stat_activity (mmad team who)
+        parsed = parsed.update_query_dict({"application_name": pg_session.APPLICATION_NAME})
     engine = create_engine(pg_session.secure_url(parsed, insecure), pool_pre_ping=True, **kwargs)
     pg_session.install(engine)
     return engine

@@ -26,6 +26,7 @@ from sqlalchemy.engine import URL, ExceptionContext
 from annotator.errors import InputError, StoreBusy
 
 log = logging.getLogger("mmad.connection")  # the command line shows these on stderr
+APPLICATION_NAME = "MMAD Studio"
 STRONG_MODES = ("require", "verify-ca", "verify-full")
 WEAK_MODES = ("disable", "allow", "prefer")
 LOCK_TIMEOUT_ENV = "MMAD_PG_LOCK_TIMEOUT"

@@ -147,7 +147,8 @@ def _team_who(args: argparse.Namespace) -> int:
         holds = f"; holds {', '.join(s.holds)}" if s.holds else ""
         waits = f"; waits for {', '.join(map(str, s.waits_for))}" if s.waits_for else ""
         who = f"{s.user} ({s.login})" if s.user else f"{s.login} (not a project login)"
-        print(f"{s.pid}  {who} from {s.client}, {s.state or 'state hidden'}{since}{holds}{waits}")
+        app = f" ({s.application})" if s.application else ""
+        print(f"{s.pid}  {who} from {s.client}{app}, {s.state or 'state hidden'}{since}{holds}{waits}")
     return 0
 
 
