@@ -214,3 +214,16 @@ def shown_url(url: str) -> str:
         return make_url(normalise_url(url)).render_as_string(hide_password=True)
     except ArgumentError:
         return "the database URL"
+
+
+def with_password(url: str, password: str) -> str:
+    """The URL carrying `password` (kept in memory only: for one connection that must have it)."""
+    return make_url(normalise_url(url)).set(password=password).render_as_string(hide_password=False)
+
+
+def login_address(url: str) -> tuple[str, str, str, str]:
+    """(host, port, database, login) of a PostgreSQL URL, as libpq matches its password file."""
+    parsed = make_url(normalise_url(url))
+    query_host = parsed.query.get("host")
+    host = parsed.host or (query_host if isinstance(query_host, str) else "") or "localhost"
+    return host, str(parsed.port or 5432), parsed.database or "", parsed.username or ""

@@ -67,18 +67,15 @@ def _join(args: argparse.Namespace) -> int:
 
 def _with_typed_password(url: str) -> tuple[str, str]:
     """The URL with a password typed at the terminal (in memory only), and the password."""
-    from sqlalchemy.engine import make_url
-
-    from annotator.store.engine import normalise_url, split_password
+    from annotator.store.engine import login_address, split_password, with_password
 
     _backend, _bare, had_password = split_password(url)
     if had_password:
         raise InputError("--password-prompt", None, "the URL already holds a password: leave it out of the URL")
-    parsed = make_url(normalise_url(url))
-    password = getpass.getpass(f"password of login {parsed.username!r}: ")
+    password = getpass.getpass(f"password of login {login_address(url)[3]!r}: ")
     if not password:
         raise InputError("--password-prompt", None, "an empty password")
-    return parsed.set(password=password).render_as_string(hide_password=False), password
+    return with_password(url, password), password
 
 
 def _passwd(args: argparse.Namespace) -> int:

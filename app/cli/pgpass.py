@@ -10,11 +10,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from sqlalchemy.engine import make_url
-
-from annotator.store.engine import normalise_url
-
-DEFAULT_PORT = 5432
+from annotator.store.engine import login_address
 
 
 def pgpass_path() -> Path:
@@ -32,10 +28,7 @@ def _escape(field: str) -> str:
 
 def entry_key(url: str) -> tuple[str, str, str, str]:
     """(host, port, database, login) of a database URL, as libpq matches them in the password file."""
-    parsed = make_url(normalise_url(url))
-    query_host = parsed.query.get("host")
-    host = parsed.host or (query_host if isinstance(query_host, str) else "") or "localhost"
-    return host, str(parsed.port or DEFAULT_PORT), parsed.database or "", parsed.username or ""
+    return login_address(url)
 
 
 def save_password(url: str, password: str) -> Path:
