@@ -149,10 +149,12 @@ JOIN pg_class c ON c.oid = l.relation
 JOIN pg_stat_activity a ON a.pid = l.pid
 LEFT JOIN annotators u ON u.login = a.usename
 WHERE l.granted AND l.pid <> pg_backend_pid() AND c.relnamespace = current_schema()::regnamespace
-  AND l.mode IN ('AccessExclusiveLock', 'ExclusiveLock', 'ShareRowExclusiveLock', 'ShareLock')
-ORDER BY CASE l.mode WHEN 'AccessExclusiveLock' THEN 0 WHEN 'ExclusiveLock' THEN 1 ELSE 2 END, a.xact_start
+  AND c.relkind IN ('r', 'p')
+ORDER BY CASE l.mode WHEN 'AccessExclusiveLock' THEN 0 WHEN 'ExclusiveLock' THEN 1 WHEN 'ShareRowExclusiveLock' THEN 2
+                     WHEN 'ShareLock' THEN 3 ELSE 4 END,
+         a.state = 'idle in transaction' DESC, a.xact_start
 LIMIT 1
-"""
+"""  # a table lock first; else (row locks: their rows are not named) the oldest transaction left open
 
 
 def lock_message(engine: Engine, waited: str) -> str:

@@ -116,12 +116,13 @@ def _server_check(args: argparse.Namespace) -> int:
     project = Project.open(args.project)
     with owner_connection(project.database_url, project.insecure) as conn:
         checks = check_server(conn)
+    failed = any(c.ok is False for c in checks)  # a check that cannot be told ('?') is said, not failed
     if args.json:
-        print(json.dumps({"ok": all(c.ok for c in checks), "checks": [c.to_json() for c in checks]},
-                         indent=2, ensure_ascii=False))
+        print(json.dumps({"ok": not failed, "unknown": [c.name for c in checks if c.ok is None],
+                          "checks": [c.to_json() for c in checks]}, indent=2, ensure_ascii=False))
     else:
         print("\n".join(c.line() for c in checks))
-    return 0 if all(c.ok for c in checks) else 1
+    return 1 if failed else 0
 
 
 def _team_who(args: argparse.Namespace) -> int:
@@ -186,9 +187,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.set_defaults(func=_passwd)
 
     p = sub.add_parser("server-check", help="is the team's PostgreSQL server safe on a network? (owner)",
-                       description="One line per check, ✓ or ✗ with the fix: TLS, password method, member logins' "
-                                   "rights, row-level security, schema version, member time limits. Exit 1 when "
-                                   "any check fails or cannot be told.")
+                       description="One line per check, ✓ or ✗ with the fix (? when it cannot be told): TLS, "
+                                   "password method, member logins' rights, row-level security, schema version, "
+                                   "member time limits. Exit 1 when any line is ✗.")
     p.add_argument("project", help="project folder")
     p.add_argument("--json", action="store_true", help="the checks as JSON")
     p.set_defaults(func=_server_check)

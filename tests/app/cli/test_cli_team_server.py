@@ -316,3 +316,43 @@ def test_join_with_a_typed_password_keeps_it_in_pgpass_and_passwd_updates_it(
     assert team.password not in pgpass.read_text()
     assert main(["stats", str(folder)]) == 0
     connect(private_server, team.login, "new-pw:with\\colon").close()
+
+
+def test_server_check_says_unknown_when_the_owner_may_not_read_the_rules(
+        private_server: PrivateServer, team: TeamProject, capsys: pytest.CaptureFixture[str]) -> None:
+    with as_admin(private_server) as conn:
+        conn.execute(f"REVOKE SELECT ON pg_hba_file_rules FROM {OWNER}".encode())
+    try:
+        assert main(["server-check", str(team.folder), "--json"]) == 0  # unknown is said, not failed
+        report = json.loads(capsys.readouterr().out)
+        assert report["unknown"] == ["password method"] and report["ok"] is True
+        main(["server-check", str(team.folder)])
+        assert "? password method: unknown: this login may not read pg_hba_file_rules — fix: " in \
+            capsys.readouterr().out
+    finally:
+        with as_admin(private_server) as conn:
+            conn.execute(f"GRANT SELECT ON pg_hba_file_rules TO {OWNER}".encode())
+
+
+def test_a_row_lock_left_in_an_open_transaction_names_its_session(
+        private_server: PrivateServer, team: TeamProject, monkeypatch: pytest.MonkeyPatch) -> None:
+    from annotator.model import Segment
+
+    store = Project.open(team.folder).open_store()
+    try:
+        store.as_user("ann").add_segment(Segment(None, team.clip, "ann", 10, 40, 3))
+        monkeypatch.setenv("MMAD_PG_LOCK_TIMEOUT", "500ms")
+        holder = connect(private_server, team.login, team.password, options=f"-csearch_path={team.schema}")
+        try:
+            holder.execute("UPDATE segments SET action_id = action_id")  # row locks, kept by the open transaction
+            waiting = Project.open(team.folder).open_store()
+            try:
+                (segment,) = waiting.segments(team.clip, "ann")
+                with pytest.raises(StoreBusy, match=r"ann's session holds a lock on segments since \d\d:\d\d"):
+                    waiting.as_user("ann").delete_segment(segment.id or 0, segment.version)
+            finally:
+                waiting.close()
+        finally:
+            holder.close()
+    finally:
+        store.close()
