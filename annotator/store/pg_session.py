@@ -180,7 +180,8 @@ def connect_problem(exc: BaseException | None) -> str:
         login = full.split('for user "', 1)[-1].split('"', 1)[0] if 'for user "' in full else "?"
         return f"the server refused the password of login {login!r} (wrong password; the owner resets it with mmad passwd)"
     if "no password supplied" in full:
-        return "the server asks for a password: give it through PGPASSWORD or ~/.pgpass"
+        return ("the server asks for a password and none was given: keep it in ~/.pgpass (mmad join "
+                "--password-prompt does) or set PGPASSWORD")
     if "no encryption" in full and "pg_hba.conf" in full:
         return "the server refuses unencrypted connections from here: connect with TLS (drop --insecure / sslmode)"
     if "server does not support SSL" in full:

@@ -356,3 +356,15 @@ def test_a_row_lock_left_in_an_open_transaction_names_its_session(
             holder.close()
     finally:
         store.close()
+
+
+def test_no_password_at_all_is_one_line_saying_where_to_keep_it(private_server: PrivateServer, team: TeamProject,
+                                                                monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.delenv("PGPASSWORD")
+    monkeypatch.setenv("PGPASSFILE", str(tmp_path / "none"))
+    assert main(["join", private_server.url(login=team.login, schema=team.schema), str(tmp_path / "j"),
+                 "--as", "ann"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "the server asks for a password and none was given" in err[0], err
+    assert not (tmp_path / "j").exists()
