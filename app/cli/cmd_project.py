@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from annotator.errors import InputError
-from annotator.formats import ANNOTATION_FORMATS
+from annotator.formats import ANNOTATION_FORMATS, IMPORT_FORMATS
 from annotator.model import Role, Subset
 from annotator.subjects import DEFAULT_SUBJECT_REGEX
 from app.cli.cmd_team import login_and_password
@@ -64,8 +64,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                                          "marked damaged (default: skip them)"}),
     ])
     _add(sub, "import-annotations", "import an annotation file", _import_annotations, [
-        (("project",), {}), (("file",), {}),
-        (("--format",), {"required": True, "choices": list(ANNOTATION_FORMATS)}),
+        (("project",), {}), (("file",), {"help": "the file (elan-eaf: a .eaf file or a folder of them)"}),
+        (("--format",), {"required": True, "choices": list(IMPORT_FORMATS)}),
+        (("--mapping",), {"metavar": "JSON", "help": "ELAN, BORIS, Label Studio: their labels and tier names to "
+                                                     'ours, {"actions": {"theirs": "our name or code"}, "tiers": '
+                                                     '{"their tier": "body part" or null to skip}}'}),
         (("--subset",), {"choices": [s.value for s in Subset]}),
         (("--subject-regex",), {"default": DEFAULT_SUBJECT_REGEX, "metavar": "RE"}),
         (("--fps",), {"type": float, "metavar": "N", "help": "fps for CSVs without the fps column"}),
@@ -113,6 +116,9 @@ def _add(sub: argparse._SubParsersAction[argparse.ArgumentParser], name: str, he
         group = parser.add_mutually_exclusive_group(required=True)
         group.add_argument("--ground-truth", action="store_true", help="import as the ground truth")
         group.add_argument("--annotator", metavar="NAME", help="import as this annotator's finished work")
+        group.add_argument("--annotators-from-file", action="store_true",
+                           help="ELAN, Label Studio: import each annotator the file names as that annotator's "
+                                "finished work")
     parser.set_defaults(func=func)
 
 
@@ -179,14 +185,20 @@ def _import_clips(args: argparse.Namespace) -> int:
 
 
 def _import_annotations(args: argparse.Namespace) -> int:
-    from annotator.importing import import_annotations
+    from annotator.formats import NO_MAPPING, read_label_map
+    from annotator.importing import import_annotations, import_annotators_from_file
 
+    mapping = read_label_map(Path(args.mapping)) if args.mapping else NO_MAPPING
+    subset = Subset(args.subset) if args.subset else None
     with _store(args) as (_, store), _bar() as bar:
-        report = import_annotations(
-            store, Path(args.file), args.format, annotator=None if args.ground_truth else args.annotator,
-            subset=Subset(args.subset) if args.subset else None, subject_regex=args.subject_regex,
-            fps=args.fps, progress=bar)
-    print("\n".join(report.lines()))
+        if args.annotators_from_file:
+            reports = import_annotators_from_file(store, Path(args.file), args.format, subset=subset,
+                                                  subject_regex=args.subject_regex, mapping=mapping, progress=bar)
+        else:
+            reports = [import_annotations(
+                store, Path(args.file), args.format, annotator=None if args.ground_truth else args.annotator,
+                subset=subset, subject_regex=args.subject_regex, fps=args.fps, mapping=mapping, progress=bar)]
+    print("\n".join(line for report in reports for line in report.lines()))
     return 0
 
 
