@@ -11,9 +11,9 @@ from pathlib import Path
 from annotator import rules
 from annotator.errors import InputError, RuleViolation
 from annotator.formats import NO_MAPPING, TOOL_FORMATS, LabelMap, read_works
-from annotator.formats.timed import single_work
 from annotator.formats.common import frame_of, load_json
 from annotator.formats.records import AnnotationSet, InstanceRecord, VideoRecord
+from annotator.formats.timed import single_work
 from annotator.input_checks import check_video, read_text
 from annotator.model import GROUND_TRUTH, Clip, Subset
 from annotator.progress import NEVER, CancelToken, Progress, no_progress

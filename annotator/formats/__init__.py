@@ -11,6 +11,7 @@ from pathlib import Path
 from annotator.formats.boris import read_boris_aggregated, read_boris_project, write_boris_aggregated
 from annotator.formats.elan_eaf import read_elan, write_elan
 from annotator.formats.label_names import read_category_idx, read_label_names, write_category_idx
+from annotator.formats.label_studio import read_label_studio, write_label_studio
 from annotator.formats.mma52_csv import read_mma52_csv, write_mma52_csv
 from annotator.formats.opentad_json import (
     read_opentad_json,
@@ -18,7 +19,6 @@ from annotator.formats.opentad_json import (
     write_opentad_json,
     write_opentad_results,
 )
-from annotator.formats.label_studio import read_label_studio, write_label_studio
 from annotator.formats.pointtad_json import read_pointtad_json, write_pointtad_json
 from annotator.formats.records import AnnotationSet, InstanceRecord, PredictionRecord, VideoRecord
 from annotator.formats.submission_csv import read_submission_csv, write_submission_csv

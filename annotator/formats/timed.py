@@ -15,7 +15,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from annotator.errors import InputError
-from annotator.formats.common import AnnotationBuilder, count_same_action_overlaps, count_short, json_object, load_json
+from annotator.formats.common import (
+    AnnotationBuilder,
+    count_same_action_overlaps,
+    count_short,
+    json_object,
+    load_json,
+)
 from annotator.formats.records import AnnotationSet, InstanceRecord, VideoRecord
 from annotator.input_checks import MAX_SUBJECT, check_frame_number, check_name, frame_at, short
 from annotator.taxonomy import Taxonomy
