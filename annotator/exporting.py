@@ -12,6 +12,8 @@ from annotator.errors import InputError
 from annotator.formats import ANNOTATION_FORMATS, write_annotations
 from annotator.formats.common import write_json
 from annotator.formats.records import AnnotationSet, InstanceRecord, VideoRecord
+from annotator.formats.timed import Clocks
+from annotator.media.reencode import REENCODED_FOLDER, SourceTiming, read_timing
 from annotator.model import GROUND_TRUTH, AssignmentState, Clip, MergedInstance, MergedStatus, Segment, Subset
 from annotator.progress import NEVER, CancelToken, Progress, no_progress
 from annotator.splits import (
@@ -267,6 +269,17 @@ def export_annotations(
     return write_export(selection, out_dir, formats, store.taxonomy, progress, cancel)
 
 
+def original_clocks(selection: ExportSelection, media_dir: Path) -> dict[str, SourceTiming]:
+    """The re-encoded clips of a selection and their originals' clocks (their timing files)."""
+    out = {}
+    for name, media in selection.media.items():
+        if Path(media).parts[:1] == (REENCODED_FOLDER,):
+            timing = read_timing(media_dir / media)
+            if timing is not None:
+                out[name] = timing
+    return out
+
+
 def check_formats(fmt: str | Sequence[str]) -> list[str]:
     """The formats asked for ("all": every one); InputError for an unknown one."""
     formats = list(ANNOTATION_FORMATS) if fmt == ALL_FORMATS else [fmt] if isinstance(fmt, str) else list(fmt)
@@ -278,8 +291,10 @@ def check_formats(fmt: str | Sequence[str]) -> list[str]:
 
 
 def write_export(selection: ExportSelection, out_dir: Path, formats: Sequence[str], taxonomy: Taxonomy,
-                 progress: Progress = no_progress, cancel: CancelToken = NEVER) -> list[Path]:
-    """Write a selection: per format one file per subset plus one with everything, then METADATA_FILE."""
+                 progress: Progress = no_progress, cancel: CancelToken = NEVER, *,
+                 clocks: Clocks | None = None) -> list[Path]:
+    """Write a selection: per format one file per subset plus one with everything, then METADATA_FILE;
+    `clocks` (original_clocks) put re-encoded clips in their original's times in ELAN and BORIS."""
     aset = selection.annotations
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -294,8 +309,9 @@ def write_export(selection: ExportSelection, out_dir: Path, formats: Sequence[st
             cancel.check()
             progress(0.2 + 0.8 * (k * (len(parts) + 1) + i) / steps, f"writing {name} {sub}")
             written += write_annotations(part, out_dir / str(one).format(subset=sub), name, taxonomy,
-                                         author=author, media=media)
-        written += write_annotations(aset, out_dir / everything, name, taxonomy, author=author, media=media)
+                                         author=author, media=media, clocks=clocks)
+        written += write_annotations(aset, out_dir / everything, name, taxonomy, author=author, media=media,
+                                     clocks=clocks)
     written.append(write_json(selection.to_json(), out_dir / METADATA_FILE))
     progress(1.0, "done")
     return list(dict.fromkeys(written))  # category_idx.txt is written once per file; list it once

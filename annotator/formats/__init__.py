@@ -22,7 +22,7 @@ from annotator.formats.opentad_json import (
 from annotator.formats.pointtad_json import read_pointtad_json, write_pointtad_json
 from annotator.formats.records import AnnotationSet, InstanceRecord, PredictionRecord, VideoRecord
 from annotator.formats.submission_csv import read_submission_csv, write_submission_csv
-from annotator.formats.timed import NO_MAPPING, Clips, LabelMap, Works, read_label_map, single_work
+from annotator.formats.timed import NO_MAPPING, Clips, Clocks, LabelMap, Works, read_label_map, single_work
 from annotator.taxonomy import Taxonomy
 
 # Read and written (export and import-annotations), then read only.
@@ -96,12 +96,13 @@ def read_works(path: Path, fmt: str, taxonomy: Taxonomy, *, fps: float | None = 
 
 
 def write_annotations(aset: AnnotationSet, out: Path, fmt: str, taxonomy: Taxonomy, *, author: str | None = None,
-                      media: dict[str, str] | None = None) -> list[Path]:
+                      media: dict[str, str] | None = None, clocks: Clocks | None = None) -> list[Path]:
     """Write `aset` to `out`; returns every file written (opentad-json adds category_idx.txt
     beside `out`; elan-eaf writes one .eaf per video into the folder `out`). The CSV and BORIS's
     table cannot hold videos without instances. `author` names whose work it is (ELAN tiers,
     Label Studio annotations); `media` maps videos to their files (ELAN's linked media, BORIS's
-    media file, Label Studio's video URL)."""
+    media file, Label Studio's video URL); `clocks` put re-encoded clips in their original's times
+    (ELAN, BORIS: the formats in times)."""
     _check(fmt, ANNOTATION_FORMATS)
     out = Path(out)
     if fmt == "mma52-csv":
@@ -111,9 +112,9 @@ def write_annotations(aset: AnnotationSet, out: Path, fmt: str, taxonomy: Taxono
     if fmt == "pointtad-json":
         return [write_pointtad_json(aset, out)]
     if fmt == "elan-eaf":
-        return write_elan(aset, out, taxonomy, author, media)
+        return write_elan(aset, out, taxonomy, author, media, clocks)
     if fmt == "boris-aggregated":
-        return [write_boris_aggregated(aset, out, taxonomy, media)]
+        return [write_boris_aggregated(aset, out, taxonomy, media, clocks)]
     return [write_label_studio(aset, out, taxonomy, author, media)]
 
 

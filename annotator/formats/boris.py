@@ -30,7 +30,9 @@ from annotator.formats.common import (
 from annotator.formats.records import AnnotationSet, InstanceRecord, VideoRecord
 from annotator.formats.timed import (
     NO_MAPPING,
+    ORIGINAL_TIMES,
     Clips,
+    Clocks,
     LabelMap,
     Works,
     WorksBuilder,
@@ -124,6 +126,9 @@ def read_boris_aggregated(path: Path, taxonomy: Taxonomy, clips: Clips, mapping:
         if len(row) != len(header):
             raise InputError(file, place, f"{len(row)} columns, expected {len(header)}")
         cell = dict(zip(header, row, strict=True))
+        if cell.get("Description") == ORIGINAL_TIMES:
+            raise InputError(file, place, "its times are the original video's (exported with --original-times); "
+                                          "import an export made without it")
         behaviour = check_name(cell["Behavior"].strip(), file, place, "behaviour", MAX_NAME)
         _behavior_type(cell["Behavior type"], file, place, behaviour)
         media = _media_stem(row[media_col]) if media_col is not None else None
@@ -246,8 +251,9 @@ def _observation_events(obs: dict[str, Any], name: str, offset: float, fps: floa
 
 
 def write_boris_aggregated(aset: AnnotationSet, out: Path, taxonomy: Taxonomy,
-                           media: dict[str, str] | None = None) -> Path:
-    """Write BORIS aggregated events (TSV): one observation per video, one STATE row per instance."""
+                           media: dict[str, str] | None = None, clocks: Clocks | None = None) -> Path:
+    """Write BORIS aggregated events (TSV): one observation per video, one STATE row per instance; a
+    video with a clock (re-encoded) gets its original's times and media, said in the Description."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, delimiter="\t", lineterminator="\n")
     writer.writerow(EXPORT_HEADER)
@@ -255,11 +261,15 @@ def write_boris_aggregated(aset: AnnotationSet, out: Path, taxonomy: Taxonomy,
     for inst in aset.instances:
         by_video[inst.video_id].append(inst)
     for name, video in aset.videos.items():
-        path = (media or {}).get(name, "")
+        clock = (clocks or {}).get(name)
+        path = clock.original if clock is not None else (media or {}).get(name, "")
         for inst in by_video.get(name, []):
             action = taxonomy.action(inst.action_id)
-            start, stop = seconds_text(inst.start_frame, video.fps), seconds_text(inst.end_frame, video.fps)
-            writer.writerow((name, "", "", "Media file(s)", f"player #1:{path}" if path else "", "0.000",
+            if clock is None:
+                start, stop = seconds_text(inst.start_frame, video.fps), seconds_text(inst.end_frame, video.fps)
+            else:
+                start, stop = (f"{clock.time_of_frame(f) / 1000:.3f}" for f in (inst.start_frame, inst.end_frame))
+            writer.writerow((name, "", ORIGINAL_TIMES if clock else "", "Media file(s)", f"player #1:{path}" if path else "", "0.000",
                              seconds_text(video.total_frames, video.fps), repr(float(video.fps)),
                              video.subject or NO_SUBJECT, action.name, action.body_part.name, STATE, start, stop,
                              f"{float(stop) - float(start):.3f}", path, "", ""))

@@ -25,7 +25,10 @@ from annotator.formats.common import write_text_atomic
 from annotator.formats.records import AnnotationSet, InstanceRecord, VideoRecord
 from annotator.formats.timed import (
     NO_MAPPING,
+    ORIGINAL_TIMES,
     Clips,
+    Clocks,
+    FrameClock,
     LabelMap,
     Works,
     WorksBuilder,
@@ -68,6 +71,9 @@ def read_elan_file(path: Path, taxonomy: Taxonomy, clips: Clips, mapping: LabelM
     file = str(path)
     eaf = _parse(path)
     props = {str(k): str(v) for k, v in eaf.properties if k is not None and v is not None}
+    if props.get(PROPERTY + "times") == ORIGINAL_TIMES:
+        raise InputError(file, "property mmad:times", "its times are the original video's (exported with "
+                                                      "--original-times); import an export made without it")
     video = _video(eaf, props, path, clips, file)
     works = WorksBuilder(file, taxonomy)
     works.add_video(video, "header")
@@ -144,14 +150,15 @@ def _media_name(eaf: Any) -> str | None:
 
 
 def write_elan(aset: AnnotationSet, out_dir: Path, taxonomy: Taxonomy, author: str | None = None,
-               media: dict[str, str] | None = None) -> list[Path]:
-    """Write one .eaf per video into `out_dir`; `media` maps a video to its file (the linked media)."""
+               media: dict[str, str] | None = None, clocks: Clocks | None = None) -> list[Path]:
+    """Write one .eaf per video into `out_dir`; `media` maps a video to its file (the linked media);
+    a video with a clock (re-encoded) gets its original's times and links the original."""
     by_video: dict[str, list[InstanceRecord]] = defaultdict(list)
     for inst in aset.instances:
         by_video[inst.video_id].append(inst)
     written = []
     for name, video in aset.videos.items():
-        eaf = _eaf(video, by_video.get(name, []), taxonomy, author, (media or {}).get(name))
+        eaf = _eaf(video, by_video.get(name, []), taxonomy, author, (media or {}).get(name), (clocks or {}).get(name))
         xml = etree.tostring(to_adocument(eaf, True), encoding="unicode")
         text = '<?xml version="1.0" encoding="UTF-8"?>\n' + xml
         if len(text) > MAX_INPUT_BYTES:
@@ -166,7 +173,7 @@ def _safe(name: str) -> str:
 
 
 def _eaf(video: VideoRecord, instances: list[InstanceRecord], taxonomy: Taxonomy, author: str | None,
-         media: str | None) -> Any:
+         media: str | None, clock: FrameClock | None) -> Any:
     eaf = Eaf(author="MMAD Studio")
     eaf.remove_tier("default")
     eaf.add_language(LANGUAGE)
@@ -180,6 +187,9 @@ def _eaf(video: VideoRecord, instances: list[InstanceRecord], taxonomy: Taxonomy
                        ("frames", str(video.total_frames)), ("subject", video.subject), ("subset", video.subset)):
         if value is not None:
             eaf.add_property(PROPERTY + key, value)
+    if clock is not None:
+        eaf.add_property(PROPERTY + "times", ORIGINAL_TIMES)
+        media = clock.original
     if media:
         url = media if "://" in media else Path(media).as_uri() if Path(media).is_absolute() else media
         eaf.add_linked_file(url, relpath=None if Path(media).is_absolute() else media, mimetype=_mime(media))
@@ -189,11 +199,14 @@ def _eaf(video: VideoRecord, instances: list[InstanceRecord], taxonomy: Taxonomy
         eaf.add_tier(tier, ling=LINGUISTIC_TYPE, ann=author)
         tiers[part.id] = tier
     for inst in instances:
-        start = ms_of_frame(inst.start_frame, video.fps)
-        end = ms_of_frame(inst.end_frame, video.fps)
+        start, end = _ms(inst.start_frame, video.fps, clock), _ms(inst.end_frame, video.fps, clock)
         eaf.add_annotation(tiers[taxonomy.body_part_of(inst.action_id).id], start, end,
                            taxonomy.action(inst.action_id).name)
     return eaf
+
+
+def _ms(frame: int, fps: float, clock: FrameClock | None) -> int:
+    return ms_of_frame(frame, fps) if clock is None else round(clock.time_of_frame(frame))
 
 
 def _mime(media: str) -> str:

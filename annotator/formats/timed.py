@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from annotator.errors import InputError
 from annotator.formats.common import (
@@ -30,6 +31,21 @@ Clips = Mapping[str, VideoRecord]  # the project's clips by name: fps and frame 
 Works = dict[str | None, AnnotationSet]  # annotator name (None: nobody named) -> what the file holds for them
 MAX_AUTHOR = 128  # annotators.name is VARCHAR(128) (annotator.store.access.NAME_MAX; a test keeps them equal)
 MAX_LABEL = 255  # a tier name, a behaviour or label value: longer ones are no label of ours
+
+
+ORIGINAL_TIMES = "original file's times"  # what files in a re-encoded original's times say they hold
+
+
+class FrameClock(Protocol):
+    """A re-encoded clip's frames on its original file's clock (annotator.media.reencode.SourceTiming)."""
+
+    @property
+    def original(self) -> str: ...
+
+    def time_of_frame(self, frame: int) -> float: ...
+
+
+Clocks = Mapping[str, FrameClock]  # clip name -> its original's clock, for exports in the original's times
 
 
 def ms_of_frame(frame: int, fps: float) -> int:

@@ -62,6 +62,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         (("--accept-damaged",), {"action": "store_true",
                                  "help": "import videos whose frames fall short of what their container declares, "
                                          "marked damaged (default: skip them)"}),
+        (("--reencode",), {"action": "store_true",
+                           "help": "re-encode variable-frame-rate videos, and those OpenCV cannot decode, to "
+                                   "constant-rate H.264 under the media root's reencoded/ folder (FFmpeg from "
+                                   "imageio-ffmpeg); the clip remembers the original and its times"}),
     ])
     _add(sub, "import-annotations", "import an annotation file", _import_annotations, [
         (("project",), {}), (("file",), {"help": "the file (elan-eaf: a .eaf file or a folder of them)"}),
@@ -89,6 +93,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                                      "help": "with --source merged: also merged clips not yet finalised, their "
                                              "undecided instances at the majority outcome (said in the summary "
                                              "and in mmad_export.json)"}),
+        (("--original-times",), {"action": "store_true",
+                                 "help": "ELAN and BORIS: give clips re-encoded by import-clips --reencode in their "
+                                         "original video's times, linking the original"}),
     ], epilog="Prints the clips written per subset and those left out, by reason; exits 1, writing nothing, "
               "when nothing is left to export. mmad_export.json beside the files records the same.")
     _add(sub, "upgrade", "bring the project's database to this MMAD Studio's schema (the owner's desktop)",
@@ -179,7 +186,7 @@ def _import_clips(args: argparse.Namespace) -> int:
     with _store(args) as (project, store), _bar(lines=True) as bar:
         report = import_video_folder(store, project, Path(args.video_dir), subject_regex=args.subject_regex,
                                      min_seconds=args.min_seconds, max_seconds=args.max_seconds,
-                                     accept_damaged=args.accept_damaged, progress=bar)
+                                     accept_damaged=args.accept_damaged, reencode_odd=args.reencode, progress=bar)
     print("\n".join(report.lines()))
     return 0
 
@@ -223,10 +230,17 @@ def _split(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from annotator.exporting import check_formats, check_split, default_source, select_export, write_export
+    from annotator.exporting import (
+        check_formats,
+        check_split,
+        default_source,
+        original_clocks,
+        select_export,
+        write_export,
+    )
 
     formats = check_formats(args.format)
-    with _store(args) as (_, store), _bar() as bar:
+    with _store(args) as (project, store), _bar() as bar:
         check_split(store)
         selection = select_export(store, args.source or default_source(store),
                                   include_unresolved=args.include_unresolved)
@@ -235,7 +249,8 @@ def _export(args: argparse.Namespace) -> int:
             print("\n".join(["mmad export: nothing to export, nothing written", *selection.summary_lines()]),
                   file=sys.stderr)
             return 1
-        written = write_export(selection, Path(args.out_dir), formats, store.taxonomy, progress=bar)
+        clocks = original_clocks(selection, project.media_dir) if args.original_times else None
+        written = write_export(selection, Path(args.out_dir), formats, store.taxonomy, progress=bar, clocks=clocks)
     print("\n".join(selection.summary_lines()))
     for path in written:
         print(f"wrote {path}")
