@@ -224,3 +224,16 @@ def test_import_each_annotator_then_refuse_ground_truth_of_two(fixtures: Path, t
 
 def test_every_tool_format_is_importable() -> None:
     assert set(WRITTEN) | {"boris-project"} == set(TOOL_FORMATS)
+
+
+def test_elan_entity_expansion_and_external_entities_are_refused(mma52: Taxonomy, tmp_path: Path) -> None:
+    entities = "".join(f'<!ENTITY l{i + 1} "' + f"&l{i};" * 10 + '">' for i in range(1, 9))
+    laughs = (f'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY l1 "lol">{entities}]><ANNOTATION_DOCUMENT VERSION="3.0">'
+              '<HEADER><PROPERTY NAME="mmad:video">&l9;</PROPERTY></HEADER></ANNOTATION_DOCUMENT>')
+    external = ('<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><ANNOTATION_DOCUMENT '
+                'VERSION="3.0"><HEADER><PROPERTY NAME="mmad:video">&e;</PROPERTY></HEADER></ANNOTATION_DOCUMENT>')
+    for text in (laughs, external):
+        path = tmp_path / "x.eaf"
+        path.write_text(text)
+        with pytest.raises(InputError, match="not an ELAN file pympi can read"):
+            read_works(path, "elan-eaf", mma52, clips=CLIPS)
