@@ -17,6 +17,7 @@ from annotator.formats.timed import single_work
 from annotator.input_checks import check_video, read_text
 from annotator.model import GROUND_TRUTH, Clip, Subset
 from annotator.progress import NEVER, CancelToken, Progress, no_progress
+from annotator.store.access import check_user_name
 from annotator.store.api import BulkImport, NewClip, NewSegment, StoreAPI
 from annotator.subjects import DEFAULT_SUBJECT_REGEX, subject_from_name
 
@@ -79,8 +80,7 @@ def import_annotators_from_file(
         raise InputError(str(path), None, "names no annotator for some of its work (an ELAN tier without an "
                                           "annotator, a Label Studio annotation without completed_by); import "
                                           "it with --annotator NAME or --ground-truth")
-    for aset in works.values():
-        refuse_short_instances(aset, str(path))
+    _refuse_before_writing(store, works, str(path))
     reports = []
     for k, (author, aset) in enumerate(sorted(works.items(), key=lambda w: str(w[0]))):
         cancel.check()
@@ -89,6 +89,24 @@ def import_annotators_from_file(
                                              subject_regex=subject_regex, cancel=cancel))
     progress(1.0, "done")
     return reports
+
+
+def _refuse_before_writing(store: StoreAPI, works: dict[str | None, AnnotationSet], source: str) -> None:
+    """What the store would refuse for any one person's work, checked for all of them first, so a
+    refusal leaves every work unwritten: short instances, reserved names, work already imported."""
+    by_name = {c.name: c.id for c in store.clips()}
+    for author, aset in works.items():
+        refuse_short_instances(aset, source)
+        assert author is not None
+        try:
+            check_user_name(author)
+        except RuleViolation as exc:
+            raise InputError(source, f"annotator {author!r}", str(exc)) from None
+        done = store.segments_by_clip(author)
+        clash = next((n for n in aset.videos if by_name.get(n) in done and done[by_name[n]]), None)
+        if clash is not None:
+            raise InputError(source, f"annotator {author!r}", f"already has segments on clip {clash!r}: importing "
+                                                               "again would duplicate them")
 
 
 def _project_clips(store: StoreAPI, fmt: str) -> dict[str, VideoRecord]:

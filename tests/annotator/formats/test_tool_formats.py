@@ -237,3 +237,22 @@ def test_elan_entity_expansion_and_external_entities_are_refused(mma52: Taxonomy
         path.write_text(text)
         with pytest.raises(InputError, match="not an ELAN file pympi can read"):
             read_works(path, "elan-eaf", mma52, clips=CLIPS)
+
+
+def test_second_import_of_several_annotators_writes_none(fixtures: Path, tmp_path: Path) -> None:
+    project = Project.create(tmp_path / "p", name="p")
+    store = project.open_store()
+    try:
+        import_annotations(store, fixtures / "tools" / "aggregated_events.tsv", "boris-aggregated",
+                           mapping=LabelMap(actions={"nod": "nodding"}))
+        path = fixtures / "tools" / "label_studio.json"
+        data = json.loads(path.read_text())
+        del data[0]["annotations"][0]  # li@lab.example alone first
+        only_li = tmp_path / "li.json"
+        only_li.write_text(json.dumps(data))
+        import_annotators_from_file(store, only_li, "label-studio-json")
+        with pytest.raises(InputError, match="'li@lab.example'.*already has segments on clip '196_01_0005_L'"):
+            import_annotators_from_file(store, path, "label-studio-json")
+        assert "label-studio-user-2" not in {a.name for a in store.annotators()}  # the first was not written
+    finally:
+        store.close()
