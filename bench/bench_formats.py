@@ -19,6 +19,7 @@ from annotator.formats import (
     ANNOTATION_FORMATS,
     TOOL_FORMATS,
     AnnotationSet,
+    InstanceRecord,
     read_annotations,
     write_annotations,
 )
