@@ -126,6 +126,8 @@ def test_real_files_round_trip_in_every_format(
     original = (mma52_dir / name).read_bytes()
     aset = read_annotations(mma52_dir / name, "mma52-csv", mma52)
     for fmt in ANNOTATION_FORMATS:
+        if fmt == "elan-eaf" and name == "train.csv":
+            continue  # a file per video: val's 1,475 files make the point at a third of the time
         back = _through(aset, fmt, mma52, tmp_path)
         if fmt in TOOL_FORMATS:  # instances grouped by video and tier: the same set, to the frame
             assert (back.instances, back.videos) == (_canonical(aset, fmt), aset.videos), fmt
