@@ -52,3 +52,16 @@ def test_unknown_value_exits_2_and_stores_nothing(proj: Path, capsys: pytest.Cap
         assert store.clips() == []
     finally:
         store.close()
+
+
+def test_import_clips_reencode_flag(proj: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "phone"
+    folder.mkdir()
+    data = Path(__file__).resolve().parents[2] / "data"
+    (folder / "7_vfr.mp4").write_bytes((data / "vfr_carphone.mp4").read_bytes())
+    assert main(["import-clips", str(proj), str(folder), "--min-seconds", "2"]) == 0
+    assert "files skipped: 1" in capsys.readouterr().out  # without the flag: refused, as before
+    assert main(["import-clips", str(proj), str(folder), "--min-seconds", "2", "--reencode"]) == 0
+    out = capsys.readouterr().out
+    assert "clips created: 1" in out and "re-encoded to constant-rate H.264: 1" in out
+    assert f"re-encoded {folder / '7_vfr.mp4'} (variable frame rate" in out
