@@ -196,10 +196,11 @@ class WorksBuilder:
             return {None: AnnotationSet()}
         works = {author: b.finish() for author, b in self.builders.items()}
         named = [a for a in works if a is not None]
-        if named and None in works:  # videos declared with no author belong to every named work
-            empty = works.pop(None)
+        nameless = works.get(None)
+        if named and nameless is not None and not nameless.instances:
+            del works[None]  # videos declared with no author (and no instances) belong to every named work
             for author in named:
-                for name, video in empty.videos.items():
+                for name, video in nameless.videos.items():
                     works[author].videos.setdefault(name, video)
         return works
 
@@ -227,6 +228,6 @@ def single_work(works: Works, file: str) -> AnnotationSet:
     """The one work of a file; InputError when it holds several annotators' work."""
     if len(works) == 1:
         return next(iter(works.values()))
-    names = ", ".join(sorted(repr(a) for a in works if a is not None))
+    names = ", ".join([*sorted(repr(a) for a in works if a is not None), *(["one unnamed"] if None in works else [])])
     raise InputError(file, None, f"holds the work of {len(works)} annotators ({names}); import it with "
                                  "--annotators-from-file, each as that annotator")

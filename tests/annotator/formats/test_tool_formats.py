@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from annotator.errors import InputError
-from annotator.formats import TOOL_FORMATS, read_label_map, read_works, write_annotations
+from annotator.formats import TOOL_FORMATS, read_annotations, read_label_map, read_works, write_annotations
 from annotator.formats.records import AnnotationSet, InstanceRecord, VideoRecord
 from annotator.formats.timed import MAX_AUTHOR, LabelMap, frame_of_ms, ms_of_frame
 from annotator.importing import import_annotations, import_annotators_from_file
@@ -256,3 +256,15 @@ def test_second_import_of_several_annotators_writes_none(fixtures: Path, tmp_pat
         assert "label-studio-user-2" not in {a.name for a in store.annotators()}  # the first was not written
     finally:
         store.close()
+
+
+def test_elan_tier_without_annotator_beside_named_ones_keeps_both(mma52: Taxonomy, fixtures: Path,
+                                                                  tmp_path: Path) -> None:
+    path = tmp_path / "mixed.eaf"
+    path.write_text((fixtures / "tools" / "gestures.eaf").read_text().replace(
+        'ANNOTATOR="Marta" TIER_ID="Hands"', 'TIER_ID="Hands"'))
+    mapping = read_label_map(fixtures / "tools" / "gestures_mapping.json")
+    works = read_works(path, "elan-eaf", mma52, clips=CLIPS, mapping=mapping)
+    assert _key(works["Marta"]) == [(CLIP, 15, 45, 9), (CLIP, 60, 90, 10)] and _key(works[None]) == [(CLIP, 120, 150, 14)]
+    with pytest.raises(InputError, match="holds the work of 2 annotators"):
+        read_annotations(path, "elan-eaf", mma52, clips=CLIPS, mapping=mapping)
