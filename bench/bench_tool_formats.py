@@ -21,11 +21,12 @@ from annotator.media.reencode import ffmpeg_exe, reencode
 from annotator.project import Project
 
 DEFAULT_TRAIN = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "mma52" / "train.csv"
-FILES = {"elan-eaf": "elan", "boris-aggregated": "boris_aggregated.tsv", "label-studio-json": "label_studio.json"}
+FILES = {"mma52-csv": "all.csv", "elan-eaf": "elan", "boris-aggregated": "boris_aggregated.tsv", "label-studio-json": "label_studio.json"}
 
 
 def formats(train: Path, tmp: Path) -> None:
-    """Import train.csv as ground truth, then per format: export it, import the export into a new project."""
+    """Import train.csv as ground truth, then per format (the official CSV first, for comparison):
+    export it, import the export into a new project."""
     source = Project.create(tmp / "source", name="source")
     store = source.open_store()
     try:
