@@ -19,6 +19,7 @@ from annotator.media.recordings import (
     piece_name,
     plan_pieces,
 )
+from annotator.media.reencode import REENCODED_FOLDER, reencode, timing_path
 from annotator.model import Clip
 from annotator.progress import NEVER, CancelToken, Progress, no_progress
 from annotator.store.api import NewClip, StoreAPI
@@ -41,12 +42,16 @@ class ClipImportReport:
     attached: list[str] = field(default_factory=list)  # media given to clips that had none
     cut: list[tuple[str, int]] = field(default_factory=list)  # (long recording, clips cut from it)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
+    reencoded: list[tuple[str, str]] = field(default_factory=list)  # (original file, why it was re-encoded)
     warnings: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         """The report as short lines of text."""
         out = [f"clips created: {len(self.created)}", f"media attached to existing clips: {len(self.attached)}",
                f"long recordings cut into clips: {len(self.cut)}", f"files skipped: {len(self.skipped)}"]
+        if self.reencoded:
+            out.append(f"re-encoded to constant-rate H.264: {len(self.reencoded)}")
+        out += [f"  re-encoded {file} ({why})" for file, why in self.reencoded]
         out += [f"  cut {file} into {n} clips" for file, n in self.cut]
         out += [f"  skipped {file}: {reason}" for file, reason in self.skipped]
         out += [f"  warning: {w}" for w in self.warnings]
@@ -71,6 +76,7 @@ class _Plan:
     new: list[NewClip] = field(default_factory=list)
     attach: list[tuple[int, VideoInfo, bool]] = field(default_factory=list)  # (clip id, video, damaged)
     recordings: list[_Recording] = field(default_factory=list)
+    reencoded: list[Path] = field(default_factory=list)  # files this import wrote under reencoded/
 
 
 def find_videos(folder: Path) -> tuple[list[Path], list[tuple[str, str]]]:
@@ -108,7 +114,8 @@ def _media_path(file: Path, media_dir: Path) -> str:
 def import_video_folder(
     store: StoreAPI, project: _HasMediaDir, folder: Path, *, subject_regex: str = DEFAULT_SUBJECT_REGEX,
     min_seconds: float = DEFAULT_MIN_SECONDS, max_seconds: float = DEFAULT_MAX_SECONDS,
-    accept_damaged: bool = False, progress: Progress = no_progress, cancel: CancelToken = NEVER,
+    accept_damaged: bool = False, reencode_odd: bool = False, progress: Progress = no_progress,
+    cancel: CancelToken = NEVER,
 ) -> ClipImportReport:
     """Probe every video under `folder`; create new clips and attach media to clips that lack it.
 
@@ -120,15 +127,23 @@ def import_video_folder(
     variable-frame-rate files are skipped and reported, and so is every other path found
     that is not a video: each with its reason. A damaged video (fewer frames decode than
     its container declares, beyond a frame or two) is skipped saying how many frames could
-    be read, or with `accept_damaged` imported marked damaged. Clips are written in one
+    be read, or with `accept_damaged` imported marked damaged. With `reencode_odd`, a
+    variable-rate file or one OpenCV cannot decode is re-encoded to constant-rate H.264 under
+    the media root's reencoded/ folder (annotator.media.reencode), the clip's source naming the
+    original and a timing file beside it mapping its frames to the original's times. Clips are written in one
     transaction after every file is probed and cut; a cancel or failure before that leaves
     no clip rows and removes every file this import cut.
     """
     files, passed = find_videos(Path(folder))
     frame_limits(30.0, min_seconds, max_seconds)  # refuse impossible limits before any work
     report = ClipImportReport(skipped=passed)
-    plan = _probe_all(store, project, files, subject_regex, (min_seconds, max_seconds), accept_damaged, report,
-                      _scaled(progress, 0.0, 0.5), cancel)
+    plan = _Plan()
+    try:
+        _probe_all(store, project, files, subject_regex, (min_seconds, max_seconds), accept_damaged, report,
+                   _scaled(progress, 0.0, 0.5), cancel, plan, reencode_odd)
+    except BaseException:
+        _remove_reencoded(plan.reencoded)
+        raise
     written: list[Path] = []
     try:
         plan.new += _cut_all(plan.recordings, project.media_dir, report, written, _scaled(progress, 0.5, 0.95),
@@ -139,6 +154,7 @@ def import_video_folder(
             store.add_clips(plan.new)
     except BaseException:
         _remove_files(written, project.media_dir / CUTS_FOLDER)
+        _remove_reencoded(plan.reencoded)
         raise
     for clip_id, info, damaged in plan.attach:
         store.attach_media(clip_id, _media_path(info.path, project.media_dir), info.fps, info.frame_count,
@@ -156,10 +172,9 @@ def _scaled(progress: Progress, low: float, high: float) -> Progress:
 
 def _probe_all(store: StoreAPI, project: _HasMediaDir, files: list[Path], subject_regex: str,
                limits: tuple[float, float], accept_damaged: bool, report: ClipImportReport, progress: Progress,
-               cancel: CancelToken) -> _Plan:
-    """Probe each file and decide what it becomes; writes nothing."""
+               cancel: CancelToken, plan: _Plan, reencode_odd: bool) -> None:
+    """Probe each file and decide what it becomes into `plan`; writes nothing but re-encodes."""
     existing = {c.name: c for c in store.clips()}
-    plan = _Plan()
     taken: set[str] = set()  # clip names a file of this import already provides
     for i, file in enumerate(files):
         cancel.check()
@@ -172,12 +187,22 @@ def _probe_all(store: StoreAPI, project: _HasMediaDir, files: list[Path], subjec
         if clip is not None and clip.media_path is not None:
             report.skipped.append((str(file), f"clip {name!r} already has media {clip.media_path!r}"))
             continue
+        source = None
+        made = len(plan.reencoded)
         try:
-            info = probe_video(file, cancel)
+            try:
+                info = probe_video(file, cancel)
+            except InputError as exc:
+                if not reencode_odd:
+                    raise
+                step = _scaled(progress, i / max(len(files), 1), (i + 1) / max(len(files), 1))
+                info, source = _reencoded(file, project.media_dir, exc.problem, plan, report, step, cancel)
             subject = clip.subject if clip is not None else subject_from_name(name, subject_regex)
             check_video(name, subject, info.fps, info.frame_count, str(file), None)
             pieces = plan_pieces(info.frame_count, info.fps, *limits) if clip is None else []
         except (InputError, ValueError) as exc:
+            _remove_reencoded(plan.reencoded[made:])
+            del plan.reencoded[made:]
             report.skipped.append((str(file), getattr(exc, "problem", str(exc))))
             continue
         damage = damage_problem(info)
@@ -204,10 +229,30 @@ def _probe_all(store: StoreAPI, project: _HasMediaDir, files: list[Path], subjec
                                        f"minimum clip length; imported as it is")
             plan.new.append(NewClip(name=name, subject=subject, fps=info.fps, frame_count=info.frame_count,
                                     width=info.width, height=info.height,
-                                    media_path=_media_path(file, project.media_dir), damaged=damage is not None))
+                                    media_path=_media_path(info.path, project.media_dir), source=source,
+                                    damaged=damage is not None))
             report.created.append(name)
         taken.add(name)
-    return plan
+
+
+def _reencoded(file: Path, media_dir: Path, why: str, plan: _Plan, report: ClipImportReport, progress: Progress,
+               cancel: CancelToken) -> tuple[VideoInfo, str]:
+    """Re-encode a file the probe refused and probe the result; (its info, the original's path)."""
+    out = media_dir / REENCODED_FOLDER / f"{file.stem}.mp4"
+    if out.exists():
+        raise InputError(str(file), None, f"{out} already exists: this file was re-encoded before")
+    plan.reencoded.append(out)
+    reencode(file, out, progress, cancel)
+    info = probe_video(out, cancel)
+    report.reencoded.append((str(file), why))
+    return info, file.resolve().as_posix()
+
+
+def _remove_reencoded(paths: list[Path]) -> None:
+    """Delete the re-encoded files (and their timing files) of an import that failed."""
+    for path in paths:
+        path.unlink(missing_ok=True)
+        timing_path(path).unlink(missing_ok=True)
 
 
 def _plan_attach(clip: Clip, info: VideoInfo, damaged: bool, plan: _Plan, report: ClipImportReport) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +12,8 @@ from annotator.errors import InputError
 from annotator.formats import ANNOTATION_FORMATS, write_annotations
 from annotator.formats.common import write_json
 from annotator.formats.records import AnnotationSet, InstanceRecord, VideoRecord
+from annotator.formats.timed import Clocks
+from annotator.media.reencode import REENCODED_FOLDER, SourceTiming, read_timing
 from annotator.model import GROUND_TRUTH, AssignmentState, Clip, MergedInstance, MergedStatus, Segment, Subset
 from annotator.progress import NEVER, CancelToken, Progress, no_progress
 from annotator.splits import (
@@ -27,10 +29,14 @@ from annotator.taxonomy import Taxonomy
 
 # Per format: (file name of one subset, file name of everything). OpenTAD reads any file
 # name given in its config plus category_idx.txt beside it; PointTAD expects mmad.json.
-FILE_NAMES: dict[str, tuple[str, str]] = {
+# ELAN writes one .eaf per video into a folder, once (each file records its clip's subset).
+FILE_NAMES: dict[str, tuple[str | None, str]] = {
     "mma52-csv": ("{subset}.csv", "all.csv"),
     "opentad-json": ("mmad_opentad_{subset}.json", "mmad_opentad.json"),
     "pointtad-json": ("mmad_{subset}.json", "mmad.json"),
+    "elan-eaf": (None, "elan"),
+    "boris-aggregated": ("boris_aggregated_{subset}.tsv", "boris_aggregated.tsv"),
+    "label-studio-json": ("label_studio_{subset}.json", "label_studio.json"),
 }
 ALL_FORMATS = "all"  # every format above, side by side in one folder (their file names differ)
 MERGED = "merged"  # the source word of the reviewed merge
@@ -81,6 +87,12 @@ class ExportSelection:
     left_out: tuple[LeftOut, ...] = ()
     majority_clips: tuple[str, ...] = ()  # with include_unresolved: merged clips not finalised
     majority_instances: int = 0  # their undecided instances taken at the majority outcome
+    media: Mapping[str, str] = field(default_factory=dict)  # clip name -> its media file, for the tools' formats
+
+    @property
+    def author(self) -> str | None:
+        """The annotator whose work this is (source annotator:NAME), else None."""
+        return self.source[len("annotator:"):] if self.source.startswith("annotator:") else None
 
     @property
     def empty(self) -> bool:
@@ -173,7 +185,8 @@ def _selection(clips: Sequence[Clip], keep: set[int], items: Mapping[int, Sequen
         if clip.id in keep:
             aset.instances += [InstanceRecord(clip.name, i.start_frame, i.end_frame, i.action_id)
                                for i in items.get(clip.id, [])]
-    return ExportSelection(aset, source, include_unresolved, left, **extra)
+    media = {c.name: c.media_path for c in clips if c.id in keep and c.media_path}
+    return ExportSelection(aset, source, include_unresolved, left, media=media, **extra)
 
 
 def _select_annotator(store: StoreAPI, clips: Sequence[Clip], name: str, source: str) -> ExportSelection:
@@ -256,6 +269,17 @@ def export_annotations(
     return write_export(selection, out_dir, formats, store.taxonomy, progress, cancel)
 
 
+def original_clocks(selection: ExportSelection, media_dir: Path) -> dict[str, SourceTiming]:
+    """The re-encoded clips of a selection and their originals' clocks (their timing files)."""
+    out = {}
+    for name, media in selection.media.items():
+        if Path(media).parts[:1] == (REENCODED_FOLDER,):
+            timing = read_timing(media_dir / media)
+            if timing is not None:
+                out[name] = timing
+    return out
+
+
 def check_formats(fmt: str | Sequence[str]) -> list[str]:
     """The formats asked for ("all": every one); InputError for an unknown one."""
     formats = list(ANNOTATION_FORMATS) if fmt == ALL_FORMATS else [fmt] if isinstance(fmt, str) else list(fmt)
@@ -267,8 +291,10 @@ def check_formats(fmt: str | Sequence[str]) -> list[str]:
 
 
 def write_export(selection: ExportSelection, out_dir: Path, formats: Sequence[str], taxonomy: Taxonomy,
-                 progress: Progress = no_progress, cancel: CancelToken = NEVER) -> list[Path]:
-    """Write a selection: per format one file per subset plus one with everything, then METADATA_FILE."""
+                 progress: Progress = no_progress, cancel: CancelToken = NEVER, *,
+                 clocks: Clocks | None = None) -> list[Path]:
+    """Write a selection: per format one file per subset plus one with everything, then METADATA_FILE;
+    `clocks` (original_clocks) put re-encoded clips in their original's times in ELAN and BORIS."""
     aset = selection.annotations
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -278,11 +304,14 @@ def write_export(selection: ExportSelection, out_dir: Path, formats: Sequence[st
     steps = len(formats) * (len(parts) + 1)
     for k, name in enumerate(formats):
         one, everything = FILE_NAMES[name]
-        for i, (sub, part) in enumerate(parts.items()):
+        author, media = selection.author, dict(selection.media)
+        for i, (sub, part) in enumerate(parts.items() if one is not None else ()):
             cancel.check()
             progress(0.2 + 0.8 * (k * (len(parts) + 1) + i) / steps, f"writing {name} {sub}")
-            written += write_annotations(part, out_dir / one.format(subset=sub), name, taxonomy)
-        written += write_annotations(aset, out_dir / everything, name, taxonomy)
+            written += write_annotations(part, out_dir / str(one).format(subset=sub), name, taxonomy,
+                                         author=author, media=media, clocks=clocks)
+        written += write_annotations(aset, out_dir / everything, name, taxonomy, author=author, media=media,
+                                     clocks=clocks)
     written.append(write_json(selection.to_json(), out_dir / METADATA_FILE))
     progress(1.0, "done")
     return list(dict.fromkeys(written))  # category_idx.txt is written once per file; list it once

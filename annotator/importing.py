@@ -10,12 +10,14 @@ from pathlib import Path
 
 from annotator import rules
 from annotator.errors import InputError, RuleViolation
-from annotator.formats import read_annotations
+from annotator.formats import NO_MAPPING, TOOL_FORMATS, LabelMap, read_works
 from annotator.formats.common import frame_of, load_json
-from annotator.formats.records import AnnotationSet, InstanceRecord
+from annotator.formats.records import AnnotationSet, InstanceRecord, VideoRecord
+from annotator.formats.timed import single_work
 from annotator.input_checks import check_video, read_text
 from annotator.model import GROUND_TRUTH, Clip, Subset
 from annotator.progress import NEVER, CancelToken, Progress, no_progress
+from annotator.store.access import check_user_name
 from annotator.store.api import BulkImport, NewClip, NewSegment, StoreAPI
 from annotator.subjects import DEFAULT_SUBJECT_REGEX, subject_from_name
 
@@ -46,17 +48,73 @@ class ImportReport:
 
 def import_annotations(
     store: StoreAPI, path: Path, fmt: str, *, annotator: str | None = None, subset: Subset | None = None,
-    subject_regex: str = DEFAULT_SUBJECT_REGEX, fps: float | None = None,
+    subject_regex: str = DEFAULT_SUBJECT_REGEX, fps: float | None = None, mapping: LabelMap = NO_MAPPING,
     progress: Progress = no_progress, cancel: CancelToken = NEVER,
 ) -> ImportReport:
-    """Read `path` in `fmt` and store it as ground truth (annotator None) or as `annotator`'s work."""
+    """Read `path` in `fmt` and store it as ground truth (annotator None) or as `annotator`'s work.
+
+    Other tools' files (ELAN, BORIS, Label Studio) resolve their videos against the project's
+    clips and their labels through `mapping`; one holding several annotators' work is refused
+    here (import_annotators_from_file stores each as that annotator).
+    """
     progress(0.0, f"reading {Path(path).name}")
-    aset = read_annotations(Path(path), fmt, store.taxonomy, fps=fps)
+    works = read_works(Path(path), fmt, store.taxonomy, fps=fps, clips=_project_clips(store, fmt), mapping=mapping)
+    aset = single_work(works, str(path))
     cancel.check()
     progress(0.4, "checking against the project")
     return import_annotation_set(store, aset, str(path), annotator=annotator, subset=subset,
                                  subject_regex=subject_regex, progress=progress, cancel=cancel,
                                  locate=lambda inst: locate_instance(Path(path), fmt, aset, inst))
+
+
+def import_annotators_from_file(
+    store: StoreAPI, path: Path, fmt: str, *, subset: Subset | None = None,
+    subject_regex: str = DEFAULT_SUBJECT_REGEX, mapping: LabelMap = NO_MAPPING,
+    progress: Progress = no_progress, cancel: CancelToken = NEVER,
+) -> list[ImportReport]:
+    """Store each annotator's work a file names (ELAN tier annotators, Label Studio's completed_by)
+    as that annotator's finished work; every work is checked before the first is written."""
+    progress(0.0, f"reading {Path(path).name}")
+    works = read_works(Path(path), fmt, store.taxonomy, clips=_project_clips(store, fmt), mapping=mapping)
+    if None in works:
+        raise InputError(str(path), None, "names no annotator for some of its work (an ELAN tier without an "
+                                          "annotator, a Label Studio annotation without completed_by); import "
+                                          "it with --annotator NAME or --ground-truth")
+    _refuse_before_writing(store, works, str(path))
+    reports = []
+    for k, (author, aset) in enumerate(sorted(works.items(), key=lambda w: str(w[0]))):
+        cancel.check()
+        progress(0.2 + 0.8 * k / len(works), f"writing the work of {author}")
+        reports.append(import_annotation_set(store, aset, str(path), annotator=author, subset=subset,
+                                             subject_regex=subject_regex, cancel=cancel))
+    progress(1.0, "done")
+    return reports
+
+
+def _refuse_before_writing(store: StoreAPI, works: dict[str | None, AnnotationSet], source: str) -> None:
+    """What the store would refuse for any one person's work, checked for all of them first, so a
+    refusal leaves every work unwritten: short instances, reserved names, work already imported."""
+    by_name = {c.name: c.id for c in store.clips()}
+    for author, aset in works.items():
+        refuse_short_instances(aset, source)
+        assert author is not None
+        try:
+            check_user_name(author)
+        except RuleViolation as exc:
+            raise InputError(source, f"annotator {author!r}", str(exc)) from None
+        done = store.segments_by_clip(author)
+        clash = next((n for n in aset.videos if by_name.get(n) in done and done[by_name[n]]), None)
+        if clash is not None:
+            raise InputError(source, f"annotator {author!r}", f"already has segments on clip {clash!r}: importing "
+                                                               "again would duplicate them")
+
+
+def _project_clips(store: StoreAPI, fmt: str) -> dict[str, VideoRecord]:
+    """The project's clips by name, for the formats whose files lack fps or frame counts."""
+    if fmt not in TOOL_FORMATS:
+        return {}
+    return {c.name: VideoRecord(c.name, c.fps, c.frame_count, str(c.subset) if c.subset else None, c.subject)
+            for c in store.clips()}
 
 
 def import_annotation_set(
@@ -144,6 +202,8 @@ def locate_instance(path: Path, fmt: str, aset: AnnotationSet, inst: InstanceRec
 
     The file has already been read without error, so this re-reads it only to find the place.
     """
+    if fmt in TOOL_FORMATS:  # their readers name places in messages; a short instance names its video
+        return f"video {inst.video_id!r}"
     try:
         if fmt == "mma52-csv":
             return _csv_line(path, inst)

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from annotator.errors import InputError
-from annotator.formats import ANNOTATION_FORMATS
+from annotator.formats import ANNOTATION_FORMATS, IMPORT_FORMATS
 from annotator.model import Role, Subset
 from annotator.subjects import DEFAULT_SUBJECT_REGEX
 from app.cli.cmd_team import login_and_password
@@ -64,10 +64,17 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         (("--accept-damaged",), {"action": "store_true",
                                  "help": "import videos whose frames fall short of what their container declares, "
                                          "marked damaged (default: skip them)"}),
+        (("--reencode",), {"action": "store_true",
+                           "help": "re-encode variable-frame-rate videos, and those OpenCV cannot decode, to "
+                                   "constant-rate H.264 under the media root's reencoded/ folder (FFmpeg from "
+                                   "imageio-ffmpeg); the clip remembers the original and its times"}),
     ])
     _add(sub, "import-annotations", "import an annotation file", _import_annotations, [
-        (("project",), {}), (("file",), {}),
-        (("--format",), {"required": True, "choices": list(ANNOTATION_FORMATS)}),
+        (("project",), {}), (("file",), {"help": "the file (elan-eaf: a .eaf file or a folder of them)"}),
+        (("--format",), {"required": True, "choices": list(IMPORT_FORMATS)}),
+        (("--mapping",), {"metavar": "JSON", "help": "ELAN, BORIS, Label Studio: their labels and tier names to "
+                                                     'ours, {"actions": {"theirs": "our name or code"}, "tiers": '
+                                                     '{"their tier": "body part" or null to skip}}'}),
         (("--subset",), {"choices": [s.value for s in Subset]}),
         (("--subject-regex",), {"default": DEFAULT_SUBJECT_REGEX, "metavar": "RE"}),
         (("--fps",), {"type": float, "metavar": "N", "help": "fps for CSVs without the fps column"}),
@@ -88,6 +95,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                                      "help": "with --source merged: also merged clips not yet finalised, their "
                                              "undecided instances at the majority outcome (said in the summary "
                                              "and in mmad_export.json)"}),
+        (("--original-times",), {"action": "store_true",
+                                 "help": "ELAN and BORIS: give clips re-encoded by import-clips --reencode in their "
+                                         "original video's times, linking the original"}),
     ], epilog="Prints the clips written per subset and those left out, by reason; exits 1, writing nothing, "
               "when nothing is left to export. mmad_export.json beside the files records the same.")
     _add(sub, "upgrade", "bring the project's database to this MMAD Studio's schema (the owner's desktop)",
@@ -115,6 +125,9 @@ def _add(sub: argparse._SubParsersAction[argparse.ArgumentParser], name: str, he
         group = parser.add_mutually_exclusive_group(required=True)
         group.add_argument("--ground-truth", action="store_true", help="import as the ground truth")
         group.add_argument("--annotator", metavar="NAME", help="import as this annotator's finished work")
+        group.add_argument("--annotators-from-file", action="store_true",
+                           help="ELAN, Label Studio: import each annotator the file names as that annotator's "
+                                "finished work")
     parser.set_defaults(func=func)
 
 
@@ -176,20 +189,26 @@ def _import_clips(args: argparse.Namespace) -> int:
     with _store(args) as (project, store), _bar(lines=True) as bar:
         report = import_video_folder(store, project, Path(args.video_dir), subject_regex=args.subject_regex,
                                      min_seconds=args.min_seconds, max_seconds=args.max_seconds,
-                                     accept_damaged=args.accept_damaged, progress=bar)
+                                     accept_damaged=args.accept_damaged, reencode_odd=args.reencode, progress=bar)
     print("\n".join(report.lines()))
     return 0
 
 
 def _import_annotations(args: argparse.Namespace) -> int:
-    from annotator.importing import import_annotations
+    from annotator.formats import NO_MAPPING, read_label_map
+    from annotator.importing import import_annotations, import_annotators_from_file
 
+    mapping = read_label_map(Path(args.mapping)) if args.mapping else NO_MAPPING
+    subset = Subset(args.subset) if args.subset else None
     with _store(args) as (_, store), _bar() as bar:
-        report = import_annotations(
-            store, Path(args.file), args.format, annotator=None if args.ground_truth else args.annotator,
-            subset=Subset(args.subset) if args.subset else None, subject_regex=args.subject_regex,
-            fps=args.fps, progress=bar)
-    print("\n".join(report.lines()))
+        if args.annotators_from_file:
+            reports = import_annotators_from_file(store, Path(args.file), args.format, subset=subset,
+                                                  subject_regex=args.subject_regex, mapping=mapping, progress=bar)
+        else:
+            reports = [import_annotations(
+                store, Path(args.file), args.format, annotator=None if args.ground_truth else args.annotator,
+                subset=subset, subject_regex=args.subject_regex, fps=args.fps, mapping=mapping, progress=bar)]
+    print("\n".join(line for report in reports for line in report.lines()))
     return 0
 
 
@@ -214,10 +233,17 @@ def _split(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from annotator.exporting import check_formats, check_split, default_source, select_export, write_export
+    from annotator.exporting import (
+        check_formats,
+        check_split,
+        default_source,
+        original_clocks,
+        select_export,
+        write_export,
+    )
 
     formats = check_formats(args.format)
-    with _store(args) as (_, store), _bar() as bar:
+    with _store(args) as (project, store), _bar() as bar:
         check_split(store)
         selection = select_export(store, args.source or default_source(store),
                                   include_unresolved=args.include_unresolved)
@@ -226,7 +252,8 @@ def _export(args: argparse.Namespace) -> int:
             print("\n".join(["mmad export: nothing to export, nothing written", *selection.summary_lines()]),
                   file=sys.stderr)
             return 1
-        written = write_export(selection, Path(args.out_dir), formats, store.taxonomy, progress=bar)
+        clocks = original_clocks(selection, project.media_dir) if args.original_times else None
+        written = write_export(selection, Path(args.out_dir), formats, store.taxonomy, progress=bar, clocks=clocks)
     print("\n".join(selection.summary_lines()))
     for path in written:
         print(f"wrote {path}")

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFileDialog,
     QFormLayout,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -33,7 +34,7 @@ from PySide6.QtWidgets import (
 from annotator.errors import InputError
 from annotator.export_plan import ExportPlan, plan_export
 from annotator.exporting import export_annotations, split_project
-from annotator.formats import ANNOTATION_FORMATS
+from annotator.formats import ANNOTATION_FORMATS, TOOL_FORMATS
 from annotator.model import GROUND_TRUTH
 from annotator.progress import CancelToken, Progress
 from annotator.splits import DEFAULT_RATIOS
@@ -42,6 +43,11 @@ from app.tasks import TaskHandle, TaskRunner
 from app.wording import plural
 
 StoreFactory = Callable[[], StoreAPI]
+FORMAT_TIPS = {
+    "elan-eaf": "ELAN: one .eaf per clip in elan/, a tier per body part, the taxonomy as a controlled vocabulary",
+    "boris-aggregated": "BORIS aggregated events (TSV): one STATE row per instance, times in seconds",
+    "label-studio-json": "Label Studio JSON: a task per clip, TimelineLabels ranges in frames",
+}
 SOURCES = (("Merged and reviewed (reliable + resolved)", "merged"), ("Ground truth", GROUND_TRUTH))
 
 
@@ -104,13 +110,14 @@ class ExportDialog(QDialog):
             self.source_box.addItem(text, source)
         self.source_box.currentIndexChanged.connect(self.refresh)
         form.addRow("Annotations", self.source_box)
-        formats = QHBoxLayout()
+        formats = QGridLayout()
         self.format_boxes: dict[str, QCheckBox] = {}
-        for name in ANNOTATION_FORMATS:
+        for k, name in enumerate(ANNOTATION_FORMATS):
             check = QCheckBox(name)
-            check.setChecked(True)
+            check.setChecked(name not in TOOL_FORMATS)  # training formats by default; other tools' on request
+            check.setToolTip(FORMAT_TIPS.get(name, ""))
             self.format_boxes[name] = check
-            formats.addWidget(check)
+            formats.addWidget(check, k // 3, k % 3)
         form.addRow("Formats", formats)
         folder = QHBoxLayout()
         self.folder_edit = QLineEdit(str(default_dir))

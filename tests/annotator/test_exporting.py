@@ -97,10 +97,11 @@ def test_export_all_formats_from_one_read(store: Store, tmp_path: Path) -> None:
     for clip in store.add_clips([NewClip("s1_a", "s1", 30.0, 300, subset=Subset.TRAIN),
                                  NewClip("s2_a", "s2", 30.0, 300, subset=Subset.VAL)]):
         store.add_segment(Segment(None, clip.id, GROUND_TRUTH, 10, 40, 3))
-    names = {p.name for p in export_annotations(store, tmp_path / "all", "all")}
+    names = {p.relative_to(tmp_path / "all").as_posix() for p in export_annotations(store, tmp_path / "all", "all")}
     assert names >= {"train.csv", "val.csv", "all.csv", "mmad_opentad_train.json", "mmad_opentad.json",
-                     "mmad_train.json", "mmad.json"}
-    assert {p.name for p in (tmp_path / "all").iterdir()} == names  # nothing written that is not listed
+                     "mmad_train.json", "mmad.json", "elan/s1_a.eaf", "boris_aggregated_val.tsv", "label_studio.json"}
+    written = {p.relative_to(tmp_path / "all").as_posix() for p in (tmp_path / "all").rglob("*") if p.is_file()}
+    assert written == names  # nothing written that is not listed
     for one in ("mma52-csv", "opentad-json"):  # the same files as the one-format exports
         for path in export_annotations(store, tmp_path / one, one):
             assert path.read_bytes() == (tmp_path / "all" / path.name).read_bytes()

@@ -230,6 +230,93 @@ def _toml_ok(value: object) -> bool:
     return value != _DEEP_MARK
 
 
+def _xml_attr(value: object) -> str:
+    text = str(value)
+    return text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
+
+
+@st.composite
+def elan_eaf(draw: st.DrawFn) -> str:
+    """An ELAN file as our export writes it (video, fps and frames as properties), tiers by annotator."""
+    doc = Doc(draw)
+    props = "".join(f'<PROPERTY NAME="mmad:{k}">{_xml_attr(doc.keep(v))}</PROPERTY>'
+                    for k, v in (("video", draw(VIDEO_ID)), ("fps", draw(FPS)), ("frames", 450)))
+    slots, tiers = [], []
+    for t in range(draw(COUNT)):
+        annotations = []
+        for a in range(draw(COUNT)):
+            start, end = draw(SPAN)
+            slots += [f'<TIME_SLOT TIME_SLOT_ID="ts{t}_{a}s" TIME_VALUE="{_xml_attr(doc.keep(round(start * 1000)))}"/>',
+                      f'<TIME_SLOT TIME_SLOT_ID="ts{t}_{a}e" TIME_VALUE="{_xml_attr(doc.keep(round(end * 1000)))}"/>']
+            annotations.append(f'<ANNOTATION><ALIGNABLE_ANNOTATION ANNOTATION_ID="a{t}_{a}" '
+                               f'TIME_SLOT_REF1="ts{t}_{a}s" TIME_SLOT_REF2="ts{t}_{a}e"><ANNOTATION_VALUE>'
+                               f'{_xml_attr(doc.pick(LABEL))}</ANNOTATION_VALUE></ALIGNABLE_ANNOTATION></ANNOTATION>')
+        tiers.append(f'<TIER TIER_ID="{_xml_attr(doc.keep("T" + str(t)))}" LINGUISTIC_TYPE_REF="lt" '
+                     f'ANNOTATOR="{_xml_attr(doc.keep(draw(st.sampled_from(["alice", "bob"]))))}">'
+                     + "".join(annotations) + "</TIER>")
+    return ('<?xml version="1.0" encoding="UTF-8"?><ANNOTATION_DOCUMENT AUTHOR="" FORMAT="3.0" VERSION="3.0" '
+            'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:noNamespaceSchemaLocation="x">'
+            f'<HEADER MEDIA_FILE="" TIME_UNITS="milliseconds">{props}</HEADER>'
+            f'<TIME_ORDER>{"".join(slots)}</TIME_ORDER>{"".join(tiers)}'
+            '<LINGUISTIC_TYPE LINGUISTIC_TYPE_ID="lt" TIME_ALIGNABLE="true"/></ANNOTATION_DOCUMENT>')
+
+
+@st.composite
+def boris_aggregated(draw: st.DrawFn) -> str:
+    """BORIS aggregated events as BORIS 8 writes them (tab-separated)."""
+    doc = Doc(draw)
+    header = ["Observation id", "Media duration (s)", "FPS", "Subject", "Behavior", "Behavior type", "Start (s)",
+              "Stop (s)", "Media file name"]
+    rows = [[doc.field(h) for h in header]]
+    for _ in range(draw(COUNT)):
+        start, end = draw(SPAN)
+        rows.append([doc.field(draw(VIDEO_ID)), doc.field(draw(DURATION)), doc.field(draw(FPS)),
+                     doc.field(draw(st.sampled_from(["No focal subject", "P1"]))), doc.field(draw(LABEL)),
+                     doc.field(draw(st.sampled_from(["STATE", "STATE", "POINT"]))), doc.field(start), doc.field(end),
+                     doc.field("")])
+    return "".join("\t".join(f.replace("\t", " ") for f in row) + "\n" for row in rows)
+
+
+@st.composite
+def boris_project(draw: st.DrawFn) -> str:
+    """A .boris project: an ethogram and media observations of paired state events."""
+    doc = Doc(draw)
+    observations: dict[str, Any] = {}
+    for _ in range(draw(VIDEOS)):
+        media = f"/v/{draw(VIDEO_ID)}.mp4"
+        events = []
+        for _ in range(draw(COUNT)):
+            start, end = draw(SPAN)
+            label = draw(LABEL)
+            events += [doc.keep([doc.keep(start), doc.keep("P1"), doc.keep(label), "", ""]),
+                       [end, "P1", label, "", ""]]
+        observations[str(doc.pick(VIDEO_ID))] = {
+            "file": doc.keep({"1": [doc.keep(media)], "2": []}), "type": "MEDIA", "events": doc.keep(events),
+            "media_info": {"length": {media: doc.pick(DURATION)}, "fps": {media: doc.pick(FPS)}},
+            "time offset": doc.keep(0.0)}
+    ethogram = {"0": {"type": doc.keep("State event"), "code": doc.pick(LABEL)}}
+    return _json_text({"behaviors_conf": doc.keep(ethogram), "observations": doc.keep(observations)})
+
+
+@st.composite
+def label_studio_json(draw: st.DrawFn) -> str:
+    """A Label Studio export of video tasks with TimelineLabels, as our export writes it."""
+    doc = Doc(draw)
+    tasks = []
+    for _ in range(draw(VIDEOS)):
+        data = {"video": doc.keep("/data/upload/1/0a1b2c3d-x.mp4"), "mmad_video": doc.pick(VIDEO_ID),
+                "mmad_fps": doc.pick(FPS), "mmad_frames": doc.pick(st.integers(300, 450))}
+        results = []
+        for _ in range(draw(COUNT)):
+            start = draw(st.integers(1, 200))
+            results.append({"type": doc.keep("timelinelabels"), "value": doc.keep({
+                "ranges": [doc.keep({"start": doc.keep(start), "end": doc.keep(start + draw(st.integers(6, 90)))})],
+                "timelinelabels": [doc.pick(LABEL)]})})
+        ann = {"completed_by": doc.pick(st.integers(1, 3)), "result": doc.keep(results)}
+        tasks.append({"data": doc.keep(data), "annotations": [doc.keep(ann)]})
+    return _json_text(tasks)
+
+
 _DAMAGE = st.sampled_from(["none"] * 4 + ["cut", "insert", "overwrite"])
 
 
@@ -326,6 +413,11 @@ TARGETS = [
     Target("mma52-csv import", "input.csv", damaged(mma52_csv()), _import("mma52-csv"), True),
     Target("opentad-json import", "input.json", damaged(opentad_json()), _import("opentad-json"), True),
     Target("pointtad-json import", "input.json", damaged(pointtad_json()), _import("pointtad-json"), True),
+    Target("elan-eaf import", "input.eaf", damaged(elan_eaf()), _import("elan-eaf"), True),
+    Target("boris-aggregated import", "input.tsv", damaged(boris_aggregated()), _import("boris-aggregated"), True),
+    Target("boris-project import", "input.boris", damaged(boris_project()), _import("boris-project"), True),
+    Target("label-studio-json import", "input.json", damaged(label_studio_json()), _import("label-studio-json"),
+           True),
     Target("submission-csv read", "input.csv", damaged(submission_csv()), _read_predictions("submission-csv")),
     Target("opentad-results read", "input.json", damaged(opentad_results()), _read_predictions("opentad-results")),
     Target("mmad eval predictions", "input.json", damaged(opentad_results()), _eval),

@@ -19,6 +19,8 @@ from tests.annotator.store.db import db_url  # noqa: F401  (pytest fixture)
 
 # Examples per target: about 2,000 inputs in all, most of them in the importers that write.
 EXAMPLES = {"mma52-csv import": 300, "opentad-json import": 300, "pointtad-json import": 300,
+            "elan-eaf import": 150, "boris-aggregated import": 150, "boris-project import": 150,
+            "label-studio-json import": 150,
             "submission-csv read": 250, "opentad-results read": 250, "mmad eval predictions": 120,
             "taxonomy load": 250, "project.toml open": 200}
 POSTGRESQL_EXAMPLES = 60  # per importer: the same refusals, through the other database

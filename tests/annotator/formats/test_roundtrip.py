@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from annotator.formats import (
     ANNOTATION_FORMATS,
+    TOOL_FORMATS,
     AnnotationSet,
     InstanceRecord,
     VideoRecord,
@@ -27,7 +28,20 @@ JSON_FORMATS = ("opentad-json", "pointtad-json")
 
 def _through(aset: AnnotationSet, fmt: str, tax: Taxonomy, tmp: Path) -> AnnotationSet:
     written = write_annotations(aset, tmp / f"out.{fmt}", fmt, tax)
-    return read_annotations(written[0], fmt, tax)
+    # ELAN writes a folder of files; the other tools' files group instances by video (and ELAN by
+    # tier), so their order comes back canonical: sorted here, as the original is for comparing.
+    back = read_annotations(tmp / f"out.{fmt}" if fmt == "elan-eaf" else written[0], fmt, tax)
+    if fmt in TOOL_FORMATS:
+        back.instances.sort(key=_order)
+    return back
+
+
+def _order(inst: InstanceRecord) -> tuple[str, int, int, int]:
+    return inst.video_id, inst.start_frame, inst.end_frame, inst.action_id
+
+
+def _canonical(aset: AnnotationSet, fmt: str) -> list[InstanceRecord]:
+    return sorted(aset.instances, key=_order) if fmt in TOOL_FORMATS else aset.instances
 
 
 def test_small_csv_reads_what_it_holds(fixtures: Path, mma52: Taxonomy) -> None:
@@ -112,7 +126,12 @@ def test_real_files_round_trip_in_every_format(
     original = (mma52_dir / name).read_bytes()
     aset = read_annotations(mma52_dir / name, "mma52-csv", mma52)
     for fmt in ANNOTATION_FORMATS:
+        if fmt == "elan-eaf" and name == "train.csv":
+            continue  # a file per video: val's 1,475 files make the point at a third of the time
         back = _through(aset, fmt, mma52, tmp_path)
+        if fmt in TOOL_FORMATS:  # instances grouped by video and tier: the same set, to the frame
+            assert (back.instances, back.videos) == (_canonical(aset, fmt), aset.videos), fmt
+            continue
         [csv_out] = write_annotations(back, tmp_path / f"back-{fmt}.csv", "mma52-csv", mma52)
         assert csv_out.read_bytes() == original, fmt
 
@@ -159,5 +178,5 @@ def test_random_sets_round_trip_through_every_format(aset: AnnotationSet, mma52:
     with tempfile.TemporaryDirectory() as tmp:
         for fmt in ANNOTATION_FORMATS:
             back = _through(aset, fmt, mma52, Path(tmp))
-            assert back.instances == aset.instances, fmt
+            assert back.instances == _canonical(aset, fmt), fmt
             assert back.videos == aset.videos, fmt

@@ -70,3 +70,21 @@ def test_a_leaking_split_blocks_the_export(qtbot: QtBot, tmp_path: Path) -> None
     assert "FAILED" in dialog.leakage.text() and "S01" in dialog.leakage.text()
     assert not dialog.export_button.isEnabled()
     w.close()
+
+
+def test_dialog_lists_the_other_tools_formats_unticked(qtbot: QtBot, tmp_path: Path) -> None:
+    from annotator.formats import ANNOTATION_FORMATS
+    from app.export.export_dialog import ExportDialog
+    from app.tasks import TaskRunner
+
+    project = Project.create(tmp_path / "p", name="p")
+    store = project.open_store()
+    try:
+        dialog = ExportDialog(store, project.open_store, TaskRunner(), tmp_path / "out")
+        qtbot.addWidget(dialog)
+        assert list(dialog.format_boxes) == list(ANNOTATION_FORMATS)
+        ticked = [name for name, box in dialog.format_boxes.items() if box.isChecked()]
+        assert ticked == ["mma52-csv", "opentad-json", "pointtad-json"]  # ELAN, BORIS, Label Studio on request
+        assert "controlled vocabulary" in dialog.format_boxes["elan-eaf"].toolTip()
+    finally:
+        store.close()
