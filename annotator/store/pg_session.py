@@ -41,11 +41,27 @@ _said: set[str] = set()  # notes already shown by this process
 
 
 def hosts(url: URL, environ: Mapping[str, str] | None = None) -> list[str]:
-    """The host names or socket folders the URL connects to ('' for libpq's default socket)."""
+    """The host names or socket folders the URL connects to ('' for libpq's default socket), and
+    the addresses of its hostaddr: a connection is this machine's only when all of them are."""
     env = os.environ if environ is None else environ
-    query_host = url.query.get("host")
-    named = url.host or (query_host if isinstance(query_host, str) else None) or env.get("PGHOST", "")
-    return [h.strip() for h in named.split(",")]
+    named = url.host or _query_list(url, "host") or env.get("PGHOST", "")
+    addresses = _query_list(url, "hostaddr") or env.get("PGHOSTADDR", "")
+    found = [_without_port(h.strip()) for h in named.split(",")]
+    return found + [a.strip() for a in addresses.split(",") if a.strip()]
+
+
+def _query_list(url: URL, key: str) -> str:
+    """A query parameter as libpq's comma list (SQLAlchemy gives a repeated one as a tuple)."""
+    value = url.query.get(key) or ""
+    return value if isinstance(value, str) else ",".join(value)
+
+
+def _without_port(host: str) -> str:
+    """'db-host:5433' -> 'db-host' (SQLAlchemy's multi-host form host=NAME:PORT); '[::1]:5432' -> '::1'."""
+    if host.startswith("["):
+        return host[1:].split("]", 1)[0]
+    name, colon, port = host.rpartition(":")
+    return name if colon and port.isdigit() and ":" not in name else host
 
 
 def is_local(host: str) -> bool:

@@ -52,6 +52,24 @@ def test_another_host_gets_tls_require_or_verify_full_with_a_root_certificate(ca
     assert sum("sslmode=verify-full" in n for n in notes) == 1
 
 
+@pytest.mark.parametrize("url", [
+    "postgresql+psycopg://alice@/mmad?host=db-a:5432&host=db-b:5432",  # SQLAlchemy's multi-host form
+    "postgresql+psycopg://alice@/mmad?host=localhost:5432&host=db-b:5432",
+    "postgresql+psycopg://alice@localhost/mmad?hostaddr=203.0.113.5",  # the name is local, the address is not
+    "postgresql+psycopg://alice@/mmad?host=/var/run/postgresql&hostaddr=203.0.113.5",
+])
+def test_a_connection_reaching_another_machine_any_way_gets_tls(url: str) -> None:
+    assert mode(url) == "require"
+    with pytest.raises(InputError, match="--insecure"):
+        mode(url + "&sslmode=disable" if "?" in url else url + "?sslmode=disable")
+
+
+def test_local_names_and_addresses_stay_local() -> None:
+    assert mode("postgresql+psycopg://alice@/mmad?host=localhost:5432&host=127.0.0.1:5433") is None
+    assert mode("postgresql+psycopg://alice@localhost/mmad?hostaddr=127.0.0.1") is None
+    assert mode("postgresql+psycopg://alice@localhost/mmad", PGHOSTADDR="203.0.113.5") == "require"
+
+
 @pytest.mark.parametrize("weak", ["disable", "allow", "prefer"])
 def test_a_weak_sslmode_to_another_host_needs_insecure_and_is_warned_each_start(
         weak: str, caplog: pytest.LogCaptureFixture) -> None:
