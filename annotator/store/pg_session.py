@@ -74,6 +74,16 @@ def is_local(host: str) -> bool:
         return False
 
 
+def bare(url: URL) -> URL:
+    """The URL without a password, neither LOGIN:PASSWORD@ nor libpq's ?password=."""
+    return url._replace(password=None).difference_update_query(["password"])  # set(password=None) keeps it
+
+
+def shown(url: URL) -> str:
+    """The URL as a message or a log may show it: without any password."""
+    return bare(url).render_as_string(hide_password=False)
+
+
 def secure_url(url: URL, insecure: bool = False, environ: Mapping[str, str] | None = None) -> URL:
     """The URL with the sslmode this connection must use (see the module's docstring)."""
     env = os.environ if environ is None else environ
@@ -85,7 +95,7 @@ def secure_url(url: URL, insecure: bool = False, environ: Mapping[str, str] | No
     mode = given if isinstance(given, str) else None
     if mode in WEAK_MODES or (mode is None and insecure):
         if not insecure:
-            raise InputError(url.render_as_string(hide_password=True), "sslmode",
+            raise InputError(shown(url), "sslmode",
                              f"sslmode={mode} lets passwords and annotations cross the network to {where} "
                              "unencrypted: give the server a certificate (README, team section), or accept "
                              "the risk with --insecure")
@@ -100,7 +110,7 @@ def secure_url(url: URL, insecure: bool = False, environ: Mapping[str, str] | No
             "encrypted but its certificate unchecked (sslmode=require; set PGSSLROOTCERT to the server's "
             "CA certificate for verify-full)"))
     elif mode not in STRONG_MODES:
-        raise InputError(url.render_as_string(hide_password=True), "sslmode", f"unknown sslmode {mode!r}")
+        raise InputError(shown(url), "sslmode", f"unknown sslmode {mode!r}")
     return url.update_query_dict({"sslmode": mode})
 
 

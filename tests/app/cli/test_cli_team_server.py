@@ -279,6 +279,20 @@ def test_the_logged_command_line_has_no_password() -> None:
     assert without_passwords("join postgresql://alice:s3cr@t!@db-host/mmad f --as alice") == \
         "join postgresql://alice:***@db-host/mmad f --as alice"
     assert without_passwords("join postgresql://alice@db-host/mmad f") == "join postgresql://alice@db-host/mmad f"
+    assert without_passwords("join postgresql://alice@db-host/mmad?sslmode=require&password=s3cr f") == \
+        "join postgresql://alice@db-host/mmad?sslmode=require&password=*** f"
+
+
+def test_a_password_in_the_urls_query_reaches_neither_the_folder_nor_a_message(tmp_path: Path) -> None:
+    from annotator.store.engine import shown_url, split_password
+
+    url = "postgresql://alice@db-host/mmad?password=s3cr&sslmode=require"
+    backend, bare, had_password = split_password(url)
+    assert had_password and "s3cr" not in bare and "sslmode=require" in bare
+    assert "s3cr" not in shown_url(url)
+    with pytest.raises(InputError) as refused:
+        Project.join(url.replace("postgresql", "sqlite"), tmp_path / "j", "alice")
+    assert "s3cr" not in str(refused.value)
 
 
 def test_a_folder_joined_with_insecure_warns_on_every_start(private_server: PrivateServer, team: TeamProject,
