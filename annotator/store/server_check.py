@@ -7,6 +7,7 @@ a superuser; the members' logins are what row-level security holds.
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -19,6 +20,8 @@ from annotator.store.engine import HEAD_REVISION, UPGRADE_COMMAND
 from annotator.store.team import member_logins
 
 WEAK_METHODS = ("trust", "password", "md5")
+# pg_hba.conf line types that take a TCP connection without TLS (hostnogssenc: any not GSS-encrypted)
+PLAIN_TYPES = ("host", "hostnossl", "hostnogssenc")
 NO_RLS_NEEDED = ("alembic_version",)  # holds the schema revision only
 
 
@@ -70,7 +73,7 @@ def _tls(conn: Connection, logins: list[str]) -> Check:
 
 
 HBA_SQL = """
-SELECT line_number, type, database, user_name, address, auth_method, error FROM pg_hba_file_rules
+SELECT line_number, type, database, user_name, address, netmask, auth_method, error FROM pg_hba_file_rules
 ORDER BY line_number
 """
 
@@ -92,12 +95,23 @@ def plain_rules(rules: list[Any], database: str, logins: list[str]) -> list[str]
     """The pg_hba.conf lines that accept the project's logins without TLS from off this machine."""
     found = []
     for rule in rules:
-        if rule.error or rule.type not in ("host", "hostnossl") or rule.auth_method == "reject":
+        if rule.error or rule.type not in PLAIN_TYPES or rule.auth_method == "reject":
             continue
-        loopback = rule.address is not None and (rule.address.startswith("127.") or rule.address == "::1")
-        if not loopback and _applies(rule.database, database) and _applies(rule.user_name, *logins):
+        if not _loopback(rule) and _applies(rule.database, database) and _applies(rule.user_name, *logins):
             found.append(f"line {rule.line_number} ({rule.type} {rule.address or 'all'})")
     return found
+
+
+def _loopback(rule: Any) -> bool:
+    """Whether a pg_hba.conf line's addresses are all this machine's (127.0.0.1/32, ::1/128...)."""
+    if rule.address is None:
+        return False
+    netmask = getattr(rule, "netmask", None)
+    try:
+        prefix = f"/{int(ipaddress.ip_address(netmask)).bit_count()}" if netmask else ""  # IPv6 takes no mask form
+        return ipaddress.ip_network(rule.address + prefix, strict=False).is_loopback
+    except ValueError:  # all, samehost, samenet, a host name
+        return False
 
 
 def _password_method(conn: Connection, logins: list[str]) -> Check:
@@ -133,7 +147,7 @@ def _applies(names: list[str] | None, *wanted: str) -> bool:
 RIGHTS_SQL = """
 SELECT r.rolname, r.rolsuper, r.rolbypassrls, r.rolcreaterole,
        EXISTS (SELECT 1 FROM pg_tables t WHERE t.schemaname = current_schema()
-               AND pg_has_role(r.rolname, t.tableowner, 'USAGE')) AS owns
+               AND pg_has_role(r.rolname, t.tableowner, 'MEMBER')) AS owns
 FROM pg_roles r WHERE r.rolname = ANY(:logins) ORDER BY r.rolname
 """
 
@@ -145,7 +159,8 @@ def _member_rights(conn: Connection, logins: list[str]) -> Check:
     problems = []
     for row in conn.execute(text(RIGHTS_SQL), {"logins": logins}):
         found = [what for what, bad in (("a superuser", row.rolsuper), ("bypasses RLS", row.rolbypassrls),
-                                        ("can create roles", row.rolcreaterole), ("owns a table", row.owns)) if bad]
+                                        ("can create roles", row.rolcreaterole),
+                                        ("owns a table or may SET ROLE to its owner", row.owns)) if bad]
         if found:
             problems.append(f"{row.rolname} ({', '.join(found)})")
     if problems:
@@ -194,8 +209,8 @@ def _member_time_limits(conn: Connection, logins: list[str]) -> Check:
         return Check(name, True, "the project has no member logins yet")
     missing = []
     for row in conn.execute(text(SETTINGS_SQL), {"logins": logins}):
-        have = {item.split("=", 1)[0] for item in row.config}
-        lacking = [w for w in wanted if w not in have]
+        have = dict(item.split("=", 1) for item in row.config)
+        lacking = [w for w in wanted if have.get(w, "0") == "0"]  # 0 turns a limit off
         if lacking:
             missing.append(f"{row.rolname} lacks {', '.join(lacking)}")
     if missing:

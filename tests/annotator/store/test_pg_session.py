@@ -160,6 +160,10 @@ def test_server_check_finds_pg_hba_lines_that_take_plain_connections_from_the_ne
              rule(6, "host", "0.0.0.0", user="postgres"), rule(7, "hostnossl", "::", database="other"),
              rule(8, "hostnossl", "::", user="alice")]
     assert plain_rules(rules, "mmad", ["alice"]) == ["line 5 (host 10.0.0.0)", "line 8 (hostnossl ::)"]
+    wide = [SimpleNamespace(**{**vars(rule(9, "host", "127.0.0.1")), "netmask": "0.0.0.0"}),  # all of IPv4
+            SimpleNamespace(**{**vars(rule(10, "host", "::1")), "netmask": "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff"}),
+            rule(11, "hostnogssenc", "0.0.0.0"), rule(12, "hostgssenc", "0.0.0.0")]
+    assert plain_rules(wide, "mmad", ["alice"]) == ["line 9 (host 127.0.0.1)", "line 11 (hostnogssenc 0.0.0.0)"]
 
 
 def test_init_keeps_no_password_of_its_url_in_the_folder(tmp_path: Path) -> None:

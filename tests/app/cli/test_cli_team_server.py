@@ -157,6 +157,20 @@ def test_server_check_finds_a_member_login_that_may_bypass_the_rules(private_ser
     assert "✓ time limits" in capsys.readouterr().out
 
 
+def test_server_check_finds_a_login_that_may_become_the_owner_or_turned_its_limit_off(
+        private_server: PrivateServer, team: TeamProject, capsys: pytest.CaptureFixture[str]) -> None:
+    with as_admin(private_server) as conn:  # NOINHERIT: not the owner's rights by itself, but SET ROLE works
+        conn.execute(f'ALTER ROLE "{team.login}" NOINHERIT'.encode())
+        conn.execute(f'GRANT {OWNER} TO "{team.login}"'.encode())
+        conn.execute(f'ALTER ROLE "{team.login}" SET lock_timeout = 0'.encode())
+    with connect(private_server, team.login, team.password) as member:  # what the line is about
+        member.execute(f"SET ROLE {OWNER}".encode())
+    assert main(["server-check", str(team.folder)]) == 1
+    out = capsys.readouterr().out
+    assert f"✗ member logins: row-level security does not hold {team.login} (owns a table or may SET ROLE" in out
+    assert f"✗ time limits: {team.login} lacks lock_timeout" in out
+
+
 def test_server_check_reports_the_shared_trust_server(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from tests.annotator.store.db import _pg_problem
 
