@@ -25,7 +25,6 @@ from annotator.project import Project
 from annotator.store import pg_session
 from annotator.store.api import NewClip
 from app.cli.main import main, without_passwords
-from tests.conftest import PG_URL
 from tests.private_server import ADMIN, HOST_NAME, OWNER, PrivateServer
 
 
@@ -172,23 +171,17 @@ def test_server_check_finds_a_login_that_may_become_the_owner_or_turned_its_limi
 
 
 def test_server_check_reports_the_shared_trust_server(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from tests.annotator.store.db import _pg_problem
+    from tests.annotator.store.db import _pg_problem, pg_schema
 
     if _pg_problem():
         pytest.skip(str(_pg_problem()))
-    schema = f"sc_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(PG_URL.replace("+psycopg", ""), autocommit=True) as conn:
-        conn.execute(f"CREATE SCHEMA {schema}".encode())
-    try:
-        Project.create(tmp_path / "p", db_url=f"{PG_URL}?options=-csearch_path%3D{schema}")
+    with pg_schema("sc") as url:
+        Project.create(tmp_path / "p", db_url=url)
         assert main(["server-check", str(tmp_path / "p")]) == 1
         out = capsys.readouterr().out
         assert "✗ TLS: the server has ssl = off" in out
         assert re.search(r"✗ password method: pg_hba.conf lets the project's logins in without a SCRAM password: "
                          r".*line \d+ \(host 127\.0\.0\.1\S*\): trust", out), out
-    finally:
-        with psycopg.connect(PG_URL.replace("+psycopg", ""), autocommit=True) as conn:
-            conn.execute(f"DROP SCHEMA {schema} CASCADE".encode())
 
 
 def test_passwd_the_owner_resets_and_the_member_changes_their_own(
