@@ -45,7 +45,7 @@ def split_password(url: str) -> tuple[str, str, bool]:
     except ArgumentError:
         raise InputError(url, None, "not a database URL (expected postgresql://LOGIN@HOST/DB)") from None
     had_password = parsed.password is not None or "password" in parsed.query
-    return parsed.get_backend_name(), pg_session.shown(parsed), had_password
+    return parsed.get_backend_name(), pg_session.bare(parsed), had_password
 
 
 def sqlite_url(path: Path) -> str:

@@ -2,7 +2,8 @@
 
 TLS: a connection to any host but this machine (localhost, a loopback address, a Unix socket)
 must be encrypted. Without an sslmode of its own the URL gets `verify-full` when a root
-certificate is given (sslrootcert= in the URL, or PGSSLROOTCERT) and `require` otherwise, said
+certificate is given (sslrootcert= in the URL, PGSSLROOTCERT, or libpq's default file
+~/.postgresql/root.crt, which holds for every later start too) and `require` otherwise, said
 once per process; a weak sslmode (disable, allow, prefer) is refused unless the project was
 joined with --insecure, which is warned about on every start.
 
@@ -18,6 +19,7 @@ import logging
 import os
 import re
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, event, text
@@ -74,14 +76,15 @@ def is_local(host: str) -> bool:
         return False
 
 
-def bare(url: URL) -> URL:
-    """The URL without a password, neither LOGIN:PASSWORD@ nor libpq's ?password=."""
-    return url._replace(password=None).difference_update_query(["password"])  # set(password=None) keeps it
+def bare(url: URL) -> str:
+    """The URL without a password, neither LOGIN:PASSWORD@ nor libpq's ?password= (what a folder keeps)."""
+    kept = url._replace(password=None).difference_update_query(["password"])  # set(password=None) keeps it
+    return kept.render_as_string(hide_password=False)
 
 
 def shown(url: URL) -> str:
-    """The URL as a message or a log may show it: without any password."""
-    return bare(url).render_as_string(hide_password=False)
+    """The URL as a message or a log may show it: LOGIN:***@, and no ?password=."""
+    return url.difference_update_query(["password"]).render_as_string(hide_password=True)
 
 
 def secure_url(url: URL, insecure: bool = False, environ: Mapping[str, str] | None = None) -> URL:
@@ -103,7 +106,7 @@ def secure_url(url: URL, insecure: bool = False, environ: Mapping[str, str] | No
                                   "passwords and annotations may cross the network in clear", logging.WARNING)
         return url.update_query_dict({"sslmode": mode or "prefer"})
     if mode is None:
-        root = url.query.get("sslrootcert") or env.get("PGSSLROOTCERT")
+        root = url.query.get("sslrootcert") or env.get("PGSSLROOTCERT") or default_root_cert(env)
         mode = "verify-full" if root else "require"
         _say(f"tls:{where}:{mode}", f"connecting to {where} with TLS, " + (
             f"checking its certificate against {root} (sslmode=verify-full)" if root else
@@ -112,6 +115,16 @@ def secure_url(url: URL, insecure: bool = False, environ: Mapping[str, str] | No
     elif mode not in STRONG_MODES:
         raise InputError(shown(url), "sslmode", f"unknown sslmode {mode!r}")
     return url.update_query_dict({"sslmode": mode})
+
+
+def default_root_cert(environ: Mapping[str, str]) -> str | None:
+    """libpq's own root certificate file when it exists (~/.postgresql/root.crt; on Windows
+    %APPDATA%/postgresql/root.crt): libpq reads it by itself, so verify-full needs no setting."""
+    home = environ.get("APPDATA") if os.name == "nt" else environ.get("HOME")
+    if not home:
+        return None
+    found = Path(home) / ("postgresql" if os.name == "nt" else ".postgresql") / "root.crt"
+    return str(found) if found.is_file() else None
 
 
 def _say(key: str, message: str, level: int = logging.INFO) -> None:

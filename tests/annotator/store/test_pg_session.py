@@ -50,6 +50,13 @@ def test_another_host_gets_tls_require_or_verify_full_with_a_root_certificate(ca
     assert sum("sslmode=verify-full" in n for n in notes) == 1
 
 
+def test_libpq_s_default_root_certificate_gives_verify_full_on_every_start(tmp_path: Path) -> None:
+    assert mode("postgresql+psycopg://alice@db-host/mmad", HOME=str(tmp_path)) == "require"
+    (tmp_path / ".postgresql").mkdir()
+    (tmp_path / ".postgresql" / "root.crt").write_text("a certificate")
+    assert mode("postgresql+psycopg://alice@db-host/mmad", HOME=str(tmp_path)) == "verify-full"
+
+
 @pytest.mark.parametrize("url", [
     "postgresql+psycopg://alice@/mmad?host=db-a:5432&host=db-b:5432",  # SQLAlchemy's multi-host form
     "postgresql+psycopg://alice@/mmad?host=localhost:5432&host=db-b:5432",
