@@ -183,7 +183,9 @@ def _row_security(conn: Connection, _logins: list[str]) -> Check:
         return Check(name, False, f"off on {', '.join(off)}",
                      f"the owner runs {UPGRADE_COMMAND} (it enables row-level security on every table)")
     held = len(tables) - sum(t.relname in NO_RLS_NEEDED for t in tables)
-    # not FORCEd by design: only the tables' owner is exempt, and no member owns a table (checked above)
+    # Not FORCEd, by design: FORCE holds only the tables' owner, who must stay exempt (the owner has no
+    # policies of its own, and migration 0004's SECURITY DEFINER helpers read the tables as the owner);
+    # no member login owns a table or may SET ROLE to its owner (_member_rights), so none is exempt.
     return Check(name, True, f"enabled on all {held} project tables (the owner alone is exempt)")
 
 
