@@ -9,6 +9,7 @@ login that is not a superuser. Run as the `postgres` OS user when the tests run 
 
 from __future__ import annotations
 
+import glob
 import os
 import pwd
 import secrets
@@ -28,8 +29,7 @@ DATABASE = "mmad"
 FOLDER_PREFIX = "mmad-private-pg-"
 OWNER_PID_FILE = "tests.pid"  # "PID HOST": the test process that started the cluster (gone: abandoned)
 PORT_ATTEMPTS = 3
-SEARCH_DIRS = ("/usr/local/bin", "/usr/lib/postgresql/17/bin", "/usr/lib/postgresql/16/bin",
-               "/usr/lib/postgresql/15/bin")
+SEARCH_GLOBS = ("/usr/lib/postgresql/*/bin", "/usr/pgsql-*/bin")  # Debian's and the PGDG RPMs' server programs
 HBA = """\
 # TYPE     DATABASE  USER  ADDRESS        METHOD
 local      all       all                  scram-sha-256
@@ -62,10 +62,17 @@ def find_tool(name: str) -> str | None:
     found = shutil.which(name)
     if found:
         return found
-    for folder in SEARCH_DIRS:
-        if (Path(folder) / name).is_file():
-            return str(Path(folder) / name)
+    for folder in _server_dirs():
+        if (folder / name).is_file():
+            return str(folder / name)
     return None
+
+
+def _server_dirs() -> list[Path]:
+    """/usr/local/bin, then every installed PostgreSQL's program folder, the newest version first."""
+    found = [Path(f) for pattern in SEARCH_GLOBS for f in glob.glob(pattern)]
+    version = [int("".join(c for c in f.parent.name if c.isdigit()) or 0) for f in found]
+    return [Path("/usr/local/bin"), *(f for _v, f in sorted(zip(version, found, strict=True), reverse=True))]
 
 
 def problem() -> str | None:

@@ -7,7 +7,7 @@ import os
 import socket
 import subprocess
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -66,3 +66,18 @@ def test_a_cluster_abandoned_by_a_dead_test_session_is_removed_and_others_kept()
     finally:
         for folder in (abandoned, running, elsewhere):
             cluster._stop_folder(folder)
+
+
+def test_the_newest_installed_postgresql_s_programs_are_found(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for version in ("9", "14", "16", "13"):
+        (tmp_path / version / "bin").mkdir(parents=True)
+        (tmp_path / version / "bin" / "initdb").touch()
+    monkeypatch.setattr(cluster, "SEARCH_GLOBS", (str(tmp_path / "*" / "bin"),))
+    monkeypatch.setattr("shutil.which", lambda _name: None)
+    monkeypatch.setattr(cluster, "_server_dirs", _without_usr_local(cluster._server_dirs))
+    assert cluster.find_tool("initdb") == str(tmp_path / "16" / "bin" / "initdb")
+    assert cluster.find_tool("pg_ctl") is None
+
+
+def _without_usr_local(dirs: Callable[[], list[Path]]) -> Callable[[], list[Path]]:
+    return lambda: [d for d in dirs() if d != Path("/usr/local/bin")]
