@@ -166,7 +166,8 @@ def _member_rights(conn: Connection, logins: list[str]) -> Check:
     if problems:
         return Check(name, False, "row-level security does not hold " + "; ".join(problems),
                      "ALTER ROLE LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEROLE, and REVOKE the owner's role from it")
-    return Check(name, True, f"{len(logins)} logins: none is a superuser, owns a table, bypasses RLS or creates roles")
+    return Check(name, True, f"{len(logins)} logins: none is a superuser, owns a table or may SET ROLE to its owner, "
+                             "bypasses RLS or creates roles")
 
 
 RLS_SQL = """
