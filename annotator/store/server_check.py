@@ -59,7 +59,7 @@ def _tls(conn: Connection, logins: list[str]) -> Check:
     if ssl_on and used:
         version = conn.execute(text("SELECT version FROM pg_stat_ssl WHERE pid = pg_backend_pid()")).scalar()
         rules = _hba_rules(conn)
-        plain = plain_rules(rules, _database(conn), logins) if rules is not None else []
+        plain = plain_rules(rules, _database(conn), _with_owner(conn, logins)) if rules is not None else []
         if plain:
             return Check("TLS", False, f"on and used ({version}), but pg_hba.conf also lets the project's logins in "
                          "without it from off this machine: " + "; ".join(plain),
@@ -85,6 +85,12 @@ def _hba_rules(conn: Connection) -> list[Any] | None:
             return list(conn.execute(text(HBA_SQL)).all())
     except DBAPIError:  # not the server's superuser, and not granted pg_hba_file_rules
         return None
+
+
+def _with_owner(conn: Connection, logins: list[str]) -> list[str]:
+    """The members' logins and the owner's (this connection's): a weak pg_hba.conf line for the owner
+    is worse than one for a member, since the owner is exempt from row-level security."""
+    return [*logins, str(conn.execute(text("SELECT current_user")).scalar_one())]
 
 
 def _database(conn: Connection) -> str:
@@ -121,7 +127,7 @@ def _password_method(conn: Connection, logins: list[str]) -> Check:
         return Check(name, None, "unknown: this login may not read pg_hba_file_rules",
                      "as the server's superuser, in the project's database: GRANT SELECT ON pg_hba_file_rules TO "
                      "the owner's login; GRANT EXECUTE ON FUNCTION pg_hba_file_rules() TO it")
-    database = _database(conn)
+    database, logins = _database(conn), _with_owner(conn, logins)
     weak: list[str] = []
     for rule in rules:
         if rule.error:
