@@ -20,6 +20,7 @@ from annotator.store.engine import HEAD_REVISION, UPGRADE_COMMAND
 from annotator.store.team import member_logins
 
 WEAK_METHODS = ("trust", "password", "md5")
+NETWORK_WEAK_METHODS = ("ident",)  # over TCP: believes what the client machine's identd says
 # pg_hba.conf line types that take a TCP connection without TLS (hostnogssenc: any not GSS-encrypted)
 PLAIN_TYPES = ("host", "hostnossl", "hostnogssenc")
 NO_RLS_NEEDED = ("alembic_version",)  # holds the schema revision only
@@ -133,7 +134,7 @@ def _password_method(conn: Connection, logins: list[str]) -> Check:
         if rule.error:
             weak.append(f"line {rule.line_number}: {rule.error}")
             continue
-        if rule.auth_method in WEAK_METHODS and _applies(rule.database, database) and \
+        if _weak(rule) and _applies(rule.database, database) and \
                 _applies(rule.user_name, *logins):
             where = rule.type if rule.address is None else f"{rule.type} {rule.address}"
             weak.append(f"line {rule.line_number} ({where}): {rule.auth_method}")
@@ -141,7 +142,13 @@ def _password_method(conn: Connection, logins: list[str]) -> Check:
         return Check(name, False, "pg_hba.conf lets the project's logins in without a SCRAM password: "
                      + "; ".join(weak), "use scram-sha-256 on those lines of pg_hba.conf (and "
                      "password_encryption = scram-sha-256), then reload the server")
-    return Check(name, True, "scram-sha-256 (no trust, password or md5 line applies to the project's logins)")
+    return Check(name, True, "scram-sha-256 (no trust, password, md5 or network ident line applies to the "
+                             "project's logins)")
+
+
+def _weak(rule: Any) -> bool:
+    """Whether a pg_hba.conf line lets a login in without a password only its owner knows."""
+    return bool(rule.auth_method in WEAK_METHODS or (rule.type != "local" and rule.auth_method in NETWORK_WEAK_METHODS))
 
 
 def _applies(names: list[str] | None, *wanted: str) -> bool:

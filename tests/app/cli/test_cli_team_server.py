@@ -170,12 +170,12 @@ def test_server_check_finds_a_login_that_may_become_the_owner_or_turned_its_limi
     assert f"✗ time limits: {team.login} lacks lock_timeout" in out
 
 
-def test_server_check_finds_a_weak_pg_hba_line_for_the_owner_s_login(
+def test_server_check_finds_weak_pg_hba_lines_for_the_owner_s_login_and_ident(
         private_server: PrivateServer, team: TeamProject, capsys: pytest.CaptureFixture[str]) -> None:
     hba = private_server.folder / "data" / "pg_hba.conf"
     kept = hba.read_text()
     # pg_hba_file_rules reads the file as it is now: the running server (not reloaded) is unchanged
-    hba.write_text(f"host all {OWNER} 0.0.0.0/0 trust\n" + kept)
+    hba.write_text(f"host all {OWNER} 0.0.0.0/0 trust\nhostssl all all 10.0.0.0/8 ident\n" + kept)
     try:
         assert main(["server-check", str(team.folder)]) == 1
     finally:
@@ -183,6 +183,7 @@ def test_server_check_finds_a_weak_pg_hba_line_for_the_owner_s_login(
     out = capsys.readouterr().out
     assert "✗ TLS: on and used" in out and "line 1 (host 0.0.0.0)" in out
     assert "✗ password method: pg_hba.conf lets the project's logins in without a SCRAM password: line 1" in out
+    assert "line 2 (hostssl 10.0.0.0): ident" in out  # identd on the client's machine vouches for it
 
 
 def test_server_check_reports_the_shared_trust_server(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
