@@ -9,6 +9,7 @@ login that is not a superuser. Run as the `postgres` OS user when the tests run 
 
 from __future__ import annotations
 
+import glob
 import os
 import pwd
 import secrets
@@ -25,8 +26,10 @@ HOST_NAME = "db.mmad.test"  # the certificate's name; the client connects to 127
 OWNER = "mmad_owner"
 ADMIN = "mmad_admin"  # the cluster's superuser (initdb's bootstrap login)
 DATABASE = "mmad"
-SEARCH_DIRS = ("/usr/local/bin", "/usr/lib/postgresql/17/bin", "/usr/lib/postgresql/16/bin",
-               "/usr/lib/postgresql/15/bin")
+FOLDER_PREFIX = "mmad-private-pg-"
+OWNER_PID_FILE = "tests.pid"  # "PID HOST": the test process that started the cluster (gone: abandoned)
+PORT_ATTEMPTS = 3
+SEARCH_GLOBS = ("/usr/lib/postgresql/*/bin", "/usr/pgsql-*/bin")  # Debian's and the PGDG RPMs' server programs
 HBA = """\
 # TYPE     DATABASE  USER  ADDRESS        METHOD
 local      all       all                  scram-sha-256
@@ -59,10 +62,17 @@ def find_tool(name: str) -> str | None:
     found = shutil.which(name)
     if found:
         return found
-    for folder in SEARCH_DIRS:
-        if (Path(folder) / name).is_file():
-            return str(Path(folder) / name)
+    for folder in _server_dirs():
+        if (folder / name).is_file():
+            return str(folder / name)
     return None
+
+
+def _server_dirs() -> list[Path]:
+    """/usr/local/bin, then every installed PostgreSQL's program folder, the newest version first."""
+    found = [Path(f) for pattern in SEARCH_GLOBS for f in glob.glob(pattern)]
+    version = [int("".join(c for c in f.parent.name if c.isdigit()) or 0) for f in found]
+    return [Path("/usr/local/bin"), *(f for _v, f in sorted(zip(version, found, strict=True), reverse=True))]
 
 
 def problem() -> str | None:
@@ -107,8 +117,19 @@ def _run(command: list[str], **kwargs: object) -> None:
 
 
 def start() -> PrivateServer:
-    """initdb, certificate, settings, start, then the owner's login and database."""
-    folder = Path(tempfile.mkdtemp(prefix="mmad-private-pg-"))
+    """initdb, certificate, settings, start, then the owner's login and database; whatever was made
+    is stopped and removed again when a step fails (a cluster left running would outlive the tests)."""
+    stop_abandoned()
+    folder = Path(tempfile.mkdtemp(prefix=FOLDER_PREFIX))
+    (folder / OWNER_PID_FILE).write_text(f"{os.getpid()} {socket.gethostname()}")
+    try:
+        return _start_in(folder)
+    except BaseException:
+        _stop_folder(folder)
+        raise
+
+
+def _start_in(folder: Path) -> PrivateServer:
     folder.chmod(0o700)
     admin_password, owner_password = secrets.token_urlsafe(16), secrets.token_urlsafe(16)
     (folder / "pwfile").write_text(admin_password + "\n")
@@ -121,18 +142,31 @@ def start() -> PrivateServer:
     _run(_as_server_user([find_tool("initdb") or "initdb", "-D", str(data), "-U", ADMIN,
                           f"--pwfile={folder / 'pwfile'}", "--auth=scram-sha-256", "-E", "UTF8", "--locale=C",
                           "--no-sync"]))
-    port = _free_port()
     with (data / "postgresql.conf").open("a") as conf:
-        conf.write(f"\nport = {port}\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = '{folder}'\n"
+        conf.write(f"\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = '{folder}'\n"
                    f"ssl = on\nssl_cert_file = '{folder / 'server.crt'}'\nssl_key_file = '{folder / 'server.key'}'\n"
                    "password_encryption = scram-sha-256\nfsync = off\nsynchronous_commit = off\n"
                    "full_page_writes = off\nmax_connections = 40\nshared_buffers = 16MB\n")
     (data / "pg_hba.conf").write_text(HBA)
-    _run(_as_server_user([find_tool("pg_ctl") or "pg_ctl", "-D", str(data), "-l", str(folder / "server.log"),
-                          "-w", "-t", "60", "start"]))
-    server = PrivateServer(folder, port, folder / "server.crt", owner_password, admin_password)
+    server = PrivateServer(folder, _start_on_a_free_port(folder), folder / "server.crt", owner_password,
+                           admin_password)
     _make_owner(server)
     return server
+
+
+def _start_on_a_free_port(folder: Path) -> int:
+    """Start the server on a port that was free a moment ago; another program may take it in between,
+    so a start that fails is tried again on a new port (the server log says why each failed)."""
+    for attempt in range(1, PORT_ATTEMPTS + 1):
+        port = _free_port()
+        try:
+            _run(_as_server_user([find_tool("pg_ctl") or "pg_ctl", "-D", str(folder / "data"), "-l",
+                                  str(folder / "server.log"), "-o", f"-p {port}", "-w", "-t", "60", "start"]))
+            return port
+        except RuntimeError:
+            if attempt == PORT_ATTEMPTS:
+                raise
+    raise AssertionError("unreachable")
 
 
 def _make_owner(server: PrivateServer) -> None:
@@ -142,7 +176,7 @@ def _make_owner(server: PrivateServer) -> None:
     def admin(database: str) -> psycopg.Connection[tuple[object, ...]]:
         return psycopg.connect(host=HOST_NAME, hostaddr="127.0.0.1", port=server.port, dbname=database, user=ADMIN,
                                password=server.admin_password, sslmode="verify-full",
-                               sslrootcert=str(server.root_cert), autocommit=True)
+                               sslrootcert=str(server.root_cert), autocommit=True, connect_timeout=10)
 
     with admin("postgres") as conn:
         verifier = conn.pgconn.encrypt_password(server.owner_password.encode(), OWNER.encode(),
@@ -158,12 +192,42 @@ def _make_owner(server: PrivateServer) -> None:
 
 def stop(server: PrivateServer) -> None:
     """Stop the cluster at once and remove its folder."""
+    _stop_folder(server.folder)
+
+
+def _stop_folder(folder: Path) -> None:
+    """Stop a cluster in `folder` if one runs there, then remove the folder (never raises)."""
+    if (folder / "data" / "postmaster.pid").exists():
+        try:
+            _run(_as_server_user([find_tool("pg_ctl") or "pg_ctl", "-D", str(folder / "data"), "-m",
+                                  "immediate", "-w", "-t", "30", "stop"]))
+        except (RuntimeError, OSError, subprocess.SubprocessError):
+            pass  # already stopped; the folder goes all the same
+    for _ in range(3):  # the server's last files may still be closing
+        shutil.rmtree(folder, ignore_errors=True)
+        if not folder.exists():
+            break
+        time.sleep(0.2)
+
+
+def stop_abandoned() -> None:
+    """Stop the private clusters whose test session died without stopping them (killed, timed out);
+    those of test sessions still running, this machine's other runs included, are left alone."""
+    for folder in Path(tempfile.gettempdir()).glob(FOLDER_PREFIX + "*"):
+        try:
+            pid, host = (folder / OWNER_PID_FILE).read_text().split()
+            owner = int(pid)
+        except (OSError, ValueError):
+            continue  # not one of ours, or still being made
+        if host == socket.gethostname() and not _alive(owner):  # another host's (a shared /tmp): its pids are not ours
+            _stop_folder(folder)
+
+
+def _alive(pid: int) -> bool:
     try:
-        _run(_as_server_user([find_tool("pg_ctl") or "pg_ctl", "-D", str(server.folder / "data"), "-m",
-                              "immediate", "-w", "-t", "30", "stop"]))
-    finally:
-        for _ in range(3):  # the server's last files may still be closing
-            shutil.rmtree(server.folder, ignore_errors=True)
-            if not server.folder.exists():
-                break
-            time.sleep(0.2)
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True

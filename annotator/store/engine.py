@@ -44,8 +44,8 @@ def split_password(url: str) -> tuple[str, str, bool]:
         parsed = make_url(normalise_url(url))
     except ArgumentError:
         raise InputError(url, None, "not a database URL (expected postgresql://LOGIN@HOST/DB)") from None
-    bare = parsed._replace(password=None).render_as_string(hide_password=False)  # set(password=None) keeps it
-    return parsed.get_backend_name(), bare, parsed.password is not None
+    had_password = parsed.password is not None or "password" in parsed.query
+    return parsed.get_backend_name(), pg_session.bare(parsed), had_password
 
 
 def sqlite_url(path: Path) -> str:
@@ -135,7 +135,7 @@ def migrate(engine: Engine) -> None:
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
     except OperationalError as exc:
-        raise InputError(str(engine.url.render_as_string(hide_password=True)), None,
+        raise InputError(pg_session.shown(engine.url), None,
                          f"cannot open the database: {pg_session.connect_problem(exc.orig)}") from None
 
 
@@ -169,7 +169,7 @@ def _check_known(engine: Engine, stored: str) -> None:
     newer migration scripts, and none is wanted: the newer MMAD Studio's desktops still use it)."""
     if stored in KNOWN_REVISIONS:
         return
-    raise InputError(engine.url.render_as_string(hide_password=True), None,
+    raise InputError(pg_session.shown(engine.url), None,
                      f"the project's database was upgraded by a newer MMAD Studio (revision {stored}); "
                      f"this one knows up to {HEAD_REVISION}: update MMAD Studio")
 
@@ -211,7 +211,7 @@ def _migrations_dir() -> Path:
 def shown_url(url: str) -> str:
     """The URL as messages may show it: without its password."""
     try:
-        return make_url(normalise_url(url)).render_as_string(hide_password=True)
+        return pg_session.shown(make_url(normalise_url(url)))
     except ArgumentError:
         return "the database URL"
 

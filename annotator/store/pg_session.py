@@ -2,7 +2,8 @@
 
 TLS: a connection to any host but this machine (localhost, a loopback address, a Unix socket)
 must be encrypted. Without an sslmode of its own the URL gets `verify-full` when a root
-certificate is given (sslrootcert= in the URL, or PGSSLROOTCERT) and `require` otherwise, said
+certificate is given (sslrootcert= in the URL, PGSSLROOTCERT, or libpq's default file
+~/.postgresql/root.crt, which holds for every later start too) and `require` otherwise, said
 once per process; a weak sslmode (disable, allow, prefer) is refused unless the project was
 joined with --insecure, which is warned about on every start.
 
@@ -18,6 +19,7 @@ import logging
 import os
 import re
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, event, text
@@ -41,11 +43,27 @@ _said: set[str] = set()  # notes already shown by this process
 
 
 def hosts(url: URL, environ: Mapping[str, str] | None = None) -> list[str]:
-    """The host names or socket folders the URL connects to ('' for libpq's default socket)."""
+    """The host names or socket folders the URL connects to ('' for libpq's default socket), and
+    the addresses of its hostaddr: a connection is this machine's only when all of them are."""
     env = os.environ if environ is None else environ
-    query_host = url.query.get("host")
-    named = url.host or (query_host if isinstance(query_host, str) else None) or env.get("PGHOST", "")
-    return [h.strip() for h in named.split(",")]
+    named = url.host or _query_list(url, "host") or env.get("PGHOST", "")
+    addresses = _query_list(url, "hostaddr") or env.get("PGHOSTADDR", "")
+    found = [_without_port(h.strip()) for h in named.split(",")]
+    return found + [a.strip() for a in addresses.split(",") if a.strip()]
+
+
+def _query_list(url: URL, key: str) -> str:
+    """A query parameter as libpq's comma list (SQLAlchemy gives a repeated one as a tuple)."""
+    value = url.query.get(key) or ""
+    return value if isinstance(value, str) else ",".join(value)
+
+
+def _without_port(host: str) -> str:
+    """'db-host:5433' -> 'db-host' (SQLAlchemy's multi-host form host=NAME:PORT); '[::1]:5432' -> '::1'."""
+    if host.startswith("["):
+        return host[1:].split("]", 1)[0]
+    name, colon, port = host.rpartition(":")
+    return name if colon and port.isdigit() and ":" not in name else host
 
 
 def is_local(host: str) -> bool:
@@ -56,6 +74,17 @@ def is_local(host: str) -> bool:
         return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
         return False
+
+
+def bare(url: URL) -> str:
+    """The URL without a password, neither LOGIN:PASSWORD@ nor libpq's ?password= (what a folder keeps)."""
+    kept = url._replace(password=None).difference_update_query(["password"])  # set(password=None) keeps it
+    return kept.render_as_string(hide_password=False)
+
+
+def shown(url: URL) -> str:
+    """The URL as a message or a log may show it: LOGIN:***@, and no ?password=."""
+    return url.difference_update_query(["password"]).render_as_string(hide_password=True)
 
 
 def secure_url(url: URL, insecure: bool = False, environ: Mapping[str, str] | None = None) -> URL:
@@ -69,7 +98,7 @@ def secure_url(url: URL, insecure: bool = False, environ: Mapping[str, str] | No
     mode = given if isinstance(given, str) else None
     if mode in WEAK_MODES or (mode is None and insecure):
         if not insecure:
-            raise InputError(url.render_as_string(hide_password=True), "sslmode",
+            raise InputError(shown(url), "sslmode",
                              f"sslmode={mode} lets passwords and annotations cross the network to {where} "
                              "unencrypted: give the server a certificate (README, team section), or accept "
                              "the risk with --insecure")
@@ -77,15 +106,25 @@ def secure_url(url: URL, insecure: bool = False, environ: Mapping[str, str] | No
                                   "passwords and annotations may cross the network in clear", logging.WARNING)
         return url.update_query_dict({"sslmode": mode or "prefer"})
     if mode is None:
-        root = url.query.get("sslrootcert") or env.get("PGSSLROOTCERT")
+        root = url.query.get("sslrootcert") or env.get("PGSSLROOTCERT") or default_root_cert(env)
         mode = "verify-full" if root else "require"
         _say(f"tls:{where}:{mode}", f"connecting to {where} with TLS, " + (
             f"checking its certificate against {root} (sslmode=verify-full)" if root else
             "encrypted but its certificate unchecked (sslmode=require; set PGSSLROOTCERT to the server's "
             "CA certificate for verify-full)"))
     elif mode not in STRONG_MODES:
-        raise InputError(url.render_as_string(hide_password=True), "sslmode", f"unknown sslmode {mode!r}")
+        raise InputError(shown(url), "sslmode", f"unknown sslmode {mode!r}")
     return url.update_query_dict({"sslmode": mode})
+
+
+def default_root_cert(environ: Mapping[str, str]) -> str | None:
+    """libpq's own root certificate file when it exists (~/.postgresql/root.crt; on Windows
+    %APPDATA%/postgresql/root.crt): libpq reads it by itself, so verify-full needs no setting."""
+    home = environ.get("APPDATA") if os.name == "nt" else environ.get("HOME")
+    if not home:
+        return None
+    found = Path(home) / ("postgresql" if os.name == "nt" else ".postgresql") / "root.crt"
+    return str(found) if found.is_file() else None
 
 
 def _say(key: str, message: str, level: int = logging.INFO) -> None:

@@ -7,6 +7,7 @@ a superuser; the members' logins are what row-level security holds.
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -19,6 +20,9 @@ from annotator.store.engine import HEAD_REVISION, UPGRADE_COMMAND
 from annotator.store.team import member_logins
 
 WEAK_METHODS = ("trust", "password", "md5")
+NETWORK_WEAK_METHODS = ("ident",)  # over TCP: believes what the client machine's identd says
+# pg_hba.conf line types that take a TCP connection without TLS (hostnogssenc: any not GSS-encrypted)
+PLAIN_TYPES = ("host", "hostnossl", "hostnogssenc")
 NO_RLS_NEEDED = ("alembic_version",)  # holds the schema revision only
 
 
@@ -56,7 +60,7 @@ def _tls(conn: Connection, logins: list[str]) -> Check:
     if ssl_on and used:
         version = conn.execute(text("SELECT version FROM pg_stat_ssl WHERE pid = pg_backend_pid()")).scalar()
         rules = _hba_rules(conn)
-        plain = plain_rules(rules, _database(conn), logins) if rules is not None else []
+        plain = plain_rules(rules, _database(conn), _with_owner(conn, logins)) if rules is not None else []
         if plain:
             return Check("TLS", False, f"on and used ({version}), but pg_hba.conf also lets the project's logins in "
                          "without it from off this machine: " + "; ".join(plain),
@@ -70,7 +74,7 @@ def _tls(conn: Connection, logins: list[str]) -> Check:
 
 
 HBA_SQL = """
-SELECT line_number, type, database, user_name, address, auth_method, error FROM pg_hba_file_rules
+SELECT line_number, type, database, user_name, address, netmask, auth_method, error FROM pg_hba_file_rules
 ORDER BY line_number
 """
 
@@ -84,6 +88,12 @@ def _hba_rules(conn: Connection) -> list[Any] | None:
         return None
 
 
+def _with_owner(conn: Connection, logins: list[str]) -> list[str]:
+    """The members' logins and the owner's (this connection's): a weak pg_hba.conf line for the owner
+    is worse than one for a member, since the owner is exempt from row-level security."""
+    return [*logins, str(conn.execute(text("SELECT current_user")).scalar_one())]
+
+
 def _database(conn: Connection) -> str:
     return str(conn.execute(text("SELECT current_database()")).scalar())
 
@@ -92,12 +102,23 @@ def plain_rules(rules: list[Any], database: str, logins: list[str]) -> list[str]
     """The pg_hba.conf lines that accept the project's logins without TLS from off this machine."""
     found = []
     for rule in rules:
-        if rule.error or rule.type not in ("host", "hostnossl") or rule.auth_method == "reject":
+        if rule.error or rule.type not in PLAIN_TYPES or rule.auth_method == "reject":
             continue
-        loopback = rule.address is not None and (rule.address.startswith("127.") or rule.address == "::1")
-        if not loopback and _applies(rule.database, database) and _applies(rule.user_name, *logins):
+        if not _loopback(rule) and _applies(rule.database, database) and _applies(rule.user_name, *logins):
             found.append(f"line {rule.line_number} ({rule.type} {rule.address or 'all'})")
     return found
+
+
+def _loopback(rule: Any) -> bool:
+    """Whether a pg_hba.conf line's addresses are all this machine's (127.0.0.1/32, ::1/128...)."""
+    if rule.address is None:
+        return False
+    netmask = getattr(rule, "netmask", None)
+    try:
+        prefix = f"/{int(ipaddress.ip_address(netmask)).bit_count()}" if netmask else ""  # IPv6 takes no mask form
+        return ipaddress.ip_network(rule.address + prefix, strict=False).is_loopback
+    except ValueError:  # all, samehost, samenet, a host name
+        return False
 
 
 def _password_method(conn: Connection, logins: list[str]) -> Check:
@@ -107,13 +128,13 @@ def _password_method(conn: Connection, logins: list[str]) -> Check:
         return Check(name, None, "unknown: this login may not read pg_hba_file_rules",
                      "as the server's superuser, in the project's database: GRANT SELECT ON pg_hba_file_rules TO "
                      "the owner's login; GRANT EXECUTE ON FUNCTION pg_hba_file_rules() TO it")
-    database = _database(conn)
+    database, logins = _database(conn), _with_owner(conn, logins)
     weak: list[str] = []
     for rule in rules:
         if rule.error:
             weak.append(f"line {rule.line_number}: {rule.error}")
             continue
-        if rule.auth_method in WEAK_METHODS and _applies(rule.database, database) and \
+        if _weak(rule) and _applies(rule.database, database) and \
                 _applies(rule.user_name, *logins):
             where = rule.type if rule.address is None else f"{rule.type} {rule.address}"
             weak.append(f"line {rule.line_number} ({where}): {rule.auth_method}")
@@ -121,7 +142,13 @@ def _password_method(conn: Connection, logins: list[str]) -> Check:
         return Check(name, False, "pg_hba.conf lets the project's logins in without a SCRAM password: "
                      + "; ".join(weak), "use scram-sha-256 on those lines of pg_hba.conf (and "
                      "password_encryption = scram-sha-256), then reload the server")
-    return Check(name, True, "scram-sha-256 (no trust, password or md5 line applies to the project's logins)")
+    return Check(name, True, "scram-sha-256 (no trust, password, md5 or network ident line applies to the "
+                             "project's logins)")
+
+
+def _weak(rule: Any) -> bool:
+    """Whether a pg_hba.conf line lets a login in without a password only its owner knows."""
+    return bool(rule.auth_method in WEAK_METHODS or (rule.type != "local" and rule.auth_method in NETWORK_WEAK_METHODS))
 
 
 def _applies(names: list[str] | None, *wanted: str) -> bool:
@@ -133,7 +160,7 @@ def _applies(names: list[str] | None, *wanted: str) -> bool:
 RIGHTS_SQL = """
 SELECT r.rolname, r.rolsuper, r.rolbypassrls, r.rolcreaterole,
        EXISTS (SELECT 1 FROM pg_tables t WHERE t.schemaname = current_schema()
-               AND pg_has_role(r.rolname, t.tableowner, 'USAGE')) AS owns
+               AND pg_has_role(r.rolname, t.tableowner, 'MEMBER')) AS owns
 FROM pg_roles r WHERE r.rolname = ANY(:logins) ORDER BY r.rolname
 """
 
@@ -145,13 +172,15 @@ def _member_rights(conn: Connection, logins: list[str]) -> Check:
     problems = []
     for row in conn.execute(text(RIGHTS_SQL), {"logins": logins}):
         found = [what for what, bad in (("a superuser", row.rolsuper), ("bypasses RLS", row.rolbypassrls),
-                                        ("can create roles", row.rolcreaterole), ("owns a table", row.owns)) if bad]
+                                        ("can create roles", row.rolcreaterole),
+                                        ("owns a table or may SET ROLE to its owner", row.owns)) if bad]
         if found:
             problems.append(f"{row.rolname} ({', '.join(found)})")
     if problems:
         return Check(name, False, "row-level security does not hold " + "; ".join(problems),
                      "ALTER ROLE LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEROLE, and REVOKE the owner's role from it")
-    return Check(name, True, f"{len(logins)} logins: none is a superuser, owns a table, bypasses RLS or creates roles")
+    return Check(name, True, f"{len(logins)} logins: none is a superuser, owns a table or may SET ROLE to its owner, "
+                             "bypasses RLS or creates roles")
 
 
 RLS_SQL = """
@@ -168,7 +197,9 @@ def _row_security(conn: Connection, _logins: list[str]) -> Check:
         return Check(name, False, f"off on {', '.join(off)}",
                      f"the owner runs {UPGRADE_COMMAND} (it enables row-level security on every table)")
     held = len(tables) - sum(t.relname in NO_RLS_NEEDED for t in tables)
-    # not FORCEd by design: only the tables' owner is exempt, and no member owns a table (checked above)
+    # Not FORCEd, by design: FORCE holds only the tables' owner, who must stay exempt (the owner has no
+    # policies of its own, and migration 0004's SECURITY DEFINER helpers read the tables as the owner);
+    # no member login owns a table or may SET ROLE to its owner (_member_rights), so none is exempt.
     return Check(name, True, f"enabled on all {held} project tables (the owner alone is exempt)")
 
 
@@ -194,8 +225,8 @@ def _member_time_limits(conn: Connection, logins: list[str]) -> Check:
         return Check(name, True, "the project has no member logins yet")
     missing = []
     for row in conn.execute(text(SETTINGS_SQL), {"logins": logins}):
-        have = {item.split("=", 1)[0] for item in row.config}
-        lacking = [w for w in wanted if w not in have]
+        have = dict(item.split("=", 1) for item in row.config)
+        lacking = [w for w in wanted if have.get(w, "0") == "0"]  # 0 turns a limit off
         if lacking:
             missing.append(f"{row.rolname} lacks {', '.join(lacking)}")
     if missing:

@@ -22,6 +22,7 @@ COMMAND_MODULES = (cmd_project, cmd_team, cmd_demo, cmd_merge, cmd_model, cmd_mo
 EXIT_INPUT = 2  # bad input or a refused edit
 EXIT_BUSY = 75  # the database stayed locked by another program (EX_TEMPFAIL: try again)
 URL_PASSWORD = re.compile(r"(://[^:/@\s]*:)\S*@")  # a password inside a database URL
+QUERY_PASSWORD = re.compile(r"([?&]password=)[^&\s]*", re.IGNORECASE)  # libpq's ?password=
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -87,7 +88,7 @@ def _run(argv: Sequence[str] | None) -> int:
 
 def without_passwords(line: str) -> str:
     """The command line as the log keeps it: a password in a database URL replaced by ***."""
-    return URL_PASSWORD.sub(r"\1***@", line)
+    return QUERY_PASSWORD.sub(r"\1***", URL_PASSWORD.sub(r"\1***@", line))
 
 
 def _show_connection_notes() -> None:

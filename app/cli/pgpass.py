@@ -32,7 +32,8 @@ def entry_key(url: str) -> tuple[str, str, str, str]:
 
 
 def save_password(url: str, password: str) -> Path:
-    """Keep `password` for the URL's host, port, database and login (replacing an earlier one)."""
+    """Keep `password` for the URL's host, port, database and login (replacing an earlier one), as the
+    file's first line: libpq takes the first line that matches, and a wildcard line may match too."""
     path = pgpass_path()
     key = ":".join(_escape(f) for f in entry_key(url))
     kept = [line for line in (path.read_text("utf-8").splitlines() if path.exists() else [])
@@ -40,7 +41,7 @@ def save_password(url: str, password: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(descriptor, "w", encoding="utf-8") as file:
-        file.write("\n".join([*kept, f"{key}:{_escape(password)}"]) + "\n")
+        file.write("\n".join([f"{key}:{_escape(password)}", *kept]) + "\n")
     path.chmod(0o600)  # libpq ignores a password file others may read
     return path
 

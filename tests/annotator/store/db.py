@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -46,7 +47,14 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     problem = _pg_problem()
     if problem:
         pytest.skip(problem)
-    schema = f"mmad_test_{SESSION}_{next(_counter)}"
+    with pg_schema() as url:
+        yield url
+
+
+@contextmanager
+def pg_schema(prefix: str = "mmad_test") -> Iterator[str]:
+    """The URL of a fresh schema of its own on the shared PostgreSQL server, dropped afterwards."""
+    schema = f"{prefix}_{SESSION}_{next(_counter)}"
     admin = create_engine(PG_URL)
     with admin.begin() as conn:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import logging
 import time
-import uuid
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from annotator.errors import InputError, StoreBusy
@@ -17,8 +16,7 @@ from annotator.project import Project
 from annotator.store import pg_session
 from annotator.store.engine import make_engine, shown_url
 from annotator.store.server_check import plain_rules
-from tests.annotator.store.db import _pg_problem
-from tests.conftest import PG_URL
+from tests.annotator.store.db import _pg_problem, pg_schema
 
 
 @pytest.fixture(autouse=True)
@@ -50,6 +48,31 @@ def test_another_host_gets_tls_require_or_verify_full_with_a_root_certificate(ca
     notes = [r.getMessage() for r in caplog.records]
     assert sum("sslmode=require" in n for n in notes) == 1  # said once per process
     assert sum("sslmode=verify-full" in n for n in notes) == 1
+
+
+def test_libpq_s_default_root_certificate_gives_verify_full_on_every_start(tmp_path: Path) -> None:
+    assert mode("postgresql+psycopg://alice@db-host/mmad", HOME=str(tmp_path)) == "require"
+    (tmp_path / ".postgresql").mkdir()
+    (tmp_path / ".postgresql" / "root.crt").write_text("a certificate")
+    assert mode("postgresql+psycopg://alice@db-host/mmad", HOME=str(tmp_path)) == "verify-full"
+
+
+@pytest.mark.parametrize("url", [
+    "postgresql+psycopg://alice@/mmad?host=db-a:5432&host=db-b:5432",  # SQLAlchemy's multi-host form
+    "postgresql+psycopg://alice@/mmad?host=localhost:5432&host=db-b:5432",
+    "postgresql+psycopg://alice@localhost/mmad?hostaddr=203.0.113.5",  # the name is local, the address is not
+    "postgresql+psycopg://alice@/mmad?host=/var/run/postgresql&hostaddr=203.0.113.5",
+])
+def test_a_connection_reaching_another_machine_any_way_gets_tls(url: str) -> None:
+    assert mode(url) == "require"
+    with pytest.raises(InputError, match="--insecure"):
+        mode(url + "&sslmode=disable" if "?" in url else url + "?sslmode=disable")
+
+
+def test_local_names_and_addresses_stay_local() -> None:
+    assert mode("postgresql+psycopg://alice@/mmad?host=localhost:5432&host=127.0.0.1:5433") is None
+    assert mode("postgresql+psycopg://alice@localhost/mmad?hostaddr=127.0.0.1") is None
+    assert mode("postgresql+psycopg://alice@localhost/mmad", PGHOSTADDR="203.0.113.5") == "require"
 
 
 @pytest.mark.parametrize("weak", ["disable", "allow", "prefer"])
@@ -106,29 +129,25 @@ def test_a_lock_and_a_long_statement_become_storebusy_within_the_limits(monkeypa
         pytest.skip(str(_pg_problem()))
     monkeypatch.setenv("MMAD_PG_LOCK_TIMEOUT", "300ms")
     monkeypatch.setenv("MMAD_PG_STATEMENT_TIMEOUT", "400ms")
-    schema = f"lk_{uuid.uuid4().hex[:10]}"
-    url = f"{PG_URL}?options=-csearch_path%3D{schema}"
-    holder_engine, engine = make_engine(url), make_engine(url)
-    try:
-        with holder_engine.begin() as conn:
-            conn.execute(text(f"CREATE SCHEMA {schema}"))
-            conn.execute(text(f"CREATE TABLE {schema}.segments (id int)"))
-            conn.execute(text(f"CREATE TABLE {schema}.annotators (name text, login text)"))
-        with holder_engine.connect() as holder:
-            holder.execute(text("LOCK TABLE segments IN ACCESS EXCLUSIVE MODE"))
-            started = time.monotonic()
-            with pytest.raises(StoreBusy, match=r"the database is busy: postgres's session holds a lock on "
-                                                r"segments since \d\d:\d\d"), engine.connect() as conn:
-                conn.execute(text("SELECT count(*) FROM segments"))
-            assert time.monotonic() - started < 3.0
-            holder.rollback()
-        with pytest.raises(StoreBusy, match=r"statement_timeout \(400ms"), engine.connect() as conn:
-            conn.execute(text("SELECT pg_sleep(2)"))
-    finally:
-        engine.dispose()
-        with holder_engine.begin() as conn:
-            conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
-        holder_engine.dispose()
+    with pg_schema("lk") as url:
+        holder_engine, engine = make_engine(url), make_engine(url)
+        try:
+            with holder_engine.begin() as conn:
+                conn.execute(text("CREATE TABLE segments (id int)"))
+                conn.execute(text("CREATE TABLE annotators (name text, login text)"))
+            with holder_engine.connect() as holder:
+                holder.execute(text("LOCK TABLE segments IN ACCESS EXCLUSIVE MODE"))
+                started = time.monotonic()
+                with pytest.raises(StoreBusy, match=r"the database is busy: postgres's session holds a lock on "
+                                                    r"segments since \d\d:\d\d"), engine.connect() as conn:
+                    conn.execute(text("SELECT count(*) FROM segments"))
+                assert time.monotonic() - started < 3.0
+                holder.rollback()
+            with pytest.raises(StoreBusy, match=r"statement_timeout \(400ms"), engine.connect() as conn:
+                conn.execute(text("SELECT pg_sleep(2)"))
+        finally:
+            engine.dispose()
+            holder_engine.dispose()
 
 
 def test_server_check_finds_pg_hba_lines_that_take_plain_connections_from_the_network() -> None:
@@ -142,23 +161,19 @@ def test_server_check_finds_pg_hba_lines_that_take_plain_connections_from_the_ne
              rule(6, "host", "0.0.0.0", user="postgres"), rule(7, "hostnossl", "::", database="other"),
              rule(8, "hostnossl", "::", user="alice")]
     assert plain_rules(rules, "mmad", ["alice"]) == ["line 5 (host 10.0.0.0)", "line 8 (hostnossl ::)"]
+    wide = [SimpleNamespace(**{**vars(rule(9, "host", "127.0.0.1")), "netmask": "0.0.0.0"}),  # all of IPv4
+            SimpleNamespace(**{**vars(rule(10, "host", "::1")), "netmask": "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff"}),
+            rule(11, "hostnogssenc", "0.0.0.0"), rule(12, "hostgssenc", "0.0.0.0")]
+    assert plain_rules(wide, "mmad", ["alice"]) == ["line 9 (host 127.0.0.1)", "line 11 (hostnogssenc 0.0.0.0)"]
 
 
 def test_init_keeps_no_password_of_its_url_in_the_folder(tmp_path: Path) -> None:
     if _pg_problem():
         pytest.skip(str(_pg_problem()))
-    schema = f"pw_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(PG_URL)
-    with admin.begin() as conn:
-        conn.execute(text(f"CREATE SCHEMA {schema}"))
-    try:
-        url = PG_URL.replace("postgres@", "postgres:unused-by-trust-9f3@") + f"?options=-csearch_path%3D{schema}"
+    with pg_schema("pw") as schema_url:
+        url = schema_url.replace("postgres@", "postgres:unused-by-trust-9f3@")
         folder = tmp_path / "p"
         project = Project.create(folder, db_url=url)
         assert "unused-by-trust-9f3" not in (folder / "project.toml").read_text()
         assert project.db_url is not None and "unused-by-trust-9f3" not in project.db_url
         Project.open(folder).open_store().close()
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-        admin.dispose()

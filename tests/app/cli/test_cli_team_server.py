@@ -25,7 +25,6 @@ from annotator.project import Project
 from annotator.store import pg_session
 from annotator.store.api import NewClip
 from app.cli.main import main, without_passwords
-from tests.conftest import PG_URL
 from tests.private_server import ADMIN, HOST_NAME, OWNER, PrivateServer
 
 
@@ -157,24 +156,48 @@ def test_server_check_finds_a_member_login_that_may_bypass_the_rules(private_ser
     assert "✓ time limits" in capsys.readouterr().out
 
 
+def test_server_check_finds_a_login_that_may_become_the_owner_or_turned_its_limit_off(
+        private_server: PrivateServer, team: TeamProject, capsys: pytest.CaptureFixture[str]) -> None:
+    with as_admin(private_server) as conn:  # NOINHERIT: not the owner's rights by itself, but SET ROLE works
+        conn.execute(f'ALTER ROLE "{team.login}" NOINHERIT'.encode())
+        conn.execute(f'GRANT {OWNER} TO "{team.login}"'.encode())
+        conn.execute(f'ALTER ROLE "{team.login}" SET lock_timeout = 0'.encode())
+    with connect(private_server, team.login, team.password) as member:  # what the line is about
+        member.execute(f"SET ROLE {OWNER}".encode())
+    assert main(["server-check", str(team.folder)]) == 1
+    out = capsys.readouterr().out
+    assert f"✗ member logins: row-level security does not hold {team.login} (owns a table or may SET ROLE" in out
+    assert f"✗ time limits: {team.login} lacks lock_timeout" in out
+
+
+def test_server_check_finds_weak_pg_hba_lines_for_the_owner_s_login_and_ident(
+        private_server: PrivateServer, team: TeamProject, capsys: pytest.CaptureFixture[str]) -> None:
+    hba = private_server.folder / "data" / "pg_hba.conf"
+    kept = hba.read_text()
+    # pg_hba_file_rules reads the file as it is now: the running server (not reloaded) is unchanged
+    hba.write_text(f"host all {OWNER} 0.0.0.0/0 trust\nhostssl all all 10.0.0.0/8 ident\n" + kept)
+    try:
+        assert main(["server-check", str(team.folder)]) == 1
+    finally:
+        hba.write_text(kept)
+    out = capsys.readouterr().out
+    assert "✗ TLS: on and used" in out and "line 1 (host 0.0.0.0)" in out
+    assert "✗ password method: pg_hba.conf lets the project's logins in without a SCRAM password: line 1" in out
+    assert "line 2 (hostssl 10.0.0.0): ident" in out  # identd on the client's machine vouches for it
+
+
 def test_server_check_reports_the_shared_trust_server(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from tests.annotator.store.db import _pg_problem
+    from tests.annotator.store.db import _pg_problem, pg_schema
 
     if _pg_problem():
         pytest.skip(str(_pg_problem()))
-    schema = f"sc_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(PG_URL.replace("+psycopg", ""), autocommit=True) as conn:
-        conn.execute(f"CREATE SCHEMA {schema}".encode())
-    try:
-        Project.create(tmp_path / "p", db_url=f"{PG_URL}?options=-csearch_path%3D{schema}")
+    with pg_schema("sc") as url:
+        Project.create(tmp_path / "p", db_url=url)
         assert main(["server-check", str(tmp_path / "p")]) == 1
         out = capsys.readouterr().out
         assert "✗ TLS: the server has ssl = off" in out
         assert re.search(r"✗ password method: pg_hba.conf lets the project's logins in without a SCRAM password: "
                          r".*line \d+ \(host 127\.0\.0\.1\S*\): trust", out), out
-    finally:
-        with psycopg.connect(PG_URL.replace("+psycopg", ""), autocommit=True) as conn:
-            conn.execute(f"DROP SCHEMA {schema} CASCADE".encode())
 
 
 def test_passwd_the_owner_resets_and_the_member_changes_their_own(
@@ -279,6 +302,20 @@ def test_the_logged_command_line_has_no_password() -> None:
     assert without_passwords("join postgresql://alice:s3cr@t!@db-host/mmad f --as alice") == \
         "join postgresql://alice:***@db-host/mmad f --as alice"
     assert without_passwords("join postgresql://alice@db-host/mmad f") == "join postgresql://alice@db-host/mmad f"
+    assert without_passwords("join postgresql://alice@db-host/mmad?sslmode=require&password=s3cr f") == \
+        "join postgresql://alice@db-host/mmad?sslmode=require&password=*** f"
+
+
+def test_a_password_in_the_urls_query_reaches_neither_the_folder_nor_a_message(tmp_path: Path) -> None:
+    from annotator.store.engine import shown_url, split_password
+
+    url = "postgresql://alice@db-host/mmad?password=s3cr&sslmode=require"
+    backend, bare, had_password = split_password(url)
+    assert had_password and "s3cr" not in bare and "sslmode=require" in bare
+    assert "s3cr" not in shown_url(url)
+    with pytest.raises(InputError) as refused:
+        Project.join(url.replace("postgresql", "sqlite"), tmp_path / "j", "alice")
+    assert "s3cr" not in str(refused.value)
 
 
 def test_a_folder_joined_with_insecure_warns_on_every_start(private_server: PrivateServer, team: TeamProject,
