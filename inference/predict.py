@@ -6,6 +6,7 @@ import hashlib
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+import numpy as np
 import torch
 
 from annotator.formats.records import PredictionRecord
@@ -16,7 +17,7 @@ from inference.evaluate import RESULT_CAP
 from inference.model import Detector, input_dtype, step_to_frame
 from inference.nms import batched_soft_nms
 from inference.precision import autocast_for
-from inference.video import decode_video, sliding_windows
+from inference.video import decode_video, pad_window, sliding_windows
 
 __all__ = ["autocast_for", "model_version", "predict_frames", "predict_videos", "to_proposals"]
 
@@ -36,12 +37,11 @@ def predict_frames(model: Detector, video_id: str, frames: Frames, fps: float,
     segs, scores, labels = [], [], []
     for first in range(0, len(starts), batch_size):
         group = starts[first : first + batch_size]
-        batch = torch.zeros((len(group), window, *frames.shape[1:]), dtype=input_dtype(config))
-        valid = torch.zeros(len(group), dtype=torch.long)
-        for b, start in enumerate(group):
-            chunk = frames[start : start + window]
-            batch[b, : len(chunk)] = torch.from_numpy(chunk)
-            valid[b] = config.steps_for(len(chunk))
+        chunks = [torch.from_numpy(np.asarray(frames[start : start + window])).to(input_dtype(config))
+                  for start in group]
+        edge = config.backbone.kind != "pose"  # pixels: the last frame repeated, as in training
+        batch = torch.stack([pad_window(chunk, window, edge) for chunk in chunks])  # [B, window, ...]
+        valid = torch.tensor([config.steps_for(len(chunk)) for chunk in chunks], dtype=torch.long)
         with autocast_for(device):
             outputs = model(batch.to(device), valid.to(device))
         for start, det in zip(group, model.decode(outputs[0], outputs[1], outputs[2], sigma=sigma,
