@@ -42,7 +42,6 @@ class ModelVersion:
     adapter: str  # "dsta", "none", ... ("-" for backbones without one)
     source: str  # which stored annotations it was trained on (merged / ground-truth)
     clips: dict[str, int] = field(default_factory=dict)  # per subset
-    instances: dict[str, int] = field(default_factory=dict)  # per subset (empty: registered before they were kept)
     fingerprint: str = ""  # sha256 prefix of the exported ground truth it saw
     epochs: int = 0
     val: Scores | None = None
@@ -50,6 +49,7 @@ class ModelVersion:
     threshold: float = DEFAULT_THRESHOLD  # score maximising F1 at tIoU 0.5 on validation (see threshold_basis)
     threshold_f1: float | None = None
     threshold_basis: str = "val F1"  # "train F1" / "at most N a clip" when validation had no hit
+    instances: dict[str, int] = field(default_factory=dict)  # per subset (empty: registered before they were kept)
 
     @property
     def label(self) -> str:

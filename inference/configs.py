@@ -132,6 +132,7 @@ class TrainConfig:
     seed: int = 0
     clip_grad: float = 1.0
     amp: bool = True  # mixed precision, CUDA only
+    amp_dtype: str = "auto"  # bfloat16 where the GPU has it, else float16 with a gradient scaler (precision.py)
     checkpointing: bool = True  # activation checkpointing, CUDA only
     eval_every: int = 1
     recipe: str = "plain"  # the preset these settings came from (inference.recipe)

@@ -60,6 +60,13 @@ def prepare(spec: TrainSpec) -> tuple[Project, TrainingData, Any, Any]:
     if spec.backbone not in BACKBONES:
         raise InputError("backbone", None, f"unknown backbone {spec.backbone!r} (known: {', '.join(BACKBONES)})")
     project = Project.open(spec.project)
+    choice = ModelChoice(backbone=POSE if spec.backbone == POSE else "videomae", config=BACKBONES[spec.backbone],
+                         adapter=spec.adapter, recipe=spec.recipe, dsta_variant=spec.dsta_variant,
+                         pyramid=spec.pyramid, window=spec.window, pretrained=spec.pretrained,
+                         random_backbone=spec.random_backbone)
+    train = TrainConfig(epochs=spec.epochs, batch_size=spec.batch_size, seed=spec.seed, workers=max(spec.workers, 0),
+                        warmup_epochs=min(2.0, max(spec.epochs / 4, 0.25)))
+    training_configs(choice, len(project.taxonomy.actions), train)  # a choice that cannot train: before the data
     store = project.open_store()
     try:
         data = training_data(project, store, spec.source)
@@ -70,12 +77,6 @@ def prepare(spec: TrainSpec) -> tuple[Project, TrainingData, Any, Any]:
     if reason is not None and not guards.train_anyway:
         raise InputError(str(project.path), f"source {data.source}", f"training refused: {reason} (train anyway: "
                          "--train-anyway, or the dialog's Train anyway)")
-    choice = ModelChoice(backbone=POSE if spec.backbone == POSE else "videomae", config=BACKBONES[spec.backbone],
-                         adapter=spec.adapter, recipe=spec.recipe, dsta_variant=spec.dsta_variant,
-                         pyramid=spec.pyramid, window=spec.window, pretrained=spec.pretrained,
-                         random_backbone=spec.random_backbone)
-    train = TrainConfig(epochs=spec.epochs, batch_size=spec.batch_size, seed=spec.seed, workers=max(spec.workers, 0),
-                        warmup_epochs=min(2.0, max(spec.epochs / 4, 0.25)))
     model_config, train_config = training_configs(choice, len(project.taxonomy.actions), train, longest_clip(data),
                                                   spec.lr)
     return project, data, model_config, train_config

@@ -243,7 +243,7 @@ class TrainDialog(QDialog):
         only with anyway=True (the "Train anyway" button)."""
         if self.worker is not None or self.data is None:
             return False
-        if self.refused and not anyway:
+        if self.refused and not anyway and not resume:  # a run resumed was started anyway
             self.run_label.setText(f"Refused: {self.refused}. Train anyway overrides.")
             return False
         resume = resume and self.number is not None
