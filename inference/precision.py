@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import torch
 
-
 AMP_DTYPES = ("auto", "bfloat16", "float16")
 
 
