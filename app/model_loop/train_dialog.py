@@ -115,7 +115,7 @@ class TrainDialog(QDialog):
         self.adapter.addItems(ADAPTER_CHOICES)
         self.weights = QLineEdit()
         self.browse = QPushButton("Browse…")
-        self.weights.setPlaceholderText("pretrained VideoMAE weights (.pth / .safetensors), optional")
+        self.weights.setPlaceholderText("pretrained VideoMAE weights (.pth / .safetensors): needed for ViT-S")
         self.browse.clicked.connect(self._browse)
         weights_row = QHBoxLayout()
         weights_row.addWidget(self.weights, 1)
