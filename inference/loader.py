@@ -23,6 +23,7 @@ from inference.augment import KEEP_INSIDE, augment_frames, temporal_crop
 from inference.configs import ModelConfig, TrainConfig
 from inference.data import KEEP_FRACTION, ClipSample, window_targets
 from inference.model import input_dtype
+from inference.pose.augment import augment_pose
 from inference.video import pad_window
 
 Window = tuple[torch.Tensor, int, torch.Tensor, torch.Tensor]  # frames [n, S, S, 3] (pose: [n, F]), valid, segs, labels
@@ -57,6 +58,10 @@ class TrainWindows(Dataset[Window]):
         if self.augment and pixels:
             start, stop = temporal_crop(length, window, sample.segments / config.frame_stride, rng)
             frames = augment_frames(np.asarray(sample.frames[start:stop]), size, rng)
+            keep = KEEP_INSIDE
+        elif self.augment:  # pose: the same temporal crop, then mirror and small scale/rotation jitter
+            start, stop = temporal_crop(length, window, sample.segments / config.frame_stride, rng)
+            frames = augment_pose(np.asarray(sample.frames[start:stop]), rng)
             keep = KEEP_INSIDE
         else:
             start = window_start(length, window, rng)

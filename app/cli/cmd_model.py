@@ -263,7 +263,7 @@ def _train_project(args: argparse.Namespace) -> int:
     backbone = "pose" if args.backbone == "pose" else f"videomae-{args.config}"
     spec = TrainSpec(project=args.project, source=args.source, backbone=backbone, epochs=args.epochs,
                      batch_size=args.batch_size, lr=args.lr, seed=args.seed, device=args.device,
-                     workers=args.workers, out=args.out, resume=True,
+                     workers=args.workers, out=args.out, resume=args.out is not None,  # RUN_DIR: resumed
                      cache_dir=None if args.no_cache or args.backbone == "pose" else (args.cache or None),
                      guards=Guards(args.min_train_clips, args.min_train_instances, True, args.train_anyway),
                      **_choice_fields(args))
