@@ -69,6 +69,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--csv", nargs="*", type=Path, default=DEFAULT_CSVS)
     parser.add_argument("--steps", type=int, default=3)
+    parser.add_argument("--threads", type=int, default=1,
+                        help="torch threads (one: on a loaded 2-core machine two threads measure the contention)")
     args = parser.parse_args()
     missing = [p for p in args.csv if not p.is_file()]
     if missing:
@@ -84,7 +86,7 @@ def main() -> int:
     for name, window in (("before (preset)", vit.window_frames), ("after (fitted)", fitted.window_frames)):
         print(f"  {name:<16} window {window:4d} sampled frames: {100 * wasted(lengths, window, stride):.1f} % "
               "of it padding")
-    torch.set_num_threads(max(1, torch.get_num_threads()))
+    torch.set_num_threads(max(1, args.threads))
     before = backbone_step_s(vit.window_frames, args.steps)
     after = backbone_step_s(fitted.window_frames, args.steps)
     print(f"backbone forward+backward, tiny widths, batch 2, CPU ({torch.get_num_threads()} threads): "
