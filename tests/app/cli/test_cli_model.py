@@ -204,3 +204,16 @@ def test_train_nproc_runs_the_same_command_through_torchrun(monkeypatch: pytest.
     assert code == 0
     assert calls == [[sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc-per-node=4",
                       "-m", "app.cli.main", "train", "proj", "--out", "runs/r", "--config", "vit-s"]]
+
+
+def test_a_vit_adapter_run_without_weights_is_refused_in_one_line(tmp_path: Path,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    from annotator.project import Project
+
+    Project.create(tmp_path / "p")
+    code, _, err = run(["train", str(tmp_path / "p"), "--config", "vit-s", "--adapter", "dsta"], capsys)
+    assert code == 2 and len(err.strip().splitlines()) == 1
+    assert "--pretrained FILE" in err and "--random-backbone" in err
+    code, _, err = run(["train", str(tmp_path / "p"), "--config", "vit-s", "--window", "100", "--random-backbone"],
+                       capsys)
+    assert code == 2 and "--window 100: must be a positive multiple of 32" in err
