@@ -49,6 +49,7 @@ class ModelVersion:
     threshold: float = DEFAULT_THRESHOLD  # score maximising F1 at tIoU 0.5 on validation (see threshold_basis)
     threshold_f1: float | None = None
     threshold_basis: str = "val F1"  # "train F1" / "at most N a clip" when validation had no hit
+    instances: dict[str, int] = field(default_factory=dict)  # per subset (empty: registered before they were kept)
 
     @property
     def label(self) -> str:
@@ -149,6 +150,33 @@ def add_version(project: Path, version: ModelVersion, activate: bool = True) -> 
     updated = Registry((*registry.versions, version), version.number if activate else registry.active)
     save_registry(project, updated)
     return updated
+
+
+def should_activate(new: ModelVersion, active: ModelVersion | None) -> tuple[bool, str]:
+    """Whether a new version replaces the active one: only when its validation AVG mAP is at least
+    the active one's (a version without validation figures never replaces one with them)."""
+    if active is None:
+        return True, "the first version"
+    if new.val is None:
+        return (active.val is None), (f"no validation figures (the active {active.label} has them)"
+                                      if active.val is not None else "neither has validation figures")
+    if active.val is None:
+        return True, f"the active {active.label} has no validation figures"
+    ours, theirs = 100 * new.val.avg, 100 * active.val.avg
+    if new.val.avg >= active.val.avg:
+        return True, f"val AVG mAP {ours:.2f} % >= {theirs:.2f} % of {active.label}"
+    return False, f"val AVG mAP {ours:.2f} % < {theirs:.2f} % of the active {active.label}"
+
+
+def register_version(project: Path, version: ModelVersion) -> tuple[ModelVersion, bool, str]:
+    """Record a new version, made active only when should_activate says so: (entry, active?, why)."""
+    registry = load_registry(project)
+    current = registry.active_version()
+    chosen, why = should_activate(version, current)
+    updated = add_version(project, version, activate=chosen)
+    if not chosen and current is not None and updated.active is None:  # "none chosen" means the newest
+        save_registry(project, replace(updated, active=current.number))
+    return updated.versions[-1], chosen, why
 
 
 def activate(project: Path, key: str) -> ModelVersion:

@@ -89,3 +89,21 @@ def training_data(project: Project, store: StoreAPI, source: str | None = None) 
             ", ".join(f"{n} clips {why}" for why, n in left.items()) or "the project has no clips"))
     return TrainingData(source, used, keep, counts, instances, {k: sorted(v) for k, v in people.items()},
                         fingerprint(used), left)
+
+
+def refusal(data: TrainingData, min_clips: int, min_instances: int, need_val: bool = True) -> str | None:
+    """Why a run on this data would give a model not worth proposing with (None: it may train)."""
+    train = str(Subset.TRAIN)
+    clips, instances = data.clips.get(train, 0), data.instances.get(train, 0)
+    if clips < min_clips:
+        return f"only {clips} training clips (at least {min_clips} needed)"
+    if instances < min_instances:
+        return f"only {instances} training instances (at least {min_instances} needed)"
+    if need_val and not data.clips.get(str(Subset.VAL)):
+        return "no validation clips: nothing to choose the epoch or the proposal threshold on (run mmad split)"
+    return None
+
+
+def longest_clip(data: TrainingData) -> int:
+    """Decoded frames of the longest clip the run uses (0 without clips)."""
+    return max((v.total_frames for v in data.annotations.videos.values()), default=0)

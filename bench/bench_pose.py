@@ -181,6 +181,20 @@ def chance_floor(samples: dict[str, ClipSample], folds: list[set[str]], subject_
     return {"avg": float(np.mean(pooled)), "avg_fold_mean": float(np.mean(fold_mean))}
 
 
+def augment_compare(pose: ModelConfig, recipe: TrainConfig, samples: dict[str, ClipSample], folds: list[set[str]],
+                    subject_of: dict[str, str], work: Path, args: argparse.Namespace) -> int:
+    """The pose detector without and with its training augmentation, on the same folds and seeds."""
+    rows = {name: run(name, pose, replace(recipe, augment=augment), samples, folds, subject_of, work, args.reuse,
+                      args.seeds) for name, augment in (("pose", False), ("pose+augment", True))}
+    print(f"\nheld-out subjects ({len(folds)} folds), {args.epochs} epochs, mean of {args.seeds} seeds (sd); mAP %")
+    print(f"{'detector':<14}{'action':>8}{'body':>8}{'AVG':>8}{'sd':>6}{'fold AVG':>10}{'sd':>6}{'train s':>9}")
+    for name, r in rows.items():
+        print(f"{name:<14}{100 * r['action']:8.2f}{100 * r['body']:8.2f}{100 * r['avg']:8.2f}{100 * r['avg_sd']:6.2f}"
+              f"{100 * r['avg_fold_mean']:10.2f}{100 * r['avg_fold_mean_sd']:6.2f}{r['train_s']:9.1f}")
+    (work / "augment_compare.json").write_text(json.dumps(rows, indent=1), "utf-8")
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--subjects", type=int, default=8)
@@ -195,6 +209,9 @@ def main() -> int:
     parser.add_argument("--reuse", action="store_true",
                         help="evaluate runs an earlier call left in --out (best.pt, train_seconds.txt) again")
     parser.add_argument("--no-app", action="store_true", help="skip the event-loop measurement")
+    parser.add_argument("--augment-compare", action="store_true",
+                        help="only the pose detector, trained without and with its augmentation "
+                             "(inference/pose/augment.py: mirror, temporal crop, scale/rotation jitter)")
     args = parser.parse_args()
     work = Path(args.out or tempfile.mkdtemp(prefix="bench_pose_"))
     taxonomy = load_taxonomy("mma52")
@@ -220,6 +237,8 @@ def main() -> int:
 
     recipe = TrainConfig(epochs=args.epochs, batch_size=2, lr=1e-3, warmup_epochs=min(2, args.epochs / 4),
                          ema_decay=0.99, eval_every=10**6, seed=0)
+    if args.augment_compare:
+        return augment_compare(pose, recipe, pose_samples, folds, subject_of, work, args)
     results = {"pose": run("pose-detector", pose, recipe, pose_samples, folds, subject_of, work, args.reuse,
                                 args.seeds)}
     tiny = preset("tiny", "dsta", num_classes=len(taxonomy.actions))

@@ -33,7 +33,9 @@ from annotator.synthetic.assisted import assisted_work, edge_moves  # noqa: E402
 from annotator.synthetic.demo import ANNOTATORS, build_demo  # noqa: E402
 from annotator.synthetic.simulate import NOISE_LEVELS, simulate_annotators  # noqa: E402
 from app.cli.main import main as mmad  # noqa: E402
-from app.model_loop.jobs import clip_job, propose, train_version  # noqa: E402
+from app.model_loop.jobs import train_version  # noqa: E402
+from app.model_loop.proposing import clip_ref, propose_clips  # noqa: E402
+from app.model_loop.records import Guards, TrainSpec  # noqa: E402
 
 
 def demo_with_model(folder: Path, args: argparse.Namespace) -> Project:
@@ -46,8 +48,8 @@ def demo_with_model(folder: Path, args: argparse.Namespace) -> Project:
     finally:
         store.close()
     started = time.perf_counter()
-    train_version({"job": "train", "project": str(folder), "source": GROUND_TRUTH, "backbone": args.backbone,
-                   "epochs": args.epochs, "device": "cpu"}, lambda *_a, **_k: None, CancelToken())
+    train_version(TrainSpec(project=str(folder), source=GROUND_TRUTH, backbone=args.backbone, epochs=args.epochs,
+                            device="cpu", guards=Guards(train_anyway=True)), cancel=CancelToken())
     version = load_registry(folder).active_version()
     assert version is not None
     print(f"trained {version.label} in {time.perf_counter() - started:.0f} s: val mAP action/body/AVG "
@@ -63,11 +65,10 @@ def study(demo: Project, folder: Path, args: argparse.Namespace) -> Path:
     try:
         clips = src.clips()
         truth_segs = src.segments_by_clip(GROUND_TRUTH)
-        jobs = [clip_job(c, demo.media_path(c)) for c in clips]  # type: ignore[arg-type]
+        jobs = [clip_ref(c, demo.media_path(c)) for c in clips]  # type: ignore[arg-type]
     finally:
         src.close()
-    result = propose({"version": version.name, "checkpoint": str(demo.path / version.checkpoint), "clips": jobs},
-                     lambda *_a, **_k: None, CancelToken())
+    result = propose_clips(demo.path / version.checkpoint, version.name, jobs, pose_cache=demo.path).to_json()
     project = Project.create(folder, media_root=str(demo.media_dir.resolve()))
     shutil.copytree(demo.path / REGISTRY_DIR, folder / REGISTRY_DIR)
     setting = ControlSetting(args.control, args.seed)

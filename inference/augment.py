@@ -2,7 +2,8 @@
 
 Spatial (one draw per clip, the same for all its frames): frames stored at short side
 182/160 of the input size -> random resized crop -> input size, horizontal flip with
-probability 0.5, colour jitter. Temporal: a random truncation that keeps the instances lying
+probability 0.5, mmaction's ImgAug "default" (RandAugment: two of fifteen operations at
+magnitude 9 of 10), colour jitter. Temporal: a random truncation that keeps the instances lying
 at least 75% inside it and drops the others (OpenTAD's random_trunc).
 """
 
@@ -121,7 +122,90 @@ def colour_jitter(frames: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     return out
 
 
+LEVEL = 9 / 10  # mmaction's RandAugment magnitude 9 of 10
+RANDAUGMENT_OPS = ("shear_x", "shear_y", "translate_x", "translate_y", "rotate", "posterize", "solarize", "colour",
+                   "contrast", "brightness", "sharpness", "autocontrast", "equalize", "invert", "cutout")
+RANDAUGMENT_N = 2  # operations drawn per clip, applied in the list's order (imgaug's SomeOf)
+ENHANCE = 1.8 * LEVEL + 0.1  # PIL-style enhancement factor of colour, contrast, brightness, sharpness
+CUTOUT_GREY = 128  # imgaug Cutout's fill
+
+
+def _warp(frames: np.ndarray, matrix: np.ndarray) -> np.ndarray:
+    """Every frame through one 2x3 affine matrix, black outside (imgaug's constant mode)."""
+    h, w = frames.shape[1:3]
+    return np.stack([cv2.warpAffine(f, matrix, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT,
+                                    borderValue=(0, 0, 0)) for f in frames])
+
+
+def _blend(frames: np.ndarray, other: np.ndarray, factor: float) -> np.ndarray:
+    """PIL's ImageEnhance: other + factor * (frames - other), saturated to uint8."""
+    out = other.astype(np.float32) + factor * (frames.astype(np.float32) - other.astype(np.float32))
+    return np.clip(out, 0, 255).astype(np.uint8)
+
+
+def _grey(frames: np.ndarray) -> np.ndarray:
+    g = (frames.astype(np.float32) @ np.array([0.299, 0.587, 0.114], np.float32))[..., None]
+    return np.repeat(np.clip(g, 0, 255).astype(np.uint8), 3, axis=-1)
+
+
+def randaugment_op(frames: np.ndarray, op: str, rng: np.random.Generator) -> np.ndarray:
+    """One RandAugment operation, drawn once and applied alike to every frame [T, H, W, 3] uint8."""
+    h, w = frames.shape[1:3]
+    sign = 1.0 if rng.random() < 0.5 else -1.0  # (mmaction fixes each sign once per process)
+    if op in ("shear_x", "shear_y"):
+        t = np.tan(np.radians(17.19 * LEVEL)) * sign
+        m = np.array([[1, t, -t * h / 2], [0, 1, 0]] if op == "shear_x" else [[1, 0, 0], [t, 1, -t * w / 2]],
+                     np.float32)
+        return _warp(frames, m)
+    if op in ("translate_x", "translate_y"):
+        dx, dy = (0.2 * LEVEL * sign * w, 0.0) if op == "translate_x" else (0.0, 0.2 * LEVEL * sign * h)
+        return _warp(frames, np.array([[1, 0, dx], [0, 1, dy]], np.float32))
+    if op == "rotate":
+        return _warp(frames, cv2.getRotationMatrix2D((w / 2, h / 2), 30 * LEVEL * sign, 1.0))
+    if op == "posterize":
+        bits = max(1, int(4 * LEVEL))
+        return frames & np.uint8((0xFF << (8 - bits)) & 0xFF)
+    if op == "solarize":
+        return np.where(frames >= 256 * LEVEL, 255 - frames, frames).astype(np.uint8)
+    if op == "colour":
+        return _blend(frames, _grey(frames), ENHANCE)
+    if op == "contrast":
+        return _blend(frames, np.full_like(frames, int(_grey(frames)[..., 0].mean() + 0.5)), ENHANCE)
+    if op == "brightness":
+        return _blend(frames, np.zeros_like(frames), ENHANCE)
+    if op == "sharpness":  # PIL's SMOOTH kernel, borders kept
+        kernel = np.array([[1, 1, 1], [1, 5, 1], [1, 1, 1]], np.float32) / 13
+        smooth = np.stack([cv2.filter2D(f, -1, kernel, borderType=cv2.BORDER_REPLICATE) for f in frames])
+        return _blend(frames, smooth, ENHANCE)
+    if op == "autocontrast":  # each frame's channels stretched to the full range (PIL, cutoff 0)
+        lo = frames.min(axis=(1, 2), keepdims=True).astype(np.float32)
+        hi = frames.max(axis=(1, 2), keepdims=True).astype(np.float32)
+        scale = np.where(hi > lo, 255 / np.maximum(hi - lo, 1), 1.0)
+        stretched: np.ndarray = np.clip((frames - lo) * scale + np.where(hi > lo, 0, lo), 0, 255).astype(np.uint8)
+        return stretched
+    if op == "equalize":
+        return np.stack([np.stack([cv2.equalizeHist(np.ascontiguousarray(f[..., c])) for c in range(3)], axis=-1)
+                         for f in frames])
+    if op == "invert":
+        return (255 - frames).astype(np.uint8)
+    if op == "cutout":
+        side = max(1, round(0.2 * LEVEL * min(h, w)))
+        top, left = int(rng.integers(0, h - side + 1)), int(rng.integers(0, w - side + 1))
+        out = frames.copy()
+        out[:, top : top + side, left : left + side] = CUTOUT_GREY
+        return out
+    raise ValueError(f"unknown RandAugment operation {op!r}")
+
+
+def randaugment(frames: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """mmaction's ImgAug("default") on one clip: two operations drawn per clip, alike on every frame."""
+    chosen = sorted(rng.choice(len(RANDAUGMENT_OPS), size=RANDAUGMENT_N, replace=False))
+    for index in chosen:
+        frames = randaugment_op(frames, RANDAUGMENT_OPS[int(index)], rng)
+    return frames
+
+
 def augment_frames(frames: np.ndarray, size: int, rng: np.random.Generator) -> np.ndarray:
     """AdaTAD's spatial pipeline on one clip's frames [T, H, W, 3] uint8 -> [T, size, size, 3] uint8."""
     crop = draw_crop(frames.shape[1], frames.shape[2], rng)
-    return colour_jitter(apply_crop(frames, crop, size), rng)
+    return colour_jitter(randaugment(apply_crop(frames, crop, size), rng), rng)

@@ -284,8 +284,18 @@ def load_pretrained(model: VideoMAE, path: str | Path) -> LoadReport:
             matched[new] = value
     report.loaded = sorted(matched)
     report.missing = sorted(k for k in ours if k not in matched and k != "pos_embed")
+    _check_most_loaded(report, ours, str(path))
     model.load_state_dict(matched, strict=False)
     return report
+
+
+def _check_most_loaded(report: LoadReport, ours: dict[str, torch.Tensor], path: str) -> None:
+    """InputError when the file gave fewer than half of the ViT's own tensors (adapters are new)."""
+    own = [k for k in ours if ".adapter." not in k and k != "pos_embed"]
+    missing = [k for k in report.missing if ".adapter." not in k]
+    if 2 * len(missing) > len(own):
+        raise InputError(path, None, f"{len(missing)} of the backbone's {len(own)} tensors are missing "
+                                     f"(e.g. {missing[0]}): not a VideoMAE checkpoint of this size")
 
 
 def _read_weights(path: Path) -> object:

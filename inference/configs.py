@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
@@ -131,6 +132,7 @@ class TrainConfig:
     seed: int = 0
     clip_grad: float = 1.0
     amp: bool = True  # mixed precision, CUDA only
+    amp_dtype: str = "auto"  # bfloat16 where the GPU has it, else float16 with a gradient scaler (precision.py)
     checkpointing: bool = True  # activation checkpointing, CUDA only
     eval_every: int = 1
     recipe: str = "plain"  # the preset these settings came from (inference.recipe)
@@ -141,6 +143,27 @@ class TrainConfig:
     workers: int = 0  # DataLoader worker processes
     val_max_keep: int = 8000  # detections per clip at validation: OpenTAD's result-file cap (evaluate.RESULT_CAP)
     checkpoint_every_s: float = 30.0  # last.pt at most this often, and whenever the run ends (LastCheckpoint)
+
+
+def window_unit(config: ModelConfig) -> int:
+    """The sampled frames a window must be a multiple of: whole ViT chunks and whole top-level steps."""
+    per_step = 1 if config.interpolate else config.backbone.tubelet
+    return math.lcm(config.backbone.chunk_frames, 2 ** (config.head.levels - 1) * per_step)
+
+
+def fit_window(config: ModelConfig, longest_frames: int) -> ModelConfig:
+    """The config with the smallest window that holds the longest clip (decoded frames) whole."""
+    unit = window_unit(config)
+    sampled = -(-max(longest_frames, 1) // config.frame_stride)
+    return replace(config, window_frames=unit * -(-sampled // unit))
+
+
+def with_window(config: ModelConfig, window: int) -> ModelConfig:
+    """The config with an explicit window; ValueError when it is no multiple of window_unit."""
+    unit = window_unit(config)
+    if window <= 0 or window % unit:
+        raise ValueError(f"--window {window}: must be a positive multiple of {unit} sampled frames for {config.name}")
+    return replace(config, window_frames=window)
 
 
 _BACKBONES = {

@@ -23,6 +23,8 @@ from inference.augment import KEEP_INSIDE, augment_frames, temporal_crop
 from inference.configs import ModelConfig, TrainConfig
 from inference.data import KEEP_FRACTION, ClipSample, window_targets
 from inference.model import input_dtype
+from inference.pose.augment import augment_pose
+from inference.video import pad_window
 
 Window = tuple[torch.Tensor, int, torch.Tensor, torch.Tensor]  # frames [n, S, S, 3] (pose: [n, F]), valid, segs, labels
 Batch = tuple[torch.Tensor, torch.Tensor, list[tuple[torch.Tensor, torch.Tensor]]]
@@ -57,6 +59,10 @@ class TrainWindows(Dataset[Window]):
             start, stop = temporal_crop(length, window, sample.segments / config.frame_stride, rng)
             frames = augment_frames(np.asarray(sample.frames[start:stop]), size, rng)
             keep = KEEP_INSIDE
+        elif self.augment:  # pose: the same temporal crop, then mirror and small scale/rotation jitter
+            start, stop = temporal_crop(length, window, sample.segments / config.frame_stride, rng)
+            frames = augment_pose(np.asarray(sample.frames[start:stop]), rng)
+            keep = KEEP_INSIDE
         else:
             start = window_start(length, window, rng)
             frames = np.asarray(sample.frames[start : start + window])
@@ -70,12 +76,10 @@ class TrainWindows(Dataset[Window]):
 
 
 def collate(items: Sequence[Window], window: int) -> Batch:
-    """Pad and stack windows: frames [B, window, S, S, 3] (pose: [B, window, F]) with zeros after each,
-    valid steps [B], targets."""
-    first = items[0][0]
-    frames = torch.zeros((len(items), window, *first.shape[1:]), dtype=first.dtype)
-    for b, item in enumerate(items):
-        frames[b, : len(item[0])] = item[0]
+    """Pad and stack windows: frames [B, window, S, S, 3] with each window's last frame repeated after it
+    (pose: [B, window, F] with zeros), valid steps [B], targets."""
+    edge = items[0][0].dtype == torch.uint8  # pixels; pose features are floats
+    frames = torch.stack([pad_window(item[0], window, edge) for item in items])
     valid = torch.tensor([item[1] for item in items], dtype=torch.long)
     return frames, valid, [(item[2], item[3]) for item in items]
 

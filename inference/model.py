@@ -20,6 +20,9 @@ from inference.video import normalise
 MIB = 2**20  # the MMAD paper counts parameters in units of 2**20
 PAPER_TABLE4 = {"full": 20.89, "standard": 0.85, "tia": 0.96, "dsta": 1.80}  # VideoMAE-S, in MIB
 
+PRE_NMS_THRESH = 1e-3  # OpenTAD's pre_nms_thresh
+PRE_NMS_TOPK = 8000  # OpenTAD's pre_nms_topk for its multi-label AdaTAD configs
+
 
 @dataclass(frozen=True)
 class Detections:
@@ -107,9 +110,13 @@ class Detector(nn.Module):
 
     @torch.no_grad()
     def decode(self, logits: list[torch.Tensor], offsets: list[torch.Tensor], masks: list[torch.Tensor],
-               pre_nms_thresh: float = 1e-3, pre_nms_topk: int = 2000, sigma: float = 0.5,
+               pre_nms_thresh: float = PRE_NMS_THRESH, pre_nms_topk: int = PRE_NMS_TOPK, sigma: float = 0.5,
                max_keep: int = 200) -> list[Detections]:
-        """Scores above the threshold -> segments -> per-class Gaussian soft-NMS, for each video."""
+        """Scores above the threshold -> segments -> per-class Gaussian soft-NMS, for each video.
+
+        As OpenTAD's multi-label AdaTAD post-processing: the 8000 best (point, class) scores above
+        1e-3 go to soft-NMS, short segments included, and soft-NMS prunes nothing (min score 0).
+        """
         points = make_points(self.steps, self.config.head, logits[0].device)
         probs = torch.sigmoid(torch.cat(logits, dim=1).float())  # [B, P, C]
         all_offsets = torch.cat(offsets, dim=1).float()
@@ -124,9 +131,7 @@ class Detector(nn.Module):
             pos, stride = points[point, 0], points[point, 3]
             segs = torch.stack([pos - all_offsets[b, point, 0] * stride,
                                 pos + all_offsets[b, point, 1] * stride], dim=1)
-            long_enough = (segs[:, 1] - segs[:, 0]) > 0.05
-            segs, scores, labels = batched_soft_nms(segs[long_enough], flat[keep][long_enough],
-                                                    label[long_enough], sigma=sigma, max_keep=max_keep)
+            segs, scores, labels = batched_soft_nms(segs, flat[keep], label, sigma=sigma, max_keep=max_keep)
             results.append(Detections(segs, scores, labels))
         return results
 

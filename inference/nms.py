@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import torch
 
+MIN_SCORE = 0.0  # OpenTAD's batched_nms default: soft-NMS decays scores but prunes none
+
 
 def segment_iou(segment: torch.Tensor, others: torch.Tensor) -> torch.Tensor:
     """tIoU of segments [..., 2] with others [..., N, 2] (one segment per row of others) -> [..., N]."""
@@ -19,7 +21,7 @@ def segment_iou(segment: torch.Tensor, others: torch.Tensor) -> torch.Tensor:
 
 
 def soft_nms_1d(segments: torch.Tensor, scores: torch.Tensor, sigma: float = 0.5,
-                min_score: float = 1e-3) -> tuple[torch.Tensor, torch.Tensor]:
+                min_score: float = MIN_SCORE) -> tuple[torch.Tensor, torch.Tensor]:
     """Gaussian soft-NMS of one class: scores decay by exp(-iou²/σ); returns kept (segments, scores)."""
     labels = torch.zeros(scores.shape, dtype=torch.long, device=scores.device)
     segs, kept, _ = batched_soft_nms(segments, scores, labels, sigma, min_score, max_keep=scores.numel())
@@ -43,7 +45,7 @@ def _by_class(segments: torch.Tensor, scores: torch.Tensor, labels: torch.Tensor
 
 
 def batched_soft_nms(segments: torch.Tensor, scores: torch.Tensor, labels: torch.Tensor,
-                     sigma: float = 0.5, min_score: float = 1e-3,
+                     sigma: float = 0.5, min_score: float = MIN_SCORE,
                      max_keep: int = 200) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     """Soft-NMS per class; keeps the max_keep best overall, sorted by score (descending)."""
     if not scores.numel():
@@ -60,7 +62,8 @@ def batched_soft_nms(segments: torch.Tensor, scores: torch.Tensor, labels: torch
         alive[rows, best] = False
         decay = torch.exp(-segment_iou(segs[rows, best], segs) ** 2 / sigma)  # [C, K]
         table = torch.where(alive, table * decay, table)
-        alive &= table >= min_score  # only scores that no longer count are pruned
+        if min_score > 0:  # only scores that no longer count are pruned
+            alive &= table >= min_score
     kept = torch.stack(picked, dim=1)  # [C, rounds], class by class in the order picked
     out_segs = torch.stack(picked_segs, dim=1)[kept]
     out_scores = torch.stack(picked_scores, dim=1)[kept]

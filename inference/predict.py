@@ -6,22 +6,21 @@ import hashlib
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+import numpy as np
 import torch
 
 from annotator.formats.records import PredictionRecord
-from annotator.model import Clip, Proposal
 from annotator.progress import NEVER, CancelToken, Progress, no_progress
 from inference.data import Frames
 from inference.evaluate import RESULT_CAP
 from inference.model import Detector, input_dtype, step_to_frame
 from inference.nms import batched_soft_nms
 from inference.precision import autocast_for
-from inference.video import decode_video, sliding_windows
+from inference.video import decode_video, pad_window, sliding_windows
 
-__all__ = ["autocast_for", "model_version", "predict_frames", "predict_videos", "to_proposals"]
+__all__ = ["autocast_for", "model_version", "predict_frames", "predict_videos"]
 
 OVERLAP = 0.25  # share of a window repeated by the next one at test time
-PROPOSAL_CAP = 200  # detections per clip shown as proposals in the app (result files: evaluate.RESULT_CAP)
 
 
 @torch.no_grad()
@@ -36,12 +35,11 @@ def predict_frames(model: Detector, video_id: str, frames: Frames, fps: float,
     segs, scores, labels = [], [], []
     for first in range(0, len(starts), batch_size):
         group = starts[first : first + batch_size]
-        batch = torch.zeros((len(group), window, *frames.shape[1:]), dtype=input_dtype(config))
-        valid = torch.zeros(len(group), dtype=torch.long)
-        for b, start in enumerate(group):
-            chunk = frames[start : start + window]
-            batch[b, : len(chunk)] = torch.from_numpy(chunk)
-            valid[b] = config.steps_for(len(chunk))
+        chunks = [torch.from_numpy(np.asarray(frames[start : start + window])).to(input_dtype(config))
+                  for start in group]
+        edge = config.backbone.kind != "pose"  # pixels: the last frame repeated, as in training
+        batch = torch.stack([pad_window(chunk, window, edge) for chunk in chunks])  # [B, window, ...]
+        valid = torch.tensor([config.steps_for(len(chunk)) for chunk in chunks], dtype=torch.long)
         with autocast_for(device):
             outputs = model(batch.to(device), valid.to(device))
         for start, det in zip(group, model.decode(outputs[0], outputs[1], outputs[2], sigma=sigma,
@@ -88,18 +86,3 @@ def model_version(checkpoint: str | Path, config_name: str, adapter: str) -> str
     """A stable name for a checkpoint's proposals: "<config>-<adapter>@<first 8 hex of its sha256>"."""
     digest = hashlib.sha256(Path(checkpoint).read_bytes()).hexdigest()[:8]
     return f"{config_name}-{adapter}@{digest}"
-
-
-def to_proposals(preds: Sequence[PredictionRecord], clip: Clip, version: str, min_score: float = 0.0,
-                 limit: int = PROPOSAL_CAP) -> list[Proposal]:
-    """This clip's best `limit` detections as pending proposals in its frames (rounded, inside the clip)."""
-    out = []
-    mine = sorted((p for p in preds if p.video_id == clip.name), key=lambda p: -p.score)[:limit]
-    for p in mine:
-        if p.score < min_score:
-            continue
-        start = max(0, round(p.t_start * clip.fps))
-        end = min(clip.frame_count - 1, round(p.t_end * clip.fps))
-        if end > start:
-            out.append(Proposal(None, clip.id, version, start, end, p.action_id, p.score))
-    return out

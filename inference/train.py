@@ -232,8 +232,9 @@ def _epochs(run: _Run, loader: DataLoader[Window], train_config: TrainConfig, va
             _save_best(run, out, taxonomy, train_config, epoch, None)
         state["history"].append(record)
         state["epoch"] = epoch + 1
+        ranks_rng = gather_to_main([rng_states(run.device)], dist)  # every process draws its own
         if dist.is_main:
-            last.keep(_last_data(run, state, train_config, taxonomy), now=last_epoch)
+            last.keep(_last_data(run, state, train_config, taxonomy, ranks_rng), now=last_epoch)
             (out / "history.json").write_text(json.dumps(state["history"], indent=1), "utf-8")
         state.update(share_from_main(state, dist))
         if on_epoch is not None:
@@ -269,7 +270,7 @@ def _start(model_config: ModelConfig, config: TrainConfig, samples: Sequence[Cli
     warmup = max(1, int(config.warmup_epochs * steps_per_epoch))
     scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda s: lr_factor(s, total_steps, warmup))
     return _Run(model, wrap(model, dist, dev), optimizer, scheduler, EMA(model, config.ema_decay),
-                make_scaler(dev, config.amp), LossNormaliser(config.loss_normaliser), dist, dev)
+                make_scaler(dev, config.amp, config.amp_dtype), LossNormaliser(config.loss_normaliser), dist, dev)
 
 
 def _validate_epoch(run: _Run, samples: Sequence[ClipSample], taxonomy: Taxonomy, state: dict[str, Any],
@@ -310,7 +311,7 @@ def _train_epoch(run: _Run, loader: DataLoader[Window], config: TrainConfig, epo
     for step, (frames, valid, targets) in enumerate(loader):
         cancel.check()
         on_device = [(s.to(run.device), lab.to(run.device)) for s, lab in targets]
-        with autocast_for(run.device, config.amp):
+        with autocast_for(run.device, config.amp, config.amp_dtype):
             outputs = run.net(frames.to(run.device, non_blocking=True), valid.to(run.device))
         loss = run.model.loss(outputs[0], outputs[1], outputs[2], on_device, run.normaliser)["total"]
         run.optimizer.zero_grad(set_to_none=True)
@@ -345,14 +346,16 @@ def restore_rng(data: dict[str, Any]) -> None:
         torch.cuda.set_rng_state_all(data["cuda_rng"][: torch.cuda.device_count()])
 
 
-def _last_data(run: _Run, state: dict[str, Any], config: TrainConfig, taxonomy: Taxonomy) -> dict[str, Any]:
-    """last.pt's content: weights, optimiser, schedule, EMA, scaler, loss normaliser, RNG, progress."""
+def _last_data(run: _Run, state: dict[str, Any], config: TrainConfig, taxonomy: Taxonomy,
+               ranks_rng: list[dict[str, Any]]) -> dict[str, Any]:
+    """last.pt's content: weights, optimiser, schedule, EMA, scaler, loss normaliser, progress, and the
+    random states: rank 0's at the top level (as older files), every rank's under "ranks_rng"."""
     return checkpoint_data(run.model, taxonomy.action_names, optimizer=run.optimizer.state_dict(),
                            scheduler=run.scheduler.state_dict(),
                            ema={"updates": run.ema.updates, "shadow": run.ema.shadow},
                            train_state=state, train_config=asdict(config), taxonomy=taxonomy.to_json(),
                            scaler=run.scaler.state_dict(), normaliser=run.normaliser.state_dict(),
-                           **rng_states(run.device))
+                           ranks_rng=ranks_rng, **rng_states(run.device))
 
 
 def _resume(path: Path, run: _Run, config: ModelConfig) -> dict[str, Any]:
@@ -369,6 +372,7 @@ def _resume(path: Path, run: _Run, config: ModelConfig) -> dict[str, Any]:
         run.scaler.load_state_dict(data["scaler"])
     if "normaliser" in data:
         run.normaliser.load_state_dict(data["normaliser"])
-    restore_rng(data)
+    ranks = data.get("ranks_rng") or []
+    restore_rng(ranks[run.dist.rank] if run.dist.rank < len(ranks) else data)  # older files: rank 0's for all
     state: dict[str, Any] = dict(data["train_state"])
     return state

@@ -60,6 +60,18 @@ def normalise(frames: torch.Tensor) -> torch.Tensor:
     return (x - mean) / std
 
 
+def pad_window(chunk: torch.Tensor, window: int, edge: bool = True) -> torch.Tensor:
+    """A window of `window` frames from a shorter chunk [n, ...]: the last frame repeated after it
+    (OpenTAD pads a short video so), or zeros with edge=False (pose features: masked, never seen)."""
+    if len(chunk) >= window:
+        return chunk[:window]
+    if edge and len(chunk):
+        tail = chunk[-1:].expand(window - len(chunk), *chunk.shape[1:])
+    else:
+        tail = chunk.new_zeros((window - len(chunk), *chunk.shape[1:]))
+    return torch.cat([chunk, tail])
+
+
 def sliding_windows(length: int, window: int, overlap: float = 0.25) -> list[int]:
     """Start indices of windows covering `length` sampled frames, the last one flush with the end."""
     if length <= window:

@@ -16,11 +16,12 @@ from annotator.errors import InputError
 from annotator.formats import read_annotations, read_predictions, write_predictions
 from annotator.formats.common import load_json
 from annotator.formats.records import AnnotationSet, PredictionRecord
-from annotator.model import GROUND_TRUTH, Subset
+from annotator.model import Subset
 from annotator.progress import no_progress
 from annotator.taxonomy import Taxonomy, load_taxonomy
 from app.cli.identity import add_as_option, open_store
 from app.cli.progress_bar import TerminalProgress
+from app.model_loop.records import MIN_TRAIN_CLIPS, MIN_TRAIN_INSTANCES
 
 if TYPE_CHECKING:
     from annotator.project import Project
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
 # Kept here, not imported from inference.evaluate / inference.predict (numpy, torch), for --help;
 # tests check they agree with those modules.
 RESULT_CAP = 8000  # detections per video in result files, as OpenTAD's max_seg_num for multi-label sets
-PROPOSAL_CAP = 200  # detections per clip stored as proposals for the app
+PROPOSAL_CAP = 100  # proposals stored per clip (app.model_loop.proposing.PROPOSALS, shared with the app)
 BODY_RULES = ("action", "nms")
 BODY_RULE_HELP = (
     "how body-level detections are made: 'action' (default, the MMAD paper's Table 3 as we read it): "
@@ -51,7 +52,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("project", nargs="?", help="project folder (trains on its stored train/val split)")
     p.add_argument("--data", metavar="OPENTAD_JSON", help="OpenTAD JSON instead of a project")
     p.add_argument("--videos", metavar="DIR", help="folder of <video_id>.mp4 files (with --data)")
-    p.add_argument("--out", required=True, metavar="RUN_DIR", help="run folder (resumed when it holds last.pt)")
+    p.add_argument("--out", metavar="RUN_DIR", help="run folder, resumed when it holds last.pt (needed with --data; "
+                                                   "with a PROJECT the new version's folder by default)")
     p.add_argument("--backbone", default="videomae", choices=("videomae", "pose"),
                    help="videomae: RGB frames (--config, --adapter); pose: MediaPipe landmarks, "
                         "cached in the project (or RUN_DIR/pose), trains in minutes on a CPU")
@@ -63,7 +65,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                         "block with a depth-wise convolution in place of attention (convformer, cheaper), "
                         "or 1-D convolutions (conv: resumes runs started before the transformer existed)")
     p.add_argument("--pretrained", metavar="FILE", help="local VideoMAE checkpoint: official, OpenTAD/AdaTAD, "
-                                                       "or Hugging Face (.bin or .safetensors); never downloaded")
+                                                       "or Hugging Face (.bin or .safetensors); never downloaded; "
+                                                       "needed by vit-* adapter runs")
+    p.add_argument("--random-backbone", action="store_true",
+                   help="train a vit-* adapter run on a random frozen ViT (without --pretrained) on purpose")
+    p.add_argument("--window", type=int, default=None, metavar="FRAMES",
+                   help="sampled frames per window (default for vit-*: fitted to the longest clip at stride 4)")
     p.add_argument("--recipe", default=None, choices=RECIPES,
                    help="adatad: OpenTAD's AdaTAD settings (default for vit-*); plain: every frame, 256-d head, "
                         "local attention, one lr, no augmentation (default for tiny, cheaper on a CPU)")
@@ -81,7 +88,14 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--nproc", type=int, default=1, metavar="N",
                    help="processes (one per GPU), started through torchrun")
     p.add_argument("--taxonomy", default=None, help="with --data: mma52, mma82 or a taxonomy JSON (default mma52)")
-    p.add_argument("--source", default=GROUND_TRUTH, help="with a project: ground-truth or merged")
+    p.add_argument("--source", default=None, help="with a project: merged or ground-truth (default: what mmad export "
+                                                  "writes, the finalised merge once any clip is final)")
+    p.add_argument("--min-train-clips", type=int, default=MIN_TRAIN_CLIPS, metavar="N",
+                   help=f"with a project: refuse fewer training clips (default {MIN_TRAIN_CLIPS})")
+    p.add_argument("--min-train-instances", type=int, default=MIN_TRAIN_INSTANCES, metavar="N",
+                   help=f"with a project: refuse fewer training instances (default {MIN_TRAIN_INSTANCES})")
+    p.add_argument("--train-anyway", action="store_true",
+                   help="with a project: train although the data is below those minimums or has no val clips")
 
     p = _parser(sub, "eval", "Detection-mAP of predictions against ground truth (action, body, AVG)", _eval)
     p.add_argument("ground_truth", help="official CSV or OpenTAD JSON")
@@ -101,10 +115,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--out", metavar="FILE", help="write predictions (.json: OpenTAD results, .csv: submission), "
                                                  f"at most {RESULT_CAP} per video as OpenTAD's result files")
     p.add_argument("--store", action="store_true",
-                   help=f"store the best {PROPOSAL_CAP} per clip as the model version's proposals, replacing its "
-                        "pending ones (decided ones stay): predicting twice changes nothing")
-    p.add_argument("--store-min-score", type=float, default=0.3, metavar="P",
-                   help="proposals below this score are not stored (files keep every score)")
+                   help=f"store the model version's proposals as the app's Propose does (the best {PROPOSAL_CAP} "
+                        "per clip at least 0.2 s long), replacing its pending ones (decided ones stay): "
+                        "predicting twice changes nothing")
     p.add_argument("--subset", default=None, choices=[s.value for s in Subset])
     p.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda"))
 
@@ -220,63 +233,85 @@ def _open_project(path: str) -> Project:
     return Project.open(path)
 
 
-def _project_data(args: argparse.Namespace) -> tuple[AnnotationSet, dict[str, Path], Taxonomy]:
-    from annotator.exporting import check_split, export_set
-
-    source = args.source
-    project = _open_project(args.project)
-    store = open_store(project, args)
-    try:
-        check_split(store)
-        aset = export_set(store, source)
-        media = {c.name: project.media_path(c) for c in store.clips()}
-    finally:
-        store.close()
-    videos = {name: p for name, p in media.items() if p is not None}
-    aset = AnnotationSet(videos={k: v for k, v in aset.videos.items() if k in videos},
-                         instances=[i for i in aset.instances if i.video_id in videos])
-    return aset, videos, project.taxonomy
-
-
 def _train(args: argparse.Namespace) -> int:
     if args.nproc > 1:
         return _torchrun(args.nproc, args.argv)
-    from dataclasses import replace
-
-    from inference.configs import TrainConfig, pose_preset, preset
-    from inference.data import find_videos, load_samples
-    from inference.distributed import current, main_first
-    from inference.recipe import apply_recipe, default_recipe
-    from inference.train import train
-
     if args.project and args.data:
         raise InputError("mmad train", None, "give a PROJECT or --data, not both")
     if args.project:
-        aset, videos, taxonomy = _project_data(args)
-    elif args.data and args.videos:
-        taxonomy = load_taxonomy(args.taxonomy or "mma52")
-        aset = read_annotations(Path(args.data), "opentad-json", taxonomy)
-        videos = find_videos(list(aset.videos), args.videos)
-    else:
+        return _train_project(args)
+    if not (args.data and args.videos):
         raise InputError("mmad train", None, "give a PROJECT, or --data OPENTAD_JSON with --videos DIR")
+    if not args.out:
+        raise InputError("mmad train", "--out", "a run on --data needs a run folder (--out RUN_DIR)")
+    return _train_files(args)
+
+
+def _choice_fields(args: argparse.Namespace) -> dict[str, Any]:
+    return {"adapter": args.adapter, "recipe": args.recipe, "dsta_variant": args.dsta_variant,
+            "pyramid": args.pyramid, "window": args.window, "pretrained": args.pretrained,
+            "random_backbone": args.random_backbone}
+
+
+def _train_project(args: argparse.Namespace) -> int:
+    """Train a version of the project, as the window's Train dialog does, and register it."""
+    from app.model_loop.jobs import train_version
+    from app.model_loop.records import Guards, TrainSpec
+    from inference.distributed import current
+
+    _open_project(args.project)  # a clear message for a folder that is not a project
+    backbone = "pose" if args.backbone == "pose" else f"videomae-{args.config}"
+    spec = TrainSpec(project=args.project, source=args.source, backbone=backbone, epochs=args.epochs,
+                     batch_size=args.batch_size, lr=args.lr, seed=args.seed, device=args.device,
+                     workers=args.workers, out=args.out, resume=args.out is not None,  # RUN_DIR: resumed
+                     cache_dir=None if args.no_cache or args.backbone == "pose" else (args.cache or None),
+                     guards=Guards(args.min_train_clips, args.min_train_instances, True, args.train_anyway),
+                     **_choice_fields(args))
+    main = current(args.device).is_main
+    bar = TerminalProgress(lines=True) if main else None  # a long command: one line per step in a log
+    try:
+        outcome = train_version(spec, bar if bar is not None else no_progress,
+                                say=(lambda line: print(line, flush=True)) if main else (lambda _l: None))
+    finally:
+        if bar is not None:
+            bar.close()
+    if not main:
+        return 0
+    entry = outcome.version
+    val = entry.get("val")
+    print(f"trained {outcome.epochs_run} epochs" + (", stopped early" if outcome.stopped_early else "")
+          + (f"; validation mAP action/body/AVG {100 * val['action']:.2f}/{100 * val['body']:.2f}/"
+             f"{100 * val['avg']:.2f} %" if val else "; no validation clips"))
+    label = f"v{entry['number']} {entry['name']}"
+    if outcome.activated:
+        print(f"registered {label} as the active model ({outcome.reason})")
+    else:
+        print(f"registered {label}, NOT active: {outcome.reason}; "
+              f"mmad models {args.project} --activate {entry['number']} makes it active")
+    return 0
+
+
+def _train_files(args: argparse.Namespace) -> int:
+    """Train on an OpenTAD JSON and its videos into --out (registered later with mmad models --add)."""
+    from inference.configs import TrainConfig
+    from inference.data import find_videos, load_samples
+    from inference.distributed import current, main_first
+    from inference.recipe import ModelChoice, training_configs
+    from inference.train import train
+
+    taxonomy = load_taxonomy(args.taxonomy or "mma52")
+    aset = read_annotations(Path(args.data), "opentad-json", taxonomy)
+    videos = find_videos(list(aset.videos), args.videos)
     train_ids = [v for v, rec in aset.videos.items() if rec.subset == "train"]
     val_ids = [v for v, rec in aset.videos.items() if rec.subset == "val"]
     if not train_ids:
-        raise InputError(args.project or args.data, "subset", "no training videos (run mmad split first)")
-    train_config = TrainConfig(epochs=args.epochs, batch_size=args.batch_size, seed=args.seed,
-                               workers=max(args.workers, 0))
-    if args.backbone == "pose":
-        if args.pretrained:
-            raise InputError("--pretrained", None, "pretrained weights are for --backbone videomae")
-        config = pose_preset(num_classes=len(taxonomy.actions))  # its own small convformer pyramid
-        train_config = replace(train_config, lr=1e-3)  # no recipe: the RGB recipes tune a ViT
-    else:
-        config = preset(args.config, args.adapter, num_classes=len(taxonomy.actions))
-        config = replace(config, adapter=replace(config.adapter, dsta_variant=args.dsta_variant),
-                         head=replace(config.head, pyramid=args.pyramid))
-        config, train_config = apply_recipe(args.recipe or default_recipe(args.config), config, train_config)
-    if args.lr is not None:
-        train_config = replace(train_config, lr=args.lr)
+        raise InputError(args.data, "subset", "no training videos (run mmad split first)")
+    choice = ModelChoice(backbone=args.backbone, config=args.config, **_choice_fields(args))
+    longest = max((aset.videos[v].total_frames for v in aset.videos), default=0)
+    config, train_config = training_configs(choice, len(taxonomy.actions),
+                                            TrainConfig(epochs=args.epochs, batch_size=args.batch_size,
+                                                        seed=args.seed, workers=max(args.workers, 0)),
+                                            longest, args.lr)
     cache = None if args.no_cache else Path(args.cache or Path(args.out) / "frame_cache")
     dist = current(args.device)
     bar = TerminalProgress(lines=True) if dist.is_main else None  # a long command: one line per step in a log
@@ -286,14 +321,15 @@ def _train(args: argparse.Namespace) -> int:
             if args.backbone == "pose":
                 from inference.pose.data import load_pose_samples
 
-                # landmarks are kept in the project (shared with the app), else in RUN_DIR/pose
-                pose_dir = Path(args.project) if args.project else Path(args.out)
-                train_samples = load_pose_samples(aset, videos, config, train_ids, pose_dir, progress=progress)
-                val_samples = load_pose_samples(aset, videos, config, val_ids, pose_dir, progress=progress)
+                train_samples = load_pose_samples(aset, videos, config, train_ids, Path(args.out), progress=progress)
+                val_samples = load_pose_samples(aset, videos, config, val_ids, Path(args.out), progress=progress)
             else:
                 train_samples = load_samples(aset, videos, config, train_ids, progress=progress, cache_dir=cache,
                                              training=train_config.augment)
                 val_samples = load_samples(aset, videos, config, val_ids, progress=progress, cache_dir=cache)
+        if dist.is_main:
+            Path(args.out).mkdir(parents=True, exist_ok=True)
+            _write_files_data(Path(args.out), aset)
         result = train(config, train_config, train_samples, val_samples, taxonomy, args.out,
                        device=args.device, pretrained=args.pretrained, progress=progress)
     finally:
@@ -305,8 +341,23 @@ def _train(args: argparse.Namespace) -> int:
           + (", stopped early" if result.stopped_early else ""))
     if val_ids:
         print(f"best epoch {result.best_epoch}: validation action-level mAP {100 * result.best_map:.2f} %")
-    print(f"checkpoint: {Path(args.out) / 'best.pt'}")
+    print(f"checkpoint: {Path(args.out) / 'best.pt'} (mmad models PROJECT --add {args.out} registers it)")
     return 0
+
+
+def _write_files_data(out: Path, aset: AnnotationSet) -> None:
+    """RUN_DIR/data.json for a run on files, as a project run writes it."""
+    from annotator.training_data import fingerprint
+
+    clips: dict[str, int] = {}
+    instances: dict[str, int] = {}
+    for rec in aset.videos.values():
+        clips[str(rec.subset)] = clips.get(str(rec.subset), 0) + 1
+    for inst in aset.instances:
+        sub = str(aset.videos[inst.video_id].subset)
+        instances[sub] = instances.get(sub, 0) + 1
+    record = {"source": "opentad-json", "fingerprint": fingerprint(aset), "clips": clips, "instances": instances}
+    (out / "data.json").write_text(json.dumps(record, indent=1), "utf-8")
 
 
 def _torchrun(nproc: int, argv: list[str]) -> int:
@@ -332,8 +383,6 @@ def _predict(args: argparse.Namespace) -> int:
     from inference.predict import model_version, predict_videos
     from inference.train import pick_device
 
-    cap = RESULT_CAP if args.out else PROPOSAL_CAP  # the small cap only when nothing goes to a file
-
     if not args.out and not args.store:
         raise InputError("mmad predict", None, "say where the predictions go: --out FILE and/or --store")
     project_mode = len(args.inputs) == 1 and _is_project(args.inputs[0])
@@ -350,11 +399,12 @@ def _predict(args: argparse.Namespace) -> int:
                 clips = [c for c in store.clips(Subset(args.subset) if args.subset else None)
                          if project.media_path(c) is not None]
                 videos = {c.name: project.media_path(c) for c in clips}
-                preds = predict_videos(model, videos, progress=bar, max_keep=cap,  # type: ignore[arg-type]
+                # OpenTAD's cap in any case: the stored proposals are the app's, file or no file
+                preds = predict_videos(model, videos, progress=bar, max_keep=RESULT_CAP,  # type: ignore[arg-type]
                                        pose_cache=project.path)
                 if args.store:
-                    stored = _store_proposals(store, clips, preds, model_version(args.checkpoint, model.config.name, model.config.adapter.kind),
-                                              args.store_min_score)
+                    version = model_version(args.checkpoint, model.config.name, model.config.adapter.kind)
+                    stored = _store_proposals(store, clips, preds, version)
                     print(f"stored {stored} proposals for {len(clips)} clips")
             finally:
                 store.close()
@@ -364,7 +414,7 @@ def _predict(args: argparse.Namespace) -> int:
             if missing:
                 raise InputError(missing[0], None, "video file not found (or not a project folder)")
             taxonomy = _taxonomy_for(labels)
-            preds = predict_videos(model, [Path(p) for p in args.inputs], progress=bar, max_keep=cap)
+            preds = predict_videos(model, [Path(p) for p in args.inputs], progress=bar, max_keep=RESULT_CAP)
     finally:
         bar.close()
     if args.out:
@@ -387,12 +437,16 @@ def _check_labels(labels: list[str], taxonomy: Taxonomy, checkpoint: str) -> Non
         raise InputError(checkpoint, "labels", f"trained on other labels than the project's taxonomy {taxonomy.name}")
 
 
-def _store_proposals(store: Any, clips: list[Any], preds: list[PredictionRecord], version: str,
-                     min_score: float) -> int:
-    from inference.predict import to_proposals
+def _store_proposals(store: Any, clips: list[Any], preds: list[PredictionRecord],
+                     version: str) -> int:
+    """Each clip's proposals as the app's Propose keeps them (app.model_loop.proposing.PROPOSALS)."""
+    from annotator.model import Proposal
+    from app.model_loop.proposing import proposals_from
+    from app.model_loop.records import ClipRef
 
     stored = 0
     for clip in clips:
-        proposals = to_proposals(preds, clip, version, min_score, limit=PROPOSAL_CAP)
-        stored += len(store.add_proposals(clip.id, version, proposals))  # also when empty: stale ones go
+        rows = proposals_from(preds, ClipRef(clip.id, clip.name, clip.fps, clip.frame_count, ""))
+        found = [Proposal(None, clip.id, version, s, e, a, p) for s, e, a, p in rows]
+        stored += len(store.add_proposals(clip.id, version, found))  # also when empty: stale ones go
     return stored

@@ -1,186 +1,235 @@
-"""The two jobs a worker process runs: propose for clips, and train a new model version.
+"""The model pipeline: train a version of a project, or register a run trained elsewhere.
 
-Pure functions with `emit` (a message to the window) and `cancel`; they import torch through
-`inference`, so only the worker process imports this module. Neither writes the store: the
-window stores proposals itself once a job has succeeded, so a failed or killed worker leaves
-the store as it was. A training run writes only its version folder and, at its very end, the
-registry entry.
+Pure functions with `progress` and `cancel`, shared by the window's worker process and the CLI
+(`mmad train PROJECT`, `mmad models PROJECT --add RUN_DIR`); they import torch through
+`inference`, inside the functions. A run reads the data `mmad export` would write (the finalised
+merge once any clip is final, else the imported ground truth) unless told another source, is
+refused when that data is too small to train a model worth proposing with (unless told to train
+anyway), and is registered as a new version that becomes the active one only when its
+validation AVG mAP is at least the active version's. Neither writes the store.
 """
 
 from __future__ import annotations
 
-import time
+import json
+import shutil
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from annotator.errors import InputError
-from annotator.model import Clip, Subset
-from annotator.models_registry import (
-    ModelVersion,
-    Scores,
-    add_version,
-    load_registry,
-    version_dir,
-)
-from annotator.progress import CancelToken
+from annotator.model import Subset
+from annotator.models_registry import ModelVersion, Scores, load_registry, register_version, version_dir
+from annotator.progress import NEVER, CancelToken, Progress, no_progress
 from annotator.project import Project
-from annotator.rules import min_length_frames
-from annotator.training_data import TrainingData, training_data
+from annotator.training_data import TrainingData, longest_clip, refusal, training_data
+from app.model_loop.records import TrainOutcome, TrainSpec
 
-Emit = Callable[..., None]  # emit(kind, **data)
+OnEpoch = Callable[[dict[str, float]], None]
+Say = Callable[[str], None]
 POSE = "pose"  # MediaPipe landmarks, cached in the project: the CPU path (docs/ARCHITECTURE.md)
-BACKBONES = {POSE: POSE, "videomae-tiny": "tiny", "videomae-vit-s": "vit-s", "videomae-vit-b": "vit-b"}
+BACKBONES = {POSE: POSE, "videomae-tiny": "tiny", "videomae-vit-s": "vit-s", "videomae-vit-b": "vit-b",
+             "videomae-vit-l": "vit-l"}
 DEFAULT_BACKBONE = POSE
-POSE_LR = 1e-3  # as `mmad train --backbone pose`: the RGB recipes tune a ViT, not this small net
-PROPOSAL_FLOOR = 0.001  # proposals below this score are not kept (the lane's threshold starts far above)
-PROPOSALS_PER_CLIP = 100
+RUN_DATA = "data.json"  # in a run folder: what the run trained on (source, fingerprint, counts)
 
 
-@dataclass(frozen=True)
-class ClipJob:
-    """A clip to propose for, as the worker needs it (no store access in the worker)."""
-
-    id: int
-    name: str
-    fps: float
-    frame_count: int
-    media: str
+def _quiet(_line: str) -> None:
+    """The default `say`: nothing to print."""
 
 
-def clip_job(clip: Clip, media: Path) -> dict[str, Any]:
-    """The job entry of one clip."""
-    return {"id": clip.id, "name": clip.name, "fps": clip.fps, "frame_count": clip.frame_count, "media": str(media)}
+def backbone_name(kind: str, config_name: str) -> str:
+    """The registry's name of a backbone: pose, or videomae-<config>."""
+    return POSE if kind == POSE else f"videomae-{config_name}"
 
 
-def propose(job: dict[str, Any], emit: Emit, cancel: CancelToken) -> dict[str, Any]:
-    """Detections of a version's checkpoint on each clip, as proposals in the clip's frames."""
-    from inference.checkpoint import load_detector
-    from inference.predict import PROPOSAL_CAP, predict_videos, to_proposals
-    from inference.train import pick_device
-
-    clips = [ClipJob(**c) for c in job["clips"]]
-    pose_cache = Path(job["project"]) if job.get("project") else None  # landmarks kept in PROJECT/pose
-    emit("progress", fraction=0.0, message=f"loading model {job['version']}")
-    model, _labels, _ = load_detector(job["checkpoint"], pick_device(job.get("device", "cpu")))
-    out: dict[str, list[list[float]]] = {}
-    started = time.perf_counter()
-    for i, c in enumerate(clips):
-        cancel.check()
-        if not Path(c.media).is_file():
-            raise InputError(c.media, f"clip {c.name}", "video file not found")
-
-        def step(fraction: float, message: str, i: int = i, name: str = c.name) -> None:
-            emit("progress", fraction=(i + fraction) / len(clips), message=f"{name}: {message}")
-
-        preds = predict_videos(model, {c.name: Path(c.media)}, progress=step, cancel=cancel,
-                               max_keep=PROPOSAL_CAP,  # proposals shown in the app: the small cap
-                               pose_cache=pose_cache)
-        clip = Clip(c.id, c.name, "", c.fps, c.frame_count)
-        shortest = min_length_frames(c.fps)  # a shorter proposal could not be accepted as a segment
-        found = sorted((p for p in to_proposals(preds, clip, job["version"], PROPOSAL_FLOOR)
-                        if p.end_frame - p.start_frame >= shortest), key=lambda p: -p.score)
-        out[str(c.id)] = [[p.start_frame, p.end_frame, p.action_id, round(p.score, 4)]
-                          for p in found[:PROPOSALS_PER_CLIP]]
-    emit("progress", fraction=1.0, message="proposals ready")
-    return {"version": job["version"], "proposals": out, "seconds": time.perf_counter() - started}
+def data_line(data: TrainingData) -> str:
+    """Which source a run reads and its clips per subset, as printed at the start of a run."""
+    counts = ", ".join(f"{sub} {data.clips.get(str(sub), 0)} clips / {data.instances.get(str(sub), 0)} instances"
+                       for sub in Subset)
+    return f"training data: source {data.source} (as mmad export writes it), {counts} · #{data.fingerprint}"
 
 
-def train_version(job: dict[str, Any], emit: Emit, cancel: CancelToken) -> dict[str, Any]:
-    """Train on the project's stored split, evaluate on val and test, calibrate, register."""
-    from inference.train import train
+def prepare(spec: TrainSpec) -> tuple[Project, TrainingData, Any, Any]:
+    """The project, its training data and the run's (model, train) configs; InputError when refused."""
+    from inference.configs import TrainConfig
+    from inference.recipe import ModelChoice, training_configs
 
-    project = Project.open(job["project"])
-    backbone = job.get("backbone") or DEFAULT_BACKBONE
-    config, train_config = _configs(job, backbone, len(project.taxonomy.actions))  # bad settings: before any work
+    if spec.backbone not in BACKBONES:
+        raise InputError("backbone", None, f"unknown backbone {spec.backbone!r} (known: {', '.join(BACKBONES)})")
+    project = Project.open(spec.project)
+    choice = ModelChoice(backbone=POSE if spec.backbone == POSE else "videomae", config=BACKBONES[spec.backbone],
+                         adapter=spec.adapter, recipe=spec.recipe, dsta_variant=spec.dsta_variant,
+                         pyramid=spec.pyramid, window=spec.window, pretrained=spec.pretrained,
+                         random_backbone=spec.random_backbone)
+    train = TrainConfig(epochs=spec.epochs, batch_size=spec.batch_size, seed=spec.seed, workers=max(spec.workers, 0),
+                        warmup_epochs=min(2.0, max(spec.epochs / 4, 0.25)))
+    training_configs(choice, len(project.taxonomy.actions), train)  # a choice that cannot train: before the data
     store = project.open_store()
     try:
-        data = training_data(project, store, job.get("source"))
+        data = training_data(project, store, spec.source)
     finally:
         store.close()
-    number = int(job.get("number") or load_registry(project.path).next_number())
-    out = version_dir(project.path, number)
-    emit("progress", fraction=0.0, message=f"decoding {data.clips.get('train', 0)} training clips")
-    train_samples, val_samples = (_samples(project, data, config, s, emit, cancel) for s in (Subset.TRAIN, Subset.VAL))
-    result = train(config, train_config, train_samples, val_samples, project.taxonomy, out,
-                   device=job.get("device", "cpu"), pretrained=job.get("weights") or None,
-                   progress=lambda f, m: emit("progress", fraction=f, message=m), cancel=cancel,
-                   on_epoch=lambda record: emit("epoch", record=record))
-    emit("progress", fraction=1.0, message="evaluating on validation and test")
-    version = _register(project, data, job, backbone, config, number, out, result.epochs_run,
-                        (train_samples, val_samples), cancel, emit)
-    return {"version": version.to_json()}
+    guards = spec.guards
+    reason = refusal(data, guards.min_train_clips, guards.min_train_instances, guards.need_val)
+    if reason is not None and not guards.train_anyway:
+        raise InputError(str(project.path), f"source {data.source}", f"training refused: {reason} (train anyway: "
+                         "--train-anyway, or the dialog's Train anyway)")
+    model_config, train_config = training_configs(choice, len(project.taxonomy.actions), train, longest_clip(data),
+                                                  spec.lr)
+    return project, data, model_config, train_config
 
 
-def _configs(job: dict[str, Any], backbone: str, classes: int) -> tuple[Any, Any]:
-    from inference.configs import TrainConfig, pose_preset, preset
+def train_version(spec: TrainSpec, progress: Progress = no_progress, cancel: CancelToken = NEVER, *,
+                  on_epoch: OnEpoch | None = None, say: Say = _quiet) -> TrainOutcome:
+    """Train on the project's stored split, evaluate on val and test on the training device, calibrate,
+    register (active only when not worse than the active version)."""
+    from inference.distributed import current, main_first
+    from inference.train import train
 
-    if backbone not in BACKBONES:
-        raise InputError("backbone", None, f"unknown backbone {backbone!r} (known: {', '.join(BACKBONES)})")
-    epochs = int(job.get("epochs", 10))
-    train_config = replace(TrainConfig(), epochs=epochs, seed=int(job.get("seed", 0)),
-                           warmup_epochs=min(2.0, max(epochs / 4, 0.25)))
-    if backbone == POSE:
-        if job.get("weights"):
-            raise InputError(str(job["weights"]), None, "pretrained weights are for a VideoMAE backbone, not pose")
-        return pose_preset(num_classes=classes), replace(train_config, lr=POSE_LR)
-    return preset(BACKBONES[backbone], job.get("adapter") or "dsta", num_classes=classes), train_config
+    project, data, config, train_config = prepare(spec)  # bad settings and refusals: before any work
+    say(data_line(data))
+    number = spec.number or load_registry(project.path).next_number()
+    out = Path(spec.out) if spec.out else version_dir(project.path, number)
+    dist = current(spec.device)
+    if dist.is_main:
+        out.mkdir(parents=True, exist_ok=True)
+        write_run_data(out, data)
+    progress(0.0, f"decoding {data.clips.get('train', 0)} training clips")
+    with main_first(dist):  # rank 0 fills the frame cache, the others then read it
+        train_samples = _samples(project, data, config, Subset.TRAIN, spec, cancel, training=train_config.augment)
+        val_samples = _samples(project, data, config, Subset.VAL, spec, cancel)
+    result = train(config, train_config, train_samples, val_samples, project.taxonomy, out, device=spec.device,
+                   pretrained=spec.pretrained, resume=spec.resume, progress=progress, cancel=cancel,
+                   on_epoch=on_epoch)
+    if not dist.is_main:
+        return TrainOutcome({}, False, "not the main process", result.epochs_run, result.stopped_early)
+    progress(1.0, "evaluating on validation and test")
+    best = _into_registry(project.path, out, number)
+    version = _version(project, data, config, best, number, result.epochs_run, spec.device, cancel,
+                       (train_samples, val_samples), spec)
+    entry, activated, why = register_version(project.path, version)
+    return TrainOutcome(entry.to_json(), activated, why, result.epochs_run, result.stopped_early)
 
 
-def _samples(project: Project, data: TrainingData, config: Any, subset: Subset, emit: Emit,
-             cancel: CancelToken) -> list[Any]:
+def add_run(project_path: str | Path, run_dir: str | Path, device: str = "cpu",
+            cancel: CancelToken = NEVER) -> TrainOutcome:
+    """Register a run trained elsewhere (`mmad train --data … --out RUN_DIR`): its best.pt, checked against
+    the project's taxonomy, evaluated on the project's val and test clips, with the data fingerprint
+    the run recorded (RUN_DIR/data.json)."""
+    from inference.checkpoint import read_checkpoint
+    from inference.configs import ModelConfig
+
+    project = Project.open(project_path)
+    run = Path(run_dir)
+    best = run / "best.pt"
+    if not best.is_file():
+        raise InputError(str(best), None, "no best.pt in this run folder (train it to its end first)")
+    saved = read_checkpoint(best)
+    if list(saved["labels"]) != project.taxonomy.action_names:
+        raise InputError(str(best), "labels", f"trained on other labels than the project's taxonomy "
+                                              f"{project.taxonomy.name}")
+    config = ModelConfig.from_dict(saved["model_config"])
+    store = project.open_store()
+    try:
+        data = training_data(project, store, None)
+    finally:
+        store.close()
+    trained_on = read_run_data(run)
+    number = load_registry(project.path).next_number()
+    copied = _into_registry(project.path, run, number)
+    spec = TrainSpec(project=str(project.path), device=device)
+    version = _version(project, data, config, copied, number, int(saved.get("epoch", 0)), device, cancel, None, spec)
+    version = replace(version, source=str(trained_on.get("source", "external")),
+                      fingerprint=str(trained_on.get("fingerprint", "")),
+                      clips=dict(trained_on.get("clips", {})), instances=dict(trained_on.get("instances", {})))
+    entry, activated, why = register_version(project.path, version)
+    return TrainOutcome(entry.to_json(), activated, why, version.epochs)
+
+
+def write_run_data(out: Path, data: TrainingData) -> None:
+    """RUN_DIR/data.json: the source, fingerprint and counts a run trains on (read by add_run)."""
+    record = {"source": data.source, "fingerprint": data.fingerprint, "clips": data.clips,
+              "instances": data.instances}
+    (out / RUN_DATA).write_text(json.dumps(record, indent=1), "utf-8")
+
+
+def read_run_data(run: Path) -> dict[str, Any]:
+    """What write_run_data wrote (empty for a run that did not record it)."""
+    path = run / RUN_DATA
+    if not path.is_file():
+        return {}
+    try:
+        loaded = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError) as exc:
+        raise InputError(str(path), None, f"not a run's data record: {exc}") from None
+    return loaded if isinstance(loaded, dict) else {}
+
+
+def _into_registry(project: Path, out: Path, number: int) -> Path:
+    """The run's best.pt inside the project's version folder (copied there from a run folder elsewhere)."""
+    home = version_dir(project, number)
+    best = out / "best.pt"
+    if out.resolve() != home.resolve():
+        home.mkdir(parents=True, exist_ok=True)
+        for name in ("best.pt", "history.json", RUN_DATA):
+            if (out / name).is_file():
+                shutil.copy2(out / name, home / name)
+    return home / "best.pt" if best.is_file() else best
+
+
+def _samples(project: Project, data: TrainingData, config: Any, subset: Subset, spec: TrainSpec,
+             cancel: CancelToken, training: bool = False) -> list[Any]:
     from inference.data import load_samples
     from inference.pose.data import load_pose_samples
 
     ids = data.ids(subset)
-
-    def progress(fraction: float, message: str) -> None:
-        emit("progress", fraction=0.0, message=f"{subset}: {message}")
-
     if config.backbone.kind == POSE:  # landmarks shared with the app and `mmad pose` in PROJECT/pose
-        return load_pose_samples(data.annotations, data.media, config, ids, project.path, progress, cancel)
-    return load_samples(data.annotations, data.media, config, ids, cancel=cancel, progress=progress)
+        return load_pose_samples(data.annotations, data.media, config, ids, project.path, cancel=cancel)
+    return load_samples(data.annotations, data.media, config, ids, cancel=cancel, cache_dir=spec.cache_dir,
+                        training=training)
 
 
 def _scores(report: Any) -> Scores:
     return Scores(report.action.average, report.body.average, report.avg)
 
 
-def _register(project: Project, data: TrainingData, job: dict[str, Any], backbone: str, config: Any, number: int,
-              out: Path, epochs: int, samples: tuple[list[Any], list[Any]], cancel: CancelToken,
-              emit: Emit) -> ModelVersion:
+def _version(project: Project, data: TrainingData, config: Any, best: Path, number: int, epochs: int,
+             device: str, cancel: CancelToken, samples: tuple[list[Any], list[Any]] | None,
+             spec: TrainSpec) -> ModelVersion:
+    """The registry entry of a checkpoint: val and test figures on the training device, calibrated threshold."""
     from inference.calibration import calibrate
     from inference.checkpoint import load_detector
     from inference.evaluate import evaluate
     from inference.predict import model_version, predict_frames
+    from inference.train import pick_device
 
-    best = out / "best.pt"
-    model, _, _ = load_detector(best, "cpu")
+    model, _, _ = load_detector(best, pick_device(device))
 
-    def detections(samples: list[Any]) -> tuple[list[Any], list[Any]]:
+    def detections(group: list[Any]) -> tuple[list[Any], list[Any]]:
         gts, preds = [], []
-        for s in samples:
+        for s in group:
             cancel.check()
             preds.extend(predict_frames(model, s.video_id, s.frames, s.fps, s.total_frames))
             gts.extend(s.ground_truth())
         return gts, preds
 
-    train_samples, val_samples = samples
+    train_samples, val_samples = samples if samples is not None else (
+        [], _samples(project, data, config, Subset.VAL, spec, cancel))
     val_run = detections(val_samples)
     val = _scores(evaluate(*val_run, project.taxonomy)) if val_samples else None
     # best F1 on val; with no hit there, on train; else a bounded count per clip (inference/calibration.py)
     calibration = calibrate([*([("val", lambda: val_run)] if val_samples else []),
-                             ("train", lambda: detections(train_samples))])
-    test_samples = _samples(project, data, config, Subset.TEST, emit, cancel)
+                             *([("train", lambda: detections(train_samples))] if train_samples else [])])
+    test_samples = _samples(project, data, config, Subset.TEST, spec, cancel)
     test = _scores(evaluate(*detections(test_samples), project.taxonomy)) if test_samples else None
-    version = ModelVersion(
+    return ModelVersion(
         number=number, name=model_version(best, config.name, config.adapter.kind),
-        created=datetime.now(UTC).isoformat(timespec="seconds"), checkpoint=str(best.relative_to(project.path)),
-        backbone=backbone, adapter="-" if backbone == POSE else config.adapter.kind, source=data.source,
-        clips=dict(data.clips),
-        fingerprint=data.fingerprint, epochs=epochs, val=val, test=test, threshold=calibration.threshold,
-        threshold_f1=calibration.f1, threshold_basis=calibration.basis)
-    add_version(project.path, version, activate=bool(job.get("activate", True)))
-    return version
+        created=datetime.now(UTC).isoformat(timespec="seconds"),
+        checkpoint=str(best.relative_to(project.path)), backbone=backbone_name(config.backbone.kind, config.name),
+        adapter="-" if config.backbone.kind == POSE else config.adapter.kind, source=data.source,
+        clips=dict(data.clips), instances=dict(data.instances), fingerprint=data.fingerprint, epochs=epochs,
+        val=val, test=test, threshold=calibration.threshold, threshold_f1=calibration.f1,
+        threshold_basis=calibration.basis)

@@ -135,17 +135,16 @@ class ModelLoop(QObject):
         if version is None:
             self.message.emit("No trained model yet: a reviewer trains one (Model ▸ Train a model…)")
             return False
-        # Here, not at the top: jobs pulls in the training-data and export modules (about 20 ms
-        # of the window's start-up) for one plain dict per clip.
-        from app.model_loop.jobs import clip_job
+        from app.model_loop.proposing import clip_ref
+        from app.model_loop.records import ProposeSpec
 
-        usable = [clip_job(c, path) for c in clips if (path := media_of(self.project, c)) is not None]
+        usable = tuple(clip_ref(c, path) for c in clips if (path := media_of(self.project, c)) is not None)
         if not usable:
             self.message.emit("These clips have no video file to propose on")
             return False
-        job = {"job": "propose", "version": version.name, "checkpoint": str(self.project.path / version.checkpoint),
-               "clips": usable, "device": "cpu", "project": str(self.project.path)}  # the project keeps pose
-        return self.start(job, text, lambda result: self._store(result, version))
+        job = ProposeSpec(version.name, str(self.project.path / version.checkpoint), usable, "cpu",
+                          str(self.project.path))  # the project keeps pose landmarks
+        return self.start(job.to_json(), text, lambda result: self._store(result, version))
 
     def _store(self, result: dict[str, Any], version: ModelVersion) -> None:
         stored, refused = store_proposals(self.store, result, version.name)
@@ -229,10 +228,13 @@ class ModelLoop(QObject):
 
 
 def store_proposals(store: StoreAPI, result: dict[str, Any], version: str) -> tuple[int, list[str]]:
-    """Store a propose job's result: (proposals stored, one message per clip the store refused)."""
+    """Store a propose job's result (ProposeResult's JSON): (proposals stored, one message per clip the
+    store refused)."""
+    from app.model_loop.records import ProposeResult
+
     stored = 0
     refused: list[str] = []
-    for clip_id, rows in result["proposals"].items():
+    for clip_id, rows in ProposeResult.from_json(result).proposals.items():
         found = [Proposal(None, int(clip_id), version, int(s), int(e), int(a), float(p)) for s, e, a, p in rows]
         try:  # one transaction per clip: a refused clip stores nothing of its own
             stored += len(store.add_proposals(int(clip_id), version, found))

@@ -1,14 +1,17 @@
 """Model ▸ Train a model… (reviewer): what it trains on, the settings, then a live view of the run.
 
 Non-modal: the run is a worker process, so the app stays usable. Cancel stops the run after
-its current step (last.pt keeps every finished epoch); Resume continues it from there. A
-finished run is registered as a new version and made active.
+its current step (last.pt keeps every finished epoch); Resume continues it from there. Data too
+small to train a useful model is refused with the reason, and "Train anyway" overrides it. A
+finished run is registered as a new version; it becomes the active one only when its validation
+AVG mAP is at least the active version's, else it is registered inactive and "Make active" offers it.
 """
 
 from __future__ import annotations
 
 import shutil
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -33,11 +36,12 @@ from PySide6.QtWidgets import (
 from annotator.errors import InputError
 from annotator.exporting import MERGED, default_source
 from annotator.model import GROUND_TRUTH
-from annotator.models_registry import load_registry, version_dir
+from annotator.models_registry import activate, load_registry, version_dir
 from annotator.project import Project
 from annotator.store.api import StoreAPI
-from annotator.training_data import TrainingData, training_data
+from annotator.training_data import TrainingData, refusal, training_data
 from app.model_loop.process import WorkerProcess
+from app.model_loop.records import Guards, TrainOutcome, TrainSpec
 from app.model_loop.warm import WarmSpare
 from inference.history import VAL_ACTION_MAP, VAL_BODY_MAP
 
@@ -76,6 +80,7 @@ class TrainDialog(QDialog):
                  spare: WarmSpare | None = None) -> None:
         super().__init__(parent)
         self.spare = spare  # the window's prewarmed worker, taken by the next run
+        self.guards = Guards()  # the minimum data a run needs (tests and callers may lower it)
         self.setWindowTitle("Train a model")
         self.setObjectName("trainDialog")
         self.project = project
@@ -110,7 +115,7 @@ class TrainDialog(QDialog):
         self.adapter.addItems(ADAPTER_CHOICES)
         self.weights = QLineEdit()
         self.browse = QPushButton("Browse…")
-        self.weights.setPlaceholderText("pretrained VideoMAE weights (.pth / .safetensors), optional")
+        self.weights.setPlaceholderText("pretrained VideoMAE weights (.pth / .safetensors): needed for ViT-S")
         self.browse.clicked.connect(self._browse)
         weights_row = QHBoxLayout()
         weights_row.addWidget(self.weights, 1)
@@ -150,6 +155,16 @@ class TrainDialog(QDialog):
         self.cancel_button.setObjectName("cancelTraining")
         self.resume_button = QPushButton("Resume")
         self.resume_button.setObjectName("resumeTraining")
+        self.anyway_button = QPushButton("Train anyway")
+        self.anyway_button.setObjectName("trainAnyway")
+        self.anyway_button.setToolTip("train although the data is below the minimum: the version will not "
+                                      "replace a better active one")
+        self.anyway_button.clicked.connect(lambda: self.start(resume=False, anyway=True))
+        self.activate_button = QPushButton("Make active")
+        self.activate_button.setObjectName("activateVersion")
+        self.activate_button.clicked.connect(self.make_active)
+        self.activate_button.hide()
+        self.pending_version: int | None = None  # registered inactive: "Make active" offers it
         close = QPushButton("Close")
         self.start_button.clicked.connect(lambda: self.start(resume=False))
         self.resume_button.clicked.connect(lambda: self.start(resume=True))
@@ -157,7 +172,8 @@ class TrainDialog(QDialog):
         close.clicked.connect(self.hide)
         buttons = QHBoxLayout()
         buttons.addWidget(self.run_label, 1)
-        for b in (self.start_button, self.cancel_button, self.resume_button, close):
+        for b in (self.start_button, self.anyway_button, self.cancel_button, self.resume_button,
+                  self.activate_button, close):
             buttons.addWidget(b)
         layout = QVBoxLayout(self)
         layout.addWidget(settings)
@@ -200,32 +216,44 @@ class TrainDialog(QDialog):
             self.data_label.setText(f"Cannot train: {exc}")
         else:
             self.data_label.setText(self.data.summary() + f"\nsubjects are kept apart: no subject is in two "
-                                    f"subsets · data fingerprint #{self.data.fingerprint}")
+                                    f"subsets · data fingerprint #{self.data.fingerprint}"
+                                    + (f"\nRefused: {self.refused} (Train anyway overrides)" if self.refused else ""))
         self._set_running(self.worker is not None)
 
+    @property
+    def refused(self) -> str | None:
+        """Why the data is too small for a run (None: it may train)."""
+        guards = self.guards
+        return None if self.data is None else refusal(self.data, guards.min_train_clips,
+                                                      guards.min_train_instances, guards.need_val)
+
     # ----- run --------------------------------------------------------------------------------------
-    def job(self, number: int) -> dict[str, Any]:
+    def job(self, number: int, resume: bool = False, anyway: bool = False) -> TrainSpec:
         """The worker's job for the current settings."""
         rgb = self.backbone.currentData() != POSE  # pose has no adapter and no pretrained weights
-        return {"job": "train", "project": str(self.project.path), "source": self.source.currentData(),
-                "backbone": self.backbone.currentData(), "adapter": self.adapter.currentText() if rgb else None,
-                "weights": (self.weights.text().strip() or None) if rgb else None, "epochs": self.epochs.value(),
-                "device": self.device.currentText(), "number": number}
+        return TrainSpec(project=str(self.project.path), source=str(self.source.currentData()),
+                         backbone=str(self.backbone.currentData()),
+                         adapter=self.adapter.currentText() if rgb else "dsta",
+                         pretrained=(self.weights.text().strip() or None) if rgb else None,
+                         epochs=self.epochs.value(), device=self.device.currentText(), number=number,
+                         resume=resume, guards=replace(self.guards, train_anyway=anyway))
 
-    def start(self, resume: bool) -> bool:
-        """Start a new run (or resume the last one from its last finished epoch)."""
+    def start(self, resume: bool, anyway: bool = False) -> bool:
+        """Start a new run (or resume the last one from its last finished epoch); a run on too little data
+        only with anyway=True (the "Train anyway" button)."""
         if self.worker is not None or self.data is None:
             return False
-        if resume and self.number is not None:
-            number = self.number
-        else:
-            number = load_registry(self.project.path).next_number()
-            shutil.rmtree(version_dir(self.project.path, number), ignore_errors=True)  # an abandoned run
+        if self.refused and not anyway and not resume:  # a run resumed was started anyway
+            self.run_label.setText(f"Refused: {self.refused}. Train anyway overrides.")
+            return False
+        resume = resume and self.number is not None
+        number = self.number if resume and self.number is not None else load_registry(self.project.path).next_number()
         self.number = number
+        self.activate_button.hide()
         self.records = []
         self._draw()
         self.epochs_total = self.epochs.value()
-        worker = WorkerProcess(self.job(number), f"Training v{number}", self, self.spare)
+        worker = WorkerProcess(self.job(number, resume, anyway).to_json(), f"Training v{number}", self, self.spare)
         worker.progress.connect(self._on_progress)
         worker.epoch.connect(self._on_epoch)
         worker.finished.connect(self._on_finished)
@@ -251,7 +279,9 @@ class TrainDialog(QDialog):
         can_resume = (not running and self.number is not None
                       and (version_dir(self.project.path, self.number) / "last.pt").is_file()
                       and load_registry(self.project.path).find(str(self.number)) is None)
-        self.start_button.setEnabled(not running and self.data is not None)
+        self.start_button.setEnabled(not running and self.data is not None and not self.refused)
+        self.anyway_button.setVisible(bool(self.refused))
+        self.anyway_button.setEnabled(not running and bool(self.refused))
         self.cancel_button.setEnabled(running)
         self.resume_button.setEnabled(bool(can_resume) and self.data is not None)
         rgb = self.backbone.currentData() != POSE
@@ -296,13 +326,26 @@ class TrainDialog(QDialog):
                                + (f" · about {clock(left)} left" if left is not None else ""))
 
     def _on_finished(self, result: dict[str, Any]) -> None:
-        entry = result["version"]
-        val = entry.get("val")
-        text = f"v{entry['number']} registered and active" + (
-            f": val AVG mAP {100 * val['avg']:.2f} %" if val else "") + f", proposal threshold {entry['threshold']:.2f}"
+        outcome = TrainOutcome.from_json(result)
+        entry = outcome.version
+        state = "registered and active" if outcome.activated else "registered, NOT active"
+        text = f"v{entry['number']} {state} ({outcome.reason}), proposal threshold {entry['threshold']:.2f}"
+        self.pending_version = None if outcome.activated else int(entry["number"])
+        self.activate_button.setVisible(not outcome.activated)
         self.run_label.setText(text)
         self.message.emit(text)
         self.registered.emit(entry)
+
+    def make_active(self) -> None:
+        """Make the version the last run registered inactive the active one."""
+        if self.pending_version is None:
+            return
+        chosen = activate(self.project.path, str(self.pending_version))
+        self.pending_version = None
+        self.activate_button.hide()
+        self.run_label.setText(f"{chosen.label} is now the active model")
+        self.message.emit(f"{chosen.label} is now the active model")
+        self.registered.emit(chosen.to_json())
 
     def _on_failed(self, text: str) -> None:
         self.run_label.setText(text)

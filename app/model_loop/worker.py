@@ -27,7 +27,7 @@ from app.model_loop import protocol
 
 JOBS = ("propose", "train")
 # What the two jobs import before any work (torch among them): about 3 s of a cold start.
-WARM_MODULES = ("app.model_loop.jobs", "inference.checkpoint", "inference.predict", "inference.train",
+WARM_MODULES = ("app.model_loop.jobs", "app.model_loop.proposing", "inference.checkpoint", "inference.predict", "inference.train",
                 "inference.configs", "inference.data", "inference.pose.data", "inference.calibration",
                 "inference.evaluate")
 WARM_NICE = 19  # the imports run while the user works in the window: they yield to it
@@ -49,13 +49,11 @@ def run_job(job: dict[str, Any], out: TextIO, cancel: CancelToken) -> int:
             out.write(protocol.encode(kind, **data))
             out.flush()
 
-    from app.model_loop import jobs  # torch comes in here, after the window already has its answer pipe
+    def progress(fraction: float, message: str) -> None:
+        emit(protocol.PROGRESS, fraction=fraction, message=message)
 
-    work = {"propose": jobs.propose, "train": jobs.train_version}.get(job.get("job", ""))
     try:
-        if work is None:
-            raise InputError("job", "job", f"unknown job {job.get('job')!r} (one of {', '.join(JOBS)})")
-        emit(protocol.RESULT, data=work(job, emit, cancel))
+        emit(protocol.RESULT, data=_work(job, progress, lambda record: emit(protocol.EPOCH, record=record), cancel))
     except Cancelled:
         emit(protocol.CANCELLED)
         return 3
@@ -67,6 +65,27 @@ def run_job(job: dict[str, Any], out: TextIO, cancel: CancelToken) -> int:
         emit(protocol.ERROR, message=f"{type(exc).__name__}: {exc}")
         return 1
     return 0
+
+
+def _work(job: dict[str, Any], progress: Any, on_epoch: Any, cancel: CancelToken) -> dict[str, Any]:
+    """Run the job the record names; its result as plain data."""
+    from app.model_loop import records  # no torch: the job modules import it inside their functions
+
+    kind = job.get("job")
+    if kind == records.TRAIN:
+        from app.model_loop.jobs import train_version  # torch comes in with the work
+
+        spec = records.TrainSpec.from_json(job)
+        return train_version(spec, progress, cancel, on_epoch=on_epoch,
+                             say=lambda line: progress(0.0, line)).to_json()
+    if kind == records.PROPOSE:
+        from app.model_loop.proposing import propose_clips
+
+        ask = records.ProposeSpec.from_json(job)
+        return propose_clips(ask.checkpoint, ask.version, ask.clips, device=ask.device,
+                             pose_cache=Path(ask.project) if ask.project else None, progress=progress,
+                             cancel=cancel).to_json()
+    raise InputError("job", "job", f"unknown job {kind!r} (one of {', '.join(JOBS)})")
 
 
 def import_quietly(modules: tuple[str, ...] = WARM_MODULES) -> None:

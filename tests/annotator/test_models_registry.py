@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -107,3 +108,37 @@ def test_training_data_counts_per_subset_and_says_what_it_leaves_out(tmp_path: P
             training_data(project, store, MERGED)
     finally:
         store.close()
+
+
+def test_a_worse_new_version_is_registered_inactive(tmp_path: Path) -> None:
+    from annotator.models_registry import register_version
+
+    good = version(1, "pose-none@aaaa1111")  # val AVG 0.55
+    assert register_version(tmp_path, good)[1:] == (True, "the first version")
+    worse = replace(version(2, "pose-none@bbbb2222"), val=Scores(0.1, 0.2, 0.15))
+    entry, active, why = register_version(tmp_path, worse)
+    assert not active and entry.number == 2 and "15.00 % < 55.00 % of the active v1" in why
+    assert load_registry(tmp_path).active_version().number == 1  # type: ignore[union-attr]
+    no_val = replace(version(3, "pose-none@cccc3333"), val=None)  # 1 clip, no validation: never replaces
+    assert not register_version(tmp_path, no_val)[1]
+    better = replace(version(4, "pose-none@dddd4444"), val=Scores(0.6, 0.6, 0.6))
+    assert register_version(tmp_path, better)[1]
+    assert load_registry(tmp_path).active_version().number == 4  # type: ignore[union-attr]
+    assert [v.number for v in load_registry(tmp_path).versions] == [1, 2, 3, 4]
+
+
+def test_too_small_training_data_is_refused_with_the_reason(tmp_path: Path) -> None:
+    from annotator.training_data import refusal
+
+    project = _project(tmp_path)
+    store = project.open_store()
+    try:
+        data = training_data(project, store)
+    finally:
+        store.close()
+    assert refusal(data, 5, 20) == "only 2 training clips (at least 5 needed)"
+    assert refusal(data, 2, 20) == "only 1 training instances (at least 20 needed)"
+    assert refusal(data, 2, 1) is None
+    no_val = replace(data, clips={"train": 2, "test": 1})
+    assert "no validation clips" in (refusal(no_val, 2, 1) or "")
+    assert refusal(no_val, 2, 1, need_val=False) is None

@@ -110,3 +110,28 @@ def test_without_augmentation_windows_are_the_stored_centre_crops() -> None:
     assert frames.shape == (2, 128, 64, 64, 3) and valid.tolist() == [128, 128] and len(targets) == 2
     stored = windows.samples[0].frames
     assert any(np.array_equal(frames[0].numpy(), stored[s : s + 128]) for s in range(0, 73))
+
+
+@pytest.mark.parametrize("op", ["shear_x", "shear_y", "translate_x", "translate_y", "rotate", "posterize", "solarize",
+                                "colour", "contrast", "brightness", "sharpness", "autocontrast", "equalize", "invert",
+                                "cutout"])
+def test_each_randaugment_operation_is_the_same_on_every_frame_of_a_clip(op: str) -> None:
+    from inference.augment import randaugment_op
+
+    frame = np.random.default_rng(1).integers(20, 250, (32, 40, 3), dtype=np.uint8)
+    frames = np.stack([frame, frame, frame])  # identical frames stay identical: one draw per clip
+    out = randaugment_op(frames, op, np.random.default_rng(2))
+    assert out.shape == frames.shape and out.dtype == np.uint8
+    assert np.array_equal(out[0], out[1]) and np.array_equal(out[0], out[2])
+    assert not np.array_equal(out, frames), op  # every operation changes a textured frame
+
+
+def test_randaugment_applies_two_operations_per_clip() -> None:
+    from inference.augment import randaugment, randaugment_op
+
+    frames = np.random.default_rng(1).integers(0, 255, (2, 24, 24, 3), dtype=np.uint8)
+    inverted = randaugment_op(frames, "invert", np.random.default_rng(0))
+    assert np.array_equal(inverted, 255 - frames)
+    assert randaugment_op(frames, "posterize", np.random.default_rng(0)).max() <= 0b11100000
+    outputs = {randaugment(frames, np.random.default_rng(seed)).tobytes() for seed in range(8)}
+    assert len(outputs) > 4  # the draw differs from clip to clip

@@ -63,7 +63,7 @@ def test_learned_position_table_is_interpolated_to_the_input_grid(tmp_path: Path
     t, h, w = target.grid_thw  # (4, 4, 4) for the tiny config
     learned = torch.randn(1, 8 * 7 * 7, 64)
     path = tmp_path / "learned.pth"
-    torch.save({"pos_embed": learned}, path)
+    torch.save({**own_tensors(), "pos_embed": learned}, path)
     report = load_pretrained(target, path)
     assert target.pos_embed.shape == (1, t * h * w, 64)
     assert torch.allclose(target.pos_embed, resize_pos_embed(learned, (8, 7, 7), (t, h, w)))
@@ -74,9 +74,25 @@ def test_learned_position_table_is_interpolated_to_the_input_grid(tmp_path: Path
 def test_fixed_sincos_table_is_regenerated_not_interpolated(tmp_path: Path) -> None:
     target = tiny_backbone()
     path = tmp_path / "fixed.pth"
-    torch.save({"pos_embed": sinusoid_table(8 * 14 * 14, 64)}, path)
+    torch.save({**own_tensors(), "pos_embed": sinusoid_table(8 * 14 * 14, 64)}, path)
     load_pretrained(target, path)
     assert torch.equal(target.pos_embed, adatad_table(target.grid_thw, 64, 16))
+
+
+def own_tensors() -> dict[str, torch.Tensor]:
+    """A tiny ViT's own tensors (no adapters, no position table), as a pretrained file holds them."""
+    return {k: v for k, v in tiny_backbone().state_dict().items() if ".adapter." not in k and k != "pos_embed"}
+
+
+def test_a_file_lacking_most_backbone_tensors_is_refused(tmp_path: Path) -> None:
+    own = own_tensors()
+    few = dict(list(own.items())[: len(own) // 3])  # a third: another model's file, or a truncated one
+    path = tmp_path / "few.pth"
+    torch.save(few, path)
+    with pytest.raises(InputError, match="tensors are missing"):
+        load_pretrained(tiny_backbone(), path)
+    torch.save(dict(list(own.items())[: 2 * len(own) // 3]), path)  # most there: loads, the report names the rest
+    assert load_pretrained(tiny_backbone(), path).missing
 
 
 def test_missing_and_unreadable_files_are_clear_errors(tmp_path: Path) -> None:

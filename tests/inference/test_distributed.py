@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 import torch
 
+from inference.checkpoint import read_checkpoint
 from inference.distributed import torchrun_command
 from inference.train import BEST, LAST
 from tests.inference import ddp_worker
@@ -37,5 +38,7 @@ def test_two_gloo_processes_equal_one_process_with_the_same_global_batch(tmp_pat
     assert h2["loss"] == pytest.approx(h1["loss"], rel=1e-4)
     assert h2["val_action_mAP_percent"] == pytest.approx(h1["val_action_mAP_percent"], abs=1e-4)
     assert (two / BEST).is_file() and (two / LAST).is_file()
+    saved = read_checkpoint(two / LAST)["ranks_rng"]  # every rank's random state, for resume
+    assert len(saved) == 2 and not torch.equal(saved[0]["rng"], saved[1]["rng"])
     written = sorted(p.name for p in two.iterdir() if not p.name.startswith("rank"))
     assert written == sorted(p.name for p in one.iterdir() if not p.name.startswith("rank"))

@@ -9,7 +9,7 @@ from inference.nms import batched_soft_nms
 
 
 def one_class(segments: torch.Tensor, scores: torch.Tensor, sigma: float = 0.5,
-              min_score: float = 1e-3) -> tuple[torch.Tensor, torch.Tensor]:
+              min_score: float = 0.0) -> tuple[torch.Tensor, torch.Tensor]:
     """Gaussian soft-NMS written plainly: take the best, decay the rest by exp(-iou²/σ), prune, repeat."""
     segs, left = segments.clone(), scores.clone()
     kept_segs, kept_scores = [], []

@@ -1,4 +1,4 @@
-"""Prediction helpers: long clips in sliding windows, proposals for the store, model versions."""
+"""Prediction helpers: long clips in sliding windows, model versions."""
 
 from __future__ import annotations
 
@@ -7,11 +7,9 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from annotator.formats.records import PredictionRecord
-from annotator.model import Clip, ProposalStatus
 from inference.configs import preset
 from inference.model import Detector
-from inference.predict import model_version, predict_frames, to_proposals
+from inference.predict import model_version, predict_frames
 
 
 def test_long_clip_is_covered_by_overlapping_windows() -> None:
@@ -24,16 +22,6 @@ def test_long_clip_is_covered_by_overlapping_windows() -> None:
     assert max(p.t_end for p in preds) > 600 / 30.0 * 0.6  # the last window reaches the end
     scores = [p.score for p in preds]
     assert scores == sorted(scores, reverse=True)
-
-
-def test_to_proposals_rounds_to_frames_inside_the_clip() -> None:
-    clip = Clip(id=7, name="c1", subject="S01", fps=30.0, frame_count=300)
-    preds = [PredictionRecord("c1", 1.0, 2.0, 3, 0.9), PredictionRecord("c1", 9.5, 11.0, 4, 0.5),
-             PredictionRecord("c1", 0.0, 0.01, 5, 0.8), PredictionRecord("c2", 1.0, 2.0, 3, 0.9),
-             PredictionRecord("c1", 3.0, 4.0, 6, 0.1)]
-    proposals = to_proposals(preds, clip, "tiny-dsta@12345678", min_score=0.2)
-    assert [(p.start_frame, p.end_frame, p.action_id) for p in proposals] == [(30, 60, 3), (285, 299, 4)]
-    assert all(p.clip_id == 7 and p.status == ProposalStatus.PENDING and p.id is None for p in proposals)
 
 
 def test_model_version_names_config_adapter_and_file_digest(tmp_path: Path) -> None:

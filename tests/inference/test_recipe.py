@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import pytest
 import torch
 
+from annotator.errors import InputError
 from inference.configs import ModelConfig, TrainConfig, preset
 from inference.losses import LossNormaliser
 from inference.model import Detector, frame_to_step, step_to_frame
@@ -114,3 +116,33 @@ def test_final_norm_and_drop_path_only_where_the_recipe_says() -> None:
     detector.train()
     with torch.no_grad():
         assert not torch.equal(detector.backbone(video), a)  # stochastic depth in training
+
+
+def test_the_vit_window_is_fitted_to_the_longest_clip_and_can_be_set() -> None:
+    from inference.configs import TrainConfig as Train
+    from inference.recipe import ModelChoice, training_configs
+
+    choice = ModelChoice(backbone="videomae", config="vit-s", pretrained="w.pth")
+    fitted, _ = training_configs(choice, 52, Train(), longest_frames=450)  # 15 s at 30 fps, stride 4: 113
+    assert fitted.window_frames == 128 and fitted.frame_stride == 4
+    assert training_configs(choice, 52, Train())[0].window_frames == 512  # no data known: the preset's
+    assert training_configs(choice, 52, Train(), longest_frames=4000)[0].window_frames == 1024
+    chosen, _ = training_configs(replace(choice, window=256), 52, Train(), longest_frames=450)
+    assert chosen.window_frames == 256
+    with pytest.raises(InputError, match="multiple of 32"):
+        training_configs(replace(choice, window=100), 52, Train())
+    tiny, _ = training_configs(ModelChoice(backbone="videomae", config="tiny"), 52, Train(), longest_frames=450)
+    assert tiny.window_frames == 128  # the CPU test config keeps its own
+
+
+def test_a_vit_adapter_run_needs_weights_unless_a_random_backbone_is_asked_for() -> None:
+    from inference.configs import TrainConfig as Train
+    from inference.recipe import ModelChoice, training_configs
+
+    with pytest.raises(InputError, match="--pretrained FILE.*--random-backbone"):
+        training_configs(ModelChoice(backbone="videomae", config="vit-s"), 52, Train())
+    assert training_configs(ModelChoice(backbone="videomae", config="vit-s", random_backbone=True), 52, Train())
+    assert training_configs(ModelChoice(backbone="videomae", config="vit-s", adapter="full"), 52, Train())
+    assert training_configs(ModelChoice(backbone="videomae", config="tiny"), 52, Train())  # the CPU test config
+    pose, train = training_configs(ModelChoice(backbone="pose"), 52, Train())
+    assert pose.backbone.kind == "pose" and train.lr == 1e-3 and train.augment  # the pose bench: it helps

@@ -126,3 +126,17 @@ def test_over_the_memory_budget_windows_are_decoded_on_demand(tmp_path: Path) ->
     assert np.array_equal(lazy[1].frames[10:50], in_memory[1].frames[10:50])
     a, b = TrainWindows(lazy, config, False, seed=1)[1], TrainWindows(in_memory, config, False, seed=1)[1]
     assert torch.equal(a[0], b[0]) and a[1] == b[1]
+
+
+def test_short_windows_are_padded_with_their_last_frame() -> None:
+    from inference.video import pad_window
+
+    frames = torch.arange(3 * 2 * 2 * 3, dtype=torch.uint8).reshape(3, 2, 2, 3)
+    padded = pad_window(frames, 8)
+    assert padded.shape == (8, 2, 2, 3) and torch.equal(padded[:3], frames)
+    assert all(torch.equal(padded[i], frames[2]) for i in range(3, 8))  # OpenTAD repeats the edge frame
+    pose = torch.ones((3, 5))
+    assert torch.equal(pose_padded := pad_window(pose, 6, edge=False), torch.cat([pose, torch.zeros((3, 5))]))
+    assert pose_padded.shape == (6, 5)
+    batch = collate([(frames, 2, torch.zeros((0, 2)), torch.zeros(0, dtype=torch.long))], 8)[0]
+    assert torch.equal(batch[0, 7], frames[2]) and batch[0, 7].any()  # not black

@@ -109,9 +109,7 @@ def test_train_needs_data_and_predict_needs_a_destination(tmp_path: Path, capsys
     assert code == 2 and "c.pt" in err and "not found" in err
 
 
-@pytest.mark.slow
-def test_train_on_a_project_and_store_proposals(tmp_path: Path, clip_folder: tuple[Path, AnnotationSet],
-                                                capsys: pytest.CaptureFixture[str]) -> None:
+def _project_of(tmp_path: Path, clip_folder: tuple[Path, AnnotationSet]) -> Path:
     import shutil
 
     from annotator.importing import import_annotation_set
@@ -129,22 +127,68 @@ def test_train_on_a_project_and_store_proposals(tmp_path: Path, clip_folder: tup
         store.set_subsets({c.id: Subset(aset.videos[c.name].subset) for c in store.clips()})
     finally:
         store.close()
-    run_dir = tmp_path / "run"
-    code, out, err = run(["train", str(project.path), "--out", str(run_dir), "--config", "tiny",
-                          "--epochs", "1", "--device", "cpu"], capsys)
+    return project.path
+
+
+@pytest.mark.slow
+def test_cli_and_added_runs_are_versions_and_cli_proposals_equal_the_windows(
+        tmp_path: Path, clip_folder: tuple[Path, AnnotationSet], capsys: pytest.CaptureFixture[str]) -> None:
+    from annotator.exporting import default_source
+    from annotator.models_registry import load_registry
+    from annotator.project import Project
+    from app.model_loop.proposing import clip_ref, propose_clips
+
+    videos, aset = clip_folder
+    proj = _project_of(tmp_path, clip_folder)
+    tiny = ["--config", "tiny", "--epochs", "1", "--device", "cpu"]
+    code, out, err = run(["train", str(proj), *tiny], capsys)  # 2 training clips: refused, nothing written
+    assert code == 2 and len(err.strip().splitlines()) == 1
+    assert "training refused: only 2 training clips (at least 5 needed)" in err
+    assert load_registry(proj).versions == ()
+    code, out, err = run(["train", str(proj), *tiny, "--source", "merged", "--train-anyway"], capsys)
+    assert code == 2 and "source merged" in err and "not finalised" in err  # --source as export takes it
+    code, out, err = run(["train", str(proj), *tiny, "--min-train-clips", "2", "--min-train-instances", "1"], capsys)
     assert code == 0, err
-    code, out, err = run(["predict", str(project.path), "--checkpoint", str(run_dir / "best.pt"), "--store",
-                          "--store-min-score", "0"], capsys)
-    assert code == 0, err
+    project = Project.open(proj)
     store = project.open_store()
     try:
+        source = default_source(store)  # what `mmad export` writes by default
         clips = store.clips()
-        proposals = [p for c in clips for p in store.proposals(c.id)]
     finally:
         store.close()
-    assert proposals and all(p.model_version.startswith("tiny-dsta@") for p in proposals)
-    assert all(0 <= p.start_frame < p.end_frame < 150 for p in proposals)
-    assert f"stored {len(proposals)} proposals" in out
+    assert f"training data: source {source} (as mmad export writes it), train 2 clips" in out
+    assert "val 2 clips" in out and "registered v1 tiny-dsta@" in out and "as the active model" in out
+    data = write_annotations(aset, tmp_path / "mma.json", "opentad-json", TAXONOMY)[0]
+    run_dir = tmp_path / "elsewhere"
+    code, out, err = run(["train", "--data", str(data), "--videos", str(videos), "--out", str(run_dir), *tiny,
+                          "--adapter", "none", "--seed", "3"], capsys)
+    assert code == 0, err
+    code, out, err = run(["models", str(proj), "--add", str(run_dir)], capsys)
+    assert code == 0, err
+    assert "registered v2 tiny-none@" in out
+    registry = load_registry(proj)
+    first, second = registry.versions
+    assert first.val is not None and second.val is not None and second.test is None  # no test clips
+    assert second.fingerprint == json.loads((run_dir / "data.json").read_text())["fingerprint"] != ""
+    assert first.instances["train"] > 0 and (proj / second.checkpoint).is_file()
+    code, out, err = run(["models", str(proj)], capsys)
+    assert code == 0 and "v1 tiny-dsta@" in out and "v2 tiny-none@" in out
+    assert f"2 clips / {first.instances['train']} inst" in out and f"{100 * second.val.avg:.1f}" in out
+    # the CLI stores what the window's propose job proposes
+    code, out, err = run(["predict", str(proj), "--checkpoint", str(proj / first.checkpoint), "--store"], capsys)
+    assert code == 0, err
+    window = propose_clips(proj / first.checkpoint, first.name,
+                           [clip_ref(c, project.media_dir / f"{c.name}.mp4") for c in clips])
+    store = project.open_store()
+    try:
+        for c in clips:
+            stored = sorted((p.start_frame, p.end_frame, p.action_id, round(p.score, 4))
+                            for p in store.proposals(c.id, first.name))
+            assert stored == sorted(window.proposals[c.id])
+    finally:
+        store.close()
+    assert sum(len(rows) for rows in window.proposals.values()) > 0
+    assert f"stored {sum(len(rows) for rows in window.proposals.values())} proposals" in out
 
 
 def test_train_nproc_runs_the_same_command_through_torchrun(monkeypatch: pytest.MonkeyPatch,
@@ -160,3 +204,16 @@ def test_train_nproc_runs_the_same_command_through_torchrun(monkeypatch: pytest.
     assert code == 0
     assert calls == [[sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc-per-node=4",
                       "-m", "app.cli.main", "train", "proj", "--out", "runs/r", "--config", "vit-s"]]
+
+
+def test_a_vit_adapter_run_without_weights_is_refused_in_one_line(tmp_path: Path,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    from annotator.project import Project
+
+    Project.create(tmp_path / "p")
+    code, _, err = run(["train", str(tmp_path / "p"), "--config", "vit-s", "--adapter", "dsta"], capsys)
+    assert code == 2 and len(err.strip().splitlines()) == 1
+    assert "--pretrained FILE" in err and "--random-backbone" in err
+    code, _, err = run(["train", str(tmp_path / "p"), "--config", "vit-s", "--window", "100", "--random-backbone"],
+                       capsys)
+    assert code == 2 and "--window 100: must be a positive multiple of 32" in err

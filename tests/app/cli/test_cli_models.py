@@ -26,7 +26,9 @@ def test_models_lists_versions_with_the_active_one_marked(tmp_path: Path, capsys
     folder = _project(tmp_path)
     assert main(["models", str(folder)]) == 0
     out = capsys.readouterr().out.splitlines()
-    assert out[0].split() == ["version", "created", "model", "data", "val", "mAP", "%", "test", "mAP", "%", "threshold"]
+    assert out[0].split() == ["version", "created", "model", "trained", "on", "data", "val", "mAP", "%", "test", "mAP",
+                              "%", "threshold"]
+    assert "4 clips / ? inst" in out[1]  # the training data's size (instances unknown to this old entry)
     assert out[2].startswith("*") and "v2 videomae-tiny-dsta@bbbb2222" in out[2]
     assert "8 clips, ground-truth, #0ec06ce3285c" in out[1] and "10.0/30.0/20.0" in out[1] and "0.25" in out[1]
     assert main(["models", str(folder), "--json"]) == 0

@@ -83,15 +83,15 @@ def test_long_commands_print_one_plain_line_per_step_when_not_a_terminal() -> No
 
 def test_constants_kept_beside_the_parsers_agree_with_their_modules() -> None:
     from annotator.synthetic.simulate import NOISE_LEVELS
+    from app.model_loop.proposing import PROPOSALS
     from inference.configs import TrainConfig
     from inference.evaluate import BODY_RULES, RESULT_CAP
     from inference.head import PYRAMIDS
-    from inference.predict import PROPOSAL_CAP
     from merging.crosscheck import CrossCheck
 
     assert cmd_demo.NOISE_CHOICES == tuple(sorted(NOISE_LEVELS))
     assert cmd_merge.CROSSCHECKS == tuple(c.value for c in CrossCheck)
-    assert (cmd_model.RESULT_CAP, cmd_model.PROPOSAL_CAP, cmd_model.BODY_RULES) == (RESULT_CAP, PROPOSAL_CAP,
+    assert (cmd_model.RESULT_CAP, cmd_model.PROPOSAL_CAP, cmd_model.BODY_RULES) == (RESULT_CAP, PROPOSALS.per_clip,
                                                                                   BODY_RULES)
     assert TrainConfig().val_max_keep == RESULT_CAP
     assert cmd_model.PYRAMIDS == PYRAMIDS

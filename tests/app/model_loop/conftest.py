@@ -18,6 +18,7 @@ from annotator.synthetic.demo import build_demo
 def trained_demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Demo (3 subjects × 2 clips, 160×120) split one subject per subset, with v1 (VideoMAE tiny) trained for 1 epoch."""
     from app.model_loop.jobs import train_version
+    from app.model_loop.records import Guards, TrainSpec
 
     folder = tmp_path_factory.mktemp("loop") / "demo"
     build_demo(folder, subjects=3, clips_per_subject=2, size=(160, 120))
@@ -28,9 +29,8 @@ def trained_demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
         store.close()
     # VideoMAE tiny: no landmarks to extract for six clips (tests/app/model_loop/test_pose_propose.py
     # covers the pose path)
-    train_version({"job": "train", "project": str(folder), "source": "ground-truth", "epochs": 1, "device": "cpu",
-                   "backbone": "videomae-tiny"},
-                  lambda *_a, **_k: None, CancelToken())
+    train_version(TrainSpec(project=str(folder), source="ground-truth", epochs=1, device="cpu",
+                            backbone="videomae-tiny", guards=Guards(train_anyway=True)), cancel=CancelToken())
     return folder
 
 

@@ -134,15 +134,24 @@ def test_train_one_epoch_from_the_dialog_cancel_a_second_run_and_activate(qtbot:
     dialog.backbone.setCurrentIndex(dialog.backbone.findData("videomae-tiny"))  # the fixture's (no pose to extract)
     assert dialog.weights.isEnabled() and dialog.adapter.isEnabled()
     dialog.epochs.setValue(1)
+    # two training clips: refused, with the reason, unless the reviewer trains anyway
+    assert "Refused: only 2 training clips (at least 5 needed)" in dialog.data_label.text()
+    assert not dialog.start_button.isEnabled() and dialog.anyway_button.isEnabled()
+    assert not dialog.start(resume=False) and "Train anyway overrides" in dialog.run_label.text()
     with qtbot.waitSignal(dialog.registered, timeout=RUN_MS) as done:
-        qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
-        assert not dialog.start_button.isEnabled() and dialog.cancel_button.isEnabled()
+        qtbot.mouseClick(dialog.anyway_button, Qt.MouseButton.LeftButton)
+        assert not dialog.anyway_button.isEnabled() and dialog.cancel_button.isEnabled()
     registry = load_registry(demo)
-    assert [v.number for v in registry.versions] == [1, 2] and registry.active == 2 == done.args[0]["number"]
+    assert [v.number for v in registry.versions] == [1, 2] and done.args[0]["number"] == 2
+    first, second = registry.versions
+    assert first.val is not None and second.val is not None
+    better = second.val.avg >= first.val.avg  # the same data and settings: as good, so it replaces v1
+    assert registry.active_version() is (second if better else first)
     assert dialog.loss_curve.xData is not None and list(dialog.loss_curve.xData) == [1]
-    assert "v2 registered and active" in dialog.run_label.text()
+    assert ("v2 registered and active" if better else "v2 registered, NOT active") in dialog.run_label.text()
+    assert dialog.activate_button.isVisible() is not better
     dialog.epochs.setValue(50)
-    qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(dialog.anyway_button, Qt.MouseButton.LeftButton)
     worker = dialog.worker
     assert worker is not None
     with qtbot.waitSignal(worker.epoch, timeout=RUN_MS):  # let one epoch finish, so there is a run to resume
@@ -150,7 +159,7 @@ def test_train_one_epoch_from_the_dialog_cancel_a_second_run_and_activate(qtbot:
     with qtbot.waitSignal(worker.cancelled, timeout=30_000):
         qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
     assert "Cancelled after" in dialog.run_label.text()
-    assert dialog.resume_button.isEnabled() and dialog.start_button.isEnabled()
+    assert dialog.resume_button.isEnabled() and dialog.anyway_button.isEnabled()
     assert len(load_registry(demo).versions) == 2  # a cancelled run registers nothing
     w.actions_by_id["show_models"].trigger()
     models = loop.models_dialog

@@ -11,8 +11,10 @@ from annotator.errors import InputError
 from annotator.progress import CancelToken
 from annotator.project import Project
 from annotator.synthetic.demo import build_demo
-from app.model_loop.jobs import clip_job, propose, train_version
+from app.model_loop.jobs import train_version
 from app.model_loop.loop_controller import store_proposals
+from app.model_loop.proposing import clip_ref, propose_clips
+from app.model_loop.records import Guards, TrainSpec
 from inference.pose.cache import cache_path
 
 pytestmark = pytest.mark.slow  # MediaPipe on one 160×120 demo clip: about 12 s on a loaded machine
@@ -48,20 +50,20 @@ def test_a_pose_propose_job_caches_landmarks_and_its_proposals_are_stored(one_cl
         clip = store.clips()[0]
         media = project.media_path(clip)
         assert media is not None
-        job = {"job": "propose", "version": VERSION, "checkpoint": str(checkpoint), "device": "cpu",
-               "clips": [clip_job(clip, media)], "project": str(project.path)}
+        clips = [clip_ref(clip, media)]
         messages: list[str] = []
-        result = propose(job, lambda kind, **data: messages.append(data.get("message", "")), CancelToken())
+        result = propose_clips(checkpoint, VERSION, clips, pose_cache=project.path,
+                               progress=lambda _f, m: messages.append(m), cancel=CancelToken())
         cached = cache_path(project.path, clip.name)
         assert cached.is_file()  # the landmarks stay in the project for the next run and for training
-        rows = result["proposals"][str(clip.id)]
+        rows = result.proposals[clip.id]
         assert rows and all(0 <= s < e < clip.frame_count for s, e, _a, _p in rows)
         assert messages[-1] == "proposals ready"
         stamp = cached.stat().st_mtime_ns
-        again = propose({**job, "version": VERSION + "2"}, lambda *_a, **_k: None, CancelToken())
+        again = propose_clips(checkpoint, VERSION + "2", clips, pose_cache=project.path)
         assert cached.stat().st_mtime_ns == stamp  # read from the cache, not extracted again
-        assert again["proposals"] == result["proposals"]
-        stored, refused = store_proposals(store, result, VERSION)
+        assert again.proposals == result.proposals
+        stored, refused = store_proposals(store, result.to_json(), VERSION)
         assert stored == len(rows) and refused == []
         kept = store.proposals(clip.id, VERSION)
         assert sorted((p.start_frame, p.end_frame, p.action_id) for p in kept) == sorted(
@@ -72,7 +74,7 @@ def test_a_pose_propose_job_caches_landmarks_and_its_proposals_are_stored(one_cl
 
 def test_pose_refuses_a_weights_file_before_any_work(one_clip: tuple[Project, Path]) -> None:
     project, _ = one_clip
-    job = {"job": "train", "project": str(project.path), "source": "ground-truth", "backbone": "pose",
-           "weights": "videomae.pth", "epochs": 1}
+    spec = TrainSpec(project=str(project.path), source="ground-truth", backbone="pose", pretrained="videomae.pth",
+                     epochs=1, guards=Guards(train_anyway=True))
     with pytest.raises(InputError, match="pretrained weights are for a VideoMAE backbone"):
-        train_version(job, lambda *_a, **_k: None, CancelToken())
+        train_version(spec)
