@@ -125,7 +125,7 @@ class ClipsMixin(StoreCore):
         self.access.require_privileged("finalise clips")
         with self._tx() as s:
             row = self._clip_row(s, clip_id)
-            problem = None if row.finalised else _merge_problems(s, [row]).get(clip_id)  # final: cannot change
+            problem = None if row.finalised else merge_problems_of(s, [row]).get(clip_id)  # final: cannot change
             if problem is not None:
                 raise RuleViolation(problem)
             pending = s.scalar(select(func.count()).select_from(MergedRow).where(
@@ -146,10 +146,10 @@ class ClipsMixin(StoreCore):
             missing = sorted(wanted - {r.id for r in rows})
             if missing:
                 raise InputError("project", f"clip id {missing[0]}", "no such clip")
-            return _merge_problems(s, [r for r in rows if not r.finalised])
+            return merge_problems_of(s, [r for r in rows if not r.finalised])
 
 
-def _merge_problems(s: Session, clips: Sequence[ClipRow]) -> dict[int, str]:
+def merge_problems_of(s: Session, clips: Sequence[ClipRow]) -> dict[int, str]:
     """Why each of these clips cannot be finalised on its merge: never merged over its annotators'
     segments, or its annotators changed their segments after the last merge (the truth would not be
     their work). Clips whose merge is current are left out.
