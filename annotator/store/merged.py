@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, delete, insert, select
+from sqlalchemy import ColumnElement, Row, delete, insert, select
 from sqlalchemy.orm import Session
 
 from annotator import rules
@@ -28,6 +28,8 @@ def _reopened_status(row: MergedRow) -> str:
     return str(MergedStatus.RELIABLE if row.reliable else MergedStatus.NEEDS_REVIEW)
 
 
+MergedLike = MergedRow | Row[Any]  # an ORM row or a Core row of merged_instances: the same names
+R = TypeVar("R", MergedRow, Row[Any])
 ID_CHUNK = 5000  # ids per IN (...) list: SQLite binds at most 32,766 parameters a statement
 
 
@@ -195,7 +197,7 @@ def new_merged_values(clip_id: int, inst: MergedInstance) -> dict[str, Any]:
             "decided_by": inst.decided_by, "decided_at": inst.decided_at, "version": 1}
 
 
-def resolved_members(rows: Sequence[MergedRow], links: dict[int, tuple[int, ...]]) -> set[int]:
+def resolved_members(rows: Sequence[MergedLike], links: dict[int, tuple[int, ...]]) -> set[int]:
     """Ids of the segments the resolved rows were built from."""
     return {i for r in rows if r.status == str(MergedStatus.RESOLVED) for i in links.get(r.id, ())}
 
@@ -210,11 +212,11 @@ def live_updated(s: Session, segment_ids: Collection[int]) -> dict[int, datetime
     return out
 
 
-def standing_decisions(rows: Sequence[MergedRow], links: dict[int, tuple[int, ...]],
-                       updated: dict[int, datetime | None]) -> dict[tuple[Any, ...], MergedRow]:
+def standing_decisions(rows: Sequence[R], links: dict[int, tuple[int, ...]],
+                       updated: dict[int, datetime | None]) -> dict[tuple[Any, ...], R]:
     """Resolved rows by what the merge proposed, leaving out those whose segments changed since the
     decision (`updated`: live segment id -> its last change)."""
-    out: dict[tuple[Any, ...], MergedRow] = {}
+    out: dict[tuple[Any, ...], R] = {}
     for row in rows:
         if row.status != str(MergedStatus.RESOLVED):
             continue
@@ -225,7 +227,7 @@ def standing_decisions(rows: Sequence[MergedRow], links: dict[int, tuple[int, ..
     return out
 
 
-def merge_audit(gone: Sequence[MergedRow], instances: int, kept: int) -> tuple[dict[str, Any], dict[str, Any]]:
+def merge_audit(gone: Sequence[MergedLike], instances: int, kept: int) -> tuple[dict[str, Any], dict[str, Any]]:
     """The old and new values of a clip's merge audit row."""
     old: dict[str, Any] = {"replaced": len(gone)}
     dropped = [dropped_decision(r) for r in gone if r.status == str(MergedStatus.RESOLVED)]
@@ -234,7 +236,7 @@ def merge_audit(gone: Sequence[MergedRow], instances: int, kept: int) -> tuple[d
     return old, {"instances": instances, "kept_decisions": kept}
 
 
-def decision_state(row: MergedRow) -> dict[str, Any]:
+def decision_state(row: MergedLike) -> dict[str, Any]:
     return {"status": row.status, "start_frame": row.start_frame, "end_frame": row.end_frame,
             "action_id": row.action_id, "decision": row.decision}
 
@@ -250,13 +252,13 @@ def merge_key(inst: MergedInstance) -> tuple[Any, ...]:
             bool(inst.reliable), _text(inst.majority))
 
 
-def _row_key(row: MergedRow, segment_ids: tuple[int, ...]) -> tuple[Any, ...]:
+def _row_key(row: MergedLike, segment_ids: tuple[int, ...]) -> tuple[Any, ...]:
     """_key of what the merge proposed for a stored row (the proposal, not the decision in force)."""
     return (frozenset(segment_ids), row.proposed_start_frame, row.proposed_end_frame, row.proposed_action_id,
             row.rule, bool(row.reliable), row.majority)
 
 
-def dropped_decision(row: MergedRow) -> dict[str, Any]:
+def dropped_decision(row: MergedLike) -> dict[str, Any]:
     """A dropped decision as the audit log records it."""
     return {"id": row.id, "decision": row.decision, "start_frame": row.start_frame, "end_frame": row.end_frame,
             "action_id": row.action_id, "decided_by": row.decided_by}

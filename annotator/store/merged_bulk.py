@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, delete, func, insert, select, update
+from sqlalchemy import Row, Table, bindparam, delete, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from annotator import rules
@@ -88,11 +88,15 @@ class MergedBulkMixin(StoreCore):
 
     def _store_merge_chunk(self, s: Session, results: Mapping[int, Sequence[MergedInstance]], tally: _Tally,
                            stamp: datetime) -> None:
-        clips = self._clip_rows(s, list(results))
-        live = [c for c in results if not clips[c].finalised]
-        tally.finalised += [c for c in results if clips[c].finalised]
-        rows: dict[int, list[MergedRow]] = {}
-        for row in s.scalars(select(MergedRow).where(MergedRow.clip_id.in_(live)).order_by(MergedRow.id)):
+        finalised = {cid: bool(final) for cid, final in
+                     s.execute(select(CLIPS.c.id, CLIPS.c.finalised).where(CLIPS.c.id.in_(list(results))))}
+        missing = [c for c in results if c not in finalised]
+        if missing:
+            raise InputError("project", f"clip id {missing[0]}", "no such clip")
+        live = [c for c in results if not finalised[c]]
+        tally.finalised += [c for c in results if finalised[c]]
+        rows: dict[int, list[Row[Any]]] = {}
+        for row in s.execute(select(MERGED).where(MERGED.c.clip_id.in_(live)).order_by(MERGED.c.id)):
             rows.setdefault(row.clip_id, []).append(row)
         links = _links_of_clips(s, live)
         updated = live_updated(s, {i for rs in rows.values() for i in resolved_members(rs, links)})
@@ -124,8 +128,18 @@ class MergedBulkMixin(StoreCore):
         if not new:
             return
         conn = s.connection()
-        ids = conn.execute(insert(MERGED).returning(MERGED.c.id, sort_by_parameter_order=True),
-                           [new_merged_values(cid, inst) for cid, inst in new]).scalars().all()
+        values = [new_merged_values(cid, inst) for cid, inst in new]
+        if conn.dialect.name == "sqlite":
+            # SQLite cannot return ids of a multi-row INSERT in order (SQLAlchemy would insert row by row):
+            # under the write lock, take the ids AUTOINCREMENT would give, past every id ever used (0009)
+            used = conn.execute(text("SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = "
+                                     "'merged_instances'), 0), coalesce((SELECT max(id) FROM merged_instances), 0))"))
+            first = int(used.scalar_one()) + 1
+            ids: Sequence[int] = range(first, first + len(values))
+            conn.execute(insert(MERGED), [{"id": i, **v} for i, v in zip(ids, values, strict=True)])
+        else:
+            ids = conn.execute(insert(MERGED).returning(MERGED.c.id, sort_by_parameter_order=True),
+                               values).scalars().all()
         links = [{"merged_id": mid, "segment_id": sid, "position": p}
                  for mid, (_, inst) in zip(ids, new, strict=True) for p, sid in enumerate(inst.segment_ids)]
         if links:
