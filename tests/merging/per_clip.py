@@ -8,12 +8,12 @@ from typing import Any
 
 from sqlalchemy import create_engine, text
 
+from annotator.agreed_empty import agreed_empty
 from annotator.errors import RuleViolation
 from annotator.store.store import Store
 from merging.finalise import _plan, all_reliable
 from merging.merge import MergeOptions, merge_clips
 from merging.workflow import collect_work
-from annotator.agreed_empty import agreed_empty
 
 
 def per_clip_merge(store: Store, options: MergeOptions = MergeOptions()) -> None:

@@ -71,7 +71,7 @@ def _review_and_edit(store: Store) -> None:
     open instances, then one annotator moves a segment under a decision (that decision goes stale)."""
     rev = store.as_user(REVIEWER)
     decided = 0
-    for clip_id, instances in sorted(rev.merged_by_clip().items())[:8]:
+    for _, instances in sorted(rev.merged_by_clip().items())[:8]:
         for m in instances:
             if m.status is MergedStatus.NEEDS_REVIEW and m.majority is not None:
                 rev.resolve_merged(m.id or 0, m.version, m.majority, m.start_frame, m.end_frame, m.action_id)
