@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence, Set
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from annotator.errors import InputError
 from annotator.model import (
@@ -152,7 +152,19 @@ def run_merge(
     return MergeRun(wrote.clips, wrote.written, wrote.kept, wrote.dropped, tuple(skipped), result)
 
 
-def current_merged(instances: Sequence[MergedInstance], live_segment_ids: Set[int]) -> list[MergedInstance]:
+class _Standing(Protocol):
+    """What current_merged reads of an instance (a MergedInstance or the store's MergedOutline)."""
+
+    @property
+    def status(self) -> MergedStatus: ...
+    @property
+    def segment_ids(self) -> tuple[int, ...]: ...
+
+
+M = TypeVar("M", bound=_Standing)
+
+
+def current_merged(instances: Sequence[M], live_segment_ids: Set[int]) -> list[M]:
     """The stored instances of one clip the merge currently stands by.
 
     Every unresolved instance, and every resolved one built from segments that all still exist

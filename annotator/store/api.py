@@ -23,6 +23,7 @@ from annotator.model import (
     AuditEntry,
     Clip,
     MergedInstance,
+    MergedStatus,
     Proposal,
     ProposalStatus,
     Role,
@@ -88,6 +89,16 @@ class MergeWrite:
     kept: int  # resolved instances the new output repeats (left as they are)
     dropped: tuple[int, ...]  # ids of resolved instances the new output no longer repeats (audited)
     finalised: tuple[int, ...]  # ids of clips refused: finalised (their ground truth is closed)
+
+
+@dataclass(frozen=True, slots=True)
+class MergedOutline:
+    """A merged instance's id, review state and segments: what queues count, without the rest."""
+
+    id: int
+    clip_id: int
+    status: MergedStatus
+    segment_ids: tuple[int, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,6 +187,11 @@ class StoreAPI(Protocol):
                       cancel: CancelToken = NEVER) -> dict[int, str]: ...
     def merged_instances(self, clip_id: int) -> list[MergedInstance]: ...
     def merged_by_clip(self) -> dict[int, list[MergedInstance]]: ...  # every clip, stored order
+    def merged_outline(self) -> dict[int, list[MergedOutline]]: ...  # the same, id, status and segments only
+    # whole-project reads in one query each (reviewer or owner): ids of every live segment, and
+    # (clip id, author) -> how many live segments the author has on the clip
+    def live_segment_ids(self) -> set[int]: ...
+    def segment_counts(self) -> dict[tuple[int, str], int]: ...
     def resolve_merged(self, instance_id: int, version: int, decision: Decision, start_frame: int,
                        end_frame: int, action_id: int) -> MergedInstance: ...
     def unresolve_merged(self, instance_id: int, version: int) -> MergedInstance: ...  # undo of decisions

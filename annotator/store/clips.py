@@ -76,11 +76,11 @@ class ClipsMixin(StoreCore):
 
     def clips(self, subset: Subset | None = None) -> list[Clip]:
         """Every clip in stored order, or those of one subset."""
-        with self._read() as s:
-            query = select(ClipRow).order_by(ClipRow.id)
+        with self._read() as s:  # Core rows: a whole project's clips without ORM objects
+            query = select(CLIPS).order_by(CLIPS.c.id)
             if subset is not None:
-                query = query.where(ClipRow.subset == str(subset))
-            return [convert.clip(r) for r in s.scalars(query)]
+                query = query.where(CLIPS.c.subset == str(subset))
+            return [convert.clip(r) for r in s.execute(query)]
 
     def clip(self, clip_id: int) -> Clip:
         """One clip by id."""

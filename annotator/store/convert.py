@@ -60,7 +60,7 @@ def annotator(row: AnnotatorRow) -> Annotator:
     return Annotator(id=row.id, name=row.name, role=Role(row.role))
 
 
-def assignment(row: AssignmentRow) -> Assignment:
+def assignment(row: AssignmentRow | Any) -> Assignment:
     """An Assignment from its row."""
     return Assignment(clip_id=row.clip_id, annotator_id=row.annotator_id, state=AssignmentState(row.state))
 
