@@ -12,9 +12,9 @@ result (everyone agreed nothing happens), finalised like any other.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence, Set
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol, TypeVar
+from typing import Protocol
 
 from annotator.errors import InputError
 from annotator.model import (
@@ -30,6 +30,7 @@ from annotator.progress import NEVER, CancelToken, Progress, no_progress
 from annotator.store.api import MergeWrite
 from annotator.taxonomy import Taxonomy
 from merging.merge import MergeOptions, ProjectMerge, merge_clips
+from merging.standing import current_merged as current_merged  # re-exported: the merge's own rule
 from merging.table import ClipWork
 
 
@@ -150,29 +151,3 @@ def run_merge(
         skipped += [SkippedClip(cid, by_id.get(cid, str(cid)), "finalised while the merge ran", FINALISED)
                     for cid in wrote.finalised]
     return MergeRun(wrote.clips, wrote.written, wrote.kept, wrote.dropped, tuple(skipped), result)
-
-
-class _Standing(Protocol):
-    """What current_merged reads of an instance (a MergedInstance or the store's MergedOutline)."""
-
-    @property
-    def status(self) -> MergedStatus: ...
-    @property
-    def segment_ids(self) -> tuple[int, ...]: ...
-
-
-M = TypeVar("M", bound=_Standing)
-
-
-def current_merged(instances: Sequence[M], live_segment_ids: Set[int]) -> list[M]:
-    """The stored instances of one clip the merge currently stands by.
-
-    Every unresolved instance, and every resolved one built from segments that all still exist
-    and that no unresolved instance reuses (otherwise a re-run superseded it: it is stale).
-    Instances without segments (not produced from annotators' work) are left out.
-    """
-    unresolved = [m for m in instances if m.status is not MergedStatus.RESOLVED and m.segment_ids]
-    taken = {i for m in unresolved for i in m.segment_ids}
-    resolved = [m for m in instances if m.status is MergedStatus.RESOLVED and m.segment_ids
-                and all(i in live_segment_ids for i in m.segment_ids) and taken.isdisjoint(m.segment_ids)]
-    return unresolved + resolved

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
-from typing import cast
+from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, exists, func, insert, or_, select, update
 from sqlalchemy.orm import Session
@@ -141,15 +141,16 @@ class ClipsMixin(StoreCore):
         annotators' work), for the clips not yet finalised; reviewer or owner only, unknown ids refused."""
         self.access.require_privileged("check merges")
         with self._read() as s:
-            wanted = set(clip_ids)
-            rows = list(s.scalars(select(ClipRow).where(ClipRow.id.in_(wanted)))) if wanted else []
-            missing = sorted(wanted - {r.id for r in rows})
+            wanted = sorted(set(clip_ids))
+            rows = [r for k in range(0, len(wanted), 5000) for r in s.execute(  # Core rows: id, name, finalised
+                select(CLIPS.c.id, CLIPS.c.name, CLIPS.c.finalised).where(CLIPS.c.id.in_(wanted[k:k + 5000])))]
+            missing = sorted(set(wanted) - {r.id for r in rows})
             if missing:
                 raise InputError("project", f"clip id {missing[0]}", "no such clip")
             return merge_problems_of(s, [r for r in rows if not r.finalised])
 
 
-def merge_problems_of(s: Session, clips: Sequence[ClipRow]) -> dict[int, str]:
+def merge_problems_of(s: Session, clips: Sequence[Any]) -> dict[int, str]:  # ClipRows or Core rows (id, name)
     """Why each of these clips cannot be finalised on its merge: never merged over its annotators'
     segments, or its annotators changed their segments after the last merge (the truth would not be
     their work). Clips whose merge is current are left out.

@@ -17,7 +17,7 @@ from annotator.store.api import MergedOutline, StoreAPI
 from annotator.taxonomy import Taxonomy
 from merging.majority import Choice as Choice  # re-exported: the review screen's type
 from merging.majority import majority_decision as majority_decision
-from merging.workflow import current_merged
+from merging.standing import current_merged
 
 
 @dataclass(frozen=True, slots=True)
