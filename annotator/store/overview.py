@@ -41,11 +41,14 @@ class OverviewMixin(StoreCore):
         with self._connect() as conn:
             return set(conn.scalars(select(SegmentRow.id).where(SegmentRow.deleted.is_(False))))
 
-    def segment_counts(self) -> dict[tuple[int, str], int]:
-        """(clip id, author) -> live segments the author has on the clip, for every pair that has some
-        (reviewer or owner)."""
-        self.access.require_privileged("read every annotator's segments")
+    def segment_counts(self, author: str | None = None) -> dict[tuple[int, str], int]:
+        """(clip id, author) -> live segments the author has on the clip, for every pair that has some:
+        every author's (reviewer or owner), or one author's (an annotator: their own only)."""
+        if author is None or author != self.access.name:
+            self.access.require_privileged("read every annotator's segments")
         query = select(SegmentRow.clip_id, SegmentRow.author, func.count()).where(
             SegmentRow.deleted.is_(False)).group_by(SegmentRow.clip_id, SegmentRow.author)
+        if author is not None:
+            query = query.where(SegmentRow.author == author)
         with self._connect() as conn:
-            return {(cid, author): n for cid, author, n in conn.execute(query)}
+            return {(cid, who): n for cid, who, n in conn.execute(query)}
