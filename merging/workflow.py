@@ -23,7 +23,6 @@ from annotator.model import (
     AssignmentState,
     Clip,
     MergedInstance,
-    MergedStatus,
     Segment,
 )
 from annotator.progress import NEVER, CancelToken, Progress, no_progress
