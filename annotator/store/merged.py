@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from datetime import datetime
+from functools import lru_cache
 from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, Row, delete, insert, select
@@ -264,5 +265,6 @@ def dropped_decision(row: MergedLike) -> dict[str, Any]:
             "action_id": row.action_id, "decided_by": row.decided_by}
 
 
+@lru_cache(maxsize=4096)  # a whole project's merge repeats a few hundred decisions thousands of times
 def _text(decision: Decision | None) -> str | None:
     return None if decision is None else str(decision)

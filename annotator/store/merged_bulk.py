@@ -140,10 +140,11 @@ class MergedBulkMixin(StoreCore):
         else:
             ids = conn.execute(insert(MERGED).returning(MERGED.c.id, sort_by_parameter_order=True),
                                values).scalars().all()
-        links = [{"merged_id": mid, "segment_id": sid, "position": p}
-                 for mid, (_, inst) in zip(ids, new, strict=True) for p, sid in enumerate(inst.segment_ids)]
-        if links:
-            conn.execute(insert(cast(Table, MergedSegmentRow.__table__)), links)
+        links = [(mid, sid, p) for mid, (_, inst) in zip(ids, new, strict=True) for p, sid in enumerate(inst.segment_ids)]
+        if links:  # the driver's own executemany: SQLAlchemy's per-row parameter building cost more than SQLite
+            mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+            conn.exec_driver_sql(f"INSERT INTO merged_segments (merged_id, segment_id, position) "
+                                 f"VALUES ({mark}, {mark}, {mark})", links)
 
     def finalise_bulk(self, plans: Mapping[int, Sequence[PlannedDecision]], progress: Progress = no_progress,
                       cancel: CancelToken = NEVER) -> dict[int, str]:
