@@ -145,7 +145,11 @@ def _agreement(args: argparse.Namespace) -> int:
         effect = effect_for_project(args.project, store, works)  # None: no proposals stored
     finally:
         store.close()
-    result = merge_clips(works, taxonomy, MergeOptions(floor=args.floor))
+    bar = TerminalProgress()
+    try:
+        result = merge_clips(works, taxonomy, MergeOptions(floor=args.floor), bar)
+    finally:
+        bar.close()
     report = agreement(result, taxonomy, stored, names)
     if report.clips_without_stored_merge:
         print(f"{report.clips_without_stored_merge} compared clip(s) have no stored merge (run `mmad merge`); "
