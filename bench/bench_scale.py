@@ -15,7 +15,9 @@ fresh process as main.py starts (bench_player's measure, offscreen).
 Round trips: every statement the driver sends (SQLAlchemy's before_cursor_execute, one per
 batch of an executemany) plus every commit and rollback, plus, on PostgreSQL, one per
 connection checkout (the pool's pre-ping). The fixed cost of opening a project (migration
-check, taxonomy snapshot, user lookup) is part of every command's count.
+check, taxonomy snapshot, user lookup) is part of every command's count. Each figure comes with
+the CPU seconds it used (this process's, or the window's child process's): on a machine shared
+with other work they say more than the wall clock.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ import argparse
 import contextlib
 import io
 import os
+import resource
 import shutil
 import sys
 import tempfile
@@ -45,6 +48,7 @@ from annotator.synthetic.demo import ANNOTATORS, REVIEWER  # noqa: E402
 from annotator.synthetic.scale import build_scale_project  # noqa: E402
 from app.cli.main import main as mmad  # noqa: E402
 
+Row = tuple[str, float, float, int]  # command, wall s, CPU s, round trips (-1: not counted)
 DATA = BENCH.parents[1] / "shared" / "data" / "mma52"
 PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
@@ -71,15 +75,22 @@ class RoundTrips:
 TRIPS = RoundTrips()
 
 
+def cpu_s(who: int = resource.RUSAGE_SELF) -> float:
+    """CPU seconds (user + system) used so far by this process, or by its finished children."""
+    usage = resource.getrusage(who)
+    return usage.ru_utime + usage.ru_stime
+
+
 @contextlib.contextmanager
-def measured(name: str, rows: list[tuple[str, float, int]]) -> Iterator[None]:
-    """Time and count the block; print and keep its figures."""
+def measured(name: str, rows: list[Row]) -> Iterator[None]:
+    """Time and count the block; print and keep its figures (wall and CPU seconds: on a loaded
+    machine the CPU seconds say more about the work than the wall clock does)."""
     TRIPS.count = 0
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), cpu_s()
     yield
-    seconds = time.perf_counter() - t0
-    rows.append((name, seconds, TRIPS.count))
-    print(f"  {name:<34} {seconds:8.2f} s {TRIPS.count:8d} round trips", flush=True)
+    seconds, cpu = time.perf_counter() - t0, cpu_s() - c0
+    rows.append((name, seconds, cpu, TRIPS.count))
+    print(f"  {name:<40} {seconds:8.2f} s {cpu:8.2f} CPU s {TRIPS.count:8d} round trips", flush=True)
 
 
 def run_cli(argv: list[str]) -> str:
@@ -111,24 +122,26 @@ exit_now(launch.main(argv))
 """
 
 
-def window_open_s(folder: Path, user: str, settings: Path) -> float:
-    """Seconds from starting a process as main.py starts to the window shown (bench_player's measure)."""
+def window_open_s(folder: Path, user: str, settings: Path) -> tuple[float, float]:
+    """Seconds from starting a process as main.py starts to the window shown (bench_player's measure),
+    and the CPU seconds of that process (to its exit)."""
     import subprocess
 
     code = WINDOW_CHILD.format(argv=[str(folder), "--as", user, "--settings", str(settings)])
+    c0 = cpu_s(resource.RUSAGE_CHILDREN)
     start = time.time()
     done = subprocess.run([sys.executable, "-c", code], cwd=BENCH.parent, capture_output=True, text=True,
                           timeout=300, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
     line = next((ln for ln in done.stdout.splitlines() if ln.startswith("SHOWN")), "")
     if not line or line.split()[2] != "True":
         raise RuntimeError(f"the window did not open: {done.stderr[-800:]}")
-    return float(line.split()[1]) - start
+    return float(line.split()[1]) - start, cpu_s(resource.RUSAGE_CHILDREN) - c0
 
 
 def bench_backend(label: str, folder: Path, db_url: str | None, windows: bool, limit: int | None,
-                  runs: int, noise: str) -> list[tuple[str, float, int]]:
+                  runs: int, noise: str) -> list[Row]:
     """Every command once on a fresh project; the windows `runs` times each."""
-    rows: list[tuple[str, float, int]] = []
+    rows: list[Row] = []
     TRIPS.pings = db_url is not None
     print(f"[{label}]", flush=True)
     with measured("build (4 bulk imports)", rows):
@@ -161,9 +174,9 @@ def bench_backend(label: str, folder: Path, db_url: str | None, windows: bool, l
         for user in (REVIEWER, ANNOTATORS[0]):
             times = sorted(window_open_s(folder, user, settings) for _ in range(runs))
             median = times[len(times) // 2]
-            rows.append((f"window open as {user}", median, -1))
-            print(f"  window open as {user:<19} {median:8.2f} s (median of {runs}: "
-                  + ", ".join(f"{t:.2f}" for t in times) + ")", flush=True)
+            rows.append((f"window open as {user}", median[0], median[1], -1))
+            print(f"  window open as {user:<25} {median[0]:8.2f} s {median[1]:8.2f} CPU s (median of {runs}: "
+                  + ", ".join(f"{t:.2f}" for t, _ in times) + ")", flush=True)
     return rows
 
 
@@ -197,7 +210,7 @@ def main() -> int:
         return 1
     work = args.work or Path(tempfile.mkdtemp(prefix="mmad_bench_scale_"))
     print(f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f} at start; work folder {work}")
-    table: dict[str, list[tuple[str, float, int]]] = {}
+    table: dict[str, list[Row]] = {}
     for label in args.backends.split(","):
         folder = work / f"{label}-project"
         shutil.rmtree(folder, ignore_errors=True)
@@ -219,14 +232,14 @@ def main() -> int:
                     proxy.terminate()
                     proxy.wait()
     print(f"load average at the end: {os.getloadavg()[0]:.2f}")
-    print("\n| command | " + " | ".join(f"{b} s | {b} round trips" for b in table) + " |")
-    print("|---|" + "---|---|" * len(table))
-    names = [name for name, _, _ in next(iter(table.values()))]
+    print("\n| command | " + " | ".join(f"{b} s | {b} CPU s | {b} round trips" for b in table) + " |")
+    print("|---|" + "---|---|---|" * len(table))
+    names = [row[0] for row in next(iter(table.values()))]
     for i, name in enumerate(names):
         cells = []
         for rows in table.values():
-            _, seconds, trips = rows[i]
-            cells += [f"{seconds:.2f}", "—" if trips < 0 else str(trips)]
+            _, seconds, cpu, trips = rows[i]
+            cells += [f"{seconds:.2f}", f"{cpu:.2f}", "—" if trips < 0 else str(trips)]
         print(f"| {name} | " + " | ".join(cells) + " |")
     return 0
 
