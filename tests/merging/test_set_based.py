@@ -27,7 +27,7 @@ from tests.annotator.store.db import _pg_problem
 from tests.conftest import PG_URL
 from tests.merging.per_clip import dump, per_clip_finalise, per_clip_merge
 
-CLIPS = 60  # real MMA-52 clips in the fixture project (a few hundred segments)
+CLIPS = 40  # real MMA-52 clips in the fixture project (a few hundred segments)
 
 
 @pytest.fixture(scope="module")
