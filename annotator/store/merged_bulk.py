@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Row, Table, bindparam, delete, func, insert, select, text, update
+from sqlalchemy import Connection, Row, Table, bindparam, delete, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from annotator import rules
@@ -53,8 +53,8 @@ class MergedBulkMixin(StoreCore):
 
     def _audit_many(self, s: Session, entries: Sequence[AuditValues], at: datetime) -> None:
         """Audit rows (action, entity, entity id, old, new) in one executemany, in order."""
-        if entries:
-            s.execute(insert(AuditRow), [
+        if entries:  # Core, not the ORM's bulk insert: thousands of rows
+            s.connection().execute(insert(cast(Table, AuditRow.__table__)), [
                 {"at": at, "user": self.access.name, "action": action, "entity": entity, "entity_id": eid,
                  "old": to_json(old), "new": to_json(new)} for action, entity, eid, old, new in entries])
 
@@ -136,15 +136,17 @@ class MergedBulkMixin(StoreCore):
                                      "'merged_instances'), 0), coalesce((SELECT max(id) FROM merged_instances), 0))"))
             first = int(used.scalar_one()) + 1
             ids: Sequence[int] = range(first, first + len(values))
-            conn.execute(insert(MERGED), [{"id": i, **v} for i, v in zip(ids, values, strict=True)])
+            if any(v["decided_at"] is not None for v in values):  # a time: SQLAlchemy writes it as SQLite reads it
+                conn.execute(insert(MERGED), [{"id": i, **v} for i, v in zip(ids, values, strict=True)])
+            else:
+                _driver_insert(conn, "merged_instances", ["id", *values[0]],
+                               [(i, *v.values()) for i, v in zip(ids, values, strict=True)])
         else:
             ids = conn.execute(insert(MERGED).returning(MERGED.c.id, sort_by_parameter_order=True),
                                values).scalars().all()
         links = [(mid, sid, p) for mid, (_, inst) in zip(ids, new, strict=True) for p, sid in enumerate(inst.segment_ids)]
-        if links:  # the driver's own executemany: SQLAlchemy's per-row parameter building cost more than SQLite
-            mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-            conn.exec_driver_sql(f"INSERT INTO merged_segments (merged_id, segment_id, position) "
-                                 f"VALUES ({mark}, {mark}, {mark})", links)
+        if links:
+            _driver_insert(conn, "merged_segments", ["merged_id", "segment_id", "position"], links)
 
     def finalise_bulk(self, plans: Mapping[int, Sequence[PlannedDecision]], progress: Progress = no_progress,
                       cancel: CancelToken = NEVER) -> dict[int, str]:
@@ -240,6 +242,14 @@ class _Tally:
         self.clips = self.written = self.kept = 0
         self.dropped: list[int] = []
         self.finalised: list[int] = []
+
+
+def _driver_insert(conn: Connection, table: str, columns: Sequence[str], rows: Sequence[tuple[Any, ...]]) -> None:
+    """INSERT rows with the driver's own executemany: for tens of thousands of plain values SQLAlchemy's
+    per-row parameter building costs more than the database's work (values as the columns hold them)."""
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    names = ", ".join(f'"{c}"' for c in columns)
+    conn.exec_driver_sql(f"INSERT INTO {table} ({names}) VALUES ({', '.join([mark] * len(columns))})", list(rows))
 
 
 def _links_of_clips(s: Session, clip_ids: Sequence[int]) -> dict[int, tuple[int, ...]]:
