@@ -129,21 +129,12 @@ class MergedBulkMixin(StoreCore):
             return
         conn = s.connection()
         values = [new_merged_values(cid, inst) for cid, inst in new]
-        if conn.dialect.name == "sqlite":
-            # SQLite cannot return ids of a multi-row INSERT in order (SQLAlchemy would insert row by row):
-            # under the write lock, take the ids AUTOINCREMENT would give, past every id ever used (0009)
-            used = conn.execute(text("SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = "
-                                     "'merged_instances'), 0), coalesce((SELECT max(id) FROM merged_instances), 0))"))
-            first = int(used.scalar_one()) + 1
-            ids: Sequence[int] = range(first, first + len(values))
-            if any(v["decided_at"] is not None for v in values):  # a time: SQLAlchemy writes it as SQLite reads it
-                conn.execute(insert(MERGED), [{"id": i, **v} for i, v in zip(ids, values, strict=True)])
-            else:
-                _driver_insert(conn, "merged_instances", ["id", *values[0]],
-                               [(i, *v.values()) for i, v in zip(ids, values, strict=True)])
+        ids = _new_merged_ids(conn, len(values))
+        if any(v["decided_at"] is not None for v in values):  # a time: SQLAlchemy writes it as the database reads it
+            conn.execute(insert(MERGED), [{"id": i, **v} for i, v in zip(ids, values, strict=True)])
         else:
-            ids = conn.execute(insert(MERGED).returning(MERGED.c.id, sort_by_parameter_order=True),
-                               values).scalars().all()
+            _driver_insert(conn, "merged_instances", ["id", *values[0]],
+                           [(i, *v.values()) for i, v in zip(ids, values, strict=True)])
         links = [(mid, sid, p) for mid, (_, inst) in zip(ids, new, strict=True) for p, sid in enumerate(inst.segment_ids)]
         if links:
             _driver_insert(conn, "merged_segments", ["merged_id", "segment_id", "position"], links)
@@ -242,6 +233,22 @@ class _Tally:
         self.clips = self.written = self.kept = 0
         self.dropped: list[int] = []
         self.finalised: list[int] = []
+
+
+def _new_merged_ids(conn: Connection, n: int) -> Sequence[int]:
+    """The ids `n` merged rows inserted one after another would get, reserved in one statement.
+
+    SQLite (AUTOINCREMENT, 0009): past every id ever used, under the write lock the transaction holds;
+    PostgreSQL: the next `n` values of the table's sequence. Knowing them lets the rows and their
+    links go in with plain executemany (a multi-row INSERT cannot return ids in order on SQLite).
+    """
+    if conn.dialect.name == "sqlite":
+        used = conn.execute(text("SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = "
+                                 "'merged_instances'), 0), coalesce((SELECT max(id) FROM merged_instances), 0))"))
+        first = int(used.scalar_one()) + 1
+        return range(first, first + n)
+    return sorted(conn.execute(text("SELECT nextval(pg_get_serial_sequence('merged_instances', 'id')) "
+                                    "FROM generate_series(1, :n)"), {"n": n}).scalars())
 
 
 def _driver_insert(conn: Connection, table: str, columns: Sequence[str], rows: Sequence[tuple[Any, ...]]) -> None:
