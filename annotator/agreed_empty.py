@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from annotator.model import Annotator, Assignment, AssignmentState, Role, Segment
+from annotator.model import Annotator, Assignment, AssignmentState, Role
 
 
 class WorkStore(Protocol):
@@ -21,7 +21,7 @@ class WorkStore(Protocol):
     def user(self) -> Annotator | None: ...
     def assignments(self, annotator: str | None = None) -> list[Assignment]: ...
     def annotators(self) -> list[Annotator]: ...
-    def segments_by_clip(self, author: str) -> dict[int, list[Segment]]: ...
+    def segment_counts(self, author: str | None = None) -> dict[tuple[int, str], int]: ...
 
 
 def agreed_empty(store: WorkStore) -> set[int]:
@@ -40,11 +40,8 @@ def agreed_empty(store: WorkStore) -> set[int]:
     if not ready:
         return set()
     names = {a.id: a.name for a in store.annotators()}
-    marked: set[int] = set()
-    for pid in {pid for ids in ready.values() for pid in ids}:
-        if pid not in names:  # an assignment of a person this store cannot see: do not guess
-            marked.update(cid for cid, ids in ready.items() if pid in ids)
-            continue
-        work = store.segments_by_clip(names[pid])
-        marked.update(cid for cid, ids in ready.items() if pid in ids and work.get(cid))
+    counts = store.segment_counts()  # one query for the whole project
+    # an assignment of a person this store cannot see: do not guess, count the clip as marked
+    marked = {cid for cid, ids in ready.items()
+              if any(pid not in names or counts.get((cid, names[pid]), 0) for pid in ids)}
     return set(ready) - marked

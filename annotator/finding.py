@@ -6,11 +6,11 @@ also hide others' work on clips not finalised; this does not even ask for it).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from annotator.model import MergedInstance, MergedStatus, Role
-from annotator.store.api import StoreAPI
+from annotator.store.api import MergedOutline, StoreAPI
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,12 +79,13 @@ def find_instances(store: StoreAPI, user: str, query: Query) -> list[Hit]:
     return sorted(hits, key=lambda h: (h.clip_name, h.start_frame, h.author))
 
 
-def disagreement(merged: dict[int, list[MergedInstance]], clip_names: dict[int, str]) -> list[Disagreement]:
+def disagreement(merged: Mapping[int, Sequence[MergedInstance | MergedOutline]],
+                 clip_names: dict[int, str]) -> list[Disagreement]:
     """Merged clips, the most disputed first (by disputed share, then count)."""
     rows = [Disagreement(clip_id, clip_names.get(clip_id, str(clip_id)), len(found), _disputed(found))
             for clip_id, found in merged.items() if found]
     return sorted(rows, key=lambda d: (-d.share, -d.disputed, d.clip_name))
 
 
-def _disputed(found: Sequence[MergedInstance]) -> int:
+def _disputed(found: Sequence[MergedInstance | MergedOutline]) -> int:
     return sum(1 for m in found if m.status is not MergedStatus.RELIABLE)

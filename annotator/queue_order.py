@@ -61,9 +61,9 @@ def usefulness_order(clips: Sequence[Clip], best_score: Mapping[int, float],
 def useful_order(store: StoreAPI, clips: Sequence[Clip], version: str | None) -> list[int]:
     """The usefulness order of these clips from the store: the version's proposals, merged results."""
     best = {}
-    if version is not None:
-        for c in clips:
-            scores = [p.score for p in store.proposals(c.id, version)]
+    if version is not None:  # every clip's proposals in one read, not one per clip
+        for cid, found in store.proposals_by_clip([c.id for c in clips]).items():
+            scores = [p.score for p in found if p.model_version == version]
             if scores:
-                best[c.id] = max(scores)
+                best[cid] = max(scores)
     return usefulness_order(clips, best, subject_disagreement(clips, store.merged_by_clip()))

@@ -1,9 +1,9 @@
 """Bulk review from the command line: accept the majority outcome of open instances and finalise.
 
-For reviewers who trust the majority on easy clips. Every decision goes through
-resolve_merged and every finalisation through finalise_clip, exactly as the review screen
-does, so each is version-checked, refused for an annotator in the data layer, and audited
-under the reviewer's name. A clip is touched only when every open instance has a majority
+For reviewers who trust the majority on easy clips. Every decision and finalisation is made
+by finalise_bulk with the checks of resolve_merged and finalise_clip (what the review screen
+calls), so each is version-checked, refused for an annotator in the data layer, and audited
+under the reviewer's name, for the whole project in one transaction. A clip is touched only when every open instance has a majority
 outcome; otherwise it is left as it was and reported. A clip every annotator finished without
 marking anything (annotator.agreed_empty) has no instance to decide: it is finalised as it is,
 and --all-reliable takes it (everyone agreed). A clip's decisions and its finalisation are one
@@ -13,29 +13,26 @@ segments after it), none of them is kept and the clip is reported with the store
 
 from __future__ import annotations
 
-from collections.abc import Sequence, Set
-from contextlib import AbstractContextManager
+from collections.abc import Mapping, Sequence, Set
 from dataclasses import dataclass
 from typing import Protocol
 
 from annotator.agreed_empty import WorkStore, agreed_empty
-from annotator.decisions import Decision
-from annotator.errors import InputError, RuleViolation
+from annotator.errors import InputError
 from annotator.model import Clip, MergedInstance, MergedStatus
 from annotator.progress import NEVER, CancelToken, Progress, no_progress
+from annotator.store.api import PlannedDecision
 from merging.majority import Choice, majority_decision
 
 
 class FinaliseStore(WorkStore, Protocol):
     """What bulk finalising needs from the store (a subset of StoreAPI)."""
 
+    def require_reviewer(self, what: str) -> None: ...
     def clips(self) -> list[Clip]: ...
     def merged_by_clip(self) -> dict[int, list[MergedInstance]]: ...
-    def merged_instances(self, clip_id: int) -> list[MergedInstance]: ...
-    def resolve_merged(self, instance_id: int, version: int, decision: Decision, start_frame: int,
-                       end_frame: int, action_id: int) -> MergedInstance: ...
-    def finalise_clip(self, clip_id: int) -> Clip: ...
-    def atomic(self) -> AbstractContextManager[None]: ...
+    def finalise_bulk(self, plans: Mapping[int, Sequence[PlannedDecision]], progress: Progress = no_progress,
+                      cancel: CancelToken = NEVER) -> dict[int, str]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,35 +73,36 @@ def _plan(clip: Clip, instances: Sequence[MergedInstance], empty: bool) -> list[
 def finalise_clips(store: FinaliseStore, names: Sequence[str] = (), *, reliable: bool = False,
                    progress: Progress = no_progress, cancel: CancelToken = NEVER) -> FinaliseRun:
     """Accept the majority outcome of every open instance of the named clips (or, with `reliable`,
-    of every all-reliable merged clip) and finalise them; unknown names are refused first."""
+    of every all-reliable merged clip) and finalise them; unknown names are refused first.
+
+    The project is read with a few queries and every clip written in ONE transaction (finalise_bulk):
+    a failure or a cancel leaves it as it was; a clip the store refuses keeps none of its decisions.
+    """
+    progress(0.0, "reading the project")
     clips = store.clips()
     by_name = {c.name: c for c in clips}
     missing = [n for n in names if n not in by_name]
     if missing:
         raise InputError("CLIP", ", ".join(missing), "no clip of that name in the project")
-    empty = agreed_empty(store)  # nothing for an annotator: merged_instances below refuses them
-    chosen = (all_reliable(clips, store.merged_by_clip(), empty) if reliable
-              else [by_name[n] for n in dict.fromkeys(names)])
-    done: list[str] = []
-    skipped: list[tuple[str, str]] = []
-    decisions = 0
-    for i, clip in enumerate(chosen):
-        cancel.check()
-        progress(i / max(len(chosen), 1), f"finalising {clip.name}")
-        plan = _plan(clip, store.merged_instances(clip.id), clip.id in empty)  # an annotator is refused here
+    store.require_reviewer("finalise clips")
+    empty = agreed_empty(store)
+    merged = store.merged_by_clip()
+    chosen = all_reliable(clips, merged, empty) if reliable else [by_name[n] for n in dict.fromkeys(names)]
+    skipped: dict[str, str] = {}
+    plans: dict[int, list[PlannedDecision]] = {}
+    for clip in chosen:
+        plan = _plan(clip, merged.get(clip.id, []), clip.id in empty)
         if isinstance(plan, str):
-            skipped.append((clip.name, plan))
-            continue
-        try:
-            with store.atomic():  # a clip the store refuses to finalise keeps no decision taken here
-                for inst, d in plan:
-                    store.resolve_merged(inst.id or 0, inst.version, d.decision, d.start_frame, d.end_frame,
-                                         d.action_id)
-                store.finalise_clip(clip.id)
-        except RuleViolation as exc:  # e.g. its merge is missing or older than the annotators' work
-            skipped.append((clip.name, str(exc)))
-            continue
-        decisions += len(plan)
-        done.append(clip.name)
+            skipped[clip.name] = plan
+        else:
+            plans[clip.id] = [PlannedDecision(inst.id or 0, inst.version, d.decision, d.start_frame, d.end_frame,
+                                              d.action_id) for inst, d in plan]
+    cancel.check()
+    refused = store.finalise_bulk(plans, lambda f, m: progress(0.1 + 0.9 * f, m), cancel)
+    names_of = {c.id: c.name for c in chosen}
+    skipped.update((names_of[cid], reason) for cid, reason in refused.items())
+    done = [c.name for c in chosen if c.id in plans and c.id not in refused]
+    decisions = sum(len(plans[c.id]) for c in chosen if c.id in plans and c.id not in refused)
     progress(1.0, f"finalised {len(done)} clips")
-    return FinaliseRun(tuple(done), decisions, tuple(skipped))
+    order = {c.name: i for i, c in enumerate(chosen)}
+    return FinaliseRun(tuple(done), decisions, tuple(sorted(skipped.items(), key=lambda kv: order[kv[0]])))

@@ -2,7 +2,7 @@
 
 Typed against a small Protocol (the part of annotator.store.api.StoreAPI used here), so the
 merge never sees SQLAlchemy. Annotators' segments are only read; the merge writes merged
-instances with replace_unresolved_merged, which in one transaction keeps a resolved decision
+instances with store_merge (the whole project, one transaction), which keeps a resolved decision
 only where the new output repeats its instance (same segments, proposed bounds, label, rule
 and majority, no segment changed since the decision) and drops the others, so their new
 instances go back to the reviewer; dropped decisions are reported as stale (and audited).
@@ -12,23 +12,24 @@ result (everyone agreed nothing happens), finalised like any other.
 
 from __future__ import annotations
 
-from collections.abc import Sequence, Set
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from annotator.errors import InputError, RuleViolation
+from annotator.errors import InputError
 from annotator.model import (
     Annotator,
     Assignment,
     AssignmentState,
     Clip,
     MergedInstance,
-    MergedStatus,
     Segment,
 )
 from annotator.progress import NEVER, CancelToken, Progress, no_progress
+from annotator.store.api import MergeWrite
 from annotator.taxonomy import Taxonomy
 from merging.merge import MergeOptions, ProjectMerge, merge_clips
+from merging.standing import current_merged as current_merged  # re-exported: the merge's own rule
 from merging.table import ClipWork
 
 
@@ -42,17 +43,21 @@ class MergeStore(Protocol):
     def clips(self) -> list[Clip]: ...
     def assignments(self, annotator: str | None = None) -> list[Assignment]: ...
     def segments_by_clip(self, author: str) -> dict[int, list[Segment]]: ...
-    def merged_instances(self, clip_id: int) -> list[MergedInstance]: ...
-    def replace_unresolved_merged(self, clip_id: int, instances: Sequence[MergedInstance]) -> list[MergedInstance]: ...
+    def store_merge(self, results: Mapping[int, Sequence[MergedInstance]], progress: Progress = no_progress,
+                    cancel: CancelToken = NEVER) -> MergeWrite: ...
+
+
+NOT_DONE, UNASSIGNED, FINALISED = "not done", "unassigned", "finalised"  # SkippedClip.kind
 
 
 @dataclass(frozen=True, slots=True)
 class SkippedClip:
-    """A clip the merge left alone, and why."""
+    """A clip the merge left alone, and why (kind: NOT_DONE, UNASSIGNED or FINALISED; reason: the detail)."""
 
     clip_id: int
     name: str
     reason: str
+    kind: str = NOT_DONE
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,9 +94,9 @@ def collect_work(
     ready: list[tuple[Clip, list[Annotator]]] = []
     skipped: list[SkippedClip] = []
     for clip in clips:
-        reason = _not_ready(clip, assigned.get(clip.id, []), people, include_finalised)
-        if reason:
-            skipped.append(SkippedClip(clip.id, clip.name, reason))
+        why = _not_ready(clip, assigned.get(clip.id, []), people, include_finalised)
+        if why:
+            skipped.append(SkippedClip(clip.id, clip.name, why[1], why[0]))
         else:
             ready.append((clip, [people[a.annotator_id] for a in assigned[clip.id]]))
     segs = {a.name: store.segments_by_clip(a.name) for a in {p.id: p for _, ps in ready for p in ps}.values()}
@@ -101,58 +106,47 @@ def collect_work(
 
 
 def _not_ready(clip: Clip, assignments: list[Assignment], people: dict[int, Annotator],
-               include_finalised: bool) -> str | None:
+               include_finalised: bool) -> tuple[str, str] | None:
+    """(kind, reason) of a clip the merge cannot take, or None when it is ready."""
     if clip.finalised and not include_finalised:
-        return "finalised"
+        return FINALISED, "finalised"
     if len(assignments) < 2:
-        return f"{len(assignments)} annotator(s) assigned; the merge needs two or more"
+        return UNASSIGNED, f"{len(assignments)} annotator(s) assigned; the merge needs two or more"
     waiting = [f"{people[a.annotator_id].name} ({a.state.value})" for a in assignments
                if a.state is not AssignmentState.DONE]
     if waiting:
-        return "not done: " + ", ".join(waiting)
+        return NOT_DONE, "not done: " + ", ".join(waiting)
     return None
+
+
+def skip_summary(skipped: Sequence[SkippedClip]) -> str:
+    """"skipped M: K not done, J unassigned, F finalised" (the kinds present), or "" when none."""
+    if not skipped:
+        return ""
+    counts = {kind: sum(s.kind == kind for s in skipped) for kind in (NOT_DONE, UNASSIGNED, FINALISED)}
+    return f"skipped {len(skipped)}: " + ", ".join(f"{n} {kind}" for kind, n in counts.items() if n)
 
 
 def run_merge(
     store: MergeStore, options: MergeOptions = MergeOptions(), clip_names: Sequence[str] | None = None,
     progress: Progress = no_progress, cancel: CancelToken = NEVER,
 ) -> MergeRun:
-    """Merge every ready clip and store the result (resolved decisions kept); reviewers and the owner only."""
+    """Merge every ready clip and store the result (resolved decisions kept); reviewers and the owner only.
+
+    The project is read with a handful of queries and the whole result stored in one transaction
+    (store_merge): a failure or a cancel leaves the stored merge as it was.
+    """
     store.require_reviewer("run the merge")
     progress(0.0, "reading the project")
     works, skipped = collect_work(store, clip_names)
     cancel.check()
     result = merge_clips(works, store.taxonomy, options,
                          lambda f, m: progress(0.1 + 0.3 * f, m), cancel)
-    written = kept = merged = 0
-    stale: list[int] = []
-    for i, work in enumerate(works):
-        cancel.check()
-        before = [m.id for m in store.merged_instances(work.clip_id) if m.status is MergedStatus.RESOLVED]
-        try:
-            stored = store.replace_unresolved_merged(work.clip_id, result.by_clip[work.clip_id])
-        except RuleViolation:  # a reviewer finalised the clip while the merge ran: leave it alone
-            name = next((c.name for c in store.clips() if c.id == work.clip_id), str(work.clip_id))
-            skipped.append(SkippedClip(work.clip_id, name, "finalised while the merge ran"))
-            continue
-        still = {m.id for m in stored if m.status is MergedStatus.RESOLVED}
-        merged += 1
-        written += len(stored) - len(still)
-        kept += len(still)
-        stale += [m for m in before if m is not None and m not in still]
-        progress(0.4 + 0.6 * (i + 1) / max(len(works), 1), f"stored clip {work.clip_id}")
-    return MergeRun(merged, written, kept, tuple(stale), tuple(skipped), result)
-
-
-def current_merged(instances: Sequence[MergedInstance], live_segment_ids: Set[int]) -> list[MergedInstance]:
-    """The stored instances of one clip the merge currently stands by.
-
-    Every unresolved instance, and every resolved one built from segments that all still exist
-    and that no unresolved instance reuses (otherwise a re-run superseded it: it is stale).
-    Instances without segments (not produced from annotators' work) are left out.
-    """
-    unresolved = [m for m in instances if m.status is not MergedStatus.RESOLVED and m.segment_ids]
-    taken = {i for m in unresolved for i in m.segment_ids}
-    resolved = [m for m in instances if m.status is MergedStatus.RESOLVED and m.segment_ids
-                and all(i in live_segment_ids for i in m.segment_ids) and taken.isdisjoint(m.segment_ids)]
-    return unresolved + resolved
+    cancel.check()
+    wrote = store.store_merge({w.clip_id: result.by_clip[w.clip_id] for w in works},
+                              lambda f, m: progress(0.4 + 0.6 * f, m), cancel)
+    if wrote.finalised:  # a reviewer finalised them while the merge ran: left alone
+        by_id = {c.id: c.name for c in store.clips()}
+        skipped += [SkippedClip(cid, by_id.get(cid, str(cid)), "finalised while the merge ran", FINALISED)
+                    for cid in wrote.finalised]
+    return MergeRun(wrote.clips, wrote.written, wrote.kept, wrote.dropped, tuple(skipped), result)

@@ -23,13 +23,14 @@ from annotator.model import (
     AuditEntry,
     Clip,
     MergedInstance,
+    MergedStatus,
     Proposal,
     ProposalStatus,
     Role,
     Segment,
     Subset,
 )
-from annotator.progress import NEVER, CancelToken
+from annotator.progress import NEVER, CancelToken, Progress, no_progress
 from annotator.taxonomy import Taxonomy
 
 
@@ -77,6 +78,39 @@ class BulkImport:
     mark_done_for: str | None = None
     note: Mapping[str, object] | None = None
     clip_names: Sequence[str] = ()  # every video the file names, with or without instances
+
+
+@dataclass(frozen=True, slots=True)
+class MergeWrite:
+    """What Store.store_merge wrote: clips stored, instances written, decisions kept and dropped."""
+
+    clips: int
+    written: int
+    kept: int  # resolved instances the new output repeats (left as they are)
+    dropped: tuple[int, ...]  # ids of resolved instances the new output no longer repeats (audited)
+    finalised: tuple[int, ...]  # ids of clips refused: finalised (their ground truth is closed)
+
+
+@dataclass(frozen=True, slots=True)
+class MergedOutline:
+    """A merged instance's id, review state and segments: what queues count, without the rest."""
+
+    id: int
+    clip_id: int
+    status: MergedStatus
+    segment_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedDecision:
+    """A decision finalise_bulk takes on a merged instance (read at `version`)."""
+
+    instance_id: int
+    version: int
+    decision: Decision
+    start_frame: int
+    end_frame: int
+    action_id: int
 
 
 class StoreAPI(Protocol):
@@ -132,6 +166,7 @@ class StoreAPI(Protocol):
     def add_proposals(self, clip_id: int, model_version: str, proposals: Iterable[Proposal]) -> list[Proposal]: ...
     def proposals(self, clip_id: int, model_version: str | None = None,
                   author: str | None = None) -> list[Proposal]: ...
+    def proposals_by_clip(self, clip_ids: Sequence[int]) -> dict[int, list[Proposal]]: ...  # proposals() of many clips
     def set_proposal_status(self, proposal_id: int, status: ProposalStatus,
                             author: str | None = None) -> Proposal: ...
     # accept = segment (origin proposal-accepted) + status, one transaction; segment_id restores (redo)
@@ -142,8 +177,21 @@ class StoreAPI(Protocol):
     # merge results (reviewer or owner only)
     # a re-merge: keeps a decision only on an instance the new output repeats, drops (audits) the rest
     def replace_unresolved_merged(self, clip_id: int, instances: Sequence[MergedInstance]) -> list[MergedInstance]: ...
+    # the same for many clips (clip id -> the merge's output) in ONE transaction, with a few statements
+    # per chunk of clips; finalised clips are left alone and named in the result
+    def store_merge(self, results: Mapping[int, Sequence[MergedInstance]], progress: Progress = no_progress,
+                    cancel: CancelToken = NEVER) -> MergeWrite: ...
+    # resolve_merged of each plan's decisions then finalise_clip, for many clips in ONE transaction; a clip
+    # refused (clip id -> the reason finalise_clip or resolve_merged gives) keeps none of its decisions
+    def finalise_bulk(self, plans: Mapping[int, Sequence[PlannedDecision]], progress: Progress = no_progress,
+                      cancel: CancelToken = NEVER) -> dict[int, str]: ...
     def merged_instances(self, clip_id: int) -> list[MergedInstance]: ...
     def merged_by_clip(self) -> dict[int, list[MergedInstance]]: ...  # every clip, stored order
+    def merged_outline(self) -> dict[int, list[MergedOutline]]: ...  # the same, id, status and segments only
+    # whole-project reads in one query each: ids of every live segment (reviewer or owner), and
+    # (clip id, author) -> how many live segments the author has on the clip (an annotator: own only)
+    def live_segment_ids(self) -> set[int]: ...
+    def segment_counts(self, author: str | None = None) -> dict[tuple[int, str], int]: ...
     def resolve_merged(self, instance_id: int, version: int, decision: Decision, start_frame: int,
                        end_frame: int, action_id: int) -> MergedInstance: ...
     def unresolve_merged(self, instance_id: int, version: int) -> MergedInstance: ...  # undo of decisions

@@ -51,11 +51,12 @@ class AssignmentsMixin(StoreCore):
             annotator = self.access.name
         if annotator is not None and annotator != self.access.name:
             self.access.require_privileged("see other annotators' queues")
-        with self._read() as s:
-            query = select(AssignmentRow).order_by(AssignmentRow.clip_id, AssignmentRow.annotator_id)
+        with self._read() as s:  # Core rows: a whole project's assignments without ORM objects
+            query = select(AssignmentRow.clip_id, AssignmentRow.annotator_id, AssignmentRow.state).order_by(
+                AssignmentRow.clip_id, AssignmentRow.annotator_id)
             if annotator is not None:
                 query = query.where(AssignmentRow.annotator_id == self._annotator_row(s, annotator).id)
-            return [convert.assignment(r) for r in s.scalars(query)]
+            return [convert.assignment(r) for r in s.execute(query)]
 
     def set_assignment_state(self, clip_id: int, annotator: str, state: AssignmentState) -> Assignment:
         """Move an assignment to todo / in_progress / done (an annotator only their own)."""

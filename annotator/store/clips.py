@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
-from typing import cast
+from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, exists, func, insert, or_, select, update
 from sqlalchemy.orm import Session
@@ -76,11 +76,11 @@ class ClipsMixin(StoreCore):
 
     def clips(self, subset: Subset | None = None) -> list[Clip]:
         """Every clip in stored order, or those of one subset."""
-        with self._read() as s:
-            query = select(ClipRow).order_by(ClipRow.id)
+        with self._read() as s:  # Core rows: a whole project's clips without ORM objects
+            query = select(CLIPS).order_by(CLIPS.c.id)
             if subset is not None:
-                query = query.where(ClipRow.subset == str(subset))
-            return [convert.clip(r) for r in s.scalars(query)]
+                query = query.where(CLIPS.c.subset == str(subset))
+            return [convert.clip(r) for r in s.execute(query)]
 
     def clip(self, clip_id: int) -> Clip:
         """One clip by id."""
@@ -125,7 +125,7 @@ class ClipsMixin(StoreCore):
         self.access.require_privileged("finalise clips")
         with self._tx() as s:
             row = self._clip_row(s, clip_id)
-            problem = None if row.finalised else _merge_problems(s, [row]).get(clip_id)  # final: cannot change
+            problem = None if row.finalised else merge_problems_of(s, [row]).get(clip_id)  # final: cannot change
             if problem is not None:
                 raise RuleViolation(problem)
             pending = s.scalar(select(func.count()).select_from(MergedRow).where(
@@ -141,15 +141,16 @@ class ClipsMixin(StoreCore):
         annotators' work), for the clips not yet finalised; reviewer or owner only, unknown ids refused."""
         self.access.require_privileged("check merges")
         with self._read() as s:
-            wanted = set(clip_ids)
-            rows = list(s.scalars(select(ClipRow).where(ClipRow.id.in_(wanted)))) if wanted else []
-            missing = sorted(wanted - {r.id for r in rows})
+            wanted = sorted(set(clip_ids))
+            rows = [r for k in range(0, len(wanted), 5000) for r in s.execute(  # Core rows: id, name, finalised
+                select(CLIPS.c.id, CLIPS.c.name, CLIPS.c.finalised).where(CLIPS.c.id.in_(wanted[k:k + 5000])))]
+            missing = sorted(set(wanted) - {r.id for r in rows})
             if missing:
                 raise InputError("project", f"clip id {missing[0]}", "no such clip")
-            return _merge_problems(s, [r for r in rows if not r.finalised])
+            return merge_problems_of(s, [r for r in rows if not r.finalised])
 
 
-def _merge_problems(s: Session, clips: Sequence[ClipRow]) -> dict[int, str]:
+def merge_problems_of(s: Session, clips: Sequence[Any]) -> dict[int, str]:  # ClipRows or Core rows (id, name)
     """Why each of these clips cannot be finalised on its merge: never merged over its annotators'
     segments, or its annotators changed their segments after the last merge (the truth would not be
     their work). Clips whose merge is current are left out.

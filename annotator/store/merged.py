@@ -7,11 +7,12 @@ merge's output back from the row itself.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
-from typing import Any
+from functools import lru_cache
+from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, delete, insert, select
+from sqlalchemy import ColumnElement, Row, delete, insert, select
 from sqlalchemy.orm import Session
 
 from annotator import rules
@@ -26,6 +27,11 @@ from annotator.store.versioned import stale_message, versioned_update
 
 def _reopened_status(row: MergedRow) -> str:
     return str(MergedStatus.RELIABLE if row.reliable else MergedStatus.NEEDS_REVIEW)
+
+
+MergedLike = MergedRow | Row[Any]  # an ORM row or a Core row of merged_instances: the same names
+R = TypeVar("R", MergedRow, Row[Any])
+ID_CHUNK = 5000  # ids per IN (...) list: SQLite binds at most 32,766 parameters a statement
 
 
 class MergedMixin(StoreCore):
@@ -49,20 +55,16 @@ class MergedMixin(StoreCore):
             rows = list(s.scalars(select(MergedRow).where(MergedRow.clip_id == clip_id).order_by(MergedRow.id)))
             links = self._links(s, [r.id for r in rows])
             standing = self._standing_decisions(s, rows, links)
-            matched: list[MergedRow | None] = [standing.pop(_key(inst), None) for inst in instances]
+            matched: list[MergedRow | None] = [standing.pop(merge_key(inst), None) for inst in instances]
             kept_ids = {r.id for r in matched if r is not None}
             gone = [r for r in rows if r.id not in kept_ids]
-            dropped = [_dropped(r) for r in gone if r.status == str(MergedStatus.RESOLVED)]
             if gone:
                 gone_ids = [r.id for r in gone]
                 s.execute(delete(MergedSegmentRow).where(MergedSegmentRow.merged_id.in_(gone_ids)))
                 s.execute(delete(MergedRow).where(MergedRow.id.in_(gone_ids)))
             out = [convert.merged(row, links.get(row.id, ())) if row is not None else self._insert_merged(s, clip_id, inst)
                    for inst, row in zip(instances, matched, strict=True)]
-            old: dict[str, Any] = {"replaced": len(gone)}
-            if dropped:
-                old["dropped_decisions"] = dropped
-            self._audit(s, "merge", "clip", clip_id, old, {"instances": len(out), "kept_decisions": len(kept_ids)})
+            self._audit(s, "merge", "clip", clip_id, *merge_audit(gone, len(out), len(kept_ids)))
             return out
 
     @staticmethod
@@ -81,28 +83,12 @@ class MergedMixin(StoreCore):
                             links: dict[int, tuple[int, ...]]) -> dict[tuple[Any, ...], MergedRow]:
         """Resolved rows by what the merge proposed, leaving out those whose segments changed since
         the decision (the reviewer decided on work that is no longer there)."""
-        resolved = [r for r in rows if r.status == str(MergedStatus.RESOLVED)]
-        member_ids = {i for r in resolved for i in links.get(r.id, ())}
-        updated: dict[int, datetime | None] = {
-            i: convert.aware(at) for i, at in s.execute(select(SegmentRow.id, SegmentRow.updated_at).where(
-                SegmentRow.id.in_(member_ids), SegmentRow.deleted.is_(False)))} if member_ids else {}
-        out: dict[tuple[Any, ...], MergedRow] = {}
-        for row in resolved:
-            ids = links.get(row.id, ())
-            decided = convert.aware(row.decided_at)
-            changed = any(i not in updated or _after(updated[i], decided) for i in ids)
-            if not changed:
-                out.setdefault(_row_key(row, ids), row)
-        return out
+        member_ids = resolved_members(rows, links)
+        return standing_decisions(rows, links, live_updated(s, member_ids))
 
     def _insert_merged(self, s: Session, clip_id: int, inst: MergedInstance) -> MergedInstance:
         rules.validate_action(inst.action_id, self.taxonomy)
-        row = MergedRow(clip_id=clip_id, start_frame=inst.start_frame, end_frame=inst.end_frame,
-                        action_id=inst.action_id, proposed_start_frame=inst.start_frame,
-                        proposed_end_frame=inst.end_frame, proposed_action_id=inst.action_id,
-                        rule=str(inst.rule), reliable=inst.reliable, status=str(inst.status),
-                        majority=_text(inst.majority), decision=_text(inst.decision),
-                        decided_by=inst.decided_by, decided_at=inst.decided_at, version=1)
+        row = MergedRow(**new_merged_values(clip_id, inst))
         s.add(row)
         s.flush()
         if inst.segment_ids:
@@ -174,7 +160,7 @@ class MergedMixin(StoreCore):
                 rules.validate_bounds(start_frame, end_frame, convert.clip(clip_row))
             new = {"status": str(MergedStatus.RESOLVED), "start_frame": start_frame, "end_frame": end_frame,
                    "action_id": action_id, "decision": str(decision)}
-            return self._write_merged(s, row, version, _state(row), new, "resolve",
+            return self._write_merged(s, row, version, decision_state(row), new, "resolve",
                                       decided_by=self.access.name, decided_at=convert.now())
 
     def unresolve_merged(self, instance_id: int, version: int) -> MergedInstance:
@@ -188,7 +174,7 @@ class MergedMixin(StoreCore):
                                     f"merged instance {instance_id} has no decision to undo (it is {row.status})")
             proposed = {"status": _reopened_status(row), "start_frame": row.proposed_start_frame,
                         "end_frame": row.proposed_end_frame, "action_id": row.proposed_action_id}
-            return self._write_merged(s, row, version, {**_state(row), "decided_by": row.decided_by}, proposed,
+            return self._write_merged(s, row, version, {**decision_state(row), "decided_by": row.decided_by}, proposed,
                                       "unresolve", decision=None, decided_by=None, decided_at=None)
 
     def audit_log(self, limit: int = 100, entity: str | None = None) -> list[AuditEntry]:
@@ -202,7 +188,56 @@ class MergedMixin(StoreCore):
             return [convert.audit(r) for r in s.scalars(query)]
 
 
-def _state(row: MergedRow) -> dict[str, Any]:
+def new_merged_values(clip_id: int, inst: MergedInstance) -> dict[str, Any]:
+    """The columns of a new merged row for one instance of the merge's output."""
+    return {"clip_id": clip_id, "start_frame": inst.start_frame, "end_frame": inst.end_frame,
+            "action_id": inst.action_id, "proposed_start_frame": inst.start_frame,
+            "proposed_end_frame": inst.end_frame, "proposed_action_id": inst.action_id,
+            "rule": str(inst.rule), "reliable": inst.reliable, "status": str(inst.status),
+            "majority": _text(inst.majority), "decision": _text(inst.decision),
+            "decided_by": inst.decided_by, "decided_at": inst.decided_at, "version": 1}
+
+
+def resolved_members(rows: Sequence[MergedLike], links: dict[int, tuple[int, ...]]) -> set[int]:
+    """Ids of the segments the resolved rows were built from."""
+    return {i for r in rows if r.status == str(MergedStatus.RESOLVED) for i in links.get(r.id, ())}
+
+
+def live_updated(s: Session, segment_ids: Collection[int]) -> dict[int, datetime | None]:
+    """Segment id -> its last change, for those of `segment_ids` not deleted (chunked reads)."""
+    out: dict[int, datetime | None] = {}
+    ids = sorted(segment_ids)
+    for k in range(0, len(ids), ID_CHUNK):
+        out.update((i, convert.aware(at)) for i, at in s.execute(select(SegmentRow.id, SegmentRow.updated_at).where(
+            SegmentRow.id.in_(ids[k:k + ID_CHUNK]), SegmentRow.deleted.is_(False))))
+    return out
+
+
+def standing_decisions(rows: Sequence[R], links: dict[int, tuple[int, ...]],
+                       updated: dict[int, datetime | None]) -> dict[tuple[Any, ...], R]:
+    """Resolved rows by what the merge proposed, leaving out those whose segments changed since the
+    decision (`updated`: live segment id -> its last change)."""
+    out: dict[tuple[Any, ...], R] = {}
+    for row in rows:
+        if row.status != str(MergedStatus.RESOLVED):
+            continue
+        ids = links.get(row.id, ())
+        decided = convert.aware(row.decided_at)
+        if not any(i not in updated or _after(updated[i], decided) for i in ids):
+            out.setdefault(_row_key(row, ids), row)
+    return out
+
+
+def merge_audit(gone: Sequence[MergedLike], instances: int, kept: int) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The old and new values of a clip's merge audit row."""
+    old: dict[str, Any] = {"replaced": len(gone)}
+    dropped = [dropped_decision(r) for r in gone if r.status == str(MergedStatus.RESOLVED)]
+    if dropped:
+        old["dropped_decisions"] = dropped
+    return old, {"instances": instances, "kept_decisions": kept}
+
+
+def decision_state(row: MergedLike) -> dict[str, Any]:
     return {"status": row.status, "start_frame": row.start_frame, "end_frame": row.end_frame,
             "action_id": row.action_id, "decision": row.decision}
 
@@ -212,23 +247,24 @@ def _after(at: datetime | None, decided: datetime | None) -> bool:
     return at is not None and decided is not None and at > decided
 
 
-def _key(inst: MergedInstance) -> tuple[Any, ...]:
+def merge_key(inst: MergedInstance) -> tuple[Any, ...]:
     """What identifies a merge proposal: its segments, bounds, label, rule, reliability, majority."""
     return (frozenset(inst.segment_ids), inst.start_frame, inst.end_frame, inst.action_id, str(inst.rule),
             bool(inst.reliable), _text(inst.majority))
 
 
-def _row_key(row: MergedRow, segment_ids: tuple[int, ...]) -> tuple[Any, ...]:
+def _row_key(row: MergedLike, segment_ids: tuple[int, ...]) -> tuple[Any, ...]:
     """_key of what the merge proposed for a stored row (the proposal, not the decision in force)."""
     return (frozenset(segment_ids), row.proposed_start_frame, row.proposed_end_frame, row.proposed_action_id,
             row.rule, bool(row.reliable), row.majority)
 
 
-def _dropped(row: MergedRow) -> dict[str, Any]:
+def dropped_decision(row: MergedLike) -> dict[str, Any]:
     """A dropped decision as the audit log records it."""
     return {"id": row.id, "decision": row.decision, "start_frame": row.start_frame, "end_frame": row.end_frame,
             "action_id": row.action_id, "decided_by": row.decided_by}
 
 
+@lru_cache(maxsize=4096)  # a whole project's merge repeats a few hundred decisions thousands of times
 def _text(decision: Decision | None) -> str | None:
     return None if decision is None else str(decision)

@@ -20,13 +20,16 @@ from annotator.store.bulk import BulkImportMixin
 from annotator.store.clips import ClipsMixin
 from annotator.store.engine import busy_as_error, make_engine, migrate, owns_tables, shown_url
 from annotator.store.merged import MergedMixin
+from annotator.store.merged_bulk import MergedBulkMixin
 from annotator.store.orm import AnnotatorRow, MetaRow
+from annotator.store.overview import OverviewMixin
 from annotator.store.people import PeopleMixin
 from annotator.store.proposals import ProposalsMixin
 from annotator.taxonomy import Taxonomy, parse_taxonomy
 
 
-class Store(PeopleMixin, ClipsMixin, BulkImportMixin, AssignmentsMixin, ProposalsMixin, MergedMixin):
+class Store(PeopleMixin, ClipsMixin, BulkImportMixin, AssignmentsMixin, ProposalsMixin, MergedMixin,
+            MergedBulkMixin, OverviewMixin):
     """One user's view of a project database (see annotator.store.api.StoreAPI)."""
 
     @classmethod

@@ -34,7 +34,7 @@ class ProjectEffect:
 
 def effect_for_project(project: Path, store: StoreAPI, works: Sequence[ClipWork]) -> ProjectEffect | None:
     """The comparison for the project's active model; None when no proposal was ever stored."""
-    stored: dict[int, list[Proposal]] = {w.clip_id: store.proposals(w.clip_id) for w in works}
+    stored: dict[int, list[Proposal]] = store.proposals_by_clip([w.clip_id for w in works])
     shared = {cid: [p for p in ps if p.requested_by is None] for cid, ps in stored.items()}
     private = sum(len(ps) for ps in stored.values()) - sum(len(ps) for ps in shared.values())
     version = load_registry(project).active_version()

@@ -36,6 +36,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                        help="joint tIoU |A∩B∩C|/|A∪B∪C| (default) or the smallest pairwise tIoU")
     merge.add_argument("--threshold", type=_unit, default=0.9, help="reliable when tIoU > this (default 0.9)")
     merge.add_argument("--floor", type=_unit, default=0.1, help="never group pairs with tIoU <= this (default 0.1)")
+    merge.add_argument("--verbose", action="store_true", help="also name every skipped clip and why")
     add_as_option(merge)
     merge.set_defaults(func=_merge)
     report = sub.add_parser(
@@ -97,7 +98,7 @@ def _open_store(args: argparse.Namespace) -> StoreAPI:
 
 
 def _merge(args: argparse.Namespace) -> int:
-    from merging.workflow import run_merge
+    from merging.workflow import run_merge, skip_summary
 
     store = _open_store(args)
     bar = TerminalProgress()
@@ -109,16 +110,21 @@ def _merge(args: argparse.Namespace) -> int:
     result = run.result
     reliable = int(result.reliable.sum()) if result is not None else 0
     total = len(result.groups) if result is not None else 0
-    print(f"merged {run.merged_clips} clip(s): {total} instances, {reliable} reliable, "
-          f"{total - reliable} need review; {run.written} written, {run.kept_resolved} resolved kept")
+    skipped = skip_summary(run.skipped)
+    print(f"merged {run.merged_clips} clip(s)" + (f", {skipped}" if skipped else "")
+          + f": {total} instances, {reliable} reliable, {total - reliable} need review; "
+          f"{run.written} written, {run.kept_resolved} resolved kept")
     if result is not None and result.conflicts:
         print(f"{len(result.conflicts)} label conflict(s)")
     if run.stale_resolved:
         print(f"{len(run.stale_resolved)} decision(s) dropped, their instance changed (back to review; "
               "in the audit log): "
               + ", ".join(map(str, run.stale_resolved)))
-    for s in run.skipped:
-        print(f"skipped {s.name}: {s.reason}")
+    if args.verbose:
+        for s in run.skipped:
+            print(f"skipped {s.name}: {s.reason}")
+    elif run.skipped:
+        print("(--verbose names every skipped clip and why)")
     return 0
 
 
@@ -139,7 +145,11 @@ def _agreement(args: argparse.Namespace) -> int:
         effect = effect_for_project(args.project, store, works)  # None: no proposals stored
     finally:
         store.close()
-    result = merge_clips(works, taxonomy, MergeOptions(floor=args.floor))
+    bar = TerminalProgress()
+    try:
+        result = merge_clips(works, taxonomy, MergeOptions(floor=args.floor), bar)
+    finally:
+        bar.close()
     report = agreement(result, taxonomy, stored, names)
     if report.clips_without_stored_merge:
         print(f"{report.clips_without_stored_merge} compared clip(s) have no stored merge (run `mmad merge`); "

@@ -116,7 +116,7 @@ class FindDialog(QDialog):
 
     def _fill_disputed(self) -> None:
         names = {c.id: c.name for c in self.store.clips()}
-        self.disputed = disagreement(self.store.merged_by_clip(), names)
+        self.disputed = disagreement(self.store.merged_outline(), names)  # ids and states only
         self.disputed_table.setRowCount(len(self.disputed))
         for r, d in enumerate(self.disputed):
             _set_row(self.disputed_table, r, [d.clip_name, str(d.disputed), str(d.instances), f"{d.share:.0%}"])

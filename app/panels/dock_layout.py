@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QAbstractItemView, QDockWidget, QHeaderView, QMain
 
 SECTION_PADDING = 18  # header text margins plus the sort indicator's room
 MAX_DOCK_SHARE = 0.3  # one dock never takes more than this share of the window on first show
+SIZE_SAMPLE_ROWS = 100  # rows ResizeToContents measures: a 6,000-clip queue would measure 1,000 (Qt's default)
 
 
 class DockFit:
@@ -73,6 +74,7 @@ def fit_columns_without_scrolling(table: QTableView, stretch: int) -> None:
     header = table.horizontalHeader()
     header.setStretchLastSection(False)
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setResizeContentsPrecision(SIZE_SAMPLE_ROWS)
     header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
     table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
     table.setTextElideMode(Qt.TextElideMode.ElideMiddle)

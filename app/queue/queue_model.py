@@ -22,6 +22,9 @@ COLUMNS = ("State", "Clip", "Subj.", "Len", "Inst.")
 SORT_ROLE = int(Qt.ItemDataRole.UserRole) + 1
 
 
+STATE_ORDER = {AssignmentState.TODO: 0, AssignmentState.IN_PROGRESS: 1, AssignmentState.DONE: 2, None: 3}
+
+
 @dataclass(frozen=True, slots=True)
 class QueueRow:
     """One clip in the queue."""
@@ -36,7 +39,7 @@ def load_queue(store: StoreAPI, user: str | None) -> list[QueueRow]:
     clips = {c.id: c for c in store.clips()}
     if user is None:
         return [QueueRow(c, None, 0) for c in clips.values()]
-    counts = {cid: len(segs) for cid, segs in store.segments_by_clip(user).items()}
+    counts = {cid: n for (cid, _), n in store.segment_counts(user).items()}  # one GROUP BY query
     rows = [QueueRow(clips[a.clip_id], a.state, counts.get(a.clip_id, 0))
             for a in store.assignments(user) if a.clip_id in clips]
     rows.sort(key=lambda r: r.clip.id)
@@ -75,8 +78,7 @@ class QueueModel(ClipRowsModel[QueueRow]):
             return (state, row.clip.name, row.clip.subject,
                     f"{row.clip.duration:.1f}s", str(row.instances))[col]
         if role == SORT_ROLE:
-            order = {AssignmentState.TODO: 0, AssignmentState.IN_PROGRESS: 1, AssignmentState.DONE: 2, None: 3}
-            return (order[row.state], row.clip.name, row.clip.subject, row.clip.duration, row.instances)[col]
+            return (STATE_ORDER[row.state], row.clip.name, row.clip.subject, row.clip.duration, row.instances)[col]
         if role == Qt.ItemDataRole.FontRole:
             return self.open_font(row, col)
         if role == Qt.ItemDataRole.ForegroundRole and col == 0:

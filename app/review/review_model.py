@@ -7,16 +7,17 @@ as (decision, start, end, action) ready for StoreAPI.resolve_merged.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from annotator.agreed_empty import agreed_empty
 from annotator.decisions import Decision, Outcome
 from annotator.model import Clip, MergedInstance, MergedStatus, Segment
-from annotator.store.api import StoreAPI
+from annotator.store.api import MergedOutline, StoreAPI
 from annotator.taxonomy import Taxonomy
 from merging.majority import Choice as Choice  # re-exported: the review screen's type
 from merging.majority import majority_decision as majority_decision
-from merging.workflow import current_merged
+from merging.standing import current_merged
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +48,7 @@ def clip_annotators(store: StoreAPI, clip_id: int) -> list[str]:
     return [names[i] for i in ids if i in names]
 
 
-def status_counts(instances: list[MergedInstance]) -> tuple[int, int, int]:
+def status_counts(instances: Sequence[MergedInstance | MergedOutline]) -> tuple[int, int, int]:
     """(needs review, reliable, resolved) among instances."""
     needs = sum(m.status is MergedStatus.NEEDS_REVIEW for m in instances)
     reliable = sum(m.status is MergedStatus.RELIABLE for m in instances)
@@ -56,16 +57,17 @@ def status_counts(instances: list[MergedInstance]) -> tuple[int, int, int]:
 
 def load_review_rows(store: StoreAPI) -> list[ReviewRow]:
     """Every clip that has merged instances, with counts over the instances the merge stands by,
-    and every clip its annotators all finished empty (no instance: ready to finalise)."""
-    merged = store.merged_by_clip()
+    and every clip its annotators all finished empty (no instance: ready to finalise).
+
+    A handful of queries for the whole project, each reading ids and states only (merged_outline,
+    live_segment_ids, segment_counts): a 6,000-clip project's queue opens at once.
+    """
+    merged = store.merged_outline()
     empty = agreed_empty(store)
     if not merged and not empty:
         return []
-    live: set[int] = set()
-    for person in store.annotators():
-        for segs in store.segments_by_clip(person.name).values():
-            live.update(s.id for s in segs if s.id is not None)
-    listed: list[tuple[Clip, list[MergedInstance]]] = []
+    live = store.live_segment_ids()
+    listed: list[tuple[Clip, list[MergedOutline]]] = []
     for clip in store.clips():
         instances = current_merged(merged.get(clip.id, []), live)
         if instances or (clip.id in empty and not merged.get(clip.id)):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
@@ -26,7 +27,9 @@ from app.tasks import TaskHandle
 from app.timeline.lane_menu import LaneMenu
 from app.window_common import ClipWindow, MediaResolver, bind_undo_actions
 from app.wording import plural
-from merging.workflow import MergeRun, run_merge
+
+if TYPE_CHECKING:  # the merge (scipy) is imported when it runs, not when the window opens
+    from merging.workflow import MergeRun
 
 StoreFactory = Callable[[], StoreAPI]
 STALE_STATUS = "changed since merge: re-merge (Ctrl+M)"
@@ -167,6 +170,8 @@ class ReviewWindow(ClipWindow):
         factory = self.store_factory
 
         def work(progress: Progress, cancel: CancelToken) -> MergeRun:
+            from merging.workflow import run_merge
+
             store = factory() if factory is not None else self.store
             try:
                 return run_merge(store, progress=progress, cancel=cancel)

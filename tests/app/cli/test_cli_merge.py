@@ -32,8 +32,10 @@ def project_dir(tmp_path, new_sqlite_project):
 def test_merge_command(project_dir, capsys):
     assert main(["merge", str(project_dir), "--threshold", "0.95"]) == 0
     out = capsys.readouterr().out
-    assert "merged 1 clip(s): 1 instances, 0 reliable, 1 need review" in out
-    assert "skipped c1: not done" in out
+    assert "merged 1 clip(s), skipped 1: 1 not done: 1 instances, 0 reliable, 1 need review" in out
+    assert "skipped c1:" not in out and "(--verbose names every skipped clip and why)" in out
+    assert main(["merge", str(project_dir), "--threshold", "0.95", "--verbose"]) == 0
+    assert "skipped c1: not done: a1 (todo), a2 (todo), a3 (todo)" in capsys.readouterr().out
 
 
 def test_merge_bad_input(project_dir, capsys, tmp_path):
@@ -225,5 +227,6 @@ def test_a_clip_everyone_finished_empty_is_merged_finalised_counted_and_exported
     assert database["c1"]["annotations"] == [] and len(database["c0"]["annotations"]) == 1
     assert database["c1"]["subset"] == database["c0"]["subset"]  # one subject, one subset
     assert "c2" not in database  # never annotated: not ground truth
-    assert main(["merge", str(project_dir)]) == 0  # a finalised clip is never merged again
-    assert "skipped c1: finalised" in capsys.readouterr().out
+    assert main(["merge", str(project_dir), "--verbose"]) == 0  # a finalised clip is never merged again
+    out = capsys.readouterr().out
+    assert out.startswith("merged 0 clip(s), skipped 3: 1 unassigned, 2 finalised:") and "skipped c1: finalised" in out
