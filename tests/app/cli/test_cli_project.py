@@ -152,10 +152,9 @@ def test_import_clips(proj: Path, tmp_path: Path, capsys: pytest.CaptureFixture[
 
 
 def test_init_on_postgresql(tmp_path: Path) -> None:
-    from tests.annotator.store.db import _pg_problem
+    from tests.annotator.store.db import require_postgresql
 
-    if _pg_problem():
-        pytest.skip(str(_pg_problem()))
+    require_postgresql()
     from sqlalchemy import create_engine, text
 
     from tests.annotator.store.db import SESSION
