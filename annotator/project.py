@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import shutil
 import tomllib
 from dataclasses import dataclass
@@ -12,6 +13,7 @@ import tomli_w
 from annotator.errors import InputError
 from annotator.input_checks import check_name, read_text, short
 from annotator.model import Clip
+from annotator.store import backups
 from annotator.store.engine import normalise_url, split_password, sqlite_url
 from annotator.store.store import Store
 from annotator.taxonomy import BUNDLED, Taxonomy, load_taxonomy, parse_taxonomy
@@ -31,6 +33,8 @@ class Project:
     media_root: str
     db_url: str | None  # None: the default SQLite file inside the folder
     taxonomy: Taxonomy
+    backup_keep: int = backups.DEFAULT_KEEP  # project.toml [backups] keep
+    backup_every_hours: float = backups.DEFAULT_EVERY_HOURS  # project.toml [backups] every_hours
 
     @classmethod
     def create(cls, path: str | Path, name: str | None = None, taxonomy: str = "mma52",
@@ -61,7 +65,7 @@ class Project:
         if db_url:
             settings["database"] = normalise_url(db_url)
         project = cls(folder, settings["name"], spec, media_root, settings.get("database"), loaded)
-        project.open_store().close()  # creates the schema; fails before project.toml exists
+        project.open_store(backup=False).close()  # creates the schema; fails before project.toml exists
         (folder / media_root).mkdir(parents=True, exist_ok=True)
         (folder / PROJECT_FILE).write_text(tomli_w.dumps({"project": settings}), "utf-8")
         return project
@@ -129,7 +133,8 @@ class Project:
         taxonomy = load_taxonomy(spec if bundled else folder / spec)
         media_root = table.get("media_root", "media")
         db_url = table.get("database")
-        return cls(folder, table["name"], spec, media_root, db_url, taxonomy)
+        keep, every = _backup_settings(data.get("backups", {}), str(file))
+        return cls(folder, table["name"], spec, media_root, db_url, taxonomy, keep, every)
 
     @property
     def database_url(self) -> str:
@@ -141,12 +146,62 @@ class Project:
         """The folder clip media paths are relative to."""
         return self.path / self.media_root
 
-    def open_store(self, user: str | None = None) -> Store:
-        """Open the database as `user` (None: the owner, no role restriction)."""
-        return Store.open(self.database_url, self.taxonomy, user)
+    @property
+    def sqlite_file(self) -> Path | None:
+        """The project's SQLite file (None on PostgreSQL)."""
+        if self.db_url is None:
+            return self.path / DEFAULT_DB_FILE
+        if self.db_url.startswith("sqlite:///"):
+            return Path(self.db_url.removeprefix("sqlite:///"))
+        return None
+
+    @property
+    def backup_dir(self) -> Path:
+        """Where the SQLite backups are kept."""
+        return self.path / backups.BACKUP_DIR
+
+    def open_store(self, user: str | None = None, backup: bool = True) -> Store:
+        """Open the database as `user` (None: the owner, no role restriction); a SQLite project is
+        backed up first when its newest backup is older than backup_every_hours. A damaged file is
+        one DamagedDatabase naming it and the newest backup."""
+        file = self.sqlite_file
+        try:
+            store = Store.open(self.database_url, self.taxonomy, user)
+        except Exception as exc:
+            problem = backups.is_damage(exc) if file is not None else None
+            if problem is None:
+                raise
+            raise backups.damaged_error(file, self.backup_dir, problem) from None
+        if backup and file is not None:
+            try:
+                backups.backup_if_due(file, self.backup_dir, self.backup_keep, self.backup_every_hours)
+            except OSError as exc:  # a read-only folder or a full disk must not keep the project shut
+                logging.getLogger(__name__).warning("no backup of %s: %s", file, exc)
+            except BaseException:  # a damaged database: said now, before anyone writes to it
+                store.close()
+                raise
+        return store
+
+    def backup(self) -> Path | None:
+        """A backup of a SQLite project now (after a merge or an import); None on PostgreSQL."""
+        file = self.sqlite_file
+        return None if file is None else backups.make_backup(file, self.backup_dir, self.backup_keep)
 
     def media_path(self, clip: Clip) -> Path | None:
         """The absolute path of a clip's video, or None when it has no media attached."""
         if clip.media_path is None:
             return None
         return self.media_dir / clip.media_path
+
+
+def _backup_settings(table: object, file: str) -> tuple[int, float]:
+    """project.toml's [backups] keep (copies kept, at least 1) and every_hours (> 0)."""
+    if not isinstance(table, dict):
+        raise InputError(file, "[backups]", "must be a table")
+    keep = table.get("keep", backups.DEFAULT_KEEP)
+    every = table.get("every_hours", backups.DEFAULT_EVERY_HOURS)
+    if isinstance(keep, bool) or not isinstance(keep, int) or not 1 <= keep <= 10_000:
+        raise InputError(file, "backups.keep", f"must be a whole number from 1 to 10,000, got {short(keep)}")
+    if isinstance(every, bool) or not isinstance(every, int | float) or not 0 < every <= 10_000:
+        raise InputError(file, "backups.every_hours", f"must be a number of hours above 0, got {short(every)}")
+    return keep, float(every)

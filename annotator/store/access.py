@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from annotator.errors import PermissionDenied, RuleViolation
-from annotator.input_checks import check_name
+from annotator.input_checks import check_id
 from annotator.model import GROUND_TRUTH, MERGE_AUTHOR, Annotator, Role
 
 OWNER = "owner"  # how the project owner (user=None) appears in the audit log
@@ -25,7 +25,7 @@ def check_user_name(name: str) -> None:
     """Refuse a name no user may have: reserved or a model's author name (RuleViolation), or one
     the database cannot store (InputError: empty, too long, control characters, not Unicode).
     Every path that creates a user (add-user, an import as an annotator) calls this first."""
-    check_name(name, "user name", None, "user name", NAME_MAX)
+    check_id(name, "user name", None, "user name", NAME_MAX)
     if name.startswith(MODEL_PREFIX) or name in RESERVED_NAMES:
         raise RuleViolation(f"{name!r} cannot be a user name (reserved)")
 

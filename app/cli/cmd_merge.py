@@ -97,12 +97,16 @@ def _open_store(args: argparse.Namespace) -> StoreAPI:
 
 
 def _merge(args: argparse.Namespace) -> int:
+    from annotator.project import Project
     from merging.workflow import run_merge
 
-    store = _open_store(args)
+    project = Project.open(args.project)
+    store = open_store(project, args)
     bar = TerminalProgress()
     try:
         run = run_merge(store, _options(args), args.clips, bar)
+        if run.written or run.stale_resolved:
+            project.backup()  # a copy with the merge (docs/ARCHITECTURE.md, "Backups")
     finally:
         bar.close()
         store.close()
@@ -128,8 +132,11 @@ def _agreement(args: argparse.Namespace) -> int:
     from merging.merge import MergeOptions, merge_clips
     from merging.proposal_effect import effect_markdown
     from merging.report import report_json, write_report
+    from annotator.output_paths import check_output_folder
     from merging.workflow import collect_work
 
+    if args.out is not None:
+        check_output_folder(args.out, "agreement folder")
     store = _open_store(args)
     try:
         works, skipped = collect_work(store, include_finalised=True)
@@ -139,6 +146,10 @@ def _agreement(args: argparse.Namespace) -> int:
         effect = effect_for_project(args.project, store, works)  # None: no proposals stored
     finally:
         store.close()
+    if not works:
+        print(f"mmad agreement: no clip to compare: none has all its annotators done ({len(skipped):,} not "
+              "ready); nothing written", file=sys.stderr)
+        return 1
     result = merge_clips(works, taxonomy, MergeOptions(floor=args.floor))
     report = agreement(result, taxonomy, stored, names)
     if report.clips_without_stored_merge:

@@ -249,8 +249,13 @@ def _train(args: argparse.Namespace) -> int:
     from inference.recipe import apply_recipe, default_recipe
     from inference.train import train
 
+    from annotator.output_paths import check_output_folder
+
     if args.project and args.data:
         raise InputError("mmad train", None, "give a PROJECT or --data, not both")
+    check_output_folder(args.out, "run folder")
+    if args.cache and not args.no_cache:
+        check_output_folder(args.cache, "frame cache folder")
     if args.project:
         aset, videos, taxonomy = _project_data(args)
     elif args.data and args.videos:
@@ -339,6 +344,10 @@ def _predict(args: argparse.Namespace) -> int:
     project_mode = len(args.inputs) == 1 and _is_project(args.inputs[0])
     if args.store and not project_mode:
         raise InputError("mmad predict", "--store", "storing proposals needs a PROJECT, not video files")
+    if args.out:
+        from annotator.output_paths import check_output_file
+
+        out_format = _prediction_format(check_output_file(args.out, "predictions file"))
     model, labels, _ = load_detector(args.checkpoint, pick_device(args.device))
     bar = TerminalProgress(lines=True)  # a long command: one line per step in a log
     try:
@@ -352,6 +361,8 @@ def _predict(args: argparse.Namespace) -> int:
                 videos = {c.name: project.media_path(c) for c in clips}
                 preds = predict_videos(model, videos, progress=bar, max_keep=cap,  # type: ignore[arg-type]
                                        pose_cache=project.path)
+                if args.out:  # the file first: a command that fails must not have stored proposals
+                    _write_predictions(preds, Path(args.out), out_format, project.taxonomy)
                 if args.store:
                     stored = _store_proposals(store, clips, preds, model_version(args.checkpoint, model.config.name, model.config.adapter.kind),
                                               args.store_min_score)
@@ -367,11 +378,17 @@ def _predict(args: argparse.Namespace) -> int:
             preds = predict_videos(model, [Path(p) for p in args.inputs], progress=bar, max_keep=cap)
     finally:
         bar.close()
-    if args.out:
-        out = Path(args.out)
-        write_predictions(preds, out, _prediction_format(out), taxonomy)
-        print(f"wrote {len(preds)} detections to {out}")
+    if args.out and not project_mode:
+        _write_predictions(preds, Path(args.out), out_format, taxonomy)
     return 0
+
+
+def _write_predictions(preds: list[PredictionRecord], out: Path, fmt: str, taxonomy: Taxonomy) -> None:
+    from annotator.output_paths import make_output_folder
+
+    make_output_folder(out.parent, "predictions folder")
+    write_predictions(preds, out, fmt, taxonomy)
+    print(f"wrote {len(preds):,} detections to {out}")
 
 
 def _taxonomy_for(labels: list[str]) -> Taxonomy:

@@ -138,7 +138,10 @@ def _bar(lines: bool = False) -> Iterator[TerminalProgress]:
 
 
 def _init(args: argparse.Namespace) -> int:
+    from annotator.output_paths import check_output_folder
     from annotator.project import Project
+
+    check_output_folder(args.project, "project folder")
 
     project = Project.create(args.project, name=args.name, taxonomy=args.taxonomy, db_url=args.db)
     print(f"created project {project.name!r} in {project.path} ({project.taxonomy.name}, "
@@ -174,6 +177,8 @@ def _import_clips(args: argparse.Namespace) -> int:
         report = import_video_folder(store, project, Path(args.video_dir), subject_regex=args.subject_regex,
                                      min_seconds=args.min_seconds, max_seconds=args.max_seconds,
                                      accept_damaged=args.accept_damaged, progress=bar)
+        if report.created or report.attached:
+            project.backup()  # a copy with the new clips (docs/ARCHITECTURE.md, "Backups")
     print("\n".join(report.lines()))
     return 0
 
@@ -181,11 +186,12 @@ def _import_clips(args: argparse.Namespace) -> int:
 def _import_annotations(args: argparse.Namespace) -> int:
     from annotator.importing import import_annotations
 
-    with _store(args) as (_, store), _bar() as bar:
+    with _store(args) as (project, store), _bar() as bar:
         report = import_annotations(
             store, Path(args.file), args.format, annotator=None if args.ground_truth else args.annotator,
             subset=Subset(args.subset) if args.subset else None, subject_regex=args.subject_regex,
             fps=args.fps, progress=bar)
+        project.backup()  # a copy with what was imported (docs/ARCHITECTURE.md, "Backups")
     print("\n".join(report.lines()))
     return 0
 
@@ -213,7 +219,10 @@ def _split(args: argparse.Namespace) -> int:
 def _export(args: argparse.Namespace) -> int:
     from annotator.exporting import check_formats, check_split, default_source, select_export, write_export
 
+    from annotator.output_paths import check_output_folder
+
     formats = check_formats(args.format)
+    out_dir = check_output_folder(args.out_dir, "export folder")
     with _store(args) as (_, store), _bar() as bar:
         check_split(store)
         selection = select_export(store, args.source or default_source(store),
@@ -223,7 +232,7 @@ def _export(args: argparse.Namespace) -> int:
             print("\n".join(["mmad export: nothing to export, nothing written", *selection.summary_lines()]),
                   file=sys.stderr)
             return 1
-        written = write_export(selection, Path(args.out_dir), formats, store.taxonomy, progress=bar)
+        written = write_export(selection, out_dir, formats, store.taxonomy, progress=bar)
     print("\n".join(selection.summary_lines()))
     for path in written:
         print(f"wrote {path}")
@@ -249,7 +258,10 @@ def _upgrade(args: argparse.Namespace) -> int:
 def _stats(args: argparse.Namespace) -> int:
     from annotator import stats as stats_module
     from annotator.exporting import default_source, select_export
+    from annotator.output_paths import check_output_folder, make_output_folder
 
+    if args.out:
+        check_output_folder(args.out, "stats folder")
     with _store(args) as (project, store):
         selection = select_export(store, args.source or default_source(store),
                                   include_unresolved=args.include_unresolved)
@@ -261,8 +273,7 @@ def _stats(args: argparse.Namespace) -> int:
     markdown = f"{summary}\n{stats_module.stats_markdown(figures)}"
     sys.stdout.write((json_text if args.json else markdown).rstrip("\n") + "\n")
     if args.out:
-        out = Path(args.out)
-        out.mkdir(parents=True, exist_ok=True)
+        out = make_output_folder(args.out, "stats folder")
         (out / "stats.json").write_text(json_text + "\n", "utf-8")
         (out / "stats.md").write_text(markdown, "utf-8")
         for path in stats_module.write_stats_plots(figures, out) or []:
