@@ -21,7 +21,7 @@ from typing import Protocol
 from annotator.agreed_empty import WorkStore, agreed_empty
 from annotator.decisions import Decision
 from annotator.errors import InputError, RuleViolation
-from annotator.model import Clip, MergedInstance, MergedStatus
+from annotator.model import AssignmentState, Clip, MergedInstance, MergedStatus
 from annotator.progress import NEVER, CancelToken, Progress, no_progress
 from merging.majority import Choice, majority_decision
 
@@ -45,6 +45,7 @@ class FinaliseRun:
     finalised: tuple[str, ...]
     decisions: int
     skipped: tuple[tuple[str, str], ...]  # (clip name, reason)
+    already: tuple[str, ...] = ()  # named clips that were finalised before: nothing to do, not a failure
 
 
 def all_reliable(clips: Sequence[Clip], merged: dict[int, list[MergedInstance]],
@@ -55,11 +56,14 @@ def all_reliable(clips: Sequence[Clip], merged: dict[int, list[MergedInstance]],
             and (all(m.status is MergedStatus.RELIABLE for m in merged[c.id]) if merged.get(c.id) else c.id in empty)]
 
 
-def _plan(clip: Clip, instances: Sequence[MergedInstance], empty: bool) -> list[tuple[MergedInstance, Choice]] | str:
-    """The majority decision of each open instance, or why the clip cannot be finalised here."""
-    if clip.finalised:
-        return "already finalised"
+def _plan(clip: Clip, instances: Sequence[MergedInstance], empty: bool,
+          waiting: tuple[int, int] | None) -> list[tuple[MergedInstance, Choice]] | str:
+    """The majority decision of each open instance, or why the clip cannot be finalised here
+    (`waiting`: (annotators not done, assigned) when some are not done)."""
     if not instances and not empty:
+        if waiting is not None:
+            return (f"{waiting[0]} of its {waiting[1]} annotators are not done: it can be merged and "
+                    "finalised once they are")
         return "no merged instances (run mmad merge first)"
     plan = []
     for inst in instances:
@@ -87,11 +91,15 @@ def finalise_clips(store: FinaliseStore, names: Sequence[str] = (), *, reliable:
               else [by_name[n] for n in dict.fromkeys(names)])
     done: list[str] = []
     skipped: list[tuple[str, str]] = []
+    already = tuple(c.name for c in chosen if c.finalised)
+    chosen = [c for c in chosen if not c.finalised]
+    waiting = _not_done(store)
     decisions = 0
     for i, clip in enumerate(chosen):
         cancel.check()
         progress(i / max(len(chosen), 1), f"finalising {clip.name}")
-        plan = _plan(clip, store.merged_instances(clip.id), clip.id in empty)  # an annotator is refused here
+        plan = _plan(clip, store.merged_instances(clip.id), clip.id in empty,  # an annotator is refused here
+                     waiting.get(clip.id))
         if isinstance(plan, str):
             skipped.append((clip.name, plan))
             continue
@@ -107,4 +115,12 @@ def finalise_clips(store: FinaliseStore, names: Sequence[str] = (), *, reliable:
         decisions += len(plan)
         done.append(clip.name)
     progress(1.0, f"finalised {len(done)} clips")
-    return FinaliseRun(tuple(done), decisions, tuple(skipped))
+    return FinaliseRun(tuple(done), decisions, tuple(skipped), already)
+
+
+def _not_done(store: FinaliseStore) -> dict[int, tuple[int, int]]:
+    """(annotators not done, annotators assigned) of each clip some assigned annotator has not finished."""
+    by_clip: dict[int, list[bool]] = {}
+    for a in store.assignments(None):
+        by_clip.setdefault(a.clip_id, []).append(a.state is AssignmentState.DONE)
+    return {cid: (states.count(False), len(states)) for cid, states in by_clip.items() if not all(states)}

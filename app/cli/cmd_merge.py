@@ -17,6 +17,7 @@ from annotator.errors import InputError, PermissionDenied
 from annotator.model import Role
 from app.cli.identity import add_as_option, open_store
 from app.cli.progress_bar import TerminalProgress
+from app.wording import plural
 
 if TYPE_CHECKING:
     from annotator.store.api import StoreAPI
@@ -153,7 +154,8 @@ def _agreement(args: argparse.Namespace) -> int:
     result = merge_clips(works, taxonomy, MergeOptions(floor=args.floor))
     report = agreement(result, taxonomy, stored, names)
     if report.clips_without_stored_merge:
-        print(f"{report.clips_without_stored_merge} compared clip(s) have no stored merge (run `mmad merge`); "
+        n = report.clips_without_stored_merge
+        print(f"{plural(n, 'compared clip')} {'has' if n == 1 else 'have'} no stored merge (run `mmad merge`); "
               "the reliable share leaves them out", file=sys.stderr)
     if args.out is not None:
         for path in write_report(report, args.out):
@@ -169,12 +171,18 @@ def _agreement(args: argparse.Namespace) -> int:
         print(json.dumps(data, ensure_ascii=False))
     elif args.out is None:
         o = report.overall
-        print(f"{len(works)} clip(s) compared ({len(skipped)} not ready); "
+        print(f"{plural(len(works), 'clip')} compared ({len(skipped):,} not ready); "
               + " ".join(f"F1@{t}={v:.3f}" for t, v in o.f1.items() if v is not None))
-        print(f"reliable share {o.reliable_share}, Fleiss κ {o.fleiss_kappa}, Krippendorff α {o.krippendorff_alpha}")
+        print(f"reliable share {_rounded(o.reliable_share)}, Fleiss κ {_rounded(o.fleiss_kappa)}, "
+              f"Krippendorff α {_rounded(o.krippendorff_alpha)}")
     if effect_md and not args.json:
         print(effect_md, end="")
     return 0
+
+
+def _rounded(value: float | None) -> str:
+    """A summary figure to three decimals ('n/a' when it cannot be computed)."""
+    return "n/a" if value is None else f"{value:.3f}"
 
 
 def _finalise(args: argparse.Namespace) -> int:
@@ -191,8 +199,10 @@ def _finalise(args: argparse.Namespace) -> int:
     finally:
         bar.close()
         store.close()
-    print(f"finalised {len(run.finalised)} clip(s), {run.decisions} decision(s) taken from the majority "
-          f"as {args.user}")
+    print(f"finalised {plural(len(run.finalised), 'clip')}, {plural(run.decisions, 'decision')} taken from "
+          f"the majority as {args.user}")
+    for name in run.already:
+        print(f"already finalised: {name}")
     for name, reason in run.skipped:
         print(f"left as it was: {name}: {reason}")
     return 1 if run.skipped and not args.all_reliable else 0

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -76,6 +77,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         (("--seed",), {"type": int, "default": 0, "metavar": "N"}),
         (("--source",), {"default": None, "help": "stratify on the instances mmad export of this source writes; "
                                                   + SOURCE_HELP}),
+        (("--replace",), {"action": "store_true",
+                          "help": "replace the subsets clips already have (from imported files or an earlier "
+                                  "split); without it a project with subsets is left as it is"}),
     ])
     _add(sub, "export", "write annotations, one file per subset plus all", _export, [
         (("project",), {}), (("out_dir",), {}),
@@ -171,7 +175,7 @@ def _assign(args: argparse.Namespace) -> int:
 
 
 def _import_clips(args: argparse.Namespace) -> int:
-    from annotator.clips import import_video_folder
+    from annotator.clips import VIDEO_SUFFIXES, import_video_folder
 
     with _store(args) as (project, store), _bar(lines=True) as bar:
         report = import_video_folder(store, project, Path(args.video_dir), subject_regex=args.subject_regex,
@@ -179,7 +183,14 @@ def _import_clips(args: argparse.Namespace) -> int:
                                      accept_damaged=args.accept_damaged, progress=bar)
         if report.created or report.attached:
             project.backup()  # a copy with the new clips (docs/ARCHITECTURE.md, "Backups")
+    if not (report.created or report.attached or report.skipped):
+        raise InputError(args.video_dir, None, f"no files to import in this folder (videos: "
+                                               f"{', '.join(sorted(VIDEO_SUFFIXES))})")
     print("\n".join(report.lines()))
+    if not (report.created or report.attached):
+        print(f"mmad import-clips: error: {args.video_dir}: every file was skipped ({len(report.skipped):,}); "
+              "nothing imported", file=sys.stderr)
+        return 2
     return 0
 
 
@@ -211,6 +222,11 @@ def _split(args: argparse.Namespace) -> int:
 
     ratios = _parse_ratios(args.ratios)
     with _store(args) as (_, store):
+        placed = Counter(str(c.subset) for c in store.clips() if c.subset is not None)
+        if placed and not args.replace:
+            have = ", ".join(f"{placed[s.value]:,} {s.value}" for s in Subset if placed[s.value])
+            raise InputError(str(args.project), None, f"clips already have subsets ({have}: from imported files or "
+                                                      "an earlier split); give --replace to replace them")
         summary = split_project(store, ratios, args.seed, args.source)
     print("\n".join(summary.lines()))
     return 0
