@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import tomli_w
+from sqlalchemy.engine import make_url
 
 from annotator.errors import InputError
 from annotator.input_checks import check_name, read_text, short
@@ -65,7 +66,11 @@ class Project:
         if db_url:
             settings["database"] = normalise_url(db_url)
         project = cls(folder, settings["name"], spec, media_root, settings.get("database"), loaded)
-        project.open_store(backup=False).close()  # creates the schema; fails before project.toml exists
+        store = project.open_store(backup=False)  # creates the schema; fails before project.toml exists
+        try:
+            store.remember_name(project.name)
+        finally:
+            store.close()
         (folder / media_root).mkdir(parents=True, exist_ok=True)
         (folder / PROJECT_FILE).write_text(tomli_w.dumps({"project": settings}), "utf-8")
         return project
@@ -85,10 +90,13 @@ class Project:
             raise InputError(url, None, "only a PostgreSQL project can be joined (a SQLite project is one desktop's)")
         if not user:
             raise InputError("--as", None, "say who joins (--as NAME)")
-        snapshot = Store.stored_taxonomy(url)
+        meta = Store.stored_meta(url)
+        snapshot = meta["taxonomy"]
         loaded = parse_taxonomy(snapshot, source="project_meta.taxonomy")
         folder.mkdir(parents=True, exist_ok=True)
-        settings = {"name": folder.resolve().name, "taxonomy": CUSTOM_TAXONOMY_FILE,
+        # the team project's own name (older projects: their database's), not this desktop's folder
+        name = meta.get("name") or make_url(normalise_url(bare_url)).database or folder.resolve().name
+        settings = {"name": name, "taxonomy": CUSTOM_TAXONOMY_FILE,
                     "media_root": media or "media",
                     "database": bare_url}
         project = cls(folder, settings["name"], CUSTOM_TAXONOMY_FILE, settings["media_root"], settings["database"],

@@ -101,6 +101,12 @@ def busy_as_error() -> Iterator[None]:
                         "(a merge or an import?): nothing was changed; try again") from None
 
 
+def driver_message(exc: Exception) -> str:
+    """A database driver's message as one line (libpq's own holds line breaks and tabs)."""
+    orig = getattr(exc, "orig", None) or exc
+    return " ".join(part.strip() for part in str(orig).splitlines() if part.strip()) or type(orig).__name__
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     dbapi_connection.isolation_level = None  # autocommit at the driver; BEGIN is issued by the 'begin' hook
     cursor = dbapi_connection.cursor()
@@ -130,7 +136,7 @@ def migrate(engine: Engine) -> None:
             command.upgrade(config, "head")
     except OperationalError as exc:
         raise InputError(str(engine.url.render_as_string(hide_password=True)), None,
-                         f"cannot open the database: {exc.orig}") from None
+                         f"cannot open the database: {driver_message(exc)}") from None
 
 
 @contextmanager

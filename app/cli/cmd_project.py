@@ -292,6 +292,7 @@ def _stats(args: argparse.Namespace) -> int:
         out = make_output_folder(args.out, "stats folder")
         (out / "stats.json").write_text(json_text + "\n", "utf-8")
         (out / "stats.md").write_text(markdown, "utf-8")
-        for path in stats_module.write_stats_plots(figures, out) or []:
-            print(path, file=sys.stderr)
+        plots = stats_module.write_stats_plots(figures, out) or []
+        for path in [out / "stats.json", out / "stats.md", *plots]:  # stdout holds the statistics themselves
+            print(f"wrote {path}", file=sys.stderr)
     return 0

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import re
 import sys
 from collections.abc import Sequence
 
@@ -29,6 +30,7 @@ COMMAND_MODULES = (cmd_project, cmd_team, cmd_demo, cmd_merge, cmd_model, cmd_mo
 EXIT_FAILED = 1  # the operation failed: a file the system refused, a damaged database
 EXIT_INPUT = 2  # bad input or a refused edit
 EXIT_BUSY = 75  # the database stayed locked by another program (EX_TEMPFAIL: try again)
+_NEGATIVE_VALUE = re.compile(r"^-[\d.]")  # a value such as -1,1,1 or -.5, never an option's name
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -65,8 +67,20 @@ def _silence_stdout() -> None:
         os.close(devnull)
 
 
+def _glue_negative_values(argv: list[str]) -> list[str]:
+    """`--ratios -1,1,1` as `--ratios=-1,1,1`: argparse takes a value starting with '-' (other than a
+    plain negative number) for an option and says "expected one argument" instead of checking it."""
+    out: list[str] = []
+    for word in argv:
+        if out and out[-1].startswith("--") and "=" not in out[-1] and _NEGATIVE_VALUE.match(word):
+            out[-1] = f"{out[-1]}={word}"
+        else:
+            out.append(word)
+    return out
+
+
 def _run(argv: Sequence[str] | None) -> int:
-    args = build_parser().parse_args(argv)
+    args = build_parser().parse_args(_glue_negative_values(list(sys.argv[1:] if argv is None else argv)))
     configure_logging()
     log = logging.getLogger("mmad.cli")
     log.info("mmad %s", " ".join(sys.argv[1:] if argv is None else argv))

@@ -377,6 +377,7 @@ def test_add_user_makes_a_login_and_join_makes_a_desktop_folder(tmp_path: Path, 
         assert password not in toml and login in toml
         project = Project.open(desk)
         assert project.media_dir == tmp_path / "videos" and project.taxonomy.name == "MMA-52"
+        assert project.name == "owner"  # the team project's name, not this desktop's folder's
         assert main(["join", joined_url, str(tmp_path / "other"), "--as", "owner"]) == 2  # not carol's login
     finally:
         engine = create_engine(db_url)
@@ -387,6 +388,34 @@ def test_add_user_makes_a_login_and_join_makes_a_desktop_folder(tmp_path: Path, 
                     conn.execute(text(f'DROP ROLE "{login}"'))
         finally:
             engine.dispose()
+
+
+def test_a_login_that_is_no_member_is_told_so_in_one_line(tmp_path: Path, db_url: str,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    from app.cli.main import main
+
+    if db_url.startswith("sqlite"):
+        pytest.skip("team mode is PostgreSQL's")
+    login = f"t{uuid.uuid4().hex[:8]}_stranger"
+    assert main(["init", str(tmp_path / "owner"), "--db", db_url]) == 0
+    engine = create_engine(db_url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(text(f'CREATE ROLE "{login}" LOGIN'))
+            schema = conn.execute(text("SELECT current_schema()")).scalar_one()
+            conn.execute(text(f'GRANT USAGE ON SCHEMA "{schema}" TO "{login}"'))  # as public's is to everyone
+        capsys.readouterr()
+        assert main(["join", db_url + f"%20-crole%3D{login}", str(tmp_path / "desk"), "--as", "x"]) == 2
+        err = capsys.readouterr().err.strip()
+        assert f"the database login {login!r} is not a member of this project" in err
+        assert len(err.splitlines()) == 1 and "project_meta" not in err
+        assert not (tmp_path / "desk").exists()
+    finally:
+        with engine.begin() as conn:
+            if conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": login}).scalar():
+                conn.execute(text(f'DROP OWNED BY "{login}"'))
+                conn.execute(text(f'DROP ROLE "{login}"'))
+        engine.dispose()
 
 
 def test_a_members_desktop_waits_for_the_owner_to_upgrade_the_schema(team: Team, tmp_path: Path,

@@ -220,7 +220,7 @@ def test_a_clip_everyone_finished_empty_is_merged_finalised_counted_and_exported
     assert (stats["subsets"]["all"]["videos"], stats["subsets"]["all"]["instances"]) == (2, 1)
     out = tmp_path / "out"
     assert main(["export", str(project_dir), str(out), "--format", "all", "--source", "merged"]) == 0
-    assert "1 clips have no instances" in capsys.readouterr().out
+    assert "1 clip has no instances" in capsys.readouterr().out
     database = json.loads((out / "mmad_opentad.json").read_text("utf-8"))["database"]
     assert database["c1"]["annotations"] == [] and len(database["c0"]["annotations"]) == 1
     assert database["c1"]["subset"] == database["c0"]["subset"]  # one subject, one subset
