@@ -190,7 +190,8 @@ def run_one(argv: list[str], outcomes: Outcomes) -> None:
 
 def campaign(count: int, seed: int, folder: Path) -> Outcomes:
     """`count` random invocations in a workspace under `folder`."""
-    os.environ.setdefault("MMAD_LOG_DIR", str(folder / "logs"))
+    before = os.environ.get("MMAD_LOG_DIR")
+    os.environ["MMAD_LOG_DIR"] = str(folder / "logs")  # the fuzz's log lines stay in its own folder
     work = CliWorkspace(folder)
     commands = _subcommands()
     rng = random.Random(seed)
@@ -202,4 +203,8 @@ def campaign(count: int, seed: int, folder: Path) -> Outcomes:
             run_one(argv, outcomes)
     finally:
         work.close()
+        if before is None:
+            os.environ.pop("MMAD_LOG_DIR", None)
+        else:
+            os.environ["MMAD_LOG_DIR"] = before
     return outcomes

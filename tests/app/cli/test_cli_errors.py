@@ -168,3 +168,8 @@ def test_an_os_error_mid_command_is_one_line_exit_1(proj: Path, monkeypatch: pyt
     assert code == 1
     assert one_line(err) == f"mmad export: error: {tmp_path / 'out' / 'all.csv'}: No space left on device"
 
+
+
+def test_merge_pairwise_with_no_ready_clip_is_no_traceback(proj: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(["merge", str(proj), "--crosscheck", "pairwise"], capsys)  # found by the CLI fuzz
+    assert code == 0 and "merged 0 clip" in out
