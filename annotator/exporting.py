@@ -12,7 +12,16 @@ from annotator.errors import InputError
 from annotator.formats import ANNOTATION_FORMATS, write_annotations
 from annotator.formats.common import write_json
 from annotator.formats.records import AnnotationSet, InstanceRecord, VideoRecord
-from annotator.model import GROUND_TRUTH, AssignmentState, Clip, MergedInstance, MergedStatus, Role, Segment, Subset
+from annotator.model import (
+    GROUND_TRUTH,
+    AssignmentState,
+    Clip,
+    MergedInstance,
+    MergedStatus,
+    Role,
+    Segment,
+    Subset,
+)
 from annotator.progress import NEVER, CancelToken, Progress, no_progress
 from annotator.splits import (
     DEFAULT_RATIOS,

@@ -9,13 +9,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import tomli_w
-from sqlalchemy.engine import make_url
 
 from annotator.errors import InputError
 from annotator.input_checks import check_name, read_text, short
 from annotator.model import Clip
 from annotator.store import backups
-from annotator.store.engine import normalise_url, split_password, sqlite_url
+from annotator.store.engine import database_name, normalise_url, split_password, sqlite_url
 from annotator.store.store import Store
 from annotator.taxonomy import BUNDLED, Taxonomy, load_taxonomy, parse_taxonomy
 
@@ -95,7 +94,7 @@ class Project:
         loaded = parse_taxonomy(snapshot, source="project_meta.taxonomy")
         folder.mkdir(parents=True, exist_ok=True)
         # the team project's own name (older projects: their database's), not this desktop's folder
-        name = meta.get("name") or make_url(normalise_url(bare_url)).database or folder.resolve().name
+        name = meta.get("name") or database_name(bare_url) or folder.resolve().name
         settings = {"name": name, "taxonomy": CUSTOM_TAXONOMY_FILE,
                     "media_root": media or "media",
                     "database": bare_url}
@@ -176,8 +175,8 @@ class Project:
         try:
             store = Store.open(self.database_url, self.taxonomy, user)
         except Exception as exc:
-            problem = backups.is_damage(exc) if file is not None else None
-            if problem is None:
+            problem = backups.is_damage(exc)
+            if problem is None or file is None:
                 raise
             raise backups.damaged_error(file, self.backup_dir, problem) from None
         if backup and file is not None:

@@ -47,6 +47,14 @@ def split_password(url: str) -> tuple[str, str, bool]:
     return parsed.get_backend_name(), bare, parsed.password is not None
 
 
+def database_name(url: str) -> str | None:
+    """The database named in a URL (None when it names none or is not a URL)."""
+    try:
+        return make_url(normalise_url(url)).database or None
+    except ArgumentError:
+        return None
+
+
 def sqlite_url(path: Path) -> str:
     """The SQLAlchemy URL of a SQLite file."""
     return f"sqlite:///{path.resolve()}"

@@ -128,12 +128,12 @@ def _merge(args: argparse.Namespace) -> int:
 
 
 def _agreement(args: argparse.Namespace) -> int:
+    from annotator.output_paths import check_output_folder
     from app.cli.agreement_effect import effect_for_project
     from merging.agreement import agreement
     from merging.merge import MergeOptions, merge_clips
     from merging.proposal_effect import effect_markdown
     from merging.report import report_json, write_report
-    from annotator.output_paths import check_output_folder
     from merging.workflow import collect_work
 
     if args.out is not None:

@@ -243,13 +243,12 @@ def _train(args: argparse.Namespace) -> int:
         return _torchrun(args.nproc, args.argv)
     from dataclasses import replace
 
+    from annotator.output_paths import check_output_folder
     from inference.configs import TrainConfig, pose_preset, preset
     from inference.data import find_videos, load_samples
     from inference.distributed import current, main_first
     from inference.recipe import apply_recipe, default_recipe
     from inference.train import train
-
-    from annotator.output_paths import check_output_folder
 
     if args.project and args.data:
         raise InputError("mmad train", None, "give a PROJECT or --data, not both")

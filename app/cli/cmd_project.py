@@ -234,7 +234,6 @@ def _split(args: argparse.Namespace) -> int:
 
 def _export(args: argparse.Namespace) -> int:
     from annotator.exporting import check_formats, check_split, default_source, select_export, write_export
-
     from annotator.output_paths import check_output_folder
 
     formats = check_formats(args.format)
