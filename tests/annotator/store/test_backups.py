@@ -178,3 +178,27 @@ def test_ground_truth_survives_a_backup_restore_round_trip(project: Project, tmp
         assert sum(len(v) for v in store.segments_by_clip(GROUND_TRUTH).values()) == 1
     finally:
         store.close()
+
+
+def test_the_real_mma52_val_set_is_backed_up_and_restored_whole(project: Project, mma52_dir: Path,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["import-annotations", str(project.path), str(mma52_dir / "val.csv"), "--format", "mma52-csv",
+                 "--ground-truth", "--subset", "val"]) == 0
+    store = project.open_store()
+    try:
+        before = (store.clips(), store.segments_by_clip(GROUND_TRUTH))
+    finally:
+        store.close()
+    assert main(["backup", str(project.path)]) == 0
+    db = project.path / "project.sqlite"
+    with sqlite3.connect(db) as conn:  # a later bad write: every clip's subset lost
+        conn.execute("UPDATE clips SET subset = NULL")
+    conn.close()
+    capsys.readouterr()
+    assert main(["restore", str(project.path)]) == 0
+    store = Project.open(project.path).open_store()
+    try:
+        assert (store.clips(), store.segments_by_clip(GROUND_TRUTH)) == before
+        assert len(before[0]) == 1475
+    finally:
+        store.close()
