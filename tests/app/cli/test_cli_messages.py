@@ -187,3 +187,12 @@ def test_agreement_summary_is_rounded(merged_project: Path, capsys: pytest.Captu
     assert "1 clip compared (0 not ready)" in out
     share = out.split("reliable share ")[1].split(",")[0]
     assert share == "n/a" or len(share.split(".")[1]) == 3
+
+
+def test_a_driver_message_is_one_line_without_literal_escapes(tmp_path: Path,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(["join", "postgresql://x@127.0.0.1:1/db", str(tmp_path / "desk"), "--as", "x"], capsys)
+    line = err.strip()
+    assert code == 2 and len(line.splitlines()) == 1 and "cannot open the database" in line
+    assert "\\n" not in line and "\\t" not in line
+    assert not (tmp_path / "desk").exists()
