@@ -16,6 +16,7 @@ from annotator.formats.records import AnnotationSet, InstanceRecord
 from annotator.input_checks import check_video, read_text
 from annotator.model import GROUND_TRUTH, Clip, Subset
 from annotator.progress import NEVER, CancelToken, Progress, no_progress
+from annotator.store.access import check_user_name
 from annotator.store.api import BulkImport, NewClip, NewSegment, StoreAPI
 from annotator.subjects import DEFAULT_SUBJECT_REGEX, subject_from_name
 
@@ -85,6 +86,8 @@ def import_annotation_set(
     existing = {c.name: c for c in store.clips()}
     if not aset.videos:
         raise InputError(source, None, "nothing to import: the file holds no rows (only a header?)")
+    if annotator is not None:
+        check_user_name(annotator)  # a reserved or unstorable name is said as such, not as unknown
     if annotator is not None and annotator not in {a.name for a in store.annotators()}:
         raise InputError("--annotator", None, f"no user {annotator!r} in the project; add them first: "
                                               f"mmad add-user PROJECT {annotator} --role annotator")

@@ -62,7 +62,7 @@ def _plan(clip: Clip, instances: Sequence[MergedInstance], empty: bool,
     (`waiting`: (annotators not done, assigned) when some are not done)."""
     if not instances and not empty:
         if waiting is not None:
-            return (f"{waiting[0]} of its {waiting[1]} annotators are not done: it can be merged and "
+            return (f"{waiting[0]} of its {waiting[1]} annotators not done yet: it can be merged and "
                     "finalised once they are")
         return "no merged instances (run mmad merge first)"
     plan = []

@@ -142,7 +142,7 @@ def test_finalise_refuses_annotators_unknown_clips_and_clips_without_majority(pr
     assert "zz: no clip of that name" in capsys.readouterr().err
     assert main(["finalise", str(project_dir), "--as", "boss"]) == 2  # neither clips nor --all-reliable
     assert main(["finalise", str(project_dir), "c1", "--as", "boss"]) == 1  # its annotators are not done
-    assert "c1: 3 of its 3 annotators are not done" in capsys.readouterr().out
+    assert "c1: 3 of its 3 annotators not done yet" in capsys.readouterr().out
     store = _store(project_dir)
     try:
         assert store.audit_log(limit=1000) == before  # nothing decided, nothing finalised
