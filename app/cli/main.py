@@ -67,12 +67,21 @@ def _silence_stdout() -> None:
         os.close(devnull)
 
 
-def _glue_negative_values(argv: list[str]) -> list[str]:
+def _valued_options(parser: argparse.ArgumentParser) -> set[str]:
+    """Every option string of every subcommand that takes a value (not a flag)."""
+    subparsers = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    found: set[str] = set()
+    for command in (p for action in subparsers for p in action.choices.values()):
+        found.update(s for a in command._actions if a.option_strings and a.nargs != 0 for s in a.option_strings)
+    return found
+
+
+def _glue_negative_values(argv: list[str], valued: set[str]) -> list[str]:
     """`--ratios -1,1,1` as `--ratios=-1,1,1`: argparse takes a value starting with '-' (other than a
     plain negative number) for an option and says "expected one argument" instead of checking it."""
     out: list[str] = []
     for word in argv:
-        if out and out[-1].startswith("--") and "=" not in out[-1] and _NEGATIVE_VALUE.match(word):
+        if out and out[-1] in valued and _NEGATIVE_VALUE.match(word):
             out[-1] = f"{out[-1]}={word}"
         else:
             out.append(word)
@@ -80,7 +89,9 @@ def _glue_negative_values(argv: list[str]) -> list[str]:
 
 
 def _run(argv: Sequence[str] | None) -> int:
-    args = build_parser().parse_args(_glue_negative_values(list(sys.argv[1:] if argv is None else argv)))
+    parser = build_parser()
+    args = parser.parse_args(_glue_negative_values(list(sys.argv[1:] if argv is None else argv),
+                                                   _valued_options(parser)))
     configure_logging()
     log = logging.getLogger("mmad.cli")
     log.info("mmad %s", " ".join(sys.argv[1:] if argv is None else argv))
