@@ -48,8 +48,9 @@ def _pg_dump(url: str, folder: Path) -> int:
                                           f"(or ask the server's administrator to back up {libpq_url})")
     make_output_folder(folder, "backups folder")
     target = folder / f"project-{stamp()}.dump"
-    done = subprocess.run([tool, "--format=custom", f"--file={target}", f"--dbname={libpq_url}"],
-                          capture_output=True, text=True, check=False)
+    command = [tool, "--format=custom", f"--file={target}", f"--dbname={libpq_url}"]
+    command += [f"--schema={schema}" for schema in _schemas(libpq_url)]  # the project's schema, not the database's
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         target.unlink(missing_ok=True)
         first = (done.stderr.strip().splitlines() or ["no message"])[0]
@@ -57,6 +58,18 @@ def _pg_dump(url: str, folder: Path) -> int:
     print(f"dumped {libpq_url} to {target} ({target.stat().st_size:,} bytes); "
           f"restore with: pg_restore --clean --dbname=URL {target}")
     return 0
+
+
+def _schemas(url: str) -> list[str]:
+    """The schemas a URL's `options=-csearch_path=…` puts the project in (none: the default)."""
+    from urllib.parse import parse_qs, urlsplit
+
+    found: list[str] = []
+    for options in parse_qs(urlsplit(url).query).get("options", []):
+        for word in options.split():
+            if word.startswith("-csearch_path="):
+                found += [s.strip() for s in word.removeprefix("-csearch_path=").split(",") if s.strip()]
+    return found
 
 
 def _restore(args: argparse.Namespace) -> int:

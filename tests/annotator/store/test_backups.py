@@ -1,3 +1,4 @@
+# ruff: noqa: F811  -- test functions take the imported pytest fixtures as arguments
 """Issue 25, item 4: rotating online backups of a SQLite project, `mmad backup` / `mmad restore`,
 and a damaged file that says which backup to restore."""
 
@@ -17,6 +18,7 @@ from annotator.model import GROUND_TRUTH
 from annotator.project import Project
 from annotator.store import backups
 from app.cli.main import main
+from tests.annotator.store.db import db_url  # noqa: F401  (pytest fixture)
 
 CSV = "id,video_id,start_frame,end_frame,class,total_frames,fps\n0,S01_01,0,30,9,168,30.0\n"
 
@@ -147,18 +149,18 @@ def test_backup_on_postgresql_without_pg_dump_says_what_to_do(monkeypatch: pytes
     assert not (tmp_path / "b").exists()
 
 
-def test_backup_on_postgresql_runs_pg_dump(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_backup_on_postgresql_runs_pg_dump_of_the_projects_schema(tmp_path: Path, db_url: str,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
     import shutil
 
-    from tests.annotator.store.db import require_postgresql
-
+    if db_url.startswith("sqlite"):
+        pytest.skip("pg_dump is PostgreSQL's")
     if shutil.which("pg_dump") is None:
         pytest.skip("pg_dump is not installed")
-    require_postgresql()
-    import app.cli.cmd_backup as cmd_backup
-
-    assert cmd_backup._pg_dump("postgresql://postgres@127.0.0.1:5432/test", tmp_path / "b") == 0
-    dumps = list((tmp_path / "b").glob("project-*.dump"))
+    Project.create(tmp_path / "pg", db_url=db_url)
+    assert main(["backup", str(tmp_path / "pg")]) == 0
+    assert "dumped" in capsys.readouterr().out
+    dumps = list((tmp_path / "pg" / "backups").glob("project-*.dump"))
     assert len(dumps) == 1 and dumps[0].read_bytes()[:5] == b"PGDMP"
 
 
