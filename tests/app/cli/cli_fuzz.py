@@ -5,7 +5,8 @@ values drawn from pools of paths (a project, files, folders, missing paths, a fi
 folder is wanted, names with spaces and non-ASCII, an unwritable folder) and values (numbers at
 and past their limits, empty text, control characters, path escapes), sometimes drops a
 required argument or adds an unknown one, then calls app.cli.main.main(argv). An exit through
-SystemExit (argparse) or a return code is an outcome; any other exception is a traceback.
+SystemExit (argparse) or a return code is an outcome; any other exception is a traceback. The
+calls run in a folder of the workspace, so a relative value used as a path lands there.
 
 Left out, because they do long real work whatever their input: `demo` (renders videos),
 `model-info` (builds ViT-L), and train's `--nproc` (starts torchrun).
@@ -93,6 +94,7 @@ class CliWorkspace:
         (self.root / "adir").mkdir(exist_ok=True)
         (self.root / "dir with space").mkdir(exist_ok=True)
         (self.root / "vids").mkdir(exist_ok=True)
+        (self.root / "cwd").mkdir(exist_ok=True)
         paths = [self.project, afile, afile / "sub", self.root / "adir", self.root / "missing",
                  self.root / "missing" / "deeper", self.root / "dir with space" / "out", self.root / "ünïcødé",
                  locked / "out", self._write("gt.csv", CSV), self._write("ünï cødé.csv", CSV),
@@ -193,6 +195,8 @@ def campaign(count: int, seed: int, folder: Path) -> Outcomes:
     before = os.environ.get("MMAD_LOG_DIR")
     os.environ["MMAD_LOG_DIR"] = str(folder / "logs")  # the fuzz's log lines stay in its own folder
     work = CliWorkspace(folder)
+    here = Path.cwd()
+    os.chdir(work.root / "cwd")  # relative values ("abc", "a/b") name paths here, never in the caller's folder
     commands = _subcommands()
     rng = random.Random(seed)
     outcomes = Outcomes()
@@ -202,6 +206,7 @@ def campaign(count: int, seed: int, folder: Path) -> Outcomes:
             work.reset()
             run_one(argv, outcomes)
     finally:
+        os.chdir(here)
         work.close()
         if before is None:
             os.environ.pop("MMAD_LOG_DIR", None)

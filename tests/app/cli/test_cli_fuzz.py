@@ -9,7 +9,9 @@ from tests.app.cli.cli_fuzz import campaign
 
 
 def test_random_command_lines_raise_no_traceback(tmp_path: Path) -> None:
+    before = sorted(Path.cwd().iterdir())
     outcomes = campaign(80, seed=7, folder=tmp_path / "fuzz")
+    assert sorted(Path.cwd().iterdir()) == before  # relative paths landed in the workspace, not here
     assert outcomes.total == 80
     assert outcomes.tracebacks == 0, {s: outcomes.examples[s] for s in outcomes.signatures}
     assert outcomes.codes["exit 0"] and outcomes.codes["exit 2"]  # both taken and refused command lines ran
