@@ -21,6 +21,7 @@ from annotator.errors import (
     PermissionDenied,
     RuleViolation,
     StoreBusy,
+    one_line,
 )
 from app.cli import cmd_backup, cmd_demo, cmd_merge, cmd_model, cmd_models, cmd_pose, cmd_project, cmd_team
 from app.logs import configure_logging
@@ -29,6 +30,7 @@ from app.logs import configure_logging
 COMMAND_MODULES = (cmd_project, cmd_team, cmd_demo, cmd_merge, cmd_model, cmd_models, cmd_pose, cmd_backup)
 EXIT_FAILED = 1  # the operation failed: a file the system refused, a damaged database
 EXIT_INPUT = 2  # bad input or a refused edit
+MESSAGE_LIMIT = 1500  # characters of one error line (InputError's parts are bounded already)
 EXIT_BUSY = 75  # the database stayed locked by another program (EX_TEMPFAIL: try again)
 _NEGATIVE_VALUE = re.compile(r"^-[\d.]")  # a value such as -1,1,1 or -.5, never an option's name
 
@@ -125,9 +127,8 @@ def _run(argv: Sequence[str] | None) -> int:
 def _fail(log: logging.Logger, command: str, kind: str, exc: BaseException | str, code: int) -> int:
     """Log and print the one line of a failed command; a message already naming the command
     (`InputError("mmad predict", …)`) is not prefixed twice."""
-    message = str(exc)
     prefix = f"mmad {command}: "
-    message = message.removeprefix(prefix)
+    message = one_line(str(exc), MESSAGE_LIMIT).removeprefix(prefix)  # an OS's file name may hold a line break
     log.warning("%s%s", prefix, message)
     print(f"{prefix}{kind}: {message}", file=sys.stderr)
     return code
@@ -145,6 +146,7 @@ def _damaged(args: argparse.Namespace, exc: Exception) -> DamagedDatabase | None
 
     project = getattr(args, "project", None)
     return damaged_database(exc, project if isinstance(project, str | os.PathLike) else None)
+
 
 if __name__ == "__main__":
     sys.exit(main())
