@@ -47,3 +47,8 @@ class Cancelled(Exception):
 
 class StoreBusy(RuntimeError):
     """The project database stayed locked by another program past the busy timeout: nothing was written."""
+
+
+class DamagedDatabase(InputError):
+    """The project's SQLite file is damaged (not a database, or malformed): the message names the
+    file and the newest backup to restore (annotator.store.backups)."""

@@ -14,7 +14,16 @@ from annotator.formats.common import write_json
 from annotator.formats.records import AnnotationSet, InstanceRecord, VideoRecord
 from annotator.formats.timed import Clocks
 from annotator.media.reencode import REENCODED_FOLDER, SourceTiming, read_timing
-from annotator.model import GROUND_TRUTH, AssignmentState, Clip, MergedInstance, MergedStatus, Segment, Subset
+from annotator.model import (
+    GROUND_TRUTH,
+    AssignmentState,
+    Clip,
+    MergedInstance,
+    MergedStatus,
+    Role,
+    Segment,
+    Subset,
+)
 from annotator.progress import NEVER, CancelToken, Progress, no_progress
 from annotator.splits import (
     DEFAULT_RATIOS,
@@ -26,6 +35,7 @@ from annotator.splits import (
 )
 from annotator.store.api import StoreAPI
 from annotator.taxonomy import Taxonomy
+from annotator.wording import plural
 
 # Per format: (file name of one subset, file name of everything). OpenTAD reads any file
 # name given in its config plus category_idx.txt beside it; PointTAD expects mmad.json.
@@ -73,6 +83,9 @@ REASON_IN_REVIEW = "merged, instances still to review"
 REASON_NOT_FINALISED = "merged and reviewed, not finalised"
 REASON_NO_WORK = "no work from this source"  # ground truth: in the annotation workflow, no instances
 REASON_NOT_DONE = "not marked done by the annotator"
+# An annotator's store hides merges (and others' work) until a clip is finalised: what it cannot see
+# it must not call unfinished.
+REASON_HIDDEN = "not finalised (an annotator sees a clip's merged result once it is finalised)"
 EMPTY_DETAIL = "no instances: every annotator finished it without marking anything"
 SHOWN_NAMES = 10  # clip names the summary lists per reason (the metadata file lists all)
 
@@ -105,7 +118,8 @@ class ExportSelection:
         for v in self.annotations.videos.values():
             key = v.subset or "unassigned"
             out[key] = out.get(key, 0) + 1
-        return out
+        order = [s.value for s in Subset] + ["unassigned"]  # train, val, test: the same order every time
+        return dict(sorted(out.items(), key=lambda item: order.index(item[0]) if item[0] in order else len(order)))
 
     def left_out_by_reason(self) -> dict[str, list[LeftOut]]:
         """Left-out clips grouped by reason, in clip order."""
@@ -116,20 +130,20 @@ class ExportSelection:
 
     def summary_lines(self) -> list[str]:
         """What was written per subset and what was left out, by reason, naming the clips."""
-        written = ", ".join(f"{n} {s}" for s, n in self.clips_per_subset().items()) or "none"
-        lines = [f"source {self.source}: {len(self.annotations.videos)} clips, "
-                 f"{len(self.annotations.instances)} instances ({written})"]
+        written = ", ".join(f"{n:,} {s}" for s, n in self.clips_per_subset().items()) or "none"
+        lines = [f"source {self.source}: {plural(len(self.annotations.videos), 'clip')}, "
+                 f"{plural(len(self.annotations.instances), 'instance')} ({written})"]
         if self.majority_clips:
-            lines.append(f"--include-unresolved: {len(self.majority_clips)} merged clips not finalised are in, "
-                         f"{self.majority_instances} undecided instances at the majority outcome")
+            lines.append(f"--include-unresolved: {len(self.majority_clips):,} merged clips not finalised are in, "
+                         f"{plural(self.majority_instances, 'undecided instance')} at the majority outcome")
         empty = len(self.annotations.videos) - len({i.video_id for i in self.annotations.instances})
         if empty:
-            lines.append(f"{empty} clips have no instances: in the JSON files with none; the MMA-52 CSV "
-                         "(one row per instance) cannot hold them")
+            lines.append(f"{plural(empty, 'clip')} {'has' if empty == 1 else 'have'} no instances: in the JSON "
+                         "files with none; the MMA-52 CSV (one row per instance) cannot hold them")
         for reason, items in self.left_out_by_reason().items():
             names = ", ".join(i.clip + (f" ({i.detail})" if i.detail else "") for i in items[:SHOWN_NAMES])
-            more = f", … {len(items) - SHOWN_NAMES} more" if len(items) > SHOWN_NAMES else ""
-            lines.append(f"left out {len(items)} clips, {reason}: {names}{more}")
+            more = f", … {len(items) - SHOWN_NAMES:,} more" if len(items) > SHOWN_NAMES else ""
+            lines.append(f"left out {plural(len(items), 'clip')}, {reason}: {names}{more}")
         return lines
 
     def to_json(self) -> dict[str, object]:
@@ -209,8 +223,12 @@ def _select_merged(store: StoreAPI, clips: Sequence[Clip], include_unresolved: b
     left: list[LeftOut] = []
     majority: list[str] = []
     undecided = 0
+    blind = store.user is not None and store.user.role is not Role.REVIEWER
     for clip in clips:
         items = merged.get(clip.id, [])
+        if blind and not clip.finalised:
+            left.append(LeftOut(clip.name, REASON_HIDDEN))
+            continue
         open_count = sum(m.status is MergedStatus.NEEDS_REVIEW for m in items)
         if clip.finalised:
             keep.add(clip.id)

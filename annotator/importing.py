@@ -33,17 +33,28 @@ class ImportReport:
     instances_imported: int
     duplicates_dropped: int
     same_action_overlaps: int
+    subjects_from_ids: int = 0  # new clips whose subject the subject regex took from their id
+    subjects_made: int = 0  # distinct subjects of the new clips
+    subject_regex: str = DEFAULT_SUBJECT_REGEX
 
     def lines(self) -> list[str]:
         """The report as short lines of text."""
-        return [
+        out = [
             f"imported {self.file} as {self.author}",
-            f"  clips in file:              {self.clips_in_file}",
-            f"  clips created (no media):   {self.clips_created}",
-            f"  instances imported:         {self.instances_imported}",
-            f"  exact duplicates dropped:   {self.duplicates_dropped}",
-            f"  same-action overlaps kept:  {self.same_action_overlaps}",
+            f"  clips in file:              {self.clips_in_file:,}",
+            f"  clips created (no media):   {self.clips_created:,}",
+            f"  instances imported:         {self.instances_imported:,}",
+            f"  exact duplicates dropped:   {self.duplicates_dropped:,}",
+            f"  same-action overlaps kept:  {self.same_action_overlaps:,}",
         ]
+        if self.subjects_from_ids:
+            out.append(f"  subjects from clip ids:     {self.subjects_from_ids:,} clips, {self.subjects_made:,} "
+                       f"subjects (--subject-regex {self.subject_regex})")
+        if self.subjects_from_ids > 1 and self.subjects_made == self.subjects_from_ids:
+            out.append("  warning: every new clip is its own subject (its id holds no subject part the regex "
+                       "finds), so a split cannot keep one person's clips together; give --subject-regex, "
+                       "or subjects in the file")
+        return out
 
 
 def import_annotations(
@@ -130,7 +141,15 @@ def import_annotation_set(
     """
     refuse_short_instances(aset, source, locate)
     existing = {c.name: c for c in store.clips()}
+    if not aset.videos:
+        raise InputError(source, None, "nothing to import: the file holds no rows (only a header?)")
+    if annotator is not None:
+        check_user_name(annotator)  # a reserved or unstorable name is said as such, not as unknown
+    if annotator is not None and annotator not in {a.name for a in store.annotators()}:
+        raise InputError("--annotator", None, f"no user {annotator!r} in the project; add them first: "
+                                              f"mmad add-user PROJECT {annotator} --role annotator")
     new_clips = _new_clips(aset, existing, source, subject_regex)
+    from_ids = [c for c in new_clips if aset.videos[c.name].subject is None]
     subsets = _subsets(aset, subset, existing)
     segments = [NewSegment(i.video_id, i.start_frame, i.end_frame, i.action_id) for i in aset.instances]
     author = annotator if annotator is not None else GROUND_TRUTH
@@ -146,7 +165,8 @@ def import_annotation_set(
         raise InputError(source, None, str(exc)) from None
     progress(1.0, "done")
     return ImportReport(source, author, counts["clips_in_file"], counts["clips_created"], counts["segments"],
-                        len(aset.duplicates), aset.same_action_overlaps)
+                        len(aset.duplicates), aset.same_action_overlaps, len(from_ids),
+                        len({c.subject for c in from_ids}), subject_regex)
 
 
 def _new_clips(aset: AnnotationSet, existing: dict[str, Clip], source: str, regex: str) -> list[NewClip]:

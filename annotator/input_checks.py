@@ -9,6 +9,7 @@ what it is: docs/ARCHITECTURE.md, "Bad input".
 from __future__ import annotations
 
 import json
+import os
 import re
 import reprlib
 from pathlib import Path
@@ -130,6 +131,32 @@ def check_name(name: str, file: str, place: str | None, what: str, limit: int) -
     return name
 
 
+def check_id(name: str, file: str, place: str | None, what: str, limit: int) -> str:
+    """An id (clip name, video id, subject, user name): a name check_name accepts that can also
+    be a file name without leaving its folder: no path separator, no '..', not '.'.
+
+    The one check every reader and command applies to ids (CSV, OpenTAD, PointTAD, ELAN-like
+    formats, folders of videos, CLI arguments), so an id never names a path elsewhere."""
+    check_name(name, file, place, what, limit)
+    for bad, said in (("/", "a path separator '/'"), ("\\", "a path separator '\\'"), ("..", "'..'")):
+        if bad in name:
+            raise InputError(file, place, f"{what} {short(name)} holds {said}: ids cannot name other folders")
+    if name.strip() == ".":
+        raise InputError(file, place, f"{what} {short(name)} cannot be '.'")
+    return name
+
+
+def path_under(folder: str | Path, name: str, suffix: str = "") -> Path:
+    """folder/<name><suffix>, refused (InputError) unless it stays inside `folder`: the one way a
+    path is built from an id (pose caches, video look-ups)."""
+    check_id(name, str(folder), None, "id", MAX_CLIP_NAME)
+    base = Path(folder)
+    path = base / f"{name}{suffix}"
+    if os.path.normpath(path.parent) != os.path.normpath(base):  # a suffix with a separator
+        raise InputError(str(path), None, f"leaves the folder {base}")
+    return path  # links inside the folder are followed as the user made them (a folder of links to videos)
+
+
 def check_fps(fps: float, file: str, place: str | None) -> float:
     """fps must be a positive number up to MAX_FPS."""
     if not 0 < fps <= MAX_FPS:  # also refuses nan
@@ -140,9 +167,9 @@ def check_fps(fps: float, file: str, place: str | None) -> float:
 def check_video(name: str, subject: str | None, fps: float, frame_count: int, file: str,
                 place: str | None) -> None:
     """A video (clip) the store can hold: its name, subject, fps and frame count."""
-    check_name(name, file, place, "video id", MAX_CLIP_NAME)
+    check_id(name, file, place, "video id", MAX_CLIP_NAME)
     if subject is not None:
-        check_name(subject, file, place, "subject", MAX_SUBJECT)
+        check_id(subject, file, place, "subject", MAX_SUBJECT)
     check_fps(fps, file, place)
     if frame_count <= 0:
         raise InputError(file, place, f"total_frames must be positive, got {short(frame_count)}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import shutil
 import tomllib
 from dataclasses import dataclass
@@ -12,7 +13,8 @@ import tomli_w
 from annotator.errors import InputError
 from annotator.input_checks import check_name, read_text, short
 from annotator.model import Clip
-from annotator.store.engine import normalise_url, shown_url, split_password, sqlite_url
+from annotator.store import backups
+from annotator.store.engine import database_name, normalise_url, shown_url, split_password, sqlite_url
 from annotator.store.store import Store
 from annotator.taxonomy import BUNDLED, Taxonomy, load_taxonomy, parse_taxonomy
 
@@ -32,6 +34,8 @@ class Project:
     db_url: str | None  # None: the default SQLite file inside the folder
     taxonomy: Taxonomy
     insecure: bool = False  # PostgreSQL off this machine without TLS (joined with --insecure)
+    backup_keep: int = backups.DEFAULT_KEEP  # project.toml [backups] keep
+    backup_every_hours: float = backups.DEFAULT_EVERY_HOURS  # project.toml [backups] every_hours
 
     @classmethod
     def create(cls, path: str | Path, name: str | None = None, taxonomy: str = "mma52",
@@ -67,9 +71,13 @@ class Project:
             settings["insecure"] = True
         project = cls(folder, str(settings["name"]), spec, media_root, database, loaded, insecure)
         if db_url:  # the first open may need the URL's password; the folder never keeps it
-            Store.open(normalise_url(db_url), loaded, None, insecure).close()
+            store = Store.open(normalise_url(db_url), loaded, None, insecure)
         else:
-            project.open_store().close()  # creates the schema; fails before project.toml exists
+            store = project.open_store(backup=False)  # creates the schema; fails before project.toml exists
+        try:
+            store.remember_name(project.name)
+        finally:
+            store.close()
         (folder / media_root).mkdir(parents=True, exist_ok=True)
         (folder / PROJECT_FILE).write_text(tomli_w.dumps({"project": settings}), "utf-8")
         return project
@@ -90,14 +98,17 @@ class Project:
             raise InputError(shown_url(url), None, "only a PostgreSQL project can be joined (a SQLite project is one desktop's)")
         if not user:
             raise InputError("--as", None, "say who joins (--as NAME)")
-        snapshot = Store.stored_taxonomy(url, insecure)
+        meta = Store.stored_meta(url, insecure)
+        snapshot = meta["taxonomy"]
         loaded = parse_taxonomy(snapshot, source="project_meta.taxonomy")
         folder.mkdir(parents=True, exist_ok=True)
-        settings: dict[str, str | bool] = {"name": folder.resolve().name, "taxonomy": CUSTOM_TAXONOMY_FILE,
+        # the team project's own name (older projects: their database's), not this desktop's folder
+        name = meta.get("name") or database_name(bare_url) or folder.resolve().name
+        settings: dict[str, str | bool] = {"name": name, "taxonomy": CUSTOM_TAXONOMY_FILE,
                                            "media_root": media or "media", "database": bare_url}
         if insecure:
             settings["insecure"] = True
-        project = cls(folder, str(settings["name"]), CUSTOM_TAXONOMY_FILE, media or "media", bare_url, loaded, insecure)
+        project = cls(folder, name, CUSTOM_TAXONOMY_FILE, media or "media", bare_url, loaded, insecure)
         Store.open(url, loaded, user, insecure).close()  # the user exists and the login may act as them
         (folder / CUSTOM_TAXONOMY_FILE).write_text(snapshot, "utf-8")
         (folder / PROJECT_FILE).write_text(tomli_w.dumps({"project": settings}), "utf-8")
@@ -141,7 +152,9 @@ class Project:
         insecure = table.get("insecure", False)
         if not isinstance(insecure, bool):
             raise InputError(str(file), "project.insecure", "must be true or false")
-        return cls(folder, table["name"], spec, media_root, db_url, taxonomy, insecure)
+        keep, every = _backup_settings(data.get("backups", {}), str(file))
+        return cls(folder, table["name"], spec, media_root, db_url, taxonomy, insecure,
+                   backup_keep=keep, backup_every_hours=every)
 
     @property
     def database_url(self) -> str:
@@ -153,12 +166,62 @@ class Project:
         """The folder clip media paths are relative to."""
         return self.path / self.media_root
 
-    def open_store(self, user: str | None = None) -> Store:
-        """Open the database as `user` (None: the owner, no role restriction)."""
-        return Store.open(self.database_url, self.taxonomy, user, self.insecure)
+    @property
+    def sqlite_file(self) -> Path | None:
+        """The project's SQLite file (None on PostgreSQL)."""
+        if self.db_url is None:
+            return self.path / DEFAULT_DB_FILE
+        if self.db_url.startswith("sqlite:///"):
+            return Path(self.db_url.removeprefix("sqlite:///"))
+        return None
+
+    @property
+    def backup_dir(self) -> Path:
+        """Where the SQLite backups are kept."""
+        return self.path / backups.BACKUP_DIR
+
+    def open_store(self, user: str | None = None, backup: bool = True) -> Store:
+        """Open the database as `user` (None: the owner, no role restriction); a SQLite project is
+        backed up first when its newest backup is older than backup_every_hours. A damaged file is
+        one DamagedDatabase naming it and the newest backup."""
+        file = self.sqlite_file
+        try:
+            store = Store.open(self.database_url, self.taxonomy, user, self.insecure)
+        except Exception as exc:
+            problem = backups.is_damage(exc)
+            if problem is None or file is None:
+                raise
+            raise backups.damaged_error(file, self.backup_dir, problem) from None
+        if backup and file is not None:
+            try:
+                backups.backup_if_due(file, self.backup_dir, self.backup_keep, self.backup_every_hours)
+            except OSError as exc:  # a read-only folder or a full disk must not keep the project shut
+                logging.getLogger(__name__).warning("no backup of %s: %s", file, exc)
+            except BaseException:  # a damaged database: said now, before anyone writes to it
+                store.close()
+                raise
+        return store
+
+    def backup(self) -> Path | None:
+        """A backup of a SQLite project now (after a merge or an import); None on PostgreSQL."""
+        file = self.sqlite_file
+        return None if file is None else backups.make_backup(file, self.backup_dir, self.backup_keep)
 
     def media_path(self, clip: Clip) -> Path | None:
         """The absolute path of a clip's video, or None when it has no media attached."""
         if clip.media_path is None:
             return None
         return self.media_dir / clip.media_path
+
+
+def _backup_settings(table: object, file: str) -> tuple[int, float]:
+    """project.toml's [backups] keep (copies kept, at least 1) and every_hours (> 0)."""
+    if not isinstance(table, dict):
+        raise InputError(file, "[backups]", "must be a table")
+    keep = table.get("keep", backups.DEFAULT_KEEP)
+    every = table.get("every_hours", backups.DEFAULT_EVERY_HOURS)
+    if isinstance(keep, bool) or not isinstance(keep, int) or not 1 <= keep <= 10_000:
+        raise InputError(file, "backups.keep", f"must be a whole number from 1 to 10,000, got {short(keep)}")
+    if isinstance(every, bool) or not isinstance(every, int | float) or not 0 < every <= 10_000:
+        raise InputError(file, "backups.every_hours", f"must be a number of hours above 0, got {short(every)}")
+    return keep, float(every)

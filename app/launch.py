@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from annotator.errors import InputError, PermissionDenied
 from annotator.model import Role
 from annotator.project import Project
+from annotator.store.backups import hold_open
 from app.icons import icon
 from app.logs import APP_NAME, configure_logging
 from app.main_window import MainWindow
@@ -88,6 +89,9 @@ def build_window(project: Project, user: str, settings: AppSettings) -> MainWind
     window.apply_user_keys()  # every command exists now: the user's own keys replace the defaults
     window.reserve_frame_memory()  # for the queue just loaded, before the start clip opens
     window.destroyed.connect(lambda *_: store.close())
+    hold = hold_open(project.path)  # `mmad restore` is refused while this is held
+    if hold is not None:
+        window.destroyed.connect(lambda *_: hold.close())
     settings.last_project = key
     settings.set_user_for(key, user)
     geometry, state = settings.window_state()

@@ -1,8 +1,7 @@
-"""Small helpers for the words the screens show."""
+"""Small helpers for the words the screens show (one plural() for the app and the CLI)."""
 
 from __future__ import annotations
 
+from annotator.wording import plural
 
-def plural(n: int, noun: str) -> str:
-    """'1 instance', '3 instances', '0 instances'."""
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+__all__ = ["plural"]

@@ -3,6 +3,13 @@ were accepted and refused, the tracebacks (target 0) with their signatures, and 
 refuse the largest malformed inputs: the largest fuzzed one, and big files damaged at their end.
 
 Run: .venv/bin/python bench/bench_fuzz.py [INPUTS]   (default 10,000, shared over the readers)
+
+With --cli (issue 25) it fuzzes the `mmad` command line instead: random subcommands, flags, paths
+(files, folders, missing, unwritable, with spaces and non-ASCII) and values, each invocation run
+in-process through app.cli.main.main (tests/app/cli/cli_fuzz.py); it reports the outcomes by exit
+code and every traceback's signature with one command line that raised it.
+
+Run: .venv/bin/python bench/bench_fuzz.py --cli [INVOCATIONS] [SEED]   (default 10,000, seed 0)
 """
 
 from __future__ import annotations
@@ -86,8 +93,36 @@ def big_refusals(folder: Path) -> list[tuple[str, int, float, str]]:
     return out
 
 
+def cli_main(args: list[str]) -> None:
+    """Fuzz the command line: outcomes by exit code, tracebacks (target 0) with their signatures."""
+    import contextlib
+    import io
+
+    from tests.app.cli.cli_fuzz import campaign as cli_campaign
+
+    count = int(args[0]) if args else 10_000
+    seed = int(args[1]) if len(args) > 1 else 0
+    with tempfile.TemporaryDirectory() as tmp:
+        start = time.perf_counter()
+        with contextlib.redirect_stdout(io.StringIO()):  # the workspace's own set-up output
+            outcomes = cli_campaign(count, seed, Path(tmp))
+        seconds = time.perf_counter() - start
+    print(f"mmad invocations: {outcomes.total:,} (seed {seed}) in {seconds:.0f} s, "
+          f"{1000 * seconds / max(outcomes.total, 1):.0f} ms each")
+    for kind, n in sorted(outcomes.codes.items()):
+        print(f"  {kind:<20}{n:>7,}")
+    print(f"tracebacks: {outcomes.tracebacks} (target 0)")
+    for signature, n in outcomes.signatures.most_common():
+        print(f"    {n} x {signature}\n      e.g. mmad {' '.join(outcomes.examples[signature])}")
+    if outcomes.not_one_line:
+        print(f"errors of more than one line: {dict(outcomes.not_one_line)}")
+
+
 def main() -> None:
     """Print per-target counts, the traceback signatures, and the refusal times."""
+    if sys.argv[1:2] == ["--cli"]:
+        cli_main(sys.argv[2:])
+        return
     total = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
     per_target = max(1, total // len(TARGETS))
     tried = tracebacks = 0

@@ -92,7 +92,8 @@ def read_checkpoint(path: str | Path) -> dict[str, Any]:
     try:
         data = torch.load(path, map_location="cpu", weights_only=True)
     except Exception as exc:  # zip / unpickling errors: one clear line
-        raise InputError(str(path), None, f"cannot read checkpoint: {exc}") from None
+        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:160]  # PyTorch's says a page
+        raise InputError(str(path), None, f"not a readable PyTorch checkpoint ({first})") from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise InputError(str(path), "format", f"not an MMAD detector checkpoint (expected {FORMAT})")
     return data

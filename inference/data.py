@@ -11,6 +11,7 @@ import torch
 
 from annotator.errors import InputError
 from annotator.formats.records import AnnotationSet
+from annotator.input_checks import path_under
 from annotator.media.probe import probe_video
 from annotator.progress import NEVER, CancelToken, Progress, no_progress
 from inference.augment import kept_inside, train_short_side
@@ -51,8 +52,8 @@ def find_videos(video_ids: Sequence[str], folder: str | Path) -> dict[str, Path]
     found: dict[str, Path] = {}
     for vid in video_ids:
         for ext in VIDEO_EXTENSIONS:
-            if (folder / f"{vid}{ext}").is_file():
-                found[vid] = folder / f"{vid}{ext}"
+            if (path := path_under(folder, vid, ext)).is_file():
+                found[vid] = path
                 break
         else:
             raise InputError(str(folder), f"video {vid!r}", f"no file {vid}.mp4 (or {', '.join(VIDEO_EXTENSIONS[1:])})")

@@ -28,6 +28,9 @@ def group_tiou(pw: Pairwise, method: CrossCheck) -> tuple[IntArray, IntArray]:
     if method is CrossCheck.JOINT:
         return joint_intersection_union(pw.start, pw.end, pw.present)
     k = pw.present.shape[1]
+    if len(pw.present) == 0 or k == 0:  # no group (no clip ready): reshape(0, -1) cannot size an empty array
+        empty = np.zeros(len(pw.present), np.int64)
+        return empty, empty.copy()
     off = ~np.eye(k, dtype=bool)[None, :, :]
     both = pw.present[:, :, None] & pw.present[:, None, :] & off
     # the smallest pairwise ratio, found without floats: a/b < c/d  <=>  a·d < c·b

@@ -19,7 +19,7 @@ from typing import Protocol
 
 from annotator.agreed_empty import WorkStore, agreed_empty
 from annotator.errors import InputError
-from annotator.model import Clip, MergedInstance, MergedStatus
+from annotator.model import AssignmentState, Clip, MergedInstance, MergedStatus
 from annotator.progress import NEVER, CancelToken, Progress, no_progress
 from annotator.store.api import PlannedDecision
 from merging.majority import Choice, majority_decision
@@ -42,6 +42,7 @@ class FinaliseRun:
     finalised: tuple[str, ...]
     decisions: int
     skipped: tuple[tuple[str, str], ...]  # (clip name, reason)
+    already: tuple[str, ...] = ()  # named clips that were finalised before: nothing to do, not a failure
 
 
 def all_reliable(clips: Sequence[Clip], merged: dict[int, list[MergedInstance]],
@@ -52,11 +53,14 @@ def all_reliable(clips: Sequence[Clip], merged: dict[int, list[MergedInstance]],
             and (all(m.status is MergedStatus.RELIABLE for m in merged[c.id]) if merged.get(c.id) else c.id in empty)]
 
 
-def _plan(clip: Clip, instances: Sequence[MergedInstance], empty: bool) -> list[tuple[MergedInstance, Choice]] | str:
-    """The majority decision of each open instance, or why the clip cannot be finalised here."""
-    if clip.finalised:
-        return "already finalised"
+def _plan(clip: Clip, instances: Sequence[MergedInstance], empty: bool,
+          waiting: tuple[int, int] | None) -> list[tuple[MergedInstance, Choice]] | str:
+    """The majority decision of each open instance, or why the clip cannot be finalised here
+    (`waiting`: (annotators not done, assigned) when some are not done)."""
     if not instances and not empty:
+        if waiting is not None:
+            return (f"{waiting[0]} of its {waiting[1]} annotators not done yet: it can be merged and "
+                    "finalised once they are")
         return "no merged instances (run mmad merge first)"
     plan = []
     for inst in instances:
@@ -88,10 +92,13 @@ def finalise_clips(store: FinaliseStore, names: Sequence[str] = (), *, reliable:
     empty = agreed_empty(store)
     merged = store.merged_by_clip()
     chosen = all_reliable(clips, merged, empty) if reliable else [by_name[n] for n in dict.fromkeys(names)]
+    already = tuple(c.name for c in chosen if c.finalised)
+    chosen = [c for c in chosen if not c.finalised]
+    waiting = _not_done(store)
     skipped: dict[str, str] = {}
     plans: dict[int, list[PlannedDecision]] = {}
     for clip in chosen:
-        plan = _plan(clip, merged.get(clip.id, []), clip.id in empty)
+        plan = _plan(clip, merged.get(clip.id, []), clip.id in empty, waiting.get(clip.id))
         if isinstance(plan, str):
             skipped[clip.name] = plan
         else:
@@ -105,4 +112,12 @@ def finalise_clips(store: FinaliseStore, names: Sequence[str] = (), *, reliable:
     decisions = sum(len(plans[c.id]) for c in chosen if c.id in plans and c.id not in refused)
     progress(1.0, f"finalised {len(done)} clips")
     order = {c.name: i for i, c in enumerate(chosen)}
-    return FinaliseRun(tuple(done), decisions, tuple(sorted(skipped.items(), key=lambda kv: order[kv[0]])))
+    return FinaliseRun(tuple(done), decisions, tuple(sorted(skipped.items(), key=lambda kv: order[kv[0]])), already)
+
+
+def _not_done(store: FinaliseStore) -> dict[int, tuple[int, int]]:
+    """(annotators not done, annotators assigned) of each clip some assigned annotator has not finished."""
+    by_clip: dict[int, list[bool]] = {}
+    for a in store.assignments(None):
+        by_clip.setdefault(a.clip_id, []).append(a.state is AssignmentState.DONE)
+    return {cid: (states.count(False), len(states)) for cid, states in by_clip.items() if not all(states)}

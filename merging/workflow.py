@@ -124,7 +124,7 @@ def skip_summary(skipped: Sequence[SkippedClip]) -> str:
     if not skipped:
         return ""
     counts = {kind: sum(s.kind == kind for s in skipped) for kind in (NOT_DONE, UNASSIGNED, FINALISED)}
-    return f"skipped {len(skipped)}: " + ", ".join(f"{n} {kind}" for kind, n in counts.items() if n)
+    return f"skipped {len(skipped):,}: " + ", ".join(f"{n:,} {kind}" for kind, n in counts.items() if n)
 
 
 def run_merge(

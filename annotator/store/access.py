@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from annotator.errors import PermissionDenied, RuleViolation
-from annotator.input_checks import check_name
+from annotator.input_checks import check_id
 from annotator.model import GROUND_TRUTH, MERGE_AUTHOR, Annotator, Role
 
 OWNER = "owner"  # how the project owner (user=None) appears in the audit log
@@ -18,6 +18,7 @@ RESERVED_NAMES = frozenset({OWNER, GROUND_TRUTH, MERGE_AUTHOR})
 MODEL_PREFIX = "model:"  # authors of a model's segments are "model:<version>"
 
 
+REVIEW_ORIGINS = ("reviewed", "merged")  # model.Origin values only a reviewer or the merge gives
 NAME_MAX = 128  # annotators.name and segments.author are VARCHAR(128)
 
 
@@ -25,7 +26,7 @@ def check_user_name(name: str) -> None:
     """Refuse a name no user may have: reserved or a model's author name (RuleViolation), or one
     the database cannot store (InputError: empty, too long, control characters, not Unicode).
     Every path that creates a user (add-user, an import as an annotator) calls this first."""
-    check_name(name, "user name", None, "user name", NAME_MAX)
+    check_id(name, "user name", None, "user name", NAME_MAX)
     if name.startswith(MODEL_PREFIX) or name in RESERVED_NAMES:
         raise RuleViolation(f"{name!r} cannot be a user name (reserved)")
 
@@ -76,6 +77,13 @@ class AccessPolicy:
             raise PermissionDenied(f"{self.name} may only edit their own segments, not {author!r}'s")
         if finalised:
             raise PermissionDenied(f"clip {clip_name!r} is finalised: only a reviewer may change it")
+
+    def check_origin(self, origin: str, before: str | None) -> None:
+        """An annotator may not give a segment a reviewer's or the merge's origin (the review and the
+        statistics trust them); PostgreSQL's policies hold the same (migration 0010_i25)."""
+        if self.privileged or origin == before or origin not in REVIEW_ORIGINS:
+            return
+        raise PermissionDenied(f"{self.name} is an annotator: only a reviewer or the merge marks a segment {origin!r}")
 
     def check_segment_write(self, clip_name: str, finalised: bool, author: str, assigned: bool) -> None:
         """check_write, and an annotator writes segments only on the clips assigned to them: the merge

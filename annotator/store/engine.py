@@ -24,7 +24,7 @@ BUSY_TIMEOUT_S = 30.0  # how long a SQLite writer waits for another program's wr
 # Every migration in migrations/versions, oldest first (a test checks them against Alembic's);
 # a database at the last (the head) opens without importing Alembic, one at none of them was
 # upgraded by a newer MMAD Studio and is refused untouched.
-KNOWN_REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009")
+KNOWN_REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "0010_i25")
 HEAD_REVISION = KNOWN_REVISIONS[-1]
 UPGRADE_COMMAND = "mmad upgrade PROJECT_FOLDER"  # what the owner runs (app/cli/cmd_project.py)
 WRITE_OPTION = "mmad_write"  # execution option marking a write transaction (see writer())
@@ -46,6 +46,14 @@ def split_password(url: str) -> tuple[str, str, bool]:
         raise InputError(url, None, "not a database URL (expected postgresql://LOGIN@HOST/DB)") from None
     had_password = parsed.password is not None or "password" in parsed.query
     return parsed.get_backend_name(), pg_session.bare(parsed), had_password
+
+
+def database_name(url: str) -> str | None:
+    """The database named in a URL (None when it names none or is not a URL)."""
+    try:
+        return make_url(normalise_url(url)).database or None
+    except ArgumentError:
+        return None
 
 
 def sqlite_url(path: Path) -> str:
@@ -105,6 +113,12 @@ def busy_as_error() -> Iterator[None]:
             raise
         raise StoreBusy(f"the project database stayed locked by another program for {BUSY_TIMEOUT_S:g} s "
                         "(a merge or an import?): nothing was changed; try again") from None
+
+
+def driver_message(exc: Exception) -> str:
+    """A database driver's message as one line (libpq's own holds line breaks and tabs)."""
+    orig = getattr(exc, "orig", None) or exc
+    return " ".join(part.strip() for part in str(orig).splitlines() if part.strip()) or type(orig).__name__
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

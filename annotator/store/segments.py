@@ -63,6 +63,7 @@ class SegmentsMixin(StoreCore):
         with self._tx() as s:
             clip_row = self._clip_row(s, segment.clip_id)
             self._check_segment_write(s, clip_row, segment.author)
+            self.access.check_origin(str(segment.origin), None)
             return self._insert_segment(s, clip_row, segment)
 
     def _insert_segment(self, s: Session, clip_row: ClipRow, segment: Segment) -> Segment:
@@ -93,6 +94,7 @@ class SegmentsMixin(StoreCore):
                 raise RuleViolation(f"segment {segment.id} cannot change its author or clip")
             rules.validate_segment(segment, convert.clip(self._clip_row(s, current.clip_id)), self.taxonomy)
             segment = _edited_origin(current, segment)
+            self.access.check_origin(str(segment.origin), current.origin)
             old = segment_values(convert.segment(current))
             self._write_segment(s, segment.id or 0, segment.version, **segment_values(segment))
             self._audit(s, "update", "segment", segment.id, old, segment_values(segment))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 
-from sqlalchemy import select, text
+from sqlalchemy import Engine, select, text
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from annotator.errors import InputError, PermissionDenied
@@ -18,7 +18,7 @@ from annotator.store import convert, pg_session
 from annotator.store.assignments import AssignmentsMixin
 from annotator.store.bulk import BulkImportMixin
 from annotator.store.clips import ClipsMixin
-from annotator.store.engine import busy_as_error, make_engine, migrate, owns_tables, shown_url
+from annotator.store.engine import busy_as_error, driver_message, make_engine, migrate, owns_tables, shown_url
 from annotator.store.merged import MergedMixin
 from annotator.store.merged_bulk import MergedBulkMixin
 from annotator.store.orm import AnnotatorRow, MetaRow
@@ -50,19 +50,44 @@ class Store(PeopleMixin, ClipsMixin, BulkImportMixin, AssignmentsMixin, Proposal
     @staticmethod
     def stored_taxonomy(url: str, insecure: bool = False) -> str:
         """The taxonomy snapshot (JSON text) of an existing project database, read without migrating it."""
+        return Store.stored_meta(url, insecure)["taxonomy"]
+
+    @staticmethod
+    def stored_meta(url: str, insecure: bool = False) -> dict[str, str]:
+        """The project_meta of an existing project database (taxonomy, and name when the project was
+        made by a version that stores it), read without migrating it."""
         engine = make_engine(url, insecure)
         try:
             with busy_as_error(), engine.connect() as conn:
-                found = conn.execute(select(MetaRow.value).where(MetaRow.key == "taxonomy")).scalar()
+                found = {key: value for key, value in conn.execute(select(MetaRow.key, MetaRow.value))}
+        except PermissionDenied:
+            login = Store._current_login(engine) or engine.url.username or "this login"
+            raise PermissionDenied(f"the database login {login!r} is not a member of this project: ask its owner "
+                                   f"to add you (mmad add-user PROJECT_FOLDER NAME --role ROLE --login {login})"
+                                   ) from None
         except ProgrammingError as exc:
-            raise InputError(shown_url(url), None, f"not an MMAD Studio project database: {str(exc.orig).splitlines()[0]}") from None
+            raise InputError(shown_url(url), None, f"not an MMAD Studio project database: {driver_message(exc)}") from None
         except OperationalError as exc:
             raise InputError(shown_url(url), None, f"cannot open the database: {pg_session.connect_problem(exc.orig)}") from None
         finally:
             engine.dispose()
-        if found is None:
+        if "taxonomy" not in found:
             raise InputError(shown_url(url), "project_meta.taxonomy", "not an MMAD Studio project database (no taxonomy)")
-        return str(found)
+        return {str(k): str(v) for k, v in found.items()}
+
+    @staticmethod
+    def _current_login(engine: Engine) -> str | None:
+        """The role a connection acts as (the URL's, or the one its options set)."""
+        try:
+            with engine.connect() as conn:
+                return str(conn.execute(text("SELECT current_user")).scalar_one())
+        except (OperationalError, ProgrammingError):
+            return None
+
+    def remember_name(self, name: str) -> None:
+        """Store the project's name with its data, for the desktops that join it (mmad join)."""
+        with self._tx() as s:
+            s.merge(MetaRow(key="name", value=name))
 
     def _check_taxonomy_snapshot(self, url: str) -> None:
         snapshot = json.dumps(self.taxonomy.to_json(), sort_keys=True)

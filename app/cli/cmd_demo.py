@@ -15,9 +15,12 @@ NOISE_CHOICES = ("high", "low", "medium", "none")
 def parse_size(text: str) -> tuple[int, int]:
     """'320x240' → (320, 240); InputError on anything else."""
     parts = text.lower().split("x")
-    if len(parts) != 2 or not all(p.isdigit() for p in parts):
+    if len(parts) != 2 or not all(p.isascii() and p.isdigit() for p in parts):
         raise InputError("--size", text, "expected WIDTHxHEIGHT, e.g. 320x240")
-    return int(parts[0]), int(parts[1])
+    width, height = int(parts[0]), int(parts[1])
+    if width % 2 or height % 2 or min(width, height) < 16 or max(width, height) > 7680:
+        raise InputError("--size", text, "width and height must be even numbers from 16 to 7680, e.g. 320x240")
+    return width, height
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -37,7 +40,9 @@ def _run(args: argparse.Namespace) -> int:
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add `mmad demo`."""
-    p = sub.add_parser("demo", help="build a demo project of synthetic clips with simulated annotators")
+    p = sub.add_parser("demo", help="build a demo project of synthetic clips with simulated annotators",
+                       description="Build a ready demo project: synthetic clips of a moving figure, three "
+                                   "simulated annotators' work at the chosen error level, split into train/val/test.")
     p.add_argument("project", help="folder of the new project (must not hold a project yet)")
     p.add_argument("--subjects", type=int, default=6)
     p.add_argument("--clips-per-subject", type=int, default=4)

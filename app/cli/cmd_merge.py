@@ -17,6 +17,7 @@ from annotator.errors import InputError, PermissionDenied
 from annotator.model import Role
 from app.cli.identity import add_as_option, open_store
 from app.cli.progress_bar import TerminalProgress
+from app.wording import plural
 
 if TYPE_CHECKING:
     from annotator.store.api import StoreAPI
@@ -98,12 +99,16 @@ def _open_store(args: argparse.Namespace) -> StoreAPI:
 
 
 def _merge(args: argparse.Namespace) -> int:
+    from annotator.project import Project
     from merging.workflow import run_merge, skip_summary
 
-    store = _open_store(args)
+    project = Project.open(args.project)
+    store = open_store(project, args)
     bar = TerminalProgress()
     try:
         run = run_merge(store, _options(args), args.clips, bar)
+        if run.written or run.stale_resolved:
+            project.backup()  # a copy with the merge (docs/ARCHITECTURE.md, "Backups")
     finally:
         bar.close()
         store.close()
@@ -111,13 +116,13 @@ def _merge(args: argparse.Namespace) -> int:
     reliable = int(result.reliable.sum()) if result is not None else 0
     total = len(result.groups) if result is not None else 0
     skipped = skip_summary(run.skipped)
-    print(f"merged {run.merged_clips} clip(s)" + (f", {skipped}" if skipped else "")
-          + f": {total} instances, {reliable} reliable, {total - reliable} need review; "
-          f"{run.written} written, {run.kept_resolved} resolved kept")
+    print(f"merged {plural(run.merged_clips, 'clip')}" + (f", {skipped}" if skipped else "")
+          + f": {plural(total, 'instance')}, {reliable:,} reliable, {total - reliable:,} need review; "
+          f"{run.written:,} written, {run.kept_resolved:,} resolved kept")
     if result is not None and result.conflicts:
-        print(f"{len(result.conflicts)} label conflict(s)")
+        print(plural(len(result.conflicts), "label conflict"))
     if run.stale_resolved:
-        print(f"{len(run.stale_resolved)} decision(s) dropped, their instance changed (back to review; "
+        print(f"{plural(len(run.stale_resolved), 'decision')} dropped, their instance changed (back to review; "
               "in the audit log): "
               + ", ".join(map(str, run.stale_resolved)))
     if args.verbose:
@@ -129,6 +134,7 @@ def _merge(args: argparse.Namespace) -> int:
 
 
 def _agreement(args: argparse.Namespace) -> int:
+    from annotator.output_paths import check_output_folder
     from app.cli.agreement_effect import effect_for_project
     from merging.agreement import agreement
     from merging.merge import MergeOptions, merge_clips
@@ -136,6 +142,8 @@ def _agreement(args: argparse.Namespace) -> int:
     from merging.report import report_json, write_report
     from merging.workflow import collect_work
 
+    if args.out is not None:
+        check_output_folder(args.out, "agreement folder")
     store = _open_store(args)
     try:
         works, skipped = collect_work(store, include_finalised=True)
@@ -145,6 +153,10 @@ def _agreement(args: argparse.Namespace) -> int:
         effect = effect_for_project(args.project, store, works)  # None: no proposals stored
     finally:
         store.close()
+    if not works:
+        print(f"mmad agreement: no clip to compare: none has all its annotators done ({len(skipped):,} not "
+              "ready); nothing written", file=sys.stderr)
+        return 1
     bar = TerminalProgress()
     try:
         result = merge_clips(works, taxonomy, MergeOptions(floor=args.floor), bar)
@@ -152,7 +164,8 @@ def _agreement(args: argparse.Namespace) -> int:
         bar.close()
     report = agreement(result, taxonomy, stored, names)
     if report.clips_without_stored_merge:
-        print(f"{report.clips_without_stored_merge} compared clip(s) have no stored merge (run `mmad merge`); "
+        n = report.clips_without_stored_merge
+        print(f"{plural(n, 'compared clip')} {'has' if n == 1 else 'have'} no stored merge (run `mmad merge`); "
               "the reliable share leaves them out", file=sys.stderr)
     if args.out is not None:
         for path in write_report(report, args.out):
@@ -168,12 +181,18 @@ def _agreement(args: argparse.Namespace) -> int:
         print(json.dumps(data, ensure_ascii=False))
     elif args.out is None:
         o = report.overall
-        print(f"{len(works)} clip(s) compared ({len(skipped)} not ready); "
+        print(f"{plural(len(works), 'clip')} compared ({len(skipped):,} not ready); "
               + " ".join(f"F1@{t}={v:.3f}" for t, v in o.f1.items() if v is not None))
-        print(f"reliable share {o.reliable_share}, Fleiss κ {o.fleiss_kappa}, Krippendorff α {o.krippendorff_alpha}")
+        print(f"reliable share {_rounded(o.reliable_share)}, Fleiss κ {_rounded(o.fleiss_kappa)}, "
+              f"Krippendorff α {_rounded(o.krippendorff_alpha)}")
     if effect_md and not args.json:
         print(effect_md, end="")
     return 0
+
+
+def _rounded(value: float | None) -> str:
+    """A summary figure to three decimals ('n/a' when it cannot be computed)."""
+    return "n/a" if value is None else f"{value:.3f}"
 
 
 def _finalise(args: argparse.Namespace) -> int:
@@ -190,8 +209,10 @@ def _finalise(args: argparse.Namespace) -> int:
     finally:
         bar.close()
         store.close()
-    print(f"finalised {len(run.finalised)} clip(s), {run.decisions} decision(s) taken from the majority "
-          f"as {args.user}")
+    print(f"finalised {plural(len(run.finalised), 'clip')}, {plural(run.decisions, 'decision')} taken from "
+          f"the majority as {args.user}")
+    for name in run.already:
+        print(f"already finalised: {name}")
     for name, reason in run.skipped:
         print(f"left as it was: {name}: {reason}")
     return 1 if run.skipped and not args.all_reliable else 0

@@ -236,8 +236,14 @@ def _open_project(path: str) -> Project:
 def _train(args: argparse.Namespace) -> int:
     if args.nproc > 1:
         return _torchrun(args.nproc, args.argv)
+    from annotator.output_paths import check_output_folder
+
     if args.project and args.data:
         raise InputError("mmad train", None, "give a PROJECT or --data, not both")
+    if args.out:
+        check_output_folder(args.out, "run folder")
+    if args.cache and not args.no_cache:
+        check_output_folder(args.cache, "frame cache folder")
     if args.project:
         return _train_project(args)
     if not (args.data and args.videos):
@@ -388,6 +394,10 @@ def _predict(args: argparse.Namespace) -> int:
     project_mode = len(args.inputs) == 1 and _is_project(args.inputs[0])
     if args.store and not project_mode:
         raise InputError("mmad predict", "--store", "storing proposals needs a PROJECT, not video files")
+    if args.out:
+        from annotator.output_paths import check_output_file
+
+        out_format = _prediction_format(check_output_file(args.out, "predictions file"))
     model, labels, _ = load_detector(args.checkpoint, pick_device(args.device))
     bar = TerminalProgress(lines=True)  # a long command: one line per step in a log
     try:
@@ -402,6 +412,8 @@ def _predict(args: argparse.Namespace) -> int:
                 # OpenTAD's cap in any case: the stored proposals are the app's, file or no file
                 preds = predict_videos(model, videos, progress=bar, max_keep=RESULT_CAP,  # type: ignore[arg-type]
                                        pose_cache=project.path)
+                if args.out:  # the file first: a command that fails must not have stored proposals
+                    _write_predictions(preds, Path(args.out), out_format, project.taxonomy)
                 if args.store:
                     version = model_version(args.checkpoint, model.config.name, model.config.adapter.kind)
                     stored = _store_proposals(store, clips, preds, version)
@@ -417,11 +429,17 @@ def _predict(args: argparse.Namespace) -> int:
             preds = predict_videos(model, [Path(p) for p in args.inputs], progress=bar, max_keep=RESULT_CAP)
     finally:
         bar.close()
-    if args.out:
-        out = Path(args.out)
-        write_predictions(preds, out, _prediction_format(out), taxonomy)
-        print(f"wrote {len(preds)} detections to {out}")
+    if args.out and not project_mode:
+        _write_predictions(preds, Path(args.out), out_format, taxonomy)
     return 0
+
+
+def _write_predictions(preds: list[PredictionRecord], out: Path, fmt: str, taxonomy: Taxonomy) -> None:
+    from annotator.output_paths import make_output_folder
+
+    make_output_folder(out.parent, "predictions folder")
+    write_predictions(preds, out, fmt, taxonomy)
+    print(f"wrote {len(preds):,} detections to {out}")
 
 
 def _taxonomy_for(labels: list[str]) -> Taxonomy:

@@ -57,7 +57,10 @@ def _run(args: argparse.Namespace) -> int:
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add `mmad pose`."""
-    p = sub.add_parser("pose", help="MediaPipe pose landmarks of a project's clips (cached in PROJECT/pose)")
+    p = sub.add_parser("pose", help="MediaPipe pose landmarks of a project's clips (cached in PROJECT/pose)",
+                       description="MediaPipe pose landmarks of a project's clips, cached in PROJECT/pose for the "
+                                   "pose backbone (mmad train --backbone pose) and the app's proposals; a cached "
+                                   "clip is not computed again.")
     p.add_argument("project", help="project folder")
     p.add_argument("clips", nargs="*", metavar="CLIP", help="clip names (default: every clip with media)")
     add_as_option(p)

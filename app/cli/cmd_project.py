@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -85,6 +86,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         (("--seed",), {"type": int, "default": 0, "metavar": "N"}),
         (("--source",), {"default": None, "help": "stratify on the instances mmad export of this source writes; "
                                                   + SOURCE_HELP}),
+        (("--replace",), {"action": "store_true",
+                          "help": "replace the subsets clips already have (from imported files or an earlier "
+                                  "split); without it a project with subsets is left as it is"}),
     ])
     _add(sub, "export", "write annotations, one file per subset plus all", _export, [
         (("project",), {}), (("out_dir",), {}),
@@ -153,7 +157,10 @@ def _bar(lines: bool = False) -> Iterator[TerminalProgress]:
 
 
 def _init(args: argparse.Namespace) -> int:
+    from annotator.output_paths import check_output_folder
     from annotator.project import Project
+
+    check_output_folder(args.project, "project folder")
 
     project = Project.create(args.project, name=args.name, taxonomy=args.taxonomy, db_url=args.db,
                              insecure=args.insecure)
@@ -184,13 +191,22 @@ def _assign(args: argparse.Namespace) -> int:
 
 
 def _import_clips(args: argparse.Namespace) -> int:
-    from annotator.clips import import_video_folder
+    from annotator.clips import VIDEO_SUFFIXES, import_video_folder
 
     with _store(args) as (project, store), _bar(lines=True) as bar:
         report = import_video_folder(store, project, Path(args.video_dir), subject_regex=args.subject_regex,
                                      min_seconds=args.min_seconds, max_seconds=args.max_seconds,
                                      accept_damaged=args.accept_damaged, reencode_odd=args.reencode, progress=bar)
+        if report.created or report.attached:
+            project.backup()  # a copy with the new clips (docs/ARCHITECTURE.md, "Backups")
+    if not (report.created or report.attached or report.skipped):
+        raise InputError(args.video_dir, None, f"no files to import in this folder (videos: "
+                                               f"{', '.join(sorted(VIDEO_SUFFIXES))})")
     print("\n".join(report.lines()))
+    if not (report.created or report.attached):
+        print(f"mmad import-clips: error: {args.video_dir}: every file was skipped ({len(report.skipped):,}); "
+              "nothing imported", file=sys.stderr)
+        return 2
     return 0
 
 
@@ -200,7 +216,7 @@ def _import_annotations(args: argparse.Namespace) -> int:
 
     mapping = read_label_map(Path(args.mapping)) if args.mapping else NO_MAPPING
     subset = Subset(args.subset) if args.subset else None
-    with _store(args) as (_, store), _bar() as bar:
+    with _store(args) as (project, store), _bar() as bar:
         if args.annotators_from_file:
             reports = import_annotators_from_file(store, Path(args.file), args.format, subset=subset,
                                                   subject_regex=args.subject_regex, mapping=mapping, progress=bar)
@@ -208,6 +224,7 @@ def _import_annotations(args: argparse.Namespace) -> int:
             reports = [import_annotations(
                 store, Path(args.file), args.format, annotator=None if args.ground_truth else args.annotator,
                 subset=subset, subject_regex=args.subject_regex, fps=args.fps, mapping=mapping, progress=bar)]
+        project.backup()  # a copy with what was imported (docs/ARCHITECTURE.md, "Backups")
     print("\n".join(line for report in reports for line in report.lines()))
     return 0
 
@@ -227,6 +244,11 @@ def _split(args: argparse.Namespace) -> int:
 
     ratios = _parse_ratios(args.ratios)
     with _store(args) as (_, store):
+        placed = Counter(str(c.subset) for c in store.clips() if c.subset is not None)
+        if placed and not args.replace:
+            have = ", ".join(f"{placed[s.value]:,} {s.value}" for s in Subset if placed[s.value])
+            raise InputError(str(args.project), None, f"clips already have subsets ({have}: from imported files or "
+                                                      "an earlier split); give --replace to replace them")
         summary = split_project(store, ratios, args.seed, args.source)
     print("\n".join(summary.lines()))
     return 0
@@ -241,8 +263,10 @@ def _export(args: argparse.Namespace) -> int:
         select_export,
         write_export,
     )
+    from annotator.output_paths import check_output_folder
 
     formats = check_formats(args.format)
+    out_dir = check_output_folder(args.out_dir, "export folder")
     with _store(args) as (project, store), _bar() as bar:
         check_split(store)
         selection = select_export(store, args.source or default_source(store),
@@ -253,7 +277,7 @@ def _export(args: argparse.Namespace) -> int:
                   file=sys.stderr)
             return 1
         clocks = original_clocks(selection, project.media_dir) if args.original_times else None
-        written = write_export(selection, Path(args.out_dir), formats, store.taxonomy, progress=bar, clocks=clocks)
+        written = write_export(selection, out_dir, formats, store.taxonomy, progress=bar, clocks=clocks)
     print("\n".join(selection.summary_lines()))
     for path in written:
         print(f"wrote {path}")
@@ -289,7 +313,10 @@ def _upgrade(args: argparse.Namespace) -> int:
 def _stats(args: argparse.Namespace) -> int:
     from annotator import stats as stats_module
     from annotator.exporting import default_source, select_export
+    from annotator.output_paths import check_output_folder, make_output_folder
 
+    if args.out:
+        check_output_folder(args.out, "stats folder")
     with _store(args) as (project, store):
         selection = select_export(store, args.source or default_source(store),
                                   include_unresolved=args.include_unresolved)
@@ -301,10 +328,10 @@ def _stats(args: argparse.Namespace) -> int:
     markdown = f"{summary}\n{stats_module.stats_markdown(figures)}"
     sys.stdout.write((json_text if args.json else markdown).rstrip("\n") + "\n")
     if args.out:
-        out = Path(args.out)
-        out.mkdir(parents=True, exist_ok=True)
+        out = make_output_folder(args.out, "stats folder")
         (out / "stats.json").write_text(json_text + "\n", "utf-8")
         (out / "stats.md").write_text(markdown, "utf-8")
-        for path in stats_module.write_stats_plots(figures, out) or []:
-            print(path, file=sys.stderr)
+        plots = stats_module.write_stats_plots(figures, out) or []
+        for path in [out / "stats.json", out / "stats.md", *plots]:  # stdout holds the statistics themselves
+            print(f"wrote {path}", file=sys.stderr)
     return 0

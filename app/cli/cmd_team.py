@@ -16,7 +16,6 @@ import secrets
 from typing import TYPE_CHECKING
 
 from annotator.errors import InputError
-from app.cli.identity import add_as_option
 
 if TYPE_CHECKING:  # the project is opened inside the commands: `mmad --help` loads no database code
     from annotator.store.api import StoreAPI
@@ -169,7 +168,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("url", help="postgresql://LOGIN@HOST/DB (the password comes from PGPASSWORD or ~/.pgpass)")
     p.add_argument("folder", help="the new local project folder")
     p.add_argument("--media", metavar="DIR", help="this desktop's folder of the project's videos (default: FOLDER/media)")
-    add_as_option(p)
+    p.add_argument("--as", dest="user", metavar="NAME", required=True,
+                   help="the project user who joins (on a team project, the one the URL's login belongs to)")
     p.add_argument("--insecure", action="store_true", help="allow a connection without TLS to a server off this "
                                                             "machine (warned about on every start)")
     p.add_argument("--password-prompt", action="store_true",

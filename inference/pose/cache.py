@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from annotator.errors import InputError
+from annotator.input_checks import path_under
 from annotator.progress import NEVER, CancelToken, Progress, no_progress
 from inference.pose.model_file import POSE_TASK, digest_of
 from inference.pose.track import PoseTrack
@@ -25,7 +26,7 @@ CACHE_VERSION = 2
 
 def cache_path(project_dir: str | Path, clip_name: str) -> Path:
     """Where a clip's landmarks are kept."""
-    return Path(project_dir) / CACHE_DIR / f"{clip_name}.npz"
+    return path_under(Path(project_dir) / CACHE_DIR, clip_name, ".npz")  # an id never leads outside
 
 
 def cache_key(media: str | Path, model: str | Path = POSE_TASK) -> dict[str, object]:

@@ -83,8 +83,8 @@ def test_merged_export_after_a_partial_review_holds_exactly_the_finalised_clips(
                        "reviewed_1": (REASON_NOT_FINALISED, ""), "not_merged_1": (REASON_NOT_MERGED, ""),
                        "unfinished_1": (REASON_UNFINISHED, ""), "alone_1": (REASON_UNFINISHED, "")}
     lines = selection.summary_lines()
-    assert lines[0] == "source merged: 1 clips, 2 instances (1 val)"
-    assert f"left out 1 clips, {REASON_IN_REVIEW}: in_review_1 (1 to review)" in lines
+    assert lines[0] == "source merged: 1 clip, 2 instances (1 val)"
+    assert f"left out 1 clip, {REASON_IN_REVIEW}: in_review_1 (1 to review)" in lines
 
 
 def test_include_unresolved_adds_only_merged_clips_and_says_so(store: Store, tmp_path: Path) -> None:
@@ -148,7 +148,7 @@ def test_a_clip_everyone_finished_empty_is_exported_with_no_instances_once_final
     after = select_export(store, "merged")
     assert list(after.annotations.videos) == ["final_1", "quiet_1"]
     assert after.annotations.videos["quiet_1"].subset == "test" and len(after.annotations.instances) == 2
-    assert "1 clips have no instances" in after.summary_lines()[1]
+    assert "1 clip has no instances" in after.summary_lines()[1]
     export_annotations(store, tmp_path, "opentad-json", "merged")
     database = json.loads((tmp_path / "mmad_opentad_test.json").read_text("utf-8"))["database"]
     assert database["quiet_1"]["annotations"] == [] and database["quiet_1"]["subset"] == "testing"

@@ -11,7 +11,7 @@ import pytest
 from annotator.errors import Cancelled, InputError
 from annotator.formats.records import AnnotationSet, InstanceRecord, VideoRecord
 from annotator.importing import import_annotation_set, import_annotations
-from annotator.model import GROUND_TRUTH, AssignmentState, Subset
+from annotator.model import GROUND_TRUTH, AssignmentState, Role, Subset
 from annotator.progress import CancelToken
 from annotator.store.api import NewClip
 from annotator.store.store import Store
@@ -46,6 +46,7 @@ def test_ground_truth_import_reports_and_dedups(store: Store, tmp_path: Path) ->
 
 def test_annotator_import_marks_clips_done(store: Store, tmp_path: Path) -> None:
     store.add_clips([NewClip("201_02_0001_R", "201", 29.0, 300, subset=Subset.TRAIN)])
+    store.add_annotator("ann7", Role.ANNOTATOR)
     report = import_annotations(store, write(tmp_path, ROWS[3:4]), "mma52-csv", annotator="ann7")
     assert (report.author, report.clips_created, report.clips_in_file) == ("ann7", 0, 1)
     assert store.clip_by_name("201_02_0001_R").subset == Subset.TRAIN  # type: ignore[union-attr]
@@ -71,6 +72,8 @@ def test_refusals_leave_the_project_untouched(store: Store, tmp_path: Path) -> N
     again = write(tmp_path, ["0,new_1,0,30,9,100,30.0", "1,196_01_0005_L,40,80,9,168,30.0"], "c.csv")
     with pytest.raises(InputError, match="c.csv: 'ground-truth' already has segments on clip '196_01_0005_L'"):
         import_annotations(store, again, "mma52-csv")
+    store.add_annotator("x", Role.ANNOTATOR)
+    before = (store.clips(), store.segments_by_clip(GROUND_TRUTH), store.audit_log(limit=1000))
     token = CancelToken()
     token.cancel()
     with pytest.raises(Cancelled):

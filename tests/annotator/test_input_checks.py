@@ -14,6 +14,7 @@ from annotator import input_checks
 from annotator.errors import InputError, RuleViolation, one_line
 from annotator.formats import read_annotations, read_predictions
 from annotator.importing import import_annotations
+from annotator.model import Role
 from annotator.project import Project
 from annotator.store.api import BulkImport, NewClip
 from annotator.store.orm import ClipRow, SubjectRow
@@ -71,6 +72,7 @@ CASES = [
 
 def test_hostile_values_are_refused_in_one_line_and_nothing_changes(
         store: Store, project: Project, tmp_path: Path) -> None:
+    store.add_annotator("alice", Role.ANNOTATOR)
     engine = create_engine(project.database_url)
     before = db_digest(engine)
     for name, fmt, text, place, problem in CASES:

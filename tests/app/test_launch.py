@@ -4,6 +4,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from pytestqt.qtbot import QtBot
 
 from annotator.project import Project
@@ -82,3 +83,21 @@ def test_window_remembers_the_player_timeline_split_and_its_frame_memory(
     hint = AppSettings(str(tmp_path / "s.ini")).frame_memory(str(folder.resolve()))
     assert hint is not None and hint[0] > 0 and hint[1] > 0
     again.close()
+
+
+def test_restore_is_refused_while_the_window_holds_the_project(qtbot: QtBot, app_project: tuple[Path, str],
+                                                               tmp_path: Path) -> None:
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    from annotator.errors import InputError
+    from annotator.store import backups
+
+    folder, user = app_project
+    w = build_window(Project.open(folder), user, AppSettings(str(tmp_path / "s.ini")))
+    with pytest.raises(InputError, match="open in MMAD Studio"), backups.exclusive_hold(folder):
+        pass
+    w.close()
+    w.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    with backups.exclusive_hold(folder):  # the window is gone: so is its hold
+        pass

@@ -223,7 +223,8 @@ def test_an_empty_clip_not_finished_by_all_is_not_finalised(project):
     c2 = store.clip_by_name("c2").id
     store.set_assignment_state(c2, "a1", AssignmentState.DONE)
     run = finalise_clips(store, ["c2"])
-    assert run.finalised == () and run.skipped == (("c2", "no merged instances (run mmad merge first)"),)
+    assert run.finalised == () and run.skipped == (
+        ("c2", "2 of its 3 annotators not done yet: it can be merged and finalised once they are"),)
     assert finalise_clips(store, reliable=True).finalised == ()
     assert not store.clip(c2).finalised
     store.close()

@@ -29,6 +29,7 @@ from sqlalchemy import Engine, create_engine, select, text
 from annotator.errors import InputError
 from annotator.formats import read_predictions
 from annotator.importing import import_annotations
+from annotator.model import Role
 from annotator.project import Project
 from annotator.store.orm import Base
 from annotator.taxonomy import load_taxonomy
@@ -352,6 +353,7 @@ class Workspace:
         self.folder = folder
         self.project = Project.create(folder / "project", name="fuzz", db_url=db_url)
         self.store = self.project.open_store()
+        self.store.add_annotator("alice", Role.ANNOTATOR)  # imports as her work need her to exist
         self.engine = create_engine(self.project.database_url)
         self.digest = db_digest(self.engine)
 

@@ -6,6 +6,7 @@ connection's search_path, and drop it afterwards, so concurrent runs never colli
 
 from __future__ import annotations
 
+import os
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -38,15 +39,24 @@ def _pg_problem() -> str | None:
     return _pg_state["problem"]
 
 
+def require_postgresql() -> None:
+    """Skip the calling test when no PostgreSQL server answers, or fail it when CI is set: a CI
+    run without the server must not pass by skipping (.ci/run starts and checks the server)."""
+    problem = _pg_problem()
+    if problem is None:
+        return
+    if os.environ.get("CI"):
+        pytest.fail(f"{problem} (CI is set: PostgreSQL tests must run, not skip)", pytrace=False)
+    pytest.skip(problem)
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A URL of an empty database: a SQLite file, or a fresh schema on the PostgreSQL server."""
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'test.sqlite'}"
         return
-    problem = _pg_problem()
-    if problem:
-        pytest.skip(problem)
+    require_postgresql()
     with pg_schema() as url:
         yield url
 

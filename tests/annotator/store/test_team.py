@@ -23,6 +23,7 @@ from annotator.model import (
     MergedInstance,
     MergedStatus,
     MergeRule,
+    Origin,
     Proposal,
     ProposalStatus,
     Role,
@@ -377,6 +378,7 @@ def test_add_user_makes_a_login_and_join_makes_a_desktop_folder(tmp_path: Path, 
         assert password not in toml and login in toml
         project = Project.open(desk)
         assert project.media_dir == tmp_path / "videos" and project.taxonomy.name == "MMA-52"
+        assert project.name == "owner"  # the team project's name, not this desktop's folder's
         assert main(["join", joined_url, str(tmp_path / "other"), "--as", "owner"]) == 2  # not carol's login
     finally:
         engine = create_engine(db_url)
@@ -387,6 +389,34 @@ def test_add_user_makes_a_login_and_join_makes_a_desktop_folder(tmp_path: Path, 
                     conn.execute(text(f'DROP ROLE "{login}"'))
         finally:
             engine.dispose()
+
+
+def test_a_login_that_is_no_member_is_told_so_in_one_line(tmp_path: Path, db_url: str,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    from app.cli.main import main
+
+    if db_url.startswith("sqlite"):
+        pytest.skip("team mode is PostgreSQL's")
+    login = f"t{uuid.uuid4().hex[:8]}_stranger"
+    assert main(["init", str(tmp_path / "owner"), "--db", db_url]) == 0
+    engine = create_engine(db_url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(text(f'CREATE ROLE "{login}" LOGIN'))
+            schema = conn.execute(text("SELECT current_schema()")).scalar_one()
+            conn.execute(text(f'GRANT USAGE ON SCHEMA "{schema}" TO "{login}"'))  # as public's is to everyone
+        capsys.readouterr()
+        assert main(["join", db_url + f"%20-crole%3D{login}", str(tmp_path / "desk"), "--as", "x"]) == 2
+        err = capsys.readouterr().err.strip()
+        assert f"the database login {login!r} is not a member of this project" in err
+        assert len(err.splitlines()) == 1 and "project_meta" not in err
+        assert not (tmp_path / "desk").exists()
+    finally:
+        with engine.begin() as conn:
+            if conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": login}).scalar():
+                conn.execute(text(f'DROP OWNED BY "{login}"'))
+                conn.execute(text(f'DROP ROLE "{login}"'))
+        engine.dispose()
 
 
 def test_a_members_desktop_waits_for_the_owner_to_upgrade_the_schema(team: Team, tmp_path: Path,
@@ -400,7 +430,7 @@ def test_a_members_desktop_waits_for_the_owner_to_upgrade_the_schema(team: Team,
     engine = create_engine(team.url)
     try:
         _alembic(engine, "downgrade", "0005")  # as if this MMAD Studio were newer than the project's schema
-        with pytest.raises(PermissionDenied, match=r"at schema revision 0005 .* needs 0009: the project's owner must "
+        with pytest.raises(PermissionDenied, match=r"at schema revision 0005 .* needs 0010_i25: the project's owner must "
                                                    r"upgrade the database first \(mmad upgrade PROJECT_FOLDER"):
             Store.open(ann1_url, load_taxonomy("mma52"))
         capsys.readouterr()
@@ -579,3 +609,45 @@ def test_an_annotator_changes_no_progress_on_a_finalised_clip(store: Store) -> N
         store.as_user("ann1").set_assignment_state(clip.id, "ann1", AssignmentState.DONE)
     assert store.assignments("ann1")[0].state is AssignmentState.IN_PROGRESS  # nothing changed
     assert store.as_user("rev").set_assignment_state(clip.id, "ann1", AssignmentState.DONE).state is AssignmentState.DONE
+
+
+def test_an_annotator_cannot_mark_their_own_segment_reviewed(team: Team) -> None:
+    engine = create_engine(team.url)
+    try:
+        for origin in ("reviewed", "merged"):
+            assert refused(engine, team.login["ann1"], "UPDATE segments SET origin = :o WHERE author = 'ann1' "
+                           "AND clip_id = :c", o=origin, c=team.open_clip)
+            assert refused(engine, team.login["ann1"], "INSERT INTO segments (clip_id, author, start_frame, "
+                           "end_frame, action_id, origin, version, created_at, updated_at, deleted) VALUES "
+                           "(:c, 'ann1', 100, 150, 3, :o, 1, now(), now(), false)", o=origin, c=team.open_clip)
+        assert not refused(engine, team.login["ann1"], "UPDATE segments SET origin = 'proposal-edited' "
+                           "WHERE author = 'ann1' AND clip_id = :c", c=team.open_clip)
+        assert not refused(engine, team.login["rev"], "UPDATE segments SET origin = 'reviewed' "
+                           "WHERE author = 'ann1' AND clip_id = :c", c=team.open_clip)
+    finally:
+        engine.dispose()
+    store = Store.open(team.url, load_taxonomy("mma52"))
+    try:  # the store says the same on either database
+        ann1 = store.as_user("ann1")
+        (seg,) = ann1.segments(team.open_clip, "ann1")
+        with pytest.raises(PermissionDenied, match="only a reviewer or the merge"):
+            ann1.update_segment(replace(seg, origin=Origin.REVIEWED))
+    finally:
+        store.close()
+
+
+def test_the_store_refuses_a_review_origin_from_an_annotator_on_sqlite(project: Project) -> None:
+    store = project.open_store()
+    try:
+        store.add_annotator("a1", Role.ANNOTATOR)
+        (clip,) = store.add_clips([NewClip("c", "s", 30.0, 300)])
+        store.assign(clip.id, "a1")
+        a1 = store.as_user("a1")
+        with pytest.raises(PermissionDenied):
+            a1.add_segment(Segment(None, clip.id, "a1", 10, 40, 3, origin=Origin.MERGED))
+        seg = a1.add_segment(Segment(None, clip.id, "a1", 10, 40, 3))
+        with pytest.raises(PermissionDenied):
+            a1.update_segment(replace(seg, origin=Origin.REVIEWED))
+        assert store.update_segment(replace(seg, origin=Origin.REVIEWED)).origin is Origin.REVIEWED  # the owner may
+    finally:
+        store.close()

@@ -51,7 +51,7 @@ def test_agreement_command(project_dir, capsys, tmp_path):
     assert main(["agreement", str(project_dir), "--json"]) == 0
     captured = capsys.readouterr()
     data = json.loads(captured.out)
-    assert "1 compared clip(s) have no stored merge" in captured.err
+    assert "1 compared clip has no stored merge" in captured.err
     assert data["overall"]["reliable_share"] is None and data["clips_without_stored_merge"] == 1
     # (10,60) (12,60) (10,58): one nod group; pairwise tIoUs 48/50, 48/50, 46/50 all >= 0.9
     assert data["overall"]["f1"] == {"0.3": 1.0, "0.5": 1.0, "0.7": 1.0, "0.9": 1.0}
@@ -121,7 +121,7 @@ def _merged_with_reviewer(project_dir, capsys, *merge_args):
 def test_finalise_accepts_the_majority_as_the_reviewer_and_logs_each_decision(project_dir, capsys):
     _merged_with_reviewer(project_dir, capsys, "--threshold", "0.95")  # the nod needs review: keep
     assert main(["finalise", str(project_dir), "c0", "--as", "boss"]) == 0
-    assert "finalised 1 clip(s), 1 decision(s) taken from the majority as boss" in capsys.readouterr().out
+    assert "finalised 1 clip, 1 decision taken from the majority as boss" in capsys.readouterr().out
     store = _store(project_dir)
     try:
         c0 = store.clip_by_name("c0")
@@ -132,8 +132,8 @@ def test_finalise_accepts_the_majority_as_the_reviewer_and_logs_each_decision(pr
         assert log[:2] == [("boss", "finalise", "clip"), ("boss", "resolve", "merged")]
     finally:
         store.close()
-    assert main(["finalise", str(project_dir), "c0", "--as", "boss"]) == 1  # already final: named, kept
-    assert "left as it was: c0: already finalised" in capsys.readouterr().out
+    assert main(["finalise", str(project_dir), "c0", "--as", "boss"]) == 0  # already final: named, not a failure
+    assert "already finalised: c0" in capsys.readouterr().out
 
 
 def test_finalise_refuses_annotators_unknown_clips_and_clips_without_majority(project_dir, capsys):
@@ -143,8 +143,8 @@ def test_finalise_refuses_annotators_unknown_clips_and_clips_without_majority(pr
     assert main(["finalise", str(project_dir), "c0", "zz", "--as", "boss"]) == 2
     assert "zz: no clip of that name" in capsys.readouterr().err
     assert main(["finalise", str(project_dir), "--as", "boss"]) == 2  # neither clips nor --all-reliable
-    assert main(["finalise", str(project_dir), "c1", "--as", "boss"]) == 1  # never merged
-    assert "c1: no merged instances (run mmad merge first)" in capsys.readouterr().out
+    assert main(["finalise", str(project_dir), "c1", "--as", "boss"]) == 1  # its annotators are not done
+    assert "c1: 3 of its 3 annotators not done yet" in capsys.readouterr().out
     store = _store(project_dir)
     try:
         assert store.audit_log(limit=1000) == before  # nothing decided, nothing finalised
@@ -164,7 +164,7 @@ def test_finalise_refuses_a_clip_changed_after_its_merge_and_keeps_no_decision(p
         store.close()
     assert main(["finalise", str(project_dir), "c0", "--as", "boss"]) == 1
     out = capsys.readouterr().out
-    assert "finalised 0 clip(s), 0 decision(s)" in out
+    assert "finalised 0 clips, 0 decisions" in out
     assert re.search(r"left as it was: c0: clip 'c0' changed after its merge \(a2 edited at [-\d]+ [:\d]+ UTC\): "
                      r"merge it again before finalising", out)
     store = _store(project_dir)
@@ -175,7 +175,7 @@ def test_finalise_refuses_a_clip_changed_after_its_merge_and_keeps_no_decision(p
         store.close()
     assert main(["merge", str(project_dir), "--threshold", "0.95"]) == 0
     assert main(["finalise", str(project_dir), "c0", "--as", "boss"]) == 0
-    assert "finalised 1 clip(s)" in capsys.readouterr().out
+    assert "finalised 1 clip," in capsys.readouterr().out
 
 
 def test_the_data_layer_refuses_an_annotator_who_bypasses_the_command(project_dir):
@@ -194,7 +194,7 @@ def test_the_data_layer_refuses_an_annotator_who_bypasses_the_command(project_di
 def test_finalise_all_reliable_takes_only_clips_whose_instances_are_all_reliable(project_dir, capsys):
     _merged_with_reviewer(project_dir, capsys)  # at 0.9 the nod is reliable
     assert main(["finalise", str(project_dir), "--all-reliable", "--as", "boss"]) == 0
-    assert "finalised 1 clip(s), 0 decision(s)" in capsys.readouterr().out
+    assert "finalised 1 clip, 0 decisions" in capsys.readouterr().out
     store = _store(project_dir)
     try:
         assert [c.name for c in store.clips() if c.finalised] == ["c0"]
@@ -214,7 +214,7 @@ def test_a_clip_everyone_finished_empty_is_merged_finalised_counted_and_exported
         store.close()
     _merged_with_reviewer(project_dir, capsys)
     assert main(["finalise", str(project_dir), "--all-reliable", "--as", "boss"]) == 0
-    assert "finalised 2 clip(s), 0 decision(s)" in capsys.readouterr().out
+    assert "finalised 2 clips, 0 decisions" in capsys.readouterr().out
     assert main(["split", str(project_dir), "--ratios", "0.5,0.5,0"]) == 0
     capsys.readouterr()
     assert main(["stats", str(project_dir), "--source", "merged", "--json"]) == 0
@@ -222,11 +222,25 @@ def test_a_clip_everyone_finished_empty_is_merged_finalised_counted_and_exported
     assert (stats["subsets"]["all"]["videos"], stats["subsets"]["all"]["instances"]) == (2, 1)
     out = tmp_path / "out"
     assert main(["export", str(project_dir), str(out), "--format", "all", "--source", "merged"]) == 0
-    assert "1 clips have no instances" in capsys.readouterr().out
+    assert "1 clip has no instances" in capsys.readouterr().out
     database = json.loads((out / "mmad_opentad.json").read_text("utf-8"))["database"]
     assert database["c1"]["annotations"] == [] and len(database["c0"]["annotations"]) == 1
     assert database["c1"]["subset"] == database["c0"]["subset"]  # one subject, one subset
     assert "c2" not in database  # never annotated: not ground truth
     assert main(["merge", str(project_dir), "--verbose"]) == 0  # a finalised clip is never merged again
     out = capsys.readouterr().out
-    assert out.startswith("merged 0 clip(s), skipped 3: 1 unassigned, 2 finalised:") and "skipped c1: finalised" in out
+    assert out.startswith("merged 0 clips, skipped 3: 1 unassigned, 2 finalised:") and "skipped c1: finalised" in out
+
+
+def test_finalise_names_a_merged_clip_whose_merge_is_missing(project_dir, capsys):
+    store = _store(project_dir)
+    try:
+        (c1,) = [c for c in store.clips() if c.name == "c1"]
+        for name in ("a1", "a2", "a3"):
+            store.set_assignment_state(c1.id, name, AssignmentState.DONE)
+        store.as_user("a1").add_segment(Segment(None, c1.id, "a1", 10, 60, 9))
+        store.add_annotator("boss", Role.REVIEWER)
+    finally:
+        store.close()
+    assert main(["finalise", str(project_dir), "c1", "--as", "boss"]) == 1
+    assert "c1: no merged instances (run mmad merge first)" in capsys.readouterr().out

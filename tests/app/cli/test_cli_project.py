@@ -45,7 +45,7 @@ def test_full_workflow(proj: Path, tmp_path: Path, capsys: pytest.CaptureFixture
     assert "assigned 2 clips to a1, a2, a3 (6 new assignments)" in capsys.readouterr().out
     assert main(["import-annotations", str(proj), str(tmp_path / "gt.csv"), "--format", "mma52-csv",
                  "--annotator", "a1"]) == 0
-    assert main(["split", str(proj), "--ratios", "0.5,0.5,0", "--seed", "1"]) == 0
+    assert main(["split", str(proj), "--ratios", "0.5,0.5,0", "--seed", "1", "--replace"]) == 0  # over --subset
     assert main(["export", str(proj), str(tmp_path / "out"), "--format", "opentad-json"]) == 0
     data = json.loads((tmp_path / "out" / "mmad_opentad.json").read_text("utf-8"))
     assert sorted(data["database"]) == ["196_01_0005_L", "201_02_0001_R"]
@@ -152,10 +152,9 @@ def test_import_clips(proj: Path, tmp_path: Path, capsys: pytest.CaptureFixture[
 
 
 def test_init_on_postgresql(tmp_path: Path) -> None:
-    from tests.annotator.store.db import _pg_problem
+    from tests.annotator.store.db import require_postgresql
 
-    if _pg_problem():
-        pytest.skip(str(_pg_problem()))
+    require_postgresql()
     from sqlalchemy import create_engine, text
 
     from tests.annotator.store.db import SESSION
@@ -245,7 +244,7 @@ def test_commands_run_as_a_named_user_with_their_rights(proj: Path, tmp_path: Pa
 def test_import_clips_reports_a_damaged_video_and_accepts_it_on_request(
         proj: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     damaged = truncated_copy(DATA / "carphone_pristine.mp4", tmp_path / "in" / "4_01_0001.mp4", 0.5)
-    assert main(["import-clips", str(proj), str(damaged.parent)]) == 0
+    assert main(["import-clips", str(proj), str(damaged.parent)]) == 2  # every file skipped: nothing imported
     out = capsys.readouterr().out
     assert f"  skipped {damaged}: damaged: only 56 of the 120 frames its container declares could be read" in out
     assert main(["import-clips", str(proj), str(damaged.parent), "--accept-damaged"]) == 0
@@ -313,7 +312,7 @@ def test_split_balances_the_finalised_merge_and_says_so(proj: Path, capsys: pyte
         assert sorted(str(s) for n, s in before if n[:3] in RARE_SUBJECTS) == ["test", "train", "train", "val"]
     finally:
         store.close()
-    assert main(["split", str(proj), "--source", "people", "--seed", "5"]) == 2
+    assert main(["split", str(proj), "--source", "people", "--seed", "5", "--replace"]) == 2
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and "unknown source 'people'" in err
     store = Project.open(proj).open_store()
@@ -321,7 +320,9 @@ def test_split_balances_the_finalised_merge_and_says_so(proj: Path, capsys: pyte
         assert [(c.name, c.subset) for c in store.clips()] == before  # refused: the split stands
     finally:
         store.close()
-    assert main(["split", str(proj), "--source", "ground-truth"]) == 0
+    assert main(["split", str(proj), "--source", "ground-truth"]) == 2  # the split stands unless replaced
+    assert "give --replace" in capsys.readouterr().err
+    assert main(["split", str(proj), "--source", "ground-truth", "--replace"]) == 0
     assert "no instances yet, so on video counts only" in capsys.readouterr().out
     store = Project.open(proj).open_store()
     try:

@@ -86,5 +86,5 @@ def test_export_with_nothing_finalised_exits_1_naming_what_is_left_out(tmp_path:
     assert main(["export", str(project.path), str(tmp_path / "out"), "--format", "all", "--source", "merged"]) == 1
     err = capsys.readouterr().err
     assert "nothing to export, nothing written" in err
-    assert "left out 1 clips, merged, instances still to review: in_review_1 (1 to review)" in err
+    assert "left out 1 clip, merged, instances still to review: in_review_1 (1 to review)" in err
     assert not (tmp_path / "out").exists()
