@@ -106,6 +106,12 @@ def _refuse_before_writing(store: StoreAPI, works: dict[str | None, AnnotationSe
     """What the store would refuse for any one person's work, checked for all of them first, so a
     refusal leaves every work unwritten: short instances, reserved names, work already imported."""
     by_name = {c.name: c.id for c in store.clips()}
+    users = {a.name for a in store.annotators()}
+    unknown = sorted(str(a) for a in works if a not in users)
+    if unknown:  # as --annotator: work is imported for users that exist, never for a name made up here
+        raise InputError(source, None, f"names {len(unknown)} user(s) not in the project: "
+                                       f"{', '.join(map(repr, unknown))}; add them first: "
+                                       "mmad add-user PROJECT NAME --role annotator")
     for author, aset in works.items():
         refuse_short_instances(aset, source)
         assert author is not None

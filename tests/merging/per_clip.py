@@ -11,7 +11,7 @@ from sqlalchemy import create_engine, text
 from annotator.agreed_empty import agreed_empty
 from annotator.errors import RuleViolation
 from annotator.store.store import Store
-from merging.finalise import _plan, all_reliable
+from merging.finalise import _not_done, _plan, all_reliable
 from merging.merge import MergeOptions, merge_clips
 from merging.workflow import collect_work
 
@@ -33,9 +33,10 @@ def per_clip_finalise(store: Store, names: Sequence[str] = (), reliable: bool = 
     by_name = {c.name: c for c in clips}
     empty = agreed_empty(store)
     chosen = all_reliable(clips, store.merged_by_clip(), empty) if reliable else [by_name[n] for n in names]
+    waiting = _not_done(store)
     skipped = []
     for clip in chosen:
-        plan = _plan(clip, store.merged_instances(clip.id), clip.id in empty)
+        plan = _plan(clip, store.merged_instances(clip.id), clip.id in empty, waiting.get(clip.id))
         if isinstance(plan, str):
             skipped.append((clip.name, plan))
             continue

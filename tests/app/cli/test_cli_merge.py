@@ -32,7 +32,7 @@ def project_dir(tmp_path, new_sqlite_project):
 def test_merge_command(project_dir, capsys):
     assert main(["merge", str(project_dir), "--threshold", "0.95"]) == 0
     out = capsys.readouterr().out
-    assert "merged 1 clip(s), skipped 1: 1 not done: 1 instances, 0 reliable, 1 need review" in out
+    assert "merged 1 clip, skipped 1: 1 not done: 1 instance, 0 reliable, 1 need review" in out
     assert "skipped c1:" not in out and "(--verbose names every skipped clip and why)" in out
     assert main(["merge", str(project_dir), "--threshold", "0.95", "--verbose"]) == 0
     assert "skipped c1: not done: a1 (todo), a2 (todo), a3 (todo)" in capsys.readouterr().out

@@ -27,6 +27,8 @@ def test_boris_then_each_label_studio_annotator_then_elan_out(proj: Path, tmp_pa
     assert main(["import-annotations", str(proj), str(TOOLS / "aggregated_events.tsv"), "--format",
                  "boris-aggregated", "--mapping", str(mapping), "--ground-truth"]) == 0
     assert "instances imported:         2" in capsys.readouterr().out
+    for name in ("label-studio-user-2", "li@lab.example"):
+        assert main(["add-user", str(proj), name, "--role", "annotator"]) == 0
     assert main(["import-annotations", str(proj), str(TOOLS / "label_studio.json"), "--format",
                  "label-studio-json", "--annotators-from-file"]) == 0
     out = capsys.readouterr().out
@@ -59,7 +61,7 @@ def test_import_clips_reencode_flag(proj: Path, tmp_path: Path, capsys: pytest.C
     folder.mkdir()
     data = Path(__file__).resolve().parents[2] / "data"
     (folder / "7_vfr.mp4").write_bytes((data / "vfr_carphone.mp4").read_bytes())
-    assert main(["import-clips", str(proj), str(folder), "--min-seconds", "2"]) == 0
+    assert main(["import-clips", str(proj), str(folder), "--min-seconds", "2"]) == 2  # nothing imported
     assert "files skipped: 1" in capsys.readouterr().out  # without the flag: refused, as before
     assert main(["import-clips", str(proj), str(folder), "--min-seconds", "2", "--reencode"]) == 0
     out = capsys.readouterr().out
