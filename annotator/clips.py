@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -21,10 +22,13 @@ from annotator.media.recordings import (
 )
 from annotator.model import Clip
 from annotator.progress import NEVER, CancelToken, Progress, no_progress
+from annotator.shards import WHOLE, Shard
 from annotator.store.api import NewClip, StoreAPI
 from annotator.subjects import DEFAULT_SUBJECT_REGEX, subject_from_name
+from annotator.work_pool import run_pool
 
 CUTS_FOLDER = "cuts"  # under the media root: clips cut from long recordings
+PROBES_PER_WORKER = 8  # fewer files than this per worker are probed in this process
 VIDEO_SUFFIXES = frozenset({".mp4", ".avi", ".mov", ".mkv", ".webm", ".m4v", ".mpg", ".mpeg", ".wmv"})
 
 
@@ -42,11 +46,14 @@ class ClipImportReport:
     cut: list[tuple[str, int]] = field(default_factory=list)  # (long recording, clips cut from it)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
     warnings: list[str] = field(default_factory=list)
+    other_shards: int = 0  # videos left to the other parts of a --shard run
 
     def lines(self) -> list[str]:
         """The report as short lines of text."""
         out = [f"clips created: {len(self.created)}", f"media attached to existing clips: {len(self.attached)}",
                f"long recordings cut into clips: {len(self.cut)}", f"files skipped: {len(self.skipped)}"]
+        if self.other_shards:
+            out.append(f"videos left to the other shards: {self.other_shards}")
         out += [f"  cut {file} into {n} clips" for file, n in self.cut]
         out += [f"  skipped {file}: {reason}" for file, reason in self.skipped]
         out += [f"  warning: {w}" for w in self.warnings]
@@ -109,6 +116,7 @@ def import_video_folder(
     store: StoreAPI, project: _HasMediaDir, folder: Path, *, subject_regex: str = DEFAULT_SUBJECT_REGEX,
     min_seconds: float = DEFAULT_MIN_SECONDS, max_seconds: float = DEFAULT_MAX_SECONDS,
     accept_damaged: bool = False, progress: Progress = no_progress, cancel: CancelToken = NEVER,
+    workers: int = 1, shard: Shard = WHOLE,
 ) -> ClipImportReport:
     """Probe every video under `folder`; create new clips and attach media to clips that lack it.
 
@@ -123,12 +131,18 @@ def import_video_folder(
     be read, or with `accept_damaged` imported marked damaged. Clips are written in one
     transaction after every file is probed and cut; a cancel or failure before that leaves
     no clip rows and removes every file this import cut.
+
+    Probing runs in `workers` processes (annotator.work_pool). With a `shard`, only the files
+    whose clip name (file stem) falls in that part are taken: N machines sharing the project
+    each import one part.
     """
-    files, passed = find_videos(Path(folder))
+    found, passed = find_videos(Path(folder))
     frame_limits(30.0, min_seconds, max_seconds)  # refuse impossible limits before any work
-    report = ClipImportReport(skipped=passed)
+    files = shard.pick(found, lambda f: f.stem)
+    report = ClipImportReport(skipped=shard.pick(passed, lambda p: Path(p[0]).stem),
+                              other_shards=len(found) - len(files))
     plan = _probe_all(store, project, files, subject_regex, (min_seconds, max_seconds), accept_damaged, report,
-                      _scaled(progress, 0.0, 0.5), cancel)
+                      _scaled(progress, 0.0, 0.5), cancel, workers)
     written: list[Path] = []
     try:
         plan.new += _cut_all(plan.recordings, project.media_dir, report, written, _scaled(progress, 0.5, 0.95),
@@ -156,14 +170,14 @@ def _scaled(progress: Progress, low: float, high: float) -> Progress:
 
 def _probe_all(store: StoreAPI, project: _HasMediaDir, files: list[Path], subject_regex: str,
                limits: tuple[float, float], accept_damaged: bool, report: ClipImportReport, progress: Progress,
-               cancel: CancelToken) -> _Plan:
+               cancel: CancelToken, workers: int = 1) -> _Plan:
     """Probe each file and decide what it becomes; writes nothing."""
     existing = {c.name: c for c in store.clips()}
+    has_media = {name for name, c in existing.items() if c.media_path is not None}
+    probed = _probe_files([f for f in files if f.stem not in has_media], workers, progress, cancel)
     plan = _Plan()
     taken: set[str] = set()  # clip names a file of this import already provides
-    for i, file in enumerate(files):
-        cancel.check()
-        progress(i / max(len(files), 1), f"probing {file.name}")
+    for file in files:
         name = file.stem
         clip = existing.get(name)
         if name in taken:
@@ -173,7 +187,9 @@ def _probe_all(store: StoreAPI, project: _HasMediaDir, files: list[Path], subjec
             report.skipped.append((str(file), f"clip {name!r} already has media {clip.media_path!r}"))
             continue
         try:
-            info = probe_video(file, cancel)
+            info = probed[file]
+            if isinstance(info, str):
+                raise InputError(str(file), None, info)
             subject = clip.subject if clip is not None else subject_from_name(name, subject_regex)
             check_video(name, subject, info.fps, info.frame_count, str(file), None)
             pieces = plan_pieces(info.frame_count, info.fps, *limits) if clip is None else []
@@ -208,6 +224,27 @@ def _probe_all(store: StoreAPI, project: _HasMediaDir, files: list[Path], subjec
             report.created.append(name)
         taken.add(name)
     return plan
+
+
+def probe_file(path: Path, cancel: CancelToken = NEVER) -> VideoInfo | str:
+    """A video's probe, or why it cannot be imported (for annotator.work_pool)."""
+    try:
+        return probe_video(path, cancel)
+    except ValueError as exc:  # InputError, or a reader's own
+        return getattr(exc, "problem", str(exc))
+
+
+def _probe_files(files: list[Path], workers: int, progress: Progress, cancel: CancelToken
+                 ) -> dict[Path, VideoInfo | str]:
+    """Every file's probe, in `workers` processes (in this one, with its cancel, for one). A worker
+    takes a second to start, about as long as probing a few short clips: few files stay here."""
+    workers = min(workers, len(files) // PROBES_PER_WORKER)
+    work = functools.partial(probe_file, cancel=cancel) if workers <= 1 else probe_file
+    items = [(str(f), f) for f in files]
+    out: dict[Path, VideoInfo | str] = {}
+    for outcome in run_pool(work, items, workers, progress=progress, cancel=cancel):
+        out[Path(outcome.name)] = outcome.value if outcome.value is not None else str(outcome.error)
+    return out
 
 
 def _plan_attach(clip: Clip, info: VideoInfo, damaged: bool, plan: _Plan, report: ClipImportReport) -> None:

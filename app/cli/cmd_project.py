@@ -21,6 +21,7 @@ from annotator.model import Role, Subset
 from annotator.subjects import DEFAULT_SUBJECT_REGEX
 from app.cli.cmd_team import login_and_password
 from app.cli.identity import add_as_option, open_store
+from app.cli.parallel import SHARD_HELP, WORKERS_HELP, shard_of_args, workers_of_args
 from app.cli.progress_bar import TerminalProgress
 
 if TYPE_CHECKING:
@@ -62,6 +63,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         (("--accept-damaged",), {"action": "store_true",
                                  "help": "import videos whose frames fall short of what their container declares, "
                                          "marked damaged (default: skip them)"}),
+        (("--workers",), {"type": int, "default": None, "metavar": "N", "help": WORKERS_HELP}),
+        (("--shard",), {"default": "0/1", "metavar": "K/N", "help": SHARD_HELP}),
     ])
     _add(sub, "import-annotations", "import an annotation file", _import_annotations, [
         (("project",), {}), (("file",), {}),
@@ -170,10 +173,12 @@ def _assign(args: argparse.Namespace) -> int:
 def _import_clips(args: argparse.Namespace) -> int:
     from annotator.clips import import_video_folder
 
+    shard = shard_of_args(args)
     with _store(args) as (project, store), _bar(lines=True) as bar:
         report = import_video_folder(store, project, Path(args.video_dir), subject_regex=args.subject_regex,
                                      min_seconds=args.min_seconds, max_seconds=args.max_seconds,
-                                     accept_damaged=args.accept_damaged, progress=bar)
+                                     accept_damaged=args.accept_damaged, progress=bar,
+                                     workers=workers_of_args(args, project.path), shard=shard)
     print("\n".join(report.lines()))
     return 0
 
