@@ -154,3 +154,52 @@ def test_import_clips_in_two_shards_imports_what_one_run_imports(tmp_path: Path,
 
     assert clips(whole) == clips(parts) and len(clips(whole)) == 18
     assert main(["import-clips", str(parts), str(videos), "--shard", "3/3"]) == 2
+
+
+def test_default_workers_leave_a_core_to_the_app_that_has_the_project_open(tmp_path: Path) -> None:
+    import argparse
+
+    from annotator.desktop_marker import marked_open
+    from annotator.work_pool import cores
+    from app.cli.parallel import workers_of_args
+
+    args = argparse.Namespace(workers=None)
+    assert workers_of_args(args, tmp_path) == cores()
+    with marked_open(tmp_path):
+        assert workers_of_args(args, tmp_path) == max(cores() - 1, 1)
+    assert workers_of_args(argparse.Namespace(workers=3), tmp_path) == 3
+
+
+def test_ctrl_c_stops_cleanly_and_keeps_every_finished_clip(tmp_path: Path) -> None:
+    import signal
+    import time
+
+    names = carphone_clips(tmp_path / "videos", frames=24)
+    project = tmp_path / "proj"
+    assert main(["init", str(project)]) == 0
+    assert main(["import-clips", str(project), str(tmp_path / "videos"), "--min-seconds", "0.1"]) == 0
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    proc = subprocess.Popen([sys.executable, "-m", "app.cli.main", "pose", str(project), "--workers", "2"],
+                            cwd=REPO, env=env, text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            start_new_session=True)
+    deadline = time.monotonic() + 120
+    while not list((project / "pose").glob("*.npz")) and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.05)
+    os.killpg(proc.pid, signal.SIGINT)  # what Ctrl+C on a terminal does: the whole process group
+    out, err = proc.communicate(timeout=60)
+    kept = sorted(p.stem for p in (project / "pose").glob("*.npz"))
+    if proc.returncode == 0:  # every clip had finished before the signal came
+        assert kept == sorted(names)
+        return
+    assert proc.returncode == 130, out + err
+    assert "interrupted; the " in err and "Traceback" not in err
+    assert 1 <= len(kept) < len(names) and sorted(kept) == sorted(set(kept))
+    assert sorted(p.name for p in (project / "pose").iterdir()) == sorted(f"{k}.npz" for k in kept)
+    for name in kept:  # every file there is whole
+        assert np.load(cache_path(project, name))["landmarks"].shape == (24, 33, 4)
+    finished = [line.split(":")[0] for line in out.splitlines() if " frames, person in " in line]
+    assert set(finished) <= set(kept)
+    time.sleep(1.0)  # multiprocessing's resource tracker ends once it sees the command's end
+    probe = subprocess.run(["ps", "-o", "pid=,stat=", "--sid", str(proc.pid)], capture_output=True, text=True)
+    running = [line for line in probe.stdout.splitlines() if "Z" not in line.split()[1]]
+    assert running == []  # no worker left behind (ended ones wait, as zombies, for this container's init)
