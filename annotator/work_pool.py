@@ -67,16 +67,21 @@ def cores() -> int:
 
 def run_pool(work: Callable[[T], R], items: Sequence[tuple[str, T]], workers: int = 1, *,
              progress: Progress = no_progress, cancel: CancelToken = NEVER,
-             tasks_per_child: int = TASKS_PER_CHILD, niceness: int = 0) -> Iterator[Outcome[R]]:
+             tasks_per_child: int = TASKS_PER_CHILD, niceness: int = 0,
+             isolated: bool = False) -> Iterator[Outcome[R]]:
     """Yield an Outcome per (name, item) as each finishes, `work(item)` running in `workers`
     processes (a module-level function: it is pickled by name). A bad clip's InputError or
     OSError becomes its Outcome's error; any other exception stops the run (WorkerCrash).
-    Progress reports clips done, clips per minute and the time left."""
+    Progress reports clips done, clips per minute and the time left. One worker runs the work
+    in this process unless `isolated` (the app: its event loop must not wait for the work's
+    imports, and `niceness` applies to the worker only)."""
     meter = RateMeter(len(items), progress)
-    if workers <= 1 or len(items) <= 1:
+    if not items:
+        return
+    if not isolated and (workers <= 1 or len(items) <= 1):
         yield from _in_process(work, items, meter, cancel)
     else:
-        yield from _in_pool(work, items, min(workers, len(items)), meter, cancel, tasks_per_child, niceness)
+        yield from _in_pool(work, items, max(min(workers, len(items)), 1), meter, cancel, tasks_per_child, niceness)
 
 
 def _in_process(work: Callable[[T], R], items: Sequence[tuple[str, T]], meter: RateMeter,

@@ -132,9 +132,10 @@ def pose_task(task: PoseTask) -> ClipPose:
 
 def pose_for_clips(project_dir: str | Path, clips: Sequence[tuple[str, Path]], model: str | Path = POSE_TASK,
                    progress: Progress = no_progress, cancel: CancelToken = NEVER, workers: int = 1,
-                   niceness: int = 0) -> Iterator[ClipPose]:
+                   niceness: int = 0, isolated: bool = False) -> Iterator[ClipPose]:
     """Pose of many (clip name, media path) pairs in `workers` processes, yielded as each clip
     finishes; an unreadable clip is reported, the rest go on (annotator.work_pool)."""
     tasks = [(name, PoseTask(str(project_dir), name, str(media), str(model))) for name, media in clips]
-    for outcome in run_pool(pose_task, tasks, workers, progress=progress, cancel=cancel, niceness=niceness):
+    for outcome in run_pool(pose_task, tasks, workers, progress=progress, cancel=cancel, niceness=niceness,
+                            isolated=isolated):
         yield outcome.value if outcome.value is not None else ClipPose(outcome.name, error=outcome.error)

@@ -42,3 +42,8 @@ def slow_write(task: tuple[str, int]) -> int:
     time.sleep(0.3)
     (Path(folder) / f"{x}.done").write_text("ok")
     return x
+
+
+def niceness(_x: int) -> int:
+    """The worker's CPU niceness."""
+    return os.nice(0)

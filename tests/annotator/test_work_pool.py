@@ -62,3 +62,15 @@ def test_cancel_stops_the_workers_and_keeps_finished_clips(tmp_path: Path) -> No
 
 def test_duration_text() -> None:
     assert [duration_text(s) for s in (12, 250, 7500)] == ["12 s", "4 min 10 s", "2 h 05 min"]
+
+
+def test_one_isolated_worker_runs_apart_at_its_niceness() -> None:
+    import os
+
+    here = os.nice(0)
+    got = [o.value for o in run_pool(pool_work.niceness, [("a", 0), ("b", 1)], workers=1, isolated=True,
+                                     niceness=5)]
+    assert got == [min(here + 5, 19)] * 2
+    pids = [o.value for o in run_pool(pool_work.pid_of, [("a", 0)], workers=1, isolated=True)]
+    assert pids != [os.getpid()]
+    assert list(run_pool(pool_work.square, [], workers=2)) == []

@@ -1,0 +1,135 @@
+"""Benchmark of `mmad pose` on a whole project: clips per hour with 1 and 2 workers, two
+`--shard` processes against one, and the projected time for MMA-52 and MMA-82 on a bigger machine.
+
+Each run is the real command (`python -m app.cli.main pose PROJECT ...`, start-up included) on a
+demo project (`build_demo`, 320x240 clips of 5-15 s at 30 fps, a synthetic seated person) with
+an empty pose cache. Repeats are interleaved (1 worker, 2 workers, two shards, then again) so
+that load from other programs on a shared machine falls on every configuration alike; the
+best and the median of the repeats are printed.
+
+The projection scales the measured time per decoded frame of one worker to 10 s clips at
+30 fps (MMA-52: 6,528 clips; MMA-82-Det: 11,180), divided over the cores of the target
+machine at the per-worker efficiency measured here with 2 workers. It assumes frames of the
+demo's size: MediaPipe works on a 256x256 input whatever the size, but decoding bigger frames
+costs more, so a full-HD dataset takes longer than projected.
+
+Run by hand: .venv/bin/python bench/bench_pose_scale.py [--subjects 2 --clips-per-subject 4
+--repeats 2 --cores 16 --json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from annotator.project import Project  # noqa: E402
+from annotator.synthetic.demo import build_demo  # noqa: E402
+from annotator.work_pool import cores, duration_text  # noqa: E402
+
+DATASETS = (("MMA-52", 6528), ("MMA-82-Det", 11180))
+CLIP_SECONDS, FPS = 10.0, 30.0
+
+
+def mmad_pose(project: Path, *extra: str) -> subprocess.Popen[bytes]:
+    """`mmad pose PROJECT EXTRA` as its own process."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.Popen([sys.executable, "-m", "app.cli.main", "pose", str(project), *extra], cwd=ROOT,
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def timed(project: Path, *commands: tuple[str, ...]) -> float:
+    """Wall seconds until every command (started together) has ended, from an empty cache."""
+    shutil.rmtree(project / "pose", ignore_errors=True)
+    started = time.perf_counter()
+    procs = [mmad_pose(project, *c) for c in commands]
+    codes = [p.wait() for p in procs]
+    elapsed = time.perf_counter() - started
+    if any(codes):
+        raise SystemExit(f"mmad pose failed: exit codes {codes}")
+    if len(list((project / "pose").glob("*.npz"))) != clip_count(project):
+        raise SystemExit("not every clip has its pose")
+    return elapsed
+
+
+def clip_count(project: Path) -> int:
+    store = Project.open(project).open_store()
+    try:
+        return len(store.clips())
+    finally:
+        store.close()
+
+
+def frame_count(project: Path) -> int:
+    store = Project.open(project).open_store()
+    try:
+        return sum(c.frame_count for c in store.clips())
+    finally:
+        store.close()
+
+
+CONFIGS = {
+    "1 worker": (("--workers", "1"),),
+    "2 workers": (("--workers", "2"),),
+    "2 shards x 1 worker": (("--shard", "0/2", "--workers", "1"), ("--shard", "1/2", "--workers", "1")),
+}
+
+
+def main() -> int:
+    """Build the project, time each configuration, print the figures."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--subjects", type=int, default=2)
+    parser.add_argument("--clips-per-subject", type=int, default=4)
+    parser.add_argument("--repeats", type=int, default=2)
+    parser.add_argument("--cores", type=int, default=16, help="cores of the machine to project for")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        project = Path(tmp) / "demo"
+        build_demo(project, subjects=args.subjects, clips_per_subject=args.clips_per_subject)
+        clips, frames = clip_count(project), frame_count(project)
+        times: dict[str, list[float]] = {name: [] for name in CONFIGS}
+        for _ in range(args.repeats):
+            for name, commands in CONFIGS.items():
+                times[name].append(timed(project, *commands))
+    best = {name: min(t) for name, t in times.items()}
+    speedup = best["1 worker"] / best["2 workers"]
+    shard_speedup = best["1 worker"] / best["2 shards x 1 worker"]
+    frame_s = best["1 worker"] / frames  # one worker, start-up included
+    efficiency = min(speedup / 2, 1.0)
+    clip_frames = CLIP_SECONDS * FPS
+    projected = {name: n * clip_frames * frame_s / (args.cores * efficiency) for name, n in DATASETS}
+    report = {
+        "machine_cores": cores(), "load_average": os.getloadavg(), "clips": clips, "frames": frames,
+        "seconds": times, "clips_per_hour_best": {n: 3600 * clips / t for n, t in best.items()},
+        "speedup_2_workers": speedup, "speedup_2_shards": shard_speedup, "ms_per_frame_1_worker": 1000 * frame_s,
+        "projected_seconds": projected, "projected_cores": args.cores,
+    }
+    if args.json:
+        print(json.dumps(report, indent=1))
+        return 0
+    print(f"{clips} demo clips, {frames} frames; {cores()} cores here, load average "
+          + " ".join(f"{v:.1f}" for v in os.getloadavg()))
+    for name, t in times.items():
+        print(f"  {name:<20} best {min(t):6.1f} s, median {statistics.median(t):6.1f} s "
+              f"({', '.join(f'{x:.1f}' for x in t)}): {3600 * clips / min(t):6.0f} clips/hour")
+    print(f"speed-up: 2 workers {speedup:.2f}x, two --shard processes {shard_speedup:.2f}x (target >= 1.8x)")
+    print(f"one worker: {1000 * frame_s:.1f} ms a frame, start-up included")
+    for name, n in DATASETS:
+        print(f"projected {name} ({n:,} clips of {CLIP_SECONDS:.0f} s at {FPS:.0f} fps) on {args.cores} cores "
+              f"at {100 * efficiency:.0f}% per-worker efficiency: {duration_text(projected[name])}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
