@@ -136,23 +136,41 @@ class _Worker:
         child_end.close()
         self.current: int | None = None
         self.finished = 0
+        self.lost = False  # died holding a clip
 
     def give(self, index: int, item: Any) -> None:
+        """Hand the worker its next clip."""
         self.current = index
         self.conn.send((index, item))
 
-    def receive(self) -> tuple[int, Any, str | None, str | None] | None:
-        """(index, value, clip error, crash) when a result is waiting; None when the worker died."""
-        try:
-            if not self.conn.poll():
-                return None if not self.process.is_alive() else _NOTHING
-            message: tuple[int, Any, str | None, str | None] = self.conn.recv()
-            return message
-        except (EOFError, OSError):
+    def outcome(self, items: Sequence[tuple[str, Any]]) -> Outcome[Any] | None:
+        """The Outcome of the clip this worker holds once there is one; None while it works."""
+        if self.current is None:
             return None
+        name = items[self.current][0]
+        try:
+            if self.conn.poll():
+                message = self.conn.recv()
+            elif self.process.is_alive() or self.conn.poll():
+                return None  # still working (or its last words arrived just now: read next round)
+            else:
+                message = None
+        except (EOFError, OSError):  # the pipe closed: the worker is gone
+            message = None
+        if message is None:
+            self.process.join(STOP_WAIT_S)
+            self.lost = True
+            return Outcome(name, error=f"worker process stopped (exit code {self.process.exitcode}) "
+                                       "while on this clip")
+        _index, value, error, crash = message
+        if crash is not None:
+            raise WorkerCrash(f"{name}: {crash}")
+        self.current = None
+        self.finished += 1
+        return Outcome(name, value, error)
 
     def stop(self, now: bool) -> None:
-        """End the worker: at once (terminate) or after its current clip (an empty message)."""
+        """End the worker: at once (terminate) or when it reads the empty message that ends it."""
         if self.process.is_alive():
             if now:
                 self.process.terminate()
@@ -168,15 +186,12 @@ class _Worker:
         self.conn.close()
 
 
-_NOTHING: Any = ()  # receive(): the worker is alive and still working
-
-
 def _in_pool(work: Callable[[T], R], items: Sequence[tuple[str, T]], workers: int, meter: RateMeter,
              cancel: CancelToken, tasks_per_child: int, niceness: int) -> Iterator[Outcome[R]]:
     ctx = mp.get_context("spawn")  # never fork a process that may run Qt and threads
     pending = deque(range(len(items)))
     pool = [_Worker(ctx, work, niceness) for _ in range(workers)]
-    now = True
+    clean = False
     try:
         while pending or any(w.current is not None for w in pool):
             cancel.check()
@@ -187,38 +202,18 @@ def _in_pool(work: Callable[[T], R], items: Sequence[tuple[str, T]], workers: in
             busy = [w for w in pool if w.current is not None]
             wait([w.conn for w in busy] + [w.process.sentinel for w in busy], POLL_S)
             for k, w in enumerate(pool):
-                outcome = _collect(w, items)
-                if outcome is _NOTHING:
+                outcome = w.outcome(items)
+                if outcome is None:
                     continue
-                if w.current is not None or w.finished >= tasks_per_child:  # died, or served its share
-                    w.stop(now=w.current is not None)
+                if w.lost or w.finished >= tasks_per_child:  # died, or served its share: a fresh one
+                    w.stop(now=w.lost)
                     pool[k] = _Worker(ctx, work, niceness)
-                w.current = None
                 meter.step()
                 yield outcome
-        now = False
+        clean = True
     finally:  # also on cancel, Ctrl+C, a crash or a caller that stopped iterating
         for w in pool:
-            w.stop(now=now or w.current is not None)
-
-
-def _collect(w: _Worker, items: Sequence[tuple[str, Any]]) -> Any:
-    """The Outcome of w's clip when it has one (w.current stays set only when the worker died)."""
-    if w.current is None:
-        return _NOTHING
-    index = w.current
-    message = w.receive()
-    if message is _NOTHING:
-        return _NOTHING
-    if message is None:
-        code = w.process.exitcode if not w.process.is_alive() else "unknown"
-        return Outcome(items[index][0], error=f"worker process stopped (exit code {code}) while on this clip")
-    got, value, error, crash = message
-    if crash is not None:
-        raise WorkerCrash(f"{items[got][0]}: {crash}")
-    w.current = None
-    w.finished += 1
-    return Outcome(items[got][0], value, error)
+            w.stop(now=not clean)
 
 
 def _serve(conn: Connection, work: Callable[[Any], Any], niceness: int) -> None:
