@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -48,18 +49,22 @@ def mmad_pose(project: Path, *extra: str) -> subprocess.Popen[bytes]:
                             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
-def timed(project: Path, *commands: tuple[str, ...]) -> float:
-    """Wall seconds until every command (started together) has ended, from an empty cache."""
+def timed(project: Path, *commands: tuple[str, ...]) -> tuple[float, float]:
+    """(wall seconds until every command, started together, has ended, CPU seconds they and their
+    workers used), from an empty cache."""
     shutil.rmtree(project / "pose", ignore_errors=True)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     procs = [mmad_pose(project, *c) for c in commands]
     codes = [p.wait() for p in procs]
     elapsed = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
     if any(codes):
         raise SystemExit(f"mmad pose failed: exit codes {codes}")
     if len(list((project / "pose").glob("*.npz"))) != clip_count(project):
         raise SystemExit("not every clip has its pose")
-    return elapsed
+    return elapsed, cpu
 
 
 def clip_count(project: Path) -> int:
@@ -99,21 +104,32 @@ def main() -> int:
         build_demo(project, subjects=args.subjects, clips_per_subject=args.clips_per_subject)
         clips, frames = clip_count(project), frame_count(project)
         times: dict[str, list[float]] = {name: [] for name in CONFIGS}
+        cpu: dict[str, list[float]] = {name: [] for name in CONFIGS}
         for _ in range(args.repeats):
             for name, commands in CONFIGS.items():
-                times[name].append(timed(project, *commands))
+                wall, used = timed(project, *commands)
+                times[name].append(wall)
+                cpu[name].append(used)
+                print(f"  ({name}: {wall:.1f} s, {used:.1f} CPU-s, load average {os.getloadavg()[0]:.1f})",
+                      file=sys.stderr, flush=True)
     best = {name: min(t) for name, t in times.items()}
     speedup = best["1 worker"] / best["2 workers"]
     shard_speedup = best["1 worker"] / best["2 shards x 1 worker"]
     frame_s = best["1 worker"] / frames  # one worker, start-up included
+    cpu_frame_s = statistics.median(cpu["1 worker"]) / frames  # what a core of its own would take
     efficiency = min(speedup / 2, 1.0)
     clip_frames = CLIP_SECONDS * FPS
     projected = {name: n * clip_frames * frame_s / (args.cores * efficiency) for name, n in DATASETS}
+    # on a machine whose cores are busy with other work, wall time says little: the CPU time per
+    # frame over `cores` workers, at the CPU the 2-worker run spent per clip against 1 worker's
+    cpu_overhead = statistics.median(cpu["2 workers"]) / statistics.median(cpu["1 worker"])
+    projected_cpu = {name: n * clip_frames * cpu_frame_s * cpu_overhead / args.cores for name, n in DATASETS}
     report = {
         "machine_cores": cores(), "load_average": os.getloadavg(), "clips": clips, "frames": frames,
-        "seconds": times, "clips_per_hour_best": {n: 3600 * clips / t for n, t in best.items()},
+        "seconds": times, "cpu_seconds": cpu, "clips_per_hour_best": {n: 3600 * clips / t for n, t in best.items()},
         "speedup_2_workers": speedup, "speedup_2_shards": shard_speedup, "ms_per_frame_1_worker": 1000 * frame_s,
-        "projected_seconds": projected, "projected_cores": args.cores,
+        "projected_seconds": projected, "projected_seconds_from_cpu": projected_cpu, "projected_cores": args.cores,
+        "cpu_2_workers_over_1": cpu_overhead,
     }
     if args.json:
         print(json.dumps(report, indent=1))
@@ -122,12 +138,15 @@ def main() -> int:
           + " ".join(f"{v:.1f}" for v in os.getloadavg()))
     for name, t in times.items():
         print(f"  {name:<20} best {min(t):6.1f} s, median {statistics.median(t):6.1f} s "
-              f"({', '.join(f'{x:.1f}' for x in t)}): {3600 * clips / min(t):6.0f} clips/hour")
+              f"({', '.join(f'{x:.1f}' for x in t)}): {3600 * clips / min(t):6.0f} clips/hour; "
+              f"CPU {statistics.median(cpu[name]):.1f} s (median), {statistics.median(cpu[name]) / clips:.2f} s a clip")
     print(f"speed-up: 2 workers {speedup:.2f}x, two --shard processes {shard_speedup:.2f}x (target >= 1.8x)")
-    print(f"one worker: {1000 * frame_s:.1f} ms a frame, start-up included")
+    print(f"one worker: {1000 * frame_s:.1f} ms a frame wall, {1000 * cpu_frame_s:.1f} ms CPU, start-up included; "
+          f"2 workers spent {cpu_overhead:.2f}x the CPU of 1")
     for name, n in DATASETS:
-        print(f"projected {name} ({n:,} clips of {CLIP_SECONDS:.0f} s at {FPS:.0f} fps) on {args.cores} cores "
-              f"at {100 * efficiency:.0f}% per-worker efficiency: {duration_text(projected[name])}")
+        print(f"projected {name} ({n:,} clips of {CLIP_SECONDS:.0f} s at {FPS:.0f} fps) on {args.cores} cores: "
+              f"{duration_text(projected[name])} from the wall times here ({100 * efficiency:.0f}% per-worker "
+              f"efficiency), {duration_text(projected_cpu[name])} from the CPU time (a free core per worker)")
     return 0
 
 
