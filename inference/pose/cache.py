@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
+import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,9 +58,10 @@ def save_cached(path: Path, key: dict[str, object], track: PoseTrack) -> None:
     never write into each other's file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     meta = {"width": track.width, "height": track.height, "fps": track.fps, "ms_per_frame": track.ms_per_frame}
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TMP_SUFFIX, dir=path.parent)
+    # a name of its own (not mkstemp: its 0600 mode would hide the file from a team sharing the folder)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}{TMP_SUFFIX}")
     try:
-        with os.fdopen(fd, "wb") as f:
+        with open(tmp, "xb") as f:
             np.savez_compressed(f, landmarks=track.landmarks, timestamps_ms=track.timestamps_ms,
                                 key=json.dumps(key, sort_keys=True), meta=json.dumps(meta))
             f.flush()

@@ -152,3 +152,14 @@ def test_cache_writes_are_atomic_a_reader_never_sees_half_a_file(tmp_path: Path)
     finally:
         np.savez_compressed = real
     assert load_cached(path, key) is not None and list(path.parent.iterdir()) == [path]
+
+
+def test_cache_files_keep_the_folders_usual_permissions(tmp_path: Path) -> None:
+    import os
+    import stat
+
+    media = empty_room(tmp_path / "clip.mp4", frames=3)
+    pose_for_clip(tmp_path, "clip", media)
+    umask = os.umask(0)
+    os.umask(umask)
+    assert stat.S_IMODE(cache_path(tmp_path, "clip").stat().st_mode) == 0o666 & ~umask  # a team reads it too
