@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -22,10 +23,13 @@ from annotator.media.recordings import (
 from annotator.media.reencode import REENCODED_FOLDER, reencode, timing_path
 from annotator.model import Clip
 from annotator.progress import NEVER, CancelToken, Progress, no_progress
+from annotator.shards import WHOLE, Shard
 from annotator.store.api import NewClip, StoreAPI
 from annotator.subjects import DEFAULT_SUBJECT_REGEX, subject_from_name
+from annotator.work_pool import run_pool
 
 CUTS_FOLDER = "cuts"  # under the media root: clips cut from long recordings
+PROBES_PER_WORKER = 8  # fewer files than this per worker are probed in this process
 VIDEO_SUFFIXES = frozenset({".mp4", ".avi", ".mov", ".mkv", ".webm", ".m4v", ".mpg", ".mpeg", ".wmv"})
 
 
@@ -44,6 +48,7 @@ class ClipImportReport:
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
     reencoded: list[tuple[str, str]] = field(default_factory=list)  # (original file, why it was re-encoded)
     warnings: list[str] = field(default_factory=list)
+    other_shards: int = 0  # videos left to the other parts of a --shard run
 
     def lines(self) -> list[str]:
         """The report as short lines of text."""
@@ -52,6 +57,8 @@ class ClipImportReport:
         if self.reencoded:
             out.append(f"re-encoded to constant-rate H.264: {len(self.reencoded)}")
         out += [f"  re-encoded {file} ({why})" for file, why in self.reencoded]
+        if self.other_shards:
+            out.append(f"videos left to the other shards: {self.other_shards}")
         out += [f"  cut {file} into {n} clips" for file, n in self.cut]
         out += [f"  skipped {file}: {reason}" for file, reason in self.skipped]
         out += [f"  warning: {w}" for w in self.warnings]
@@ -115,7 +122,7 @@ def import_video_folder(
     store: StoreAPI, project: _HasMediaDir, folder: Path, *, subject_regex: str = DEFAULT_SUBJECT_REGEX,
     min_seconds: float = DEFAULT_MIN_SECONDS, max_seconds: float = DEFAULT_MAX_SECONDS,
     accept_damaged: bool = False, reencode_odd: bool = False, progress: Progress = no_progress,
-    cancel: CancelToken = NEVER,
+    cancel: CancelToken = NEVER, workers: int = 1, shard: Shard = WHOLE,
 ) -> ClipImportReport:
     """Probe every video under `folder`; create new clips and attach media to clips that lack it.
 
@@ -133,14 +140,20 @@ def import_video_folder(
     original and a timing file beside it mapping its frames to the original's times. Clips are written in one
     transaction after every file is probed and cut; a cancel or failure before that leaves
     no clip rows and removes every file this import cut.
+
+    Probing runs in `workers` processes (annotator.work_pool). With a `shard`, only the files
+    whose clip name (file stem) falls in that part are taken: N machines sharing the project
+    each import one part.
     """
-    files, passed = find_videos(Path(folder))
+    found, passed = find_videos(Path(folder))
     frame_limits(30.0, min_seconds, max_seconds)  # refuse impossible limits before any work
-    report = ClipImportReport(skipped=passed)
+    files = shard.pick(found, lambda f: f.stem)
+    report = ClipImportReport(skipped=shard.pick(passed, lambda p: Path(p[0]).stem),
+                              other_shards=len(found) - len(files))
     plan = _Plan()
     try:
         _probe_all(store, project, files, subject_regex, (min_seconds, max_seconds), accept_damaged, report,
-                   _scaled(progress, 0.0, 0.5), cancel, plan, reencode_odd)
+                   _scaled(progress, 0.0, 0.5), cancel, plan, reencode_odd, workers)
     except BaseException:
         _remove_reencoded(plan.reencoded)
         raise
@@ -172,13 +185,15 @@ def _scaled(progress: Progress, low: float, high: float) -> Progress:
 
 def _probe_all(store: StoreAPI, project: _HasMediaDir, files: list[Path], subject_regex: str,
                limits: tuple[float, float], accept_damaged: bool, report: ClipImportReport, progress: Progress,
-               cancel: CancelToken, plan: _Plan, reencode_odd: bool) -> None:
-    """Probe each file and decide what it becomes into `plan`; writes nothing but re-encodes."""
+               cancel: CancelToken, plan: _Plan, reencode_odd: bool, workers: int = 1) -> None:
+    """Probe each file (in `workers` processes) and decide what it becomes into `plan`; writes
+    nothing but re-encodes (in this process, one file after another)."""
     existing = {c.name: c for c in store.clips()}
+    has_media = {name for name, c in existing.items() if c.media_path is not None}
+    probed = _probe_files([f for f in files if f.stem not in has_media], workers, _scaled(progress, 0.0, 0.5),
+                          cancel)
     taken: set[str] = set()  # clip names a file of this import already provides
     for i, file in enumerate(files):
-        cancel.check()
-        progress(i / max(len(files), 1), f"probing {file.name}")
         name = file.stem
         clip = existing.get(name)
         if name in taken:
@@ -190,13 +205,12 @@ def _probe_all(store: StoreAPI, project: _HasMediaDir, files: list[Path], subjec
         source = None
         made = len(plan.reencoded)
         try:
-            try:
-                info = probe_video(file, cancel)
-            except InputError as exc:
-                if not reencode_odd:
-                    raise
-                step = _scaled(progress, i / max(len(files), 1), (i + 1) / max(len(files), 1))
-                info, source = _reencoded(file, project.media_dir, exc.problem, plan, report, step, cancel)
+            info = probed[file]
+            if isinstance(info, str) and not reencode_odd:
+                raise InputError(str(file), None, info)
+            if isinstance(info, str):
+                step = _scaled(progress, 0.5 + 0.5 * i / max(len(files), 1), 0.5 + 0.5 * (i + 1) / max(len(files), 1))
+                info, source = _reencoded(file, project.media_dir, info, plan, report, step, cancel)
             subject = clip.subject if clip is not None else subject_from_name(name, subject_regex)
             check_video(name, subject, info.fps, info.frame_count, str(file), None)
             pieces = plan_pieces(info.frame_count, info.fps, *limits) if clip is None else []
@@ -253,6 +267,27 @@ def _remove_reencoded(paths: list[Path]) -> None:
     for path in paths:
         path.unlink(missing_ok=True)
         timing_path(path).unlink(missing_ok=True)
+
+
+def probe_file(path: Path, cancel: CancelToken = NEVER) -> VideoInfo | str:
+    """A video's probe, or why it cannot be imported (for annotator.work_pool)."""
+    try:
+        return probe_video(path, cancel)
+    except ValueError as exc:  # InputError, or a reader's own
+        return getattr(exc, "problem", str(exc))
+
+
+def _probe_files(files: list[Path], workers: int, progress: Progress, cancel: CancelToken
+                 ) -> dict[Path, VideoInfo | str]:
+    """Every file's probe, in `workers` processes (in this one, with its cancel, for one). A worker
+    takes a second to start, about as long as probing a few short clips: few files stay here."""
+    workers = min(workers, len(files) // PROBES_PER_WORKER)
+    work = functools.partial(probe_file, cancel=cancel) if workers <= 1 else probe_file
+    items = [(str(f), f) for f in files]
+    out: dict[Path, VideoInfo | str] = {}
+    for outcome in run_pool(work, items, workers, progress=progress, cancel=cancel):
+        out[Path(outcome.name)] = outcome.value if outcome.value is not None else str(outcome.error)
+    return out
 
 
 def _plan_attach(clip: Clip, info: VideoInfo, damaged: bool, plan: _Plan, report: ClipImportReport) -> None:

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import argparse
 import json
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -20,11 +21,14 @@ from annotator.model import Subset
 from annotator.progress import no_progress
 from annotator.taxonomy import Taxonomy, load_taxonomy
 from app.cli.identity import add_as_option, open_store
+from app.cli.parallel import add_parallel_options, describe, shard_of_args, workers_of_args
 from app.cli.progress_bar import TerminalProgress
 from app.model_loop.records import MIN_TRAIN_CLIPS, MIN_TRAIN_INSTANCES
+from app.wording import plural
 
 if TYPE_CHECKING:
     from annotator.project import Project
+    from annotator.shards import Shard
 
 # Kept here, not imported from inference.evaluate / inference.predict (numpy, torch), for --help;
 # tests check they agree with those modules.
@@ -120,6 +124,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                         "predicting twice changes nothing")
     p.add_argument("--subset", default=None, choices=[s.value for s in Subset])
     p.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda"))
+    add_parallel_options(p)  # --workers defaults to 1 on a GPU
 
     p = _parser(sub, "model-info", "parameter counts beside the MMAD paper's Table 4", _model_info)
     p.add_argument("--config", default="vit-s", choices=CONFIGS)
@@ -385,61 +390,96 @@ def _torchrun(nproc: int, argv: list[str]) -> int:
 # -------------------------------------------------------------------------------------- predict
 
 def _predict(args: argparse.Namespace) -> int:
-    from inference.checkpoint import load_detector
-    from inference.predict import model_version, predict_videos
-    from inference.train import pick_device
+    from app.cli.predict_pool import loaded_detector
+    from inference.predict import model_version
 
     if not args.out and not args.store:
         raise InputError("mmad predict", None, "say where the predictions go: --out FILE and/or --store")
     project_mode = len(args.inputs) == 1 and _is_project(args.inputs[0])
     if args.store and not project_mode:
         raise InputError("mmad predict", "--store", "storing proposals needs a PROJECT, not video files")
-    if args.out:
-        from annotator.output_paths import check_output_file
-
-        out_format = _prediction_format(check_output_file(args.out, "predictions file"))
-    model, labels, _ = load_detector(args.checkpoint, pick_device(args.device))
+    out_format = _ready_output(Path(args.out)) if args.out else ""  # before anything is stored
+    shard = shard_of_args(args)
+    model, labels = loaded_detector(args.checkpoint, args.device)
+    preds: list[PredictionRecord] = []
+    failures: list[str] = []
     bar = TerminalProgress(lines=True)  # a long command: one line per step in a log
     try:
         if project_mode:
             project = _open_project(args.inputs[0])
             _check_labels(labels, project.taxonomy, args.checkpoint)
+            taxonomy = project.taxonomy
             store = open_store(project, args)
             try:
-                clips = [c for c in store.clips(Subset(args.subset) if args.subset else None)
+                every = [c for c in store.clips(Subset(args.subset) if args.subset else None)
                          if project.media_path(c) is not None]
-                videos = {c.name: project.media_path(c) for c in clips}
-                # OpenTAD's cap in any case: the stored proposals are the app's, file or no file
-                preds = predict_videos(model, videos, progress=bar, max_keep=RESULT_CAP,  # type: ignore[arg-type]
-                                       pose_cache=project.path)
-                if args.out:  # the file first: a command that fails must not have stored proposals
-                    _write_predictions(preds, Path(args.out), out_format, project.taxonomy)
+                clips = {c.name: c for c in shard.pick(every, lambda c: c.name)}
+                version = model_version(args.checkpoint, model.config.name, model.config.adapter.kind)
+                stored = 0
+                items = [(name, project.media_path(c)) for name, c in clips.items()]
+                for name, found in _predict_in_pool(args, items, project.path, (len(every), shard), bar, failures):
+                    if args.out:
+                        preds.extend(found)
+                    if args.store:  # one transaction per clip, as it finishes: Ctrl+C keeps it
+                        stored += _store_proposals(store, [clips[name]], found, version)
                 if args.store:
-                    version = model_version(args.checkpoint, model.config.name, model.config.adapter.kind)
-                    stored = _store_proposals(store, clips, preds, version)
-                    print(f"stored {stored} proposals for {len(clips)} clips")
+                    print(f"stored {stored:,} proposals for {plural(len(clips), 'clip')}")
             finally:
                 store.close()
-            taxonomy = project.taxonomy
         else:
             missing = [p for p in args.inputs if not Path(p).is_file()]
             if missing:
                 raise InputError(missing[0], None, "video file not found (or not a project folder)")
             taxonomy = _taxonomy_for(labels)
-            preds = predict_videos(model, [Path(p) for p in args.inputs], progress=bar, max_keep=RESULT_CAP)
+            videos = shard.pick([(Path(p).stem, Path(p)) for p in args.inputs], lambda v: v[0])
+            for _, found in _predict_in_pool(args, videos, None, (len(args.inputs), shard), bar, failures):
+                preds.extend(found)
+    except KeyboardInterrupt:  # the pool stopped its workers; the proposals of finished clips are stored
+        print("mmad predict: interrupted; the clips that finished are kept", file=sys.stderr)
+        return 130
     finally:
         bar.close()
-    if args.out and not project_mode:
-        _write_predictions(preds, Path(args.out), out_format, taxonomy)
+    if args.out:
+        write_predictions(preds, Path(args.out), out_format, taxonomy)
+        print(f"wrote {len(preds):,} detections to {args.out}")
+    if failures:
+        print(f"mmad predict: {plural(len(failures), 'clip')} failed (named above, first {failures[0]}); "
+              "the others are done", file=sys.stderr)
+        return 2
     return 0
 
 
-def _write_predictions(preds: list[PredictionRecord], out: Path, fmt: str, taxonomy: Taxonomy) -> None:
-    from annotator.output_paths import make_output_folder
+def _ready_output(out: Path) -> str:
+    """The predictions file's format, its folder made: checked before any proposal is stored, so a
+    bad --out fails the command with the project unchanged."""
+    from annotator.output_paths import check_output_file, make_output_folder
 
+    fmt = _prediction_format(check_output_file(out, "predictions file"))
     make_output_folder(out.parent, "predictions folder")
-    write_predictions(preds, out, fmt, taxonomy)
-    print(f"wrote {len(preds):,} detections to {out}")
+    return fmt
+
+
+def _predict_in_pool(args: argparse.Namespace, videos: Sequence[tuple[str, Path | None]],
+                     project_dir: Path | None, of: tuple[int, Shard], bar: TerminalProgress, failures: list[str]
+                     ) -> Iterator[tuple[str, list[PredictionRecord]]]:
+    """(clip, detections) of each video as it finishes, in --workers processes (annotator.work_pool);
+    a failed clip is named on stdout and added to `failures`, the others go on."""
+    from annotator.work_pool import cores, run_pool
+    from app.cli.predict_pool import PredictTask, device_is_cuda, predict_clip
+
+    one_gpu = args.workers is None and device_is_cuda(args.device)  # one process per GPU
+    workers = 1 if one_gpu else workers_of_args(args, project_dir)
+    threads = max(cores() // workers, 1) if workers > 1 else 0
+    print(f"predicting {describe(len(videos), of[1], of[0], workers)}", file=sys.stderr)
+    tasks = [(name, PredictTask(args.checkpoint, args.device, name, str(path), RESULT_CAP,
+                                str(project_dir) if project_dir is not None else None, threads))
+             for name, path in videos]
+    for outcome in run_pool(predict_clip, tasks, workers, progress=bar):
+        if outcome.value is None:
+            failures.append(outcome.name)
+            print(f"{outcome.name}: error: {outcome.error}")
+            continue
+        yield outcome.name, outcome.value
 
 
 def _taxonomy_for(labels: list[str]) -> Taxonomy:

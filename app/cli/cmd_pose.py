@@ -6,11 +6,13 @@ mediapipe is imported only when a clip has to be computed, so `mmad --help` stay
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from annotator.errors import InputError
 from app.cli.identity import add_as_option, open_store
+from app.cli.parallel import add_parallel_options, describe, shard_of_args, workers_of_args
 from app.cli.progress_bar import TerminalProgress
 
 if TYPE_CHECKING:
@@ -33,25 +35,36 @@ def _clips(project: Project, names: list[str], args: argparse.Namespace) -> list
 
 def _run(args: argparse.Namespace) -> int:
     from annotator.project import Project
-    from inference.pose.cache import pose_for_clips
+    from inference.pose.cache import ClipPose, pose_for_clips
 
     project = Project.open(args.project)
-    clips = _clips(project, list(args.clips), args)
+    shard = shard_of_args(args)
+    every = _clips(project, list(args.clips), args)
+    clips = shard.pick(every, lambda c: c[0])
+    workers = workers_of_args(args, project.path)
+    print(f"pose of {describe(len(clips), shard, len(every), workers)}", file=sys.stderr)
     bar = TerminalProgress()
+    results: list[ClipPose] = []
+    interrupted = False
     try:
-        results = pose_for_clips(project.path, clips, progress=bar)
+        results.extend(pose_for_clips(project.path, clips, progress=bar, workers=workers))
+    except KeyboardInterrupt:  # Ctrl+C: the pool stopped its workers; every finished clip is cached
+        interrupted = True
     finally:
         bar.close()
     failed = 0
     for r in results:
-        if r.track is None:
+        if not r.ok:
             failed += 1
             print(f"{r.clip_name}: error: {r.error}")
             continue
-        t = r.track
-        source = "cached" if r.cached else f"{t.ms_per_frame:.1f} ms/frame"
-        print(f"{r.clip_name}: {t.frames} frames, person in {100 * t.present.mean():.0f}% ({source})")
-    print(f"pose of {len(results) - failed} of {len(results)} clips in {project.path / 'pose'}")
+        source = "cached" if r.cached else f"{r.ms_per_frame:.1f} ms/frame"
+        print(f"{r.clip_name}: {r.frames} frames, person in {100 * r.present_share:.0f}% ({source})")
+    print(f"pose of {len(results) - failed} of {len(clips)} clips in {project.path / 'pose'}")
+    if interrupted:
+        print(f"mmad pose: interrupted; the {len(results) - failed} finished clips are kept, run it again "
+              "for the rest", file=sys.stderr)
+        return 130
     return 2 if failed else 0
 
 
@@ -59,9 +72,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add `mmad pose`."""
     p = sub.add_parser("pose", help="MediaPipe pose landmarks of a project's clips (cached in PROJECT/pose)",
                        description="MediaPipe pose landmarks of a project's clips, cached in PROJECT/pose for the "
-                                   "pose backbone (mmad train --backbone pose) and the app's proposals; a cached "
-                                   "clip is not computed again.")
+                                   "pose backbone (mmad train --backbone pose) and the app's proposals; clips "
+                                   "already cached are skipped.")
     p.add_argument("project", help="project folder")
     p.add_argument("clips", nargs="*", metavar="CLIP", help="clip names (default: every clip with media)")
+    add_parallel_options(p)
     add_as_option(p)
     p.set_defaults(func=_run)

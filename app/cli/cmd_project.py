@@ -22,6 +22,7 @@ from annotator.model import Role, Subset
 from annotator.subjects import DEFAULT_SUBJECT_REGEX
 from app.cli.cmd_team import login_and_password
 from app.cli.identity import add_as_option, open_store
+from app.cli.parallel import SHARD_HELP, WORKERS_HELP, shard_of_args, workers_of_args
 from app.cli.progress_bar import TerminalProgress
 
 if TYPE_CHECKING:
@@ -69,6 +70,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                            "help": "re-encode variable-frame-rate videos, and those OpenCV cannot decode, to "
                                    "constant-rate H.264 under the media root's reencoded/ folder (FFmpeg from "
                                    "imageio-ffmpeg); the clip remembers the original and its times"}),
+        (("--workers",), {"type": int, "default": None, "metavar": "N", "help": WORKERS_HELP}),
+        (("--shard",), {"default": "0/1", "metavar": "K/N", "help": SHARD_HELP}),
     ])
     _add(sub, "import-annotations", "import an annotation file", _import_annotations, [
         (("project",), {}), (("file",), {"help": "the file (elan-eaf: a .eaf file or a folder of them)"}),
@@ -193,17 +196,19 @@ def _assign(args: argparse.Namespace) -> int:
 def _import_clips(args: argparse.Namespace) -> int:
     from annotator.clips import VIDEO_SUFFIXES, import_video_folder
 
+    shard = shard_of_args(args)
     with _store(args) as (project, store), _bar(lines=True) as bar:
         report = import_video_folder(store, project, Path(args.video_dir), subject_regex=args.subject_regex,
                                      min_seconds=args.min_seconds, max_seconds=args.max_seconds,
-                                     accept_damaged=args.accept_damaged, reencode_odd=args.reencode, progress=bar)
+                                     accept_damaged=args.accept_damaged, reencode_odd=args.reencode, progress=bar,
+                                     workers=workers_of_args(args, project.path), shard=shard)
         if report.created or report.attached:
             project.backup()  # a copy with the new clips (docs/ARCHITECTURE.md, "Backups")
-    if not (report.created or report.attached or report.skipped):
+    if not (report.created or report.attached or report.skipped or report.other_shards):
         raise InputError(args.video_dir, None, f"no files to import in this folder (videos: "
                                                f"{', '.join(sorted(VIDEO_SUFFIXES))})")
     print("\n".join(report.lines()))
-    if not (report.created or report.attached):
+    if report.skipped and not (report.created or report.attached):
         print(f"mmad import-clips: error: {args.video_dir}: every file was skipped ({len(report.skipped):,}); "
               "nothing imported", file=sys.stderr)
         return 2

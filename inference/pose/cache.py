@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Sequence
+import uuid
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,11 +18,13 @@ import numpy as np
 from annotator.errors import InputError
 from annotator.input_checks import path_under
 from annotator.progress import NEVER, CancelToken, Progress, no_progress
+from annotator.work_pool import run_pool
 from inference.pose.model_file import POSE_TASK, digest_of
 from inference.pose.track import PoseTrack
 
 CACHE_DIR = "pose"
 CACHE_VERSION = 2
+TMP_SUFFIX = ".tmp"  # a write in progress (or one a killed process left): never read
 
 
 def cache_path(project_dir: str | Path, clip_name: str) -> Path:
@@ -50,13 +53,24 @@ def load_cached(path: Path, key: dict[str, object]) -> PoseTrack | None:
 
 
 def save_cached(path: Path, key: dict[str, object], track: PoseTrack) -> None:
-    """Write atomically: a crash never leaves a half file under the real name."""
+    """Write atomically: a temporary file of its own in the same folder, flushed to disk, then
+    renamed over the real name, so a reader (another process or machine sharing the folder)
+    sees the old file or the whole new one, never half of one, and two writers of one clip
+    never write into each other's file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     meta = {"width": track.width, "height": track.height, "fps": track.fps, "ms_per_frame": track.ms_per_frame}
-    tmp = path.with_name(path.name + ".tmp.npz")
-    np.savez_compressed(tmp, landmarks=track.landmarks, timestamps_ms=track.timestamps_ms,
-                        key=json.dumps(key, sort_keys=True), meta=json.dumps(meta))
-    os.replace(tmp, path)
+    # a name of its own (not mkstemp: its 0600 mode would hide the file from a team sharing the folder)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}{TMP_SUFFIX}")
+    try:
+        with open(tmp, "xb") as f:
+            np.savez_compressed(f, landmarks=track.landmarks, timestamps_ms=track.timestamps_ms,
+                                key=json.dumps(key, sort_keys=True), meta=json.dumps(meta))
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def pose_for_clip(project_dir: str | Path, clip_name: str, media: str | Path, model: str | Path = POSE_TASK,
@@ -79,30 +93,51 @@ def pose_for_clip(project_dir: str | Path, clip_name: str, media: str | Path, mo
 
 @dataclass(frozen=True)
 class ClipPose:
-    """The outcome for one clip of a batch: its track, or the one-line reason it has none."""
+    """The outcome for one clip of a batch: a summary of its track, or the one-line reason it has none.
+    (The track itself stays in the cache: a batch of thousands of clips holds only these.)"""
 
     clip_name: str
-    track: PoseTrack | None
+    frames: int = 0
+    present_share: float = 0.0  # frames with a person
+    ms_per_frame: float = 0.0  # extraction time when computed now
     error: str | None = None
     cached: bool = False
 
+    @property
+    def ok(self) -> bool:
+        """The clip has its landmarks in the cache."""
+        return self.error is None
+
+
+@dataclass(frozen=True)
+class PoseTask:
+    """One clip for `pose_task`, in whichever process runs it."""
+
+    project_dir: str
+    clip_name: str
+    media: str
+    model: str = str(POSE_TASK)
+
+
+def pose_task(task: PoseTask) -> ClipPose:
+    """A clip's landmarks from the cache or extracted into it (a bad clip raises InputError)."""
+    if not Path(task.media).is_file():
+        raise InputError(task.media, None, "video file not found")
+    path, key = cache_path(task.project_dir, task.clip_name), cache_key(task.media, task.model)
+    track = load_cached(path, key)
+    cached = track is not None
+    if track is None:
+        track = pose_for_clip(task.project_dir, task.clip_name, task.media, task.model)
+    return ClipPose(task.clip_name, track.frames, float(track.present.mean()) if track.frames else 0.0,
+                    track.ms_per_frame, cached=cached)
+
 
 def pose_for_clips(project_dir: str | Path, clips: Sequence[tuple[str, Path]], model: str | Path = POSE_TASK,
-                   progress: Progress = no_progress, cancel: CancelToken = NEVER) -> list[ClipPose]:
-    """Pose of many (clip name, media path) pairs; an unreadable clip is reported, the rest go on."""
-    out: list[ClipPose] = []
-    for k, (name, media) in enumerate(clips):
-        cancel.check()
-
-        def part(fraction: float, message: str, k: int = k) -> None:
-            progress((k + fraction) / max(len(clips), 1), message)
-
-        try:
-            cached = load_cached(cache_path(project_dir, name), cache_key(media, model))
-            track = cached or pose_for_clip(project_dir, name, media, model, part, cancel)
-        except (InputError, OSError) as exc:
-            out.append(ClipPose(name, None, str(exc)))
-            continue
-        out.append(ClipPose(name, track, cached=cached is not None))
-    progress(1.0, f"pose of {len(clips)} clips")
-    return out
+                   progress: Progress = no_progress, cancel: CancelToken = NEVER, workers: int = 1,
+                   niceness: int = 0, isolated: bool = False) -> Iterator[ClipPose]:
+    """Pose of many (clip name, media path) pairs in `workers` processes, yielded as each clip
+    finishes; an unreadable clip is reported, the rest go on (annotator.work_pool)."""
+    tasks = [(name, PoseTask(str(project_dir), name, str(media), str(model))) for name, media in clips]
+    for outcome in run_pool(pose_task, tasks, workers, progress=progress, cancel=cancel, niceness=niceness,
+                            isolated=isolated):
+        yield outcome.value if outcome.value is not None else ClipPose(outcome.name, error=outcome.error)

@@ -65,9 +65,9 @@ def test_unreadable_clip_is_one_clear_error_and_the_batch_goes_on(tmp_path: Path
     with pytest.raises(InputError, match="video file not found"):
         pose_for_clip(tmp_path, "gone", tmp_path / "gone.mp4")
     good = empty_room(tmp_path / "good.mp4", frames=4)
-    results = pose_for_clips(tmp_path, [("broken", broken), ("good", good)])
-    assert results[0].track is None and "broken.mp4" in str(results[0].error)
-    assert results[1].track is not None and results[1].track.frames == 4
+    results = list(pose_for_clips(tmp_path, [("broken", broken), ("good", good)]))
+    assert not results[0].ok and "broken.mp4" in str(results[0].error)
+    assert results[1].ok and results[1].frames == 4 and not results[1].cached
     assert not cache_path(tmp_path, "broken").exists()
 
 
@@ -101,3 +101,65 @@ def test_child_waits_for_its_gate_and_a_cancel_ends_the_wait(tmp_path: Path) -> 
     gate.set()
     track = pose_in_child(tmp_path, "gated", media, after=gate, niceness=5)
     assert track.frames == 10 and cache_path(tmp_path, "gated").exists()
+
+
+def test_cache_writes_are_atomic_a_reader_never_sees_half_a_file(tmp_path: Path) -> None:
+    """A reader polling the cache file while two other processes rewrite it again and again (as
+    two machines sharing a project could) sees an old or a new whole file; the writers never
+    spoil each other's file; a write stopped halfway leaves the old file and nothing else."""
+    import subprocess
+    import sys
+
+    from inference.pose.cache import cache_key, load_cached, save_cached
+
+    media = empty_room(tmp_path / "clip.mp4", frames=4)
+    key = cache_key(media)
+    path = cache_path(tmp_path, "clip")
+    track = pose_for_clip(tmp_path, "clip", media)
+    big = PoseTrack(np.random.default_rng(0).random((3000, 33, 4), dtype=np.float32),  # about 1.6 MB compressed
+                    np.arange(3000, dtype=np.int64), 128, 96, 30.0, 1.0)
+    script = (
+        "import sys, numpy as np\n"
+        "from pathlib import Path\n"
+        "from inference.pose.cache import cache_key, load_cached, save_cached\n"
+        "from inference.pose.track import PoseTrack\n"
+        f"path, key = Path({str(path)!r}), cache_key({str(media)!r})\n"
+        "tracks = [load_cached(path, key)]\n"
+        "tracks.append(PoseTrack(np.random.default_rng(0).random((3000, 33, 4), dtype=np.float32),\n"
+        "                        np.arange(3000, dtype=np.int64), 128, 96, 30.0, 1.0))\n"
+        "for k in range(30):\n"
+        "    save_cached(path, key, tracks[k % 2])\n")
+    writers = [subprocess.Popen([sys.executable, "-c", script]) for _ in range(2)]
+    reads = 0
+    while any(w.poll() is None for w in writers):
+        got = load_cached(path, key)  # a half file would read as None (or raise)
+        assert got is not None and got.frames in (track.frames, big.frames)
+        reads += 1
+    assert [w.returncode for w in writers] == [0, 0] and reads > 5
+    assert list(path.parent.iterdir()) == [path]
+
+    class Stop(Exception):
+        pass
+
+    def stop_halfway(*_args: object, **_kwargs: object) -> None:
+        raise Stop  # as a kill during np.savez_compressed would leave it
+
+    real = np.savez_compressed
+    np.savez_compressed = stop_halfway  # type: ignore[assignment]
+    try:
+        with pytest.raises(Stop):
+            save_cached(path, key, track)
+    finally:
+        np.savez_compressed = real
+    assert load_cached(path, key) is not None and list(path.parent.iterdir()) == [path]
+
+
+def test_cache_files_keep_the_folders_usual_permissions(tmp_path: Path) -> None:
+    import os
+    import stat
+
+    media = empty_room(tmp_path / "clip.mp4", frames=3)
+    pose_for_clip(tmp_path, "clip", media)
+    umask = os.umask(0)
+    os.umask(umask)
+    assert stat.S_IMODE(cache_path(tmp_path, "clip").stat().st_mode) == 0o666 & ~umask  # a team reads it too
