@@ -12,11 +12,10 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QStandardPaths
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from annotator.desktop_marker import marked_open
+from annotator.app_hold import hold_open
 from annotator.errors import InputError, PermissionDenied
 from annotator.model import Role
 from annotator.project import Project
-from annotator.store.backups import hold_open
 from app.icons import icon
 from app.logs import APP_NAME, configure_logging
 from app.main_window import MainWindow
@@ -126,7 +125,6 @@ def main(argv: Sequence[str]) -> int:
     window.open_start_clip()
     if window.model_loop is not None:
         window.model_loop.warm_up_later()  # a worker with torch imported, for the first propose / train
-    with marked_open(chosen[0].path):  # `mmad pose` and the like leave this desktop a core
-        code = int(app.exec())
+    code = int(app.exec())  # the window's hold (app_hold) tells `mmad pose` and the like to leave it a core
     window.store.close()  # every edit is already committed; main.py then ends the process at once
     return code

@@ -11,16 +11,13 @@ it) and is refused while the desktop app holds the project. See docs/ARCHITECTUR
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import os
 import sqlite3
-import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
-from typing import IO
 
+from annotator.app_hold import exclusive_hold
 from annotator.errors import DamagedDatabase, InputError
 
 BACKUP_DIR = "backups"
@@ -28,7 +25,6 @@ DEFAULT_KEEP = 10  # copies kept (project.toml [backups] keep)
 DEFAULT_EVERY_HOURS = 6.0  # a copy at open when the newest is older (project.toml [backups] every_hours)
 PREFIX, SUFFIX = "project-", ".sqlite"
 REPLACED_PREFIX = "replaced-"  # the file a restore moved aside (never rotated out)
-LOCK_FILE = ".mmad-open.lock"  # the desktop app holds a shared lock on it while the project is open
 BUSY_TIMEOUT_S = 30.0
 # What SQLite says when a file is damaged (SQLITE_CORRUPT, SQLITE_NOTADB): a driver error with
 # one of these is a damaged database, not a bug or a busy one.
@@ -153,41 +149,6 @@ def damaged_database(exc: BaseException, project_folder: str | os.PathLike[str] 
         return None
     folder = Path(project_folder) if project_folder is not None else Path(".")
     return damaged_error(folder / "project.sqlite", folder / BACKUP_DIR, problem)
-
-
-@contextlib.contextmanager
-def exclusive_hold(project_folder: Path) -> Iterator[None]:
-    """Hold the project exclusively (InputError while the desktop app has it open)."""
-    handle = _lock(project_folder, exclusive=True)
-    if handle is None:
-        raise InputError(str(project_folder), None, "the project is open in MMAD Studio: close it there first")
-    try:
-        yield
-    finally:
-        handle.close()
-
-
-def hold_open(project_folder: Path) -> IO[bytes] | None:
-    """Mark the project open for as long as the returned file stays open (the app keeps it);
-    None where the system has no file locks or the folder is read-only."""
-    return _lock(project_folder, exclusive=False)
-
-
-def _lock(project_folder: Path, exclusive: bool) -> IO[bytes] | None:
-    if sys.platform == "win32":  # no fcntl: the app's hold is not marked there
-        return open(os.devnull, "rb") if exclusive else None  # noqa: SIM115 -- closed by the caller
-    import fcntl
-
-    try:
-        handle = open(project_folder / LOCK_FILE, "ab")  # noqa: SIM115 -- the lock lives as long as the file
-    except OSError:
-        return open(os.devnull, "rb") if exclusive else None  # noqa: SIM115
-    try:
-        fcntl.flock(handle, (fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH) | fcntl.LOCK_NB)
-    except OSError:
-        handle.close()
-        return None
-    return handle
 
 
 def _copy(source: Path, target: Path) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from annotator.desktop_marker import open_in_app_here
+from annotator.app_hold import open_in_app_here
 from annotator.errors import InputError
 from annotator.shards import Shard, parse_shard
 from annotator.work_pool import cores

@@ -89,15 +89,15 @@ def test_restore_is_refused_while_the_window_holds_the_project(qtbot: QtBot, app
                                                                tmp_path: Path) -> None:
     from PySide6.QtCore import QCoreApplication, QEvent
 
+    from annotator.app_hold import exclusive_hold
     from annotator.errors import InputError
-    from annotator.store import backups
 
     folder, user = app_project
     w = build_window(Project.open(folder), user, AppSettings(str(tmp_path / "s.ini")))
-    with pytest.raises(InputError, match="open in MMAD Studio"), backups.exclusive_hold(folder):
+    with pytest.raises(InputError, match="open in MMAD Studio"), exclusive_hold(folder):
         pass
     w.close()
     w.deleteLater()
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
-    with backups.exclusive_hold(folder):  # the window is gone: so is its hold
+    with exclusive_hold(folder):  # the window is gone: so is its hold
         pass

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 import tomli_w
 
+from annotator.app_hold import hold_open
 from annotator.errors import DamagedDatabase, InputError
 from annotator.model import GROUND_TRUTH
 from annotator.project import Project
@@ -95,7 +96,7 @@ def test_restore_puts_back_the_backup_and_keeps_the_replaced_file(project: Proje
 def test_restore_is_refused_while_the_app_holds_the_project(project: Project, tmp_path: Path,
                                                             capsys: pytest.CaptureFixture[str]) -> None:
     _import(project, tmp_path)
-    hold = backups.hold_open(project.path)
+    hold = hold_open(project.path)
     assert hold is not None
     try:
         assert main(["restore", str(project.path)]) == 2

@@ -159,14 +159,16 @@ def test_import_clips_in_two_shards_imports_what_one_run_imports(tmp_path: Path,
 def test_default_workers_leave_a_core_to_the_app_that_has_the_project_open(tmp_path: Path) -> None:
     import argparse
 
-    from annotator.desktop_marker import marked_open
+    from annotator.app_hold import hold_open
     from annotator.work_pool import cores
     from app.cli.parallel import workers_of_args
 
     args = argparse.Namespace(workers=None)
     assert workers_of_args(args, tmp_path) == cores()
-    with marked_open(tmp_path):
-        assert workers_of_args(args, tmp_path) == max(cores() - 1, 1)
+    hold = hold_open(tmp_path)
+    assert hold is not None
+    assert workers_of_args(args, tmp_path) == max(cores() - 1, 1)
+    hold.close()
     assert workers_of_args(argparse.Namespace(workers=3), tmp_path) == 3
 
 
