@@ -19,6 +19,8 @@ from annotator.store.assignments import AssignmentsMixin
 from annotator.store.bulk import BulkImportMixin
 from annotator.store.clips import ClipsMixin
 from annotator.store.engine import busy_as_error, make_engine, migrate, owns_tables
+from annotator.store.clip_view import ClipViewMixin
+from annotator.store.live import ReceiptsMixin
 from annotator.store.merged import MergedMixin
 from annotator.store.orm import AnnotatorRow, MetaRow
 from annotator.store.people import PeopleMixin
@@ -26,7 +28,8 @@ from annotator.store.proposals import ProposalsMixin
 from annotator.taxonomy import Taxonomy, parse_taxonomy
 
 
-class Store(PeopleMixin, ClipsMixin, BulkImportMixin, AssignmentsMixin, ProposalsMixin, MergedMixin):
+class Store(PeopleMixin, ClipsMixin, BulkImportMixin, ClipViewMixin, AssignmentsMixin, ProposalsMixin, MergedMixin,
+            ReceiptsMixin):
     """One user's view of a project database (see annotator.store.api.StoreAPI)."""
 
     @classmethod

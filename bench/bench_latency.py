@@ -1,0 +1,165 @@
+"""How long the annotation and review screens wait for PostgreSQL at 0, 10, 40 and 100 ms round trip.
+
+PostgreSQL (PG_URL, default the test server) is reached through bench/tcp_proxy.py, which
+holds every packet back half the round trip each way and counts the client's requests
+(round trips). Each edit goes through the screens' own controllers (ClipSession,
+ReviewSession, offscreen) the way a key press does. Per operation:
+  key ms     key press → model updated, signals handled, the timeline repainted
+  commit ms  key press → the edit committed in the database (the background writer done)
+  trips      round trips to commit it (counted at the proxy)
+Opening a clip: time and round trips until the screen has what it shows.
+
+    .venv/bin/python bench/bench_latency.py [--rtt 0,10,40,100] [--repeat 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from sqlalchemy import create_engine, text  # noqa: E402
+
+from bench.tcp_proxy import DelayProxy  # noqa: E402
+
+PG_URL = os.environ.get("MMAD_BENCH_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+NOD, SHAKE = 9, 10
+
+
+def _project(schema: str, folder: Path) -> Any:
+    """A PostgreSQL project: annotator 'ann', reviewer 'rev', clips with proposals and merged instances."""
+    from annotator.decisions import KEEP
+    from annotator.model import MergedInstance, MergedStatus, MergeRule, Proposal, Role, Segment
+    from annotator.project import Project
+    from annotator.store.api import NewClip
+
+    project = Project.create(folder, name="bench", db_url=f"{PG_URL}?options=-csearch_path%3D{schema}")
+    owner = project.open_store()
+    owner.add_annotator("ann", Role.ANNOTATOR)
+    owner.add_annotator("rev", Role.REVIEWER)
+    clips = owner.add_clips([NewClip(name=f"S01_c{i}", subject="S01", fps=30.0, frame_count=900) for i in range(8)])
+    for clip in clips:
+        owner.assign(clip.id, "ann")
+        owner.add_proposals(clip.id, "m1", [Proposal(None, clip.id, "m1", 30 * k, 30 * k + 20, NOD, 0.9)
+                                            for k in range(10)])
+        marked = [owner.add_segment(Segment(None, clip.id, "ann", 600 + 25 * k, 620 + 25 * k, SHAKE))
+                  for k in range(10)]
+        owner.replace_unresolved_merged(clip.id, [
+            MergedInstance(None, clip.id, s.start_frame, s.end_frame, SHAKE, (s.id or 0,), MergeRule.SINGLE, False,
+                           MergedStatus.NEEDS_REVIEW, majority=KEEP) for s in marked])
+    owner.close()
+    return project
+
+
+def _timed(app: Any, session: Any, action: Callable[[], object], proxy: DelayProxy,
+           paint: Callable[[], None]) -> tuple[float, float, int]:
+    """(key ms, commit ms, round trips) of one edit."""
+    wait = getattr(session, "wait_saved", None)
+    if wait is not None:
+        wait(30.0)
+    before = proxy.round_trips
+    t0 = time.perf_counter()
+    action()
+    app.processEvents()
+    paint()
+    key = (time.perf_counter() - t0) * 1000
+    if wait is not None:
+        wait(30.0)
+    commit = (time.perf_counter() - t0) * 1000
+    return key, commit, proxy.round_trips - before
+
+
+def run(rtts: list[int], repeat: int) -> list[tuple[int, str, float, float, float]]:
+    """Rows (rtt ms, operation, key ms, commit ms, round trips), medians over `repeat`."""
+    from PySide6.QtWidgets import QApplication
+
+    from annotator.project import Project
+    from app.controllers.clip_session import ClipSession
+    from annotator.commands import AcceptProposal
+    from app.review.review_session import ReviewSession
+
+    app = QApplication.instance() or QApplication([])
+    host, port = "127.0.0.1", 5432
+    schema = f"mmad_bench_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(PG_URL)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    rows: list[tuple[int, str, float, float, float]] = []
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            _project(schema, Path(tmp) / "proj")
+            for n, rtt in enumerate(rtts):
+                proxy = DelayProxy(host, port, rtt / 2000)
+                url = f"postgresql+psycopg://postgres@127.0.0.1:{proxy.port}/test?options=-csearch_path%3D{schema}"
+                project = Project.open(Path(tmp) / "proj")
+                from annotator.store.store import Store
+                store = Store.open(url, project.taxonomy, "ann")
+                review_store = store.as_user("rev")
+                session = ClipSession(store, "ann")
+                review = ReviewSession(review_store)
+                clips = store.clips()
+                samples: dict[str, list[tuple[float, float, int]]] = {}
+
+                def note(name: str, sample: tuple[float, float, int]) -> None:
+                    samples.setdefault(name, []).append(sample)
+
+                def nothing() -> None:
+                    return None
+
+                for r in range(repeat):
+                    clip = clips[(n * repeat + r) % len(clips)]
+                    before = proxy.round_trips
+                    t0 = time.perf_counter()
+                    session.open_clip(clip)
+                    app.processEvents()
+                    note("open a clip", ((time.perf_counter() - t0) * 1000, (time.perf_counter() - t0) * 1000,
+                                         proxy.round_trips - before))
+                    base = 300 + 40 * r
+                    note("add", _timed(app, session, lambda b=base: session.add(b, b + 20, NOD), proxy, nothing))
+                    seg_id = session.selected
+                    note("nudge", _timed(app, session, lambda: session.nudge(seg_id, "end", 1), proxy, nothing))
+                    note("split", _timed(app, session, lambda b=base: session.split(seg_id, b + 10), proxy, nothing))
+                    first = min((s for s in session.segments if s.start_frame == base), key=lambda s: s.id or 0)
+                    note("join", _timed(app, session, lambda: session.join(first.id), proxy, nothing))
+                    note("undo", _timed(app, session, session.undo, proxy, nothing))
+                    proposals = [p for p in store.proposals(clip.id) if p.status.value == "pending"]
+                    note("accept a proposal", _timed(
+                        app, session, lambda p=proposals[0]: session.run(AcceptProposal(p, "ann")), proxy, nothing))
+                    review.open_clip(clip)
+                    note("review decision", _timed(app, review, review.keep, proxy, nothing))
+                for name, got in samples.items():
+                    rows.append((rtt, name, statistics.median(g[0] for g in got),
+                                 statistics.median(g[1] for g in got), statistics.median(g[2] for g in got)))
+                store.close()
+                proxy.close()
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        admin.dispose()
+    return rows
+
+
+def main() -> None:
+    """Print the table."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rtt", default="0,10,40,100", help="round trips to test, ms, comma-separated")
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    rows = run([int(x) for x in args.rtt.split(",")], args.repeat)
+    print(f"{'rtt ms':>6}  {'operation':<18} {'key ms':>8} {'commit ms':>10} {'trips':>6}")
+    for rtt, name, key, commit, trips in rows:
+        print(f"{rtt:>6}  {name:<18} {key:>8.1f} {commit:>10.1f} {trips:>6.0f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,97 @@
+"""A small TCP proxy for benchmarks and tests: delays every packet, counts round trips, refuses at will.
+
+Runs its own asyncio loop on a daemon thread. `delay_s` is added to each direction, so a
+round trip costs 2 × delay_s more. `round_trips` counts the client's writes (one per request
+in PostgreSQL's request/response protocol; a pipelined batch is one). `refuse(True)` drops
+every open connection and turns new ones away until `refuse(False)`: the database "goes away".
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from collections.abc import Coroutine
+from typing import Any
+
+
+class DelayProxy:
+    """Forward 127.0.0.1:port to target_host:target_port with a delay each way."""
+
+    def __init__(self, target_host: str, target_port: int, delay_s: float = 0.0) -> None:
+        self.target = (target_host, target_port)
+        self.delay_s = delay_s
+        self.round_trips = 0
+        self._refusing = False
+        self._writers: set[asyncio.StreamWriter] = set()
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, name="tcp-proxy", daemon=True)
+        self._thread.start()
+        self._server = self._call(asyncio.start_server(self._serve, "127.0.0.1", 0))
+        self.port: int = self._server.sockets[0].getsockname()[1]
+
+    def _call(self, coro: Coroutine[Any, Any, Any]) -> Any:
+        return asyncio.run_coroutine_threadsafe(coro, self._loop).result(10)
+
+    def refuse(self, refusing: bool) -> None:
+        """True: cut every connection now and refuse new ones; False: accept again."""
+        self._refusing = refusing
+        if refusing:
+            self._call(self._drop_all())
+
+    async def _drop_all(self) -> None:
+        for w in list(self._writers):
+            w.transport.abort()
+        self._writers.clear()
+
+    def close(self) -> None:
+        """Stop the proxy and its thread."""
+        self.refuse(True)
+        self._server.close()
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(5)
+
+    async def _serve(self, client_r: asyncio.StreamReader, client_w: asyncio.StreamWriter) -> None:
+        if self._refusing:
+            client_w.transport.abort()
+            return
+        try:
+            server_r, server_w = await asyncio.open_connection(*self.target)
+        except OSError:
+            client_w.transport.abort()
+            return
+        self._writers.update((client_w, server_w))
+        await asyncio.gather(self._pump(client_r, server_w, count=True), self._pump(server_r, client_w, count=False),
+                             return_exceptions=True)
+        for w in (client_w, server_w):
+            self._writers.discard(w)
+            w.transport.abort()
+
+    async def _pump(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, count: bool) -> None:
+        """Copy one direction, each chunk held back delay_s (order kept: one queue per direction)."""
+        queue: asyncio.Queue[tuple[float, bytes]] = asyncio.Queue()
+
+        async def send() -> None:
+            while True:
+                due, data = await queue.get()
+                if not data:
+                    writer.transport.abort()
+                    return
+                wait = due - time.monotonic()
+                if wait > 0:
+                    await asyncio.sleep(wait)
+                writer.write(data)
+                await writer.drain()
+
+        sender = asyncio.ensure_future(send())
+        try:
+            while True:
+                data = await reader.read(65536)
+                if count and data:
+                    self.round_trips += 1
+                await queue.put((time.monotonic() + self.delay_s, data))
+                if not data:
+                    break
+            await sender
+        finally:
+            sender.cancel()
