@@ -60,7 +60,7 @@ def test_upgrade_to_0009_keeps_merged_rows_and_skips_every_id_already_used(proje
     try:
         engine = create_engine(project.database_url)
         try:
-            assert store_engine.stored_revision(engine) == "0009"
+            assert store_engine.stored_revision(engine) == store_engine.HEAD_REVISION
             with engine.connect() as conn:
                 sql = conn.execute(text("SELECT sql FROM sqlite_master WHERE name = 'merged_instances'")).scalar_one()
         finally:
