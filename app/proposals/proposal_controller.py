@@ -147,9 +147,9 @@ class ProposalController(QObject):
         # The session's model holds the clip's proposals with this user's answers; every edit, its
         # commit and opening a clip emit proposalsChanged (before clipOpened, which only drops the
         # old clip's selection): the lane is redrawn from the model, never read again.
-        session.proposalsChanged.connect(self.reload)
+        session.proposalsChanged.connect(self.redraw)
         session.clipOpened.connect(self._on_clip_opened)
-        self.panel.thresholdChanged.connect(lambda _t: self.reload())
+        self.panel.thresholdChanged.connect(lambda _t: self.redraw())
         player.frameChanged.connect(self.playhead.setValue)
 
     def _build_lane(self) -> None:
@@ -181,7 +181,7 @@ class ProposalController(QObject):
         """Show `version`'s proposals (None: each clip's newest) from `threshold` on."""
         self.active_version = version
         self.panel.set_threshold(threshold)
-        self.reload()
+        self.redraw()
 
     def step_threshold(self, direction: int) -> None:
         """Shift+Up / Shift+Down: raise or lower the score threshold by one step."""
@@ -190,6 +190,13 @@ class ProposalController(QObject):
 
     # ----- data ---------------------------------------------------------------------------------
     def reload(self) -> None:
+        """Read the open clip again (new proposals were stored, e.g. by the model loop) and redraw."""
+        if self.session.clip is None:
+            self.redraw()
+        else:
+            self.session.reload()
+
+    def redraw(self) -> None:
         """Take the clip's proposals from the session's model and redraw the ghost lane."""
         clip = self.session.clip
         self.is_control = clip is not None and self.control_clip(clip.name)

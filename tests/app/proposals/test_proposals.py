@@ -163,7 +163,7 @@ def test_accept_refused_by_rules_changes_nothing(qtbot: QtBot, window: MainWindo
     assert clip is not None
     (short,) = store.add_proposals(clip.id, "v2", [Proposal(None, clip.id, "v2", 10, 12, 9, 0.9)])  # 2 frames
     store.close()
-    window.session.reload()  # what the live feed does when the clip changed elsewhere
+    window.proposals.reload()
     window.proposals.select(short.id)
     key(qtbot, window, Qt.Key.Key_A)
     segs, status = stored(folder)
