@@ -32,7 +32,7 @@ class ClipState:
 
     def apply(self, change: Change, book: VersionBook) -> None:
         """Move these rows on by one change (ids mapped to stored ones where known)."""
-        for temp, real in change.bound:
+        for temp, _stored in change.bound:
             self.segments.pop(temp, None)
         for sid in change.removed:
             self.segments.pop(book.real(sid), None)

@@ -23,7 +23,15 @@ from typing import Any, ClassVar
 from annotator import rules
 from annotator.decisions import Decision, parse_optional
 from annotator.errors import RuleViolation
-from annotator.model import AssignmentState, MergedInstance, MergedStatus, Origin, Proposal, ProposalStatus, Segment
+from annotator.model import (
+    AssignmentState,
+    MergedInstance,
+    MergedStatus,
+    Origin,
+    Proposal,
+    ProposalStatus,
+    Segment,
+)
 from annotator.store.api import StoreAPI
 from annotator.versions import VersionBook
 

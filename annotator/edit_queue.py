@@ -26,12 +26,11 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy.exc import DBAPIError
-
 from annotator.commands import Change, Command
 from annotator.errors import ConflictError, InputError, PermissionDenied, RuleViolation, StoreBusy
 from annotator.journal import Journal
 from annotator.store.api import StoreAPI
+from annotator.store.live import lost_connection
 from annotator.versions import VersionBook
 
 REFUSALS = (RuleViolation, ConflictError, PermissionDenied, InputError)
@@ -83,13 +82,6 @@ class _Queued:
     command: Command
     undo: bool
     replayed: bool = False  # from the journal of an earlier run (its commit may have landed)
-
-
-def lost_connection(exc: BaseException) -> bool:
-    """Whether a database error means it cannot be reached now (retry), not that the edit is wrong."""
-    if isinstance(exc, DBAPIError):
-        return exc.connection_invalidated or type(exc.orig).__name__ in ("OperationalError", "InterfaceError")
-    return isinstance(exc, ConnectionError | TimeoutError)
 
 
 class EditQueue:

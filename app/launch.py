@@ -13,8 +13,10 @@ from PySide6.QtCore import QStandardPaths
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from annotator.errors import InputError, PermissionDenied
+from annotator.journal import JOURNAL_NAME, Journal
 from annotator.model import Role
 from annotator.project import Project
+from annotator.store.engine import split_password
 from app.icons import icon
 from app.logs import APP_NAME, configure_logging
 from app.main_window import MainWindow
@@ -70,6 +72,13 @@ def login_user(folder: str) -> str | None:
         store.close()
 
 
+def project_journal(project: Project, user: str) -> Journal:
+    """The local journal of this desktop's edits not yet committed, in the project folder (one per
+    database and user: the URL without its password names the database)."""
+    _backend, bare, _had = split_password(project.database_url)
+    return Journal(project.path / JOURNAL_NAME, f"{bare}#{user}")
+
+
 def build_window(project: Project, user: str, settings: AppSettings) -> MainWindow | ReviewWindow:
     """The window on `project` as `user`: the review screen for a reviewer, else the annotation
     screen (the store stays open for the window's life)."""
@@ -84,6 +93,7 @@ def build_window(project: Project, user: str, settings: AppSettings) -> MainWind
                               store_factory=lambda: project.open_store(user), project_key=key, title=project.name)
     else:
         window = MainWindow(store, user, project.media_path, settings, project_key=key, title=project.name)
+    window.go_live(project_journal(project, user))  # edits saved in the background, teammates' shown live
     window.model_loop = attach_model_loop(window, project, store)  # Model menu: propose, models, train
     window.apply_user_keys()  # every command exists now: the user's own keys replace the defaults
     window.reserve_frame_memory()  # for the queue just loaded, before the start clip opens

@@ -52,7 +52,7 @@ class ChangeFeed:
 
     def _connect(self) -> None:
         raw = self._engine.raw_connection()
-        conn = raw.driver_connection
+        conn: Any = raw.driver_connection
         if self._sqlite:
             cur = conn.execute("SELECT COALESCE(MAX(seq), 0) FROM clip_changes")
             self._seq = int(cur.fetchone()[0])
@@ -71,8 +71,8 @@ class ChangeFeed:
                 self._connect()
                 return None
             return self._poll_sqlite() if self._sqlite else self._poll_postgresql()
-        except (DBAPIError, OSError, Exception) as exc:  # noqa: BLE001 -- the feed never takes the window down
-            if not _lost_connection(exc):
+        except Exception as exc:  # noqa: BLE001 -- only a lost connection is expected here
+            if not lost_connection(exc):
                 raise
             self._drop()
             return set()
@@ -110,8 +110,8 @@ class ChangeFeed:
         self._drop()
 
 
-def _lost_connection(exc: BaseException) -> bool:
-    """Whether an error means the database connection went away (not a bug to raise)."""
-    name = type(exc).__name__
-    return isinstance(exc, OSError) or name in ("OperationalError", "InterfaceError") or \
-        bool(getattr(exc, "connection_invalidated", False))
+def lost_connection(exc: BaseException) -> bool:
+    """Whether a database error means it cannot be reached now (retry later), not that the edit is wrong."""
+    if isinstance(exc, DBAPIError):
+        return exc.connection_invalidated or type(exc.orig).__name__ in ("OperationalError", "InterfaceError")
+    return isinstance(exc, ConnectionError | TimeoutError | OSError)

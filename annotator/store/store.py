@@ -17,9 +17,9 @@ from annotator.errors import InputError, PermissionDenied
 from annotator.store import convert
 from annotator.store.assignments import AssignmentsMixin
 from annotator.store.bulk import BulkImportMixin
+from annotator.store.clip_view import ClipViewMixin
 from annotator.store.clips import ClipsMixin
 from annotator.store.engine import busy_as_error, make_engine, migrate, owns_tables
-from annotator.store.clip_view import ClipViewMixin
 from annotator.store.live import ReceiptsMixin
 from annotator.store.merged import MergedMixin
 from annotator.store.orm import AnnotatorRow, MetaRow

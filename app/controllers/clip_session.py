@@ -18,13 +18,14 @@ from PySide6.QtGui import QUndoStack
 from annotator import commands, rules
 from annotator.commands import Command, SetState
 from annotator.edit_queue import Committed, Event, Refused
-from annotator.errors import ConflictError, InputError, PermissionDenied, RuleViolation, StoreBusy
+from annotator.errors import ConflictError, PermissionDenied, RuleViolation, StoreBusy
 from annotator.journal import Journal
 from annotator.model import AssignmentState, Clip, Origin, Proposal, Segment
-from annotator.store.api import StoreAPI
+from annotator.store.api import ClipView, StoreAPI
 from annotator.taxonomy import Taxonomy
 from annotator.versions import VersionBook
 from app.controllers.edit_pipeline import EditPipeline
+from app.controllers.live_feed import LiveFeed
 from app.stored_command import StoredCommand
 from app.wording import plural
 
@@ -50,8 +51,9 @@ class ClipSession(QObject):
         self.taxonomy: Taxonomy = store.taxonomy
         self.undo_stack = QUndoStack(self)
         self.pipeline = EditPipeline(store, journal, background, self)
-        self.pipeline.event.connect(self._on_event)
+        self.pipeline.edited.connect(self._on_event)
         self.pipeline.saveStatus.connect(self.saveStatus)
+        self.pipeline.viewRead.connect(self._on_view_read)
         self.model = self.pipeline.model
         self.clip: Clip | None = None
         self.segments: list[Segment] = []  # as shown, sorted by start, then end
@@ -115,6 +117,30 @@ class ClipSession(QObject):
             self.stateChanged.emit(self.state)
         self.segmentsChanged.emit()
         self.proposalsChanged.emit()
+
+    def go_live(self, journal: Journal | None, feed: LiveFeed | None = None) -> None:
+        """Write in the background through `journal` (replaying what it kept) and follow teammates'
+        commits on `feed`: the open clip is read again, off the UI thread, when someone else changed it."""
+        kept = self.pipeline.go_background(journal)
+        if kept:
+            self.message.emit(f"Storing {plural(kept, 'edit')} kept from the last session")
+        if feed is not None:
+            feed.changed.connect(self._on_clips_changed)
+
+    def _on_clips_changed(self, clips: set[int] | None) -> None:
+        clip = self.clip
+        if clip is not None and (clips is None or clip.id in clips):
+            author = self.author
+            self.pipeline.read_in_background(lambda store: store.clip_view(clip.id, author))
+
+    def _on_view_read(self, view: object) -> None:
+        if not isinstance(view, ClipView) or self.clip is None or view.clip.id != self.clip.id:
+            return  # another clip was opened meanwhile
+        self.clip = view.clip
+        self.model.merge_from_store(view.segments, view.proposals)
+        self.model.base.state = view.state
+        self.model.merge_from_store()
+        self._refresh()
 
     def wait_saved(self, timeout: float = 30.0) -> bool:
         """Block until every queued edit is committed or refused, then show the outcome (tests, benchmarks)."""

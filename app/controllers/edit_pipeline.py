@@ -9,6 +9,9 @@ writer's events into `event` on the UI thread, plus a one-line `saveStatus`:
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
+
 from PySide6.QtCore import QObject, Signal
 
 from annotator.clip_model import ClipModel
@@ -25,8 +28,9 @@ SAVING, SAVED = "saving…", "saved"
 class EditPipeline(QObject):
     """Model + writer + journal of one window."""
 
-    event = Signal(object)  # an annotator.edit_queue event, delivered on the UI thread
+    edited = Signal(object)  # an annotator.edit_queue event, delivered on the UI thread
     saveStatus = Signal(str)
+    viewRead = Signal(object)  # what read_in_background read, on the UI thread
 
     def __init__(self, store: StoreAPI, journal: Journal | None = None, background: bool = False,
                  parent: QObject | None = None) -> None:
@@ -34,12 +38,50 @@ class EditPipeline(QObject):
         self.book = VersionBook()
         self.model = ClipModel(self.book)
         self.status = SAVED
+        self.store = store
         self._raw = _Relay()
         self._raw.arrived.connect(self._on_event)
-        # the writer's own connection: the UI thread's reads never share a transaction with it
-        writer_store = store.as_user(store.user.name if store.user else None) if background else store
-        self._writer_store = writer_store if writer_store is not store else None
-        self.queue = EditQueue(writer_store, self.book, self._raw.arrived.emit, journal, background)
+        self._raw.viewRead.connect(self._on_view_read)
+        self._writer_store: StoreAPI | None = None
+        self._reader: StoreAPI | None = None
+        self._read_lock = threading.Lock()
+        self.queue = EditQueue(self._own_store() if background else store, self.book, self._raw.arrived.emit,
+                               journal, background)
+
+    def _own_store(self) -> StoreAPI:
+        """A connection of the writer's own: the UI thread's reads never share a transaction with it."""
+        if self._writer_store is None:
+            self._writer_store = self.store.as_user(self.store.user.name if self.store.user else None)
+        return self._writer_store
+
+    def go_background(self, journal: Journal | None) -> int:
+        """From now on write on a thread of its own, journalled; queue what the journal kept from an
+        earlier run first. How many edits it kept."""
+        self.queue.close()
+        self.queue = EditQueue(self._own_store(), self.book, self._raw.arrived.emit, journal, background=True)
+        self._reader = self.store.as_user(self.store.user.name if self.store.user else None)
+        return len(self.queue.replay_journal())
+
+    def read_in_background(self, read: Callable[[StoreAPI], object]) -> None:
+        """Run `read` on a thread with a connection of its own; `viewRead` brings its result to the UI
+        thread (a live update never makes the window wait). In the foreground: read now."""
+        reader = self._reader
+        if reader is None:
+            self.viewRead.emit(read(self.store))
+            return
+
+        def run() -> None:
+            with self._read_lock:
+                try:
+                    found = read(reader)
+                except Exception:  # noqa: BLE001 -- the next change or open reads again
+                    return
+            self._raw.viewRead.emit(found)
+
+        threading.Thread(target=run, name="live-read", daemon=True).start()
+
+    def _on_view_read(self, found: object) -> None:
+        self.viewRead.emit(found)
 
     def submit(self, command: Command, undo: bool = False) -> int:
         """Show the edit at once and queue it; its ticket."""
@@ -60,8 +102,10 @@ class EditPipeline(QObject):
     def close(self) -> None:
         """Stop the writer (edits not committed stay in the journal) and its connection."""
         self.queue.close()
-        if self._writer_store is not None:
-            self._writer_store.close()
+        for opened in (self._writer_store, self._reader):
+            if opened is not None:
+                opened.close()
+        self._writer_store = self._reader = None
 
     def _on_event(self, event: Event) -> None:
         if isinstance(event, Committed):
@@ -75,7 +119,7 @@ class EditPipeline(QObject):
             self._say(f"{what} — {plural(event.count, 'edit')} waiting")
         elif isinstance(event, Saved) and not self.queue.waiting():
             self._say(SAVED)
-        self.event.emit(event)
+        self.edited.emit(event)
 
     def _say(self, status: str) -> None:
         if status != self.status:
@@ -87,3 +131,4 @@ class _Relay(QObject):
     """Carries writer events across threads (emitted on the writer thread, received on the UI thread)."""
 
     arrived = Signal(object)
+    viewRead = Signal(object)

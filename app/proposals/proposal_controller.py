@@ -15,11 +15,11 @@ from PySide6.QtCore import QObject, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QColor, QPainter, QPaintEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMainWindow, QSizePolicy, QSlider, QSplitter, QWidget
 
+from annotator.commands import AcceptProposal, RejectProposal
 from annotator.model import Proposal, ProposalStatus
 from app.controllers.clip_session import ClipSession
 from app.labelling.shortcuts import Shortcut
 from app.player.player_widget import Player
-from annotator.commands import AcceptProposal, RejectProposal
 from app.review.styled_lanes import BarStyle, StyledLanesItem, ghost
 from app.timeline.lanes_item import LANE_COLOURS
 from app.timeline.packing import Bar

@@ -22,6 +22,7 @@ from annotator.journal import Journal
 from annotator.model import Clip, MergedInstance, MergedStatus, Segment
 from annotator.store.api import StoreAPI
 from app.controllers.edit_pipeline import EditPipeline
+from app.controllers.live_feed import LiveFeed
 from app.review.review_model import (
     Choice,
     author_of,
@@ -59,7 +60,7 @@ class ReviewSession(QObject):
         self.selected: int | None = None
         self.undo_stack = QUndoStack(self)
         self.pipeline = EditPipeline(store, journal, background, self)
-        self.pipeline.event.connect(self._on_event)
+        self.pipeline.edited.connect(self._on_event)
         self.pipeline.saveStatus.connect(self.saveStatus)
         self._refused = False  # the last undo/redo was refused (its message is on screen)
         self._submitting: int | None = None  # the ticket being queued now
@@ -221,6 +222,19 @@ class ReviewSession(QObject):
             if self.clip is not None:
                 self.decided.emit(self.clip.id)
             self.message.emit(f"{what} refused: {event.message}")
+
+    def go_live(self, journal: Journal | None, feed: LiveFeed | None = None) -> None:
+        """Store decisions in the background through `journal` (replaying what it kept) and follow
+        teammates' commits on `feed`: the open clip is read again, and each changed clip's queue row."""
+        self.pipeline.go_background(journal)
+        if feed is not None:
+            feed.changed.connect(self._on_clips_changed)
+
+    def _on_clips_changed(self, clips: set[int] | None) -> None:
+        if self.clip is not None and (clips is None or self.clip.id in clips) and not self.pipeline.queue.waiting():
+            self.reload()
+        for clip_id in clips or ():
+            self.decided.emit(clip_id)  # the queue's row of that clip
 
     def wait_saved(self, timeout: float = 30.0) -> bool:
         """Block until every queued decision is committed or refused, then show the outcome."""
