@@ -354,14 +354,14 @@ class ClipSession(QObject):
         for ticket in event.tickets:
             self._texts.pop(ticket, None)
         self._refused = True
-        if self._submitting in event.tickets:
-            self._refused_now = True  # refused while being queued: the caller keeps it off the stack
-        else:
-            self._drop_from_stack(len(event.tickets))
         if self.model.clip_id == event.clip_id:
             self.reload()
         later = f" (and {plural(len(event.tickets) - 1, 'edit')} made after it)" if len(event.tickets) > 1 else ""
         self.message.emit(f"{text} refused{later}: {event.message}")
+        if self._submitting in event.tickets:
+            self._refused_now = True  # refused while being queued: the caller keeps it off the stack
+        else:
+            self._drop_from_stack(len(event.tickets))
 
     def _drop_from_stack(self, count: int) -> None:
         """Take the refused edits off the undo stack: the newest `count` done ones when they are its top,
@@ -369,6 +369,7 @@ class ClipSession(QObject):
         stack = self.undo_stack
         if stack.index() < count or stack.canRedo():
             stack.clear()
+            self.message.emit("Undo history of this clip cleared: it no longer matches what the database holds")
             return
         for _ in range(count):
             top = stack.command(stack.index() - 1)
