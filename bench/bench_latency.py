@@ -79,17 +79,44 @@ def _timed(app: Any, session: Any, action: Callable[[], object], proxy: DelayPro
     return key, commit, proxy.round_trips - before
 
 
-def run(rtts: list[int], repeat: int) -> list[tuple[int, str, float, float, float]]:
+def _one_round(app: Any, session: Any, review: Any, store: Any, clip: Any, base: int, proxy: DelayProxy,
+               note: Callable[[str, tuple[float, float, int]], None]) -> None:
+    """Open a clip, then add, nudge, split, join, undo, accept a proposal and decide once, each timed."""
+    from annotator.commands import AcceptProposal
+
+    def nothing() -> None:
+        return None
+
+    before = proxy.round_trips
+    t0 = time.perf_counter()
+    session.open_clip(clip)
+    app.processEvents()
+    took = (time.perf_counter() - t0) * 1000
+    note("open a clip", (took, took, proxy.round_trips - before))
+    note("add", _timed(app, session, lambda: session.add(base, base + 20, NOD), proxy, nothing))
+    seg_id = session.selected
+    note("nudge", _timed(app, session, lambda: session.nudge(seg_id, "end", 1), proxy, nothing))
+    note("split", _timed(app, session, lambda: session.split(seg_id, base + 10), proxy, nothing))
+    first = min((s for s in session.segments if s.start_frame == base), key=lambda s: s.id or 0)
+    note("join", _timed(app, session, lambda: session.join(first.id), proxy, nothing))
+    note("undo", _timed(app, session, session.undo, proxy, nothing))
+    pending = [p for p in session.proposals if p.status.value == "pending"]
+    note("accept a proposal", _timed(app, session, lambda: session.run(AcceptProposal(pending[0], "ann")),
+                                     proxy, nothing))
+    review.open_clip(clip)
+    note("review decision", _timed(app, review, review.keep, proxy, nothing))
+
+
+def run(rtts: list[int], repeat: int, background: bool) -> list[tuple[int, str, float, float, float]]:
     """Rows (rtt ms, operation, key ms, commit ms, round trips), medians over `repeat`."""
     from PySide6.QtWidgets import QApplication
 
     from annotator.project import Project
+    from annotator.store.store import Store
     from app.controllers.clip_session import ClipSession
-    from annotator.commands import AcceptProposal
     from app.review.review_session import ReviewSession
 
     app = QApplication.instance() or QApplication([])
-    host, port = "127.0.0.1", 5432
     schema = f"mmad_bench_{uuid.uuid4().hex[:8]}"
     admin = create_engine(PG_URL)
     with admin.begin() as conn:
@@ -97,49 +124,28 @@ def run(rtts: list[int], repeat: int) -> list[tuple[int, str, float, float, floa
     rows: list[tuple[int, str, float, float, float]] = []
     try:
         with tempfile.TemporaryDirectory() as tmp:
-            _project(schema, Path(tmp) / "proj")
+            taxonomy = _project(schema, Path(tmp) / "proj").taxonomy
+            assert Project.open(Path(tmp) / "proj") is not None
             for n, rtt in enumerate(rtts):
-                proxy = DelayProxy(host, port, rtt / 2000)
+                proxy = DelayProxy("127.0.0.1", 5432, rtt / 2000)
                 url = f"postgresql+psycopg://postgres@127.0.0.1:{proxy.port}/test?options=-csearch_path%3D{schema}"
-                project = Project.open(Path(tmp) / "proj")
-                from annotator.store.store import Store
-                store = Store.open(url, project.taxonomy, "ann")
+                store = Store.open(url, taxonomy, "ann")
                 review_store = store.as_user("rev")
                 session = ClipSession(store, "ann")
                 review = ReviewSession(review_store)
+                if background:
+                    session.go_live(None)
+                    review.go_live(None)
                 clips = store.clips()
                 samples: dict[str, list[tuple[float, float, int]]] = {}
-
-                def note(name: str, sample: tuple[float, float, int]) -> None:
-                    samples.setdefault(name, []).append(sample)
-
-                def nothing() -> None:
-                    return None
-
                 for r in range(repeat):
-                    clip = clips[(n * repeat + r) % len(clips)]
-                    before = proxy.round_trips
-                    t0 = time.perf_counter()
-                    session.open_clip(clip)
-                    app.processEvents()
-                    note("open a clip", ((time.perf_counter() - t0) * 1000, (time.perf_counter() - t0) * 1000,
-                                         proxy.round_trips - before))
-                    base = 300 + 40 * r
-                    note("add", _timed(app, session, lambda b=base: session.add(b, b + 20, NOD), proxy, nothing))
-                    seg_id = session.selected
-                    note("nudge", _timed(app, session, lambda: session.nudge(seg_id, "end", 1), proxy, nothing))
-                    note("split", _timed(app, session, lambda b=base: session.split(seg_id, b + 10), proxy, nothing))
-                    first = min((s for s in session.segments if s.start_frame == base), key=lambda s: s.id or 0)
-                    note("join", _timed(app, session, lambda: session.join(first.id), proxy, nothing))
-                    note("undo", _timed(app, session, session.undo, proxy, nothing))
-                    proposals = [p for p in store.proposals(clip.id) if p.status.value == "pending"]
-                    note("accept a proposal", _timed(
-                        app, session, lambda p=proposals[0]: session.run(AcceptProposal(p, "ann")), proxy, nothing))
-                    review.open_clip(clip)
-                    note("review decision", _timed(app, review, review.keep, proxy, nothing))
+                    _one_round(app, session, review, store, clips[(n * repeat + r) % len(clips)], 300 + 40 * r,
+                               proxy, lambda name, got, into=samples: into.setdefault(name, []).append(got))
                 for name, got in samples.items():
                     rows.append((rtt, name, statistics.median(g[0] for g in got),
                                  statistics.median(g[1] for g in got), statistics.median(g[2] for g in got)))
+                session.close()
+                review.close()
                 store.close()
                 proxy.close()
     finally:
@@ -154,8 +160,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rtt", default="0,10,40,100", help="round trips to test, ms, comma-separated")
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--foreground", action="store_true", help="commit on the UI thread (as before #22)")
     args = parser.parse_args()
-    rows = run([int(x) for x in args.rtt.split(",")], args.repeat)
+    rows = run([int(x) for x in args.rtt.split(",")], args.repeat, background=not args.foreground)
     print(f"{'rtt ms':>6}  {'operation':<18} {'key ms':>8} {'commit ms':>10} {'trips':>6}")
     for rtt, name, key, commit, trips in rows:
         print(f"{rtt:>6}  {name:<18} {key:>8.1f} {commit:>10.1f} {trips:>6.0f}")

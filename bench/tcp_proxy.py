@@ -48,8 +48,15 @@ class DelayProxy:
         """Stop the proxy and its thread."""
         self.refuse(True)
         self._server.close()
+        self._call(self._cancel_tasks())
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(5)
+
+    async def _cancel_tasks(self) -> None:
+        tasks = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+        for t in tasks:
+            t.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
 
     async def _serve(self, client_r: asyncio.StreamReader, client_w: asyncio.StreamWriter) -> None:
         if self._refusing:
@@ -61,8 +68,11 @@ class DelayProxy:
             client_w.transport.abort()
             return
         self._writers.update((client_w, server_w))
-        await asyncio.gather(self._pump(client_r, server_w, count=True), self._pump(server_r, client_w, count=False),
-                             return_exceptions=True)
+        try:
+            await asyncio.gather(self._pump(client_r, server_w, count=True),
+                                 self._pump(server_r, client_w, count=False), return_exceptions=True)
+        except asyncio.CancelledError:  # the proxy is closing: end quietly
+            pass
         for w in (client_w, server_w):
             self._writers.discard(w)
             w.transport.abort()
