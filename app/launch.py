@@ -93,7 +93,6 @@ def build_window(project: Project, user: str, settings: AppSettings) -> MainWind
                               store_factory=lambda: project.open_store(user), project_key=key, title=project.name)
     else:
         window = MainWindow(store, user, project.media_path, settings, project_key=key, title=project.name)
-    window.go_live(project_journal(project, user))  # edits saved in the background, teammates' shown live
     window.model_loop = attach_model_loop(window, project, store)  # Model menu: propose, models, train
     window.apply_user_keys()  # every command exists now: the user's own keys replace the defaults
     window.reserve_frame_memory()  # for the queue just loaded, before the start clip opens
@@ -125,6 +124,7 @@ def main(argv: Sequence[str]) -> int:
     if chosen is None:
         return 1
     window = build_window(chosen[0], chosen[1], settings)
+    window.go_live(project_journal(*chosen))  # edits saved in the background, teammates' work shown live
     if settings.window_state()[0] is None:
         window.resize(1600, 900)
     window.show()
@@ -132,5 +132,5 @@ def main(argv: Sequence[str]) -> int:
     if window.model_loop is not None:
         window.model_loop.warm_up_later()  # a worker with torch imported, for the first propose / train
     code = int(app.exec())
-    window.store.close()  # every edit is already committed; main.py then ends the process at once
+    window.store.close()  # edits not committed are in the journal; main.py then ends the process at once
     return code

@@ -81,6 +81,10 @@ class LiveSession(Protocol):
         """Stop the writer."""
         ...
 
+    def wait_saved(self, timeout: float = 30.0) -> bool:
+        """Block until the writer has nothing left."""
+        ...
+
 
 class OpenClip(Protocol):
     """The session as the window uses it."""
@@ -420,6 +424,7 @@ class ClipWindow(QMainWindow):
         """Stop the workers (edits not committed stay in the journal), remember the layout and the playhead, close."""
         session = self.session
         if isinstance(session, LiveSession):
+            session.wait_saved(3.0)  # a last chance to commit; what is left stays in the journal
             session.close()
         if self.live_feed is not None:
             self.live_feed.close()

@@ -329,10 +329,9 @@ class ClipSession(QObject):
             return False
         ticket = self.pipeline.queue.reserve()
         self._texts[ticket] = text
-        self.model.preview(ticket, preview)
         self._submitting, self._refused_now = ticket, False
         try:
-            self.pipeline.queue.submit(ticket, command, undo)  # in the foreground it is settled on return
+            self.pipeline.submit(ticket, command, undo, preview)  # in the foreground it is settled on return
         finally:
             self._submitting = None
         self._refresh()

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, Signal
 
 from annotator.clip_model import ClipModel
-from annotator.commands import Command
+from annotator.commands import Change, Command
 from annotator.edit_queue import Committed, EditQueue, Event, Refused, Saved, Waiting
 from annotator.journal import Journal
 from annotator.store.api import StoreAPI
@@ -83,13 +83,11 @@ class EditPipeline(QObject):
     def _on_view_read(self, found: object) -> None:
         self.viewRead.emit(found)
 
-    def submit(self, command: Command, undo: bool = False) -> int:
-        """Show the edit at once and queue it; its ticket."""
-        ticket = self.queue.reserve()
-        self.model.preview(ticket, command.preview(self.book, undo))
+    def submit(self, ticket: int, command: Command, undo: bool, preview: Change) -> None:
+        """Show the edit at once (its preview) and queue it under `ticket` (from queue.reserve())."""
+        self.model.preview(ticket, preview)
         self._say(SAVING)
         self.queue.submit(ticket, command, undo)
-        return ticket
 
     def replay_journal(self) -> int:
         """Queue what the journal kept from an earlier run; how many edits."""

@@ -183,10 +183,9 @@ class ReviewSession(QObject):
         ticket = self.pipeline.queue.reserve()
         if what is not None:
             self._replays[ticket] = what
-        self.pipeline.model.preview(ticket, command.preview(self.pipeline.book, undo))
         self._submitting, self._refused_now = ticket, False
         try:
-            self.pipeline.queue.submit(ticket, command, undo)
+            self.pipeline.submit(ticket, command, undo, command.preview(self.pipeline.book, undo))
         finally:
             self._submitting = None
         if self._refused_now:

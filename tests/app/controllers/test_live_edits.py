@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from pytestqt.qtbot import QtBot
@@ -101,3 +102,25 @@ def test_a_teammates_commit_reaches_a_second_window_within_2_s(qtbot: QtBot, pro
         first.close()
         ann.close()
         reviewer_view.close()
+
+
+def test_the_window_shows_the_save_status_and_keeps_edits_in_the_journal(
+        qtbot: QtBot, app_project: tuple[Path, str], tmp_path: Path) -> None:
+    from annotator.journal import Journal
+    from app.launch import project_journal
+    from tests.app.conftest import shown_window
+
+    folder, user = app_project
+    window = shown_window(qtbot, folder, user, tmp_path / "settings.ini")
+    journal = project_journal(Project.open(folder), user)
+    window.go_live(journal)
+    session = window.session
+    assert isinstance(session, ClipSession)
+    session.open_clip(window.store.clips()[0])
+    statuses: list[str] = []
+    session.saveStatus.connect(statuses.append)
+    assert session.add(5, 20, NOD) is not None
+    assert session.wait_saved(10)
+    assert statuses[0] == "saving…" and window.save_status.text() == "saved"
+    assert Journal(folder / "edits-journal.sqlite", journal.scope).entries() == []  # committed: nothing kept
+    window.grab().save(str(tmp_path / "save_status.png"))
