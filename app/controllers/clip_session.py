@@ -79,7 +79,8 @@ class ClipSession(QObject):
         self._read()
         self.state = self.model.state
         if clip is not None and self.state not in (None, AssignmentState.DONE) and not clip.finalised:
-            self.store.note_opened(clip.id)  # times the clip for the agreement report
+            opened = clip.id  # times the clip for the agreement report (live: off the UI thread)
+            self.pipeline.read_in_background(lambda store: store.note_opened(opened))
         self._refresh()
         self.clipOpened.emit(clip)
         self.selectionChanged.emit(None)
