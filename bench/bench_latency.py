@@ -4,12 +4,15 @@ PostgreSQL (PG_URL, default the test server) is reached through bench/tcp_proxy.
 holds every packet back half the round trip each way and counts the client's requests
 (round trips). Each edit goes through the screens' own controllers (ClipSession,
 ReviewSession, offscreen) the way a key press does. Per operation:
-  key ms     key press → model updated, signals handled, the timeline repainted
+  key ms     key press → model updated and its signals handled (the session alone: no widget is
+             attached, so painting is not in it; bench_timeline/bench_player time the paint)
   commit ms  key press → the edit committed in the database (the background writer done)
   trips      round trips to commit it (counted at the proxy)
 Opening a clip: time and round trips until the screen has what it shows.
 
-    .venv/bin/python bench/bench_latency.py [--rtt 0,10,40,100] [--repeat 5]
+    .venv/bin/python bench/bench_latency.py [--rtt 0,10,40,100] [--repeat 5] [--foreground]
+
+--foreground commits on the UI thread, as every edit did before issue 22.
 """
 
 from __future__ import annotations
