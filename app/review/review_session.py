@@ -339,6 +339,7 @@ class ReviewSession(QObject):
         """Ctrl+Enter: finalise the clip; the store refuses while instances need review."""
         if self.clip is None:
             return False
+        self.wait_saved(10.0)  # the decisions still on their way first: finalising checks them
         try:
             self.clip = self.store.finalise_clip(self.clip.id)
         except REFUSALS as exc:
