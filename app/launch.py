@@ -14,8 +14,10 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from annotator.app_hold import hold_open
 from annotator.errors import InputError, PermissionDenied
+from annotator.journal import JOURNAL_NAME, Journal
 from annotator.model import Role
 from annotator.project import Project
+from annotator.store.engine import split_password
 from app.icons import icon
 from app.logs import APP_NAME, configure_logging
 from app.main_window import MainWindow
@@ -71,6 +73,13 @@ def login_user(folder: str) -> str | None:
         store.close()
 
 
+def project_journal(project: Project, user: str) -> Journal:
+    """The local journal of this desktop's edits not yet committed, in the project folder (one per
+    database and user: the URL without its password names the database)."""
+    _backend, bare, _had = split_password(project.database_url)
+    return Journal(project.path / JOURNAL_NAME, f"{bare}#{user}")
+
+
 def build_window(project: Project, user: str, settings: AppSettings) -> MainWindow | ReviewWindow:
     """The window on `project` as `user`: the review screen for a reviewer, else the annotation
     screen (the store stays open for the window's life)."""
@@ -119,6 +128,7 @@ def main(argv: Sequence[str]) -> int:
     if chosen is None:
         return 1
     window = build_window(chosen[0], chosen[1], settings)
+    window.go_live(project_journal(*chosen))  # edits saved in the background, teammates' work shown live
     if settings.window_state()[0] is None:
         window.resize(1600, 900)
     window.show()
@@ -126,5 +136,5 @@ def main(argv: Sequence[str]) -> int:
     if window.model_loop is not None:
         window.model_loop.warm_up_later()  # a worker with torch imported, for the first propose / train
     code = int(app.exec())  # the window's hold (app_hold) tells `mmad pose` and the like to leave it a core
-    window.store.close()  # every edit is already committed; main.py then ends the process at once
+    window.store.close()  # edits not committed are in the journal; main.py then ends the process at once
     return code

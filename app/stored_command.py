@@ -1,39 +1,39 @@
-"""The one shape of an undoable edit in the app: a QUndoCommand for an edit already stored.
+"""The one shape of an undoable edit in the app: a QUndoCommand around an annotator.commands.Command.
 
-Both screens store an edit first (so a refusal never reaches the undo stack) and then push
-it; QUndoStack.push calls redo(), which must not store it twice. A replay the store refuses
-marks the command obsolete, so the stack drops it.
+Both screens queue an edit first (it is on screen at once; a local refusal never reaches
+the stack) and then push it; QUndoStack.push calls redo(), which must not queue it twice.
+Undo and redo queue the command again, in the other direction, through the same writer.
+An edit the store refused later is `dropped`: its next undo only removes it from the stack.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtGui import QUndoCommand
+
+from annotator.commands import Command
 
 
 class StoredCommand(QUndoCommand):
-    """Subclasses say how to store the edit again (replay) and how to reverse it (reverse)."""
+    """`submit(command, undo, text)` queues the command (False: refused at once)."""
 
-    def __init__(self, text: str) -> None:
-        super().__init__(text)
+    def __init__(self, command: Command, submit: Callable[[Command, bool, str], bool], text: str | None = None) -> None:
+        super().__init__(text or command.text)
+        self.command = command
+        self.submit = submit
+        self.dropped = False
         self._pushed = False
 
     def redo(self) -> None:
-        """Store the edit again (not on push: it was stored before pushing)."""
+        """Queue the edit again (not on push: it was queued before pushing)."""
         if not self._pushed:
             self._pushed = True
             return
-        if not self.replay():
+        if not self.submit(self.command, False, self.text()):
             self.setObsolete(True)
 
     def undo(self) -> None:
-        """Reverse the edit in the store."""
-        if not self.reverse():
+        """Queue the reverse edit (a dropped edit just leaves the stack)."""
+        if self.dropped or not self.submit(self.command, True, f"Undo {self.text()}"):
             self.setObsolete(True)
-
-    def replay(self) -> bool:
-        """Store the edit again; False when the store refused it."""
-        raise NotImplementedError
-
-    def reverse(self) -> bool:
-        """Reverse the edit; False when the store refused it."""
-        raise NotImplementedError

@@ -9,17 +9,19 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, runtime_checkable
 
 import numpy as np
-from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtCore import QByteArray, Qt, SignalInstance
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent, QUndoStack
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMenu, QMessageBox, QSplitter, QWidget
 
+from annotator.journal import Journal
 from annotator.model import Clip
 from annotator.progress import CancelToken, Progress
 from annotator.store.api import StoreAPI
 from app.about import about_html
+from app.controllers.live_feed import LiveFeed
 from app.find.find_dialog import FindDialog
 from app.help_window import GuideWindow, guide_markdown, keys_markdown
 from app.icons import apply_action_icons, icon
@@ -62,6 +64,25 @@ class ClipQueue(Protocol):
 
     def next_open_clip(self, after: int | None, /) -> int | None:
         """The next clip still to work on after `after` (wrapping), or None."""
+        ...
+
+
+@runtime_checkable
+class LiveSession(Protocol):
+    """A session that saves through an edit pipeline (both screens')."""
+
+    saveStatus: SignalInstance
+
+    def go_live(self, journal: Journal | None, feed: LiveFeed | None = None) -> None:
+        """Write in the background and follow the feed."""
+        ...
+
+    def close(self) -> None:
+        """Stop the writer."""
+        ...
+
+    def wait_saved(self, timeout: float = 30.0) -> bool:
+        """Block until the writer has nothing left."""
         ...
 
 
@@ -115,6 +136,7 @@ class ClipWindow(QMainWindow):
     lane_menu: LaneMenu
     queue: ClipQueue
     session: OpenClip
+    live_feed: LiveFeed | None = None
     dock_fit: DockFit
     model_loop: ModelLoop | None = None  # the Model menu's propose / train loop, attached by app.launch
 
@@ -386,8 +408,26 @@ class ClipWindow(QMainWindow):
         super().showEvent(event)
         self.dock_fit.first_show()
 
+    def go_live(self, journal: Journal | None) -> None:
+        """Edits saved in the background through `journal`, teammates' commits shown live, the save
+        status ("saving…", "saved", "offline — N edits waiting") at the right of the status bar."""
+        session = self.session
+        assert isinstance(session, LiveSession)
+        self.live_feed = LiveFeed(self.store, parent=self)
+        self.save_status = QLabel("saved")
+        self.save_status.setObjectName("saveStatus")
+        self.statusBar().addPermanentWidget(self.save_status)
+        session.saveStatus.connect(self.save_status.setText)
+        session.go_live(journal, self.live_feed)
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
-        """Everything is already stored: stop the workers, remember the layout and the playhead, close."""
+        """Stop the workers (edits not committed stay in the journal), remember the layout and the playhead, close."""
+        session = self.session
+        if isinstance(session, LiveSession):
+            session.wait_saved(3.0)  # a last chance to commit; what is left stays in the journal
+            session.close()
+        if self.live_feed is not None:
+            self.live_feed.close()
         self.settings.set_last_frame(self.project_key, self.user, self.player.current)
         self.player.close_video()
         self.runner.shutdown(3000)

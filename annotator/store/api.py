@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from annotator.decisions import Decision
 from annotator.model import (
@@ -31,6 +31,10 @@ from annotator.model import (
     Subset,
 )
 from annotator.progress import NEVER, CancelToken, Progress, no_progress
+
+if TYPE_CHECKING:
+    from annotator.store.live import ChangeFeed
+
 from annotator.taxonomy import Taxonomy
 
 
@@ -113,6 +117,16 @@ class PlannedDecision:
     action_id: int
 
 
+@dataclass(frozen=True, slots=True)
+class ClipView:
+    """What the annotation screen shows of one clip for one author (Store.clip_view)."""
+
+    clip: Clip
+    state: AssignmentState | None
+    segments: list[Segment]
+    proposals: list[Proposal]
+
+
 class StoreAPI(Protocol):
     """Project database (SQLite file or PostgreSQL URL), one instance per user."""
 
@@ -155,11 +169,11 @@ class StoreAPI(Protocol):
     # segments (author = annotator name, GROUND_TRUTH, or "model:<version>")
     def segments(self, clip_id: int, author: str) -> list[Segment]: ...
     def segments_by_clip(self, author: str) -> dict[int, list[Segment]]: ...
+    def clip_view(self, clip_id: int, author: str) -> ClipView: ...  # one snapshot: the screen's open clip
     def add_segment(self, segment: Segment) -> Segment: ...
     def update_segment(self, segment: Segment) -> Segment: ...  # checks segment.version
     def delete_segment(self, segment_id: int, version: int) -> None: ...  # soft delete, audited
     def restore_segment(self, segment_id: int) -> Segment: ...  # undo of a delete
-    def written_version(self, segment_id: int) -> int | None: ...  # version this Store last wrote
 
     # proposals from a model version (shared); status = one author's own answer (default: the user's);
     # adding replaces the version's unanswered proposals of the clip (answered ones stay, not re-proposed)
@@ -195,6 +209,12 @@ class StoreAPI(Protocol):
     def resolve_merged(self, instance_id: int, version: int, decision: Decision, start_frame: int,
                        end_frame: int, action_id: int) -> MergedInstance: ...
     def unresolve_merged(self, instance_id: int, version: int) -> MergedInstance: ...  # undo of decisions
+
+    # edits from a desktop's journal: a receipt in the edit's own transaction (inside atomic()), so a
+    # replay never stores one twice; the feed says which clips others' committed writes touched
+    def record_edit(self, edit_id: str, bindings: dict[int, int]) -> None: ...
+    def edit_recorded(self, edit_id: str) -> dict[int, int] | None: ...
+    def change_feed(self) -> ChangeFeed: ...
 
     # audit
     def audit_log(self, limit: int = 100, entity: str | None = None) -> list[AuditEntry]: ...

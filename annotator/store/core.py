@@ -51,7 +51,6 @@ class StoreCore:
         self.user = user
         self.access = AccessPolicy(user)
         self._owns_engine = owns_engine
-        self._written: dict[int, int] = {}  # segment id -> version this Store last wrote
         self._session: Session | None = None  # the transaction atomic() holds open
 
     def close(self) -> None:
@@ -90,14 +89,10 @@ class StoreCore:
         if self._session is not None:
             yield  # already inside one: the outer transaction decides
             return
-        written = dict(self._written)
         try:
             with busy_as_error(), Session(self._writer, expire_on_commit=False) as session, session.begin():
                 self._session = session
                 yield
-        except BaseException:
-            self._written = written  # what was rolled back was never written
-            raise
         finally:
             self._session = None
 

@@ -24,7 +24,8 @@ BUSY_TIMEOUT_S = 30.0  # how long a SQLite writer waits for another program's wr
 # Every migration in migrations/versions, oldest first (a test checks them against Alembic's);
 # a database at the last (the head) opens without importing Alembic, one at none of them was
 # upgraded by a newer MMAD Studio and is refused untouched.
-KNOWN_REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "0010_i25")
+KNOWN_REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "0010_i25",
+                   "0011_i22")
 HEAD_REVISION = KNOWN_REVISIONS[-1]
 UPGRADE_COMMAND = "mmad upgrade PROJECT_FOLDER"  # what the owner runs (app/cli/cmd_project.py)
 WRITE_OPTION = "mmad_write"  # execution option marking a write transaction (see writer())

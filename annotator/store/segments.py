@@ -76,13 +76,7 @@ class SegmentsMixin(StoreCore):
         s.add(row)
         s.flush()
         self._audit(s, "add", "segment", row.id, None, {"author": segment.author, **segment_values(segment)})
-        self._written[row.id] = 1
         return convert.segment(row)
-
-    def written_version(self, segment_id: int) -> int | None:
-        """The version this Store last wrote for a segment (None if it wrote none): lets undo
-        history know its own writes without hiding other desktops' changes."""
-        return self._written.get(segment_id)
 
     def update_segment(self, segment: Segment) -> Segment:
         """Change a segment's bounds, action or origin; refused if its version moved on."""
@@ -134,5 +128,5 @@ class SegmentsMixin(StoreCore):
         return row
 
     def _write_segment(self, s: Session, segment_id: int, version: int, **values: Any) -> None:
-        self._written[segment_id] = versioned_update(s, SegmentRow, segment_id, version, f"segment {segment_id}",
+        versioned_update(s, SegmentRow, segment_id, version, f"segment {segment_id}",
                                                      updated_at=convert.now(), **values)

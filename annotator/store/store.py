@@ -17,8 +17,10 @@ from annotator.errors import InputError, PermissionDenied
 from annotator.store import convert, pg_session
 from annotator.store.assignments import AssignmentsMixin
 from annotator.store.bulk import BulkImportMixin
+from annotator.store.clip_view import ClipViewMixin
 from annotator.store.clips import ClipsMixin
 from annotator.store.engine import busy_as_error, driver_message, make_engine, migrate, owns_tables, shown_url
+from annotator.store.live import ReceiptsMixin
 from annotator.store.merged import MergedMixin
 from annotator.store.merged_bulk import MergedBulkMixin
 from annotator.store.orm import AnnotatorRow, MetaRow
@@ -28,8 +30,8 @@ from annotator.store.proposals import ProposalsMixin
 from annotator.taxonomy import Taxonomy, parse_taxonomy
 
 
-class Store(PeopleMixin, ClipsMixin, BulkImportMixin, AssignmentsMixin, ProposalsMixin, MergedMixin,
-            MergedBulkMixin, OverviewMixin):
+class Store(PeopleMixin, ClipsMixin, BulkImportMixin, ClipViewMixin, AssignmentsMixin, ProposalsMixin, MergedMixin,
+            MergedBulkMixin, OverviewMixin, ReceiptsMixin):
     """One user's view of a project database (see annotator.store.api.StoreAPI)."""
 
     @classmethod

@@ -1,46 +1,35 @@
-"""The open clip of one annotator: segments, selection, undo stack, assignment state.
+"""The open clip of one annotator: segments, proposals, selection, undo stack, assignment state.
 
-Edits are annotator.commands objects; each one is done against the store at once
-(autosave: the store commits every write) and then wrapped in a QUndoCommand so Ctrl+Z
-walks back through them. Refused edits (rules, version conflicts, roles) become one
-status message and change nothing.
+Every edit is an annotator.commands object handed to the window's EditPipeline: it is on
+screen at once (the model applies its preview), journalled, and committed in the background
+in order; each commit's Change carries the rows as they now are, so nothing is read again.
+QUndoStack walks back through the same commands (app.stored_command). An edit the store
+refuses (rules, version conflicts, roles) drops it and the edits queued after it on this
+clip, reads the clip again (the store is the truth) and says why in one line.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import replace
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
 from annotator import commands, rules
-from annotator.commands import Change, Command
-from annotator.errors import ConflictError, InputError, PermissionDenied, RuleViolation, StoreBusy
-from annotator.model import AssignmentState, Clip, Origin, Segment
-from annotator.store.api import StoreAPI
+from annotator.commands import Command, SetState
+from annotator.edit_queue import Committed, Event, Refused
+from annotator.errors import ConflictError, PermissionDenied, RuleViolation, StoreBusy
+from annotator.journal import Journal
+from annotator.model import AssignmentState, Clip, Origin, Proposal, Segment
+from annotator.store.api import ClipView, StoreAPI
 from annotator.taxonomy import Taxonomy
+from annotator.versions import VersionBook
+from app.controllers.edit_pipeline import EditPipeline
+from app.controllers.live_feed import LiveFeed
 from app.stored_command import StoredCommand
 from app.wording import plural
 
 REFUSALS = (RuleViolation, ConflictError, PermissionDenied, StoreBusy)
-
-
-class _StoreCommand(StoredCommand):
-    """A domain command already done once; redo/undo replay it through the session."""
-
-    def __init__(self, session: ClipSession, command: Command) -> None:
-        super().__init__(command.text)
-        self.session = session
-        self.command = command
-
-    def replay(self) -> bool:
-        """Re-apply the edit."""
-        return self.session._apply(lambda: self.command.do(self.session.store), self.text())
-
-    def reverse(self) -> bool:
-        """Reverse the edit in the store."""
-        return self.session._apply(lambda: self.command.undo(self.session.store), f"Undo {self.text()}")
 
 
 class ClipSession(QObject):
@@ -48,32 +37,51 @@ class ClipSession(QObject):
 
     clipOpened = Signal(object)  # Clip or None
     segmentsChanged = Signal()
+    proposalsChanged = Signal()
     selectionChanged = Signal(object)  # segment id or None
     stateChanged = Signal(object)  # AssignmentState
     message = Signal(str)  # one line for the status bar
+    saveStatus = Signal(str)  # "saving…", "saved", "offline — N edits waiting"
 
-    def __init__(self, store: StoreAPI, author: str, parent: QObject | None = None) -> None:
+    def __init__(self, store: StoreAPI, author: str, parent: QObject | None = None, *,
+                 journal: Journal | None = None, background: bool = False) -> None:
         super().__init__(parent)
         self.store = store
         self.author = author
         self.taxonomy: Taxonomy = store.taxonomy
         self.undo_stack = QUndoStack(self)
+        self.pipeline = EditPipeline(store, journal, background, self)
+        self.pipeline.edited.connect(self._on_event)
+        self.pipeline.saveStatus.connect(self.saveStatus)
+        self.pipeline.viewRead.connect(self._on_view_read)
+        self.model = self.pipeline.model
         self.clip: Clip | None = None
-        self.segments: list[Segment] = []  # sorted by start, then end
+        self.segments: list[Segment] = []  # as shown, sorted by start, then end
+        self.proposals: list[Proposal] = []  # the clip's proposals with this user's answers
         self.selected: int | None = None
         self.state: AssignmentState | None = None
-        self._refused = False  # the last store write was refused (its message is on screen)
+        self._refused = False  # the last edit was refused (its message is on screen)
+        self._texts: dict[int, str] = {}  # ticket -> what the edit is called, for a refusal's message
+        self._submitting: int | None = None  # the ticket being queued now
+        self._refused_now = False  # ... was refused before submit returned (foreground writer)
+
+    @property
+    def book(self) -> VersionBook:
+        """The pipeline's memory of versions and of ids given to rows before they were stored."""
+        return self.pipeline.book
 
     # ----- opening ---------------------------------------------------------------------------
     def open_clip(self, clip: Clip | None) -> None:
-        """Load a clip's segments for this author; the undo history starts empty."""
+        """Load a clip's segments, proposals and state for this author; the undo history starts empty."""
         self.undo_stack.clear()
         self.clip = clip
         self.selected = None
-        self.state = self._read_state() if clip is not None else None
+        self._read()
+        self.state = self.model.state
         if clip is not None and self.state not in (None, AssignmentState.DONE) and not clip.finalised:
-            self.store.note_opened(clip.id)  # times the clip for the agreement report
-        self._reload()
+            opened = clip.id  # times the clip for the agreement report (live: off the UI thread)
+            self.pipeline.read_in_background(lambda store: store.note_opened(opened))
+        self._refresh()
         self.clipOpened.emit(clip)
         self.selectionChanged.emit(None)
         self.stateChanged.emit(self.state)
@@ -81,28 +89,78 @@ class ClipSession(QObject):
             assert clip is not None
             self.message.emit(f"Clip {clip.name} is finalised by the reviewer: you can look, not edit")
 
-    def _read_state(self) -> AssignmentState | None:
-        assert self.clip is not None
-        for a in self.store.assignments(self.author):
-            if a.clip_id == self.clip.id:
-                return a.state
-        return None
-
-    def _reload(self) -> None:
+    def _read(self) -> None:
+        """Read the open clip as the store holds it into the model (edits still queued stay on top)."""
         if self.clip is None:
-            self.segments = []
-        else:
-            found = self.store.segments(self.clip.id, self.author)
-            self.segments = sorted(found, key=lambda s: (s.start_frame, s.end_frame, s.id or 0))
-        if self.selected is not None and self.segment(self.selected) is None:
+            self.model.load(None, [])
+            return
+        view = self.store.clip_view(self.clip.id, self.author)
+        self.clip = view.clip
+        self.model.load(self.clip.id, view.segments, view.proposals, view.state)
+
+    def reload(self) -> None:
+        """Read the open clip again (another desktop changed it) and show it."""
+        self._read()
+        self._refresh()
+
+    def _refresh(self) -> None:
+        """Publish the model as shown: segments, proposals, state, selection."""
+        self.segments = self.model.segments()
+        self.proposals = self.model.proposals()
+        shown = self.segment(self.selected)
+        if shown is not None and shown.id != self.selected:
+            self.selected = shown.id  # the row was stored: its temporary id gave way to the real one
+        if self.selected is not None and shown is None:
             self.selected = None
             self.selectionChanged.emit(None)
+        if self.model.state != self.state:
+            self.state = self.model.state
+            self.stateChanged.emit(self.state)
         self.segmentsChanged.emit()
+        self.proposalsChanged.emit()
+
+    def go_live(self, journal: Journal | None, feed: LiveFeed | None = None) -> None:
+        """Write in the background through `journal` (replaying what it kept) and follow teammates'
+        commits on `feed`: the open clip is read again, off the UI thread, when someone else changed it."""
+        kept = self.pipeline.go_background(journal)
+        if kept:
+            self.message.emit(f"Storing {plural(kept, 'edit')} kept from the last session")
+        if feed is not None:
+            feed.changed.connect(self._on_clips_changed)
+
+    def _on_clips_changed(self, clips: set[int] | None) -> None:
+        clip = self.clip
+        if clip is not None and (clips is None or clip.id in clips):
+            author = self.author
+            self.pipeline.read_in_background(lambda store: store.clip_view(clip.id, author))
+
+    def _on_view_read(self, view: object) -> None:
+        if not isinstance(view, ClipView) or self.clip is None or view.clip.id != self.clip.id:
+            return  # another clip was opened meanwhile
+        self.clip = view.clip
+        self.model.merge_from_store(view.segments, view.proposals)
+        self.model.base.state = view.state
+        self.model.merge_from_store()
+        self._refresh()
+
+    def wait_saved(self, timeout: float = 30.0) -> bool:
+        """Block until every queued edit is committed or refused, then show the outcome (tests, benchmarks)."""
+        done = self.pipeline.wait_saved(timeout)
+        from PySide6.QtCore import QCoreApplication
+        QCoreApplication.processEvents()
+        return done
+
+    def close(self) -> None:
+        """Stop the writer; edits not committed stay in the journal for the next start."""
+        self.pipeline.close()
 
     # ----- queries -----------------------------------------------------------------------------
     def segment(self, segment_id: int | None) -> Segment | None:
-        """The live segment with this id."""
-        return next((s for s in self.segments if s.id == segment_id), None)
+        """The live segment with this id (a temporary id finds its row once stored, and the other way round)."""
+        if segment_id is None:
+            return None
+        wanted = self.book.real(segment_id)
+        return next((s for s in self.segments if s.id == segment_id or self.book.real(s.id or 0) == wanted), None)
 
     def selected_segment(self) -> Segment | None:
         """The selected segment, if any."""
@@ -110,8 +168,8 @@ class ClipSession(QObject):
 
     def select(self, segment_id: int | None) -> None:
         """Select a segment (None clears the selection)."""
-        if segment_id is not None and self.segment(segment_id) is None:
-            segment_id = None
+        shown = self.segment(segment_id)
+        segment_id = None if shown is None else shown.id
         if segment_id != self.selected:
             self.selected = segment_id
             self.selectionChanged.emit(segment_id)
@@ -151,10 +209,8 @@ class ClipSession(QObject):
         command = commands.AddSegment(new)
         if not self._execute(command):
             return None
-        added = command.segment
-        assert added is not None
-        self.select(added.id)
-        return self.segment(added.id)
+        self.select(command.temp_id)
+        return self.selected_segment()
 
     def edit(self, segment_id: int, start: int | None = None, end: int | None = None,
              action_id: int | None = None) -> bool:
@@ -249,26 +305,77 @@ class ClipSession(QObject):
     def _execute(self, command: Command, text: str | None = None) -> bool:
         if self.refuse_if_read_only():
             return False
-        if not self._apply(lambda: command.do(self.store), command.text):
+        if not self._submit(command, False, command.text):
             return False
-        undo = _StoreCommand(self, command)
-        if text:
-            undo.setText(text)
-        self.undo_stack.push(undo)
-        self._mark_started()
+        if command.undoable:
+            self.undo_stack.push(StoredCommand(command, self._replay_submit, text))
+        if not isinstance(command, SetState):
+            self._mark_started()
         return True
 
-    def _apply(self, action: Callable[[], Change], text: str) -> bool:
-        """Run one store write; refusals become a message and a reload (the store is the truth)."""
+    def _replay_submit(self, command: Command, undo: bool, text: str) -> bool:
+        return self._submit(command, undo, text)
+
+    def _submit(self, command: Command, undo: bool, text: str) -> bool:
+        """Check the edit against the rules here (no wait), then show it and queue it."""
         try:
-            action()
-        except REFUSALS as exc:
+            preview = command.preview(self.book, undo)
+            if self.clip is not None:
+                clip = self.clip
+                for seg in preview.segments:
+                    rules.validate_segment(seg, clip, self.taxonomy)
+        except RuleViolation as exc:
             self._refused = True
             self.message.emit(f"{text} refused: {exc}")
-            self._reload()
             return False
-        self._reload()
-        return True
+        ticket = self.pipeline.queue.reserve()
+        self._texts[ticket] = text
+        self._submitting, self._refused_now = ticket, False
+        try:
+            self.pipeline.submit(ticket, command, undo, preview)  # in the foreground it is settled on return
+        finally:
+            self._submitting = None
+        self._refresh()
+        return not self._refused_now
+
+    def _on_event(self, event: Event) -> None:
+        if isinstance(event, Committed):
+            self._texts.pop(event.ticket, None)
+            if event.reread:
+                self.reload()
+            elif event.change.clip_id == self.model.clip_id:
+                self._refresh()
+        elif isinstance(event, Refused):
+            self._refuse(event)
+
+    def _refuse(self, event: Refused) -> None:
+        """The store refused an edit (and dropped the ones queued after it): show what it holds, say why."""
+        text = self._texts.get(event.tickets[0], event.text)
+        for ticket in event.tickets:
+            self._texts.pop(ticket, None)
+        self._refused = True
+        if self.model.clip_id == event.clip_id:
+            self.reload()
+        later = f" (and {plural(len(event.tickets) - 1, 'edit')} made after it)" if len(event.tickets) > 1 else ""
+        self.message.emit(f"{text} refused{later}: {event.message}")
+        if self._submitting in event.tickets:
+            self._refused_now = True  # refused while being queued: the caller keeps it off the stack
+        else:
+            self._drop_from_stack(len(event.tickets))
+
+    def _drop_from_stack(self, count: int) -> None:
+        """Take the refused edits off the undo stack: the newest `count` done ones when they are its top,
+        else (an undo or redo was refused) the whole history, which no longer matches the store."""
+        stack = self.undo_stack
+        if stack.index() < count or stack.canRedo():
+            stack.clear()
+            self.message.emit("Undo history of this clip cleared: it no longer matches what the database holds")
+            return
+        for _ in range(count):
+            top = stack.command(stack.index() - 1)
+            assert isinstance(top, StoredCommand)
+            top.dropped = True
+            stack.undo()
 
     def overlap_hint(self, segment_id: int | None) -> str | None:
         """A warning when the segment overlaps another of the same action (allowed, but rarely meant)."""
@@ -317,13 +424,13 @@ class ClipSession(QObject):
 
     def _set_state(self, state: AssignmentState) -> bool:
         assert self.clip is not None
-        try:
-            self.state = self.store.set_assignment_state(self.clip.id, self.author, state).state
-        except (*REFUSALS, InputError) as exc:
-            self.message.emit(f"Cannot change the clip's state: {exc}")
+        if self.state is None:
+            self.message.emit(f"Cannot change the clip's state: clip {self.clip.name} is not assigned to {self.author}")
             return False
-        self.stateChanged.emit(self.state)
-        return True
+        if self.read_only and state is not AssignmentState.DONE:
+            self.message.emit(f"Cannot change the clip's state: clip {self.clip.name} is finalised")
+            return False
+        return self._submit(SetState(self.clip.id, self.author, state, self.state), False, "Change the clip's state")
 
 
 def _edit_text(before: Segment, after: Segment) -> str:

@@ -15,11 +15,11 @@ from PySide6.QtCore import QObject, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QColor, QPainter, QPaintEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMainWindow, QSizePolicy, QSlider, QSplitter, QWidget
 
+from annotator.commands import AcceptProposal, RejectProposal
 from annotator.model import Proposal, ProposalStatus
 from app.controllers.clip_session import ClipSession
 from app.labelling.shortcuts import Shortcut
 from app.player.player_widget import Player
-from app.proposals.commands import AcceptProposal, RejectProposal
 from app.review.styled_lanes import BarStyle, StyledLanesItem, ghost
 from app.timeline.lanes_item import LANE_COLOURS
 from app.timeline.packing import Bar
@@ -144,12 +144,12 @@ class ProposalController(QObject):
         self.pending_total = 0
         self.selected: int | None = None
         self._build_lane()
-        # Every write (and its undo) reloads the session's segments, and so does opening a clip:
-        # open_clip emits segmentsChanged for the new clip before clipOpened, so the proposals are
-        # read there, once; clipOpened only drops the old clip's selection.
-        session.segmentsChanged.connect(self.reload)
+        # The session's model holds the clip's proposals with this user's answers; every edit, its
+        # commit and opening a clip emit proposalsChanged (before clipOpened, which only drops the
+        # old clip's selection): the lane is redrawn from the model, never read again.
+        session.proposalsChanged.connect(self.redraw)
         session.clipOpened.connect(self._on_clip_opened)
-        self.panel.thresholdChanged.connect(lambda _t: self.reload())
+        self.panel.thresholdChanged.connect(lambda _t: self.redraw())
         player.frameChanged.connect(self.playhead.setValue)
 
     def _build_lane(self) -> None:
@@ -181,7 +181,7 @@ class ProposalController(QObject):
         """Show `version`'s proposals (None: each clip's newest) from `threshold` on."""
         self.active_version = version
         self.panel.set_threshold(threshold)
-        self.reload()
+        self.redraw()
 
     def step_threshold(self, direction: int) -> None:
         """Shift+Up / Shift+Down: raise or lower the score threshold by one step."""
@@ -190,10 +190,17 @@ class ProposalController(QObject):
 
     # ----- data ---------------------------------------------------------------------------------
     def reload(self) -> None:
-        """Re-read the clip's proposals from the store and redraw the ghost lane."""
+        """Read the open clip again (new proposals were stored, e.g. by the model loop) and redraw."""
+        if self.session.clip is None:
+            self.redraw()
+        else:
+            self.session.reload()
+
+    def redraw(self) -> None:
+        """Take the clip's proposals from the session's model and redraw the ghost lane."""
         clip = self.session.clip
         self.is_control = clip is not None and self.control_clip(clip.name)
-        found = [] if clip is None or self.is_control else self.session.store.proposals(clip.id)
+        found = [] if clip is None or self.is_control else self.session.proposals
         self.model_version, self.shown = visible_proposals(found, self.panel.threshold(), self.active_version)
         self.pending_total = sum(p.status is ProposalStatus.PENDING and p.model_version == self.model_version
                                  for p in found)
@@ -268,10 +275,8 @@ class ProposalController(QObject):
         command = AcceptProposal(target, self.session.author)
         if not self.session.run(command):
             return False
-        created = command.segment
-        if created is not None:
-            self.session.select(created.id)
-            self.player.seek(created.start_frame)
+        self.session.select(command.temp_id)
+        self.player.seek(target.start_frame)
         self.message.emit(f"Accepted {target.score:.2f} {self.session.taxonomy.action(target.action_id).name}: "
                           "edit it with [ ] or C (it becomes proposal-edited), Ctrl+Z undoes")
         return True

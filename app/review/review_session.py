@@ -1,23 +1,28 @@
 """The reviewer's open clip: annotators' segments, merged instances, decisions, finalising.
 
-Every decision is one StoreAPI.resolve_merged call (version-checked and audited in the
-store), pushed on a QUndoStack like the annotation screen's edits: undo re-applies the
-decision it replaced, or calls StoreAPI.unresolve_merged, which puts back what the merge
-proposed (kept on the merged row); redo decides again. The menus take their text and
+Every decision is an annotator.commands.Decide handed to the window's EditPipeline, like the
+annotation screen's edits: shown at once, committed in the background in order (one
+version-checked, audited StoreAPI.resolve_merged), and pushed on the QUndoStack as the one
+undoable command type of both screens (app.stored_command): undo re-applies the decision it
+replaced, or calls StoreAPI.unresolve_merged, which puts back what the merge proposed; redo
+decides again. A refusal reads the clip again and says why. The menus take their text and
 state from the stack.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
+from annotator.commands import Command, Decide, Verdict
 from annotator.decisions import ADJUST, DELETE, KEEP, label, take
+from annotator.edit_queue import Committed, Event, Refused
 from annotator.errors import ConflictError, InputError, PermissionDenied, RuleViolation, StoreBusy
+from annotator.journal import Journal
 from annotator.model import Clip, MergedInstance, MergedStatus, Segment
 from annotator.store.api import StoreAPI
+from app.controllers.edit_pipeline import EditPipeline
+from app.controllers.live_feed import LiveFeed
 from app.review.review_model import (
     Choice,
     author_of,
@@ -31,40 +36,6 @@ from app.stored_command import StoredCommand
 REFUSALS = (RuleViolation, ConflictError, PermissionDenied, InputError, StoreBusy)
 
 
-def _choice_of(inst: MergedInstance) -> Choice | None:
-    """The choice that puts a resolved instance back as it is (None: it was undecided)."""
-    if inst.status is not MergedStatus.RESOLVED or inst.decision is None:
-        return None
-    return Choice(inst.decision, inst.start_frame, inst.end_frame, inst.action_id)
-
-
-class _DecisionCommand(StoredCommand):
-    """One decision on one instance, already stored once; undo/redo replay it through the session."""
-
-    def __init__(self, session: ReviewSession, before: MergedInstance, choice: Choice) -> None:
-        super().__init__(f"decision '{outcome_text(choice.decision, session.taxonomy)}'")
-        self.session = session
-        self.instance_id = before.id or 0
-        self.before = _choice_of(before)
-        self.choice = choice
-
-    def replay(self) -> bool:
-        """Decide again."""
-        s = self.session
-        return s._write(self.instance_id, "Redo", lambda v: s._resolve(self.instance_id, v, self.choice))
-
-    def reverse(self) -> bool:
-        """Back to the decision replaced, or to what the merge proposed."""
-        before, s = self.before, self.session
-        store = s.store
-        write: Callable[[int], MergedInstance]
-        if before is None:
-            write = lambda v: store.unresolve_merged(self.instance_id, v)  # noqa: E731
-        else:
-            write = lambda v: s._resolve(self.instance_id, v, before)  # noqa: E731
-        return s._write(self.instance_id, "Undo", write)
-
-
 class ReviewSession(QObject):
     """Decisions and queries of the review screen; widgets listen to the signals."""
 
@@ -74,8 +45,10 @@ class ReviewSession(QObject):
     clipFinalised = Signal(int)
     decided = Signal(int)  # clip id whose counts changed
     message = Signal(str)
+    saveStatus = Signal(str)  # "saving…", "saved", "offline — N edits waiting"
 
-    def __init__(self, store: StoreAPI, parent: QObject | None = None) -> None:
+    def __init__(self, store: StoreAPI, parent: QObject | None = None, *, journal: Journal | None = None,
+                 background: bool = False) -> None:
         super().__init__(parent)
         self.store = store
         self.taxonomy = store.taxonomy
@@ -86,8 +59,13 @@ class ReviewSession(QObject):
         self.merge_problem: str | None = None  # why finalising would be refused on the merge (the store's words)
         self.selected: int | None = None
         self.undo_stack = QUndoStack(self)
-        self._written: dict[int, int] = {}  # instance id -> version this session last stored
+        self.pipeline = EditPipeline(store, journal, background, self)
+        self.pipeline.edited.connect(self._on_event)
+        self.pipeline.saveStatus.connect(self.saveStatus)
         self._refused = False  # the last undo/redo was refused (its message is on screen)
+        self._submitting: int | None = None  # the ticket being queued now
+        self._refused_now = False  # ... was refused before submit returned (foreground writer)
+        self._replays: dict[int, str] = {}  # ticket of an undo/redo -> "Undo"/"Redo", for its message
 
     # ----- opening -------------------------------------------------------------------------
     def open_clip(self, clip: Clip | None) -> None:
@@ -114,6 +92,8 @@ class ReviewSession(QObject):
                              for name in self.annotators}
             self.instances = clip_instances(self.store, self.clip.id, self.segments)
             self.merge_problem = self.store.merge_problems([self.clip.id]).get(self.clip.id)
+        self.pipeline.model.load(None if self.clip is None else self.clip.id, [], instances=self.instances)
+        self.instances = self.pipeline.model.instances()  # decisions still on their way stay shown
         if self.selected is not None and self.instance(self.selected) is None:
             self.selected = None
             self.selectionChanged.emit(None)
@@ -172,54 +152,99 @@ class ReviewSession(QObject):
         return inst
 
     def decide(self, choice: Choice) -> MergedInstance | None:
-        """Store a decision on the selected instance and push it on the undo stack; None when refused."""
+        """Show a decision on the selected instance at once, queue it, push it on the undo stack; None when refused."""
         inst = self._target()
         if inst is None or inst.id is None or self.clip is None:
             return None
-        try:
-            done = self._resolve(inst.id, inst.version, choice)
-        except REFUSALS as exc:
-            self.message.emit(f"Decision refused: {exc}")
-            self.reload()
+        command = Decide(inst, Verdict(choice.decision, choice.start_frame, choice.end_frame, choice.action_id),
+                         f"decision '{outcome_text(choice.decision, self.taxonomy)}'")
+        if not self._submit(command, False, None):
             return None
-        self.undo_stack.push(_DecisionCommand(self, inst, choice))
-        self._after_write()
+        self.undo_stack.push(StoredCommand(command, self._replay_submit))
+        done = self.instance(inst.id)
+        assert done is not None
         self.message.emit(f"Decided: {outcome_text(choice.decision, self.taxonomy)} "
                           f"({done.start_frame}–{done.end_frame}, {self._name(done.action_id)})")
         return done
 
-    def _resolve(self, instance_id: int, version: int, choice: Choice) -> MergedInstance:
-        done = self.store.resolve_merged(instance_id, version, choice.decision, choice.start_frame,
-                                         choice.end_frame, choice.action_id)
-        self._written[instance_id] = done.version
-        return done
+    def _replay_submit(self, command: Command, undo: bool, _text: str) -> bool:
+        return self._submit(command, undo, "Undo" if undo else "Redo")
 
-    def _after_write(self) -> None:
-        self.reload()
+    def _submit(self, command: Command, undo: bool, what: str | None) -> bool:
+        """Show a decision (or its undo / redo: `what`) and queue it; False when refused at once."""
+        if what is not None:
+            assert isinstance(command, Decide)
+            iid = command.instance.id
+            self.select(iid)
+            if self.instance(iid) is None:  # the store's words for a deleted instance, so every path says the same
+                self.message.emit(f"{what} refused: merged instance {iid} no longer exists (the merge was re-run)")
+                self._refused = True
+                return False
+        ticket = self.pipeline.queue.reserve()
+        if what is not None:
+            self._replays[ticket] = what
+        self._submitting, self._refused_now = ticket, False
+        try:
+            self.pipeline.submit(ticket, command, undo, command.preview(self.pipeline.book, undo))
+        finally:
+            self._submitting = None
+        if self._refused_now:
+            return False
+        self._show_instances()
         if self.clip is not None:
             self.decided.emit(self.clip.id)
-
-    def _write(self, instance_id: int, what: str, write: Callable[[int], MergedInstance]) -> bool:
-        """An undo or redo of a decision: version-checked against what this session last stored."""
-        self.select(instance_id)
-        current = self.instance(instance_id)
-        if current is None:
-            # the store's words for a deleted instance, so every path says the same
-            self.message.emit(f"{what} refused: merged instance {instance_id} no longer exists (the merge was re-run)")
-            self._refused = True
-            return False
-        try:
-            done = write(self._written.get(instance_id, current.version))
-        except REFUSALS as exc:
-            self.message.emit(f"{what} refused: {exc}")
-            self._refused = True
-            self.reload()
-            return False
-        self._written[instance_id] = done.version
-        self._after_write()
-        self.select(instance_id)
-        self.message.emit(self._replayed(what, done))
         return True
+
+    def _show_instances(self) -> None:
+        self.instances = self.pipeline.model.instances()
+        self.instancesChanged.emit()
+
+    def _on_event(self, event: Event) -> None:
+        if isinstance(event, Committed):
+            what = self._replays.pop(event.ticket, None)
+            if event.reread:
+                self.reload()
+            elif self.clip is not None and event.change.clip_id == self.clip.id:
+                self._show_instances()
+            if what is not None and event.change.instances:
+                self.message.emit(self._replayed(what, event.change.instances[0]))
+        elif isinstance(event, Refused):
+            what = self._replays.get(event.tickets[0], "Decision")
+            for ticket in event.tickets:
+                self._replays.pop(ticket, None)
+            self._refused = True
+            if self._submitting in event.tickets:
+                self._refused_now = True
+            else:
+                self.undo_stack.clear()  # decisions made on a state the store does not hold
+            self.reload()
+            if self.clip is not None:
+                self.decided.emit(self.clip.id)
+            self.message.emit(f"{what} refused: {event.message}")
+
+    def go_live(self, journal: Journal | None, feed: LiveFeed | None = None) -> None:
+        """Store decisions in the background through `journal` (replaying what it kept) and follow
+        teammates' commits on `feed`: the open clip is read again, and each changed clip's queue row."""
+        self.pipeline.go_background(journal)
+        if feed is not None:
+            feed.changed.connect(self._on_clips_changed)
+
+    def _on_clips_changed(self, clips: set[int] | None) -> None:
+        if self.clip is not None and (clips is None or self.clip.id in clips) and not self.pipeline.queue.waiting():
+            self.reload()
+        for clip_id in clips or ():
+            self.decided.emit(clip_id)  # the queue's row of that clip
+
+    def wait_saved(self, timeout: float = 30.0) -> bool:
+        """Block until every queued decision is committed or refused, then show the outcome."""
+        done = self.pipeline.wait_saved(timeout)
+        from PySide6.QtCore import QCoreApplication
+        QCoreApplication.processEvents()
+        return done
+
+    def close(self) -> None:
+        """Stop the writer; decisions not committed stay in the journal for the next start."""
+        self.pipeline.close()
 
     def _replayed(self, what: str, done: MergedInstance) -> str:
         if what == "Redo":
@@ -314,6 +339,7 @@ class ReviewSession(QObject):
         """Ctrl+Enter: finalise the clip; the store refuses while instances need review."""
         if self.clip is None:
             return False
+        self.wait_saved(10.0)  # the decisions still on their way first: finalising checks them
         try:
             self.clip = self.store.finalise_clip(self.clip.id)
         except REFUSALS as exc:

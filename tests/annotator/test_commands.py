@@ -14,6 +14,7 @@ from annotator.commands import (
     EditSegment,
     JoinSegments,
     SplitSegment,
+    book_of,
 )
 from annotator.errors import ConflictError, RuleViolation
 from annotator.model import Origin, Role, Segment
@@ -40,7 +41,8 @@ def test_add_edit_delete_undo_redo(setup: tuple[Store, int]) -> None:
     history = UndoHistory(ann)
     add = AddSegment(Segment(None, clip_id, "ann1", 10, 40, 3))
     change = history.push(add)
-    assert add.segment is not None and change == Change(clip_id, added=(add.segment.id or 0,))
+    assert add.segment is not None and change == Change(clip_id, segments=(add.segment,),
+                                                        bound=((add.temp_id, add.segment.id or 0),))
     history.push(EditSegment(add.segment, end_frame=60, action_id=4))
     assert _bounds(ann, clip_id) == [(10, 60, 4)]
     current = ann.segments(clip_id, "ann1")[0]
@@ -76,7 +78,8 @@ def test_split_and_join_round_trip(setup: tuple[Store, int]) -> None:
     seg = history.push(AddSegment(Segment(None, clip_id, "ann1", 10, 70, 3)))
     original = ann.segments(clip_id, "ann1")[0]
     change = history.push(SplitSegment(original, 40, fps=30.0))
-    assert change.updated == (original.id,) and len(change.added) == 1
+    first, second = change.segments  # the rows as they now are: the cut original and the new tail
+    assert (first.id, first.end_frame, second.start_frame) == (original.id, 40, 40) and len(change.bound) == 1
     assert _bounds(ann, clip_id) == [(10, 40, 3), (40, 70, 3)]
     left, right = sorted(ann.segments(clip_id, "ann1"), key=lambda s: s.start_frame)
     history.push(JoinSegments(left, right))
@@ -144,7 +147,7 @@ def test_a_refused_join_leaves_no_part_of_it(setup: tuple[Store, int], store: St
         join.do(ann)  # its first step (widen the first segment) would have succeeded alone
     assert _bounds(ann, clip_id) == [(10, 40, 3), (40, 75, 3)]
     assert ann.segments(clip_id, "ann1")[0].version == 1
-    assert ann.written_version(first.id or 0) == 1  # the rolled-back write is forgotten too
+    assert book_of(ann).version("segment", first.id or 0, 1) == 1  # the rolled-back write is not booked
 
 
 def test_a_refused_split_undo_leaves_both_parts(setup: tuple[Store, int], store: Store) -> None:

@@ -430,7 +430,7 @@ def test_a_members_desktop_waits_for_the_owner_to_upgrade_the_schema(team: Team,
     engine = create_engine(team.url)
     try:
         _alembic(engine, "downgrade", "0005")  # as if this MMAD Studio were newer than the project's schema
-        with pytest.raises(PermissionDenied, match=r"at schema revision 0005 .* needs 0010_i25: the project's owner must "
+        with pytest.raises(PermissionDenied, match=r"at schema revision 0005 .* needs 0011_i22: the project's owner must "
                                                    r"upgrade the database first \(mmad upgrade PROJECT_FOLDER"):
             Store.open(ann1_url, load_taxonomy("mma52"))
         capsys.readouterr()

@@ -122,8 +122,8 @@ def test_neighbours_for_jumps(session: ClipSession) -> None:
     assert session.neighbour(5, -1) is None
 
 
-def test_a_locked_database_refuses_the_edit_with_a_message(qtbot: QtBot, app_project: tuple[Path, str],
-                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_locked_database_keeps_the_edit_waiting_then_commits_it(qtbot: QtBot, app_project: tuple[Path, str],
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     from annotator.project import DEFAULT_DB_FILE
     from annotator.store import engine as store_engine
     from tests.annotator.store.test_busy import write_lock
@@ -131,19 +131,23 @@ def test_a_locked_database_refuses_the_edit_with_a_message(qtbot: QtBot, app_pro
     monkeypatch.setattr(store_engine, "BUSY_TIMEOUT_S", 0.2)
     folder, user = app_project
     store = Project.open(folder).open_store(user)
+    session = ClipSession(store, user, background=True)
     try:
-        session = ClipSession(store, user)
-        session.open_clip(store.clips()[0])
+        clip = store.clips()[0]
+        session.open_clip(clip)
         seg = session.add(5, 20, NOD)
-        assert seg is not None
-        said: list[str] = []
-        session.message.connect(said.append)
+        assert seg is not None and session.wait_saved()
+        seg_id = session.selected or 0
         with write_lock(folder / DEFAULT_DB_FILE):
-            assert not session.edit(seg.id or 0, end=30)
-            assert session.add(30, 50, NOD) is None
-        assert "refused" in said[-1] and "locked by another program" in said[-1]
-        assert [(s.start_frame, s.end_frame) for s in session.segments] == [(5, 20)]  # the screen = the store
-        assert session.undo_stack.count() == 1  # only the edit that was stored
-        assert session.edit(seg.id or 0, end=30)  # the lock gone, editing goes on
+            assert session.edit(seg_id, end=30)  # the window never waits: shown at once
+            assert [(s.start_frame, s.end_frame) for s in session.segments] == [(5, 30)]
+            qtbot.waitUntil(lambda: "busy" in session.pipeline.status, timeout=5000)
+            assert session.pipeline.status == "the database is busy — 1 edit waiting"
+            assert store.segments(clip.id, user)[0].end_frame == 20  # not stored yet
+        assert session.wait_saved(10)
+        assert session.pipeline.status == "saved"
+        assert store.segments(clip.id, user)[0].end_frame == 30  # stored once the lock was gone
+        assert session.undo_stack.count() == 2
     finally:
+        session.close()
         store.close()

@@ -1,0 +1,132 @@
+"""The Qt side of the edit pipeline: one writer per window, its events as a queued signal, the save status.
+
+Both screens' sessions own one EditPipeline: it keeps the open clip's model
+(annotator.clip_model), shows each edit at once (its preview), hands it to the writer
+(annotator.edit_queue, on its own thread with its own store connection) and turns the
+writer's events into `event` on the UI thread, plus a one-line `saveStatus`:
+"saving…", "saved", "offline — N edits waiting".
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, Signal
+
+from annotator.clip_model import ClipModel
+from annotator.commands import Change, Command
+from annotator.edit_queue import Committed, EditQueue, Event, Refused, Saved, Waiting
+from annotator.journal import Journal
+from annotator.store.api import StoreAPI
+from annotator.versions import VersionBook
+from app.wording import plural
+
+SAVING, SAVED = "saving…", "saved"
+
+
+class EditPipeline(QObject):
+    """Model + writer + journal of one window."""
+
+    edited = Signal(object)  # an annotator.edit_queue event, delivered on the UI thread
+    saveStatus = Signal(str)
+    viewRead = Signal(object)  # what read_in_background read, on the UI thread
+
+    def __init__(self, store: StoreAPI, journal: Journal | None = None, background: bool = False,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.book = VersionBook()
+        self.model = ClipModel(self.book)
+        self.status = SAVED
+        self.store = store
+        self._raw = _Relay()
+        self._raw.arrived.connect(self._on_event)
+        self._raw.viewRead.connect(self._on_view_read)
+        self._writer_store: StoreAPI | None = None
+        self._reader: StoreAPI | None = None
+        self._read_lock = threading.Lock()
+        self.queue = EditQueue(self._own_store() if background else store, self.book, self._raw.arrived.emit,
+                               journal, background)
+
+    def _own_store(self) -> StoreAPI:
+        """A connection of the writer's own: the UI thread's reads never share a transaction with it."""
+        if self._writer_store is None:
+            self._writer_store = self.store.as_user(self.store.user.name if self.store.user else None)
+        return self._writer_store
+
+    def go_background(self, journal: Journal | None) -> int:
+        """From now on write on a thread of its own, journalled; queue what the journal kept from an
+        earlier run first. How many edits it kept."""
+        self.queue.close()
+        self.queue = EditQueue(self._own_store(), self.book, self._raw.arrived.emit, journal, background=True)
+        self._reader = self.store.as_user(self.store.user.name if self.store.user else None)
+        return len(self.queue.replay_journal())
+
+    def read_in_background(self, read: Callable[[StoreAPI], object]) -> None:
+        """Run `read` on a thread with a connection of its own; `viewRead` brings its result to the UI
+        thread (a live update never makes the window wait). In the foreground: read now."""
+        reader = self._reader
+        if reader is None:
+            self.viewRead.emit(read(self.store))
+            return
+
+        def run() -> None:
+            with self._read_lock:
+                try:
+                    found = read(reader)
+                except Exception:  # noqa: BLE001 -- the next change or open reads again
+                    return
+            self._raw.viewRead.emit(found)
+
+        threading.Thread(target=run, name="live-read", daemon=True).start()
+
+    def _on_view_read(self, found: object) -> None:
+        self.viewRead.emit(found)
+
+    def submit(self, ticket: int, command: Command, undo: bool, preview: Change) -> None:
+        """Show the edit at once (its preview) and queue it under `ticket` (from queue.reserve())."""
+        self.model.preview(ticket, preview)
+        self._say(SAVING)
+        self.queue.submit(ticket, command, undo)
+
+    def replay_journal(self) -> int:
+        """Queue what the journal kept from an earlier run; how many edits."""
+        return len(self.queue.replay_journal())
+
+    def wait_saved(self, timeout: float = 30.0) -> bool:
+        """Block until the writer has nothing left (scripts, tests, benchmarks)."""
+        return self.queue.wait_idle(timeout)
+
+    def close(self) -> None:
+        """Stop the writer (edits not committed stay in the journal) and its connection."""
+        self.queue.close()
+        for opened in (self._writer_store, self._reader):
+            if opened is not None:
+                opened.close()
+        self._writer_store = self._reader = None
+
+    def _on_event(self, event: Event) -> None:
+        if isinstance(event, Committed):
+            self.model.committed(event.ticket, event.change)
+            waiting = self.queue.waiting()
+            self._say(f"{SAVING} ({waiting})" if waiting else SAVED)
+        elif isinstance(event, Refused):
+            self.model.dropped(set(event.tickets))
+        elif isinstance(event, Waiting):
+            what = "offline" if event.reason == "offline" else "the database is busy"
+            self._say(f"{what} — {plural(event.count, 'edit')} waiting")
+        elif isinstance(event, Saved) and not self.queue.waiting():
+            self._say(SAVED)
+        self.edited.emit(event)
+
+    def _say(self, status: str) -> None:
+        if status != self.status:
+            self.status = status
+            self.saveStatus.emit(status)
+
+
+class _Relay(QObject):
+    """Carries writer events across threads (emitted on the writer thread, received on the UI thread)."""
+
+    arrived = Signal(object)
+    viewRead = Signal(object)
