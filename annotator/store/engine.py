@@ -25,7 +25,7 @@ BUSY_TIMEOUT_S = 30.0  # how long a SQLite writer waits for another program's wr
 # a database at the last (the head) opens without importing Alembic, one at none of them was
 # upgraded by a newer MMAD Studio and is refused untouched.
 KNOWN_REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "0010_i25",
-                   "0011_i22")
+                   "0011_i22", "0012")
 HEAD_REVISION = KNOWN_REVISIONS[-1]
 UPGRADE_COMMAND = "mmad upgrade PROJECT_FOLDER"  # what the owner runs (app/cli/cmd_project.py)
 WRITE_OPTION = "mmad_write"  # execution option marking a write transaction (see writer())

@@ -112,7 +112,7 @@ def test_a_project_of_revision_0005_keeps_its_proposals_shared(project: Project,
         engine.dispose()
     store = Project.open(project.path).open_store()  # upgrades on open
     try:
-        assert store_engine.stored_revision(store._engine) == store_engine.HEAD_REVISION == "0011_i22"
+        assert store_engine.stored_revision(store._engine) == store_engine.HEAD_REVISION == "0012"
         for who in ("a1", "a2"):
             assert _spans(store.as_user(who).proposals(1)) == [(5, 50, None, PENDING)]
         store.as_user("a1").add_proposals(1, "v1", [])  # a1's empty run leaves the shared proposal alone

@@ -72,7 +72,7 @@ def test_migrations_create_the_schema_once(project: Project, db_url: str) -> Non
         engine.dispose()
     assert {"clips", "segments", "annotators", "assignments", "proposals", "merged_instances",
             "merged_segments", "audit_log", "subjects", "project_meta", "proposal_answers"} <= tables
-    assert head == store_engine.HEAD_REVISION == "0011_i22"
+    assert head == store_engine.HEAD_REVISION == "0012"
     project.open_store().close()  # a second open runs no migration and keeps the data
 
 

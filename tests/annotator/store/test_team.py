@@ -430,7 +430,7 @@ def test_a_members_desktop_waits_for_the_owner_to_upgrade_the_schema(team: Team,
     engine = create_engine(team.url)
     try:
         _alembic(engine, "downgrade", "0005")  # as if this MMAD Studio were newer than the project's schema
-        with pytest.raises(PermissionDenied, match=r"at schema revision 0005 .* needs 0011_i22: the project's owner must "
+        with pytest.raises(PermissionDenied, match=r"at schema revision 0005 .* needs 0012: the project's owner must "
                                                    r"upgrade the database first \(mmad upgrade PROJECT_FOLDER"):
             Store.open(ann1_url, load_taxonomy("mma52"))
         capsys.readouterr()
@@ -651,3 +651,25 @@ def test_the_store_refuses_a_review_origin_from_an_annotator_on_sqlite(project: 
         assert store.update_segment(replace(seg, origin=Origin.REVIEWED)).origin is Origin.REVIEWED  # the owner may
     finally:
         store.close()
+
+
+def test_a_login_reads_and_adds_only_its_own_edit_receipts(team: Team) -> None:
+    engine = create_engine(team.url)
+    try:
+        with engine.begin() as owner:  # receipts two logins' desktops wrote
+            for who in ("ann1", "ann2"):
+                owner.execute(text("INSERT INTO edit_receipts (edit_id, at, login) VALUES (:e, now(), :l)"),
+                              {"e": f"edit-of-{who}", "l": team.login[who]})
+        conn = as_login(engine, team.login["ann1"])
+        try:
+            seen = conn.execute(text("SELECT edit_id FROM edit_receipts")).scalars().all()
+        finally:
+            conn.rollback()
+            conn.close()
+        assert seen == ["edit-of-ann1"]  # another's edit ids (and the rows they bound) stay hidden
+        assert refused(engine, team.login["ann1"], "INSERT INTO edit_receipts (edit_id, at, login) "
+                       "VALUES ('planted', now(), :l)", l=team.login["ann2"])  # no receipt in another's name
+        assert not refused(engine, team.login["ann1"], "INSERT INTO edit_receipts (edit_id, at) "
+                           "VALUES ('mine', now())")
+    finally:
+        engine.dispose()

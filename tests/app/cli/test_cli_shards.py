@@ -80,15 +80,16 @@ def test_two_shard_processes_give_what_one_process_gives(tmp_path: Path) -> None
     torch.manual_seed(0)  # initial weights: the plumbing is tested, not the model
     model = Detector(pose_preset(num_classes=52))
     checkpoint = save_checkpoint(tmp_path / "pose.pt", model, Project.open(one).taxonomy.action_names)
-    predict = ["--checkpoint", str(checkpoint), "--store", "--store-min-score", "0", "--device", "cpu"]
+    predict = ["--checkpoint", str(checkpoint), "--store", "--device", "cpu"]
 
     assert main(["pose", str(one), "--workers", "1"]) == 0  # the reference: one process, clip after clip
     assert main(["predict", str(one), *predict, "--workers", "1"]) == 0
     outs = run_together(["pose", str(two), "--shard", "0/2", "--workers", "1"],
                         ["pose", str(two), "--shard", "1/2", "--workers", "1"])
     assert sum(int(o.split("pose of ")[-1].split(" of ")[0]) for o in outs) == len(NAMES)  # each clip once
-    run_together(["predict", str(two), *predict, "--shard", "0/2", "--workers", "1"],
-                 ["predict", str(two), *predict, "--shard", "1/2", "--workers", "1"])
+    outs = run_together(["predict", str(two), *predict, "--shard", "0/2", "--workers", "1"],
+                        ["predict", str(two), *predict, "--shard", "1/2", "--workers", "1"])
+    assert sum(int(o.split(" proposals for ")[-1].split()[0]) for o in outs) == len(NAMES)  # each clip once
     for name in NAMES:
         a, b = np.load(cache_path(one, name)), np.load(cache_path(two, name))
         np.testing.assert_array_equal(a["landmarks"], b["landmarks"])
@@ -96,7 +97,7 @@ def test_two_shard_processes_give_what_one_process_gives(tmp_path: Path) -> None
     assert not np.isnan(np.load(cache_path(one, NAMES[0]))["landmarks"]).all()  # a person was found
     stored = proposals_of(one)
     assert stored and stored == proposals_of(two)
-    assert {s[0] for s in stored} == set(NAMES)
+    # untrained weights: the one proposal filter (score, length) may leave some clips none
     # a re-run finds every clip in the cache
     assert "(cached)" in run_together(["pose", str(two), "--shard", "1/2", "--workers", "2"])[0]
 
