@@ -293,10 +293,9 @@ def _train_project(args: argparse.Namespace) -> int:
 
 def _train_files(args: argparse.Namespace) -> int:
     """Train on an OpenTAD JSON and its videos into --out (registered later with mmad models --add)."""
-    from inference.configs import TrainConfig
     from inference.data import find_videos, load_samples
     from inference.distributed import current, main_first
-    from inference.recipe import ModelChoice, training_configs
+    from inference.recipe import ModelChoice, schedule, training_configs
     from inference.train import train
 
     taxonomy = load_taxonomy(args.taxonomy or "mma52")
@@ -308,10 +307,8 @@ def _train_files(args: argparse.Namespace) -> int:
         raise InputError(args.data, "subset", "no training videos (run mmad split first)")
     choice = ModelChoice(backbone=args.backbone, config=args.config, **_choice_fields(args))
     longest = max((aset.videos[v].total_frames for v in aset.videos), default=0)
-    config, train_config = training_configs(choice, len(taxonomy.actions),
-                                            TrainConfig(epochs=args.epochs, batch_size=args.batch_size,
-                                                        seed=args.seed, workers=max(args.workers, 0)),
-                                            longest, args.lr)
+    base = schedule(args.epochs, args.batch_size, args.seed, args.workers)  # as a project run's (jobs.prepare)
+    config, train_config = training_configs(choice, len(taxonomy.actions), base, longest, args.lr)
     cache = None if args.no_cache else Path(args.cache or Path(args.out) / "frame_cache")
     dist = current(args.device)
     bar = TerminalProgress(lines=True) if dist.is_main else None  # a long command: one line per step in a log

@@ -54,8 +54,7 @@ def data_line(data: TrainingData) -> str:
 
 def prepare(spec: TrainSpec) -> tuple[Project, TrainingData, Any, Any]:
     """The project, its training data and the run's (model, train) configs; InputError when refused."""
-    from inference.configs import TrainConfig
-    from inference.recipe import ModelChoice, training_configs
+    from inference.recipe import ModelChoice, schedule, training_configs
 
     if spec.backbone not in BACKBONES:
         raise InputError("backbone", None, f"unknown backbone {spec.backbone!r} (known: {', '.join(BACKBONES)})")
@@ -64,8 +63,7 @@ def prepare(spec: TrainSpec) -> tuple[Project, TrainingData, Any, Any]:
                          adapter=spec.adapter, recipe=spec.recipe, dsta_variant=spec.dsta_variant,
                          pyramid=spec.pyramid, window=spec.window, pretrained=spec.pretrained,
                          random_backbone=spec.random_backbone)
-    train = TrainConfig(epochs=spec.epochs, batch_size=spec.batch_size, seed=spec.seed, workers=max(spec.workers, 0),
-                        warmup_epochs=min(2.0, max(spec.epochs / 4, 0.25)))
+    train = schedule(spec.epochs, spec.batch_size, spec.seed, spec.workers)
     training_configs(choice, len(project.taxonomy.actions), train)  # a choice that cannot train: before the data
     store = project.open_store()
     try:
