@@ -293,6 +293,7 @@ def _train_project(args: argparse.Namespace) -> int:
 
 def _train_files(args: argparse.Namespace) -> int:
     """Train on an OpenTAD JSON and its videos into --out (registered later with mmad models --add)."""
+    from app.model_loop.jobs import write_run_data
     from inference.data import find_videos, load_samples
     from inference.distributed import current, main_first
     from inference.recipe import ModelChoice, schedule, training_configs
@@ -326,7 +327,7 @@ def _train_files(args: argparse.Namespace) -> int:
                 val_samples = load_samples(aset, videos, config, val_ids, progress=progress, cache_dir=cache)
         if dist.is_main:
             Path(args.out).mkdir(parents=True, exist_ok=True)
-            _write_files_data(Path(args.out), aset)
+            write_run_data(Path(args.out), "opentad-json", aset)  # for mmad models --add
         result = train(config, train_config, train_samples, val_samples, taxonomy, args.out,
                        device=args.device, pretrained=args.pretrained, progress=progress)
     finally:
@@ -340,21 +341,6 @@ def _train_files(args: argparse.Namespace) -> int:
         print(f"best epoch {result.best_epoch}: validation action-level mAP {100 * result.best_map:.2f} %")
     print(f"checkpoint: {Path(args.out) / 'best.pt'} (mmad models PROJECT --add {args.out} registers it)")
     return 0
-
-
-def _write_files_data(out: Path, aset: AnnotationSet) -> None:
-    """RUN_DIR/data.json for a run on files, as a project run writes it."""
-    from annotator.training_data import fingerprint
-
-    clips: dict[str, int] = {}
-    instances: dict[str, int] = {}
-    for rec in aset.videos.values():
-        clips[str(rec.subset)] = clips.get(str(rec.subset), 0) + 1
-    for inst in aset.instances:
-        sub = str(aset.videos[inst.video_id].subset)
-        instances[sub] = instances.get(sub, 0) + 1
-    record = {"source": "opentad-json", "fingerprint": fingerprint(aset), "clips": clips, "instances": instances}
-    (out / "data.json").write_text(json.dumps(record, indent=1), "utf-8")
 
 
 def _torchrun(nproc: int, argv: list[str]) -> int:
