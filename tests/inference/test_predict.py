@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import torch
@@ -37,7 +38,7 @@ def test_a_short_clip_is_predicted_with_its_last_frame_repeated_as_in_training()
     seen: list[torch.Tensor] = []
     forward = model.forward
 
-    def spy(batch: torch.Tensor, valid: torch.Tensor) -> object:
+    def spy(batch: torch.Tensor, valid: torch.Tensor) -> Any:
         seen.append(batch.clone())
         return forward(batch, valid)
 
