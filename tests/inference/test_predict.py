@@ -42,7 +42,7 @@ def test_a_short_clip_is_predicted_with_its_last_frame_repeated_as_in_training()
         seen.append(batch.clone())
         return forward(batch, valid)
 
-    model.forward = spy  # type: ignore[method-assign]
+    setattr(model, "forward", spy)  # noqa: B010 - a spy on the one forward call
     predict_frames(model, "short", frames, fps=30.0, total_frames=160)
     (batch,) = seen
     assert batch.shape[1] == model.config.window_frames
