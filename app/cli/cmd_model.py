@@ -255,12 +255,12 @@ def _choice_fields(args: argparse.Namespace) -> dict[str, Any]:
 
 def _train_project(args: argparse.Namespace) -> int:
     """Train a version of the project, as the window's Train dialog does, and register it."""
-    from app.model_loop.jobs import train_version
+    from app.model_loop.jobs import backbone_name, train_version
     from app.model_loop.records import Guards, TrainSpec
     from inference.distributed import current
 
     _open_project(args.project)  # a clear message for a folder that is not a project
-    backbone = "pose" if args.backbone == "pose" else f"videomae-{args.config}"
+    backbone = backbone_name(args.backbone, args.config)
     spec = TrainSpec(project=args.project, source=args.source, backbone=backbone, epochs=args.epochs,
                      batch_size=args.batch_size, lr=args.lr, seed=args.seed, device=args.device,
                      workers=args.workers, out=args.out, resume=args.out is not None,  # RUN_DIR: resumed
@@ -424,12 +424,11 @@ def _store_proposals(store: Any, clips: list[Any], preds: list[PredictionRecord]
                      version: str) -> int:
     """Each clip's proposals as the app's Propose keeps them (app.model_loop.proposing.PROPOSALS)."""
     from annotator.model import Proposal
-    from app.model_loop.proposing import proposals_from
-    from app.model_loop.records import ClipRef
+    from app.model_loop.proposing import clip_ref, proposals_from
 
     stored = 0
     for clip in clips:
-        rows = proposals_from(preds, ClipRef(clip.id, clip.name, clip.fps, clip.frame_count, ""))
+        rows = proposals_from(preds, clip_ref(clip, Path()))  # the detections are made: no video needed
         found = [Proposal(None, clip.id, version, s, e, a, p) for s, e, a, p in rows]
         stored += len(store.add_proposals(clip.id, version, found))  # also when empty: stale ones go
     return stored
