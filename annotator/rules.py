@@ -10,10 +10,10 @@ from annotator.model import MIN_SEGMENT_SECONDS, Clip, Segment
 from annotator.taxonomy import Taxonomy
 
 
-def min_length_frames(fps: float) -> int:
+def min_length_frames(fps: float, seconds: float = MIN_SEGMENT_SECONDS) -> int:
     """The fewest frames a segment may span at this fps (0.2 s, rounded up to whole frames)."""
     # A tiny epsilon keeps 0.2 * 30 = 6.000000000000001 from becoming 7.
-    return max(1, math.ceil(MIN_SEGMENT_SECONDS * fps - 1e-9))
+    return max(1, math.ceil(seconds * fps - 1e-9))
 
 
 def validate_bounds(start_frame: int, end_frame: int, clip: Clip) -> None:

@@ -55,6 +55,18 @@ def fingerprint(aset: AnnotationSet) -> str:
     return hashlib.sha256(json.dumps([videos, insts]).encode()).hexdigest()[:12]
 
 
+def subset_counts(aset: AnnotationSet) -> tuple[dict[str, int], dict[str, int]]:
+    """Clips and instances per subset."""
+    clips: dict[str, int] = {}
+    instances: dict[str, int] = {}
+    for rec in aset.videos.values():
+        clips[str(rec.subset)] = clips.get(str(rec.subset), 0) + 1
+    for inst in aset.instances:
+        sub = str(aset.videos[inst.video_id].subset)
+        instances[sub] = instances.get(sub, 0) + 1
+    return clips, instances
+
+
 def training_data(project: Project, store: StoreAPI, source: str | None = None) -> TrainingData:
     """The stored split's clips with media and `source` annotations; InputError when none can train."""
     source = source or default_source(store)
@@ -74,16 +86,10 @@ def training_data(project: Project, store: StoreAPI, source: str | None = None) 
             left[reason or "?"] = left.get(reason or "?", 0) + 1
     used = AnnotationSet(videos={k: v for k, v in aset.videos.items() if k in keep},
                          instances=[i for i in aset.instances if i.video_id in keep])
-    counts: dict[str, int] = {}
-    instances: dict[str, int] = {}
+    counts, instances = subset_counts(used)
     people: dict[str, set[str]] = {}
     for rec in used.videos.values():
-        sub = str(rec.subset)
-        counts[sub] = counts.get(sub, 0) + 1
-        people.setdefault(sub, set()).add(rec.subject or "?")
-    for inst in used.instances:
-        sub = str(used.videos[inst.video_id].subset)
-        instances[sub] = instances.get(sub, 0) + 1
+        people.setdefault(str(rec.subset), set()).add(rec.subject or "?")
     if not counts.get(str(Subset.TRAIN)):
         raise InputError(str(project.path), f"source {source}", "no training clips: " + (
             ", ".join(f"{n} clips {why}" for why, n in left.items()) or "the project has no clips"))

@@ -6,6 +6,8 @@
 #
 # Needs the project's environment (.venv, made by `make install`) and a CUDA GPU; nothing is
 # downloaded. Exits non-zero when a GPU test fails; every figure is also kept in OUT_DIR/figures.txt.
+# The steps' time limits add up to 9 minutes: the whole run fits one 10-minute device command.
+# The window bench reads the MMA-52 CSVs (../shared/data/mma52); without them it is skipped.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 out="${1:-${OUT:-gpu_smoke_out}}"
@@ -27,18 +29,22 @@ PY
 [ "${PIPESTATUS[0]}" -eq 0 ] || exit 2
 
 echo "== GPU tests (pytest -m gpu)" | tee -a "$out/figures.txt"
-timeout 900 "$py" -m pytest -q -p no:cacheprovider -m gpu -s -rs tests/inference/test_gpu.py \
+timeout 330 "$py" -m pytest -q -p no:cacheprovider -m gpu -s -rs tests/inference/test_gpu.py \
     > "$out/gpu_tests.log" 2>&1 || status=1
 grep -E "GPU-FIGURE|passed|failed|skipped|error" "$out/gpu_tests.log" | tee -a "$out/figures.txt"
 
 echo "== data pipeline (bench/bench_data_pipeline.py)" | tee -a "$out/figures.txt"
-timeout 600 "$py" bench/bench_data_pipeline.py --clips 6 --seconds 8 --epochs 2 \
+timeout 150 "$py" bench/bench_data_pipeline.py --clips 6 --seconds 8 --epochs 2 \
     > "$out/data_pipeline.log" 2>&1 || status=1
 tail -n 15 "$out/data_pipeline.log" | tee -a "$out/figures.txt"
 
 echo "== window fitted to MMA-52 clips (bench/bench_model_window.py)" | tee -a "$out/figures.txt"
-timeout 600 "$py" bench/bench_model_window.py > "$out/model_window.log" 2>&1 || status=1
-tail -n 5 "$out/model_window.log" | tee -a "$out/figures.txt"
+timeout 60 "$py" bench/bench_model_window.py > "$out/model_window.log" 2>&1
+case $? in
+    0) tail -n 5 "$out/model_window.log" | tee -a "$out/figures.txt" ;;
+    2) echo "skipped: $(tail -n 1 "$out/model_window.log")" | tee -a "$out/figures.txt" ;;  # no MMA-52 CSVs here
+    *) tail -n 5 "$out/model_window.log" | tee -a "$out/figures.txt"; status=1 ;;
+esac
 
 echo "== exit status $status (logs in $out)"
 exit "$status"

@@ -78,8 +78,7 @@ class TrainWindows(Dataset[Window]):
 def collate(items: Sequence[Window], window: int) -> Batch:
     """Pad and stack windows: frames [B, window, S, S, 3] with each window's last frame repeated after it
     (pose: [B, window, F] with zeros), valid steps [B], targets."""
-    edge = items[0][0].dtype == torch.uint8  # pixels; pose features are floats
-    frames = torch.stack([pad_window(item[0], window, edge) for item in items])
+    frames = torch.stack([pad_window(item[0], window) for item in items])
     valid = torch.tensor([item[1] for item in items], dtype=torch.long)
     return frames, valid, [(item[2], item[3]) for item in items]
 

@@ -37,8 +37,7 @@ def predict_frames(model: Detector, video_id: str, frames: Frames, fps: float,
         group = starts[first : first + batch_size]
         chunks = [torch.from_numpy(np.asarray(frames[start : start + window])).to(input_dtype(config))
                   for start in group]
-        edge = config.backbone.kind != "pose"  # pixels: the last frame repeated, as in training
-        batch = torch.stack([pad_window(chunk, window, edge) for chunk in chunks])  # [B, window, ...]
+        batch = torch.stack([pad_window(chunk, window) for chunk in chunks])  # [B, window, ...], as training pads
         valid = torch.tensor([config.steps_for(len(chunk)) for chunk in chunks], dtype=torch.long)
         with autocast_for(device):
             outputs = model(batch.to(device), valid.to(device))

@@ -31,6 +31,12 @@ class ModelChoice:
     random_backbone: bool = False  # a vit-* adapter run without weights, asked for on purpose
 
 
+def schedule(epochs: int, batch_size: int = 2, seed: int = 0, workers: int = 0) -> TrainConfig:
+    """A run's base training settings before its recipe: a short run warms up over a quarter of it."""
+    return TrainConfig(epochs=epochs, batch_size=batch_size, seed=seed, workers=max(workers, 0),
+                       warmup_epochs=min(2.0, max(epochs / 4, 0.25)))
+
+
 def training_configs(choice: ModelChoice, num_classes: int, train: TrainConfig,
                      longest_frames: int | None = None, lr: float | None = None) -> tuple[ModelConfig, TrainConfig]:
     """The model and training settings of a run, assembled the one way the app and the CLI share.

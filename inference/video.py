@@ -60,12 +60,12 @@ def normalise(frames: torch.Tensor) -> torch.Tensor:
     return (x - mean) / std
 
 
-def pad_window(chunk: torch.Tensor, window: int, edge: bool = True) -> torch.Tensor:
-    """A window of `window` frames from a shorter chunk [n, ...]: the last frame repeated after it
-    (OpenTAD pads a short video so), or zeros with edge=False (pose features: masked, never seen)."""
+def pad_window(chunk: torch.Tensor, window: int) -> torch.Tensor:
+    """A window of `window` frames from a shorter chunk [n, ...]: uint8 pixels get the last frame repeated
+    after them (OpenTAD pads a short video so), float pose features zeros (masked, never seen)."""
     if len(chunk) >= window:
         return chunk[:window]
-    if edge and len(chunk):
+    if chunk.dtype == torch.uint8 and len(chunk):
         tail = chunk[-1:].expand(window - len(chunk), *chunk.shape[1:])
     else:
         tail = chunk.new_zeros((window - len(chunk), *chunk.shape[1:]))

@@ -266,12 +266,12 @@ def _choice_fields(args: argparse.Namespace) -> dict[str, Any]:
 
 def _train_project(args: argparse.Namespace) -> int:
     """Train a version of the project, as the window's Train dialog does, and register it."""
-    from app.model_loop.jobs import train_version
+    from app.model_loop.jobs import backbone_name, train_version
     from app.model_loop.records import Guards, TrainSpec
     from inference.distributed import current
 
     _open_project(args.project)  # a clear message for a folder that is not a project
-    backbone = "pose" if args.backbone == "pose" else f"videomae-{args.config}"
+    backbone = backbone_name(args.backbone, args.config)
     spec = TrainSpec(project=args.project, source=args.source, backbone=backbone, epochs=args.epochs,
                      batch_size=args.batch_size, lr=args.lr, seed=args.seed, device=args.device,
                      workers=args.workers, out=args.out, resume=args.out is not None,  # RUN_DIR: resumed
@@ -304,10 +304,10 @@ def _train_project(args: argparse.Namespace) -> int:
 
 def _train_files(args: argparse.Namespace) -> int:
     """Train on an OpenTAD JSON and its videos into --out (registered later with mmad models --add)."""
-    from inference.configs import TrainConfig
+    from app.model_loop.jobs import write_run_data
     from inference.data import find_videos, load_samples
     from inference.distributed import current, main_first
-    from inference.recipe import ModelChoice, training_configs
+    from inference.recipe import ModelChoice, schedule, training_configs
     from inference.train import train
 
     taxonomy = load_taxonomy(args.taxonomy or "mma52")
@@ -319,10 +319,8 @@ def _train_files(args: argparse.Namespace) -> int:
         raise InputError(args.data, "subset", "no training videos (run mmad split first)")
     choice = ModelChoice(backbone=args.backbone, config=args.config, **_choice_fields(args))
     longest = max((aset.videos[v].total_frames for v in aset.videos), default=0)
-    config, train_config = training_configs(choice, len(taxonomy.actions),
-                                            TrainConfig(epochs=args.epochs, batch_size=args.batch_size,
-                                                        seed=args.seed, workers=max(args.workers, 0)),
-                                            longest, args.lr)
+    base = schedule(args.epochs, args.batch_size, args.seed, args.workers)  # as a project run's (jobs.prepare)
+    config, train_config = training_configs(choice, len(taxonomy.actions), base, longest, args.lr)
     cache = None if args.no_cache else Path(args.cache or Path(args.out) / "frame_cache")
     dist = current(args.device)
     bar = TerminalProgress(lines=True) if dist.is_main else None  # a long command: one line per step in a log
@@ -340,7 +338,7 @@ def _train_files(args: argparse.Namespace) -> int:
                 val_samples = load_samples(aset, videos, config, val_ids, progress=progress, cache_dir=cache)
         if dist.is_main:
             Path(args.out).mkdir(parents=True, exist_ok=True)
-            _write_files_data(Path(args.out), aset)
+            write_run_data(Path(args.out), "opentad-json", aset)  # for mmad models --add
         result = train(config, train_config, train_samples, val_samples, taxonomy, args.out,
                        device=args.device, pretrained=args.pretrained, progress=progress)
     finally:
@@ -354,21 +352,6 @@ def _train_files(args: argparse.Namespace) -> int:
         print(f"best epoch {result.best_epoch}: validation action-level mAP {100 * result.best_map:.2f} %")
     print(f"checkpoint: {Path(args.out) / 'best.pt'} (mmad models PROJECT --add {args.out} registers it)")
     return 0
-
-
-def _write_files_data(out: Path, aset: AnnotationSet) -> None:
-    """RUN_DIR/data.json for a run on files, as a project run writes it."""
-    from annotator.training_data import fingerprint
-
-    clips: dict[str, int] = {}
-    instances: dict[str, int] = {}
-    for rec in aset.videos.values():
-        clips[str(rec.subset)] = clips.get(str(rec.subset), 0) + 1
-    for inst in aset.instances:
-        sub = str(aset.videos[inst.video_id].subset)
-        instances[sub] = instances.get(sub, 0) + 1
-    record = {"source": "opentad-json", "fingerprint": fingerprint(aset), "clips": clips, "instances": instances}
-    (out / "data.json").write_text(json.dumps(record, indent=1), "utf-8")
 
 
 def _torchrun(nproc: int, argv: list[str]) -> int:
@@ -499,12 +482,11 @@ def _store_proposals(store: Any, clips: list[Any], preds: list[PredictionRecord]
                      version: str) -> int:
     """Each clip's proposals as the app's Propose keeps them (app.model_loop.proposing.PROPOSALS)."""
     from annotator.model import Proposal
-    from app.model_loop.proposing import proposals_from
-    from app.model_loop.records import ClipRef
+    from app.model_loop.proposing import clip_ref, proposals_from
 
     stored = 0
     for clip in clips:
-        rows = proposals_from(preds, ClipRef(clip.id, clip.name, clip.fps, clip.frame_count, ""))
+        rows = proposals_from(preds, clip_ref(clip, Path()))  # the detections are made: no video needed
         found = [Proposal(None, clip.id, version, s, e, a, p) for s, e, a, p in rows]
         stored += len(store.add_proposals(clip.id, version, found))  # also when empty: stale ones go
     return stored

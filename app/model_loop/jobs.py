@@ -20,11 +20,19 @@ from pathlib import Path
 from typing import Any
 
 from annotator.errors import InputError
+from annotator.formats.records import AnnotationSet
 from annotator.model import Subset
 from annotator.models_registry import ModelVersion, Scores, load_registry, register_version, version_dir
 from annotator.progress import NEVER, CancelToken, Progress, no_progress
 from annotator.project import Project
-from annotator.training_data import TrainingData, longest_clip, refusal, training_data
+from annotator.training_data import (
+    TrainingData,
+    fingerprint,
+    longest_clip,
+    refusal,
+    subset_counts,
+    training_data,
+)
 from app.model_loop.records import TrainOutcome, TrainSpec
 
 OnEpoch = Callable[[dict[str, float]], None]
@@ -54,8 +62,7 @@ def data_line(data: TrainingData) -> str:
 
 def prepare(spec: TrainSpec) -> tuple[Project, TrainingData, Any, Any]:
     """The project, its training data and the run's (model, train) configs; InputError when refused."""
-    from inference.configs import TrainConfig
-    from inference.recipe import ModelChoice, training_configs
+    from inference.recipe import ModelChoice, schedule, training_configs
 
     if spec.backbone not in BACKBONES:
         raise InputError("backbone", None, f"unknown backbone {spec.backbone!r} (known: {', '.join(BACKBONES)})")
@@ -64,8 +71,7 @@ def prepare(spec: TrainSpec) -> tuple[Project, TrainingData, Any, Any]:
                          adapter=spec.adapter, recipe=spec.recipe, dsta_variant=spec.dsta_variant,
                          pyramid=spec.pyramid, window=spec.window, pretrained=spec.pretrained,
                          random_backbone=spec.random_backbone)
-    train = TrainConfig(epochs=spec.epochs, batch_size=spec.batch_size, seed=spec.seed, workers=max(spec.workers, 0),
-                        warmup_epochs=min(2.0, max(spec.epochs / 4, 0.25)))
+    train = schedule(spec.epochs, spec.batch_size, spec.seed, spec.workers)
     training_configs(choice, len(project.taxonomy.actions), train)  # a choice that cannot train: before the data
     store = project.open_store()
     try:
@@ -96,7 +102,7 @@ def train_version(spec: TrainSpec, progress: Progress = no_progress, cancel: Can
     dist = current(spec.device)
     if dist.is_main:
         out.mkdir(parents=True, exist_ok=True)
-        write_run_data(out, data)
+        write_run_data(out, data.source, data.annotations)
     progress(0.0, f"decoding {data.clips.get('train', 0)} training clips")
     with main_first(dist):  # rank 0 fills the frame cache, the others then read it
         train_samples = _samples(project, data, config, Subset.TRAIN, spec, cancel, training=train_config.augment)
@@ -149,10 +155,10 @@ def add_run(project_path: str | Path, run_dir: str | Path, device: str = "cpu",
     return TrainOutcome(entry.to_json(), activated, why, version.epochs)
 
 
-def write_run_data(out: Path, data: TrainingData) -> None:
+def write_run_data(out: Path, source: str, aset: AnnotationSet) -> None:
     """RUN_DIR/data.json: the source, fingerprint and counts a run trains on (read by add_run)."""
-    record = {"source": data.source, "fingerprint": data.fingerprint, "clips": data.clips,
-              "instances": data.instances}
+    clips, instances = subset_counts(aset)
+    record = {"source": source, "fingerprint": fingerprint(aset), "clips": clips, "instances": instances}
     (out / RUN_DATA).write_text(json.dumps(record, indent=1), "utf-8")
 
 

@@ -8,7 +8,6 @@ a clip do not depend on whether the caller also writes a result file. torch is i
 
 from __future__ import annotations
 
-import math
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ from annotator.errors import InputError
 from annotator.formats.records import PredictionRecord
 from annotator.model import MIN_SEGMENT_SECONDS, Clip
 from annotator.progress import NEVER, CancelToken, Progress, no_progress
+from annotator.rules import min_length_frames
 from app.model_loop.records import ClipRef, ProposeResult, Row
 
 
@@ -41,7 +41,7 @@ def clip_ref(clip: Clip, media: Path) -> ClipRef:
 
 def proposals_from(preds: Sequence[PredictionRecord], clip: ClipRef, keep: ProposalFilter = PROPOSALS) -> list[Row]:
     """One clip's proposals from its detections (seconds), in its frames, best first."""
-    shortest = max(1, math.ceil(keep.min_seconds * clip.fps - 1e-9))  # whole frames, as annotator.rules
+    shortest = min_length_frames(clip.fps, keep.min_seconds)
     rows: list[Row] = []
     for p in sorted((p for p in preds if p.video_id == clip.name), key=lambda p: -p.score):
         if p.score < keep.floor:

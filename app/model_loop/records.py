@@ -19,6 +19,8 @@ MIN_TRAIN_INSTANCES = 20
 
 def _from_json(cls: Any, data: dict[str, Any], what: str) -> Any:
     """A record from its JSON form; InputError names a missing or unknown field."""
+    if not isinstance(data, dict):
+        raise InputError(what, None, f"not a JSON object: {data!r}"[:200])
     names = {f.name for f in fields(cls)}
     unknown = sorted(set(data) - names - {"job"})
     if unknown:
@@ -73,7 +75,7 @@ class TrainSpec:
     def from_json(data: dict[str, Any]) -> TrainSpec:
         """Inverse of to_json."""
         values = dict(data)
-        values["guards"] = _from_json(Guards, dict(values.get("guards") or {}), "guards")
+        values["guards"] = _from_json(Guards, values.get("guards") or {}, "guards")
         spec: TrainSpec = _from_json(TrainSpec, values, "train job")
         return spec
 
@@ -107,7 +109,7 @@ class ProposeSpec:
     def from_json(data: dict[str, Any]) -> ProposeSpec:
         """Inverse of to_json."""
         values = dict(data)
-        values["clips"] = tuple(_from_json(ClipRef, dict(c), "clip") for c in values.get("clips", ()))
+        values["clips"] = tuple(_from_json(ClipRef, c, "clip") for c in values.get("clips", ()))
         spec: ProposeSpec = _from_json(ProposeSpec, values, "propose job")
         return spec
 

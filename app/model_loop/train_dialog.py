@@ -236,7 +236,8 @@ class TrainDialog(QDialog):
                          adapter=self.adapter.currentText() if rgb else "dsta",
                          pretrained=(self.weights.text().strip() or None) if rgb else None,
                          epochs=self.epochs.value(), device=self.device.currentText(), number=number,
-                         resume=resume, guards=replace(self.guards, train_anyway=anyway))
+                         resume=resume,  # a run resumed was let start: its data is not refused now
+                         guards=replace(self.guards, train_anyway=anyway or resume))
 
     def start(self, resume: bool, anyway: bool = False) -> bool:
         """Start a new run (or resume the last one from its last finished epoch); a run on too little data

@@ -142,3 +142,16 @@ def test_too_small_training_data_is_refused_with_the_reason(tmp_path: Path) -> N
     no_val = replace(data, clips={"train": 2, "test": 1})
     assert "no validation clips" in (refusal(no_val, 2, 1) or "")
     assert refusal(no_val, 2, 1, need_val=False) is None
+
+
+def test_an_equal_version_replaces_the_active_one_and_so_does_any_over_one_without_val(tmp_path: Path) -> None:
+    from annotator.models_registry import register_version, should_activate
+
+    first = version(1, "pose-none@aaaa1111")  # val AVG 0.55
+    assert should_activate(replace(first, number=2), first) == (True, f"val AVG mAP 55.00 % >= 55.00 % of {first.label}")
+    blind = replace(first, val=None)  # trained anyway on data without validation clips
+    assert should_activate(first, blind) == (True, f"the active {blind.label} has no validation figures")
+    assert should_activate(replace(blind, number=2), blind) == (True, "neither has validation figures")
+    register_version(tmp_path, blind)
+    assert register_version(tmp_path, replace(first, number=2, name="pose-none@bbbb2222"))[1]
+    assert load_registry(tmp_path).active_version().number == 2  # type: ignore[union-attr]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import torch
@@ -28,3 +29,21 @@ def test_model_version_names_config_adapter_and_file_digest(tmp_path: Path) -> N
     path = tmp_path / "best.pt"
     path.write_bytes(b"abc")
     assert model_version(path, "vit-s", "dsta") == "vit-s-dsta@ba7816bf"
+
+
+def test_a_short_clip_is_predicted_with_its_last_frame_repeated_as_in_training() -> None:
+    torch.manual_seed(0)
+    model = Detector(preset("tiny", "dsta", num_classes=4)).eval()
+    frames = np.random.default_rng(1).integers(1, 255, (40, 64, 64, 3), dtype=np.uint8)  # 40 < the window's 128
+    seen: list[torch.Tensor] = []
+    forward = model.forward
+
+    def spy(batch: torch.Tensor, valid: torch.Tensor) -> Any:
+        seen.append(batch.clone())
+        return forward(batch, valid)
+
+    setattr(model, "forward", spy)  # noqa: B010 - a spy on the one forward call
+    predict_frames(model, "short", frames, fps=30.0, total_frames=160)
+    (batch,) = seen
+    assert batch.shape[1] == model.config.window_frames
+    assert all(np.array_equal(batch[0, i].numpy(), frames[-1]) for i in range(40, batch.shape[1]))  # not black

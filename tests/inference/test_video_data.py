@@ -136,7 +136,7 @@ def test_short_windows_are_padded_with_their_last_frame() -> None:
     assert padded.shape == (8, 2, 2, 3) and torch.equal(padded[:3], frames)
     assert all(torch.equal(padded[i], frames[2]) for i in range(3, 8))  # OpenTAD repeats the edge frame
     pose = torch.ones((3, 5))
-    assert torch.equal(pose_padded := pad_window(pose, 6, edge=False), torch.cat([pose, torch.zeros((3, 5))]))
+    assert torch.equal(pose_padded := pad_window(pose, 6), torch.cat([pose, torch.zeros((3, 5))]))
     assert pose_padded.shape == (6, 5)
     batch = collate([(frames, 2, torch.zeros((0, 2)), torch.zeros(0, dtype=torch.long))], 8)[0]
     assert torch.equal(batch[0, 7], frames[2]) and batch[0, 7].any()  # not black

@@ -87,6 +87,8 @@ def test_train_from_opentad_json_then_predict_and_eval(tmp_path: Path, clip_fold
     from inference.checkpoint import read_checkpoint
 
     assert read_checkpoint(run_dir / "best.pt")["model_config"]["head"]["pyramid"] == "conv"
+    # the same schedule as a project run's (inference.recipe.schedule): a 2-epoch run warms up for half an epoch
+    assert read_checkpoint(run_dir / "last.pt")["train_config"]["warmup_epochs"] == 0.5
     clips = sorted(str(p) for p in videos.glob("*.mp4"))
     out_json = tmp_path / "pred.json"
     code, out, err = run(["predict", *clips, "--checkpoint", str(run_dir / "best.pt"), "--out", str(out_json)],

@@ -164,6 +164,7 @@ def test_train_one_epoch_from_the_dialog_cancel_a_second_run_and_activate(qtbot:
         qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
     assert "Cancelled after" in dialog.run_label.text()
     assert dialog.resume_button.isEnabled() and dialog.anyway_button.isEnabled()
+    assert dialog.number is not None and dialog.job(dialog.number, resume=True).guards.train_anyway  # not refused now
     assert len(load_registry(demo).versions) == 2  # a cancelled run registers nothing
     w.actions_by_id["show_models"].trigger()
     models = loop.models_dialog

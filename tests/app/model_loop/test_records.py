@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 import pytest
 
 from annotator.errors import InputError
@@ -10,16 +13,21 @@ from app.model_loop.proposing import PROPOSALS, ProposalFilter, proposals_from
 from app.model_loop.records import ClipRef, Guards, ProposeResult, ProposeSpec, TrainOutcome, TrainSpec
 
 
+def through_json(data: dict[str, Any]) -> Any:
+    """What the other process reads: the record written as JSON text and parsed back."""
+    return json.loads(json.dumps(data))
+
+
 def test_records_survive_their_json_form() -> None:
     spec = TrainSpec(project="/p", backbone="videomae-vit-s", pretrained="w.pth", window=128, resume=True,
-                     guards=Guards(3, 7, False, True))
-    assert TrainSpec.from_json(spec.to_json()) == spec and spec.to_json()["job"] == "train"
+                     lr=1e-4, guards=Guards(3, 7, False, True))
+    assert TrainSpec.from_json(through_json(spec.to_json())) == spec and spec.to_json()["job"] == "train"
     ask = ProposeSpec("v", "/p/models/1/best.pt", (ClipRef(1, "c", 30.0, 300, "/m/c.mp4"),), project="/p")
-    assert ProposeSpec.from_json(ask.to_json()) == ask
+    assert ProposeSpec.from_json(through_json(ask.to_json())) == ask
     result = ProposeResult("v", {1: [(0, 30, 4, 0.5)]}, 1.5)
-    assert ProposeResult.from_json(result.to_json()) == result
-    outcome = TrainOutcome({"number": 2}, False, "worse", 3, True)
-    assert TrainOutcome.from_json(outcome.to_json()) == outcome
+    assert ProposeResult.from_json(through_json(result.to_json())) == result
+    outcome = TrainOutcome({"number": 2, "val": {"avg": 0.1}}, False, "worse", 3, True)
+    assert TrainOutcome.from_json(through_json(outcome.to_json())) == outcome
 
 
 def test_a_job_with_an_unknown_or_missing_field_is_named() -> None:
@@ -27,6 +35,10 @@ def test_a_job_with_an_unknown_or_missing_field_is_named() -> None:
         TrainSpec.from_json({"job": "train", "project": "/p", "weights": "w.pth"})
     with pytest.raises(InputError, match="incomplete job"):
         TrainSpec.from_json({"job": "train"})
+    with pytest.raises(InputError, match="guards: not a JSON object"):
+        TrainSpec.from_json({"job": "train", "project": "/p", "guards": "x"})
+    with pytest.raises(InputError, match="clip: not a JSON object"):
+        ProposeSpec.from_json({"job": "propose", "version": "v", "checkpoint": "c", "clips": [3]})
 
 
 def test_one_filter_caps_drops_short_and_low_and_rounds_inside_the_clip() -> None:
