@@ -142,8 +142,11 @@ class QueueWidget(QWidget):
 
     def next_open_clip(self, after_clip_id: int | None) -> int | None:
         """The next not-done clip in the displayed order after `after_clip_id` (wrapping round)."""
-        ids = [self.model.rows[self.proxy.mapToSource(self.proxy.index(r, 0)).row()].clip.id
-               for r in range(self.proxy.rowCount())]
+        if self.proxy.rowCount() == len(self.model.rows):  # nothing filtered out: shown in the model's order
+            ids = [r.clip.id for r in self.model.rows]
+        else:
+            ids = [self.model.rows[self.proxy.mapToSource(self.proxy.index(r, 0)).row()].clip.id
+                   for r in range(self.proxy.rowCount())]
         states = {r.clip.id: r.state for r in self.model.rows}
         start = ids.index(after_clip_id) + 1 if after_clip_id in ids else 0
         for clip_id in ids[start:] + ids[:start]:

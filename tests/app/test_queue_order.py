@@ -115,3 +115,18 @@ def test_sorting_asks_the_model_for_no_sort_keys_cell_by_cell(qtbot: QtBot, monk
     q.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
     assert shown(q)[0] in (10, 14)  # done first
     assert SORT_ROLE not in asked
+
+
+def test_the_next_clip_to_do_follows_the_order_shown_filtered_or_not(qtbot: QtBot) -> None:
+    from PySide6.QtCore import Qt
+
+    q = QueueWidget()
+    qtbot.addWidget(q)
+    q.set_rows(tied_rows())
+    q.table.sortByColumn(3, Qt.SortOrder.DescendingOrder)
+    order = shown(q)
+    not_done = [i for i in order if q.model.rows[q.model.row_of(i) or 0].state is not AssignmentState.DONE]
+    assert q.next_open_clip(None) == not_done[0] and q.next_open_clip(not_done[0]) == not_done[1]
+    q.search.setText("S02")
+    s02 = [i for i in not_done if i in shown(q)]
+    assert len(s02) == 2 and q.next_open_clip(s02[0]) == s02[1] and q.next_open_clip(s02[1]) == s02[0]
