@@ -45,8 +45,8 @@ class AssignmentsMixin(StoreCore):
                         {"annotators": list(annotators), "clips": len(clip_ids), "new": len(rows)})
             return len(rows)
 
-    def assignments(self, annotator: str | None = None) -> list[Assignment]:
-        """Assignments of one annotator (an annotator sees only their own), by clip order."""
+    def assignments(self, annotator: str | None = None, *, clip_id: int | None = None) -> list[Assignment]:
+        """Assignments of one annotator (an annotator sees only their own), by clip order; clip_id: of that clip only."""
         if annotator is None and not self.access.privileged:
             annotator = self.access.name
         if annotator is not None and annotator != self.access.name:
@@ -56,6 +56,8 @@ class AssignmentsMixin(StoreCore):
                 AssignmentRow.clip_id, AssignmentRow.annotator_id)
             if annotator is not None:
                 query = query.where(AssignmentRow.annotator_id == self._annotator_row(s, annotator).id)
+            if clip_id is not None:
+                query = query.where(AssignmentRow.clip_id == clip_id)
             return [convert.assignment(r) for r in s.execute(query)]
 
     def set_assignment_state(self, clip_id: int, annotator: str, state: AssignmentState) -> Assignment:

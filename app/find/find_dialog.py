@@ -4,9 +4,10 @@ where the annotators disagree most."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from typing import Any, Generic, TypeVar
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -14,8 +15,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHeaderView,
     QLabel,
-    QTableWidget,
-    QTableWidgetItem,
+    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -27,6 +27,49 @@ from app.wording import plural
 
 OpenAt = Callable[[int, int, int | None], None]  # clip id, frame, segment id (or None)
 ANY = "any"
+T = TypeVar("T")
+RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+
+
+class ResultsModel(QAbstractTableModel, Generic[T]):
+    """A read-only table over a list of results: a cell's text is made when the view asks for it
+    (a whole project's 55,000 instances show at once; the view asks only for the rows it draws)."""
+
+    def __init__(self, headers: Sequence[str], cells: Callable[[T], tuple[str, ...]],
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.headers, self.cells = tuple(headers), cells
+        self.results: list[T] = []
+
+    def set_results(self, results: list[T]) -> None:
+        """Show these results."""
+        self.beginResetModel()
+        self.results = results
+        self.endResetModel()
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        """Number of results."""
+        return 0 if parent.isValid() else len(self.results)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        """Number of columns."""
+        return 0 if parent.isValid() else len(self.headers)
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        """Cell text; numbers after the first column right-aligned."""
+        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.TextAlignmentRole) or not index.isValid():
+            return None
+        text = self.cells(self.results[index.row()])[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return text
+        return RIGHT if index.column() and text[:1].isdigit() else None
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        """Column titles."""
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.headers[section]
+        return None
 
 
 class FindDialog(QDialog):
@@ -75,8 +118,9 @@ class FindDialog(QDialog):
         form.addRow("Body part", self.part_box)
         form.addRow("Annotator", self.author_box)
         self.count = QLabel("")
-        self.table = _table(["Clip", "Annotator", "Frames", "Action"])
-        self.table.itemActivated.connect(lambda item: self._open_hit(item.row()))
+        self.hit_model = ResultsModel[Hit](["Clip", "Annotator", "Frames", "Action"], self._hit_cells, self)
+        self.table = _table(self.hit_model)
+        self.table.activated.connect(lambda index: self._open_hit(index.row()))
         page = QWidget()
         column = QVBoxLayout(page)
         column.addLayout(form)
@@ -85,8 +129,11 @@ class FindDialog(QDialog):
         return page
 
     def _build_disputed(self) -> QWidget:
-        self.disputed_table = _table(["Clip", "Disputed", "Instances", "Share"], stretch_last=False)
-        self.disputed_table.itemActivated.connect(lambda item: self._open_disputed(item.row()))
+        self.disputed_model = ResultsModel[Disagreement](
+            ["Clip", "Disputed", "Instances", "Share"],
+            lambda d: (d.clip_name, str(d.disputed), str(d.instances), f"{d.share:.0%}"), self)
+        self.disputed_table = _table(self.disputed_model, stretch_last=False)
+        self.disputed_table.activated.connect(lambda index: self._open_disputed(index.row()))
         page = QWidget()
         box = QVBoxLayout(page)
         note = QLabel("Merged clips, most disputed first: the share of instances the cross-check "
@@ -104,12 +151,8 @@ class FindDialog(QDialog):
 
     def search(self) -> None:
         """Run the query and show the instances found."""
-        tax = self.store.taxonomy
         self.hits = find_instances(self.store, self.user, self.query())
-        self.table.setRowCount(len(self.hits))
-        for r, h in enumerate(self.hits):
-            a = tax.action(h.action_id)
-            _set_row(self.table, r, [h.clip_name, h.author, f"{h.start_frame}–{h.end_frame}", f"{a.code} {a.name}"])
+        self.hit_model.set_results(self.hits)
         clips = len({h.clip_id for h in self.hits})
         self.count.setText(f"{plural(len(self.hits), 'instance')} in {plural(clips, 'clip')}"
                            " · Enter or double-click opens the clip at the instance")
@@ -117,9 +160,11 @@ class FindDialog(QDialog):
     def _fill_disputed(self) -> None:
         names = {c.id: c.name for c in self.store.clips()}
         self.disputed = disagreement(self.store.merged_outline(), names)  # ids and states only
-        self.disputed_table.setRowCount(len(self.disputed))
-        for r, d in enumerate(self.disputed):
-            _set_row(self.disputed_table, r, [d.clip_name, str(d.disputed), str(d.instances), f"{d.share:.0%}"])
+        self.disputed_model.set_results(self.disputed)
+
+    def _hit_cells(self, h: Hit) -> tuple[str, ...]:
+        a = self.store.taxonomy.action(h.action_id)
+        return h.clip_name, h.author, f"{h.start_frame}–{h.end_frame}", f"{a.code} {a.name}"
 
     def _open_hit(self, row: int) -> None:
         if 0 <= row < len(self.hits):
@@ -131,9 +176,9 @@ class FindDialog(QDialog):
             self.open_at(self.disputed[row].clip_id, 0, None)
 
 
-def _table(headers: list[str], stretch_last: bool = True) -> QTableWidget:
-    table = QTableWidget(0, len(headers))
-    table.setHorizontalHeaderLabels(headers)
+def _table(model: QAbstractTableModel, stretch_last: bool = True) -> QTableView:
+    table = QTableView()
+    table.setModel(model)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -142,11 +187,3 @@ def _table(headers: list[str], stretch_last: bool = True) -> QTableWidget:
     table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     table.horizontalHeader().setStretchLastSection(stretch_last)
     return table
-
-
-def _set_row(table: QTableWidget, row: int, cells: list[str]) -> None:
-    for col, text in enumerate(cells):
-        item = QTableWidgetItem(text)
-        if col and text[:1].isdigit():
-            item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        table.setItem(row, col, item)

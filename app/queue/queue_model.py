@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QColor
 
 from annotator.model import AssignmentState, Clip
@@ -34,6 +35,11 @@ class QueueRow:
     instances: int
 
 
+def sort_key(row: QueueRow, column: int) -> Any:
+    """What a column sorts by (the state's work order, not its text; the length in seconds)."""
+    return (STATE_ORDER[row.state], row.clip.name, row.clip.subject, row.clip.duration, row.instances)[column]
+
+
 def load_queue(store: StoreAPI, user: str | None) -> list[QueueRow]:
     """The user's assigned clips in stored order (every clip for the owner or an unassigned reviewer)."""
     clips = {c.id: c for c in store.clips()}
@@ -47,10 +53,73 @@ def load_queue(store: StoreAPI, user: str | None) -> list[QueueRow]:
 
 
 class QueueModel(ClipRowsModel[QueueRow]):
-    """Table model over QueueRow; update_row keeps the view in step after each edit."""
+    """Table model over QueueRow; update_row keeps the view in step after each edit.
+
+    The model keeps its rows in the displayed order (sort): one Python sort by keys computed once
+    per row, where a sorting proxy would call data() twice per comparison (6,000 clips: 80,000
+    calls). It orders as QSortFilterProxyModel did: stable over the order shown before, column -1
+    the order set_rows gave, an edited row moved only when it is out of order, after its equals.
+    """
 
     COLUMNS = COLUMNS
     NAME_COLUMN = 1
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.given: list[int] = []  # clip ids in the order set_rows gave them (sort column -1)
+        self.sort_column = -1
+        self.sort_order = Qt.SortOrder.AscendingOrder
+
+    def set_rows(self, rows: list[QueueRow]) -> None:
+        """Replace every row; they show sorted by the current sort column, ties in the given order."""
+        self.given = [r.clip.id for r in rows]
+        super().set_rows(self._ordered(list(rows)))
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Order the rows by a column, ties keeping their current order (column -1: as set_rows gave them)."""
+        self.sort_column, self.sort_order = column, order
+        if column < 0:
+            by_id = {r.clip.id: r for r in self.rows}
+            self._relayout(self._ordered([by_id[i] for i in self.given]))
+        else:
+            self._relayout(self._ordered(self.rows))
+
+    def keep_in_order(self, i: int) -> None:
+        """Move row i after its equals if an edit put it out of order (as a dynamic sorting proxy does)."""
+        if self.sort_column < 0:
+            return
+        before = self._before()
+        key = sort_key(self.rows[i], self.sort_column)
+        if not ((i > 0 and before(key, sort_key(self.rows[i - 1], self.sort_column)))
+                or (i + 1 < len(self.rows) and before(sort_key(self.rows[i + 1], self.sort_column), key))):
+            return
+        others = self.rows[:i] + self.rows[i + 1:]
+        at = next((k for k, r in enumerate(others) if before(key, sort_key(r, self.sort_column))), len(others))
+        self._relayout([*others[:at], self.rows[i], *others[at:]])
+
+    def _before(self) -> Callable[[Any, Any], bool]:
+        """Whether key a comes strictly before key b in the sort order."""
+        if self.sort_order == Qt.SortOrder.AscendingOrder:
+            return lambda a, b: bool(a < b)
+        return lambda a, b: bool(a > b)
+
+    def _ordered(self, rows: list[QueueRow]) -> list[QueueRow]:
+        """The rows in sort order (stable: ties keep the order given)."""
+        descending = self.sort_order == Qt.SortOrder.DescendingOrder
+        if self.sort_column < 0:
+            return rows[::-1] if descending else list(rows)
+        return sorted(rows, key=lambda r: sort_key(r, self.sort_column), reverse=descending)
+
+    def _relayout(self, rows: list[QueueRow]) -> None:
+        """Show the same rows in a new order; persistent indexes (the proxy's, the selection) follow their clip."""
+        self.layoutAboutToBeChanged.emit()
+        old = self.persistentIndexList()
+        ids = [self.rows[index.row()].clip.id for index in old]
+        self.rows = rows
+        where = {r.clip.id: k for k, r in enumerate(rows)}
+        self.changePersistentIndexList(old, [self.index(where[cid], index.column()) for cid, index in zip(ids, old,
+                                                                                                         strict=True)])
+        self.layoutChanged.emit()
 
     def update_row(self, clip_id: int, state: AssignmentState | None = None, instances: int | None = None) -> None:
         """Change one clip's state and/or instance count."""
@@ -78,7 +147,7 @@ class QueueModel(ClipRowsModel[QueueRow]):
             return (state, row.clip.name, row.clip.subject,
                     f"{row.clip.duration:.1f}s", str(row.instances))[col]
         if role == SORT_ROLE:
-            return (STATE_ORDER[row.state], row.clip.name, row.clip.subject, row.clip.duration, row.instances)[col]
+            return sort_key(row, col)
         if role == Qt.ItemDataRole.FontRole:
             return self.open_font(row, col)
         if role == Qt.ItemDataRole.ForegroundRole and col == 0:

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 from annotator.model import AssignmentState
 from app.panels.dock_layout import table_chrome, text_column_width
 from app.queue.clip_table import OpenClipHighlight, horizontal_margins, setup_clip_table
-from app.queue.queue_model import SORT_ROLE, QueueModel, QueueRow
+from app.queue.queue_model import QueueModel, QueueRow
 
 CLIP_NAME_SAMPLE = "S00_00_0000_R"  # MMA-style clip name, for an empty queue
 
@@ -27,14 +27,27 @@ STATE_FILTERS = (("All clips", None), ("To do", AssignmentState.TODO),
 
 
 class QueueFilter(QSortFilterProxyModel):
-    """Filters by state and by text in the clip name or subject."""
+    """Filters by state and by text in the clip name or subject; the model sorts (QueueModel.sort)."""
 
     def __init__(self, model: QueueModel) -> None:
         super().__init__()
         self.setSourceModel(model)
-        self.setSortRole(SORT_ROLE)
+        self.model = model
         self.state: AssignmentState | str | None = None
         self.text = ""
+        model.dataChanged.connect(self._keep_in_order)  # after the proxy's own handler: it was connected first
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sort the model (keys once per row); this proxy shows its rows in the model's order."""
+        self.model.sort(column, order)
+
+    def _keep_in_order(self, top_left: QModelIndex, bottom_right: QModelIndex) -> None:
+        if not top_left.column() <= self.model.sort_column <= bottom_right.column():
+            return
+        for clip_id in [r.clip.id for r in self.model.rows[top_left.row():bottom_right.row() + 1]]:
+            row = self.model.row_of(clip_id)
+            if row is not None:
+                self.model.keep_in_order(row)
 
     def set_filter(self, state: AssignmentState | str | None, text: str) -> None:
         """Show rows in `state` whose name or subject contains `text`."""
@@ -129,8 +142,11 @@ class QueueWidget(QWidget):
 
     def next_open_clip(self, after_clip_id: int | None) -> int | None:
         """The next not-done clip in the displayed order after `after_clip_id` (wrapping round)."""
-        ids = [self.model.rows[self.proxy.mapToSource(self.proxy.index(r, 0)).row()].clip.id
-               for r in range(self.proxy.rowCount())]
+        if self.proxy.rowCount() == len(self.model.rows):  # nothing filtered out: shown in the model's order
+            ids = [r.clip.id for r in self.model.rows]
+        else:
+            ids = [self.model.rows[self.proxy.mapToSource(self.proxy.index(r, 0)).row()].clip.id
+                   for r in range(self.proxy.rowCount())]
         states = {r.clip.id: r.state for r in self.model.rows}
         start = ids.index(after_clip_id) + 1 if after_clip_id in ids else 0
         for clip_id in ids[start:] + ids[:start]:

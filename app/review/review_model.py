@@ -44,7 +44,7 @@ class ReviewRow:
 def clip_annotators(store: StoreAPI, clip_id: int) -> list[str]:
     """Names of the annotators assigned to a clip, in annotator id order (lane order)."""
     names = {a.id: a.name for a in store.annotators()}
-    ids = sorted(a.annotator_id for a in store.assignments(None) if a.clip_id == clip_id)
+    ids = sorted(a.annotator_id for a in store.assignments(None, clip_id=clip_id))
     return [names[i] for i in ids if i in names]
 
 

@@ -36,7 +36,7 @@ def test_annotator_finds_own_instances_and_opens_one(qtbot: QtBot, app_project: 
     find.action_box.setCurrentIndex(find.action_box.findData(NOD))
     assert [(h.author, h.start_frame) for h in find.hits] == [(user, 12)]
     assert find.count.text().startswith("1 instance in 1 clip")
-    find.table.setCurrentCell(0, 0)
+    find.table.setCurrentIndex(find.table.model().index(0, 0))
     find.table.setFocus()
     qtbot.keyClick(find.table, Qt.Key.Key_Return)
     assert w.session.clip is not None and w.session.clip.id == clips[1].id
@@ -55,3 +55,30 @@ def test_reviewer_sees_every_annotator_and_the_disputed_clips(qtbot: QtBot, tmp_
     find._open_disputed(0)
     assert w.session.clip is not None and w.session.clip.name == "S01_rev"
     w.close()
+
+
+def test_results_are_drawn_from_the_list_as_the_view_asks(qtbot: QtBot) -> None:
+    """A whole project's instances: cells are made for the rows the view shows, not for every result."""
+    from PySide6.QtWidgets import QTableView
+
+    from app.find.find_dialog import ResultsModel
+
+    made: list[int] = []
+
+    def cells(k: int) -> tuple[str, ...]:
+        made.append(k)
+        return f"S01_clip{k}", "a1", f"{k}–{k + 9}"
+
+    model = ResultsModel[int](["Clip", "Annotator", "Frames"], cells)
+    view = QTableView()
+    qtbot.addWidget(view)
+    view.setModel(model)
+    model.set_results(list(range(20_000)))
+    view.resize(400, 300)
+    view.show()
+    qtbot.waitExposed(view)
+    assert model.rowCount() == 20_000 and model.headerData(2, Qt.Orientation.Horizontal) == "Frames"
+    assert model.data(model.index(7, 2)) == "7–16" and model.data(model.index(7, 0)) == "S01_clip7"
+    assert model.data(model.index(7, 2), Qt.ItemDataRole.TextAlignmentRole) is not None  # numbers right-aligned
+    assert model.data(model.index(7, 1), Qt.ItemDataRole.TextAlignmentRole) is None
+    assert 0 < len(set(made)) < 200
