@@ -29,6 +29,7 @@ from app.window_common import add_shortcut_actions
 DEFAULT_THRESHOLD = 0.3
 THRESHOLD_STEP = 0.05
 ROW_PX = 22
+MAX_ROWS_SHOWN = 4  # the model lane's height stops here; more packed rows share it (thinner)
 SELECTED_OUTLINE = QColor(255, 255, 255)
 
 
@@ -160,7 +161,6 @@ class ProposalController(QObject):
         self.lane.barClicked.connect(self._on_click)
         self.lane.barDoubleClicked.connect(self._accept_bar)
         self.lane.barDropped.connect(lambda *_: self._draw())  # proposals are not dragged: accept, then edit
-        t.setMinimumHeight(t.minimumHeight() + ROW_PX + 8)
         self._draw()
 
     def install(self, window: QMainWindow) -> dict[str, QAction]:
@@ -169,6 +169,8 @@ class ProposalController(QObject):
         if isinstance(central, QSplitter):
             central.addWidget(self.panel)
             central.setStretchFactor(central.count() - 1, 0)
+            # No handle over the one-line panel: dragging it could only squeeze the timeline.
+            central.handle(central.count() - 1).setEnabled(False)
         menu = window.menuBar().addMenu("&Model")
         handlers: dict[str, Callable[[], object]] = {
             "accept_proposal": self.accept, "reject_proposal": self.reject,
@@ -225,7 +227,12 @@ class ProposalController(QObject):
         self.lane.set_selected(self.selected)
         rows = self.lane.height_units
         self.plot.setYRange(-0.1, rows + 0.1, padding=0)
-        self.plot.setFixedHeight(int(ROW_PX * max(rows, 1) + 8))
+        # Bounded: 100 proposals at a low threshold pack into about 20 rows, which grew the lane
+        # until it crushed the body-part lanes; past MAX_ROWS_SHOWN the rows get thinner instead.
+        height = int(ROW_PX * min(max(rows, 1), MAX_ROWS_SHOWN) + 8)
+        if self.plot.minimumHeight() != height:
+            self.plot.setFixedHeight(height)
+            self.timeline.update_minimum_height()
         self.plot.getAxis("left").setTicks([[(rows / 2, "model")], []])
         self._update_panel()
 

@@ -103,7 +103,7 @@ class MotionCurvesPlot:
         # window is on screen): 14 pyqtgraph items cost the window's start-up about 10 ms.
         self.items: list[pg.PlotDataItem] = []
         self.ticks: list[pg.ScatterPlotItem] = []
-        timeline.setMinimumHeight(timeline.minimumHeight() + self.plot.height())
+        timeline.update_minimum_height()
 
     def _make_items(self) -> None:
         for colour in self.colours:

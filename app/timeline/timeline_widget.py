@@ -16,6 +16,8 @@ from app.timeline.lanes_item import LanesItem
 from app.timeline.packing import Bar
 
 MIN_VISIBLE_FRAMES = 12
+LANE_MIN_PX = 16  # a body-part lane never gets less: its name and bars stay readable
+RULER_PX = 40  # the frame ruler (ticks, numbers and its "frame" title) under the lanes
 ZOOM_STEP = 1.25
 PLAYHEAD_COLOUR = QColor(240, 86, 86)
 MARK_COLOUR = QColor(250, 210, 90, 60)
@@ -77,7 +79,7 @@ class TimelineWidget(pg.GraphicsLayoutWidget):  # type: ignore[misc]  # pyqtgrap
         self._bars: list[Bar] = []  # every bar, hidden lanes' included
         self._build_filmstrip()
         self._build_lanes()
-        self.setMinimumHeight(220)
+        self.update_minimum_height()
         # Keys belong to the window's shortcuts; pyqtgraph's own keys (e.g. Ctrl+Z = zoom
         # history in ViewBox) would otherwise swallow undo after a click on the timeline.
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -142,6 +144,7 @@ class TimelineWidget(pg.GraphicsLayoutWidget):  # type: ignore[misc]  # pyqtgrap
         playhead.setZValue(10)  # above whatever the caller adds to the row afterwards
         playhead.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
         plot.addItem(playhead)
+        self.update_minimum_height()
         return plot, playhead
 
     # ----- data ---------------------------------------------------------------------------
@@ -170,6 +173,7 @@ class TimelineWidget(pg.GraphicsLayoutWidget):  # type: ignore[misc]  # pyqtgrap
         self.lanes.set_bars(self._bars, self.total_frames, self._shown())
         self.view.setYRange(-0.15, self.lanes.height_units + 0.15, padding=0)
         self._update_lane_axis()
+        self.update_minimum_height()
 
     def set_lane_filter(self, lane_filter: LaneFilter) -> None:
         """Hide lanes by name and/or collapse the empty ones; the bars stay as they are."""
@@ -203,6 +207,19 @@ class TimelineWidget(pg.GraphicsLayoutWidget):  # type: ignore[misc]  # pyqtgrap
     def set_thumbnails(self, thumbs: np.ndarray | None) -> None:
         """Thumbnails for the filmstrip, one per frame."""
         self.filmstrip.set_thumbnails(thumbs, self.total_frames)
+
+    def update_minimum_height(self) -> None:
+        """The widget never gets less height than its rows need (filmstrip, a readable row per
+        shown lane, the ruler, the model lane, the motion curves), so a splitter or a growing
+        row cannot squeeze the lanes to nothing or push the ruler out of sight."""
+        rows = self.lanes.height_units + 0.3  # the rows, the gaps between lanes and the view's margin
+        self.plot.setMinimumHeight(int(LANE_MIN_PX * rows) + RULER_PX)
+        layout = self.ci.layout
+        rows = [layout.itemAt(r, 0) for r in range(layout.rowCount())]
+        heights = [item.minimumHeight() for item in rows if item is not None]
+        margins = layout.getContentsMargins()
+        total = sum(heights) + layout.verticalSpacing() * max(len(heights) - 1, 0) + margins[1] + margins[3]
+        self.setMinimumHeight(int(total) + 2 * self.frameWidth() + 2)
 
     # ----- view -----------------------------------------------------------------------------
     def zoom(self, factor: float) -> None:
