@@ -125,6 +125,7 @@ class MainWindow(ClipWindow):
 
     def open_clip_id(self, clip_id: int) -> None:
         """Open a clip: its segments, its video (decoded in the background), the timeline."""
+        self._remember_place()
         clip = self.store.clip(clip_id)
         self.session.open_clip(clip)
         self._show_clip_video(clip)
@@ -136,8 +137,7 @@ class MainWindow(ClipWindow):
         last = self.settings.last_clip(self.project_key, self.user)
         ids = {r.clip.id for r in self.queue.model.rows}
         if last in ids:
-            self.open_clip_id(int(last))
-            self.player.seek(self.settings.last_frame(self.project_key, self.user))  # shown as soon as it is decoded
+            self.open_clip_id(int(last))  # at the place it was left
             return
         nxt = self.queue.next_open_clip(None)
         if nxt is not None:

@@ -30,9 +30,9 @@ from app.labelling.shortcuts import Shortcut
 from app.log_folder import add_log_folder_action
 from app.panels.dock_layout import DockFit
 from app.player.player_widget import Player
-from app.player.zoom import ZOOM_STEP, VideoZoom, ZoomMemory
+from app.player.zoom import ZOOM_STEP, VideoZoom
 from app.queue.clip_table import ClipRowsModel
-from app.settings import AppSettings
+from app.settings import AppSettings, ClipPlace
 from app.tasks import TaskHandle, TaskRunner
 from app.timeline.filmstrip import make_thumbnails
 from app.timeline.lane_menu import LaneMenu
@@ -139,8 +139,7 @@ class ClipWindow(QMainWindow):
         self.key_editor: ShortcutEditor | None = None
         self.setWindowIcon(icon("app"))
         self._messages = 0  # status messages shown so far (run_command tells whether a command spoke)
-        self.zooms = ZoomMemory()  # each clip's video zoom, kept while stepping and between clips
-        self._zoom_clip: int | None = None  # the clip whose zoom the view shows
+        self._place_clip: int | None = None  # the clip shown, whose place is remembered on leaving it
 
     # ----- construction --------------------------------------------------------------------------
     def _build_frame(self, docks: Sequence[DockSpec]) -> list[QDockWidget]:
@@ -310,17 +309,32 @@ class ClipWindow(QMainWindow):
         """Open a clip (each window kind says how)."""
         raise NotImplementedError
 
-    def _show_clip_video(self, clip: Clip) -> None:
-        """Start decoding the clip's video (stale thumbnails cancelled), select its row, focus the view."""
+    def _show_clip_video(self, clip: Clip) -> bool:
+        """Start decoding the clip's video (stale thumbnails cancelled), back at the place the user
+        left it (frame, video zoom, timeline zoom); select its row, focus the view. True when a
+        place was restored."""
         path = self.media_path(clip)
         if self._thumbs is not None:
             self._thumbs.cancel()
-        self.zooms.remember(self._zoom_clip, self.player.view.zoom)
         self.player.open_video(None if path is None else str(path), clip.frame_count, clip.fps)
-        self.player.view.set_zoom(self.zooms.recall(clip.id))
-        self._zoom_clip = clip.id
+        place = self.settings.clip_place(self.project_key, self.user, clip.id)
+        self.player.view.set_zoom(VideoZoom() if place is None else place.zoom)
+        self._place_clip = clip.id
+        if place is not None:
+            self.player.seek(place.frame)  # shown as soon as it is decoded
+            if place.span is not None:
+                self.timeline.view.setXRange(*place.span, padding=0)
         self.queue.select_clip(clip.id)
         self.player.view.setFocus()
+        return place is not None
+
+    def _remember_place(self) -> None:
+        """Store where the user leaves the clip shown (kept across clips and restarts); called
+        before another clip replaces it in the session, whose timeline then shows the new one."""
+        if self._place_clip is not None:
+            span = self.timeline.view.viewRange()[0]
+            self.settings.set_clip_place(self.project_key, self.user, self._place_clip,
+                                         ClipPlace(self.player.current, self.player.view.zoom, (span[0], span[1])))
 
     def open_next_clip(self) -> None:
         """The next clip still to work on, or a message when none is left."""
@@ -388,7 +402,7 @@ class ClipWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         """Everything is already stored: stop the workers, remember the layout and the playhead, close."""
-        self.settings.set_last_frame(self.project_key, self.user, self.player.current)
+        self._remember_place()
         self.player.close_video()
         self.runner.shutdown(3000)
         self.settings.save_window_state(self.saveGeometry(), self.saveState(self.STATE_VERSION))

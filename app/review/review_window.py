@@ -135,17 +135,22 @@ class ReviewWindow(ClipWindow):
 
     def open_clip_id(self, clip_id: int) -> None:
         """Open a clip: lanes, merged instances, video; selects the first instance to review."""
+        self._remember_place()
         clip = self.store.clip(clip_id)
         self.timeline.set_clip(clip.frame_count, clip.fps)
         self.session.open_clip(clip)  # its reload reads the annotators; refresh() sets the lanes from them
-        self._show_clip_video(clip)
         inst = self.session.selected_instance()
-        if inst is not None:
+        if not self._show_clip_video(clip) and inst is not None:  # back where the reviewer left it, else the instance
             self.player.seek(inst.start_frame)
+        self.settings.set_last_clip(self.project_key, f"{self.user}|review", clip_id)
         self._update_status()
 
     def open_start_clip(self) -> None:
-        """The first clip with instances to review (else the first clip)."""
+        """The clip reviewed last, else the first clip with instances to review (else the first clip)."""
+        last = self.settings.last_clip(self.project_key, f"{self.user}|review")
+        if last in {r.clip.id for r in self.queue.model.rows}:
+            self.open_clip_id(int(last))
+            return
         nxt = self.queue.next_open_clip(None)
         if nxt is None and self.queue.model.rows:
             nxt = self.queue.model.rows[0].clip.id
