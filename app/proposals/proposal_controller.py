@@ -44,6 +44,16 @@ def visible_proposals(proposals: list[Proposal], threshold: float,
     return newest, sorted(shown, key=lambda p: (p.start_frame, p.end_frame, p.id or 0))
 
 
+def stepped_threshold(value: float, direction: int, anchor: float) -> float:
+    """One THRESHOLD_STEP up or down on a grid through `anchor` (the calibrated value), inside 0–1,
+    so that n steps down and n steps up come back to where they started (0.12 -> 0 -> 0.12)."""
+    grid = sorted({0.0, 1.0, *(round(anchor + k * THRESHOLD_STEP, 4) for k in range(-21, 22)
+                               if 0.0 < anchor + k * THRESHOLD_STEP < 1.0)})
+    if direction > 0:
+        return next((g for g in grid if g > value + 1e-6), 1.0)
+    return next((g for g in reversed(grid) if g < value - 1e-6), 0.0)
+
+
 PROPOSAL_SHORTCUTS = (
     Shortcut("accept_proposal", "Model", "Accept proposal", ("A",), "it becomes your segment (Ctrl+Z undoes)"),
     Shortcut("reject_proposal", "Model", "Reject proposal", ("X",)),
@@ -51,6 +61,8 @@ PROPOSAL_SHORTCUTS = (
     Shortcut("previous_proposal", "Model", "Previous proposal", ("Shift+P",)),
     Shortcut("raise_threshold", "Model", "Raise proposal threshold", ("Shift+Up",), "show fewer, surer proposals"),
     Shortcut("lower_threshold", "Model", "Lower proposal threshold", ("Shift+Down",), "show more proposals"),
+    Shortcut("reset_threshold", "Model", "Reset proposal threshold", ("Shift+Home",),
+             "back to the model version's calibrated value"),
 )
 
 
@@ -116,9 +128,12 @@ class ProposalPanel(QWidget):
         """The score threshold, 0–1."""
         return self.slider.value() / 100
 
-    def set_threshold(self, value: float) -> None:
-        """Move the slider (whole per cent, inside 0–1)."""
+    def set_threshold(self, value: float, quiet: bool = False) -> None:
+        """Move the slider (whole per cent, inside 0–1); `quiet` does not announce the change."""
+        self.slider.blockSignals(quiet)
         self.slider.setValue(round(min(max(value, 0.0), 1.0) * 100))
+        self.slider.blockSignals(False)
+        self.value.setText(f"{self.threshold():.2f}")
 
     def _on_slider(self, value: int) -> None:
         self.value.setText(f"{value / 100:.2f}")
@@ -139,6 +154,9 @@ class ProposalController(QObject):
         self.panel = ProposalPanel()
         self.model_version: str | None = None
         self.active_version: str | None = None  # set by the model loop from the registry
+        self.calibrated = DEFAULT_THRESHOLD  # the active version's threshold, what a reset goes back to
+        self.clip_thresholds: dict[int, float] = {}  # each clip's threshold, where the user moved it
+        self._threshold_clip: int | None = None  # the clip the slider shows the threshold of
         self.control_clip: Callable[[str], bool] = lambda _name: False
         self.is_control = False
         self.shown: list[Proposal] = []
@@ -150,7 +168,7 @@ class ProposalController(QObject):
         # read there, once; clipOpened only drops the old clip's selection.
         session.segmentsChanged.connect(self.reload)
         session.clipOpened.connect(self._on_clip_opened)
-        self.panel.thresholdChanged.connect(lambda _t: self.reload())
+        self.panel.thresholdChanged.connect(self._on_threshold)
         player.frameChanged.connect(self.playhead.setValue)
 
     def _build_lane(self) -> None:
@@ -175,25 +193,49 @@ class ProposalController(QObject):
         handlers: dict[str, Callable[[], object]] = {
             "accept_proposal": self.accept, "reject_proposal": self.reject,
             "next_proposal": lambda: self.jump(1), "previous_proposal": lambda: self.jump(-1),
-            "raise_threshold": lambda: self.step_threshold(1), "lower_threshold": lambda: self.step_threshold(-1)}
+            "raise_threshold": lambda: self.step_threshold(1), "lower_threshold": lambda: self.step_threshold(-1),
+            "reset_threshold": self.reset_threshold}
         self.menu = menu
         return add_shortcut_actions(window, PROPOSAL_SHORTCUTS, {"Model": menu}, handlers)
 
     def show_version(self, version: str | None, threshold: float) -> None:
         """Show `version`'s proposals (None: each clip's newest) from `threshold` on."""
+        if version != self.active_version or abs(threshold - self.calibrated) > 1e-9:
+            self.clip_thresholds.clear()  # another calibration: the clips' own thresholds no longer apply
         self.active_version = version
-        self.panel.set_threshold(threshold)
+        self.calibrated = threshold
+        self.panel.set_threshold(threshold, quiet=True)
+        self._threshold_clip = None
         self.reload()
 
     def step_threshold(self, direction: int) -> None:
-        """Shift+Up / Shift+Down: raise or lower the score threshold by one step."""
-        self.panel.set_threshold(self.panel.threshold() + direction * THRESHOLD_STEP)
-        self.message.emit(f"Proposal threshold {self.panel.threshold():.2f}: {len(self.shown)} shown")
+        """Shift+Up / Shift+Down: raise or lower this clip's score threshold by one step."""
+        self.panel.set_threshold(stepped_threshold(self.panel.threshold(), direction, self.calibrated))
+        self.message.emit(f"Proposal threshold {self.panel.threshold():.2f} on this clip: {len(self.shown)} shown")
+
+    def reset_threshold(self) -> None:
+        """Shift+Home: this clip's threshold back to the model version's calibrated value."""
+        self.panel.set_threshold(self.calibrated)
+        self.message.emit(f"Proposal threshold back to the calibrated {self.calibrated:.2f}: {len(self.shown)} shown")
+
+    def _on_threshold(self, value: float) -> None:
+        clip = self.session.clip
+        if clip is not None:
+            if abs(value - self.calibrated) < 1e-9:
+                self.clip_thresholds.pop(clip.id, None)
+            else:
+                self.clip_thresholds[clip.id] = value
+        self.reload()
 
     # ----- data ---------------------------------------------------------------------------------
     def reload(self) -> None:
         """Re-read the clip's proposals from the store and redraw the ghost lane."""
         clip = self.session.clip
+        clip_id = None if clip is None else clip.id
+        if clip_id != self._threshold_clip:  # another clip: its own threshold, else the calibrated one
+            self._threshold_clip = clip_id
+            self.panel.set_threshold(self.clip_thresholds.get(clip_id, self.calibrated) if clip_id is not None
+                                     else self.calibrated, quiet=True)
         self.is_control = clip is not None and self.control_clip(clip.name)
         found = [] if clip is None or self.is_control else self.session.store.proposals(clip.id)
         self.model_version, self.shown = visible_proposals(found, self.panel.threshold(), self.active_version)
@@ -243,8 +285,13 @@ class ProposalController(QObject):
         if self.model_version is None or not self.pending_total:
             self.panel.info.setText("No model proposals for this clip")
             return
+        threshold = self.panel.threshold()
+        if not self.shown:  # not "the model found nothing": they are all under the threshold
+            self.panel.info.setText(f"Model {self.model_version}: none of {self.pending_total} pending proposals "
+                                    f"scores {threshold:.2f} or more (Shift+Down shows more)")
+            return
         self.panel.info.setText(f"Model {self.model_version}: {len(self.shown)} of {self.pending_total} "
-                                f"pending proposals shown")
+                                f"pending proposals score {threshold:.2f} or more")
 
     # ----- answers ----------------------------------------------------------------------------
     def select(self, proposal_id: int | None) -> None:
