@@ -7,7 +7,6 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QMessageBox
 
 from annotator.model import AssignmentState, Clip
 from annotator.store.api import StoreAPI
@@ -15,11 +14,10 @@ from app.controllers.annotation import AnnotationController
 from app.controllers.clip_session import ClipSession
 from app.controllers.pose import PoseController
 from app.labelling.label_picker import LabelPicker
-from app.labelling.shortcut_sheet import sheet_html
 from app.labelling.shortcuts import MENUS, SHORTCUTS
 from app.panels.dock_layout import DockFit
 from app.panels.instance_table import InstanceTable
-from app.proposals.proposal_controller import PROPOSAL_SHORTCUTS, ProposalController
+from app.proposals.proposal_controller import ProposalController
 from app.queue.queue_model import STATE_TEXT, load_queue
 from app.queue.queue_widget import QueueWidget
 from app.queue.useful_order import useful_rows
@@ -152,13 +150,6 @@ class MainWindow(ClipWindow):
             return
         self.session.mark_done(no_instances)
 
-    def confirm(self, question: str) -> bool:
-        """Ask a yes/no question (tests replace this)."""
-        answer = QMessageBox.question(self, "MMAD Studio", question,
-                                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-                                      QMessageBox.StandardButton.No)
-        return answer == QMessageBox.StandardButton.Yes
-
     # ----- reactions ---------------------------------------------------------------------------
     def _on_segments(self) -> None:
         if self.session.clip is not None:
@@ -178,10 +169,6 @@ class MainWindow(ClipWindow):
         seg = self.session.segment(segment_id)
         if seg is not None:
             self.player.seek(seg.start_frame)
-
-    def sheet_html(self) -> str:
-        """Every annotation command (the model's proposal keys included), then how the edge keys move an edge."""
-        return sheet_html((*MENUS[:-1], "Model", MENUS[-1]), self.user_specs((*SHORTCUTS, *PROPOSAL_SHORTCUTS)))
 
     def _status_detail(self, clip: Clip) -> str:
         """Instances drawn and the assignment state."""

@@ -21,11 +21,11 @@ from annotator.progress import CancelToken, Progress
 from annotator.store.api import StoreAPI
 from app.about import about_html
 from app.find.find_dialog import FindDialog
-from app.help_window import GuideWindow, guide_markdown, keys_markdown
+from app.help_window import GuideWindow, guide_markdown
 from app.icons import apply_action_icons, icon
-from app.labelling.custom_keys import collisions, normal, with_user_keys
+from app.labelling.custom_keys import collisions, normal
 from app.labelling.shortcut_editor import ShortcutEditor
-from app.labelling.shortcut_sheet import ShortcutSheet
+from app.labelling.shortcut_sheet import NUDGE_NOTE, ShortcutSheet, keys_markdown, menu_groups, sheet_html
 from app.labelling.shortcuts import Shortcut
 from app.log_folder import add_log_folder_action
 from app.panels.dock_layout import DockFit
@@ -96,6 +96,18 @@ def add_shortcut_actions(window: QMainWindow, specs: Sequence[Shortcut], menus: 
     return actions
 
 
+def add_menu(window: QMainWindow, title: str) -> QMenu:
+    """A menu in the window's menu bar, before Help (which stays last) when there is one."""
+    bar = window.menuBar()
+    help_entry = next((a for a in bar.actions() if a.text().replace("&", "") == "Help"), None)
+    menu = QMenu(title, bar)
+    if help_entry is None:
+        bar.addMenu(menu)
+    else:
+        bar.insertMenu(help_entry, menu)
+    return menu
+
+
 def bind_undo_actions(stack: QUndoStack, undo: QAction, redo: QAction) -> None:
     """The Undo/Redo menu entries follow the stack: enabled when it can, named for the step."""
     stack.canUndoChanged.connect(undo.setEnabled)
@@ -111,6 +123,7 @@ class ClipWindow(QMainWindow):
 
     STATE_VERSION: ClassVar[int]  # saveState version of this window kind
     NO_NEXT_CLIP: ClassVar[str]  # status message when no clip is left to open
+    SHEET_NOTE: ClassVar[str] = NUDGE_NOTE  # what the ? sheet says under the keys
     timeline: TimelineWidget
     lane_menu: LaneMenu
     queue: ClipQueue
@@ -245,26 +258,26 @@ class ClipWindow(QMainWindow):
         self.key_editor = ShortcutEditor(self._keyed_actions(), self._default_keys, store, self)
         self.key_editor.show()
 
-    def user_specs(self, specs: Sequence[Shortcut], prefix: str = "") -> tuple[Shortcut, ...]:
-        """A shortcut table with the keys in use (for the ? sheet)."""
-        return with_user_keys(specs, self.key_overrides, prefix)
-
     def show_guide(self) -> None:
         """Help → User guide: the guide, then this screen's keys as they are set now."""
         if self.guide is None:
             self.guide = GuideWindow("", self)
-        self.guide.text.setMarkdown(f"{guide_markdown()}\n\n{keys_markdown(self.menus)}\n")
+        self.guide.text.setMarkdown(self.guide_text())
         self.guide.show()
         self.guide.raise_()
         self.guide.activateWindow()
+
+    def guide_text(self) -> str:
+        """The guide's Markdown, ending with every command of this window that has a key."""
+        return f"{guide_markdown()}\n\n{keys_markdown(menu_groups(self.menuBar()))}\n"
 
     def show_about(self) -> None:
         """Help → About: what this is, and the versions it runs on."""
         QMessageBox.about(self, "About MMAD Studio", about_html())
 
     def sheet_html(self) -> str:
-        """This screen's shortcut sheet as HTML (each window kind lists its own commands)."""
-        raise NotImplementedError
+        """This screen's shortcut sheet: every command in its menus that has a key, as set now."""
+        return sheet_html(menu_groups(self.menuBar()), self.SHEET_NOTE)
 
     def show_shortcuts(self) -> None:
         """? : show the shortcut sheet (one non-modal window), or hide it when it is showing."""
@@ -375,6 +388,13 @@ class ClipWindow(QMainWindow):
     def _status_detail(self, clip: Clip) -> str:
         """The window kind's part of the status line for the open clip."""
         raise NotImplementedError
+
+    def confirm(self, question: str) -> bool:
+        """Ask a yes/no question (tests replace this)."""
+        answer = QMessageBox.question(self, "MMAD Studio", question,
+                                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                                      QMessageBox.StandardButton.No)
+        return answer == QMessageBox.StandardButton.Yes
 
     def show_message(self, text: str) -> None:
         """One line in the status bar (rules, refusals, hints); never a modal dialog."""

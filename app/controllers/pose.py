@@ -26,7 +26,7 @@ from app.tasks import TaskHandle, TaskRunner
 from app.timeline.lanes_item import LANE_COLOURS
 from app.timeline.motion_curves import MotionCurvesPlot
 from app.timeline.timeline_widget import TimelineWidget
-from app.window_common import MediaResolver, add_shortcut_actions
+from app.window_common import MediaResolver, add_menu, add_shortcut_actions
 from inference.pose.motion import SNAP_RADIUS, MotionCurves, motion_curves, nearest_event
 from inference.pose.track import PoseTrack
 from inference.pose.worker import pose_in_child
@@ -82,7 +82,7 @@ class PoseController(QObject):
 
     def install(self, window: QMainWindow) -> dict[str, QAction]:
         """A Pose menu with the skeleton toggle (checkable) and snap."""
-        menu = window.menuBar().addMenu("P&ose")
+        menu = add_menu(window, "P&ose")
         handlers: dict[str, Callable[[], object]] = {"toggle_skeleton": self.toggle_skeleton,
                                                       "snap_edge": self.snap_edge}
         actions = add_shortcut_actions(window, POSE_SHORTCUTS, {"Pose": menu}, handlers)

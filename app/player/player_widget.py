@@ -88,7 +88,7 @@ class Player(QWidget):
         self.loop_box = QComboBox()
         self.loop_box.addItems([m.format(n=self.loop_window) for m in LOOP_MODES])
         self.loop_box.setToolTip("Loop the selected segment or a window around the playhead (L)")
-        self.gradient_button = QPushButton("Motion")
+        self.gradient_button = QPushButton("Frame difference")
         self.gradient_button.setCheckable(True)
         self.gradient_button.setToolTip("Temporal gradient: difference from the previous frame (G)")
         self.gradient_button.toggled.connect(self.set_gradient)

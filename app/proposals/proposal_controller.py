@@ -24,7 +24,7 @@ from app.review.styled_lanes import BarStyle, StyledLanesItem, ghost
 from app.timeline.lanes_item import LANE_COLOURS
 from app.timeline.packing import Bar
 from app.timeline.timeline_widget import TimelineWidget
-from app.window_common import add_shortcut_actions
+from app.window_common import add_menu, add_shortcut_actions
 
 DEFAULT_THRESHOLD = 0.3
 THRESHOLD_STEP = 0.05
@@ -189,7 +189,7 @@ class ProposalController(QObject):
             central.setStretchFactor(central.count() - 1, 0)
             # No handle over the one-line panel: dragging it could only squeeze the timeline.
             central.handle(central.count() - 1).setEnabled(False)
-        menu = window.menuBar().addMenu("&Model")
+        menu = add_menu(window, "&Model")
         handlers: dict[str, Callable[[], object]] = {
             "accept_proposal": self.accept, "reject_proposal": self.reject,
             "next_proposal": lambda: self.jump(1), "previous_proposal": lambda: self.jump(-1),

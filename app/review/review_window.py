@@ -8,12 +8,12 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 
-from annotator.model import Clip, Role
+from annotator.model import Clip, MergedStatus, Role
 from annotator.progress import CancelToken, Progress
 from annotator.store.api import StoreAPI
 from app.export.export_dialog import ExportDialog
 from app.labelling.label_picker import LabelPicker
-from app.labelling.shortcut_sheet import NUDGE_NOTE, sheet_html
+from app.labelling.shortcut_sheet import NUDGE_NOTE
 from app.panels.dock_layout import DockFit
 from app.review.instance_detail import InstanceDetail
 from app.review.review_model import ReviewRow, load_review_rows, status_counts
@@ -39,6 +39,7 @@ class ReviewWindow(ClipWindow):
 
     STATE_VERSION = STATE_VERSION
     NO_NEXT_CLIP = "No clip left to review"  # Ctrl+N with nothing left to review
+    SHEET_NOTE = f"{REVIEW_NOTE} {NUDGE_NOTE}"
     session: ReviewSession
     queue: ReviewQueue
     timeline: ReviewTimeline
@@ -51,6 +52,7 @@ class ReviewWindow(ClipWindow):
         self.session = ReviewSession(store, self)
         self.timeline = ReviewTimeline()
         self.picker = LabelPicker(store.taxonomy, self)
+        self._edge_armed: tuple[int | None, str] | None = None  # (instance, edge) shown by a first edge key
         self.picker.keep_clear = self.player.view.global_image_rect  # the picker never hides the video
         self.queue = ReviewQueue()
         self.detail = InstanceDetail()
@@ -81,6 +83,7 @@ class ReviewWindow(ClipWindow):
                   "end_later_5": ("end", 5), "end_earlier_5": ("end", -5)}
         handlers: dict[str, Callable[[], object]] = {
             "next_clip": self.open_next_clip, "merge": self.start_merge, "finalise": self.finalise,
+            "unfinalise": self.unfinalise,
             "reload": self.reload_all,
             "quit": self.close, "accept": s.accept_majority, "keep": s.keep, "delete": s.delete,
             "label": self.ask_label, "undo": s.undo, "redo": s.redo, "next_unresolved": self.next_unresolved,
@@ -239,7 +242,19 @@ class ReviewWindow(ClipWindow):
         self.player.view.setFocus()
 
     def nudge(self, edge: str, delta: int) -> None:
-        """Edge keys: move the selected instance's boundary; the player shows the new edge."""
+        """Edge keys: move the selected instance's boundary; the player shows the new edge.
+
+        On an undecided instance the first edge key only shows that edge: moving it decides
+        "keep, boundaries adjusted", which a look at the edge must not do by accident."""
+        inst = self.session.selected_instance()
+        if (inst is not None and inst.decision is None and inst.status is MergedStatus.NEEDS_REVIEW
+                and self._edge_armed != (inst.id, edge)):
+            self._edge_armed = (inst.id, edge)
+            frame = inst.start_frame if edge == "start" else inst.end_frame
+            self.player.seek(frame)
+            self.show_message(f"Showing the {edge} edge (frame {frame}) of an undecided instance: the same key "
+                              "again moves it, which decides 'keep, boundaries adjusted'")
+            return
         frame = self.session.adjust(edge, delta)
         if frame is not None:
             self.player.seek(frame)
@@ -266,8 +281,28 @@ class ReviewWindow(ClipWindow):
             self.player.seek(inst.start_frame)
 
     def finalise(self) -> None:
-        """Ctrl+Enter: finalise the open clip (the store refuses while review is left)."""
-        self.session.finalise()
+        """Ctrl+Enter: finalise the open clip after asking (the store refuses while review is left)."""
+        clip = self.session.clip
+        if clip is None:
+            return
+        if clip.finalised:
+            self.show_message("This clip is already finalised (Clip > Un-finalise opens it for review again)")
+            return
+        if not self.confirm(f"Finalise clip {clip.name}? Its merged instances become the ground truth "
+                            "that the export reads (Clip > Un-finalise undoes this)."):
+            self.show_message("Not finalised")
+            return
+        if self.session.finalise():
+            self.show_message(f"Clip {clip.name} finalised: Ctrl+N opens the next clip to review")
+
+    def unfinalise(self) -> None:
+        """Clip > Un-finalise: open the finalised clip for review again, after asking."""
+        clip = self.session.clip
+        if clip is None or not clip.finalised:
+            self.show_message("This clip is not finalised")
+            return
+        if self.confirm(f"Open clip {clip.name} for review again? It leaves the export until it is finalised again."):
+            self.session.unfinalise()
 
     def play(self) -> None:
         """Space: play/pause, looping the selected instance when that loop mode is on."""
@@ -293,6 +328,7 @@ class ReviewWindow(ClipWindow):
         self._update_status()
 
     def _on_selection(self, _instance_id: object) -> None:
+        self._edge_armed = None
         self.refresh()
 
     def _on_bar(self, bar_id: int | None) -> None:
@@ -313,10 +349,6 @@ class ReviewWindow(ClipWindow):
         self.session.select(instance_id)
         if self.session.set_bounds(start, end) is None:
             self.refresh()
-
-    def sheet_html(self) -> str:
-        """Every review command, how decisions work, then how the edge keys move an edge."""
-        return sheet_html(REVIEW_MENUS, self.user_specs(REVIEW_SHORTCUTS, "review_"), f"{REVIEW_NOTE} {NUDGE_NOTE}")
 
     def _status_detail(self, clip: Clip) -> str:
         """Review counts and where the clip stands."""

@@ -1,14 +1,28 @@
 """The proposal threshold: each clip its own, symmetric steps, a reset, a clear count (issue 26, item 3)."""
 
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from app.main_window import MainWindow
 from app.proposals.proposal_controller import stepped_threshold
-from tests.app.proposals.test_proposals import window  # noqa: F401  (the fixture)
+from tests.app.conftest import ready_window
+from tests.app.proposals.test_proposals import add_proposals
 
 Shift = Qt.KeyboardModifier.ShiftModifier
+
+
+@pytest.fixture
+def window(qtbot: QtBot, app_project: tuple[Path, str], tmp_path: Path) -> Iterator[MainWindow]:
+    folder, user = app_project
+    add_proposals(folder)
+    w = ready_window(qtbot, folder, user, tmp_path / "s.ini")
+    yield w
+    w.close()
 
 
 def _key(qtbot: QtBot, w: MainWindow, k: Qt.Key, mod: Qt.KeyboardModifier) -> None:
