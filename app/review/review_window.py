@@ -250,9 +250,9 @@ class ReviewWindow(ClipWindow):
         if (inst is not None and inst.decision is None and inst.status is MergedStatus.NEEDS_REVIEW
                 and self._edge_armed != (inst.id, edge)):
             self._edge_armed = (inst.id, edge)
-            frame = inst.start_frame if edge == "start" else inst.end_frame
-            self.player.seek(frame)
-            self.show_message(f"Showing the {edge} edge (frame {frame}) of an undecided instance: the same key "
+            shown = inst.start_frame if edge == "start" else inst.end_frame
+            self.player.seek(shown)
+            self.show_message(f"Showing the {edge} edge (frame {shown}) of an undecided instance: the same key "
                               "again moves it, which decides 'keep, boundaries adjusted'")
             return
         frame = self.session.adjust(edge, delta)

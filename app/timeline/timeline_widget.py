@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QPointF, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QWidget
 
@@ -24,7 +24,10 @@ MARK_COLOUR = QColor(250, 210, 90, 60)
 
 
 class FrameAxis(pg.AxisItem):  # type: ignore[misc]  # pyqtgraph ships no type hints
-    """Bottom axis in whole frame numbers: no SI prefix scaling, no ticks between frames."""
+    """Bottom axis in whole frame numbers: no SI prefix scaling, no ticks between frames. A click
+    or a drag on it seeks, as on a ruler (ELAN users scrub there); it never pans the view."""
+
+    scrubbed = Signal(int)
 
     def __init__(self) -> None:
         super().__init__("bottom")
@@ -39,6 +42,28 @@ class FrameAxis(pg.AxisItem):  # type: ignore[misc]  # pyqtgraph ships no type h
         levels = [(spacing, offset) for spacing, offset in super().tickSpacing(minVal, maxVal, size)
                   if spacing >= 1]
         return levels or [(1.0, 0.0)]
+
+    def _frame_at(self, scene_pos: QPointF) -> int | None:
+        view = self.linkedView()
+        return None if view is None else round(view.mapSceneToView(scene_pos).x())
+
+    def mouseClickEvent(self, event: object) -> None:  # noqa: N802
+        """A left click seeks to the frame under the mouse."""
+        if event.button() == Qt.MouseButton.LeftButton:  # type: ignore[attr-defined]
+            frame = self._frame_at(event.scenePos())  # type: ignore[attr-defined]
+            if frame is not None:
+                self.scrubbed.emit(frame)
+            event.accept()  # type: ignore[attr-defined]
+
+    def mouseDragEvent(self, event: object) -> None:  # noqa: N802
+        """A left drag scrubs: the playhead follows the mouse."""
+        if event.button() != Qt.MouseButton.LeftButton:  # type: ignore[attr-defined]
+            event.ignore()  # type: ignore[attr-defined]
+            return
+        event.accept()  # type: ignore[attr-defined]
+        frame = self._frame_at(event.scenePos())  # type: ignore[attr-defined]
+        if frame is not None:
+            self.scrubbed.emit(frame)
 
 
 class TimelineViewBox(pg.ViewBox):  # type: ignore[misc]  # pyqtgraph ships no type hints
@@ -110,6 +135,7 @@ class TimelineWidget(pg.GraphicsLayoutWidget):  # type: ignore[misc]  # pyqtgrap
         left.setStyle(tickLength=0)
         bottom = self.plot.getAxis("bottom")
         bottom.setLabel("frame")
+        bottom.scrubbed.connect(self._seek_clamped)
         self.lanes = LanesItem(len(self.lane_names))
         self.plot.addItem(self.lanes)
         self._set_x_limits()  # no clip yet: frame 0 alone, not pyqtgraph's default 0..1 range
@@ -157,6 +183,7 @@ class TimelineWidget(pg.GraphicsLayoutWidget):  # type: ignore[misc]  # pyqtgrap
         self.filmstrip.set_thumbnails(None, self.total_frames)
         self._set_x_limits()
         self._update_lane_axis()
+        self.update_minimum_height()
 
     def _set_x_limits(self) -> None:
         """Pan and zoom stay inside the clip's frames, and the view shows all of them."""
@@ -215,8 +242,8 @@ class TimelineWidget(pg.GraphicsLayoutWidget):  # type: ignore[misc]  # pyqtgrap
         rows = self.lanes.height_units + 0.3  # the rows, the gaps between lanes and the view's margin
         self.plot.setMinimumHeight(int(LANE_MIN_PX * rows) + RULER_PX)
         layout = self.ci.layout
-        rows = [layout.itemAt(r, 0) for r in range(layout.rowCount())]
-        heights = [item.minimumHeight() for item in rows if item is not None]
+        items = [layout.itemAt(r, 0) for r in range(layout.rowCount())]
+        heights = [item.minimumHeight() for item in items if item is not None]
         margins = layout.getContentsMargins()
         total = sum(heights) + layout.verticalSpacing() * max(len(heights) - 1, 0) + margins[1] + margins[3]
         self.setMinimumHeight(int(total) + 2 * self.frameWidth() + 2)
@@ -246,6 +273,9 @@ class TimelineWidget(pg.GraphicsLayoutWidget):  # type: ignore[misc]  # pyqtgrap
         ticks = [(y, name) for k, (y, name) in enumerate(zip(self.lanes.lane_centres(), self.lane_names, strict=True))
                  if k >= len(shown) or shown[k]]
         self.plot.getAxis("left").setTicks([ticks, []])
+
+    def _seek_clamped(self, frame: int) -> None:
+        self.seekRequested.emit(min(max(frame, 0), self.total_frames - 1))
 
     def _on_click(self, bar_id: int | None, frame: int) -> None:
         if bar_id is None:
