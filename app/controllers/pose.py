@@ -179,4 +179,6 @@ class PoseController(QObject):
         ok = self.session.edit(seg.id, **{edge: target})
         if ok:
             self.player.seek(target)
+            self.message.emit(f"Snapped the {edge} from frame {frame} to {target}, the nearest {part} motion "
+                              f"{'onset' if edge == 'start' else 'offset'} (Ctrl+Z undoes)")
         return ok
