@@ -13,6 +13,7 @@ from annotator.store.api import StoreAPI
 from app.controllers.annotation import AnnotationController
 from app.controllers.clip_session import ClipSession
 from app.controllers.pose import PoseController
+from app.feedback.final_lane import FinalResultLane
 from app.labelling.label_picker import LabelPicker
 from app.labelling.shortcuts import MENUS, SHORTCUTS
 from app.panels.dock_layout import DockFit
@@ -25,6 +26,7 @@ from app.settings import AppSettings
 from app.timeline.lane_menu import LaneMenu
 from app.timeline.timeline_widget import TimelineWidget
 from app.window_common import ClipWindow, MediaResolver, bind_undo_actions
+from merging.final_agreement import agreement_with_final
 from app.wording import plural
 
 STATE_VERSION = 1  # saveState version of this window kind (the review window uses its own)
@@ -48,6 +50,7 @@ class MainWindow(ClipWindow):
         self.controller = AnnotationController(self.session, self.player, self.timeline, self.picker, self)
         self.queue = QueueWidget()
         self.instances = InstanceTable(self.session)
+        self.final_lane = FinalResultLane(self.session, self.timeline, self)
         self.proposals = ProposalController(self.session, self.player, self.timeline, self)
         self.pose = PoseController(self.session, self.player, self.timeline, self.runner, media_path,
                                    Path(project_key) if project_key else None, self)
@@ -104,7 +107,7 @@ class MainWindow(ClipWindow):
     def _connect(self) -> None:
         self.queue.clipActivated.connect(self.open_clip_id)
         for source in (self.session.message, self.controller.message, self.player.message,
-                       self.proposals.message, self.pose.message):
+                       self.proposals.message, self.pose.message, self.final_lane.message):
             source.connect(self.show_message)
         self.session.segmentsChanged.connect(self._on_segments)
         self.session.stateChanged.connect(self._on_state)
@@ -117,6 +120,8 @@ class MainWindow(ClipWindow):
         rows = load_queue(self.store, self.user)
         useful = useful_rows(self.store, rows, Path(self.project_key) if self.project_key else None)
         self.queue.set_rows(useful or rows, keep_order=useful is not None)
+        finalised = [r.clip.id for r in rows if r.clip.finalised]  # no read at all before the first one
+        self.queue.set_feedback(agreement_with_final(self.store, self.user, finalised).text() if finalised else "")
         if not rows:
             self.show_message(f"No clips are assigned to {self.user} in this project "
                               "(the project owner assigns them: mmad assign)")

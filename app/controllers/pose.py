@@ -25,7 +25,7 @@ from app.player.skeleton_overlay import SkeletonOverlay
 from app.tasks import TaskHandle, TaskRunner
 from app.timeline.lanes_item import LANE_COLOURS
 from app.timeline.motion_curves import MotionCurvesPlot
-from app.timeline.timeline_widget import TimelineWidget
+from app.timeline.timeline_widget import CURVES_ROW, TimelineWidget
 from app.window_common import MediaResolver, add_menu, add_shortcut_actions
 from inference.pose.motion import SNAP_RADIUS, MotionCurves, motion_curves, nearest_event
 from inference.pose.track import PoseTrack
@@ -37,7 +37,6 @@ POSE_SHORTCUTS = (
              f"the selected segment's edge nearer the playhead moves to its body part's motion "
              f"onset (start) or offset (end) within ±{SNAP_RADIUS} frames; Ctrl+Z undoes"),
 )
-CURVES_ROW = 3  # timeline layout rows: filmstrip 0, lanes 1, model proposals 2
 
 
 # On 2 cores a full-priority MediaPipe child competes with the clip's decode and with frame

@@ -23,7 +23,7 @@ from app.proposals.commands import AcceptProposal, RejectProposal
 from app.review.styled_lanes import BarStyle, StyledLanesItem, ghost
 from app.timeline.lanes_item import LANE_COLOURS
 from app.timeline.packing import Bar
-from app.timeline.timeline_widget import TimelineWidget
+from app.timeline.timeline_widget import MODEL_ROW, TimelineWidget
 from app.window_common import add_menu, add_shortcut_actions
 
 DEFAULT_THRESHOLD = 0.3
@@ -173,7 +173,7 @@ class ProposalController(QObject):
 
     def _build_lane(self) -> None:
         t = self.timeline
-        self.plot, self.playhead = t.add_linked_row(2)
+        self.plot, self.playhead = t.add_linked_row(MODEL_ROW)
         self.lane = StyledLanesItem(1)
         self.plot.addItem(self.lane)
         self.lane.barClicked.connect(self._on_click)

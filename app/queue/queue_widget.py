@@ -7,6 +7,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QHeaderView,
+    QLabel,
     QLineEdit,
     QProgressBar,
     QTableView,
@@ -89,6 +90,11 @@ class QueueWidget(QWidget):
         self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.progress = QProgressBar()
         self.progress.setObjectName("queueProgress")
+        self.feedback = QLabel("")  # the annotator's agreement with the final result
+        self.feedback.setObjectName("queueFeedback")
+        self.feedback.setWordWrap(True)
+        self.feedback.setStyleSheet("color: #8a93a3")
+        self.feedback.hide()
         top = QHBoxLayout()
         top.addWidget(self.search, 1)
         top.addWidget(self.state_box)
@@ -97,6 +103,7 @@ class QueueWidget(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.progress)
+        layout.addWidget(self.feedback)
         self.search.textChanged.connect(self._refilter)
         self.state_box.currentIndexChanged.connect(self._refilter)
         self.table.activated.connect(self._on_activated)
@@ -137,6 +144,11 @@ class QueueWidget(QWidget):
             if clip_id != after_clip_id and states[clip_id] != AssignmentState.DONE:
                 return clip_id
         return None
+
+    def set_feedback(self, text: str) -> None:
+        """One line under the progress bar (hidden when empty)."""
+        self.feedback.setText(text)
+        self.feedback.setVisible(bool(text))
 
     def _refilter(self) -> None:
         self.proxy.set_filter(STATE_FILTERS[self.state_box.currentIndex()][1], self.search.text())

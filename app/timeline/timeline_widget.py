@@ -16,6 +16,10 @@ from app.timeline.lanes_item import LanesItem
 from app.timeline.packing import Bar
 
 MIN_VISIBLE_FRAMES = 12
+# The timeline's layout rows under the body-part lanes (row 1; the filmstrip is row 0)
+FINAL_ROW = 2  # the final result of a finalised clip, beside the annotator's lanes
+MODEL_ROW = 3  # model proposals
+CURVES_ROW = 4  # motion curves
 LANE_MIN_PX = 16  # a body-part lane never gets less: its name and bars stay readable
 RULER_PX = 40  # the frame ruler (ticks, numbers and its "frame" title) under the lanes
 ZOOM_STEP = 1.25
