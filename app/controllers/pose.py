@@ -9,7 +9,8 @@ its event loop never waits for MediaPipe.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
@@ -22,6 +23,7 @@ from app.controllers.clip_session import ClipSession
 from app.labelling.shortcuts import Shortcut
 from app.player.player_widget import Player
 from app.player.skeleton_overlay import SkeletonOverlay
+from app.review.review_session import ReviewSession
 from app.tasks import TaskHandle, TaskRunner
 from app.timeline.lanes_item import LANE_COLOURS
 from app.timeline.motion_curves import MotionCurvesPlot
@@ -32,11 +34,14 @@ from inference.pose.track import PoseTrack
 from inference.pose.worker import pose_in_child
 
 POSE_SHORTCUTS = (
-    Shortcut("toggle_skeleton", "Pose", "Show skeleton", ("K",), "the pose landmarks over the frame"),
+    Shortcut("toggle_skeleton", "Pose", "Show skeleton", ("K",),
+             "the pose landmarks over the frame (rough where limbs cross)"),
     Shortcut("snap_edge", "Pose", "Snap edge to motion", ("E",),
              f"the selected segment's edge nearer the playhead moves to its body part's motion "
              f"onset (start) or offset (end) within ±{SNAP_RADIUS} frames; Ctrl+Z undoes"),
 )
+# The review screen: K is its Keep decision, so the skeleton takes Shift+K; nothing to snap there.
+REVIEW_POSE_SHORTCUTS = (replace(POSE_SHORTCUTS[0], keys=("Shift+K",)),)
 
 
 # On 2 cores a full-priority MediaPipe child competes with the clip's decode and with frame
@@ -60,7 +65,7 @@ class PoseController(QObject):
     message = Signal(str)
     poseReady = Signal(object)  # PoseTrack of the open clip
 
-    def __init__(self, session: ClipSession, player: Player, timeline: TimelineWidget, runner: TaskRunner,
+    def __init__(self, session: ClipSession | ReviewSession, player: Player, timeline: TimelineWidget, runner: TaskRunner,
                  media_path: MediaResolver, cache_dir: Path | None, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.session, self.player, self.timeline, self.runner = session, player, timeline, runner
@@ -70,6 +75,7 @@ class PoseController(QObject):
         self.motion: MotionCurves | None = None
         self._task: TaskHandle | None = None
         self.toggle_action: QAction | None = None
+        self.hint = ""  # the Pose menu's keys, for the message when a pose arrives
         parts = [b.name for b in session.taxonomy.body_parts]
         colours = [LANE_COLOURS[b.id % len(LANE_COLOURS)] for b in session.taxonomy.body_parts]
         self.overlay = SkeletonOverlay(player.view, dict(zip(parts, colours, strict=True)))
@@ -79,12 +85,14 @@ class PoseController(QObject):
         player.frameChanged.connect(self._on_frame)
         player.decodeFinished.connect(lambda _count: self._decoded.set())
 
-    def install(self, window: QMainWindow) -> dict[str, QAction]:
-        """A Pose menu with the skeleton toggle (checkable) and snap."""
+    def install(self, window: QMainWindow, shortcuts: Sequence[Shortcut] = POSE_SHORTCUTS,
+                name_prefix: str = "") -> dict[str, QAction]:
+        """A Pose menu with the skeleton toggle (checkable) and, where there is one, snap."""
         menu = add_menu(window, "P&ose")
         handlers: dict[str, Callable[[], object]] = {"toggle_skeleton": self.toggle_skeleton,
                                                       "snap_edge": self.snap_edge}
-        actions = add_shortcut_actions(window, POSE_SHORTCUTS, {"Pose": menu}, handlers)
+        actions = add_shortcut_actions(window, shortcuts, {"Pose": menu}, handlers, name_prefix)
+        self.hint = " · ".join(f"{s.keys[0]} {s.text.lower()}" for s in shortcuts if s.keys)
         self.toggle_action = actions["toggle_skeleton"]
         self.toggle_action.setCheckable(True)
         self.toggle_action.setChecked(not self.overlay.isHidden())
@@ -116,8 +124,7 @@ class PoseController(QObject):
         self._task = None
         track, motion = result
         self._show(track, motion)
-        self.message.emit(f"Pose: person in {100 * track.present.mean():.0f}% of {track.frames} frames "
-                          f"(K shows the skeleton, E snaps an edge to motion)")
+        self.message.emit(f"Pose: person in {100 * track.present.mean():.0f}% of {track.frames} frames ({self.hint})")
         self.poseReady.emit(track)
 
     def _on_failed(self, handle: TaskHandle, exc: object) -> None:
@@ -155,6 +162,8 @@ class PoseController(QObject):
     def snap_edge(self) -> bool:
         """E: move the selected segment's edge nearer the playhead to its body part's nearest
         motion onset (start edge) or offset (end edge) within ±SNAP_RADIUS frames (undoable)."""
+        if not isinstance(self.session, ClipSession):
+            return False  # the review screen decides on merged instances; it has no snap
         seg = self.session.selected_segment()
         if seg is None or seg.id is None:
             self.message.emit("Select a segment first (click it, or , / . to jump)")

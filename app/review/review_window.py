@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 
 from annotator.model import Clip, MergedStatus, Role
+from app.controllers.pose import REVIEW_POSE_SHORTCUTS, PoseController
 from annotator.progress import CancelToken, Progress
 from annotator.store.api import StoreAPI
 from app.export.export_dialog import ExportDialog
@@ -59,7 +60,10 @@ class ReviewWindow(ClipWindow):
         self.merge_task: TaskHandle | None = None
         self.export_dialog: ExportDialog | None = None
         self._build_layout()
+        self.pose = PoseController(self.session, self.player, self.timeline, self.runner, media_path,
+                                   Path(project_key) if project_key else None, self)
         self.actions_by_id = self._build_menus()
+        self.actions_by_id.update(self.pose.install(self, REVIEW_POSE_SHORTCUTS, "review_"))
         self.lane_menu = LaneMenu(self.timeline, settings, user, STATE_VERSION)
         self.lane_menu.install(self.menus["View"], self.actions_by_id["collapse_lanes"],
                                [a.name for a in store.annotators() if a.role is Role.ANNOTATOR])
@@ -112,7 +116,7 @@ class ReviewWindow(ClipWindow):
         self.queue.clipActivated.connect(self.open_clip_id)
         self.queue.mergeRequested.connect(self.start_merge)
         self.queue.cancelRequested.connect(self.cancel_merge)
-        for source in (self.session.message, self.player.message):
+        for source in (self.session.message, self.player.message, self.pose.message):
             source.connect(self.show_message)
         self.session.instancesChanged.connect(self.refresh)
         self.session.selectionChanged.connect(self._on_selection)
