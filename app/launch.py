@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from annotator.errors import InputError, PermissionDenied
 from annotator.model import Role
 from annotator.project import Project
+from app.i18n import install_translators, language_for
 from app.icons import icon
 from app.logs import APP_NAME, configure_logging
 from app.main_window import MainWindow
@@ -111,6 +112,7 @@ def main(argv: Sequence[str]) -> int:
     app.setWindowIcon(icon("app"))
     app.setStyleSheet(style_sheet())
     settings = AppSettings(args.settings)
+    translators = install_translators(app, language_for(settings.language))  # kept alive while the app runs
     chosen = choose_project(settings, args.project, args.user)
     if chosen is None:
         return 1
@@ -122,5 +124,6 @@ def main(argv: Sequence[str]) -> int:
     if window.model_loop is not None:
         window.model_loop.warm_up_later()  # a worker with torch imported, for the first propose / train
     code = int(app.exec())
+    del translators
     window.store.close()  # every edit is already committed; main.py then ends the process at once
     return code

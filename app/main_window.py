@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
 from PySide6.QtGui import QAction
 
 from annotator.model import AssignmentState, Clip
@@ -26,8 +26,8 @@ from app.settings import AppSettings
 from app.timeline.lane_menu import LaneMenu
 from app.timeline.timeline_widget import TimelineWidget
 from app.window_common import ClipWindow, MediaResolver, bind_undo_actions
-from merging.final_agreement import agreement_with_final
 from app.wording import plural
+from merging.final_agreement import agreement_with_final
 
 STATE_VERSION = 1  # saveState version of this window kind (the review window uses its own)
 
@@ -66,8 +66,8 @@ class MainWindow(ClipWindow):
     # ----- construction --------------------------------------------------------------------------
     def _build_layout(self) -> None:
         docks = self._build_frame([
-            ("Clips", "dockClips", self.queue, Qt.DockWidgetArea.LeftDockWidgetArea),
-            ("Instances", "dockInstances", self.instances, Qt.DockWidgetArea.RightDockWidgetArea)])
+            (QT_TRANSLATE_NOOP("Window", "Clips"), "dockClips", self.queue, Qt.DockWidgetArea.LeftDockWidgetArea),
+            (QT_TRANSLATE_NOOP("Window", "Instances"), "dockInstances", self.instances, Qt.DockWidgetArea.RightDockWidgetArea)])
         self.dock_fit = DockFit(self, [(docks[0], self.queue.ideal_width), (docks[1], self.instances.ideal_width)])
 
     def _handlers(self) -> dict[str, Callable[[], object]]:

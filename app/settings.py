@@ -92,6 +92,15 @@ class AppSettings:
         self._qs.setValue(f"clip_place/{_key(project)}|{user}|{clip_id}", place.encoded())
 
     @property
+    def language(self) -> str:
+        """The interface language chosen ('system': follow the system's locale)."""
+        return self._str("ui/language") or "system"
+
+    @language.setter
+    def language(self, value: str) -> None:
+        self._qs.setValue("ui/language", value)
+
+    @property
     def cache_budget_bytes(self) -> int:
         """Frame cache memory budget (default 1 GiB)."""
         value = self._qs.value("player/cache_budget_bytes")

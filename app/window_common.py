@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 import numpy as np
 from PySide6.QtCore import QByteArray, Qt
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent, QUndoStack
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QShowEvent, QUndoStack
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMenu, QMessageBox, QSplitter, QWidget
 
 from annotator.model import Clip
@@ -22,6 +22,7 @@ from annotator.store.api import StoreAPI
 from app.about import about_html
 from app.find.find_dialog import FindDialog
 from app.help_window import GuideWindow, guide_markdown
+from app.i18n import LANGUAGES, SYSTEM, tr
 from app.icons import apply_action_icons, icon
 from app.labelling.custom_keys import collisions, normal
 from app.labelling.shortcut_editor import ShortcutEditor
@@ -83,12 +84,12 @@ def add_shortcut_actions(window: QMainWindow, specs: Sequence[Shortcut], menus: 
     run = getattr(window, "run_command", None)
     actions: dict[str, QAction] = {}
     for spec in specs:
-        action = QAction(spec.text, window)
+        action = QAction(tr("Shortcut", spec.text), window)
         action.setObjectName(f"{name_prefix}{spec.id}")
         action.setShortcuts([QKeySequence(k) for k in spec.keys])
         action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         if spec.help:
-            action.setStatusTip(spec.help)
+            action.setStatusTip(tr("Shortcut", spec.help))
         action.triggered.connect(lambda _checked=False, h=handlers[spec.id]: run(h) if run else h())
         menus[spec.menu].addAction(action)
         window.addAction(action)  # shortcuts work even while menus are hidden
@@ -99,8 +100,9 @@ def add_shortcut_actions(window: QMainWindow, specs: Sequence[Shortcut], menus: 
 def add_menu(window: QMainWindow, title: str) -> QMenu:
     """A menu in the window's menu bar, before Help (which stays last) when there is one."""
     bar = window.menuBar()
-    help_entry = next((a for a in bar.actions() if a.text().replace("&", "") == "Help"), None)
-    menu = QMenu(title, bar)
+    help_entry = next((a for a in bar.actions() if a.menu() is not None and a.menu().objectName() == "menuHelp"), None)
+    menu = QMenu(tr("Menu", title.replace("&", "")), bar)
+    menu.setObjectName(f"menu{title.replace('&', '')}")
     if help_entry is None:
         bar.addMenu(menu)
     else:
@@ -170,7 +172,7 @@ class ClipWindow(QMainWindow):
         self.setCentralWidget(splitter)
         made = []
         for title, name, widget, area in docks:
-            dock = QDockWidget(title, self)
+            dock = QDockWidget(tr("Window", title), self)
             dock.setObjectName(name)
             dock.setWidget(widget)
             dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
@@ -202,22 +204,44 @@ class ClipWindow(QMainWindow):
     def _install_shortcuts(self, specs: Sequence[Shortcut], menu_names: Sequence[str], handlers: Handlers,
                            name_prefix: str = "") -> dict[str, QAction]:
         """One window-wide QAction per shortcut, in its menu, keyed by id."""
-        menus = {name: self.menuBar().addMenu(f"&{name}") for name in menu_names}
+        menus = {name: self.menuBar().addMenu(tr("Menu", name)) for name in menu_names}
+        for name, menu in menus.items():
+            menu.setObjectName(f"menu{name}")
         self.menus = menus
         actions = add_shortcut_actions(self, specs, menus, handlers, name_prefix)
         if "Help" in menus:
             help_menu = menus["Help"]
-            self.guide_action = help_menu.addAction(icon("help"), "User guide")
-            self.guide_action.setStatusTip("How annotators and reviewers work here, with your keys")
+            self.guide_action = help_menu.addAction(icon("help"), tr("Help", "User guide"))
+            self.guide_action.setStatusTip(tr("Help", "How annotators and reviewers work here, with your keys"))
             self.guide_action.triggered.connect(self.show_guide)
             self.log_action = add_log_folder_action(help_menu)
-            self.keys_action = help_menu.addAction(icon("keys"), "Change keyboard shortcuts…")
-            self.keys_action.setStatusTip("Your own keys; a key may serve one command only")
+            self.keys_action = help_menu.addAction(icon("keys"), tr("Help", "Change keyboard shortcuts…"))
+            self.keys_action.setStatusTip(tr("Help", "Your own keys; a key may serve one command only"))
             self.keys_action.triggered.connect(self.edit_shortcuts)
-            self.about_action = help_menu.addAction(icon("about"), "About MMAD Studio")
+            self._add_language_menu(help_menu)
+            self.about_action = help_menu.addAction(icon("about"), tr("Help", "About MMAD Studio"))
             self.about_action.triggered.connect(self.show_about)
         apply_action_icons(actions)
         return actions
+
+    def _add_language_menu(self, help_menu: QMenu) -> None:
+        """Help > Language: follow the system, or one of the languages the app ships (from the next start)."""
+        menu = help_menu.addMenu(tr("Help", "Language"))
+        group = QActionGroup(menu)
+        self.language_actions: dict[str, QAction] = {}
+        for code, name in ((SYSTEM, tr("Help", "As the system")), *LANGUAGES.items()):
+            action = menu.addAction(name)
+            action.setCheckable(True)
+            action.setChecked(self.settings.language == code)
+            group.addAction(action)
+            action.triggered.connect(lambda _checked=False, c=code: self.choose_language(c))
+            self.language_actions[code] = action
+
+    def choose_language(self, code: str) -> None:
+        """Store the interface language; it is used from the next start."""
+        self.settings.language = code
+        self.settings.sync()
+        self.show_message(tr("Help", "Language saved: it is used from the next start"))
 
     def _keyed_actions(self) -> list[QAction]:
         """Every command of this window that has a key (the menus' and the panels' alike)."""
@@ -277,7 +301,7 @@ class ClipWindow(QMainWindow):
 
     def sheet_html(self) -> str:
         """This screen's shortcut sheet: every command in its menus that has a key, as set now."""
-        return sheet_html(menu_groups(self.menuBar()), self.SHEET_NOTE)
+        return sheet_html(menu_groups(self.menuBar()), tr("Help", self.SHEET_NOTE))
 
     def show_shortcuts(self) -> None:
         """? : show the shortcut sheet (one non-modal window), or hide it when it is showing."""
@@ -380,7 +404,7 @@ class ClipWindow(QMainWindow):
     def _update_status(self) -> None:
         clip = self.session.clip
         if clip is None:
-            self.status_clip.setText("no clip open")
+            self.status_clip.setText(tr("Window", "no clip open"))
             return
         self.status_clip.setText(f"{clip.name} · {clip.subject} · {plural(clip.frame_count, 'frame')} @ {clip.fps:g} fps · "
                                  f"{self._status_detail(clip)}")

@@ -17,6 +17,7 @@ from PySide6.QtGui import QColor
 from annotator.exporting import merged_kept
 from annotator.model import MergedInstance, Segment
 from app.controllers.clip_session import ClipSession
+from app.i18n import tr
 from app.review.styled_lanes import BarStyle, StyledLanesItem, ghost
 from app.timeline.lanes_item import LANE_COLOURS
 from app.timeline.packing import Bar
@@ -97,7 +98,7 @@ class FinalResultLane(QObject):
         self.lane.set_styled_bars(labelled, styles, clip.frame_count)
         rows = self.lane.height_units
         self.plot.setYRange(-0.1, rows + 0.1, padding=0)
-        self.plot.getAxis("left").setTicks([[(rows / 2, "final")], []])
+        self.plot.getAxis("left").setTicks([[(rows / 2, tr("Timeline", "final"))], []])
         self._set_shown(True, rows)
         self.message.emit(f"{clip.name} is finalised by the reviewer; its final result is under your lanes: "
                           f"{self.missed} instance(s) you did not mark (orange outline), "

@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QMenu, QMenuBar, QTextBrowser, QVBoxLayout, QWidget
 
+from app.i18n import tr
 from app.labelling.shortcuts import MENUS, SHORTCUTS, Shortcut
 from app.labelling.shortcuts import __doc__ as SHORTCUTS_DOC
 
@@ -94,7 +95,7 @@ class ShortcutSheet(QDialog):
 
     def __init__(self, parent: QWidget | None = None, html_text: str | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Keyboard shortcuts")
+        self.setWindowTitle(tr("Help", "Keyboard shortcuts"))
         self.setObjectName("shortcutSheet")
         text = QTextBrowser()
         text.setHtml(sheet_html() if html_text is None else html_text)

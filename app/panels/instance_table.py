@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -17,12 +24,19 @@ from PySide6.QtWidgets import (
 
 from annotator.model import Segment
 from app.controllers.clip_session import ClipSession
+from app.i18n import tr
 from app.panels.dock_layout import natural_width, table_chrome, text_column_width
 
 COMMON_NAME_SHARE = 0.8  # the Action column fits this share of the taxonomy's names in full
-COLUMNS = ("Start", "End", "Len", "Sec", "Action", "Body part")
-HEADER_TIPS = ("first frame", "last frame", "length in frames", "length in seconds (frames / fps)",
-               "action (double-click to change)", "body part (follows from the action)")
+COLUMNS = (QT_TRANSLATE_NOOP("Instances", "Start"), QT_TRANSLATE_NOOP("Instances", "End"),
+           QT_TRANSLATE_NOOP("Instances", "Len"), QT_TRANSLATE_NOOP("Instances", "Sec"),
+           QT_TRANSLATE_NOOP("Instances", "Action"), QT_TRANSLATE_NOOP("Instances", "Body part"))
+HEADER_TIPS = (QT_TRANSLATE_NOOP("Instances", "first frame"),
+               QT_TRANSLATE_NOOP("Instances", "end frame (the action ends where this frame begins)"),
+               QT_TRANSLATE_NOOP("Instances", "length in frames (end - start)"),
+               QT_TRANSLATE_NOOP("Instances", "length in seconds (frames / fps)"),
+               QT_TRANSLATE_NOOP("Instances", "action (double-click to change)"),
+               QT_TRANSLATE_NOOP("Instances", "body part (follows from the action)"))
 START, END, FRAMES, SECONDS, ACTION, BODY = range(6)
 Index = QModelIndex | QPersistentModelIndex
 
@@ -55,9 +69,9 @@ class InstanceModel(QAbstractTableModel):
         if orientation != Qt.Orientation.Horizontal:
             return None
         if role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
+            return tr("Instances", COLUMNS[section])
         if role == Qt.ItemDataRole.ToolTipRole:
-            return HEADER_TIPS[section]
+            return tr("Instances", HEADER_TIPS[section])
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QMainWindow, QSizePolicy, QSl
 
 from annotator.model import Proposal, ProposalStatus
 from app.controllers.clip_session import ClipSession
+from app.i18n import tr
 from app.labelling.shortcuts import Shortcut
 from app.player.player_widget import Player
 from app.proposals.commands import AcceptProposal, RejectProposal
@@ -103,21 +104,21 @@ class ProposalPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("proposalPanel")
-        self.info = QLabel("No model proposals for this clip")
+        self.info = QLabel(tr("Proposals", "No model proposals for this clip"))
         self.slider = QSlider(Qt.Orientation.Horizontal)
         self.slider.setRange(0, 100)
         self.slider.setValue(int(DEFAULT_THRESHOLD * 100))
         self.slider.setFixedWidth(180)
         self.slider.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.value = QLabel()
-        self.hint = ElidedLabel("A accept · X reject · P / Shift+P next / previous · "
-                                "edit after accepting = proposal-edited")
+        self.hint = ElidedLabel(tr("Proposals", "A accept · X reject · P / Shift+P next / previous · "
+                                                "edit after accepting = proposal-edited"))
         self.hint.setStyleSheet("color: #8a93a3")
         layout = QHBoxLayout(self)
         layout.setContentsMargins(8, 2, 8, 2)
         layout.addWidget(self.info)
         layout.addWidget(self.hint, 1)
-        layout.addWidget(QLabel("min score"))
+        layout.addWidget(QLabel(tr("Proposals", "min score")))
         layout.addWidget(self.slider)
         layout.addWidget(self.value)
         self.slider.valueChanged.connect(self._on_slider)
@@ -275,7 +276,7 @@ class ProposalController(QObject):
         if self.plot.minimumHeight() != height:
             self.plot.setFixedHeight(height)
             self.timeline.update_minimum_height()
-        self.plot.getAxis("left").setTicks([[(rows / 2, "model")], []])
+        self.plot.getAxis("left").setTicks([[(rows / 2, tr("Timeline", "model"))], []])
         self._update_panel()
 
     def _update_panel(self) -> None:
@@ -283,15 +284,17 @@ class ProposalController(QObject):
             self.panel.info.setText("Control clip: no proposals (they are held back here to measure their effect)")
             return
         if self.model_version is None or not self.pending_total:
-            self.panel.info.setText("No model proposals for this clip")
+            self.panel.info.setText(tr("Proposals", "No model proposals for this clip"))
             return
         threshold = self.panel.threshold()
         if not self.shown:  # not "the model found nothing": they are all under the threshold
-            self.panel.info.setText(f"Model {self.model_version}: none of {self.pending_total} pending proposals "
-                                    f"scores {threshold:.2f} or more (Shift+Down shows more)")
+            self.panel.info.setText(tr("Proposals", "Model {version}: none of {total} pending proposals scores "
+                                       "{threshold} or more (Shift+Down shows more)").format(
+                version=self.model_version, total=self.pending_total, threshold=f"{threshold:.2f}"))
             return
-        self.panel.info.setText(f"Model {self.model_version}: {len(self.shown)} of {self.pending_total} "
-                                f"pending proposals score {threshold:.2f} or more")
+        self.panel.info.setText(tr("Proposals", "Model {version}: {shown} of {total} pending proposals score "
+                                   "{threshold} or more").format(version=self.model_version, shown=len(self.shown),
+                                                                 total=self.pending_total, threshold=f"{threshold:.2f}"))
 
     # ----- answers ----------------------------------------------------------------------------
     def select(self, proposal_id: int | None) -> None:

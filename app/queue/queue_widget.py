@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+)
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -16,15 +23,16 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.model import AssignmentState
+from app.i18n import tr
 from app.panels.dock_layout import table_chrome, text_column_width
 from app.queue.clip_table import OpenClipHighlight, horizontal_margins, setup_clip_table
 from app.queue.queue_model import SORT_ROLE, QueueModel, QueueRow
 
 CLIP_NAME_SAMPLE = "S00_00_0000_R"  # MMA-style clip name, for an empty queue
 
-STATE_FILTERS = (("All clips", None), ("To do", AssignmentState.TODO),
-                 ("In progress", AssignmentState.IN_PROGRESS), ("Done", AssignmentState.DONE),
-                 ("Not done", "open"))
+STATE_FILTERS = ((QT_TRANSLATE_NOOP("Queue", "All clips"), None), (QT_TRANSLATE_NOOP("Queue", "To do"), AssignmentState.TODO),
+                 (QT_TRANSLATE_NOOP("Queue", "In progress"), AssignmentState.IN_PROGRESS),
+                 (QT_TRANSLATE_NOOP("Queue", "Done"), AssignmentState.DONE), (QT_TRANSLATE_NOOP("Queue", "Not done"), "open"))
 
 
 class QueueFilter(QSortFilterProxyModel):
@@ -66,11 +74,11 @@ class QueueWidget(QWidget):
         self.model = QueueModel(self)
         self.proxy = QueueFilter(self.model)
         self.search = QLineEdit()
-        self.search.setPlaceholderText("Filter clips or subjects")
+        self.search.setPlaceholderText(tr("Queue", "Filter clips or subjects"))
         self.search.setClearButtonEnabled(True)
         self.state_box = QComboBox()
         for text, _ in STATE_FILTERS:
-            self.state_box.addItem(text)
+            self.state_box.addItem(tr("Queue", text))
         self.table = QTableView()
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(True)
@@ -157,7 +165,7 @@ class QueueWidget(QWidget):
         done, total = self.model.counts()
         self.progress.setMaximum(max(total, 1))
         self.progress.setValue(done)
-        self.progress.setFormat(f"{done} / {total} clips done")
+        self.progress.setFormat(tr("Queue", "%1 / %2 clips done").replace("%1", str(done)).replace("%2", str(total)))
 
     def _on_activated(self, index: QModelIndex) -> None:
         source = self.proxy.mapToSource(index)

@@ -10,6 +10,7 @@ from PySide6.QtCore import QPointF, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QWidget
 
+from app.i18n import tr
 from app.timeline.filmstrip import FilmstripItem
 from app.timeline.lane_visibility import LaneFilter, shown_lanes
 from app.timeline.lanes_item import LanesItem
@@ -138,7 +139,7 @@ class TimelineWidget(pg.GraphicsLayoutWidget):  # type: ignore[misc]  # pyqtgrap
         left.setWidth(86)
         left.setStyle(tickLength=0)
         bottom = self.plot.getAxis("bottom")
-        bottom.setLabel("frame")
+        bottom.setLabel(tr("Timeline", "frame"))
         bottom.scrubbed.connect(self._seek_clamped)
         self.lanes = LanesItem(len(self.lane_names))
         self.plot.addItem(self.lanes)
