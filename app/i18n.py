@@ -1,7 +1,7 @@
 """The interface language: Qt's translation system, the language chosen in the settings or the system's.
 
 Every user-facing string of the screens goes through QCoreApplication.translate (or is marked
-with QT_TRANSLATE_NOOP where a table holds it and translated where it is shown). The
+with `mark` (a typed QT_TRANSLATE_NOOP) where a table holds it, translated where shown). The
 translations are `resources/i18n/mmad_<lang>.ts` (source, edited with Qt Linguist or by hand,
 refreshed with `tools/update_translations.py`) compiled to `.qm`, which ships with the app.
 """
@@ -61,3 +61,9 @@ def current_language() -> str:
 def tr(context: str, text: str) -> str:
     """`text` in the interface language (QCoreApplication.translate; the tool extracts these calls)."""
     return QCoreApplication.translate(context, text)
+
+
+def mark(context: str, text: str) -> str:
+    """`text` unchanged, marked for translation (a table's entry, translated with tr where shown)."""
+    del context  # read by tools/update_translations.py, which finds these calls
+    return text

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 
 from annotator.model import AssignmentState, Clip
@@ -14,6 +14,7 @@ from app.controllers.annotation import AnnotationController
 from app.controllers.clip_session import ClipSession
 from app.controllers.pose import PoseController
 from app.feedback.final_lane import FinalResultLane
+from app.i18n import mark
 from app.labelling.label_picker import LabelPicker
 from app.labelling.shortcuts import MENUS, SHORTCUTS
 from app.panels.dock_layout import DockFit
@@ -66,8 +67,8 @@ class MainWindow(ClipWindow):
     # ----- construction --------------------------------------------------------------------------
     def _build_layout(self) -> None:
         docks = self._build_frame([
-            (QT_TRANSLATE_NOOP("Window", "Clips"), "dockClips", self.queue, Qt.DockWidgetArea.LeftDockWidgetArea),
-            (QT_TRANSLATE_NOOP("Window", "Instances"), "dockInstances", self.instances, Qt.DockWidgetArea.RightDockWidgetArea)])
+            (mark("Window", "Clips"), "dockClips", self.queue, Qt.DockWidgetArea.LeftDockWidgetArea),
+            (mark("Window", "Instances"), "dockInstances", self.instances, Qt.DockWidgetArea.RightDockWidgetArea)])
         self.dock_fit = DockFit(self, [(docks[0], self.queue.ideal_width), (docks[1], self.instances.ideal_width)])
 
     def _handlers(self) -> dict[str, Callable[[], object]]:

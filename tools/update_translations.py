@@ -5,7 +5,7 @@ compile the .qm files.
 
 Strings are found in app/ by reading the code (ast): calls `tr(context, "text")`,
 `QCoreApplication.translate(context, "text")` and `QT_TRANSLATE_NOOP(context, "text")` with
-literal arguments; and the shortcut tables (their texts and hints, context "Shortcut"), the
+literal arguments (`mark` is app.i18n's typed QT_TRANSLATE_NOOP); and the shortcut tables (their texts and hints, context "Shortcut"), the
 menu titles ("Menu") and the ? sheet's notes ("Help"), which are translated where shown.
 A string already translated in a .ts keeps its translation; a new one is written unfinished
 (Qt Linguist, or an editor, fills it in). --check writes nothing and exits 1 when a .ts is not
@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 I18N = ROOT / "resources" / "i18n"
 LANGUAGES = ("zh_CN",)
-CALLS = {"tr", "translate", "QT_TRANSLATE_NOOP"}
+CALLS = {"tr", "translate", "mark", "QT_TRANSLATE_NOOP"}
 
 Message = tuple[str, str]  # context, source text
 

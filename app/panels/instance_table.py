@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import (
-    QT_TRANSLATE_NOOP,
     QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
@@ -24,19 +23,19 @@ from PySide6.QtWidgets import (
 
 from annotator.model import Segment
 from app.controllers.clip_session import ClipSession
-from app.i18n import tr
+from app.i18n import mark, tr
 from app.panels.dock_layout import natural_width, table_chrome, text_column_width
 
 COMMON_NAME_SHARE = 0.8  # the Action column fits this share of the taxonomy's names in full
-COLUMNS = (QT_TRANSLATE_NOOP("Instances", "Start"), QT_TRANSLATE_NOOP("Instances", "End"),
-           QT_TRANSLATE_NOOP("Instances", "Len"), QT_TRANSLATE_NOOP("Instances", "Sec"),
-           QT_TRANSLATE_NOOP("Instances", "Action"), QT_TRANSLATE_NOOP("Instances", "Body part"))
-HEADER_TIPS = (QT_TRANSLATE_NOOP("Instances", "first frame"),
-               QT_TRANSLATE_NOOP("Instances", "end frame (the action ends where this frame begins)"),
-               QT_TRANSLATE_NOOP("Instances", "length in frames (end - start)"),
-               QT_TRANSLATE_NOOP("Instances", "length in seconds (frames / fps)"),
-               QT_TRANSLATE_NOOP("Instances", "action (double-click to change)"),
-               QT_TRANSLATE_NOOP("Instances", "body part (follows from the action)"))
+COLUMNS = (mark("Instances", "Start"), mark("Instances", "End"),
+           mark("Instances", "Len"), mark("Instances", "Sec"),
+           mark("Instances", "Action"), mark("Instances", "Body part"))
+HEADER_TIPS = (mark("Instances", "first frame"),
+               mark("Instances", "end frame (the action ends where this frame begins)"),
+               mark("Instances", "length in frames (end - start)"),
+               mark("Instances", "length in seconds (frames / fps)"),
+               mark("Instances", "action (double-click to change)"),
+               mark("Instances", "body part (follows from the action)"))
 START, END, FRAMES, SECONDS, ACTION, BODY = range(6)
 Index = QModelIndex | QPersistentModelIndex
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -25,15 +25,15 @@ from annotator.media.gradient import temporal_gradient
 from annotator.media.probe import probe_video
 from annotator.model import Clip
 from annotator.progress import CancelToken, Progress
-from app.i18n import tr
+from app.i18n import mark, tr
 from app.player.frame_view import FrameView
 from app.player.goto import parse_position
 from app.player.playback import SPEEDS, Playback
 from app.tasks import TaskHandle, TaskRunner
 from app.wording import plural
 
-LOOP_MODES = (QT_TRANSLATE_NOOP("Player", "No loop"), QT_TRANSLATE_NOOP("Player", "Loop segment"),
-              QT_TRANSLATE_NOOP("Player", "Loop ±{n} frames"))
+LOOP_MODES = (mark("Player", "No loop"), mark("Player", "Loop segment"),
+              mark("Player", "Loop ±{n} frames"))
 
 
 class Player(QWidget):

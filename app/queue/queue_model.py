@@ -5,23 +5,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
 from annotator.model import AssignmentState, Clip
 from annotator.store.api import StoreAPI
-from app.i18n import tr
+from app.i18n import mark, tr
 from app.queue.clip_table import ClipRowsModel, Index, damaged_tip
 from app.wording import plural
 
-STATE_TEXT = {AssignmentState.TODO: QT_TRANSLATE_NOOP("Queue", "to do"),
-              AssignmentState.IN_PROGRESS: QT_TRANSLATE_NOOP("Queue", "in progress"),
-              AssignmentState.DONE: QT_TRANSLATE_NOOP("Queue", "done"), None: "–"}
+STATE_TEXT = {AssignmentState.TODO: mark("Queue", "to do"),
+              AssignmentState.IN_PROGRESS: mark("Queue", "in progress"),
+              AssignmentState.DONE: mark("Queue", "done"), None: "–"}
 STATE_COLOUR = {AssignmentState.TODO: QColor(170, 176, 186), AssignmentState.IN_PROGRESS: QColor(236, 190, 96),
                 AssignmentState.DONE: QColor(122, 196, 132), None: QColor(120, 120, 120)}
 FINAL_COLOUR = QColor(128, 160, 214)  # finalised by the reviewer: read only
-COLUMNS = (QT_TRANSLATE_NOOP("Queue", "State"), QT_TRANSLATE_NOOP("Queue", "Clip"), QT_TRANSLATE_NOOP("Queue", "Subj."),
-           QT_TRANSLATE_NOOP("Queue", "Len"), QT_TRANSLATE_NOOP("Queue", "Inst."))
+COLUMNS = (mark("Queue", "State"), mark("Queue", "Clip"), mark("Queue", "Subj."),
+           mark("Queue", "Len"), mark("Queue", "Inst."))
 SORT_ROLE = int(Qt.ItemDataRole.UserRole) + 1
 
 

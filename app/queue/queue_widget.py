@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from PySide6.QtCore import (
-    QT_TRANSLATE_NOOP,
     QModelIndex,
     QPersistentModelIndex,
     QSortFilterProxyModel,
@@ -23,16 +22,16 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.model import AssignmentState
-from app.i18n import tr
+from app.i18n import mark, tr
 from app.panels.dock_layout import table_chrome, text_column_width
 from app.queue.clip_table import OpenClipHighlight, horizontal_margins, setup_clip_table
 from app.queue.queue_model import SORT_ROLE, QueueModel, QueueRow
 
 CLIP_NAME_SAMPLE = "S00_00_0000_R"  # MMA-style clip name, for an empty queue
 
-STATE_FILTERS = ((QT_TRANSLATE_NOOP("Queue", "All clips"), None), (QT_TRANSLATE_NOOP("Queue", "To do"), AssignmentState.TODO),
-                 (QT_TRANSLATE_NOOP("Queue", "In progress"), AssignmentState.IN_PROGRESS),
-                 (QT_TRANSLATE_NOOP("Queue", "Done"), AssignmentState.DONE), (QT_TRANSLATE_NOOP("Queue", "Not done"), "open"))
+STATE_FILTERS = ((mark("Queue", "All clips"), None), (mark("Queue", "To do"), AssignmentState.TODO),
+                 (mark("Queue", "In progress"), AssignmentState.IN_PROGRESS),
+                 (mark("Queue", "Done"), AssignmentState.DONE), (mark("Queue", "Not done"), "open"))
 
 
 class QueueFilter(QSortFilterProxyModel):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.model import MergedStatus
-from app.i18n import tr
+from app.i18n import mark, tr
 from app.panels.dock_layout import (
     fit_columns_without_scrolling,
     natural_width,
@@ -35,8 +35,8 @@ from app.queue.clip_table import (
 from app.review.review_model import STATES, ReviewRow, clip_state
 from app.review.review_timeline import STATUS_COLOURS
 
-COLUMNS = (QT_TRANSLATE_NOOP("Queue", "Clip"), QT_TRANSLATE_NOOP("Queue", "Review"), QT_TRANSLATE_NOOP("Queue", "Rel."),
-           QT_TRANSLATE_NOOP("Queue", "Res."), QT_TRANSLATE_NOOP("Queue", "State"))  # the clip name starts with the subject
+COLUMNS = (mark("Queue", "Clip"), mark("Queue", "Review"), mark("Queue", "Rel."),
+           mark("Queue", "Res."), mark("Queue", "State"))  # the clip name starts with the subject
 HEADER_TIPS = ("clip (its name starts with the subject)", "instances that need review", "reliable instances",
                "instances resolved by a reviewer",
                "open / ready to finalise / changed since its merge: merge it again (Ctrl+M) / final")

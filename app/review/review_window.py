@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 
 from annotator.model import Clip, MergedStatus, Role
@@ -13,6 +13,7 @@ from annotator.progress import CancelToken, Progress
 from annotator.store.api import StoreAPI
 from app.controllers.pose import REVIEW_POSE_SHORTCUTS, PoseController
 from app.export.export_dialog import ExportDialog
+from app.i18n import mark
 from app.labelling.label_picker import LabelPicker
 from app.labelling.shortcut_sheet import NUDGE_NOTE
 from app.panels.dock_layout import DockFit
@@ -73,8 +74,8 @@ class ReviewWindow(ClipWindow):
     # ----- construction ------------------------------------------------------------------
     def _build_layout(self) -> None:
         docks = self._build_frame([
-            (QT_TRANSLATE_NOOP("Window", "Clips to review"), "reviewDockClips", self.queue, Qt.DockWidgetArea.LeftDockWidgetArea),
-            (QT_TRANSLATE_NOOP("Window", "Instance"), "reviewDockInstance", self.detail, Qt.DockWidgetArea.RightDockWidgetArea)])
+            (mark("Window", "Clips to review"), "reviewDockClips", self.queue, Qt.DockWidgetArea.LeftDockWidgetArea),
+            (mark("Window", "Instance"), "reviewDockInstance", self.detail, Qt.DockWidgetArea.RightDockWidgetArea)])
         self.queue.setMinimumWidth(220)
         self.detail.setMinimumWidth(300)  # the detail text wraps; below this it gets hard to read
         self.dock_fit = DockFit(self, [(docks[0], self.queue.ideal_width), (docks[1], lambda: DETAIL_WIDTH)])
