@@ -63,6 +63,18 @@ def tr(context: str, text: str) -> str:
     return QCoreApplication.translate(context, text)
 
 
+def menu_title(title: str) -> str:
+    """A menu's title in the interface language with its Alt mnemonic: 'P&ose' stays so in
+    English and becomes '姿态(&O)' in Chinese, as CJK menus write it."""
+    name = title.replace("&", "")
+    at = title.find("&")
+    key = title[at + 1] if 0 <= at < len(title) - 1 else name[:1]
+    shown = tr("Menu", name)
+    if shown == name:
+        return title if at >= 0 else f"&{name}"
+    return f"{shown}(&{key.upper()})"
+
+
 def mark(context: str, text: str) -> str:
     """`text` unchanged, marked for translation (a table's entry, translated with tr where shown)."""
     del context  # read by tools/update_translations.py, which finds these calls

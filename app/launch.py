@@ -17,7 +17,7 @@ from annotator.model import Role
 from annotator.project import Project
 from app.i18n import install_translators, language_for
 from app.icons import icon
-from app.logs import APP_NAME, configure_logging
+from app.logs import APP_NAME, configure_logging, set_project
 from app.main_window import MainWindow
 from app.model_loop.attach import attach_model_loop
 from app.settings import AppSettings, project_folder
@@ -76,6 +76,7 @@ def build_window(project: Project, user: str, settings: AppSettings) -> MainWind
     screen (the store stays open for the window's life)."""
     store = project.open_store(user)
     key = project_folder(str(project.path))
+    set_project(project.path.name)  # the log's lines name the project from here on
     window: MainWindow | ReviewWindow
     if store.user is not None and store.user.role is Role.REVIEWER:
         # Imported here: the review screen pulls in merging and scipy, which annotators never need.

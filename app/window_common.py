@@ -22,7 +22,7 @@ from annotator.store.api import StoreAPI
 from app.about import about_html
 from app.find.find_dialog import FindDialog
 from app.help_window import GuideWindow, guide_markdown
-from app.i18n import LANGUAGES, SYSTEM, tr
+from app.i18n import LANGUAGES, SYSTEM, menu_title, tr
 from app.icons import apply_action_icons, icon
 from app.labelling.custom_keys import collisions, normal
 from app.labelling.shortcut_editor import ShortcutEditor
@@ -101,7 +101,7 @@ def add_menu(window: QMainWindow, title: str) -> QMenu:
     """A menu in the window's menu bar, before Help (which stays last) when there is one."""
     bar = window.menuBar()
     help_entry = next((a for a in bar.actions() if a.menu() is not None and a.menu().objectName() == "menuHelp"), None)
-    menu = QMenu(tr("Menu", title.replace("&", "")), bar)
+    menu = QMenu(menu_title(title), bar)
     menu.setObjectName(f"menu{title.replace('&', '')}")
     if help_entry is None:
         bar.addMenu(menu)
@@ -204,7 +204,7 @@ class ClipWindow(QMainWindow):
     def _install_shortcuts(self, specs: Sequence[Shortcut], menu_names: Sequence[str], handlers: Handlers,
                            name_prefix: str = "") -> dict[str, QAction]:
         """One window-wide QAction per shortcut, in its menu, keyed by id."""
-        menus = {name: self.menuBar().addMenu(tr("Menu", name)) for name in menu_names}
+        menus = {name: self.menuBar().addMenu(menu_title(name)) for name in menu_names}
         for name, menu in menus.items():
             menu.setObjectName(f"menu{name}")
         self.menus = menus
@@ -214,7 +214,7 @@ class ClipWindow(QMainWindow):
             self.guide_action = help_menu.addAction(icon("help"), tr("Help", "User guide"))
             self.guide_action.setStatusTip(tr("Help", "How annotators and reviewers work here, with your keys"))
             self.guide_action.triggered.connect(self.show_guide)
-            self.log_action = add_log_folder_action(help_menu)
+            self.log_action = add_log_folder_action(help_menu, self)
             self.keys_action = help_menu.addAction(icon("keys"), tr("Help", "Change keyboard shortcuts…"))
             self.keys_action.setStatusTip(tr("Help", "Your own keys; a key may serve one command only"))
             self.keys_action.triggered.connect(self.edit_shortcuts)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -46,7 +47,7 @@ def menu_groups(menubar: QMenuBar) -> list[tuple[str, list[KeyedCommand]]]:
     for top in menubar.actions():
         menu = top.menu()
         if isinstance(menu, QMenu):
-            out.append((top.text().replace("&", ""), _menu_commands(menu)))
+            out.append((re.sub(r"\(&.\)$", "", top.text()).replace("&", ""), _menu_commands(menu)))
     return out
 
 

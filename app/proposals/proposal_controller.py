@@ -9,6 +9,7 @@ shown. Blind mode is not touched (proposals come from a model, never from anothe
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QSize, Qt, Signal
@@ -27,6 +28,7 @@ from app.timeline.packing import Bar
 from app.timeline.timeline_widget import MODEL_ROW, TimelineWidget
 from app.window_common import add_menu, add_shortcut_actions
 
+log = logging.getLogger(__name__)
 DEFAULT_THRESHOLD = 0.3
 THRESHOLD_STEP = 0.05
 ROW_PX = 22
@@ -326,6 +328,8 @@ class ProposalController(QObject):
         if not self.session.run(command):
             return False
         created = command.segment
+        log.info("proposal %s accepted by %s: %s %d-%d score %.2f", target.id, self.session.author,
+                 target.model_version, target.start_frame, target.end_frame, target.score)
         if created is not None:
             self.session.select(created.id)
             self.player.seek(created.start_frame)
@@ -340,6 +344,8 @@ class ProposalController(QObject):
             return False
         ok = self.session.run(RejectProposal(target))
         if ok:
+            log.info("proposal %s rejected by %s: %s %d-%d score %.2f", target.id, self.session.author,
+                     target.model_version, target.start_frame, target.end_frame, target.score)
             self.message.emit("Proposal rejected (Ctrl+Z brings it back)")
         return ok
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from pathlib import Path
 
@@ -34,6 +35,8 @@ StoreFactory = Callable[[], StoreAPI]
 STALE_STATUS = "changed since merge: re-merge (Ctrl+M)"
 STATE_VERSION = 2  # saveState version of the review screen (the annotation screen saves 1)
 DETAIL_WIDTH = 340  # the instance detail wraps its text; this fits "Who said what" rows unwrapped
+
+log = logging.getLogger(__name__)
 
 
 class ReviewWindow(ClipWindow):
@@ -222,6 +225,9 @@ class ReviewWindow(ClipWindow):
             self._refresh_row(self.session.clip.id)
 
     def _on_merged(self, run: MergeRun) -> None:
+        log.info("merge by %s: %d clips merged, %d instances written, %d decisions kept, %d dropped, %d not ready",
+                 self.user, run.merged_clips, run.written, run.kept_resolved, len(run.stale_resolved),
+                 len(run.skipped))
         self.reload_queue()
         if self.session.clip is not None:
             self.session.reload()
