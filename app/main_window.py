@@ -154,7 +154,10 @@ class MainWindow(ClipWindow):
                                         "pending (neither accepted nor rejected). Mark the clip done anyway?"):
             self.show_message(f"Not marked done: {plural(pending, 'proposal')} still pending (P jumps to the next)")
             return
+        was_done = self.session.state is AssignmentState.DONE
         self.session.mark_done(no_instances)
+        if not was_done and self.session.state is AssignmentState.DONE and self.session.clip is not None:
+            self.show_message(f"Clip {self.session.clip.name} done: N opens the next clip to do")
 
     # ----- reactions ---------------------------------------------------------------------------
     def _on_segments(self) -> None:

@@ -158,6 +158,9 @@ class PoseController(QObject):
         if shown and self.track is None:
             self.message.emit("Skeleton on; the pose of this clip is " +
                               ("being computed" if self.computing else "not available"))
+        else:
+            self.message.emit("Skeleton shown: the pose landmarks over the frame, rough where limbs cross "
+                              "(the same key hides it)" if shown else "Skeleton hidden (the same key shows it)")
 
     def snap_edge(self) -> bool:
         """E: move the selected segment's edge nearer the playhead to its body part's nearest

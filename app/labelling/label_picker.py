@@ -59,6 +59,7 @@ class LabelPicker(QDialog):
         layout.addWidget(self.list)
         self.resize(460, 440)
         self.keep_clear: Callable[[], QRect] | None = None  # global rect the picker must not cover
+        self.last_picked: int | None = None  # highlighted when the picker opens for a new segment
         self.edit.textChanged.connect(self._refill)
         self.edit.returnPressed.connect(self.accept)
         self.edit.installEventFilter(self)
@@ -66,10 +67,13 @@ class LabelPicker(QDialog):
         self._refill("")
 
     def ask(self, title: str, current_action: int | None = None) -> None:
-        """Show the picker (non-blocking); the answer comes through `picked` or `dismissed`."""
+        """Show the picker (non-blocking); the answer comes through `picked` or `dismissed`. Without
+        a current action the one picked last is highlighted (not always the table's first, A1)."""
         self.title.setText(title)
         self.edit.clear()
         self._refill("")
+        if current_action is None:
+            current_action = self.last_picked
         if current_action is not None:
             for row in range(self.list.topLevelItemCount()):
                 item = self.list.topLevelItem(row)
@@ -120,6 +124,7 @@ class LabelPicker(QDialog):
         if action is None:
             return  # nothing matches: keep the picker open so the user can fix the text
         super().accept()
+        self.last_picked = action
         self.picked.emit(action)
 
     def reject(self) -> None:
