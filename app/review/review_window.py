@@ -242,7 +242,9 @@ class ReviewWindow(ClipWindow):
         if inst is None:
             self.show_message("Select a merged instance first (click it, N for the next to review)")
             return
-        self.picker.ask(f"Label for instance {inst.start_frame}–{inst.end_frame}", inst.action_id)
+        labels = [seg.action_id for seg in self.session.contributors(inst).values()]
+        self.picker.ask(f"Label for instance {inst.start_frame}–{inst.end_frame}", inst.action_id,
+                        list(dict.fromkeys(labels)))  # the annotators' labels head the list
 
     def _on_picked(self, action_id: int) -> None:
         self._refocus()

@@ -64,3 +64,18 @@ def test_finalise_asks_and_un_finalise_opens_it_again(qtbot: QtBot, window: Revi
     assert not window.queue.model.rows[0].clip.finalised
     key(qtbot, window, Qt.Key.Key_Return, Ctrl)
     assert window.store.clip(clip.id).finalised  # the decisions stayed: it finalises again at once
+
+
+def test_the_reviewers_picker_lists_the_annotators_labels_first(window: ReviewWindow) -> None:
+    from app.labelling.label_picker import ACTION_ROLE
+    from tests.app.review.conftest import NOD
+
+    select_action(window, NOSE)  # a3 alone: touching nose
+    window.ask_label()
+    first = window.picker.list.topLevelItem(0)
+    assert first is not None and int(first.data(0, ACTION_ROLE)) == NOSE  # not the table's A1
+    window.picker.reject()
+    select_action(window, NOD)
+    window.ask_label()
+    assert int(window.picker.list.topLevelItem(0).data(0, ACTION_ROLE)) == NOD
+    window.picker.reject()
