@@ -28,7 +28,6 @@ from app.timeline.lane_menu import LaneMenu
 from app.timeline.timeline_widget import TimelineWidget
 from app.window_common import ClipWindow, MediaResolver, bind_undo_actions
 from app.wording import plural
-from merging.final_agreement import agreement_with_final
 
 STATE_VERSION = 1  # saveState version of this window kind (the review window uses its own)
 
@@ -122,7 +121,12 @@ class MainWindow(ClipWindow):
         useful = useful_rows(self.store, rows, Path(self.project_key) if self.project_key else None)
         self.queue.set_rows(useful or rows, keep_order=useful is not None)
         finalised = [r.clip.id for r in rows if r.clip.finalised]  # no read at all before the first one
-        self.queue.set_feedback(agreement_with_final(self.store, self.user, finalised).text() if finalised else "")
+        if finalised:
+            from merging.final_agreement import agreement_with_final  # scipy: not at start-up
+
+            self.queue.set_feedback(agreement_with_final(self.store, self.user, finalised).text())
+        else:
+            self.queue.set_feedback("")
         if not rows:
             self.show_message(f"No clips are assigned to {self.user} in this project "
                               "(the project owner assigns them: mmad assign)")

@@ -12,6 +12,7 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction
@@ -23,7 +24,6 @@ from app.controllers.clip_session import ClipSession
 from app.labelling.shortcuts import Shortcut
 from app.player.player_widget import Player
 from app.player.skeleton_overlay import SkeletonOverlay
-from app.review.review_session import ReviewSession
 from app.tasks import TaskHandle, TaskRunner
 from app.timeline.lanes_item import LANE_COLOURS
 from app.timeline.motion_curves import MotionCurvesPlot
@@ -32,6 +32,9 @@ from app.window_common import MediaResolver, add_menu, add_shortcut_actions
 from inference.pose.motion import SNAP_RADIUS, MotionCurves, motion_curves, nearest_event
 from inference.pose.track import PoseTrack
 from inference.pose.worker import pose_in_child
+
+if TYPE_CHECKING:  # the review session imports merging (scipy): not at the annotation window's start-up
+    from app.review.review_session import ReviewSession
 
 POSE_SHORTCUTS = (
     Shortcut("toggle_skeleton", "Pose", "Show skeleton", ("K",),

@@ -14,7 +14,6 @@ from collections.abc import Sequence
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QColor
 
-from annotator.exporting import merged_kept
 from annotator.model import MergedInstance, Segment
 from app.controllers.clip_session import ClipSession
 from app.i18n import tr
@@ -22,7 +21,6 @@ from app.review.styled_lanes import BarStyle, StyledLanesItem, ghost
 from app.timeline.lanes_item import LANE_COLOURS
 from app.timeline.packing import Bar
 from app.timeline.timeline_widget import FINAL_ROW, TimelineWidget
-from merging.proposal_effect import match_pairs
 
 ROW_PX = 22
 MAX_ROWS = 3
@@ -35,6 +33,10 @@ def difference_bars(segments: Sequence[Segment], final: Sequence[MergedInstance]
                     colour_of: dict[int, QColor]) -> tuple[list[Bar], dict[int, BarStyle], int, int]:
     """Bars of the final lane: final instances (outlined where missed), then the annotator's
     segments that match none (red ghosts); with the counts missed and yours-only."""
+    # Imported here: merging pulls in scipy, which the window's start-up must not import.
+    from annotator.exporting import merged_kept
+    from merging.proposal_effect import match_pairs
+
     kept = [m for m in final if merged_kept(m, False)]
     mine = [(s.start_frame, s.end_frame, s.action_id) for s in segments]
     truth = [(m.start_frame, m.end_frame, m.action_id) for m in kept]

@@ -90,7 +90,7 @@ class Player(QWidget):
         self.loop_box = QComboBox()
         self.loop_box.addItems([tr("Player", m).format(n=self.loop_window) for m in LOOP_MODES])
         self.loop_box.setToolTip(tr("Player", "Loop the selected segment or a window around the playhead (L)"))
-        self.gradient_button = QPushButton(tr("Player", "Frame difference"))
+        self.gradient_button = QPushButton(tr("Player", "Δ frame"))
         self.gradient_button.setCheckable(True)
         self.gradient_button.setToolTip(tr("Player", "Temporal gradient: difference from the previous frame (G)"))
         self.gradient_button.toggled.connect(self.set_gradient)

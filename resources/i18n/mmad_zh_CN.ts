@@ -168,7 +168,7 @@
       <translation>循环所选片段或播放头附近的一段（L）</translation>
     </message>
     <message>
-      <source>Frame difference</source>
+      <source>Δ frame</source>
       <translation>帧差</translation>
     </message>
     <message>
