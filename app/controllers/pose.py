@@ -29,6 +29,7 @@ from app.timeline.lanes_item import LANE_COLOURS
 from app.timeline.motion_curves import MotionCurvesPlot
 from app.timeline.timeline_widget import CURVES_ROW, TimelineWidget
 from app.window_common import MediaResolver, add_menu, add_shortcut_actions
+from inference.pose.cache import cache_key, cache_path, load_cached
 from inference.pose.motion import SNAP_RADIUS, MotionCurves, motion_curves, nearest_event
 from inference.pose.track import PoseTrack
 from inference.pose.worker import pose_in_child
@@ -62,6 +63,15 @@ def compute_pose(cache_dir: Path, clip_name: str, media: Path, progress: Progres
     return track, motion_curves(track)
 
 
+def cached_pose(cache_dir: Path, clip_name: str, media: Path, _progress: Progress,
+                _cancel: CancelToken) -> tuple[PoseTrack, MotionCurves]:
+    """Worker: the clip's landmarks from the cache only (no extraction) and its motion curves."""
+    track = load_cached(cache_path(cache_dir, clip_name), cache_key(media))
+    if track is None:
+        raise LookupError("not computed yet for this clip (the annotation screen or mmad pose computes it)")
+    return track, motion_curves(track)
+
+
 class PoseController(QObject):
     """Keeps the open clip's pose, draws it, and snaps edges to it."""
 
@@ -69,11 +79,13 @@ class PoseController(QObject):
     poseReady = Signal(object)  # PoseTrack of the open clip
 
     def __init__(self, session: ClipSession | ReviewSession, player: Player, timeline: TimelineWidget, runner: TaskRunner,
-                 media_path: MediaResolver, cache_dir: Path | None, parent: QObject | None = None) -> None:
+                 media_path: MediaResolver, cache_dir: Path | None, parent: QObject | None = None,
+                 extract: bool = True) -> None:
         super().__init__(parent)
         self.session, self.player, self.timeline, self.runner = session, player, timeline, runner
         self.media_path = media_path
         self.cache_dir = cache_dir
+        self.extract = extract  # False (the review screen): show a cached pose, never start an extraction
         self.track: PoseTrack | None = None
         self.motion: MotionCurves | None = None
         self._task: TaskHandle | None = None
@@ -116,7 +128,10 @@ class PoseController(QObject):
         # that clip's, and only then may an extraction start (the decode keeps both cores).
         decoded = threading.Event()
         self._decoded = decoded
-        handle = self.runner.start(f"pose {name}", lambda p, c: compute_pose(cache_dir, name, path, p, c, decoded))
+        if self.extract:
+            handle = self.runner.start(f"pose {name}", lambda p, c: compute_pose(cache_dir, name, path, p, c, decoded))
+        else:
+            handle = self.runner.start(f"pose {name}", lambda p, c: cached_pose(cache_dir, name, path, p, c))
         self._task = handle
         handle.finished.connect(lambda result, h=handle: self._on_ready(h, result))
         handle.failed.connect(lambda exc, h=handle: self._on_failed(h, exc))

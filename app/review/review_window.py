@@ -65,7 +65,7 @@ class ReviewWindow(ClipWindow):
         self.export_dialog: ExportDialog | None = None
         self._build_layout()
         self.pose = PoseController(self.session, self.player, self.timeline, self.runner, media_path,
-                                   Path(project_key) if project_key else None, self)
+                                   Path(project_key) if project_key else None, self, extract=False)
         self.actions_by_id = self._build_menus()
         self.actions_by_id.update(self.pose.install(self, REVIEW_POSE_SHORTCUTS, "review_"))
         self.lane_menu = LaneMenu(self.timeline, settings, user, STATE_VERSION)
