@@ -77,7 +77,7 @@ def training_data(project: Project, store: StoreAPI, source: str | None = None) 
     keep: dict[str, Path] = {}
     for clip in clips:
         path = project.media_path(clip)
-        reason = ("without a subset (run mmad split)" if clip.subset is None
+        reason = ("without a subset (split in the reviewer's Export dialog, Ctrl+E, or run mmad split)" if clip.subset is None
                   else "without media" if path is None or not path.is_file()
                   else "not finalised" if source == MERGED and not clip.finalised else None)
         if reason is None and path is not None:

@@ -2,34 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from importlib import resources
 
-from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QMenu, QTextBrowser, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout, QWidget
+
+from app.i18n import current_language, tr
 
 GUIDE = "guide/user_guide.md"
 
 
 def guide_markdown() -> str:
     """The bundled guide (a one-line note if the file is missing from a broken install)."""
-    path = resources.files("resources").joinpath(GUIDE)
+    language = current_language()
+    local = resources.files("resources").joinpath(GUIDE.replace(".md", f".{language}.md"))
+    path = local if language != "en" and local.is_file() else resources.files("resources").joinpath(GUIDE)
     return path.read_text("utf-8") if path.is_file() else "# MMAD Studio\n\nThe user guide is missing."
-
-
-def keys_markdown(menus: Mapping[str, QMenu]) -> str:
-    """One Markdown table per menu: each command that has a key, with the key in use now."""
-    parts = []
-    for name, menu in menus.items():
-        rows = []
-        for action in menu.actions():
-            keys = [k.toString(QKeySequence.SequenceFormat.NativeText) for k in action.shortcuts()]
-            if keys:
-                text = action.text().replace("&", "").replace("|", "\\|")
-                rows.append(f"| `{'`, `'.join(keys)}` | {text} |")
-        if rows:
-            parts.append(f"### {name}\n\n| Key | Command |\n|---|---|\n" + "\n".join(rows))
-    return "\n\n".join(parts)
 
 
 class GuideWindow(QDialog):
@@ -38,7 +25,7 @@ class GuideWindow(QDialog):
     def __init__(self, markdown: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("userGuide")
-        self.setWindowTitle("MMAD Studio — user guide")
+        self.setWindowTitle(tr("Help", "MMAD Studio — user guide"))
         self.text = QTextBrowser()
         self.text.setOpenExternalLinks(True)
         self.text.setMarkdown(markdown)

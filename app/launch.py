@@ -18,8 +18,9 @@ from annotator.journal import JOURNAL_NAME, Journal
 from annotator.model import Role
 from annotator.project import Project
 from annotator.store.engine import split_password
+from app.i18n import install_translators, language_for
 from app.icons import icon
-from app.logs import APP_NAME, configure_logging
+from app.logs import APP_NAME, configure_logging, set_project
 from app.main_window import MainWindow
 from app.model_loop.attach import attach_model_loop
 from app.settings import AppSettings, project_folder
@@ -85,6 +86,7 @@ def build_window(project: Project, user: str, settings: AppSettings) -> MainWind
     screen (the store stays open for the window's life)."""
     store = project.open_store(user)
     key = project_folder(str(project.path))
+    set_project(project.path.name)  # the log's lines name the project from here on
     window: MainWindow | ReviewWindow
     if store.user is not None and store.user.role is Role.REVIEWER:
         # Imported here: the review screen pulls in merging and scipy, which annotators never need.
@@ -124,6 +126,7 @@ def main(argv: Sequence[str]) -> int:
     app.setWindowIcon(icon("app"))
     app.setStyleSheet(style_sheet())
     settings = AppSettings(args.settings)
+    translators = install_translators(app, language_for(settings.language))  # kept alive while the app runs
     chosen = choose_project(settings, args.project, args.user)
     if chosen is None:
         return 1
@@ -136,5 +139,6 @@ def main(argv: Sequence[str]) -> int:
     if window.model_loop is not None:
         window.model_loop.warm_up_later()  # a worker with torch imported, for the first propose / train
     code = int(app.exec())  # the window's hold (app_hold) tells `mmad pose` and the like to leave it a core
+    del translators
     window.store.close()  # edits not committed are in the journal; main.py then ends the process at once
     return code

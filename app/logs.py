@@ -22,10 +22,26 @@ LOG_FILE = "mmad-studio.log"
 LOG_DIR_ENV = "MMAD_LOG_DIR"
 MAX_BYTES = 1 << 20  # one file of 1 MiB, then rotated
 BACKUPS = 3
-FORMAT = "%(asctime)s %(levelname)s [%(threadName)s] %(name)s: %(message)s"
+# Every process of the OS user writes the one file: each line says which process and project.
+FORMAT = "%(asctime)s %(levelname)s [pid %(process)d %(project)s %(threadName)s] %(name)s: %(message)s"
 
 log = logging.getLogger("mmad")
 _folder: Path | None = None  # where configure_logging sent the log
+_project = "-"  # the project this process works on, on every line (set_project)
+
+
+def set_project(name: str) -> None:
+    """Name the project on every later log line of this process."""
+    global _project
+    _project = name or "-"
+
+
+class _ProjectTag(logging.Filter):
+    """Adds the process's project to each record (FORMAT's %(project)s)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.project = _project
+        return True
 
 
 def app_data_dir(home: Path | None = None, platform: str = sys.platform,
@@ -54,6 +70,7 @@ def configure_logging(folder: Path | None = None, level: int = logging.INFO) -> 
     handler = logging.handlers.RotatingFileHandler(chosen / LOG_FILE, maxBytes=MAX_BYTES, backupCount=BACKUPS,
                                                    encoding="utf-8")
     handler.setFormatter(logging.Formatter(FORMAT))
+    handler.addFilter(_ProjectTag())
     handler._mmad = True  # type: ignore[attr-defined]  # ours, to replace on a second call
     root.addHandler(handler)
     root.setLevel(level)

@@ -7,19 +7,19 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QMessageBox
 
 from annotator.model import AssignmentState, Clip
 from annotator.store.api import StoreAPI
 from app.controllers.annotation import AnnotationController
 from app.controllers.clip_session import ClipSession
 from app.controllers.pose import PoseController
+from app.feedback.final_lane import FinalResultLane
+from app.i18n import mark
 from app.labelling.label_picker import LabelPicker
-from app.labelling.shortcut_sheet import sheet_html
 from app.labelling.shortcuts import MENUS, SHORTCUTS
 from app.panels.dock_layout import DockFit
 from app.panels.instance_table import InstanceTable
-from app.proposals.proposal_controller import PROPOSAL_SHORTCUTS, ProposalController
+from app.proposals.proposal_controller import ProposalController
 from app.queue.queue_model import STATE_TEXT, load_queue
 from app.queue.queue_widget import QueueWidget
 from app.queue.useful_order import useful_rows
@@ -50,6 +50,7 @@ class MainWindow(ClipWindow):
         self.controller = AnnotationController(self.session, self.player, self.timeline, self.picker, self)
         self.queue = QueueWidget()
         self.instances = InstanceTable(self.session)
+        self.final_lane = FinalResultLane(self.session, self.timeline, self)
         self.proposals = ProposalController(self.session, self.player, self.timeline, self)
         self.pose = PoseController(self.session, self.player, self.timeline, self.runner, media_path,
                                    Path(project_key) if project_key else None, self)
@@ -65,8 +66,8 @@ class MainWindow(ClipWindow):
     # ----- construction --------------------------------------------------------------------------
     def _build_layout(self) -> None:
         docks = self._build_frame([
-            ("Clips", "dockClips", self.queue, Qt.DockWidgetArea.LeftDockWidgetArea),
-            ("Instances", "dockInstances", self.instances, Qt.DockWidgetArea.RightDockWidgetArea)])
+            (mark("Window", "Clips"), "dockClips", self.queue, Qt.DockWidgetArea.LeftDockWidgetArea),
+            (mark("Window", "Instances"), "dockInstances", self.instances, Qt.DockWidgetArea.RightDockWidgetArea)])
         self.dock_fit = DockFit(self, [(docks[0], self.queue.ideal_width), (docks[1], self.instances.ideal_width)])
 
     def _handlers(self) -> dict[str, Callable[[], object]]:
@@ -106,7 +107,7 @@ class MainWindow(ClipWindow):
     def _connect(self) -> None:
         self.queue.clipActivated.connect(self.open_clip_id)
         for source in (self.session.message, self.controller.message, self.player.message,
-                       self.proposals.message, self.pose.message):
+                       self.proposals.message, self.pose.message, self.final_lane.message):
             source.connect(self.show_message)
         self.session.segmentsChanged.connect(self._on_segments)
         self.session.stateChanged.connect(self._on_state)
@@ -119,12 +120,20 @@ class MainWindow(ClipWindow):
         rows = load_queue(self.store, self.user)
         useful = useful_rows(self.store, rows, Path(self.project_key) if self.project_key else None)
         self.queue.set_rows(useful or rows, keep_order=useful is not None)
+        finalised = [r.clip.id for r in rows if r.clip.finalised]  # no read at all before the first one
+        if finalised:
+            from merging.final_agreement import agreement_with_final  # scipy: not at start-up
+
+            self.queue.set_feedback(agreement_with_final(self.store, self.user, finalised).text())
+        else:
+            self.queue.set_feedback("")
         if not rows:
             self.show_message(f"No clips are assigned to {self.user} in this project "
                               "(the project owner assigns them: mmad assign)")
 
     def open_clip_id(self, clip_id: int) -> None:
         """Open a clip: its segments, its video (decoded in the background), the timeline."""
+        self._remember_place()
         clip = self.store.clip(clip_id)
         self.session.open_clip(clip)
         self._show_clip_video(clip)
@@ -136,8 +145,7 @@ class MainWindow(ClipWindow):
         last = self.settings.last_clip(self.project_key, self.user)
         ids = {r.clip.id for r in self.queue.model.rows}
         if last in ids:
-            self.open_clip_id(int(last))
-            self.player.seek(self.settings.last_frame(self.project_key, self.user))  # shown as soon as it is decoded
+            self.open_clip_id(int(last))  # at the place it was left
             return
         nxt = self.queue.next_open_clip(None)
         if nxt is not None:
@@ -150,14 +158,10 @@ class MainWindow(ClipWindow):
                                         "pending (neither accepted nor rejected). Mark the clip done anyway?"):
             self.show_message(f"Not marked done: {plural(pending, 'proposal')} still pending (P jumps to the next)")
             return
+        was_done = self.session.state is AssignmentState.DONE
         self.session.mark_done(no_instances)
-
-    def confirm(self, question: str) -> bool:
-        """Ask a yes/no question (tests replace this)."""
-        answer = QMessageBox.question(self, "MMAD Studio", question,
-                                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-                                      QMessageBox.StandardButton.No)
-        return answer == QMessageBox.StandardButton.Yes
+        if not was_done and self.session.state is AssignmentState.DONE and self.session.clip is not None:
+            self.show_message(f"Clip {self.session.clip.name} done: N opens the next clip to do")
 
     # ----- reactions ---------------------------------------------------------------------------
     def _on_segments(self) -> None:
@@ -178,10 +182,6 @@ class MainWindow(ClipWindow):
         seg = self.session.segment(segment_id)
         if seg is not None:
             self.player.seek(seg.start_frame)
-
-    def sheet_html(self) -> str:
-        """Every annotation command (the model's proposal keys included), then how the edge keys move an edge."""
-        return sheet_html((*MENUS[:-1], "Model", MENUS[-1]), self.user_specs((*SHORTCUTS, *PROPOSAL_SHORTCUTS)))
 
     def _status_detail(self, clip: Clip) -> str:
         """Instances drawn and the assignment state."""

@@ -2,15 +2,45 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings
 
 from annotator.media.frame_cache import DEFAULT_BUDGET_BYTES
+from app.player.zoom import VideoZoom
 from app.timeline.lane_visibility import LaneFilter
 
 ORGANISATION = "MMAD Studio"
 APPLICATION = "MMAD Studio"
+
+
+@dataclass(frozen=True, slots=True)
+class ClipPlace:
+    """Where a user left a clip: playhead frame, video zoom, timeline's visible frames."""
+
+    frame: int
+    zoom: VideoZoom
+    span: tuple[float, float] | None = None
+
+    def encoded(self) -> str:
+        """One settings value: frame;factor;cx;cy[;x0;x1]."""
+        parts = [str(self.frame), *(f"{v:.6g}" for v in (self.zoom.factor, self.zoom.cx, self.zoom.cy))]
+        if self.span is not None:
+            parts += [f"{v:.6g}" for v in self.span]
+        return ";".join(parts)
+
+    @staticmethod
+    def decoded(text: str) -> ClipPlace | None:
+        """The place written by `encoded` (None for anything else)."""
+        try:
+            values = [float(v) for v in text.split(";")]
+        except ValueError:
+            return None
+        if len(values) not in (4, 6) or values[0] < 0:
+            return None
+        span = (values[4], values[5]) if len(values) == 6 and values[5] > values[4] else None
+        return ClipPlace(int(values[0]), VideoZoom(*values[1:4]), span)
 
 
 class AppSettings:
@@ -52,14 +82,23 @@ class AppSettings:
         """Remember this user's open clip in this project (each user resumes their own work)."""
         self._qs.setValue(f"last_clip/{_key(project)}|{user}", clip_id)
 
-    def last_frame(self, project: str, user: str) -> int:
-        """This user's playhead frame in that clip when they last closed the project (0 if unknown)."""
-        value = self._str(f"last_frame/{_key(project)}|{user}")
-        return int(value) if value is not None and value.isdigit() else 0
+    def clip_place(self, project: str, user: str, clip_id: int) -> ClipPlace | None:
+        """Where this user left this clip (None if never opened)."""
+        value = self._str(f"clip_place/{_key(project)}|{user}|{clip_id}")
+        return ClipPlace.decoded(value) if value is not None else None
 
-    def set_last_frame(self, project: str, user: str, frame: int) -> None:
-        """Remember this user's playhead frame in the open clip."""
-        self._qs.setValue(f"last_frame/{_key(project)}|{user}", max(0, int(frame)))
+    def set_clip_place(self, project: str, user: str, clip_id: int, place: ClipPlace) -> None:
+        """Remember where this user left this clip (frame, video zoom, timeline zoom)."""
+        self._qs.setValue(f"clip_place/{_key(project)}|{user}|{clip_id}", place.encoded())
+
+    @property
+    def language(self) -> str:
+        """The interface language chosen ('system': follow the system's locale)."""
+        return self._str("ui/language") or "system"
+
+    @language.setter
+    def language(self, value: str) -> None:
+        self._qs.setValue("ui/language", value)
 
     @property
     def cache_budget_bytes(self) -> int:

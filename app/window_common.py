@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Protocol, runtime_checkable
 
 import numpy as np
 from PySide6.QtCore import QByteArray, Qt, SignalInstance
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent, QUndoStack
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QShowEvent, QUndoStack
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMenu, QMessageBox, QSplitter, QWidget
 
 from annotator.journal import Journal
@@ -23,18 +23,19 @@ from annotator.store.api import StoreAPI
 from app.about import about_html
 from app.controllers.live_feed import LiveFeed
 from app.find.find_dialog import FindDialog
-from app.help_window import GuideWindow, guide_markdown, keys_markdown
+from app.help_window import GuideWindow, guide_markdown
+from app.i18n import LANGUAGES, SYSTEM, menu_title, tr
 from app.icons import apply_action_icons, icon
-from app.labelling.custom_keys import collisions, normal, with_user_keys
+from app.labelling.custom_keys import collisions, normal
 from app.labelling.shortcut_editor import ShortcutEditor
-from app.labelling.shortcut_sheet import ShortcutSheet
+from app.labelling.shortcut_sheet import NUDGE_NOTE, ShortcutSheet, keys_markdown, menu_groups, sheet_html
 from app.labelling.shortcuts import Shortcut
 from app.log_folder import add_log_folder_action
 from app.panels.dock_layout import DockFit
 from app.player.player_widget import Player
-from app.player.zoom import ZOOM_STEP, VideoZoom, ZoomMemory
+from app.player.zoom import ZOOM_STEP, VideoZoom
 from app.queue.clip_table import ClipRowsModel
-from app.settings import AppSettings
+from app.settings import AppSettings, ClipPlace
 from app.tasks import TaskHandle, TaskRunner
 from app.timeline.filmstrip import make_thumbnails
 from app.timeline.lane_menu import LaneMenu
@@ -104,17 +105,30 @@ def add_shortcut_actions(window: QMainWindow, specs: Sequence[Shortcut], menus: 
     run = getattr(window, "run_command", None)
     actions: dict[str, QAction] = {}
     for spec in specs:
-        action = QAction(spec.text, window)
+        action = QAction(tr("Shortcut", spec.text), window)
         action.setObjectName(f"{name_prefix}{spec.id}")
         action.setShortcuts([QKeySequence(k) for k in spec.keys])
         action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         if spec.help:
-            action.setStatusTip(spec.help)
+            action.setStatusTip(tr("Shortcut", spec.help))
         action.triggered.connect(lambda _checked=False, h=handlers[spec.id]: run(h) if run else h())
         menus[spec.menu].addAction(action)
         window.addAction(action)  # shortcuts work even while menus are hidden
         actions[spec.id] = action
     return actions
+
+
+def add_menu(window: QMainWindow, title: str) -> QMenu:
+    """A menu in the window's menu bar, before Help (which stays last) when there is one."""
+    bar = window.menuBar()
+    help_entry = next((a for a in bar.actions() if a.menu() is not None and a.menu().objectName() == "menuHelp"), None)
+    menu = QMenu(menu_title(title), bar)
+    menu.setObjectName(f"menu{title.replace('&', '')}")
+    if help_entry is None:
+        bar.addMenu(menu)
+    else:
+        bar.insertMenu(help_entry, menu)
+    return menu
 
 
 def bind_undo_actions(stack: QUndoStack, undo: QAction, redo: QAction) -> None:
@@ -132,6 +146,7 @@ class ClipWindow(QMainWindow):
 
     STATE_VERSION: ClassVar[int]  # saveState version of this window kind
     NO_NEXT_CLIP: ClassVar[str]  # status message when no clip is left to open
+    SHEET_NOTE: ClassVar[str] = NUDGE_NOTE  # what the ? sheet says under the keys
     timeline: TimelineWidget
     lane_menu: LaneMenu
     queue: ClipQueue
@@ -161,8 +176,7 @@ class ClipWindow(QMainWindow):
         self.key_editor: ShortcutEditor | None = None
         self.setWindowIcon(icon("app"))
         self._messages = 0  # status messages shown so far (run_command tells whether a command spoke)
-        self.zooms = ZoomMemory()  # each clip's video zoom, kept while stepping and between clips
-        self._zoom_clip: int | None = None  # the clip whose zoom the view shows
+        self._place_clip: int | None = None  # the clip shown, whose place is remembered on leaving it
 
     # ----- construction --------------------------------------------------------------------------
     def _build_frame(self, docks: Sequence[DockSpec]) -> list[QDockWidget]:
@@ -180,7 +194,7 @@ class ClipWindow(QMainWindow):
         self.setCentralWidget(splitter)
         made = []
         for title, name, widget, area in docks:
-            dock = QDockWidget(title, self)
+            dock = QDockWidget(tr("Window", title), self)
             dock.setObjectName(name)
             dock.setWidget(widget)
             dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
@@ -212,22 +226,44 @@ class ClipWindow(QMainWindow):
     def _install_shortcuts(self, specs: Sequence[Shortcut], menu_names: Sequence[str], handlers: Handlers,
                            name_prefix: str = "") -> dict[str, QAction]:
         """One window-wide QAction per shortcut, in its menu, keyed by id."""
-        menus = {name: self.menuBar().addMenu(f"&{name}") for name in menu_names}
+        menus = {name: self.menuBar().addMenu(menu_title(name)) for name in menu_names}
+        for name, menu in menus.items():
+            menu.setObjectName(f"menu{name}")
         self.menus = menus
         actions = add_shortcut_actions(self, specs, menus, handlers, name_prefix)
         if "Help" in menus:
             help_menu = menus["Help"]
-            self.guide_action = help_menu.addAction(icon("help"), "User guide")
-            self.guide_action.setStatusTip("How annotators and reviewers work here, with your keys")
+            self.guide_action = help_menu.addAction(icon("help"), tr("Help", "User guide"))
+            self.guide_action.setStatusTip(tr("Help", "How annotators and reviewers work here, with your keys"))
             self.guide_action.triggered.connect(self.show_guide)
-            self.log_action = add_log_folder_action(help_menu)
-            self.keys_action = help_menu.addAction(icon("keys"), "Change keyboard shortcuts…")
-            self.keys_action.setStatusTip("Your own keys; a key may serve one command only")
+            self.log_action = add_log_folder_action(help_menu, self)
+            self.keys_action = help_menu.addAction(icon("keys"), tr("Help", "Change keyboard shortcuts…"))
+            self.keys_action.setStatusTip(tr("Help", "Your own keys; a key may serve one command only"))
             self.keys_action.triggered.connect(self.edit_shortcuts)
-            self.about_action = help_menu.addAction(icon("about"), "About MMAD Studio")
+            self._add_language_menu(help_menu)
+            self.about_action = help_menu.addAction(icon("about"), tr("Help", "About MMAD Studio"))
             self.about_action.triggered.connect(self.show_about)
         apply_action_icons(actions)
         return actions
+
+    def _add_language_menu(self, help_menu: QMenu) -> None:
+        """Help > Language: follow the system, or one of the languages the app ships (from the next start)."""
+        menu = help_menu.addMenu(tr("Help", "Language"))
+        group = QActionGroup(menu)
+        self.language_actions: dict[str, QAction] = {}
+        for code, name in ((SYSTEM, tr("Help", "As the system")), *LANGUAGES.items()):
+            action = menu.addAction(name)
+            action.setCheckable(True)
+            action.setChecked(self.settings.language == code)
+            group.addAction(action)
+            action.triggered.connect(lambda _checked=False, c=code: self.choose_language(c))
+            self.language_actions[code] = action
+
+    def choose_language(self, code: str) -> None:
+        """Store the interface language; it is used from the next start."""
+        self.settings.language = code
+        self.settings.sync()
+        self.show_message(tr("Help", "Language saved: it is used from the next start"))
 
     def _keyed_actions(self) -> list[QAction]:
         """Every command of this window that has a key (the menus' and the panels' alike)."""
@@ -268,26 +304,26 @@ class ClipWindow(QMainWindow):
         self.key_editor = ShortcutEditor(self._keyed_actions(), self._default_keys, store, self)
         self.key_editor.show()
 
-    def user_specs(self, specs: Sequence[Shortcut], prefix: str = "") -> tuple[Shortcut, ...]:
-        """A shortcut table with the keys in use (for the ? sheet)."""
-        return with_user_keys(specs, self.key_overrides, prefix)
-
     def show_guide(self) -> None:
         """Help → User guide: the guide, then this screen's keys as they are set now."""
         if self.guide is None:
             self.guide = GuideWindow("", self)
-        self.guide.text.setMarkdown(f"{guide_markdown()}\n\n{keys_markdown(self.menus)}\n")
+        self.guide.text.setMarkdown(self.guide_text())
         self.guide.show()
         self.guide.raise_()
         self.guide.activateWindow()
+
+    def guide_text(self) -> str:
+        """The guide's Markdown, ending with every command of this window that has a key."""
+        return f"{guide_markdown()}\n\n{keys_markdown(menu_groups(self.menuBar()))}\n"
 
     def show_about(self) -> None:
         """Help → About: what this is, and the versions it runs on."""
         QMessageBox.about(self, "About MMAD Studio", about_html())
 
     def sheet_html(self) -> str:
-        """This screen's shortcut sheet as HTML (each window kind lists its own commands)."""
-        raise NotImplementedError
+        """This screen's shortcut sheet: every command in its menus that has a key, as set now."""
+        return sheet_html(menu_groups(self.menuBar()), tr("Help", self.SHEET_NOTE))
 
     def show_shortcuts(self) -> None:
         """? : show the shortcut sheet (one non-modal window), or hide it when it is showing."""
@@ -332,17 +368,32 @@ class ClipWindow(QMainWindow):
         """Open a clip (each window kind says how)."""
         raise NotImplementedError
 
-    def _show_clip_video(self, clip: Clip) -> None:
-        """Start decoding the clip's video (stale thumbnails cancelled), select its row, focus the view."""
+    def _show_clip_video(self, clip: Clip) -> bool:
+        """Start decoding the clip's video (stale thumbnails cancelled), back at the place the user
+        left it (frame, video zoom, timeline zoom); select its row, focus the view. True when a
+        place was restored."""
         path = self.media_path(clip)
         if self._thumbs is not None:
             self._thumbs.cancel()
-        self.zooms.remember(self._zoom_clip, self.player.view.zoom)
         self.player.open_video(None if path is None else str(path), clip.frame_count, clip.fps)
-        self.player.view.set_zoom(self.zooms.recall(clip.id))
-        self._zoom_clip = clip.id
+        place = self.settings.clip_place(self.project_key, self.user, clip.id)
+        self.player.view.set_zoom(VideoZoom() if place is None else place.zoom)
+        self._place_clip = clip.id
+        if place is not None:
+            self.player.seek(place.frame)  # shown as soon as it is decoded
+            if place.span is not None:
+                self.timeline.view.setXRange(*place.span, padding=0)
         self.queue.select_clip(clip.id)
         self.player.view.setFocus()
+        return place is not None
+
+    def _remember_place(self) -> None:
+        """Store where the user leaves the clip shown (kept across clips and restarts); called
+        before another clip replaces it in the session, whose timeline then shows the new one."""
+        if self._place_clip is not None:
+            span = self.timeline.view.viewRange()[0]
+            self.settings.set_clip_place(self.project_key, self.user, self._place_clip,
+                                         ClipPlace(self.player.current, self.player.view.zoom, (span[0], span[1])))
 
     def open_next_clip(self) -> None:
         """The next clip still to work on, or a message when none is left."""
@@ -375,7 +426,7 @@ class ClipWindow(QMainWindow):
     def _update_status(self) -> None:
         clip = self.session.clip
         if clip is None:
-            self.status_clip.setText("no clip open")
+            self.status_clip.setText(tr("Window", "no clip open"))
             return
         self.status_clip.setText(f"{clip.name} · {clip.subject} · {plural(clip.frame_count, 'frame')} @ {clip.fps:g} fps · "
                                  f"{self._status_detail(clip)}")
@@ -383,6 +434,13 @@ class ClipWindow(QMainWindow):
     def _status_detail(self, clip: Clip) -> str:
         """The window kind's part of the status line for the open clip."""
         raise NotImplementedError
+
+    def confirm(self, question: str) -> bool:
+        """Ask a yes/no question (tests replace this)."""
+        answer = QMessageBox.question(self, "MMAD Studio", question,
+                                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                                      QMessageBox.StandardButton.No)
+        return answer == QMessageBox.StandardButton.Yes
 
     def show_message(self, text: str) -> None:
         """One line in the status bar (rules, refusals, hints); never a modal dialog."""
@@ -428,7 +486,7 @@ class ClipWindow(QMainWindow):
             session.close()
         if self.live_feed is not None:
             self.live_feed.close()
-        self.settings.set_last_frame(self.project_key, self.user, self.player.current)
+        self._remember_place()
         self.player.close_video()
         self.runner.shutdown(3000)
         self.settings.save_window_state(self.saveGeometry(), self.saveState(self.STATE_VERSION))

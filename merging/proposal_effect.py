@@ -59,20 +59,28 @@ class ConditionRow:
 def match_count(a: Sequence[tuple[int, int, int]], b: Sequence[tuple[int, int, int]],
                 min_tiou: float = MATCH_TIOU) -> int:
     """One-to-one matches of (start, end, action) between a and b: same action, tIoU >= min, best first."""
+    return len(match_pairs(a, b, min_tiou))
+
+
+def match_pairs(a: Sequence[tuple[int, int, int]], b: Sequence[tuple[int, int, int]],
+                min_tiou: float = MATCH_TIOU) -> list[tuple[int, int]]:
+    """The one-to-one matches as (index in a, index in b), best tIoU first."""
     if not a or not b:
-        return 0
+        return []
     sa, ea, aa = (np.array(x) for x in zip(*a, strict=True))
     sb, eb, ab = (np.array(x) for x in zip(*b, strict=True))
     iou = tiou_matrix(sa, ea, sb, eb)
     iou[aa[:, None] != ab[None, :]] = -1.0
     pairs = np.argwhere(iou >= min_tiou)
     order = np.argsort(-iou[pairs[:, 0], pairs[:, 1]], kind="stable")
-    used_a, used_b, hits = set(), set(), 0
+    used_a: set[int] = set()
+    used_b: set[int] = set()
+    hits: list[tuple[int, int]] = []
     for i, j in pairs[order].tolist():
         if i not in used_a and j not in used_b:
             used_a.add(i)
             used_b.add(j)
-            hits += 1
+            hits.append((i, j))
     return hits
 
 

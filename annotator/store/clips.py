@@ -136,6 +136,16 @@ class ClipsMixin(StoreCore):
             self._audit(s, "finalise", "clip", clip_id, {"finalised": False}, {"finalised": True})
             return convert.clip(row)
 
+    def unfinalise_clip(self, clip_id: int) -> Clip:
+        """Open a finalised clip for review again (reviewer only); its decisions stay as they are."""
+        self.access.require_privileged("un-finalise clips")
+        with self._tx() as s:
+            row = self._clip_row(s, clip_id)
+            if row.finalised:
+                row.finalised = False
+                self._audit(s, "unfinalise", "clip", clip_id, {"finalised": True}, {"finalised": False})
+            return convert.clip(row)
+
     def merge_problems(self, clip_ids: Sequence[int]) -> dict[int, str]:
         """Clip id -> why finalise_clip would refuse that clip on its merge (missing, or older than its
         annotators' work), for the clips not yet finalised; reviewer or owner only, unknown ids refused."""

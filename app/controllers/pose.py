@@ -9,8 +9,10 @@ its event loop never waits for MediaPipe.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction
@@ -25,19 +27,25 @@ from app.player.skeleton_overlay import SkeletonOverlay
 from app.tasks import TaskHandle, TaskRunner
 from app.timeline.lanes_item import LANE_COLOURS
 from app.timeline.motion_curves import MotionCurvesPlot
-from app.timeline.timeline_widget import TimelineWidget
-from app.window_common import MediaResolver, add_shortcut_actions
+from app.timeline.timeline_widget import CURVES_ROW, TimelineWidget
+from app.window_common import MediaResolver, add_menu, add_shortcut_actions
+from inference.pose.cache import cache_key, cache_path, load_cached
 from inference.pose.motion import SNAP_RADIUS, MotionCurves, motion_curves, nearest_event
 from inference.pose.track import PoseTrack
 from inference.pose.worker import pose_in_child
 
+if TYPE_CHECKING:  # the review session imports merging (scipy): not at the annotation window's start-up
+    from app.review.review_session import ReviewSession
+
 POSE_SHORTCUTS = (
-    Shortcut("toggle_skeleton", "Pose", "Show skeleton", ("K",), "the pose landmarks over the frame"),
+    Shortcut("toggle_skeleton", "Pose", "Show skeleton", ("K",),
+             "the pose landmarks over the frame (rough where limbs cross)"),
     Shortcut("snap_edge", "Pose", "Snap edge to motion", ("E",),
              f"the selected segment's edge nearer the playhead moves to its body part's motion "
              f"onset (start) or offset (end) within ±{SNAP_RADIUS} frames; Ctrl+Z undoes"),
 )
-CURVES_ROW = 3  # timeline layout rows: filmstrip 0, lanes 1, model proposals 2
+# The review screen: K is its Keep decision, so the skeleton takes Shift+K; nothing to snap there.
+REVIEW_POSE_SHORTCUTS = (replace(POSE_SHORTCUTS[0], keys=("Shift+K",)),)
 
 
 # On 2 cores a full-priority MediaPipe child competes with the clip's decode and with frame
@@ -55,22 +63,34 @@ def compute_pose(cache_dir: Path, clip_name: str, media: Path, progress: Progres
     return track, motion_curves(track)
 
 
+def cached_pose(cache_dir: Path, clip_name: str, media: Path, _progress: Progress,
+                _cancel: CancelToken) -> tuple[PoseTrack, MotionCurves]:
+    """Worker: the clip's landmarks from the cache only (no extraction) and its motion curves."""
+    track = load_cached(cache_path(cache_dir, clip_name), cache_key(media))
+    if track is None:
+        raise LookupError("not computed yet for this clip (the annotation screen or mmad pose computes it)")
+    return track, motion_curves(track)
+
+
 class PoseController(QObject):
     """Keeps the open clip's pose, draws it, and snaps edges to it."""
 
     message = Signal(str)
     poseReady = Signal(object)  # PoseTrack of the open clip
 
-    def __init__(self, session: ClipSession, player: Player, timeline: TimelineWidget, runner: TaskRunner,
-                 media_path: MediaResolver, cache_dir: Path | None, parent: QObject | None = None) -> None:
+    def __init__(self, session: ClipSession | ReviewSession, player: Player, timeline: TimelineWidget, runner: TaskRunner,
+                 media_path: MediaResolver, cache_dir: Path | None, parent: QObject | None = None,
+                 extract: bool = True) -> None:
         super().__init__(parent)
         self.session, self.player, self.timeline, self.runner = session, player, timeline, runner
         self.media_path = media_path
         self.cache_dir = cache_dir
+        self.extract = extract  # False (the review screen): show a cached pose, never start an extraction
         self.track: PoseTrack | None = None
         self.motion: MotionCurves | None = None
         self._task: TaskHandle | None = None
         self.toggle_action: QAction | None = None
+        self.hint = ""  # the Pose menu's keys, for the message when a pose arrives
         parts = [b.name for b in session.taxonomy.body_parts]
         colours = [LANE_COLOURS[b.id % len(LANE_COLOURS)] for b in session.taxonomy.body_parts]
         self.overlay = SkeletonOverlay(player.view, dict(zip(parts, colours, strict=True)))
@@ -80,12 +100,14 @@ class PoseController(QObject):
         player.frameChanged.connect(self._on_frame)
         player.decodeFinished.connect(lambda _count: self._decoded.set())
 
-    def install(self, window: QMainWindow) -> dict[str, QAction]:
-        """A Pose menu with the skeleton toggle (checkable) and snap."""
-        menu = window.menuBar().addMenu("P&ose")
+    def install(self, window: QMainWindow, shortcuts: Sequence[Shortcut] = POSE_SHORTCUTS,
+                name_prefix: str = "") -> dict[str, QAction]:
+        """A Pose menu with the skeleton toggle (checkable) and, where there is one, snap."""
+        menu = add_menu(window, "P&ose")
         handlers: dict[str, Callable[[], object]] = {"toggle_skeleton": self.toggle_skeleton,
                                                       "snap_edge": self.snap_edge}
-        actions = add_shortcut_actions(window, POSE_SHORTCUTS, {"Pose": menu}, handlers)
+        actions = add_shortcut_actions(window, shortcuts, {"Pose": menu}, handlers, name_prefix)
+        self.hint = " · ".join(f"{s.keys[0]} {s.text.lower()}" for s in shortcuts if s.keys)
         self.toggle_action = actions["toggle_skeleton"]
         self.toggle_action.setCheckable(True)
         self.toggle_action.setChecked(not self.overlay.isHidden())
@@ -106,7 +128,10 @@ class PoseController(QObject):
         # that clip's, and only then may an extraction start (the decode keeps both cores).
         decoded = threading.Event()
         self._decoded = decoded
-        handle = self.runner.start(f"pose {name}", lambda p, c: compute_pose(cache_dir, name, path, p, c, decoded))
+        if self.extract:
+            handle = self.runner.start(f"pose {name}", lambda p, c: compute_pose(cache_dir, name, path, p, c, decoded))
+        else:
+            handle = self.runner.start(f"pose {name}", lambda p, c: cached_pose(cache_dir, name, path, p, c))
         self._task = handle
         handle.finished.connect(lambda result, h=handle: self._on_ready(h, result))
         handle.failed.connect(lambda exc, h=handle: self._on_failed(h, exc))
@@ -117,8 +142,7 @@ class PoseController(QObject):
         self._task = None
         track, motion = result
         self._show(track, motion)
-        self.message.emit(f"Pose: person in {100 * track.present.mean():.0f}% of {track.frames} frames "
-                          f"(K shows the skeleton, E snaps an edge to motion)")
+        self.message.emit(f"Pose: person in {100 * track.present.mean():.0f}% of {track.frames} frames ({self.hint})")
         self.poseReady.emit(track)
 
     def _on_failed(self, handle: TaskHandle, exc: object) -> None:
@@ -152,10 +176,15 @@ class PoseController(QObject):
         if shown and self.track is None:
             self.message.emit("Skeleton on; the pose of this clip is " +
                               ("being computed" if self.computing else "not available"))
+        else:
+            self.message.emit("Skeleton shown: the pose landmarks over the frame, rough where limbs cross "
+                              "(the same key hides it)" if shown else "Skeleton hidden (the same key shows it)")
 
     def snap_edge(self) -> bool:
         """E: move the selected segment's edge nearer the playhead to its body part's nearest
         motion onset (start edge) or offset (end edge) within ±SNAP_RADIUS frames (undoable)."""
+        if not isinstance(self.session, ClipSession):
+            return False  # the review screen decides on merged instances; it has no snap
         seg = self.session.selected_segment()
         if seg is None or seg.id is None:
             self.message.emit("Select a segment first (click it, or , / . to jump)")
@@ -179,4 +208,6 @@ class PoseController(QObject):
         ok = self.session.edit(seg.id, **{edge: target})
         if ok:
             self.player.seek(target)
+            self.message.emit(f"Snapped the {edge} from frame {frame} to {target}, the nearest {part} motion "
+                              f"{'onset' if edge == 'start' else 'offset'} (Ctrl+Z undoes)")
         return ok

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
+    QDialogButtonBox,
     QDoubleSpinBox,
     QFileDialog,
     QFormLayout,
@@ -32,7 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.errors import InputError
-from annotator.export_plan import ExportPlan, plan_export
+from annotator.export_plan import UNSPLIT, ExportPlan, plan_export
 from annotator.exporting import export_annotations, split_project
 from annotator.formats import ANNOTATION_FORMATS, TOOL_FORMATS
 from annotator.model import GROUND_TRUTH
@@ -67,6 +68,9 @@ class ExportDialog(QDialog):
         layout.addWidget(self._build_what(default_dir))
         layout.addWidget(self._build_counts(), 1)
         layout.addLayout(self._build_run())
+        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        close.rejected.connect(self.close)
+        layout.addWidget(close)
         self.resize(640, 640)
         self.refresh()
 
@@ -186,8 +190,12 @@ class ExportDialog(QDialog):
         self.total.setText(f"{plural(self.plan.total_clips, 'clip')}, {plural(self.plan.total_instances, 'instance')}"
                            f" per format, one file per subset plus one with everything")
         ok = self.plan.leakage is None
-        self.leakage.setText("Leakage check: passed, no subject is in two subsets" if ok
-                             else f"Leakage check: FAILED: {self.plan.leakage}. Split again before exporting.")
+        split_made = any(name != UNSPLIT for name in self.plan.subsets)
+        if ok and not split_made:  # nothing to check yet: "passed" read as if a split had been checked
+            self.leakage.setText("Leakage check: no split stored yet (Split stores one)")
+        else:
+            self.leakage.setText("Leakage check: passed, no subject is in two subsets" if ok
+                                 else f"Leakage check: FAILED: {self.plan.leakage}. Split again before exporting.")
         self.leakage.setStyleSheet("color: #76be82;" if ok else "color: #ec9650;")
         self.export_button.setEnabled(ok and self.task is None)
 

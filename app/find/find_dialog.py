@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDialog,
+    QDialogButtonBox,
     QFormLayout,
     QHeaderView,
     QLabel,
@@ -90,6 +91,9 @@ class FindDialog(QDialog):
             self.tabs.addTab(self._build_disputed(), "Clips where annotators disagree")
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs)
+        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        close.rejected.connect(self.close)
+        layout.addWidget(close)
         self.resize(720, 520)
         self.search()
 

@@ -8,11 +8,8 @@ shifted key and its shifted symbol, e.g. Shift+] and } (Qt then runs neither).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
 
 from PySide6.QtGui import QKeySequence
-
-from app.labelling.shortcuts import Shortcut
 
 SHIFTED = {"[": "{", "]": "}", "=": "+", "/": "?", ",": "<", ".": ">", ";": ":", "'": '"', "-": "_",
            "1": "!", "2": "@", "3": "#", "4": "$", "5": "%", "6": "^", "7": "&", "8": "*", "9": "(", "0": ")"}
@@ -39,24 +36,22 @@ def key_forms(key: str) -> set[str]:
     return forms
 
 
-def collisions(bindings: Bindings) -> list[str]:
-    """One line per key that reaches two commands, or that Qt cannot read; [] when all is well."""
+def collisions(bindings: Bindings, names: Mapping[str, str] | None = None) -> list[str]:
+    """One line per key that reaches two commands, or that Qt cannot read; [] when all is well.
+    `names` gives the commands as the user sees them (menu texts) instead of their ids."""
+    def shown(command: str) -> str:
+        return (names or {}).get(command, command)
+
     owner: dict[str, str] = {}
     problems = []
     for command, keys in bindings.items():
         for key in keys:
             if not normal(key):
-                problems.append(f"{key!r} of {command} is not a key Qt can read")
+                problems.append(f"{key!r} of {shown(command)} is not a key Qt can read")
                 continue
             for form in key_forms(key):
                 other = owner.get(form)
                 if other is not None and other != command:
-                    problems.append(f"{normal(key)} is both '{other}' and '{command}'")
+                    problems.append(f"{normal(key)} is both '{shown(other)}' and '{shown(command)}'")
                 owner[form] = command
     return problems
-
-
-def with_user_keys(specs: Sequence[Shortcut], overrides: Bindings, prefix: str = "") -> tuple[Shortcut, ...]:
-    """The table with the user's keys where they chose some (keyed by prefix + id)."""
-    return tuple(replace(s, keys=tuple(overrides[prefix + s.id])) if prefix + s.id in overrides else s
-                 for s in specs)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QEvent, QObject, QRect, Qt, Signal
 from PySide6.QtGui import QKeyEvent
@@ -59,17 +59,24 @@ class LabelPicker(QDialog):
         layout.addWidget(self.list)
         self.resize(460, 440)
         self.keep_clear: Callable[[], QRect] | None = None  # global rect the picker must not cover
+        self.last_picked: int | None = None  # highlighted when the picker opens for a new segment
+        self.first: list[int] = []  # action ids listed before the others
         self.edit.textChanged.connect(self._refill)
         self.edit.returnPressed.connect(self.accept)
         self.edit.installEventFilter(self)
         self.list.itemActivated.connect(lambda _item, _col: self.accept())
         self._refill("")
 
-    def ask(self, title: str, current_action: int | None = None) -> None:
-        """Show the picker (non-blocking); the answer comes through `picked` or `dismissed`."""
+    def ask(self, title: str, current_action: int | None = None, first: Sequence[int] = ()) -> None:
+        """Show the picker (non-blocking); the answer comes through `picked` or `dismissed`. Without
+        a current action the one picked last is highlighted (not always the table's first, A1);
+        the actions in `first` (the reviewer's: the annotators' labels) head the list."""
         self.title.setText(title)
+        self.first = list(first)
         self.edit.clear()
         self._refill("")
+        if current_action is None:
+            current_action = self.last_picked
         if current_action is not None:
             for row in range(self.list.topLevelItemCount()):
                 item = self.list.topLevelItem(row)
@@ -96,7 +103,10 @@ class LabelPicker(QDialog):
     def _refill(self, text: str) -> None:
         self.list.clear()
         items = []
-        for action in match_actions(self.taxonomy, text):
+        found = match_actions(self.taxonomy, text)
+        rank = {a: k for k, a in enumerate(self.first)}
+        found = sorted(found, key=lambda a: rank.get(a.id, len(rank)))  # stable: the rest keep their order
+        for action in found:
             item = QTreeWidgetItem([action.code, action.name, action.body_part.name])
             item.setData(0, ACTION_ROLE, action.id)
             items.append(item)
@@ -120,6 +130,7 @@ class LabelPicker(QDialog):
         if action is None:
             return  # nothing matches: keep the picker open so the user can fix the text
         super().accept()
+        self.last_picked = action
         self.picked.emit(action)
 
     def reject(self) -> None:

@@ -34,8 +34,8 @@ class ShortcutEditor(QDialog):
         self.commands = [a for a in actions if a.objectName() in defaults]
         self.defaults = defaults
         self.apply = apply
-        self.table = QTableWidget(len(self.commands), 3)
-        self.table.setHorizontalHeaderLabels(["Command", "Key", "Default"])
+        self.table = QTableWidget(len(self.commands), 4)
+        self.table.setHorizontalHeaderLabels(["Command", "Key", "Also", "Default"])
         self.table.verticalHeader().hide()
         self.edits: dict[str, QKeySequenceEdit] = {}
         for row, action in enumerate(self.commands):
@@ -45,13 +45,17 @@ class ShortcutEditor(QDialog):
             edit.setMaximumSequenceLength(1)
             edit.setClearButtonEnabled(True)
             self.table.setCellWidget(row, 1, edit)
-            self.table.setItem(row, 2, QTableWidgetItem(", ".join(defaults[name])))
+            # The other keys of a command that has several (kept while its first key is)
+            also = ", ".join(k.toString(QKeySequence.SequenceFormat.NativeText) for k in action.shortcuts()[1:])
+            self.table.setItem(row, 2, QTableWidgetItem(also))
+            self.table.setItem(row, 3, QTableWidgetItem(", ".join(defaults[name])))
             self.edits[name] = edit
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Fixed)
         header.resizeSection(1, 170)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
         self.problems = QLabel("")
         self.problems.setObjectName("shortcutProblems")
         self.problems.setWordWrap(True)
@@ -87,7 +91,8 @@ class ShortcutEditor(QDialog):
 
     def save(self) -> None:
         """Check the keys; store and use them, or say what collides and stay open."""
-        problems = collisions(self.chosen())
+        names = {a.objectName(): a.text().replace("&", "") for a in self.commands}
+        problems = collisions(self.chosen(), names)
         if problems:
             self.problems.setText("Not saved: " + "; ".join(problems))
             return

@@ -10,6 +10,7 @@ from annotator.project import Project
 from annotator.store.api import StoreAPI
 from app.main_window import MainWindow
 from app.model_loop.loop_controller import ModelLoop
+from app.window_common import add_menu
 
 
 class _StopOnClose(QObject):
@@ -39,7 +40,7 @@ def attach_model_loop(window: QMainWindow, project: Project, store: StoreAPI) ->
         menu = window.proposals.menu
     else:
         loop = ModelLoop(window, project, store)
-        menu = window.menuBar().addMenu("&Model")
+        menu = add_menu(window, "&Model")
     actions = loop.install(menu, can_propose=isinstance(window, MainWindow), can_train=reviewer)
     by_id = getattr(window, "actions_by_id", None)
     if isinstance(by_id, dict):

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -17,12 +23,19 @@ from PySide6.QtWidgets import (
 
 from annotator.model import Segment
 from app.controllers.clip_session import ClipSession
+from app.i18n import mark, tr
 from app.panels.dock_layout import natural_width, table_chrome, text_column_width
 
 COMMON_NAME_SHARE = 0.8  # the Action column fits this share of the taxonomy's names in full
-COLUMNS = ("Start", "End", "Len", "Sec", "Action", "Body part")
-HEADER_TIPS = ("first frame", "last frame", "length in frames", "length in seconds (frames / fps)",
-               "action (double-click to change)", "body part (follows from the action)")
+COLUMNS = (mark("Instances", "Start"), mark("Instances", "End"),
+           mark("Instances", "Len"), mark("Instances", "Sec"),
+           mark("Instances", "Action"), mark("Instances", "Body part"))
+HEADER_TIPS = (mark("Instances", "first frame"),
+               mark("Instances", "end frame (the action ends where this frame begins)"),
+               mark("Instances", "length in frames (end - start)"),
+               mark("Instances", "length in seconds (frames / fps)"),
+               mark("Instances", "action (double-click to change)"),
+               mark("Instances", "body part (follows from the action)"))
 START, END, FRAMES, SECONDS, ACTION, BODY = range(6)
 Index = QModelIndex | QPersistentModelIndex
 
@@ -55,9 +68,9 @@ class InstanceModel(QAbstractTableModel):
         if orientation != Qt.Orientation.Horizontal:
             return None
         if role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
+            return tr("Instances", COLUMNS[section])
         if role == Qt.ItemDataRole.ToolTipRole:
-            return HEADER_TIPS[section]
+            return tr("Instances", HEADER_TIPS[section])
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:

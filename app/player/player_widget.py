@@ -25,13 +25,15 @@ from annotator.media.gradient import temporal_gradient
 from annotator.media.probe import probe_video
 from annotator.model import Clip
 from annotator.progress import CancelToken, Progress
+from app.i18n import mark, tr
 from app.player.frame_view import FrameView
 from app.player.goto import parse_position
 from app.player.playback import SPEEDS, Playback
 from app.tasks import TaskHandle, TaskRunner
 from app.wording import plural
 
-LOOP_MODES = ("No loop", "Loop segment", "Loop ±{n} frames")
+LOOP_MODES = (mark("Player", "No loop"), mark("Player", "Loop segment"),
+              mark("Player", "Loop ±{n} frames"))
 
 
 class Player(QWidget):
@@ -73,7 +75,7 @@ class Player(QWidget):
         self.position.mousePressEvent = lambda _e: self.ask_position()  # type: ignore[method-assign]
         self.goto_field = QLineEdit()
         self.goto_field.setObjectName("gotoField")
-        self.goto_field.setPlaceholderText("frame or 12.5s")
+        self.goto_field.setPlaceholderText(tr("Player", "frame or 12.5s"))
         self.goto_field.setToolTip("A frame number (123) or a time (12.5s, 1:02.5); Enter goes there, Esc cancels")
         self.goto_field.setFixedWidth(self.goto_field.fontMetrics().horizontalAdvance("frame or 12.5s__") + 16)
         self.goto_field.returnPressed.connect(self._go_typed)
@@ -83,14 +85,14 @@ class Player(QWidget):
         for speed in SPEEDS:
             self.speed_box.addItem(f"{speed:g}×", speed)
         self.speed_box.setCurrentIndex(SPEEDS.index(1.0))
-        self.speed_box.setToolTip("Playback speed ( - / = )")
+        self.speed_box.setToolTip(tr("Player", "Playback speed ( - / = )"))
         self.speed_box.currentIndexChanged.connect(self._on_speed)
         self.loop_box = QComboBox()
-        self.loop_box.addItems([m.format(n=self.loop_window) for m in LOOP_MODES])
-        self.loop_box.setToolTip("Loop the selected segment or a window around the playhead (L)")
-        self.gradient_button = QPushButton("Motion")
+        self.loop_box.addItems([tr("Player", m).format(n=self.loop_window) for m in LOOP_MODES])
+        self.loop_box.setToolTip(tr("Player", "Loop the selected segment or a window around the playhead (L)"))
+        self.gradient_button = QPushButton(tr("Player", "Δ frame"))
         self.gradient_button.setCheckable(True)
-        self.gradient_button.setToolTip("Temporal gradient: difference from the previous frame (G)")
+        self.gradient_button.setToolTip(tr("Player", "Temporal gradient: difference from the previous frame (G)"))
         self.gradient_button.toggled.connect(self.set_gradient)
         self.decode_bar = QProgressBar()
         self.decode_bar.setMaximumWidth(160)
@@ -212,7 +214,7 @@ class Player(QWidget):
         cache = new_cache(probe, self.budget_bytes)
         self.cache = cache
         self.playback.cache = cache
-        self.view.show_frame(None, "Decoding…")
+        self.view.show_frame(None, tr("Player", "Decoding…"))
 
         def work(progress: Progress, cancel: CancelToken) -> int:
             return decode_into(cache, progress, cancel)
@@ -322,7 +324,7 @@ class Player(QWidget):
         ms = self.cache.time_ms(self.current) if self.cache is not None else None
         seconds = ms / 1000.0 if ms is not None else self.current / self.fps
         self.position.setText(
-            f"frame {self.current} / {self.last_frame()}    {seconds:7.3f} s"
+            tr("Player", "frame {frame} / {last}").format(frame=self.current, last=self.last_frame()) + f"    {seconds:7.3f} s"
             + ("" if ms is not None or self.cache is None else " (est.)")
         )
 

@@ -84,19 +84,3 @@ def frame_point(image: tuple[int, int], view: tuple[int, int], zoom: VideoZoom,
     """The frame point (fractions) under view position `pos`."""
     x, y, w, h = placed(image, view, zoom)
     return (pos[0] - x) / w, (pos[1] - y) / h
-
-
-class ZoomMemory:
-    """The zoom of each clip, kept while stepping and switching clips (not stored on disk)."""
-
-    def __init__(self) -> None:
-        self._by_clip: dict[int, VideoZoom] = {}
-
-    def remember(self, clip_id: int | None, zoom: VideoZoom) -> None:
-        """Keep `zoom` for this clip."""
-        if clip_id is not None:
-            self._by_clip[clip_id] = zoom
-
-    def recall(self, clip_id: int) -> VideoZoom:
-        """This clip's zoom (the whole frame when it was never zoomed)."""
-        return self._by_clip.get(clip_id, VideoZoom())

@@ -9,6 +9,7 @@ shown. Blind mode is not touched (proposals come from a model, never from anothe
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QSize, Qt, Signal
@@ -18,17 +19,20 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QMainWindow, QSizePolicy, QSl
 from annotator.commands import AcceptProposal, RejectProposal
 from annotator.model import Proposal, ProposalStatus
 from app.controllers.clip_session import ClipSession
+from app.i18n import tr
 from app.labelling.shortcuts import Shortcut
 from app.player.player_widget import Player
 from app.review.styled_lanes import BarStyle, StyledLanesItem, ghost
 from app.timeline.lanes_item import LANE_COLOURS
 from app.timeline.packing import Bar
-from app.timeline.timeline_widget import TimelineWidget
-from app.window_common import add_shortcut_actions
+from app.timeline.timeline_widget import MODEL_ROW, TimelineWidget
+from app.window_common import add_menu, add_shortcut_actions
 
+log = logging.getLogger(__name__)
 DEFAULT_THRESHOLD = 0.3
 THRESHOLD_STEP = 0.05
 ROW_PX = 22
+MAX_ROWS_SHOWN = 4  # the model lane's height stops here; more packed rows share it (thinner)
 SELECTED_OUTLINE = QColor(255, 255, 255)
 
 
@@ -43,6 +47,16 @@ def visible_proposals(proposals: list[Proposal], threshold: float,
     return newest, sorted(shown, key=lambda p: (p.start_frame, p.end_frame, p.id or 0))
 
 
+def stepped_threshold(value: float, direction: int, anchor: float) -> float:
+    """One THRESHOLD_STEP up or down on a grid through `anchor` (the calibrated value), inside 0–1,
+    so that n steps down and n steps up come back to where they started (0.12 -> 0 -> 0.12)."""
+    grid = sorted({0.0, 1.0, *(round(anchor + k * THRESHOLD_STEP, 4) for k in range(-21, 22)
+                               if 0.0 < anchor + k * THRESHOLD_STEP < 1.0)})
+    if direction > 0:
+        return next((g for g in grid if g > value + 1e-6), 1.0)
+    return next((g for g in reversed(grid) if g < value - 1e-6), 0.0)
+
+
 PROPOSAL_SHORTCUTS = (
     Shortcut("accept_proposal", "Model", "Accept proposal", ("A",), "it becomes your segment (Ctrl+Z undoes)"),
     Shortcut("reject_proposal", "Model", "Reject proposal", ("X",)),
@@ -50,6 +64,8 @@ PROPOSAL_SHORTCUTS = (
     Shortcut("previous_proposal", "Model", "Previous proposal", ("Shift+P",)),
     Shortcut("raise_threshold", "Model", "Raise proposal threshold", ("Shift+Up",), "show fewer, surer proposals"),
     Shortcut("lower_threshold", "Model", "Lower proposal threshold", ("Shift+Down",), "show more proposals"),
+    Shortcut("reset_threshold", "Model", "Reset proposal threshold", ("Shift+Home",),
+             "back to the model version's calibrated value"),
 )
 
 
@@ -90,21 +106,21 @@ class ProposalPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("proposalPanel")
-        self.info = QLabel("No model proposals for this clip")
+        self.info = QLabel(tr("Proposals", "No model proposals for this clip"))
         self.slider = QSlider(Qt.Orientation.Horizontal)
         self.slider.setRange(0, 100)
         self.slider.setValue(int(DEFAULT_THRESHOLD * 100))
         self.slider.setFixedWidth(180)
         self.slider.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.value = QLabel()
-        self.hint = ElidedLabel("A accept · X reject · P / Shift+P next / previous · "
-                                "edit after accepting = proposal-edited")
+        self.hint = ElidedLabel(tr("Proposals", "A accept · X reject · P / Shift+P next / previous · "
+                                                "edit after accepting = proposal-edited"))
         self.hint.setStyleSheet("color: #8a93a3")
         layout = QHBoxLayout(self)
         layout.setContentsMargins(8, 2, 8, 2)
         layout.addWidget(self.info)
         layout.addWidget(self.hint, 1)
-        layout.addWidget(QLabel("min score"))
+        layout.addWidget(QLabel(tr("Proposals", "min score")))
         layout.addWidget(self.slider)
         layout.addWidget(self.value)
         self.slider.valueChanged.connect(self._on_slider)
@@ -115,9 +131,12 @@ class ProposalPanel(QWidget):
         """The score threshold, 0–1."""
         return self.slider.value() / 100
 
-    def set_threshold(self, value: float) -> None:
-        """Move the slider (whole per cent, inside 0–1)."""
+    def set_threshold(self, value: float, quiet: bool = False) -> None:
+        """Move the slider (whole per cent, inside 0–1); `quiet` does not announce the change."""
+        self.slider.blockSignals(quiet)
         self.slider.setValue(round(min(max(value, 0.0), 1.0) * 100))
+        self.slider.blockSignals(False)
+        self.value.setText(f"{self.threshold():.2f}")
 
     def _on_slider(self, value: int) -> None:
         self.value.setText(f"{value / 100:.2f}")
@@ -138,6 +157,9 @@ class ProposalController(QObject):
         self.panel = ProposalPanel()
         self.model_version: str | None = None
         self.active_version: str | None = None  # set by the model loop from the registry
+        self.calibrated = DEFAULT_THRESHOLD  # the active version's threshold, what a reset goes back to
+        self.clip_thresholds: dict[int, float] = {}  # each clip's threshold, where the user moved it
+        self._threshold_clip: int | None = None  # the clip the slider shows the threshold of
         self.control_clip: Callable[[str], bool] = lambda _name: False
         self.is_control = False
         self.shown: list[Proposal] = []
@@ -149,18 +171,17 @@ class ProposalController(QObject):
         # old clip's selection): the lane is redrawn from the model, never read again.
         session.proposalsChanged.connect(self.redraw)
         session.clipOpened.connect(self._on_clip_opened)
-        self.panel.thresholdChanged.connect(lambda _t: self.redraw())
+        self.panel.thresholdChanged.connect(self._on_threshold)
         player.frameChanged.connect(self.playhead.setValue)
 
     def _build_lane(self) -> None:
         t = self.timeline
-        self.plot, self.playhead = t.add_linked_row(2)
+        self.plot, self.playhead = t.add_linked_row(MODEL_ROW)
         self.lane = StyledLanesItem(1)
         self.plot.addItem(self.lane)
         self.lane.barClicked.connect(self._on_click)
         self.lane.barDoubleClicked.connect(self._accept_bar)
         self.lane.barDropped.connect(lambda *_: self._draw())  # proposals are not dragged: accept, then edit
-        t.setMinimumHeight(t.minimumHeight() + ROW_PX + 8)
         self._draw()
 
     def install(self, window: QMainWindow) -> dict[str, QAction]:
@@ -169,24 +190,45 @@ class ProposalController(QObject):
         if isinstance(central, QSplitter):
             central.addWidget(self.panel)
             central.setStretchFactor(central.count() - 1, 0)
-        menu = window.menuBar().addMenu("&Model")
+            # No handle over the one-line panel: dragging it could only squeeze the timeline.
+            central.handle(central.count() - 1).setEnabled(False)
+        menu = add_menu(window, "&Model")
         handlers: dict[str, Callable[[], object]] = {
             "accept_proposal": self.accept, "reject_proposal": self.reject,
             "next_proposal": lambda: self.jump(1), "previous_proposal": lambda: self.jump(-1),
-            "raise_threshold": lambda: self.step_threshold(1), "lower_threshold": lambda: self.step_threshold(-1)}
+            "raise_threshold": lambda: self.step_threshold(1), "lower_threshold": lambda: self.step_threshold(-1),
+            "reset_threshold": self.reset_threshold}
         self.menu = menu
         return add_shortcut_actions(window, PROPOSAL_SHORTCUTS, {"Model": menu}, handlers)
 
     def show_version(self, version: str | None, threshold: float) -> None:
         """Show `version`'s proposals (None: each clip's newest) from `threshold` on."""
+        if version != self.active_version or abs(threshold - self.calibrated) > 1e-9:
+            self.clip_thresholds.clear()  # another calibration: the clips' own thresholds no longer apply
         self.active_version = version
-        self.panel.set_threshold(threshold)
+        self.calibrated = threshold
+        self.panel.set_threshold(threshold, quiet=True)
+        self._threshold_clip = None
         self.redraw()
 
     def step_threshold(self, direction: int) -> None:
-        """Shift+Up / Shift+Down: raise or lower the score threshold by one step."""
-        self.panel.set_threshold(self.panel.threshold() + direction * THRESHOLD_STEP)
-        self.message.emit(f"Proposal threshold {self.panel.threshold():.2f}: {len(self.shown)} shown")
+        """Shift+Up / Shift+Down: raise or lower this clip's score threshold by one step."""
+        self.panel.set_threshold(stepped_threshold(self.panel.threshold(), direction, self.calibrated))
+        self.message.emit(f"Proposal threshold {self.panel.threshold():.2f} on this clip: {len(self.shown)} shown")
+
+    def reset_threshold(self) -> None:
+        """Shift+Home: this clip's threshold back to the model version's calibrated value."""
+        self.panel.set_threshold(self.calibrated)
+        self.message.emit(f"Proposal threshold back to the calibrated {self.calibrated:.2f}: {len(self.shown)} shown")
+
+    def _on_threshold(self, value: float) -> None:
+        clip = self.session.clip
+        if clip is not None:
+            if abs(value - self.calibrated) < 1e-9:
+                self.clip_thresholds.pop(clip.id, None)
+            else:
+                self.clip_thresholds[clip.id] = value
+        self.redraw()  # the session's model holds the proposals: nothing to read again
 
     # ----- data ---------------------------------------------------------------------------------
     def reload(self) -> None:
@@ -199,6 +241,11 @@ class ProposalController(QObject):
     def redraw(self) -> None:
         """Take the clip's proposals from the session's model and redraw the ghost lane."""
         clip = self.session.clip
+        clip_id = None if clip is None else clip.id
+        if clip_id != self._threshold_clip:  # another clip: its own threshold, else the calibrated one
+            self._threshold_clip = clip_id
+            self.panel.set_threshold(self.clip_thresholds.get(clip_id, self.calibrated) if clip_id is not None
+                                     else self.calibrated, quiet=True)
         self.is_control = clip is not None and self.control_clip(clip.name)
         found = [] if clip is None or self.is_control else self.session.proposals
         self.model_version, self.shown = visible_proposals(found, self.panel.threshold(), self.active_version)
@@ -232,8 +279,13 @@ class ProposalController(QObject):
         self.lane.set_selected(self.selected)
         rows = self.lane.height_units
         self.plot.setYRange(-0.1, rows + 0.1, padding=0)
-        self.plot.setFixedHeight(int(ROW_PX * max(rows, 1) + 8))
-        self.plot.getAxis("left").setTicks([[(rows / 2, "model")], []])
+        # Bounded: 100 proposals at a low threshold pack into about 20 rows, which grew the lane
+        # until it crushed the body-part lanes; past MAX_ROWS_SHOWN the rows get thinner instead.
+        height = int(ROW_PX * min(max(rows, 1), MAX_ROWS_SHOWN) + 8)
+        if self.plot.minimumHeight() != height:
+            self.plot.setFixedHeight(height)
+            self.timeline.update_minimum_height()
+        self.plot.getAxis("left").setTicks([[(rows / 2, tr("Timeline", "model"))], []])
         self._update_panel()
 
     def _update_panel(self) -> None:
@@ -241,10 +293,17 @@ class ProposalController(QObject):
             self.panel.info.setText("Control clip: no proposals (they are held back here to measure their effect)")
             return
         if self.model_version is None or not self.pending_total:
-            self.panel.info.setText("No model proposals for this clip")
+            self.panel.info.setText(tr("Proposals", "No model proposals for this clip"))
             return
-        self.panel.info.setText(f"Model {self.model_version}: {len(self.shown)} of {self.pending_total} "
-                                f"pending proposals shown")
+        threshold = self.panel.threshold()
+        if not self.shown:  # not "the model found nothing": they are all under the threshold
+            self.panel.info.setText(tr("Proposals", "Model {version}: none of {total} pending proposals scores "
+                                       "{threshold} or more (Shift+Down shows more)").format(
+                version=self.model_version, total=self.pending_total, threshold=f"{threshold:.2f}"))
+            return
+        self.panel.info.setText(tr("Proposals", "Model {version}: {shown} of {total} pending proposals score "
+                                   "{threshold} or more").format(version=self.model_version, shown=len(self.shown),
+                                                                 total=self.pending_total, threshold=f"{threshold:.2f}"))
 
     # ----- answers ----------------------------------------------------------------------------
     def select(self, proposal_id: int | None) -> None:
@@ -275,6 +334,8 @@ class ProposalController(QObject):
         command = AcceptProposal(target, self.session.author)
         if not self.session.run(command):
             return False
+        log.info("proposal %s accepted by %s: %s %d-%d score %.2f", target.id, self.session.author,
+                 target.model_version, target.start_frame, target.end_frame, target.score)
         self.session.select(command.temp_id)
         self.player.seek(target.start_frame)
         self.message.emit(f"Accepted {target.score:.2f} {self.session.taxonomy.action(target.action_id).name}: "
@@ -288,6 +349,8 @@ class ProposalController(QObject):
             return False
         ok = self.session.run(RejectProposal(target))
         if ok:
+            log.info("proposal %s rejected by %s: %s %d-%d score %.2f", target.id, self.session.author,
+                     target.model_version, target.start_frame, target.end_frame, target.score)
             self.message.emit("Proposal rejected (Ctrl+Z brings it back)")
         return ok
 

@@ -20,6 +20,7 @@ from PySide6.QtGui import QBrush, QColor, QFont, QIcon, QMouseEvent, QPainter, Q
 from PySide6.QtWidgets import QAbstractItemView, QTableView, QWidget
 
 from annotator.model import Clip
+from app.i18n import tr
 from app.wording import plural
 
 Index = QModelIndex | QPersistentModelIndex
@@ -140,7 +141,7 @@ class ClipRowsModel(QAbstractTableModel, Generic[RowT]):
         if orientation != Qt.Orientation.Horizontal:
             return None
         if role == Qt.ItemDataRole.DisplayRole:
-            return self.COLUMNS[section]
+            return tr("Queue", self.COLUMNS[section])
         if role == Qt.ItemDataRole.ToolTipRole and self.HEADER_TIPS:
             return self.HEADER_TIPS[section]
         return None

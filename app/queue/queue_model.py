@@ -11,15 +11,18 @@ from PySide6.QtGui import QColor
 
 from annotator.model import AssignmentState, Clip
 from annotator.store.api import StoreAPI
+from app.i18n import mark, tr
 from app.queue.clip_table import ClipRowsModel, Index, damaged_tip
 from app.wording import plural
 
-STATE_TEXT = {AssignmentState.TODO: "to do", AssignmentState.IN_PROGRESS: "in progress",
-              AssignmentState.DONE: "done", None: "–"}
+STATE_TEXT = {AssignmentState.TODO: mark("Queue", "to do"),
+              AssignmentState.IN_PROGRESS: mark("Queue", "in progress"),
+              AssignmentState.DONE: mark("Queue", "done"), None: "–"}
 STATE_COLOUR = {AssignmentState.TODO: QColor(170, 176, 186), AssignmentState.IN_PROGRESS: QColor(236, 190, 96),
                 AssignmentState.DONE: QColor(122, 196, 132), None: QColor(120, 120, 120)}
 FINAL_COLOUR = QColor(128, 160, 214)  # finalised by the reviewer: read only
-COLUMNS = ("State", "Clip", "Subj.", "Len", "Inst.")
+COLUMNS = (mark("Queue", "State"), mark("Queue", "Clip"), mark("Queue", "Subj."),
+           mark("Queue", "Len"), mark("Queue", "Inst."))
 SORT_ROLE = int(Qt.ItemDataRole.UserRole) + 1
 
 
@@ -143,7 +146,7 @@ class QueueModel(ClipRowsModel[QueueRow]):
         if mark is not None:
             return mark
         if role == Qt.ItemDataRole.DisplayRole:
-            state = "final" if row.clip.finalised else STATE_TEXT[row.state]
+            state = tr("Queue", "final") if row.clip.finalised else tr("Queue", STATE_TEXT[row.state])
             return (state, row.clip.name, row.clip.subject,
                     f"{row.clip.duration:.1f}s", str(row.instances))[col]
         if role == SORT_ROLE:

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import (
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+)
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QHeaderView,
+    QLabel,
     QLineEdit,
     QProgressBar,
     QTableView,
@@ -15,15 +22,16 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.model import AssignmentState
+from app.i18n import mark, tr
 from app.panels.dock_layout import table_chrome, text_column_width
 from app.queue.clip_table import OpenClipHighlight, horizontal_margins, setup_clip_table
 from app.queue.queue_model import QueueModel, QueueRow
 
 CLIP_NAME_SAMPLE = "S00_00_0000_R"  # MMA-style clip name, for an empty queue
 
-STATE_FILTERS = (("All clips", None), ("To do", AssignmentState.TODO),
-                 ("In progress", AssignmentState.IN_PROGRESS), ("Done", AssignmentState.DONE),
-                 ("Not done", "open"))
+STATE_FILTERS = ((mark("Queue", "All clips"), None), (mark("Queue", "To do"), AssignmentState.TODO),
+                 (mark("Queue", "In progress"), AssignmentState.IN_PROGRESS),
+                 (mark("Queue", "Done"), AssignmentState.DONE), (mark("Queue", "Not done"), "open"))
 
 
 class QueueFilter(QSortFilterProxyModel):
@@ -78,11 +86,11 @@ class QueueWidget(QWidget):
         self.model = QueueModel(self)
         self.proxy = QueueFilter(self.model)
         self.search = QLineEdit()
-        self.search.setPlaceholderText("Filter clips or subjects")
+        self.search.setPlaceholderText(tr("Queue", "Filter clips or subjects"))
         self.search.setClearButtonEnabled(True)
         self.state_box = QComboBox()
         for text, _ in STATE_FILTERS:
-            self.state_box.addItem(text)
+            self.state_box.addItem(tr("Queue", text))
         self.table = QTableView()
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(True)
@@ -102,6 +110,11 @@ class QueueWidget(QWidget):
         self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.progress = QProgressBar()
         self.progress.setObjectName("queueProgress")
+        self.feedback = QLabel("")  # the annotator's agreement with the final result
+        self.feedback.setObjectName("queueFeedback")
+        self.feedback.setWordWrap(True)
+        self.feedback.setStyleSheet("color: #8a93a3")
+        self.feedback.hide()
         top = QHBoxLayout()
         top.addWidget(self.search, 1)
         top.addWidget(self.state_box)
@@ -110,6 +123,7 @@ class QueueWidget(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.progress)
+        layout.addWidget(self.feedback)
         self.search.textChanged.connect(self._refilter)
         self.state_box.currentIndexChanged.connect(self._refilter)
         self.table.activated.connect(self._on_activated)
@@ -154,6 +168,11 @@ class QueueWidget(QWidget):
                 return clip_id
         return None
 
+    def set_feedback(self, text: str) -> None:
+        """One line under the progress bar (hidden when empty)."""
+        self.feedback.setText(text)
+        self.feedback.setVisible(bool(text))
+
     def _refilter(self) -> None:
         self.proxy.set_filter(STATE_FILTERS[self.state_box.currentIndex()][1], self.search.text())
 
@@ -161,7 +180,7 @@ class QueueWidget(QWidget):
         done, total = self.model.counts()
         self.progress.setMaximum(max(total, 1))
         self.progress.setValue(done)
-        self.progress.setFormat(f"{done} / {total} clips done")
+        self.progress.setFormat(tr("Queue", "%1 / %2 clips done").replace("%1", str(done)).replace("%2", str(total)))
 
     def _on_activated(self, index: QModelIndex) -> None:
         source = self.proxy.mapToSource(index)

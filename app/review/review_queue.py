@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.model import MergedStatus
+from app.i18n import mark, tr
 from app.panels.dock_layout import (
     fit_columns_without_scrolling,
     natural_width,
@@ -34,7 +35,8 @@ from app.queue.clip_table import (
 from app.review.review_model import STATES, ReviewRow, clip_state
 from app.review.review_timeline import STATUS_COLOURS
 
-COLUMNS = ("Clip", "Review", "Rel.", "Res.", "State")  # the clip name starts with the subject
+COLUMNS = (mark("Queue", "Clip"), mark("Queue", "Review"), mark("Queue", "Rel."),
+           mark("Queue", "Res."), mark("Queue", "State"))  # the clip name starts with the subject
 HEADER_TIPS = ("clip (its name starts with the subject)", "instances that need review", "reliable instances",
                "instances resolved by a reviewer",
                "open / ready to finalise / changed since its merge: merge it again (Ctrl+M) / final")
@@ -101,11 +103,11 @@ class ReviewQueue(QWidget):
         self.table.setModel(self.model)
         setup_clip_table(self.table)
         fit_columns_without_scrolling(self.table, stretch=0)
-        self.merge_button = QPushButton("Merge ready clips")
+        self.merge_button = QPushButton(tr("Queue", "Merge ready clips"))
         self.merge_button.setObjectName("mergeButton")
         self.merge_button.setToolTip("Merge every clip whose annotators are all done (Ctrl+M); "
                                      "decisions already made are kept")
-        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button = QPushButton(tr("Queue", "Cancel"))
         self.cancel_button.hide()
         self.progress = QProgressBar()
         self.progress.setRange(0, 1000)

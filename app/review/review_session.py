@@ -352,6 +352,21 @@ class ReviewSession(QObject):
         self.message.emit(f"Clip {self.clip.name} finalised")
         return True
 
+    def unfinalise(self) -> bool:
+        """Open the finalised clip for review again (its decisions stay; it leaves the export)."""
+        if self.clip is None or not self.clip.finalised:
+            self.message.emit("This clip is not finalised")
+            return False
+        try:
+            self.clip = self.store.unfinalise_clip(self.clip.id)
+        except REFUSALS as exc:
+            self.message.emit(f"Cannot un-finalise: {exc}")
+            return False
+        self.reload()
+        self.clipFinalised.emit(self.clip.id)  # the row and the detail follow, as for finalising
+        self.message.emit(f"Clip {self.clip.name} is open for review again (Ctrl+Enter finalises it)")
+        return True
+
     def _name(self, action_id: int) -> str:
         a = self.taxonomy.action(action_id)
         return f"{a.code} {a.name}"

@@ -31,6 +31,10 @@ CONTRIBUTOR_OUTLINE = QColor(255, 255, 255)
 # Annotators' segments are one neutral colour here: on this screen colour means review status
 # (body-part colours would repeat the status colours: head orange, upper limb green, body blue).
 ANNOTATOR_COLOUR = QColor(150, 158, 172)
+# With an instance selected, its contributing segments are bright and outlined, the others dim:
+# an outline alone did not tell which segments make up the instance.
+CONTRIBUTOR_COLOUR = QColor(226, 230, 238)
+OTHER_COLOUR = QColor(150, 158, 172, 70)
 MERGED_LANE = "merged"
 
 
@@ -76,7 +80,12 @@ def review_bars(annotators: Sequence[str], segments: Mapping[str, Sequence[Segme
             assert s.id is not None
             a = taxonomy.action(s.action_id)
             bars.append(Bar(s.id, s.start_frame, s.end_frame, lane, s.action_id, f"{a.code} {a.name}", a.code))
-            styles[s.id] = BarStyle(ANNOTATOR_COLOUR, CONTRIBUTOR_OUTLINE if s.id in marked else None)
+            if not marked:
+                styles[s.id] = BarStyle(ANNOTATOR_COLOUR)
+            elif s.id in marked:
+                styles[s.id] = BarStyle(CONTRIBUTOR_COLOUR, CONTRIBUTOR_OUTLINE)
+            else:
+                styles[s.id] = BarStyle(OTHER_COLOUR, text=QColor(160, 166, 178))
     lane = len(annotators)
     for m in instances:
         assert m.id is not None

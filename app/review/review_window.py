@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -9,12 +10,14 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 
-from annotator.model import Clip, Role
+from annotator.model import Clip, MergedStatus, Role
 from annotator.progress import CancelToken, Progress
 from annotator.store.api import StoreAPI
+from app.controllers.pose import REVIEW_POSE_SHORTCUTS, PoseController
 from app.export.export_dialog import ExportDialog
+from app.i18n import mark
 from app.labelling.label_picker import LabelPicker
-from app.labelling.shortcut_sheet import NUDGE_NOTE, sheet_html
+from app.labelling.shortcut_sheet import NUDGE_NOTE
 from app.panels.dock_layout import DockFit
 from app.review.instance_detail import InstanceDetail
 from app.review.review_model import ReviewRow, load_review_rows, status_counts
@@ -36,12 +39,15 @@ STALE_STATUS = "changed since merge: re-merge (Ctrl+M)"
 STATE_VERSION = 2  # saveState version of the review screen (the annotation screen saves 1)
 DETAIL_WIDTH = 340  # the instance detail wraps its text; this fits "Who said what" rows unwrapped
 
+log = logging.getLogger(__name__)
+
 
 class ReviewWindow(ClipWindow):
     """Wires the review session to the player, lanes, queue and keys."""
 
     STATE_VERSION = STATE_VERSION
     NO_NEXT_CLIP = "No clip left to review"  # Ctrl+N with nothing left to review
+    SHEET_NOTE = f"{REVIEW_NOTE} {NUDGE_NOTE}"
     session: ReviewSession
     queue: ReviewQueue
     timeline: ReviewTimeline
@@ -54,13 +60,17 @@ class ReviewWindow(ClipWindow):
         self.session = ReviewSession(store, self)
         self.timeline = ReviewTimeline()
         self.picker = LabelPicker(store.taxonomy, self)
+        self._edge_armed: tuple[int | None, str] | None = None  # (instance, edge) shown by a first edge key
         self.picker.keep_clear = self.player.view.global_image_rect  # the picker never hides the video
         self.queue = ReviewQueue()
         self.detail = InstanceDetail()
         self.merge_task: TaskHandle | None = None
         self.export_dialog: ExportDialog | None = None
         self._build_layout()
+        self.pose = PoseController(self.session, self.player, self.timeline, self.runner, media_path,
+                                   Path(project_key) if project_key else None, self, extract=False)
         self.actions_by_id = self._build_menus()
+        self.actions_by_id.update(self.pose.install(self, REVIEW_POSE_SHORTCUTS, "review_"))
         self.lane_menu = LaneMenu(self.timeline, settings, user, STATE_VERSION)
         self.lane_menu.install(self.menus["View"], self.actions_by_id["collapse_lanes"],
                                [a.name for a in store.annotators() if a.role is Role.ANNOTATOR])
@@ -70,8 +80,8 @@ class ReviewWindow(ClipWindow):
     # ----- construction ------------------------------------------------------------------
     def _build_layout(self) -> None:
         docks = self._build_frame([
-            ("Clips to review", "reviewDockClips", self.queue, Qt.DockWidgetArea.LeftDockWidgetArea),
-            ("Instance", "reviewDockInstance", self.detail, Qt.DockWidgetArea.RightDockWidgetArea)])
+            (mark("Window", "Clips to review"), "reviewDockClips", self.queue, Qt.DockWidgetArea.LeftDockWidgetArea),
+            (mark("Window", "Instance"), "reviewDockInstance", self.detail, Qt.DockWidgetArea.RightDockWidgetArea)])
         self.queue.setMinimumWidth(220)
         self.detail.setMinimumWidth(300)  # the detail text wraps; below this it gets hard to read
         self.dock_fit = DockFit(self, [(docks[0], self.queue.ideal_width), (docks[1], lambda: DETAIL_WIDTH)])
@@ -84,6 +94,7 @@ class ReviewWindow(ClipWindow):
                   "end_later_5": ("end", 5), "end_earlier_5": ("end", -5)}
         handlers: dict[str, Callable[[], object]] = {
             "next_clip": self.open_next_clip, "merge": self.start_merge, "finalise": self.finalise,
+            "unfinalise": self.unfinalise,
             "reload": self.reload_all,
             "quit": self.close, "accept": s.accept_majority, "keep": s.keep, "delete": s.delete,
             "label": self.ask_label, "undo": s.undo, "redo": s.redo, "next_unresolved": self.next_unresolved,
@@ -112,7 +123,7 @@ class ReviewWindow(ClipWindow):
         self.queue.clipActivated.connect(self.open_clip_id)
         self.queue.mergeRequested.connect(self.start_merge)
         self.queue.cancelRequested.connect(self.cancel_merge)
-        for source in (self.session.message, self.player.message):
+        for source in (self.session.message, self.player.message, self.pose.message):
             source.connect(self.show_message)
         self.session.instancesChanged.connect(self.refresh)
         self.session.selectionChanged.connect(self._on_selection)
@@ -138,17 +149,22 @@ class ReviewWindow(ClipWindow):
 
     def open_clip_id(self, clip_id: int) -> None:
         """Open a clip: lanes, merged instances, video; selects the first instance to review."""
+        self._remember_place()
         clip = self.store.clip(clip_id)
         self.timeline.set_clip(clip.frame_count, clip.fps)
         self.session.open_clip(clip)  # its reload reads the annotators; refresh() sets the lanes from them
-        self._show_clip_video(clip)
         inst = self.session.selected_instance()
-        if inst is not None:
+        if not self._show_clip_video(clip) and inst is not None:  # back where the reviewer left it, else the instance
             self.player.seek(inst.start_frame)
+        self.settings.set_last_clip(self.project_key, f"{self.user}|review", clip_id)
         self._update_status()
 
     def open_start_clip(self) -> None:
-        """The first clip with instances to review (else the first clip)."""
+        """The clip reviewed last, else the first clip with instances to review (else the first clip)."""
+        last = self.settings.last_clip(self.project_key, f"{self.user}|review")
+        if last in {r.clip.id for r in self.queue.model.rows}:
+            self.open_clip_id(int(last))
+            return
         nxt = self.queue.next_open_clip(None)
         if nxt is None and self.queue.model.rows:
             nxt = self.queue.model.rows[0].clip.id
@@ -214,6 +230,9 @@ class ReviewWindow(ClipWindow):
             self._refresh_row(self.session.clip.id)
 
     def _on_merged(self, run: MergeRun) -> None:
+        log.info("merge by %s: %d clips merged, %d instances written, %d decisions kept, %d dropped, %d not ready",
+                 self.user, run.merged_clips, run.written, run.kept_resolved, len(run.stale_resolved),
+                 len(run.skipped))
         self.reload_queue()
         if self.session.clip is not None:
             self.session.reload()
@@ -228,7 +247,9 @@ class ReviewWindow(ClipWindow):
         if inst is None:
             self.show_message("Select a merged instance first (click it, N for the next to review)")
             return
-        self.picker.ask(f"Label for instance {inst.start_frame}–{inst.end_frame}", inst.action_id)
+        labels = [seg.action_id for seg in self.session.contributors(inst).values()]
+        self.picker.ask(f"Label for instance {inst.start_frame}–{inst.end_frame}", inst.action_id,
+                        list(dict.fromkeys(labels)))  # the annotators' labels head the list
 
     def _on_picked(self, action_id: int) -> None:
         self._refocus()
@@ -239,7 +260,19 @@ class ReviewWindow(ClipWindow):
         self.player.view.setFocus()
 
     def nudge(self, edge: str, delta: int) -> None:
-        """Edge keys: move the selected instance's boundary; the player shows the new edge."""
+        """Edge keys: move the selected instance's boundary; the player shows the new edge.
+
+        On an undecided instance the first edge key only shows that edge: moving it decides
+        "keep, boundaries adjusted", which a look at the edge must not do by accident."""
+        inst = self.session.selected_instance()
+        if (inst is not None and inst.decision is None and inst.status is MergedStatus.NEEDS_REVIEW
+                and self._edge_armed != (inst.id, edge)):
+            self._edge_armed = (inst.id, edge)
+            shown = inst.start_frame if edge == "start" else inst.end_frame
+            self.player.seek(shown)
+            self.show_message(f"Showing the {edge} edge (frame {shown}) of an undecided instance: the same key "
+                              "again moves it, which decides 'keep, boundaries adjusted'")
+            return
         frame = self.session.adjust(edge, delta)
         if frame is not None:
             self.player.seek(frame)
@@ -266,8 +299,28 @@ class ReviewWindow(ClipWindow):
             self.player.seek(inst.start_frame)
 
     def finalise(self) -> None:
-        """Ctrl+Enter: finalise the open clip (the store refuses while review is left)."""
-        self.session.finalise()
+        """Ctrl+Enter: finalise the open clip after asking (the store refuses while review is left)."""
+        clip = self.session.clip
+        if clip is None:
+            return
+        if clip.finalised:
+            self.show_message("This clip is already finalised (Clip > Un-finalise opens it for review again)")
+            return
+        if not self.confirm(f"Finalise clip {clip.name}? Its merged instances become the ground truth "
+                            "that the export reads (Clip > Un-finalise undoes this)."):
+            self.show_message("Not finalised")
+            return
+        if self.session.finalise():
+            self.show_message(f"Clip {clip.name} finalised: Ctrl+N opens the next clip to review")
+
+    def unfinalise(self) -> None:
+        """Clip > Un-finalise: open the finalised clip for review again, after asking."""
+        clip = self.session.clip
+        if clip is None or not clip.finalised:
+            self.show_message("This clip is not finalised")
+            return
+        if self.confirm(f"Open clip {clip.name} for review again? It leaves the export until it is finalised again."):
+            self.session.unfinalise()
 
     def play(self) -> None:
         """Space: play/pause, looping the selected instance when that loop mode is on."""
@@ -293,6 +346,7 @@ class ReviewWindow(ClipWindow):
         self._update_status()
 
     def _on_selection(self, _instance_id: object) -> None:
+        self._edge_armed = None
         self.refresh()
 
     def _on_bar(self, bar_id: int | None) -> None:
@@ -313,10 +367,6 @@ class ReviewWindow(ClipWindow):
         self.session.select(instance_id)
         if self.session.set_bounds(start, end) is None:
             self.refresh()
-
-    def sheet_html(self) -> str:
-        """Every review command, how decisions work, then how the edge keys move an edge."""
-        return sheet_html(REVIEW_MENUS, self.user_specs(REVIEW_SHORTCUTS, "review_"), f"{REVIEW_NOTE} {NUDGE_NOTE}")
 
     def _status_detail(self, clip: Clip) -> str:
         """Review counts and where the clip stands."""

@@ -1,10 +1,13 @@
 """Motion curves under the timeline's lanes: one row per body part, on the lanes' frame axis.
 
-Each curve is scaled to its own row (its clip's 99th percentile fills the row); speeds rise
-with motion, the hand-contact distances are drawn upside down so that a hand coming close
-to the face, body or legs also rises. Onsets and offsets are marked with short ticks along
-the row's foot. Rows alternate shades like the lanes, and each row's name is written in its
-lane's colour.
+Each curve is scaled to its own row (its clip's 99th percentile fills the row, the value
+written at the row's right end) on a square-root scale, so that the small movements of a
+micro-action show beside the large ones; speeds rise with motion, the hand-contact distances
+are drawn upside down so that a hand coming close to the face, body or legs also rises. The
+curve holds its value over the first and last frames, where a rate has only one side (it
+drew a step there). Onsets and offsets (where E snaps an edge) are short ticks along the
+row's foot, one per burst of motion. Rows alternate shades like the lanes, and each row's
+name is written in its lane's colour.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from collections.abc import Sequence
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF
+from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import QGraphicsItem
 
@@ -21,25 +24,53 @@ from app.timeline.lanes_item import LANE_SHADES
 from app.timeline.timeline_widget import TimelineWidget
 from inference.pose.motion import DISTANCE_PARTS, MotionCurves
 
-# 22 px a row: a curve rises up to about 15 px (it had 13 px of 16, with the event ticks drawn
-# over it); seven rows stay well under the lanes' share of the timeline.
-ROW_PX = 22
+# 30 px a row: a curve rises up to about 21 px (15 px at 22 px a row hid the small movements);
+# seven rows stay under the lanes' share of the timeline.
+ROW_PX = 30
+EDGE_HOLD = 2  # frames at each end where the curve holds its neighbour's value
+EVENT_GAP = 10  # frames: onsets (or offsets) closer than this to the previous one are one tick
 TOP_PAD = 0.1  # row share kept free above the curve's peak: neighbouring rows never touch
 FOOT = 0.8  # where a curve at rest sits, as a share of its row from the top
 FILL = FOOT - TOP_PAD  # share of a row the curve may use
 TICK_AT = 0.9  # onset / offset marks sit here, under the rest line, inside the row
 TICK_PX = 4  # their length
 TICK_ALPHA = 150
+SCALE_COLOUR = QColor(138, 147, 163)
+SHORT_UNITS = {"distance (torso lengths)": "torso lengths", "orientation change / s": "orientation / s",
+               "speed (torso lengths / s)": "torso lengths / s"}
 
 
 def row_values(curve: np.ndarray, invert: bool) -> np.ndarray:
-    """The curve scaled to 0..1 (NaN kept), inverted for distances."""
+    """The curve scaled to 0..1 on a square-root scale (NaN kept), inverted for distances, its
+    first and last EDGE_HOLD frames holding their neighbour's value."""
     finite = curve[np.isfinite(curve)]
     if finite.size == 0:
         return curve
     low, high = float(finite.min()), float(np.percentile(finite, 99))
     scaled = np.clip((curve - low) / max(high - low, 1e-9), 0.0, 1.0)
-    return 1.0 - scaled if invert else scaled
+    values = np.sqrt(1.0 - scaled if invert else scaled)
+    if values.size > 2 * EDGE_HOLD + 1:
+        values[:EDGE_HOLD] = values[EDGE_HOLD]
+        values[-EDGE_HOLD:] = values[-EDGE_HOLD - 1]
+    return values
+
+
+def row_scale(curve: np.ndarray, invert: bool) -> float | None:
+    """The value at a row's top: the clip's 99th percentile (for a distance, drawn upside down,
+    its least), None without data."""
+    finite = curve[np.isfinite(curve)]
+    if finite.size == 0:
+        return None
+    return float(finite.min()) if invert else float(np.percentile(finite, 99))
+
+
+def sparse_events(events: np.ndarray, gap: int = EVENT_GAP) -> np.ndarray:
+    """The events less those within `gap` frames after the previous one kept (one tick a burst)."""
+    kept: list[int] = []
+    for frame in np.sort(events):
+        if not kept or frame - kept[-1] >= gap:
+            kept.append(int(frame))
+    return np.asarray(kept, dtype=np.int64)
 
 
 class ColouredLabelAxis(pg.AxisItem):  # type: ignore[misc]  # pyqtgraph ships no type hints
@@ -66,6 +97,7 @@ class RowBands(pg.GraphicsObject):  # type: ignore[misc]  # pyqtgraph ships no t
         super().__init__()
         self.rows = rows
         self.frames = 1
+        self.scales: list[str] = [""] * rows  # each row's full-height value, written at its right end
         self.setZValue(-10)
 
     def set_frames(self, frames: int) -> None:
@@ -79,9 +111,25 @@ class RowBands(pg.GraphicsObject):  # type: ignore[misc]  # pyqtgraph ships no t
         return QRectF(-0.5, 0.0, float(self.frames), float(self.rows))
 
     def paint(self, p: QPainter, *args: object) -> None:
-        """One fill per row."""
+        """One fill per row, then each row's scale at the right end of the visible part."""
         for row in range(self.rows):
             p.fillRect(QRectF(-0.5, row, float(self.frames), 1.0), LANE_SHADES[row % 2])
+        vb = self.getViewBox()
+        if vb is None or not any(self.scales):
+            return
+        t = p.transform()
+        x1 = min(vb.viewRange()[0][1], self.frames - 0.5)
+        p.save()
+        p.resetTransform()
+        p.setPen(SCALE_COLOUR)
+        font = p.font()
+        font.setPointSizeF(7.5)
+        p.setFont(font)
+        right = t.m11() * x1 + t.dx() - 4
+        for row, text in enumerate(self.scales):
+            top = t.m22() * row + t.dy()
+            p.drawText(QRectF(right - 160, top + 1, 160, 12), int(Qt.AlignmentFlag.AlignRight), text)
+        p.restore()
 
 
 class MotionCurvesPlot:
@@ -98,12 +146,15 @@ class MotionCurvesPlot:
         self.plot.setFixedHeight(ROW_PX * len(self.parts) + 6)
         self.bands = RowBands(len(self.parts))
         self.bands.hide()  # shown with the first curves: no clip, no pose, no rows to tell apart
+        self.axis.setToolTip("How much each body part moves (hands: how near they come to the face, body "
+                             "or legs), each row scaled to this clip; ticks mark where a movement starts "
+                             "or stops (E snaps a segment's edge there)")
         self.plot.addItem(self.bands)
         # The curve items are made with the first curves to draw (a clip's pose arrives after the
         # window is on screen): 14 pyqtgraph items cost the window's start-up about 10 ms.
         self.items: list[pg.PlotDataItem] = []
         self.ticks: list[pg.ScatterPlotItem] = []
-        timeline.setMinimumHeight(timeline.minimumHeight() + self.plot.height())
+        timeline.update_minimum_height()
 
     def _make_items(self) -> None:
         for colour in self.colours:
@@ -130,6 +181,7 @@ class MotionCurvesPlot:
         for row, part in enumerate(self.parts):
             item, ticks = self.items[row], self.ticks[row]
             curve = None if motion is None else motion.curves.get(part)
+            self.bands.scales[row] = ""
             if curve is None or motion is None:
                 item.setData([], [])
                 ticks.setData([], [])
@@ -137,8 +189,12 @@ class MotionCurvesPlot:
             frames = max(frames, len(curve))
             values = row_values(curve, part in DISTANCE_PARTS)
             item.setData(np.arange(len(values)), row + FOOT - FILL * values)
-            events = np.concatenate([motion.onsets[part], motion.offsets[part]])
+            events = np.concatenate([sparse_events(motion.onsets[part]), sparse_events(motion.offsets[part])])
             ticks.setData(events.astype(float), np.full(len(events), row + TICK_AT))
+            top = row_scale(curve, part in DISTANCE_PARTS)
+            if top is not None:
+                unit = motion.unit(part)
+                self.bands.scales[row] = f"top {top:.2g} {SHORT_UNITS.get(unit, unit)}"
         self.bands.set_frames(frames)
         self.bands.setVisible(frames > 0)
 

@@ -6,23 +6,33 @@ from collections.abc import Sequence
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QPointF, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QWidget
 
+from app.i18n import tr
 from app.timeline.filmstrip import FilmstripItem
 from app.timeline.lane_visibility import LaneFilter, shown_lanes
 from app.timeline.lanes_item import LanesItem
 from app.timeline.packing import Bar
 
 MIN_VISIBLE_FRAMES = 12
+# The timeline's layout rows under the body-part lanes (row 1; the filmstrip is row 0)
+FINAL_ROW = 2  # the final result of a finalised clip, beside the annotator's lanes
+MODEL_ROW = 3  # model proposals
+CURVES_ROW = 4  # motion curves
+LANE_MIN_PX = 16  # a body-part lane never gets less: its name and bars stay readable
+RULER_PX = 40  # the frame ruler (ticks, numbers and its "frame" title) under the lanes
 ZOOM_STEP = 1.25
 PLAYHEAD_COLOUR = QColor(240, 86, 86)
 MARK_COLOUR = QColor(250, 210, 90, 60)
 
 
 class FrameAxis(pg.AxisItem):  # type: ignore[misc]  # pyqtgraph ships no type hints
-    """Bottom axis in whole frame numbers: no SI prefix scaling, no ticks between frames."""
+    """Bottom axis in whole frame numbers: no SI prefix scaling, no ticks between frames. A click
+    or a drag on it seeks, as on a ruler (ELAN users scrub there); it never pans the view."""
+
+    scrubbed = Signal(int)
 
     def __init__(self) -> None:
         super().__init__("bottom")
@@ -37,6 +47,28 @@ class FrameAxis(pg.AxisItem):  # type: ignore[misc]  # pyqtgraph ships no type h
         levels = [(spacing, offset) for spacing, offset in super().tickSpacing(minVal, maxVal, size)
                   if spacing >= 1]
         return levels or [(1.0, 0.0)]
+
+    def _frame_at(self, scene_pos: QPointF) -> int | None:
+        view = self.linkedView()
+        return None if view is None else round(view.mapSceneToView(scene_pos).x())
+
+    def mouseClickEvent(self, event: object) -> None:  # noqa: N802
+        """A left click seeks to the frame under the mouse."""
+        if event.button() == Qt.MouseButton.LeftButton:  # type: ignore[attr-defined]
+            frame = self._frame_at(event.scenePos())  # type: ignore[attr-defined]
+            if frame is not None:
+                self.scrubbed.emit(frame)
+            event.accept()  # type: ignore[attr-defined]
+
+    def mouseDragEvent(self, event: object) -> None:  # noqa: N802
+        """A left drag scrubs: the playhead follows the mouse."""
+        if event.button() != Qt.MouseButton.LeftButton:  # type: ignore[attr-defined]
+            event.ignore()  # type: ignore[attr-defined]
+            return
+        event.accept()  # type: ignore[attr-defined]
+        frame = self._frame_at(event.scenePos())  # type: ignore[attr-defined]
+        if frame is not None:
+            self.scrubbed.emit(frame)
 
 
 class TimelineViewBox(pg.ViewBox):  # type: ignore[misc]  # pyqtgraph ships no type hints
@@ -77,7 +109,7 @@ class TimelineWidget(pg.GraphicsLayoutWidget):  # type: ignore[misc]  # pyqtgrap
         self._bars: list[Bar] = []  # every bar, hidden lanes' included
         self._build_filmstrip()
         self._build_lanes()
-        self.setMinimumHeight(220)
+        self.update_minimum_height()
         # Keys belong to the window's shortcuts; pyqtgraph's own keys (e.g. Ctrl+Z = zoom
         # history in ViewBox) would otherwise swallow undo after a click on the timeline.
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -107,7 +139,8 @@ class TimelineWidget(pg.GraphicsLayoutWidget):  # type: ignore[misc]  # pyqtgrap
         left.setWidth(86)
         left.setStyle(tickLength=0)
         bottom = self.plot.getAxis("bottom")
-        bottom.setLabel("frame")
+        bottom.setLabel(tr("Timeline", "frame"))
+        bottom.scrubbed.connect(self._seek_clamped)
         self.lanes = LanesItem(len(self.lane_names))
         self.plot.addItem(self.lanes)
         self._set_x_limits()  # no clip yet: frame 0 alone, not pyqtgraph's default 0..1 range
@@ -142,6 +175,7 @@ class TimelineWidget(pg.GraphicsLayoutWidget):  # type: ignore[misc]  # pyqtgrap
         playhead.setZValue(10)  # above whatever the caller adds to the row afterwards
         playhead.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
         plot.addItem(playhead)
+        self.update_minimum_height()
         return plot, playhead
 
     # ----- data ---------------------------------------------------------------------------
@@ -154,6 +188,7 @@ class TimelineWidget(pg.GraphicsLayoutWidget):  # type: ignore[misc]  # pyqtgrap
         self.filmstrip.set_thumbnails(None, self.total_frames)
         self._set_x_limits()
         self._update_lane_axis()
+        self.update_minimum_height()
 
     def _set_x_limits(self) -> None:
         """Pan and zoom stay inside the clip's frames, and the view shows all of them."""
@@ -170,6 +205,7 @@ class TimelineWidget(pg.GraphicsLayoutWidget):  # type: ignore[misc]  # pyqtgrap
         self.lanes.set_bars(self._bars, self.total_frames, self._shown())
         self.view.setYRange(-0.15, self.lanes.height_units + 0.15, padding=0)
         self._update_lane_axis()
+        self.update_minimum_height()
 
     def set_lane_filter(self, lane_filter: LaneFilter) -> None:
         """Hide lanes by name and/or collapse the empty ones; the bars stay as they are."""
@@ -204,6 +240,19 @@ class TimelineWidget(pg.GraphicsLayoutWidget):  # type: ignore[misc]  # pyqtgrap
         """Thumbnails for the filmstrip, one per frame."""
         self.filmstrip.set_thumbnails(thumbs, self.total_frames)
 
+    def update_minimum_height(self) -> None:
+        """The widget never gets less height than its rows need (filmstrip, a readable row per
+        shown lane, the ruler, the model lane, the motion curves), so a splitter or a growing
+        row cannot squeeze the lanes to nothing or push the ruler out of sight."""
+        rows = self.lanes.height_units + 0.3  # the rows, the gaps between lanes and the view's margin
+        self.plot.setMinimumHeight(int(LANE_MIN_PX * rows) + RULER_PX)
+        layout = self.ci.layout
+        items = [layout.itemAt(r, 0) for r in range(layout.rowCount())]
+        heights = [item.minimumHeight() for item in items if item is not None]
+        margins = layout.getContentsMargins()
+        total = sum(heights) + layout.verticalSpacing() * max(len(heights) - 1, 0) + margins[1] + margins[3]
+        self.setMinimumHeight(int(total) + 2 * self.frameWidth() + 2)
+
     # ----- view -----------------------------------------------------------------------------
     def zoom(self, factor: float) -> None:
         """Zoom in (factor > 1) or out, keeping the playhead where it is on screen."""
@@ -229,6 +278,9 @@ class TimelineWidget(pg.GraphicsLayoutWidget):  # type: ignore[misc]  # pyqtgrap
         ticks = [(y, name) for k, (y, name) in enumerate(zip(self.lanes.lane_centres(), self.lane_names, strict=True))
                  if k >= len(shown) or shown[k]]
         self.plot.getAxis("left").setTicks([ticks, []])
+
+    def _seek_clamped(self, frame: int) -> None:
+        self.seekRequested.emit(min(max(frame, 0), self.total_frames - 1))
 
     def _on_click(self, bar_id: int | None, frame: int) -> None:
         if bar_id is None:

@@ -128,8 +128,34 @@ def test_help_menu_opens_the_log_folder(qtbot: QtBot, app_project: tuple[Path, s
 
     monkeypatch.setattr("app.log_folder.QDesktopServices.openUrl", open_url)
     w = shown_window(qtbot, *app_project, tmp_path / "s.ini")
-    help_menu = next(a.menu() for a in w.menuBar().actions() if a.text() == "&Help")
+    help_menu = next(a.menu() for a in w.menuBar().actions() if a.text().replace("&", "") == "Help")
     assert isinstance(help_menu, QMenu)
     action = next(a for a in help_menu.actions() if a.text() == "Open log folder")
     action.trigger()
     assert [Path(u.toLocalFile()) for u in opened] == [log_dir]
+
+
+def test_lines_name_the_process_and_project(log_dir: Path) -> None:
+    import os
+
+    logs.set_project("proj_x")
+    try:
+        logging.getLogger("mmad.test").info("tagged line")
+    finally:
+        logs.set_project("")
+    line = next(ln for ln in read_log(log_dir).splitlines() if "tagged line" in ln)
+    assert f"pid {os.getpid()} proj_x" in line
+
+
+def test_without_a_file_manager_the_log_path_is_shown(qtbot: QtBot, log_dir: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    from app.log_folder import open_log_folder
+
+    monkeypatch.setattr("app.log_folder.QDesktopServices.openUrl", lambda _url: False)
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "open", lambda box: shown.append(box.text()))
+    assert not open_log_folder()
+    assert shown and str(log_dir) in shown[0]  # not a silent failure: the path, to copy
+    assert QApplication.clipboard().text() == str(log_dir)

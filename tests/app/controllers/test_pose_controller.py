@@ -139,8 +139,11 @@ def test_snap_moves_an_edge_to_the_motion_onset_and_undo_restores_it(
     offset = int(pose.motion.offsets[sk.UPPER_LIMB][-1])
     assert abs(onset - ONSET) <= 1 and abs(offset - OFFSET) <= 2
     window.player.seek(seg.start_frame)  # type: ignore[attr-defined]
+    said: list[str] = []
+    pose.message.connect(said.append)
     assert pose.snap_edge()
     assert session.segment(seg.id).start_frame == onset
+    assert said[-1].startswith(f"Snapped the start from frame {ONSET - 9} to {onset}")  # E says what it did
     window.player.seek(seg.end_frame)  # type: ignore[attr-defined]
     assert pose.snap_edge()
     assert (session.segment(seg.id).start_frame, session.segment(seg.id).end_frame) == (onset, offset)

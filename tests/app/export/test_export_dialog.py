@@ -28,12 +28,13 @@ def test_reviewer_exports_with_counts_and_progress(qtbot: QtBot, tmp_path: Path)
     qtbot.keyClick(QApplication.focusWidget() or w, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
     dialog = w.export_dialog
     assert dialog is not None and dialog.isVisible()
-    assert "passed" in dialog.leakage.text() and dialog.counts.rowCount() == 1  # nothing split yet
+    assert "no split stored yet" in dialog.leakage.text() and dialog.counts.rowCount() == 1  # nothing split yet
     dialog.ratio_boxes[0].setValue(0.5)
     dialog.ratio_boxes[1].setValue(0.5)
     dialog.ratio_boxes[2].setValue(0.0)
     dialog.split()
     assert dialog.status.text().startswith("Split stored")
+    assert "passed" in dialog.leakage.text()  # a stored split is checked
     assert dialog.status.text().endswith("balanced on 2 instances of merged"), dialog.status.text()
     subsets = [dialog.counts.item(r, 0).text() for r in range(dialog.counts.rowCount())]
     assert len(subsets) == 1 and subsets[0] in ("train", "val")  # S01 only: S02_wait is not finished
@@ -88,3 +89,21 @@ def test_dialog_lists_the_other_tools_formats_unticked(qtbot: QtBot, tmp_path: P
         assert "controlled vocabulary" in dialog.format_boxes["elan-eaf"].toolTip()
     finally:
         store.close()
+
+
+def test_find_and_export_have_a_close_button(qtbot: QtBot, tmp_path: Path) -> None:
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    folder = tmp_path / "rev"
+    build_review_project(folder)
+    w = shown_window(qtbot, folder, "rev", tmp_path / "s.ini")
+    assert isinstance(w, ReviewWindow)
+    w.show_export()
+    w.show_find()
+    for dialog in (w.export_dialog, w.find_dialog):
+        assert dialog is not None and dialog.isVisible()
+        box = dialog.findChild(QDialogButtonBox)
+        assert box is not None
+        box.button(QDialogButtonBox.StandardButton.Close).click()
+        assert not dialog.isVisible()
+    w.close()

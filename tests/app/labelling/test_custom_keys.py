@@ -7,7 +7,7 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication, QTextBrowser
 from pytestqt.qtbot import QtBot
 
-from app.labelling.custom_keys import collisions, key_forms, with_user_keys
+from app.labelling.custom_keys import collisions, key_forms
 from app.labelling.shortcuts import SHORTCUTS
 from app.main_window import MainWindow
 from app.settings import AppSettings
@@ -23,12 +23,6 @@ def test_collisions_of_any_bindings() -> None:
     assert collisions({s.id: s.keys for s in SHORTCUTS}) == []  # the defaults are clean
 
 
-def test_user_keys_replace_defaults_in_a_table() -> None:
-    specs = with_user_keys(SHORTCUTS, {"mark_in": ("B",)})
-    assert next(s for s in specs if s.id == "mark_in").keys == ("B",)
-    assert next(s for s in specs if s.id == "mark_out").keys == ("O",)
-
-
 def test_changed_key_is_used_stored_and_on_the_sheet(qtbot: QtBot, app_project: tuple[Path, str],
                                                      tmp_path: Path) -> None:
     folder, user = app_project
@@ -41,6 +35,10 @@ def test_changed_key_is_used_stored_and_on_the_sheet(qtbot: QtBot, app_project: 
     editor.edits["mark_in"].setKeySequence(QKeySequence("O"))  # O is 'mark end': refused
     editor.save()
     assert "O is both" in editor.problems.text() and editor.isVisible()
+    # the commands as the user knows them, not their ids ('mark_in')
+    assert "'Mark start at playhead' and 'Mark end at playhead, then label'" in editor.problems.text()
+    redo = next(r for r, a in enumerate(editor.commands) if a.objectName() == "redo")
+    assert editor.table.item(redo, 2).text() == "Ctrl+Y"  # a command's second key is shown too
     assert w.actions_by_id["mark_in"].shortcut().toString() == "I"
     editor.edits["mark_in"].setKeySequence(QKeySequence("B"))
     editor.save()

@@ -83,3 +83,11 @@ def review_project(tmp_path: Path) -> Iterator[Path]:
     folder = tmp_path / "review_proj"
     build_review_project(folder)
     yield folder
+
+
+@pytest.fixture(autouse=True)
+def reviewer_says_yes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl+Enter asks before finalising: these tests answer yes (test_reviewer_keys checks the question)."""
+    from app.window_common import ClipWindow
+
+    monkeypatch.setattr(ClipWindow, "confirm", lambda _self, _question: True)

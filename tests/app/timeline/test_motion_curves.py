@@ -50,7 +50,8 @@ def test_rows_are_readable_and_the_lanes_keep_the_larger_part(qtbot: QtBot) -> N
     per_row = curves.plot.height() / len(PARTS)
     assert per_row >= 20  # 16 px before: the curves were squashed
     assert t.plot.height() > curves.plot.height()  # the lanes are still the main room
-    assert t.minimumHeight() >= 220 + curves.plot.height()
+    # the widget never gets less than its rows need: filmstrip, readable lanes and ruler, the curves
+    assert t.minimumHeight() >= t.strip_plot.minimumHeight() + t.plot.minimumHeight() + curves.plot.height()
 
 
 def test_each_curve_and_its_ticks_stay_inside_their_row(qtbot: QtBot) -> None:
@@ -73,3 +74,19 @@ def test_each_row_is_named_in_its_lane_colour(qtbot: QtBot) -> None:
     image = t.grab().toImage().copy(labels)
     for colour in LANE_COLOURS:
         assert near(image, colour) >= 10, colour.name()  # grey labels only before
+
+
+def test_small_movements_show_edges_hold_and_ticks_are_few() -> None:
+    from app.timeline.motion_curves import EDGE_HOLD, row_values, sparse_events
+
+    curve = np.array([0.9, 0.5] + [0.0] * 20 + [0.04] * 10 + [1.0] * 10 + [0.0] * 20 + [0.6, 0.8])
+    values = row_values(curve, invert=False)
+    assert values[25] >= 0.15  # a movement 4 % of the largest still rises a fifth of the row
+    assert (values[:EDGE_HOLD] == values[EDGE_HOLD]).all() and (values[-EDGE_HOLD:] == values[-EDGE_HOLD - 1]).all()
+    assert sparse_events(np.array([3, 5, 8, 30, 33, 60])).tolist() == [3, 30, 60]
+
+
+def test_each_row_writes_its_scale(qtbot: QtBot) -> None:
+    _t, curves = shown(qtbot)
+    assert all(text.startswith("top ") for text in curves.bands.scales)
+    assert "torso lengths / s" in curves.bands.scales[PARTS.index("body")]

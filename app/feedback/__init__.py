@@ -1,0 +1,1 @@
+"""What annotators learn from the review: the final result beside their work."""
