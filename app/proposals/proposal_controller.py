@@ -49,9 +49,11 @@ def visible_proposals(proposals: list[Proposal], threshold: float,
 
 def stepped_threshold(value: float, direction: int, anchor: float) -> float:
     """One THRESHOLD_STEP up or down on a grid through `anchor` (the calibrated value), inside 0–1,
-    so that n steps down and n steps up come back to where they started (0.12 -> 0 -> 0.12)."""
-    grid = sorted({0.0, 1.0, *(round(anchor + k * THRESHOLD_STEP, 4) for k in range(-21, 22)
-                               if 0.0 < anchor + k * THRESHOLD_STEP < 1.0)})
+    so that n steps down and n steps up come back to where they started (0.12 -> 0 -> 0.12). The
+    grid is in whole per cent, as the slider shows it: a finer anchor (0.0069) would otherwise give
+    a step the slider rounds back to where it was, and the key would seem dead."""
+    grid = sorted({0.0, 1.0, *(round(anchor + k * THRESHOLD_STEP, 2) for k in range(-21, 22)
+                               if 0.0 < round(anchor + k * THRESHOLD_STEP, 2) < 1.0)})
     if direction > 0:
         return next((g for g in grid if g > value + 1e-6), 1.0)
     return next((g for g in reversed(grid) if g < value - 1e-6), 0.0)

@@ -40,6 +40,12 @@ def test_steps_down_then_up_come_back() -> None:
     assert stepped_threshold(1.0, 1, 0.3) == 1.0 and stepped_threshold(0.0, -1, 0.3) == 0.0
 
 
+def test_a_calibration_finer_than_the_slider_still_steps_down_to_zero() -> None:
+    # a one-epoch model calibrated at 0.0069: the slider shows 0.01, and a step must leave it
+    assert stepped_threshold(0.01, -1, 0.0069) == 0.0
+    assert stepped_threshold(0.0, 1, 0.0069) == 0.01
+
+
 def test_each_clip_has_its_threshold_and_a_reset(qtbot: QtBot, window: MainWindow) -> None:
     w, ctl = window, window.proposals
     a = w.session.clip
