@@ -94,6 +94,7 @@ def build_window(project: Project, user: str, settings: AppSettings) -> MainWind
 
         window = ReviewWindow(store, user, project.media_path, settings,
                               store_factory=lambda: project.open_store(user), project_key=key, title=project.name)
+        window.backup = project.backup
     else:
         window = MainWindow(store, user, project.media_path, settings, project_key=key, title=project.name)
     window.model_loop = attach_model_loop(window, project, store)  # Model menu: propose, models, train

@@ -111,7 +111,7 @@ def read_boris_aggregated(path: Path, taxonomy: Taxonomy, clips: Clips, mapping:
     file = str(path)
     text = read_text(path)
     first = text.split("\n", 1)[0]
-    rows = csv_rows(text, file) if "\t" not in first else _tsv_rows(text, file)
+    rows = csv_rows(text, file, "\t" if "\t" in first else ",")
     header = [h.strip() for h in next(rows, ("", []))[1]]
     column = {name: i for i, name in reversed(list(enumerate(header)))}
     missing = [c for c in REQUIRED if c not in column]
@@ -144,19 +144,6 @@ def read_boris_aggregated(path: Path, taxonomy: Taxonomy, clips: Clips, mapping:
         action = action_of_label(behaviour, taxonomy, mapping, file, f"{place}, behaviour")
         works.add_instance(None, InstanceRecord(name, start, stop, action), place)
     return works.finish()
-
-
-def _tsv_rows(text: str, file: str) -> Any:
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter="\t")
-    while True:
-        try:
-            row = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            raise InputError(file, f"line {reader.line_num}", f"unreadable row: {exc}") from None
-        if row and (len(row) > 1 or row[0].strip()):
-            yield f"line {reader.line_num}", row
 
 
 def read_boris_project(path: Path, taxonomy: Taxonomy, clips: Clips, mapping: LabelMap = NO_MAPPING) -> Works:

@@ -55,10 +55,11 @@ def parse_float(text: str, file: str, place: str, name: str) -> float:
     return value
 
 
-def csv_rows(text: str, file: str) -> Iterator[tuple[str, list[str]]]:
-    """("line N", row) for each non-blank row of a CSV text, N the line the row ends on; a row
-    the csv module cannot read (a field over its 131,072-character limit) is an InputError."""
-    reader = csv.reader(io.StringIO(text, newline=""))
+def csv_rows(text: str, file: str, delimiter: str = ",") -> Iterator[tuple[str, list[str]]]:
+    """("line N", row) for each non-blank row of a CSV (or, with delimiter "\t", TSV) text, N the
+    line the row ends on; a row the csv module cannot read (a field over its 131,072-character
+    limit) is an InputError."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     while True:
         try:
             row = next(reader)

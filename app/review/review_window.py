@@ -57,6 +57,7 @@ class ReviewWindow(ClipWindow):
                  title: str = "MMAD Studio") -> None:
         super().__init__(store, user, media_path, settings, project_key, f"{title} — review — {user}")
         self.store_factory = store_factory
+        self.backup: Callable[[], object] | None = None  # Project.backup: a copy after each merge (launch sets it)
         self.session = ReviewSession(store, self)
         self.timeline = ReviewTimeline()
         self.picker = LabelPicker(store.taxonomy, self)
@@ -183,17 +184,20 @@ class ReviewWindow(ClipWindow):
         if self.merge_task is not None and self.merge_task.running:
             self.show_message("The merge is already running")
             return None
-        factory = self.store_factory
+        factory, backup = self.store_factory, self.backup
 
         def work(progress: Progress, cancel: CancelToken) -> MergeRun:
             from merging.workflow import run_merge
 
             store = factory() if factory is not None else self.store
             try:
-                return run_merge(store, progress=progress, cancel=cancel)
+                run = run_merge(store, progress=progress, cancel=cancel)
             finally:
                 if factory is not None:
                     store.close()
+            if backup is not None and (run.written or run.stale_resolved):
+                backup()  # as `mmad merge` does (docs/ARCHITECTURE.md, "Backups")
+            return run
 
         handle = self.runner.start("merge", work)
         handle.progress.connect(self.queue.set_progress)

@@ -9,6 +9,7 @@ from pytestqt.qtbot import QtBot
 
 from annotator.model import Segment
 from annotator.project import Project
+from annotator.store.backups import BACKUP_DIR, list_backups
 from app.review.review_model import STALE_STATE
 from app.review.review_window import STALE_STATUS, ReviewWindow
 from merging.workflow import run_merge
@@ -92,12 +93,14 @@ def test_a_re_merge_shows_the_current_segments_in_every_lane(qtbot: QtBot, windo
                                                             review_project: Path) -> None:
     assert (31, 46) in _lane_bars(window, 1)
     _edit(review_project, "a2", LEGS, start_frame=33, end_frame=52)
+    backups = set(list_backups(review_project / BACKUP_DIR))
     handle = window.start_merge()
     assert handle is not None
     with qtbot.waitSignal(handle.ended, timeout=10000):
         pass
     qtbot.waitUntil(lambda: (33, 52) in _lane_bars(window, 1), timeout=3000)
     assert (31, 46) not in _lane_bars(window, 1)
+    assert len(set(list_backups(review_project / BACKUP_DIR)) - backups) == 1  # a copy with the merge, as the CLI
     legs = next(m for m in window.session.instances if m.action_id == LEGS)
     assert _lane_bars(window, 3) == sorted((m.start_frame, m.end_frame) for m in window.session.instances)
     assert legs.end_frame >= 52  # the merged lane too is the new merge's
