@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 
 from annotator.model import AssignmentState, Clip
+from annotator.progress import CancelToken, Progress
 from annotator.store.api import StoreAPI
 from app.controllers.annotation import AnnotationController
 from app.controllers.clip_session import ClipSession
@@ -121,15 +122,25 @@ class MainWindow(ClipWindow):
         useful = useful_rows(self.store, rows, Path(self.project_key) if self.project_key else None)
         self.queue.set_rows(useful or rows, keep_order=useful is not None)
         finalised = [r.clip.id for r in rows if r.clip.finalised]  # no read at all before the first one
+        self.queue.set_feedback("")
         if finalised:
-            from merging.final_agreement import agreement_with_final  # scipy: not at start-up
-
-            self.queue.set_feedback(agreement_with_final(self.store, self.user, finalised).text())
-        else:
-            self.queue.set_feedback("")
+            self._start_feedback(finalised)
         if not rows:
             self.show_message(f"No clips are assigned to {self.user} in this project "
                               "(the project owner assigns them: mmad assign)")
+
+    def _start_feedback(self, finalised: list[int]) -> None:
+        """The annotator's agreement with the final result, read off the UI thread: on a big
+        project it reads every segment of theirs and the whole merge (0.65 s on 6,000 clips)."""
+        store = self.store.as_user(self.user)  # its own transaction state, used by the worker alone
+
+        def work(_progress: Progress, _cancel: CancelToken) -> str:
+            from merging.final_agreement import agreement_with_final  # scipy: not at start-up
+
+            return agreement_with_final(store, self.user, finalised).text()
+
+        handle = self.runner.start("final agreement", work)
+        handle.finished.connect(self.queue.set_feedback)
 
     def open_clip_id(self, clip_id: int) -> None:
         """Open a clip: its segments, its video (decoded in the background), the timeline."""

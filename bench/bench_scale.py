@@ -154,11 +154,12 @@ def bench_backend(label: str, folder: Path, db_url: str | None, windows: bool, l
         ("merge again (decisions kept)", lambda: run_cli(["merge", p, "--as", REVIEWER])),
         ("agreement", lambda: run_cli(["agreement", p, "--as", REVIEWER])),
         ("finalise --all-reliable", lambda: run_cli(["finalise", p, "--all-reliable", "--as", REVIEWER])),
+        ("add-user annotator4", lambda: run_cli(["add-user", p, "annotator4", "--role", "annotator"])),
         ("import-annotations (val, 4th annotator)",
          lambda: run_cli(["import-annotations", p, str(DATA / "val.csv"), "--format", "mma52-csv",
                           "--annotator", "annotator4"])),
         ("assign (all clips, 3 annotators)", lambda: run_cli(["assign", p, "--annotators", ",".join(ANNOTATORS)])),
-        ("split", lambda: run_cli(["split", p])),
+        ("split", lambda: run_cli(["split", p, "--replace"])),  # over the imported train/val subsets
         ("export --format all", lambda: run_cli(["export", p, str(folder.parent / f"{label}-export"),
                                                  "--format", "all"])),
         ("stats", lambda: run_cli(["stats", p])),

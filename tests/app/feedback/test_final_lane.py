@@ -39,7 +39,7 @@ def test_annotator_sees_the_final_result_and_their_differences(qtbot: QtBot, tmp
     assert (lane.missed, lane.yours_only) == (1, 1)  # a3 missed the legs; their nose is not final
     assert any(b.id >= YOURS_ONLY_ID and b.action_id == NOSE for b in lane.lane.bars)
     assert "finalised" in w.statusBar().currentMessage()
-    assert w.queue.feedback.isVisible()
+    qtbot.waitUntil(w.queue.feedback.isVisible, timeout=10_000)  # read off the UI thread
     assert w.queue.feedback.text() == "Your agreement with the final result: F1 0.50 over 1 clip"
     w.grab().save(str(tmp_path / "final_lane.png"))
     other = next(r.clip for r in w.queue.model.rows if not r.clip.finalised)
