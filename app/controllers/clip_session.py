@@ -145,10 +145,7 @@ class ClipSession(QObject):
 
     def wait_saved(self, timeout: float = 30.0) -> bool:
         """Block until every queued edit is committed or refused, then show the outcome (tests, benchmarks)."""
-        done = self.pipeline.wait_saved(timeout)
-        from PySide6.QtCore import QCoreApplication
-        QCoreApplication.processEvents()
-        return done
+        return self.pipeline.wait_saved(timeout)
 
     def close(self) -> None:
         """Stop the writer; edits not committed stay in the journal for the next start."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Signal
 
 from annotator.clip_model import ClipModel
 from annotator.commands import Change, Command
@@ -94,8 +94,11 @@ class EditPipeline(QObject):
         return len(self.queue.replay_journal())
 
     def wait_saved(self, timeout: float = 30.0) -> bool:
-        """Block until the writer has nothing left (scripts, tests, benchmarks)."""
-        return self.queue.wait_idle(timeout)
+        """Block until the writer has nothing left, then deliver its outcome to the screen
+        (scripts, tests, benchmarks, and a last chance at close)."""
+        done = self.queue.wait_idle(timeout)
+        QCoreApplication.processEvents()  # the writer's queued signals: committed, refused
+        return done
 
     def close(self) -> None:
         """Stop the writer (edits not committed stay in the journal) and its connection."""

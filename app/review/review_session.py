@@ -237,10 +237,7 @@ class ReviewSession(QObject):
 
     def wait_saved(self, timeout: float = 30.0) -> bool:
         """Block until every queued decision is committed or refused, then show the outcome."""
-        done = self.pipeline.wait_saved(timeout)
-        from PySide6.QtCore import QCoreApplication
-        QCoreApplication.processEvents()
-        return done
+        return self.pipeline.wait_saved(timeout)
 
     def close(self) -> None:
         """Stop the writer; decisions not committed stay in the journal for the next start."""
