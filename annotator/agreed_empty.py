@@ -9,6 +9,7 @@ the annotators' work, so a later segment on the clip undoes it at once.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Protocol
 
 from annotator.model import Annotator, Assignment, AssignmentState, Role
@@ -24,8 +25,9 @@ class WorkStore(Protocol):
     def segment_counts(self, author: str | None = None) -> dict[tuple[int, str], int]: ...
 
 
-def agreed_empty(store: WorkStore) -> set[int]:
-    """Ids of clips whose assigned annotators (two or more) are all done and none marked anything.
+def agreed_empty(store: WorkStore, assignments: Sequence[Assignment] | None = None) -> set[int]:
+    """Ids of clips whose assigned annotators (two or more) are all done and none marked anything
+    (`assignments`: the project's, when the caller has read them already).
 
     Empty for an annotator's store: others' work is hidden from them until a clip is finalised,
     so they cannot tell an empty clip from a hidden one.
@@ -33,7 +35,7 @@ def agreed_empty(store: WorkStore) -> set[int]:
     if store.user is not None and store.user.role is not Role.REVIEWER:
         return set()
     by_clip: dict[int, list[Assignment]] = {}
-    for a in store.assignments(None):
+    for a in store.assignments(None) if assignments is None else assignments:
         by_clip.setdefault(a.clip_id, []).append(a)
     ready = {cid: [a.annotator_id for a in items] for cid, items in by_clip.items()
              if len(items) >= 2 and all(a.state is AssignmentState.DONE for a in items)}

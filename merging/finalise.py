@@ -19,7 +19,7 @@ from typing import Protocol
 
 from annotator.agreed_empty import WorkStore, agreed_empty
 from annotator.errors import InputError
-from annotator.model import AssignmentState, Clip, MergedInstance, MergedStatus
+from annotator.model import Assignment, AssignmentState, Clip, MergedInstance, MergedStatus
 from annotator.progress import NEVER, CancelToken, Progress, no_progress
 from annotator.store.api import PlannedDecision
 from merging.majority import Choice, majority_decision
@@ -89,12 +89,13 @@ def finalise_clips(store: FinaliseStore, names: Sequence[str] = (), *, reliable:
     if missing:
         raise InputError("CLIP", ", ".join(missing), "no clip of that name in the project")
     store.require_reviewer("finalise clips")
-    empty = agreed_empty(store)
+    assignments = store.assignments(None)  # read once: who is done says both what is empty and who waits
+    empty = agreed_empty(store, assignments)
     merged = store.merged_by_clip()
     chosen = all_reliable(clips, merged, empty) if reliable else [by_name[n] for n in dict.fromkeys(names)]
     already = tuple(c.name for c in chosen if c.finalised)
     chosen = [c for c in chosen if not c.finalised]
-    waiting = _not_done(store)
+    waiting = _not_done(assignments)
     skipped: dict[str, str] = {}
     plans: dict[int, list[PlannedDecision]] = {}
     for clip in chosen:
@@ -115,9 +116,9 @@ def finalise_clips(store: FinaliseStore, names: Sequence[str] = (), *, reliable:
     return FinaliseRun(tuple(done), decisions, tuple(sorted(skipped.items(), key=lambda kv: order[kv[0]])), already)
 
 
-def _not_done(store: FinaliseStore) -> dict[int, tuple[int, int]]:
+def _not_done(assignments: Sequence[Assignment]) -> dict[int, tuple[int, int]]:
     """(annotators not done, annotators assigned) of each clip some assigned annotator has not finished."""
     by_clip: dict[int, list[bool]] = {}
-    for a in store.assignments(None):
+    for a in assignments:
         by_clip.setdefault(a.clip_id, []).append(a.state is AssignmentState.DONE)
     return {cid: (states.count(False), len(states)) for cid, states in by_clip.items() if not all(states)}

@@ -33,7 +33,7 @@ def per_clip_finalise(store: Store, names: Sequence[str] = (), reliable: bool = 
     by_name = {c.name: c for c in clips}
     empty = agreed_empty(store)
     chosen = all_reliable(clips, store.merged_by_clip(), empty) if reliable else [by_name[n] for n in names]
-    waiting = _not_done(store)
+    waiting = _not_done(store.assignments(None))
     skipped = []
     for clip in chosen:
         plan = _plan(clip, store.merged_instances(clip.id), clip.id in empty, waiting.get(clip.id))
