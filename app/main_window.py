@@ -145,8 +145,10 @@ class MainWindow(ClipWindow):
     def open_clip_id(self, clip_id: int) -> None:
         """Open a clip: its segments, its video (decoded in the background), the timeline."""
         self._remember_place()
-        clip = self.store.clip(clip_id)
-        self.session.open_clip(clip)
+        row = self.queue.model.row_of(clip_id)  # the session's one read brings the clip as stored
+        self.session.open_clip(self.queue.model.rows[row].clip if row is not None else self.store.clip(clip_id))
+        clip = self.session.clip
+        assert clip is not None
         self._show_clip_video(clip)
         self.settings.set_last_clip(self.project_key, self.user, clip_id)
         self._update_status()

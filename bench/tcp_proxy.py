@@ -1,8 +1,9 @@
 """A small TCP proxy for benchmarks and tests: delays every packet, counts round trips, refuses at will.
 
 Runs its own asyncio loop on a daemon thread. `delay_s` is added to each direction, so a
-round trip costs 2 × delay_s more. `round_trips` counts the client's writes (one per request
-in PostgreSQL's request/response protocol; a pipelined batch is one). `refuse(True)` drops
+round trip costs 2 × delay_s more. `round_trips` counts the client's requests that follow an answer
+(the first chunk the client sends after the server last sent something): a pipelined batch
+written in several pieces before any answer is one, as the wait it costs is one. `refuse(True)` drops
 every open connection and turns new ones away until `refuse(False)`: the database "goes away".
 
 As a program (`python bench/tcp_proxy.py --upstream 127.0.0.1:5432 --delay-ms 20`) it prints
@@ -76,16 +77,18 @@ class DelayProxy:
             client_w.transport.abort()
             return
         self._writers.update((client_w, server_w))
+        answered = [True]  # the server spoke since the client's last counted request
         try:
-            await asyncio.gather(self._pump(client_r, server_w, count=True),
-                                 self._pump(server_r, client_w, count=False), return_exceptions=True)
+            await asyncio.gather(self._pump(client_r, server_w, answered, count=True),
+                                 self._pump(server_r, client_w, answered, count=False), return_exceptions=True)
         except asyncio.CancelledError:  # the proxy is closing: end quietly
             pass
         for w in (client_w, server_w):
             self._writers.discard(w)
             w.transport.abort()
 
-    async def _pump(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, count: bool) -> None:
+    async def _pump(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, answered: list[bool],
+                    count: bool) -> None:
         """Copy one direction, each chunk held back delay_s (order kept: one queue per direction)."""
         queue: asyncio.Queue[tuple[float, bytes]] = asyncio.Queue()
 
@@ -105,8 +108,9 @@ class DelayProxy:
         try:
             while True:
                 data = await reader.read(65536)
-                if count and data:
+                if count and data and answered[0]:
                     self.round_trips += 1
+                answered[0] = not count
                 await queue.put((time.monotonic() + self.delay_s, data))
                 if not data:
                     break

@@ -1,0 +1,79 @@
+# ruff: noqa: F811  -- test functions take the imported pytest fixtures as arguments
+"""Opening a clip: the screen's whole read is the same as the single reads, in two round trips on PostgreSQL."""
+
+from __future__ import annotations
+
+import pytest
+
+from annotator.errors import InputError, PermissionDenied
+from annotator.model import AssignmentState, Proposal, ProposalStatus, Role, Segment
+from annotator.project import Project
+from annotator.store.api import NewClip
+from annotator.store.store import Store
+from bench.tcp_proxy import DelayProxy
+from tests.annotator.store.db import db_url, project, store  # noqa: F401  (pytest fixtures)
+
+
+def _clip(owner: Store) -> int:
+    """A clip of ann1 (and ann2) with segments (one deleted), shared and private proposals, answers."""
+    for name in ("ann1", "ann2"):
+        owner.add_annotator(name, Role.ANNOTATOR)
+    (clip,) = owner.add_clips([NewClip("S01_a", "S01", 30.0, 600)])
+    owner.assign_many([clip.id], ["ann1", "ann2"])
+    shared = owner.add_proposals(clip.id, "m1", [Proposal(None, clip.id, "m1", 10 * k, 10 * k + 8, 5, 0.9)
+                                                 for k in range(4)])
+    owner.set_proposal_status(shared[1].id or 0, ProposalStatus.REJECTED, "ann1")
+    owner.set_proposal_status(shared[2].id or 0, ProposalStatus.REJECTED, "ann2")
+    for name in ("ann1", "ann2"):
+        segs = [owner.add_segment(Segment(None, clip.id, name, 100 + 20 * k, 110 + 20 * k, 5)) for k in range(3)]
+        owner.delete_segment(segs[1].id or 0, segs[1].version)
+    return clip.id
+
+
+def test_the_open_clip_read_is_what_the_single_reads_give(project: Project) -> None:
+    owner = project.open_store()
+    clip_id = _clip(owner)
+    ann1 = project.open_store("ann1")
+    ann1.add_proposals(clip_id, "m1", [Proposal(None, clip_id, "m1", 300, 320, 5, 0.7)])  # private to ann1
+    ann1.set_assignment_state(clip_id, "ann1", AssignmentState.IN_PROGRESS)
+    try:
+        view = ann1.clip_view(clip_id, "ann1")
+        assert view.clip == ann1.clip(clip_id)
+        assert view.state is AssignmentState.IN_PROGRESS
+        assert view.segments == ann1.segments(clip_id, "ann1") and len(view.segments) == 2
+        assert view.proposals == ann1.proposals(clip_id) and len(view.proposals) == 5
+        assert [p.status for p in view.proposals][:3] == [ProposalStatus.PENDING, ProposalStatus.REJECTED,
+                                                         ProposalStatus.PENDING]  # ann1's answers only
+        ann2_view = project.open_store("ann2").clip_view(clip_id, "ann2")
+        assert len(ann2_view.proposals) == 4  # ann1's private proposal stays out of ann2's lane
+        seen_by_owner = owner.clip_view(clip_id, "ann2")
+        assert len(seen_by_owner.proposals) == 5 and seen_by_owner.segments == owner.segments(clip_id, "ann2")
+        assert owner.clip_view(clip_id, "rev").state is None  # not assigned
+        with pytest.raises(PermissionDenied):  # blind mode: not another annotator's open clip
+            ann1.clip_view(clip_id, "ann2")
+        with pytest.raises(InputError, match="no such clip"):
+            ann1.clip_view(clip_id + 99, "ann1")
+    finally:
+        ann1.close()
+        owner.close()
+
+
+def test_opening_a_clip_takes_two_round_trips_on_postgresql(db_url: str, project: Project) -> None:
+    if not db_url.startswith("postgresql"):
+        pytest.skip("round trips are counted at a TCP proxy in front of a PostgreSQL server")
+    owner = project.open_store()
+    clip_id = _clip(owner)
+    owner.close()
+    proxy = DelayProxy("127.0.0.1", 5432)
+    ann1 = Store.open(db_url.replace("127.0.0.1:5432", f"127.0.0.1:{proxy.port}"), project.taxonomy, "ann1")
+    try:
+        ann1.clip_view(clip_id, "ann1")  # the pool's connection is made (and set up) once
+        before = proxy.round_trips
+        view = ann1.clip_view(clip_id, "ann1")
+        assert proxy.round_trips - before <= 2  # the pool's liveness ping, then the one batch
+        assert len(view.segments) == 2 and len(view.proposals) == 4
+        assert ann1.clip_view(clip_id, "ann1") == view  # the connection went back to the pool clean
+        assert ann1.segments(clip_id, "ann1") == view.segments
+    finally:
+        ann1.close()
+        proxy.close()
