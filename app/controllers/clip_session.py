@@ -5,7 +5,8 @@ screen at once (the model applies its preview), journalled, and committed in the
 in order; each commit's Change carries the rows as they now are, so nothing is read again.
 QUndoStack walks back through the same commands (app.stored_command). An edit the store
 refuses (rules, version conflicts, roles) drops it and the edits queued after it on this
-clip, reads the clip again (the store is the truth) and says why in one line.
+clip, reads the clip again (the store is the truth) and says why in one line; the undo
+history loses those edits and the entries that depend on them (app.stored_command.prune).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from annotator.taxonomy import Taxonomy
 from annotator.versions import VersionBook
 from app.controllers.edit_pipeline import EditPipeline
 from app.controllers.live_feed import LiveFeed
-from app.stored_command import StoredCommand
+from app.stored_command import StoredCommand, prune
 from app.wording import plural
 
 REFUSALS = (RuleViolation, ConflictError, PermissionDenied, StoreBusy)
@@ -62,6 +63,8 @@ class ClipSession(QObject):
         self.state: AssignmentState | None = None
         self._refused = False  # the last edit was refused (its message is on screen)
         self._texts: dict[int, str] = {}  # ticket -> what the edit is called, for a refusal's message
+        self._queued: dict[int, tuple[Command, bool]] = {}  # ticket -> (command, is an undo) until settled
+        self._to_prune: list[tuple[Command, bool]] = []  # refused, to take off the stack once it is idle
         self._submitting: int | None = None  # the ticket being queued now
         self._refused_now = False  # ... was refused before submit returned (foreground writer)
 
@@ -292,6 +295,7 @@ class ClipSession(QObject):
         text = stack.undoText() if undo else stack.redoText()
         self._refused = False
         stack.undo() if undo else stack.redo()
+        self._prune()  # a refusal while the stack was busy undoing
         if not self._refused:  # a refusal already said why
             self.message.emit(f"Undone: {text} (Ctrl+Shift+Z redoes it)" if undo else f"Redone: {text}")
 
@@ -303,6 +307,7 @@ class ClipSession(QObject):
         if self.refuse_if_read_only():
             return False
         if not self._submit(command, False, command.text):
+            self._prune()
             return False
         if command.undoable:
             self.undo_stack.push(StoredCommand(command, self._replay_submit, text))
@@ -327,6 +332,7 @@ class ClipSession(QObject):
             return False
         ticket = self.pipeline.queue.reserve()
         self._texts[ticket] = text
+        self._queued[ticket] = (command, undo)
         self._submitting, self._refused_now = ticket, False
         try:
             self.pipeline.submit(ticket, command, undo, preview)  # in the foreground it is settled on return
@@ -338,6 +344,7 @@ class ClipSession(QObject):
     def _on_event(self, event: Event) -> None:
         if isinstance(event, Committed):
             self._texts.pop(event.ticket, None)
+            self._queued.pop(event.ticket, None)
             if event.reread:
                 self.reload()
             elif event.change.clip_id == self.model.clip_id:
@@ -350,29 +357,27 @@ class ClipSession(QObject):
         text = self._texts.get(event.tickets[0], event.text)
         for ticket in event.tickets:
             self._texts.pop(ticket, None)
+            if ticket in self._queued:
+                self._to_prune.append(self._queued.pop(ticket))
         self._refused = True
         if self.model.clip_id == event.clip_id:
             self.reload()
         later = f" (and {plural(len(event.tickets) - 1, 'edit')} made after it)" if len(event.tickets) > 1 else ""
         self.message.emit(f"{text} refused{later}: {event.message}")
         if self._submitting in event.tickets:
-            self._refused_now = True  # refused while being queued: the caller keeps it off the stack
+            self._refused_now = True  # refused while being queued (foreground): pruned once the stack is idle
         else:
-            self._drop_from_stack(len(event.tickets))
+            self._prune()
 
-    def _drop_from_stack(self, count: int) -> None:
-        """Take the refused edits off the undo stack: the newest `count` done ones when they are its top,
-        else (an undo or redo was refused) the whole history, which no longer matches the store."""
-        stack = self.undo_stack
-        if stack.index() < count or stack.canRedo():
-            stack.clear()
-            self.message.emit("Undo history of this clip cleared: it no longer matches what the database holds")
+    def _prune(self) -> None:
+        """Take the refused edits, the entries that depend on them and the redo history off the stack."""
+        refused, self._to_prune = self._to_prune, []
+        if not refused:
             return
-        for _ in range(count):
-            top = stack.command(stack.index() - 1)
-            assert isinstance(top, StoredCommand)
-            top.dropped = True
-            stack.undo()
+        lost = prune(self.undo_stack, refused, self.book)
+        if lost:
+            self.message.emit(f"{plural(lost, 'other edit')} left the undo history: "
+                              "it no longer matches what the database holds")
 
     def overlap_hint(self, segment_id: int | None) -> str | None:
         """A warning when the segment overlaps another of the same action (allowed, but rarely meant)."""

@@ -5,8 +5,9 @@ annotation screen's edits: shown at once, committed in the background in order (
 version-checked, audited StoreAPI.resolve_merged), and pushed on the QUndoStack as the one
 undoable command type of both screens (app.stored_command): undo re-applies the decision it
 replaced, or calls StoreAPI.unresolve_merged, which puts back what the merge proposed; redo
-decides again. A refusal reads the clip again and says why. The menus take their text and
-state from the stack.
+decides again. A refusal reads the clip again and says why; the undo history loses the refused
+decisions and the entries that depend on them (app.stored_command.prune). The menus take their
+text and state from the stack.
 """
 
 from __future__ import annotations
@@ -31,7 +32,8 @@ from app.review.review_model import (
     majority_decision,
     outcome_text,
 )
-from app.stored_command import StoredCommand
+from app.stored_command import StoredCommand, prune
+from app.wording import plural
 
 REFUSALS = (RuleViolation, ConflictError, PermissionDenied, InputError, StoreBusy)
 
@@ -66,6 +68,8 @@ class ReviewSession(QObject):
         self._submitting: int | None = None  # the ticket being queued now
         self._refused_now = False  # ... was refused before submit returned (foreground writer)
         self._replays: dict[int, str] = {}  # ticket of an undo/redo -> "Undo"/"Redo", for its message
+        self._queued: dict[int, tuple[Command, bool]] = {}  # ticket -> (command, is an undo) until settled
+        self._to_prune: list[tuple[Command, bool]] = []  # refused, to take off the stack once it is idle
 
     # ----- opening -------------------------------------------------------------------------
     def open_clip(self, clip: Clip | None) -> None:
@@ -159,6 +163,7 @@ class ReviewSession(QObject):
         command = Decide(inst, Verdict(choice.decision, choice.start_frame, choice.end_frame, choice.action_id),
                          f"decision '{outcome_text(choice.decision, self.taxonomy)}'")
         if not self._submit(command, False, None):
+            self._prune()
             return None
         self.undo_stack.push(StoredCommand(command, self._replay_submit))
         done = self.instance(inst.id)
@@ -183,6 +188,7 @@ class ReviewSession(QObject):
         ticket = self.pipeline.queue.reserve()
         if what is not None:
             self._replays[ticket] = what
+        self._queued[ticket] = (command, undo)
         self._submitting, self._refused_now = ticket, False
         try:
             self.pipeline.submit(ticket, command, undo, command.preview(self.pipeline.book, undo))
@@ -202,6 +208,7 @@ class ReviewSession(QObject):
     def _on_event(self, event: Event) -> None:
         if isinstance(event, Committed):
             what = self._replays.pop(event.ticket, None)
+            self._queued.pop(event.ticket, None)
             if event.reread:
                 self.reload()
             elif self.clip is not None and event.change.clip_id == self.clip.id:
@@ -212,11 +219,13 @@ class ReviewSession(QObject):
             what = self._replays.get(event.tickets[0], "Decision")
             for ticket in event.tickets:
                 self._replays.pop(ticket, None)
+                if ticket in self._queued:
+                    self._to_prune.append(self._queued.pop(ticket))
             self._refused = True
             if self._submitting in event.tickets:
-                self._refused_now = True
+                self._refused_now = True  # refused while being queued (foreground): pruned once the stack is idle
             else:
-                self.undo_stack.clear()  # decisions made on a state the store does not hold
+                self._prune()
             self.reload()
             if self.clip is not None:
                 self.decided.emit(self.clip.id)
@@ -330,7 +339,17 @@ class ReviewSession(QObject):
             return False
         self._refused = False
         stack.undo() if undo else stack.redo()
+        self._prune()  # a refusal while the stack was busy undoing
         return not self._refused
+
+    def _prune(self) -> None:
+        """Take the refused decisions, the entries that depend on them and the redo history off the stack."""
+        refused, self._to_prune = self._to_prune, []
+        if refused:
+            lost = prune(self.undo_stack, refused, self.pipeline.book)
+            if lost:
+                self.message.emit(f"{plural(lost, 'other decision')} left the undo history: "
+                                  "it no longer matches what the database holds")
 
     def finalise(self) -> bool:
         """Ctrl+Enter: finalise the clip; the store refuses while instances need review."""

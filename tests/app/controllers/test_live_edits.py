@@ -72,9 +72,9 @@ def test_a_conflict_rolls_back_with_its_dependents_and_undo_stays_consistent(
     assert session.undo_stack.count() == 2  # add and the first edit; the refused three are gone
     session.undo()  # the first edit's undo would overwrite the other desktop's write: refused, nothing lost
     assert session.wait_saved(10)
-    assert "changed by another user" in said[-2] and "history of this clip cleared" in said[-1]
+    assert "changed by another user" in said[-2] and said[-1].startswith("1 other edit left the undo history")
     assert _shown(session) == [(10, 50)] == [(s.start_frame, s.end_frame) for s in store.segments(clip_id, "ann")]
-    assert session.undo_stack.count() == 0  # a refused undo leaves a history that no longer matches the store
+    assert session.undo_stack.count() == 0  # the add of that segment would go back over the other desktop's write
     session.undo()
     assert said[-1] == "Nothing to undo in this clip" and _shown(session) == [(10, 50)]
     assert session.add(100, 140, NOD) is not None and session.wait_saved()  # editing goes on
@@ -124,3 +124,32 @@ def test_the_window_shows_the_save_status_and_keeps_edits_in_the_journal(
     assert statuses[0] == "saving…" and window.save_status.text() == "saved"
     assert Journal(folder / "edits-journal.sqlite", journal.scope).entries() == []  # committed: nothing kept
     window.grab().save(str(tmp_path / "save_status.png"))
+
+
+def test_a_refused_undo_keeps_the_history_of_other_segments(qtbot: QtBot, session: ClipSession, store: Store,
+                                                             clip_id: int) -> None:
+    said: list[str] = []
+    session.message.connect(said.append)
+    assert session.add(10, 30, NOD) is not None and session.wait_saved()
+    other = session.add(100, 140, NOD)
+    assert other is not None and session.wait_saved()
+    oid = session.selected or 0
+    assert session.edit(oid, end=150) and session.wait_saved()
+    assert session.add(200, 220, NOD) is not None and session.wait_saved()
+    session.undo()  # the last add: undone, on the redo history
+    assert session.wait_saved() and session.undo_stack.canRedo()
+    theirs = next(s for s in store.segments(clip_id, "ann") if s.start_frame == 100)
+    store.update_segment(replace(theirs, end_frame=160))  # another desktop, the second segment
+    session.undo()  # the edit of the second segment: its undo would overwrite that write
+    assert session.wait_saved(10)
+    assert any("changed by another user" in m for m in said) and said[-1].startswith("2 other edits left")
+    stored = [(s.start_frame, s.end_frame) for s in store.segments(clip_id, "ann")]
+    assert _shown(session) == [(10, 30), (100, 160)] == sorted(stored)  # the model is what the store holds
+    stack = session.undo_stack
+    assert (stack.count(), stack.index(), stack.canRedo()) == (1, 1, False)  # the first add stays; the
+    assert stack.undoText() == "Add segment"  # second add (its segment's write stays) and the redo history went
+    session.undo()
+    assert session.wait_saved(10)
+    assert _shown(session) == [(100, 160)] == [(s.start_frame, s.end_frame) for s in store.segments(clip_id, "ann")]
+    session.redo()
+    assert session.wait_saved(10) and _shown(session) == [(10, 30), (100, 160)]
