@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
@@ -21,7 +22,7 @@ from app.labelling.shortcuts import MENUS, SHORTCUTS
 from app.panels.dock_layout import DockFit
 from app.panels.instance_table import InstanceTable
 from app.proposals.proposal_controller import ProposalController
-from app.queue.queue_model import STATE_TEXT, load_queue
+from app.queue.queue_model import STATE_TEXT, load_queue, queue_rows
 from app.queue.queue_widget import QueueWidget
 from app.queue.useful_order import useful_rows
 from app.settings import AppSettings
@@ -141,6 +142,15 @@ class MainWindow(ClipWindow):
 
         handle = self.runner.start("final agreement", work)
         handle.finished.connect(self.queue.set_feedback)
+
+    def read_rows(self, store: StoreAPI, clip_ids: list[int]) -> list[Any]:
+        """The queue rows of these clips (on a task thread)."""
+        return queue_rows(store, self.user, clip_ids)
+
+    def show_rows(self, rows: list[Any]) -> None:
+        """Put rows read again into the queue, in place."""
+        self.queue.replace_rows(rows)
+        self._update_status()
 
     def open_clip_id(self, clip_id: int) -> None:
         """Open a clip: its segments, its video (decoded in the background), the timeline."""

@@ -177,6 +177,9 @@ class ClipWindow(QMainWindow):
         self.setWindowIcon(icon("app"))
         self._messages = 0  # status messages shown so far (run_command tells whether a command spoke)
         self._place_clip: int | None = None  # the clip shown, whose place is remembered on leaving it
+        self._rows_wanted: set[int] = set()  # clips whose queue rows wait to be read again (follow_rows)
+        self._rows_task: TaskHandle | None = None
+        self._rows_store: StoreAPI | None = None
 
     # ----- construction --------------------------------------------------------------------------
     def _build_frame(self, docks: Sequence[DockSpec]) -> list[QDockWidget]:
@@ -368,6 +371,50 @@ class ClipWindow(QMainWindow):
         """Open a clip (each window kind says how)."""
         raise NotImplementedError
 
+    def reload_queue(self) -> None:
+        """Read the whole queue again (each window kind says how)."""
+        raise NotImplementedError
+
+    def read_rows(self, store: StoreAPI, clip_ids: list[int]) -> list[Any]:
+        """The queue rows of these clips, read on a task thread through `store` (each window kind says how)."""
+        raise NotImplementedError
+
+    def show_rows(self, rows: list[Any]) -> None:
+        """Put rows read again into the queue, in place (each window kind says how)."""
+        raise NotImplementedError
+
+    def follow_rows(self, clips: set[int] | None) -> None:
+        """Teammates committed on these clips: read just their queue rows again, off the UI thread, one
+        read at a time (clips named meanwhile wait for the next); None (the feed's connection came
+        back: anything may have changed) reads the whole queue again."""
+        if clips is None:
+            self._rows_wanted.clear()
+            self.reload_queue()
+            return
+        listed = {c.id for c in self.queue.model.clips()}
+        self._rows_wanted |= clips & listed
+        self._read_rows_next()
+
+    def _read_rows_next(self) -> None:
+        if self._rows_task is not None or not self._rows_wanted:
+            return
+        wanted, self._rows_wanted = sorted(self._rows_wanted), set()
+        if self._rows_store is None:  # a connection of the task's own: the window's store is the UI thread's
+            self._rows_store = self.store.as_user(self.store.user.name if self.store.user else None)
+        reader, read = self._rows_store, self.read_rows
+
+        def work(_progress: Progress, _cancel: CancelToken) -> list[Any]:
+            return read(reader, wanted)
+
+        handle = self.runner.start("queue rows", work)
+        handle.finished.connect(self.show_rows)
+        handle.ended.connect(self._rows_read)
+        self._rows_task = handle
+
+    def _rows_read(self) -> None:
+        self._rows_task = None
+        self._read_rows_next()
+
     def _show_clip_video(self, clip: Clip) -> bool:
         """Start decoding the clip's video (stale thumbnails cancelled), back at the place the user
         left it (frame, video zoom, timeline zoom); select its row, focus the view. True when a
@@ -472,6 +519,7 @@ class ClipWindow(QMainWindow):
         session = self.session
         assert isinstance(session, LiveSession)
         self.live_feed = LiveFeed(self.store, parent=self)
+        self.live_feed.changed.connect(self.follow_rows)
         self.save_status = QLabel("saved")
         self.save_status.setObjectName("saveStatus")
         self.statusBar().addPermanentWidget(self.save_status)

@@ -23,7 +23,6 @@ import os
 import statistics
 import sys
 import tempfile
-import threading
 import time
 import uuid
 from collections.abc import Callable
@@ -103,8 +102,7 @@ def _one_round(app: Any, session: Any, review: Any, store: Any, clip: Any, base:
     delattr(session.pipeline, "read_in_background")
     for read in later:
         session.pipeline.read_in_background(read)
-    while any(t.name == "live-read" for t in threading.enumerate()):  # not the next edit's trips
-        time.sleep(0.005)
+    session.pipeline.wait_reads()  # not the next edit's trips
     note("add", _timed(app, session, lambda: session.add(base, base + 20, NOD), proxy, nothing))
     seg_id = session.selected
     note("nudge", _timed(app, session, lambda: session.nudge(seg_id, "end", 1), proxy, nothing))

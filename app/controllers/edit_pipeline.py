@@ -9,8 +9,8 @@ writer's events into `event` on the UI thread, plus a one-line `saveStatus`:
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 
@@ -18,8 +18,10 @@ from annotator.clip_model import ClipModel
 from annotator.commands import Change, Command
 from annotator.edit_queue import Committed, EditQueue, Event, Refused, Saved, Waiting
 from annotator.journal import Journal
+from annotator.progress import CancelToken, Progress
 from annotator.store.api import StoreAPI
 from annotator.versions import VersionBook
+from app.tasks import TaskRunner
 from app.wording import plural
 
 SAVING, SAVED = "saving…", "saved"
@@ -41,10 +43,9 @@ class EditPipeline(QObject):
         self.store = store
         self._raw = _Relay()
         self._raw.arrived.connect(self._on_event)
-        self._raw.viewRead.connect(self._on_view_read)
         self._writer_store: StoreAPI | None = None
         self._reader: StoreAPI | None = None
-        self._read_lock = threading.Lock()
+        self.reads = TaskRunner(max_threads=1, parent=self)  # one at a time: they share the reader's connection
         self.queue = EditQueue(self._own_store() if background else store, self.book, self._raw.arrived.emit,
                                journal, background)
 
@@ -63,25 +64,30 @@ class EditPipeline(QObject):
         return len(self.queue.replay_journal())
 
     def read_in_background(self, read: Callable[[StoreAPI], object]) -> None:
-        """Run `read` on a thread with a connection of its own; `viewRead` brings its result to the UI
-        thread (a live update never makes the window wait). In the foreground: read now."""
+        """Run `read` on the pipeline's task thread with a connection of its own; `viewRead` brings its
+        result to the UI thread (a live update never makes the window wait). In the foreground: read now."""
         reader = self._reader
         if reader is None:
             self.viewRead.emit(read(self.store))
             return
 
-        def run() -> None:
-            with self._read_lock:
-                try:
-                    found = read(reader)
-                except Exception:  # noqa: BLE001 -- the next change or open reads again
-                    return
-            self._raw.viewRead.emit(found)
+        def work(_progress: Progress, _cancel: CancelToken) -> Any:
+            try:
+                return read(reader)
+            except Exception:  # noqa: BLE001 -- offline or busy: the next change or open reads again
+                return None
 
-        threading.Thread(target=run, name="live-read", daemon=True).start()
+        self.reads.start("live read", work).finished.connect(self._on_view_read)
 
     def _on_view_read(self, found: object) -> None:
-        self.viewRead.emit(found)
+        if found is not None:  # None: nothing to show (a write such as note_opened, or a read that failed)
+            self.viewRead.emit(found)
+
+    def wait_reads(self, timeout_s: float = 30.0) -> bool:
+        """Block until the background reads are done and delivered (tests, benchmarks)."""
+        done = bool(self.reads.pool.waitForDone(int(timeout_s * 1000)))
+        QCoreApplication.processEvents()
+        return done
 
     def submit(self, ticket: int, command: Command, undo: bool, preview: Change) -> None:
         """Show the edit at once (its preview) and queue it under `ticket` (from queue.reserve())."""
@@ -101,8 +107,9 @@ class EditPipeline(QObject):
         return done
 
     def close(self) -> None:
-        """Stop the writer (edits not committed stay in the journal) and its connection."""
+        """Stop the writer (edits not committed stay in the journal), the reads and their connections."""
         self.queue.close()
+        self.reads.shutdown(3000)
         for opened in (self._writer_store, self._reader):
             if opened is not None:
                 opened.close()
@@ -132,4 +139,3 @@ class _Relay(QObject):
     """Carries writer events across threads (emitted on the writer thread, received on the UI thread)."""
 
     arrived = Signal(object)
-    viewRead = Signal(object)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -53,6 +53,15 @@ def load_queue(store: StoreAPI, user: str | None) -> list[QueueRow]:
             for a in store.assignments(user) if a.clip_id in clips]
     rows.sort(key=lambda r: r.clip.id)
     return rows
+
+
+def queue_rows(store: StoreAPI, user: str | None, clip_ids: Sequence[int]) -> list[QueueRow]:
+    """The rows of a few clips (those a teammate's commit named), each as the screen opens it
+    (StoreAPI.clip_view: the clip, the user's state and segments in one read)."""
+    if user is None:
+        return [QueueRow(store.clip(clip_id), None, 0) for clip_id in clip_ids]
+    views = [store.clip_view(clip_id, user) for clip_id in clip_ids]
+    return [QueueRow(v.clip, v.state, len(v.segments)) for v in views]
 
 
 class QueueModel(ClipRowsModel[QueueRow]):
@@ -132,6 +141,13 @@ class QueueModel(ClipRowsModel[QueueRow]):
                                         instances if instances is not None else row.instances)
                 self.emit_row_changed(i)
                 return
+
+    def replace_row(self, row: QueueRow) -> None:
+        """Show one clip's row as read again (state, count, the clip itself: finalised, damaged)."""
+        i = self.row_of(row.clip.id)
+        if i is not None and self.rows[i] != row:
+            self.rows[i] = row
+            self.emit_row_changed(i)
 
     def counts(self) -> tuple[int, int]:
         """(done, total) for the progress bar."""

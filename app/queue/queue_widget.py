@@ -150,6 +150,12 @@ class QueueWidget(QWidget):
         self.model.update_row(clip_id, state, instances)
         self._update_progress()
 
+    def replace_rows(self, rows: list[QueueRow]) -> None:
+        """Rows read again (a teammate's commit): each updated in place, nothing else re-read."""
+        for row in rows:
+            self.model.replace_row(row)
+        self._update_progress()
+
     def select_clip(self, clip_id: int) -> None:
         """Mark and highlight the open clip without emitting clipActivated."""
         self.highlight.mark(clip_id)

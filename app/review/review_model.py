@@ -120,3 +120,33 @@ def author_of(inst: MergedInstance, segments: dict[str, list[Segment]]) -> dict[
             if s.id in members:
                 out[name] = s
     return out
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewClip:
+    """Everything the review screen shows of one clip, as the store holds it."""
+
+    clip: Clip
+    annotators: list[str]
+    segments: dict[str, list[Segment]]  # by annotator, sorted by start then end
+    instances: list[MergedInstance]  # the ones the merge stands by, sorted (clip_instances)
+    merge_problem: str | None  # why finalising would be refused on its merge, as the store says
+
+    def row(self) -> ReviewRow:
+        """The clip's row in the reviewer's queue."""
+        return ReviewRow(self.clip, *status_counts(self.instances), self.merge_problem)
+
+
+def read_review_clip(store: StoreAPI, clip_id: int) -> ReviewClip:
+    """Read one clip for the review screen: its annotators, their segments, the instances, the merge's state."""
+    clip = store.clip(clip_id)  # another reviewer may have finalised it
+    annotators = clip_annotators(store, clip_id)
+    segments = {name: sorted(store.segments(clip_id, name), key=lambda s: (s.start_frame, s.end_frame))
+                for name in annotators}
+    instances = clip_instances(store, clip_id, segments)
+    return ReviewClip(clip, annotators, segments, instances, store.merge_problems([clip_id]).get(clip_id))
+
+
+def review_rows_of(store: StoreAPI, clip_ids: Sequence[int]) -> list[ReviewRow]:
+    """The queue rows of a few clips (those a teammate's commit named), each read as the review screen reads it."""
+    return [read_review_clip(store, clip_id).row() for clip_id in clip_ids]

@@ -26,11 +26,11 @@ from app.controllers.edit_pipeline import EditPipeline
 from app.controllers.live_feed import LiveFeed
 from app.review.review_model import (
     Choice,
+    ReviewClip,
     author_of,
-    clip_annotators,
-    clip_instances,
     majority_decision,
     outcome_text,
+    read_review_clip,
 )
 from app.stored_command import StoredCommand, prune
 from app.wording import plural
@@ -68,6 +68,8 @@ class ReviewSession(QObject):
         self._submitting: int | None = None  # the ticket being queued now
         self._refused_now = False  # ... was refused before submit returned (foreground writer)
         self._replays: dict[int, str] = {}  # ticket of an undo/redo -> "Undo"/"Redo", for its message
+        self._opened = 0  # counts clip openings: a live read made for an earlier one is dropped
+        self.pipeline.viewRead.connect(self._on_view_read)
         self._queued: dict[int, tuple[Command, bool]] = {}  # ticket -> (command, is an undo) until settled
         self._to_prune: list[tuple[Command, bool]] = []  # refused, to take off the stack once it is idle
 
@@ -75,6 +77,7 @@ class ReviewSession(QObject):
     def open_clip(self, clip: Clip | None) -> None:
         """Load the clip's annotators, their segments and the merged instances."""
         self.clip = clip
+        self._opened += 1
         self.selected = None
         self.undo_stack.clear()
         self.annotators = []
@@ -86,16 +89,15 @@ class ReviewSession(QObject):
     def reload(self) -> None:
         """Re-read everything shown of the clip from the store (the store is the truth): the clip,
         its annotators, their segments, the instances and whether the merge is still current."""
-        if self.clip is None:
+        self._show(None if self.clip is None else read_review_clip(self.store, self.clip.id))
+
+    def _show(self, read: ReviewClip | None) -> None:
+        """Show a clip as read from the store (decisions still on their way stay on top)."""
+        if read is None:
             self.segments, self.instances, self.merge_problem = {}, [], None
         else:
-            self.clip = self.store.clip(self.clip.id)  # another reviewer may have finalised it
-            self.annotators = clip_annotators(self.store, self.clip.id)
-            self.segments = {name: sorted(self.store.segments(self.clip.id, name),
-                                          key=lambda s: (s.start_frame, s.end_frame))
-                             for name in self.annotators}
-            self.instances = clip_instances(self.store, self.clip.id, self.segments)
-            self.merge_problem = self.store.merge_problems([self.clip.id]).get(self.clip.id)
+            self.clip, self.annotators, self.segments = read.clip, read.annotators, read.segments
+            self.instances, self.merge_problem = read.instances, read.merge_problem
         self.pipeline.model.load(None if self.clip is None else self.clip.id, [], instances=self.instances)
         self.instances = self.pipeline.model.instances()  # decisions still on their way stay shown
         if self.selected is not None and self.instance(self.selected) is None:
@@ -239,10 +241,22 @@ class ReviewSession(QObject):
             feed.changed.connect(self._on_clips_changed)
 
     def _on_clips_changed(self, clips: set[int] | None) -> None:
-        if self.clip is not None and (clips is None or self.clip.id in clips) and not self.pipeline.queue.waiting():
-            self.reload()
-        for clip_id in clips or ():
-            self.decided.emit(clip_id)  # the queue's row of that clip
+        """A teammate committed on these clips: the open one is read again off the UI thread (the
+        window re-reads the queue rows)."""
+        if self.clip is not None and (clips is None or self.clip.id in clips):
+            clip_id, opened = self.clip.id, self._opened
+            self.pipeline.read_in_background(lambda store: (opened, read_review_clip(store, clip_id)))
+
+    def _on_view_read(self, found: object) -> None:
+        if not isinstance(found, tuple) or not isinstance(found[1], ReviewClip):
+            return
+        opened, read = found
+        if opened != self._opened or self.clip is None or read.clip.id != self.clip.id:
+            return  # the reviewer moved on: this clip is no longer the one shown
+        if self.pipeline.queue.waiting():
+            return  # decisions on their way: their commits bring the rows (the next change reads again)
+        self._show(read)
+        self.decided.emit(read.clip.id)  # its queue row follows what is shown
 
     def wait_saved(self, timeout: float = 30.0) -> bool:
         """Block until every queued decision is committed or refused, then show the outcome."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
@@ -20,7 +20,7 @@ from app.labelling.label_picker import LabelPicker
 from app.labelling.shortcut_sheet import NUDGE_NOTE
 from app.panels.dock_layout import DockFit
 from app.review.instance_detail import InstanceDetail
-from app.review.review_model import ReviewRow, load_review_rows, status_counts
+from app.review.review_model import ReviewRow, load_review_rows, review_rows_of, status_counts
 from app.review.review_queue import ReviewQueue
 from app.review.review_session import ReviewSession
 from app.review.review_shortcuts import REVIEW_MENUS, REVIEW_NOTE, REVIEW_SHORTCUTS
@@ -173,9 +173,20 @@ class ReviewWindow(ClipWindow):
             self.open_clip_id(nxt)
 
     def _refresh_row(self, clip_id: int) -> None:
-        clip = self.store.clip(clip_id)
-        if self.session.clip is not None and self.session.clip.id == clip_id:
+        """The open clip's row from what the session shows (nothing read: the session holds the clip as stored)."""
+        clip = self.session.clip
+        if clip is not None and clip.id == clip_id:
             self.queue.replace_row(ReviewRow(clip, *status_counts(self.session.instances), self.session.merge_problem))
+        self._update_status()
+
+    def read_rows(self, store: StoreAPI, clip_ids: list[int]) -> list[Any]:
+        """The review queue rows of these clips (on a task thread)."""
+        return review_rows_of(store, clip_ids)
+
+    def show_rows(self, rows: list[Any]) -> None:
+        """Put rows read again into the queue, in place."""
+        for row in rows:
+            self.queue.replace_row(row)
         self._update_status()
 
     # ----- merging ---------------------------------------------------------------------------

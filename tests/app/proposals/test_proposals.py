@@ -10,6 +10,7 @@ from pytestqt.qtbot import QtBot
 
 from annotator.model import Origin, Proposal, ProposalStatus, Segment
 from annotator.project import Project
+from annotator.store.api import ClipView
 from app.launch import build_window
 from app.main_window import MainWindow
 from app.proposals.proposal_controller import visible_proposals
@@ -173,14 +174,14 @@ def test_accept_refused_by_rules_changes_nothing(qtbot: QtBot, window: MainWindo
 
 def test_opening_a_clip_reads_its_proposals_once(window: MainWindow, monkeypatch: pytest.MonkeyPatch) -> None:
     store = window.session.store
-    real = store.proposals
+    real = store.clip_view
     reads: list[int] = []
 
-    def counting(clip_id: int, *args: object, **kwargs: object) -> list[Proposal]:
+    def counting(clip_id: int, author: str) -> ClipView:
         reads.append(clip_id)
-        return real(clip_id, *args, **kwargs)  # type: ignore[arg-type]
+        return real(clip_id, author)
 
-    monkeypatch.setattr(store, "proposals", counting)
+    monkeypatch.setattr(store, "clip_view", counting)  # the open clip's one read brings its proposals
     ids = {c.name: c.id for c in store.clips()}
     window.open_clip_id(ids["S01_clip_b"])
     assert reads == [ids["S01_clip_b"]]  # twice before: segmentsChanged, then clipOpened
