@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
 from annotator.decisions import Decision
@@ -125,6 +125,7 @@ class ClipView:
     state: AssignmentState | None
     segments: list[Segment]
     proposals: list[Proposal]
+    final: list[MergedInstance] = field(default_factory=list)  # a finalised clip's merged instances, else none
 
 
 class StoreAPI(Protocol):

@@ -1,8 +1,9 @@
 """Everything the annotation screen shows of one clip, read in one snapshot and (PostgreSQL) one round trip.
 
-The clip, the author's assignment state, their live segments, the clip's proposals and the
-user's answers are five queries. On PostgreSQL they go out together in psycopg's pipeline
-mode inside one REPEATABLE READ, READ ONLY transaction (BEGIN, the five, COMMIT, one sync):
+The clip, the author's assignment state, their live segments, the clip's proposals, the
+user's answers and, on a finalised clip, its merged instances and their segments (the final
+result lane) are seven queries. On PostgreSQL they go out together in psycopg's pipeline
+mode inside one REPEATABLE READ, READ ONLY transaction (BEGIN, the seven, COMMIT, one sync):
 one round trip, plus the pool's liveness ping when the connection is checked out. On SQLite
 (in process, no round trips) they run one after another in one read transaction.
 """
@@ -14,7 +15,7 @@ from typing import Any
 
 import psycopg
 from psycopg.rows import namedtuple_row
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, exists, or_, select
 
 from annotator.errors import InputError
 from annotator.model import AssignmentState
@@ -26,6 +27,8 @@ from annotator.store.orm import (
     AnnotatorRow,
     AssignmentRow,
     ClipRow,
+    MergedRow,
+    MergedSegmentRow,
     ProposalAnswerRow,
     ProposalRow,
     SegmentRow,
@@ -54,16 +57,25 @@ class ClipViewMixin(AssignmentsMixin, ProposalsMixin):
         answers_q = select(ProposalAnswerRow.proposal_id, ProposalAnswerRow.status).join(
             ProposalRow, ProposalRow.id == ProposalAnswerRow.proposal_id).where(
             ProposalRow.clip_id == clip_id, ProposalAnswerRow.author == user)
-        clips, states, segments, proposals, answers = self._read_together(
-            [clip_q, state_q, segments_q, proposals_q, answers_q])
+        finalised = exists().where(ClipRow.id == clip_id, ClipRow.finalised.is_(True))
+        final_q = select(MergedRow.__table__).where(MergedRow.clip_id == clip_id, finalised).order_by(MergedRow.id)
+        links_q = select(MergedSegmentRow.merged_id, MergedSegmentRow.segment_id).join(
+            MergedRow, MergedRow.id == MergedSegmentRow.merged_id).where(
+            MergedRow.clip_id == clip_id, finalised).order_by(MergedSegmentRow.merged_id, MergedSegmentRow.position)
+        clips, states, segments, proposals, answers, final, links = self._read_together(
+            [clip_q, state_q, segments_q, proposals_q, answers_q, final_q, links_q])
         if not clips:
             raise InputError("project", f"clip id {clip_id}", "no such clip")
         clip = convert.clip(clips[0])
         self.access.check_read(clip.name, clip.finalised, author)
         status = {row.proposal_id: row.status for row in answers}
         state = None if not states else AssignmentState(states[0].state)
+        members: dict[int, list[int]] = {}
+        for link in links:
+            members.setdefault(link.merged_id, []).append(link.segment_id)
         return ClipView(clip, state, [convert.segment(r) for r in segments],
-                        [convert.proposal(r, status.get(r.id)) for r in proposals])
+                        [convert.proposal(r, status.get(r.id)) for r in proposals],
+                        [convert.merged(r, tuple(members.get(r.id, ()))) for r in final])
 
     def _read_together(self, queries: Sequence[Select[*tuple[Any, ...]]]) -> list[list[Any]]:
         """The rows of each query (attribute access by column name), all from one snapshot."""

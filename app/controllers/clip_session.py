@@ -21,7 +21,7 @@ from annotator.commands import Command, SetState
 from annotator.edit_queue import Committed, Event, Refused
 from annotator.errors import ConflictError, PermissionDenied, RuleViolation, StoreBusy
 from annotator.journal import Journal
-from annotator.model import AssignmentState, Clip, Origin, Proposal, Segment
+from annotator.model import AssignmentState, Clip, MergedInstance, Origin, Proposal, Segment
 from annotator.store.api import ClipView, StoreAPI
 from annotator.taxonomy import Taxonomy
 from annotator.versions import VersionBook
@@ -59,6 +59,7 @@ class ClipSession(QObject):
         self.clip: Clip | None = None
         self.segments: list[Segment] = []  # as shown, sorted by start, then end
         self.proposals: list[Proposal] = []  # the clip's proposals with this user's answers
+        self.final: list[MergedInstance] = []  # a finalised clip's final result (its merged instances)
         self.selected: int | None = None
         self.state: AssignmentState | None = None
         self._refused = False  # the last edit was refused (its message is on screen)
@@ -96,9 +97,10 @@ class ClipSession(QObject):
         """Read the open clip as the store holds it into the model (edits still queued stay on top)."""
         if self.clip is None:
             self.model.load(None, [])
+            self.final = []
             return
         view = self.store.clip_view(self.clip.id, self.author)
-        self.clip = view.clip
+        self.clip, self.final = view.clip, view.final
         self.model.load(self.clip.id, view.segments, view.proposals, view.state)
 
     def reload(self) -> None:
@@ -140,7 +142,7 @@ class ClipSession(QObject):
     def _on_view_read(self, view: object) -> None:
         if not isinstance(view, ClipView) or self.clip is None or view.clip.id != self.clip.id:
             return  # another clip was opened meanwhile
-        self.clip = view.clip
+        self.clip, self.final = view.clip, view.final
         self.model.merge_from_store(view.segments, view.proposals)
         self.model.base.state = view.state
         self.model.merge_from_store()

@@ -92,7 +92,7 @@ class FinalResultLane(QObject):
             return
         tax = self.session.taxonomy
         colours = {a.id: LANE_COLOURS[a.body_part.id % len(LANE_COLOURS)] for a in tax.actions}
-        final = self.session.store.merged_instances(clip.id)
+        final = self.session.final  # read with the clip (StoreAPI.clip_view), nothing read here
         bars, styles, self.missed, self.yours_only = difference_bars(list(self.session.segments), final, colours)
         labelled = [Bar(b.id, b.start, b.end, b.lane, b.action_id, _label(b, tax.action(b.action_id).code,
                                                                          tax.action(b.action_id).name),

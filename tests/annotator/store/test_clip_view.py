@@ -6,12 +6,14 @@ from __future__ import annotations
 import pytest
 
 from annotator.errors import InputError, PermissionDenied
-from annotator.model import AssignmentState, Proposal, ProposalStatus, Role, Segment
+from annotator.model import AssignmentState, MergedStatus, Proposal, ProposalStatus, Role, Segment
 from annotator.project import Project
 from annotator.store.api import NewClip
 from annotator.store.store import Store
+from annotator.taxonomy import load_taxonomy
 from bench.tcp_proxy import DelayProxy
 from tests.annotator.store.db import db_url, project, store  # noqa: F401  (pytest fixtures)
+from tests.annotator.store.test_team import Team, team  # noqa: F401  (pytest fixture)
 
 
 def _clip(owner: Store) -> int:
@@ -77,3 +79,41 @@ def test_opening_a_clip_takes_two_round_trips_on_postgresql(db_url: str, project
     finally:
         ann1.close()
         proxy.close()
+
+
+def test_a_finalised_clip_brings_its_final_result_in_the_same_read(project: Project) -> None:
+    from annotator.decisions import KEEP
+    from merging.workflow import run_merge
+
+    owner = project.open_store()
+    clip_id = _clip(owner)
+    for name in ("ann1", "ann2"):
+        owner.set_assignment_state(clip_id, name, AssignmentState.DONE)
+    run_merge(owner)
+    for m in owner.merged_instances(clip_id):
+        if m.status is MergedStatus.NEEDS_REVIEW and m.id is not None:
+            owner.resolve_merged(m.id, m.version, KEEP, m.start_frame, m.end_frame, m.action_id)
+    ann1 = project.open_store("ann1")
+    try:
+        assert ann1.clip_view(clip_id, "ann1").final == []  # not before the reviewer finalises it
+        owner.finalise_clip(clip_id)
+        view = ann1.clip_view(clip_id, "ann1")
+        assert view.final == ann1.merged_instances(clip_id) and len(view.final) == 2
+        assert all(m.segment_ids for m in view.final)
+    finally:
+        ann1.close()
+        owner.close()
+
+
+def test_a_members_login_reads_the_open_clip_under_the_row_policies(team: Team) -> None:
+    store = Store.open(f"{team.url}%20-crole%3D{team.login['ann1']}", load_taxonomy("mma52"))
+    try:
+        view = store.clip_view(team.open_clip, "ann1")
+        assert [s.author for s in view.segments] == ["ann1"] and view.final == []
+        assert [p.status for p in view.proposals] == [ProposalStatus.REJECTED]  # ann1's own answer
+        final = store.clip_view(team.final_clip, "ann1").final
+        assert len(final) == 1 and final == store.merged_instances(team.final_clip)
+        with pytest.raises(PermissionDenied):
+            store.clip_view(team.open_clip, "ann2")
+    finally:
+        store.close()
