@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -148,7 +149,12 @@ class MainWindow(ClipWindow):
         return queue_rows(store, self.user, clip_ids)
 
     def show_rows(self, rows: list[Any]) -> None:
-        """Put rows read again into the queue, in place."""
+        """Put rows read again into the queue, in place; the open clip's state and count are the
+        session's (they include edits still on their way to the store)."""
+        clip, state = self.session.clip, self.session.state
+        if clip is not None and state is not None:
+            rows = [replace(r, state=state, instances=len(self.session.segments)) if r.clip.id == clip.id else r
+                    for r in rows]
         self.queue.replace_rows(rows)
         self._update_status()
 

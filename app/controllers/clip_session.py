@@ -82,11 +82,11 @@ class ClipSession(QObject):
         self.selected = None
         self._read()
         self.state = self.model.state
-        if clip is not None and self.state not in (None, AssignmentState.DONE) and not clip.finalised:
-            opened = clip.id  # times the clip for the agreement report (live: off the UI thread)
+        if self.clip is not None and self.state not in (None, AssignmentState.DONE) and not self.clip.finalised:
+            opened = self.clip.id  # times the clip for the agreement report (live: off the UI thread)
             self.pipeline.read_in_background(lambda store: store.note_opened(opened))
         self._refresh()
-        self.clipOpened.emit(clip)
+        self.clipOpened.emit(self.clip)  # as stored (the one given may be a queue row read earlier)
         self.selectionChanged.emit(None)
         self.stateChanged.emit(self.state)
         if self.read_only:
