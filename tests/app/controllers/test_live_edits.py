@@ -153,3 +153,26 @@ def test_a_refused_undo_keeps_the_history_of_other_segments(qtbot: QtBot, sessio
     assert _shown(session) == [(100, 160)] == [(s.start_frame, s.end_frame) for s in store.segments(clip_id, "ann")]
     session.redo()
     assert session.wait_saved(10) and _shown(session) == [(10, 30), (100, 160)]
+
+
+def test_a_refused_undo_prunes_the_same_way_when_the_writer_is_in_the_foreground(
+        qtbot: QtBot, project: Project, store: Store, clip_id: int) -> None:
+    ann = project.open_store("ann")
+    session = ClipSession(ann, "ann")  # no go_live: each edit is committed before it returns
+    try:
+        session.open_clip(ann.clip(clip_id))
+        assert session.add(10, 30, NOD) is not None
+        assert session.add(100, 140, NOD) is not None
+        oid = session.selected or 0
+        assert session.edit(oid, end=150)
+        theirs = next(s for s in store.segments(clip_id, "ann") if s.start_frame == 100)
+        store.update_segment(replace(theirs, end_frame=160))
+        session.undo()  # refused at once: the edit and the add of the same segment leave the history
+        assert _shown(session) == [(10, 30), (100, 160)]
+        stack = session.undo_stack
+        assert (stack.count(), stack.index(), stack.canRedo()) == (1, 1, False)
+        session.undo()
+        assert _shown(session) == [(100, 160)] == [(s.start_frame, s.end_frame) for s in ann.segments(clip_id, "ann")]
+    finally:
+        session.close()
+        ann.close()
