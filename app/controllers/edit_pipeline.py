@@ -85,8 +85,9 @@ class EditPipeline(QObject):
 
     def wait_reads(self, timeout_s: float = 30.0) -> bool:
         """Block until the background reads are done and delivered (tests, benchmarks)."""
+        QCoreApplication.processEvents()  # a read starts on the next turn of the event loop (TaskRunner.start)
         done = bool(self.reads.pool.waitForDone(int(timeout_s * 1000)))
-        QCoreApplication.processEvents()
+        QCoreApplication.processEvents()  # its result, queued to the UI thread
         return done
 
     def submit(self, ticket: int, command: Command, undo: bool, preview: Change) -> None:

@@ -153,12 +153,21 @@ def test_the_review_screen_reads_the_changed_open_clip_off_the_ui_thread(
 
 
 def test_a_live_read_for_a_clip_the_reviewer_left_is_dropped(
-        qtbot: QtBot, project: Project, merged_clip: int, review: ReviewWindow) -> None:
+        qtbot: QtBot, project: Project, merged_clip: int, review: ReviewWindow,
+        monkeypatch: pytest.MonkeyPatch) -> None:
     session = review.session
     review.open_clip_id(merged_clip)
     second = next(c.id for c in review.queue.model.clips() if c.id != merged_clip)
+    read: list[int] = []
+
+    def watched(store: StoreAPI, clip_id: int) -> ReviewClip:
+        read.append(clip_id)
+        return read_review_clip(store, clip_id)
+
     session._on_clips_changed({merged_clip})  # a teammate's commit on the open clip: read in the background
+    monkeypatch.setattr(review_session, "read_review_clip", watched)
     review.open_clip_id(second)  # ... and the reviewer moves on before it arrives
     shown = list(session.instances)
     assert session.pipeline.wait_reads()
+    assert merged_clip in read  # it was read (on the task thread, after the move), and then dropped:
     assert session.clip is not None and session.clip.id == second and session.instances == shown
