@@ -248,8 +248,8 @@ class ReviewSession(QObject):
             self.pipeline.read_in_background(lambda store: (opened, read_review_clip(store, clip_id)))
 
     def _on_view_read(self, found: object) -> None:
-        if not isinstance(found, tuple) or not isinstance(found[1], ReviewClip):
-            return
+        if not (isinstance(found, tuple) and len(found) == 2 and isinstance(found[1], ReviewClip)):
+            return  # not a read of this session's
         opened, read = found
         if opened != self._opened or self.clip is None or read.clip.id != self.clip.id:
             return  # the reviewer moved on: this clip is no longer the one shown

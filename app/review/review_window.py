@@ -184,9 +184,12 @@ class ReviewWindow(ClipWindow):
         return review_rows_of(store, clip_ids)
 
     def show_rows(self, rows: list[Any]) -> None:
-        """Put rows read again into the queue, in place."""
+        """Put rows read again into the queue, in place (the open clip's row follows the session,
+        which reads that clip again itself and shows decisions still on their way)."""
+        shown = self.session.clip
         for row in rows:
-            self.queue.replace_row(row)
+            if shown is None or row.clip.id != shown.id:
+                self.queue.replace_row(row)
         self._update_status()
 
     # ----- merging ---------------------------------------------------------------------------

@@ -148,6 +148,8 @@ def test_the_review_screen_reads_the_changed_open_clip_off_the_ui_thread(
         _decide_one(other, merged_clip)
         qtbot.waitUntil(lambda: session.needs_review() == before - 1, timeout=2000)
         assert threads and threading.main_thread() not in threads  # the read ran on a task thread
+        model = review.queue.model
+        assert model.rows[model.row_of(merged_clip) or 0].needs_review == before - 1  # its row follows
     finally:
         other.close()
 
