@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol, runtime_checkable
 
 import numpy as np
-from PySide6.QtCore import QByteArray, Qt, SignalInstance
+from PySide6.QtCore import QByteArray, Qt, QTimer, SignalInstance
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QShowEvent, QUndoStack
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMenu, QMessageBox, QSplitter, QWidget
 
@@ -32,6 +32,7 @@ from app.labelling.shortcut_sheet import NUDGE_NOTE, ShortcutSheet, keys_markdow
 from app.labelling.shortcuts import Shortcut
 from app.log_folder import add_log_folder_action
 from app.panels.dock_layout import DockFit
+from app.panels.video_share import favour_video
 from app.player.player_widget import Player
 from app.player.zoom import ZOOM_STEP, VideoZoom
 from app.queue.clip_table import ClipRowsModel
@@ -188,8 +189,7 @@ class ClipWindow(QMainWindow):
         splitter.setStretchFactor(1, 2)
         splitter.setChildrenCollapsible(False)
         saved = self.settings.splitter_state(self.STATE_VERSION)
-        if saved is not None:
-            splitter.restoreState(saved)  # the player/timeline split as this window kind left it
+        self._split_restored = saved is not None and splitter.restoreState(saved)  # as this window kind left it
         self.splitter = splitter
         self.setCentralWidget(splitter)
         made = []
@@ -465,6 +465,10 @@ class ClipWindow(QMainWindow):
         """First show: docks at their content's width unless a saved layout was restored."""
         super().showEvent(event)
         self.dock_fit.first_show()
+        if not self._split_restored:  # no split saved: the video first, once the layout has its sizes
+            self._split_restored = True
+            QTimer.singleShot(0, lambda: favour_video(self.splitter, self.player, self.player.view, self.timeline,
+                                                      self.width()))
 
     def go_live(self, journal: Journal | None) -> None:
         """Edits saved in the background through `journal`, teammates' commits shown live, the save
