@@ -36,6 +36,7 @@ from app.panels.video_share import favour_video
 from app.player.player_widget import Player
 from app.player.zoom import ZOOM_STEP, VideoZoom
 from app.queue.clip_table import ClipRowsModel
+from app.quitting import ends_with_window
 from app.settings import AppSettings, ClipPlace
 from app.tasks import TaskHandle, TaskRunner
 from app.timeline.filmstrip import make_thumbnails
@@ -140,6 +141,9 @@ def bind_undo_actions(stack: QUndoStack, undo: QAction, redo: QAction) -> None:
     stack.redoTextChanged.connect(lambda text: redo.setText(f"Redo {text}".strip()))
     undo.setEnabled(stack.canUndo())
     redo.setEnabled(stack.canRedo())
+
+
+ENDING_TASK_WAIT_MS = 250  # see closeEvent
 
 
 class ClipWindow(QMainWindow):
@@ -492,7 +496,10 @@ class ClipWindow(QMainWindow):
             self.live_feed.close()
         self._remember_place()
         self.player.close_video()
-        self.runner.shutdown(3000)
+        # Cancelled tasks hold nothing to save; when the process ends now, their last steps (a pose
+        # child's teardown took 0.15-3 s) need not be waited for, only long enough for a pose task
+        # to see the cancel and terminate its child (it polls every 50 ms), which would outlive us
+        self.runner.shutdown(ENDING_TASK_WAIT_MS if ends_with_window() else 3000)
         self.settings.save_window_state(self.saveGeometry(), self.saveState(self.STATE_VERSION))
         self.settings.save_splitter_state(self.STATE_VERSION, self.splitter.saveState())
         self.settings.sync()
