@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QPushButton
 from pytestqt.qtbot import QtBot
 
 from annotator.exporting import split_project
@@ -124,3 +125,20 @@ def test_plots_show_whole_epochs_without_a_legend_and_start_afresh(dialog: Train
         (x0, x1), _ = plot.getPlotItem().viewRange()
         assert (x0, x1) == pytest.approx((0.5, 20.5))  # the next run's epochs, not the last view
     assert d.loss_curve.xData is None or len(d.loss_curve.xData) == 0  # its curves start empty
+
+
+def test_a_disabled_button_looks_disabled_in_the_apps_theme(dialog: TrainDialog) -> None:
+    import numpy as np
+    from PySide6.QtGui import QImage
+
+    from app.launch import style_sheet
+
+    def brightest(button: QPushButton) -> int:
+        image = button.grab().toImage().convertToFormat(QImage.Format.Format_Grayscale8)
+        rows = np.frombuffer(image.constBits(), np.uint8).reshape(image.height(), image.bytesPerLine())
+        return int(rows[:, : image.width()].max())
+
+    dialog.setStyleSheet(style_sheet())
+    assert dialog.start_button.isEnabled() and not dialog.cancel_button.isEnabled()
+    # the theme's one text colour made Cancel and Resume read as pressable before any run
+    assert brightest(dialog.cancel_button) < brightest(dialog.start_button) - 60
