@@ -65,7 +65,11 @@ def test_a_window_whose_process_ends_does_not_wait_for_what_it_stops(
         signal.connect(slot)
     waits: list[int] = []
     real_shutdown = TaskRunner.shutdown
-    monkeypatch.setattr(TaskRunner, "shutdown", lambda self, ms=5000: waits.append(ms) or real_shutdown(self, ms))
+    def shutdown(self: TaskRunner, ms: int = 5000) -> bool:
+        waits.append(ms)
+        return real_shutdown(self, ms)
+
+    monkeypatch.setattr(TaskRunner, "shutdown", shutdown)
     monkeypatch.setattr(quitting, "_ends_with_window", True)  # as app.launch.main says
     w.close()
     assert Spare.waited == [] and process in warm._KILLED and process.parent() is None  # killed, not waited for
