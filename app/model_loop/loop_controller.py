@@ -170,7 +170,7 @@ class ModelLoop(QObject):
         worker.progress.connect(self.status.update_progress)
         worker.finished.connect(on_result)
         worker.failed.connect(self.message.emit)
-        worker.failed.connect(lambda why: log.warning("%s failed: %s", text, why))
+        worker.failed.connect(lambda why: log.warning("%s", why))  # names the job already
         worker.cancelled.connect(lambda: self.message.emit(f"{text}: cancelled, nothing stored"))
         worker.cancelled.connect(lambda: log.info("%s: cancelled, nothing stored", text))
         worker.ended.connect(self._ended)
