@@ -344,6 +344,13 @@ class SplitSummary:
     source: str  # the export source whose instances the split balanced (select_export)
     instances: dict[str, int]  # of that source, per subset
     balance: SplitBalance  # on those same instances
+    wanted: tuple[str, ...] = ()  # the subsets the ratios asked for (ratio above 0)
+    labelled_subjects: int = 0  # subjects with at least one instance of the source
+
+    def starved(self) -> list[str]:
+        """The subsets asked for that got no instance to balance on: the split was made from too
+        little labelled data (too few finalised clips or subjects) for every subset to get some."""
+        return [name for name in self.wanted if not self.instances.get(name, 0)]
 
     def lines(self) -> list[str]:
         """One line per subset, then what the split was stratified on and how well."""
@@ -357,6 +364,10 @@ class SplitSummary:
         where = f" ({self.balance.worst[0].value}, class {self.balance.worst[1]})" if self.balance.worst else ""
         out.append(f"stratified on source {self.source}: {total} instances; largest class-share gap "
                    f"{100 * self.balance.max_share_diff:.1f} points{where}")
+        if starved := self.starved():
+            out.append(f"warning: too little data to balance on ({plural(total, 'instance')} from "
+                       f"{plural(self.labelled_subjects, 'subject')}): {', '.join(starved)} got none; "
+                       "finalise more clips, then split again")
         return out
 
 
@@ -398,4 +409,6 @@ def split_project(store: StoreAPI, ratios: Sequence[float] = DEFAULT_RATIOS, see
         people.setdefault(key, set()).add(c.subject)
         instances[key] = instances.get(key, 0) + len(labels_of.get(c.name, ()))
     balance = split_balance(dict(subset_of), labels_of, n_classes)
-    return SplitSummary(counts, {k: len(v) for k, v in people.items()}, source, instances, balance)
+    wanted = tuple(s.value for s, r in zip(Subset, ratios, strict=True) if r > 0)
+    labelled = len({subject_of[name] for name, labels in labels_of.items() if labels and name in subject_of})
+    return SplitSummary(counts, {k: len(v) for k, v in people.items()}, source, instances, balance, wanted, labelled)

@@ -106,7 +106,8 @@ def refusal(data: TrainingData, min_clips: int, min_instances: int, need_val: bo
     if instances < min_instances:
         return f"only {instances} training instances (at least {min_instances} needed)"
     if need_val and not data.clips.get(str(Subset.VAL)):
-        return "no validation clips: nothing to choose the epoch or the proposal threshold on (run mmad split)"
+        return ("no validation clips: nothing to choose the epoch or the proposal threshold on (split again in "
+                "the reviewer's Export dialog, Ctrl+E, or run mmad split)")
     return None
 
 

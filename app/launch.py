@@ -23,6 +23,7 @@ from app.icons import icon
 from app.logs import APP_NAME, configure_logging, set_project
 from app.main_window import MainWindow
 from app.model_loop.attach import attach_model_loop
+from app.quitting import end_with_window
 from app.settings import AppSettings, project_folder
 from app.start_args import parse_args
 from app.start_dialog import StartDialog
@@ -117,6 +118,7 @@ def build_window(project: Project, user: str, settings: AppSettings) -> MainWind
 def main(argv: Sequence[str]) -> int:
     """Parse the arguments, open the project, run the window until it closes."""
     args = parse_args(argv)
+    end_with_window()  # the caller ends the process when this returns: the window need not wait at close
     app = QApplication.instance() or QApplication([sys.argv[0]])
     assert isinstance(app, QApplication)
     app.setApplicationName(APP_NAME)

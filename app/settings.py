@@ -25,7 +25,8 @@ class ClipPlace:
 
     def encoded(self) -> str:
         """One settings value: frame;factor;cx;cy[;x0;x1]."""
-        parts = [str(self.frame), *(f"{v:.6g}" for v in (self.zoom.factor, self.zoom.cx, self.zoom.cy))]
+        # the zoom exactly (repr: the shortest text that reads back the same float), so a clip reopens as left
+        parts = [str(self.frame), *(repr(float(v)) for v in (self.zoom.factor, self.zoom.cx, self.zoom.cy))]
         if self.span is not None:
             parts += [f"{v:.6g}" for v in self.span]
         return ";".join(parts)

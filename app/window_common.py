@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol, runtime_checkable
 
 import numpy as np
-from PySide6.QtCore import QByteArray, Qt, SignalInstance
+from PySide6.QtCore import QByteArray, Qt, QTimer, SignalInstance
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QShowEvent, QUndoStack
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMenu, QMessageBox, QSplitter, QWidget
 
@@ -32,9 +32,11 @@ from app.labelling.shortcut_sheet import NUDGE_NOTE, ShortcutSheet, keys_markdow
 from app.labelling.shortcuts import Shortcut
 from app.log_folder import add_log_folder_action
 from app.panels.dock_layout import DockFit
+from app.panels.video_share import favour_video
 from app.player.player_widget import Player
 from app.player.zoom import ZOOM_STEP, VideoZoom
 from app.queue.clip_table import ClipRowsModel
+from app.quitting import ends_with_window
 from app.settings import AppSettings, ClipPlace
 from app.tasks import TaskHandle, TaskRunner
 from app.timeline.filmstrip import make_thumbnails
@@ -141,6 +143,9 @@ def bind_undo_actions(stack: QUndoStack, undo: QAction, redo: QAction) -> None:
     redo.setEnabled(stack.canRedo())
 
 
+ENDING_TASK_WAIT_MS = 250  # see closeEvent
+
+
 class ClipWindow(QMainWindow):
     """Player over a timeline with docks either side; subclasses build the rest and call the helpers."""
 
@@ -191,8 +196,7 @@ class ClipWindow(QMainWindow):
         splitter.setStretchFactor(1, 2)
         splitter.setChildrenCollapsible(False)
         saved = self.settings.splitter_state(self.STATE_VERSION)
-        if saved is not None:
-            splitter.restoreState(saved)  # the player/timeline split as this window kind left it
+        self._split_restored = saved is not None and splitter.restoreState(saved)  # as this window kind left it
         self.splitter = splitter
         self.setCentralWidget(splitter)
         made = []
@@ -512,6 +516,10 @@ class ClipWindow(QMainWindow):
         """First show: docks at their content's width unless a saved layout was restored."""
         super().showEvent(event)
         self.dock_fit.first_show()
+        if not self._split_restored:  # no split saved: the video first, once the layout has its sizes
+            self._split_restored = True
+            QTimer.singleShot(0, lambda: favour_video(self.splitter, self.player, self.player.view, self.timeline,
+                                                      self.width()))
 
     def go_live(self, journal: Journal | None) -> None:
         """Edits saved in the background through `journal`, teammates' commits shown live, the save
@@ -536,7 +544,10 @@ class ClipWindow(QMainWindow):
             self.live_feed.close()
         self._remember_place()
         self.player.close_video()
-        self.runner.shutdown(3000)
+        # Cancelled tasks hold nothing to save; when the process ends now, their last steps (a pose
+        # child's teardown took 0.15-3 s) need not be waited for, only long enough for a pose task
+        # to see the cancel and terminate its child (it polls every 50 ms), which would outlive us
+        self.runner.shutdown(ENDING_TASK_WAIT_MS if ends_with_window() else 3000)
         self.settings.save_window_state(self.saveGeometry(), self.saveState(self.STATE_VERSION))
         self.settings.save_splitter_state(self.STATE_VERSION, self.splitter.saveState())
         self.settings.sync()

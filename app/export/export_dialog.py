@@ -34,12 +34,13 @@ from PySide6.QtWidgets import (
 
 from annotator.errors import InputError
 from annotator.export_plan import UNSPLIT, ExportPlan, plan_export
-from annotator.exporting import export_annotations, split_project
+from annotator.exporting import SplitSummary, export_annotations, split_project
 from annotator.formats import ANNOTATION_FORMATS, TOOL_FORMATS
 from annotator.model import GROUND_TRUTH
 from annotator.progress import CancelToken, Progress
 from annotator.splits import DEFAULT_RATIOS
 from annotator.store.api import StoreAPI
+from app.i18n import tr
 from app.tasks import TaskHandle, TaskRunner
 from app.wording import plural
 
@@ -101,9 +102,15 @@ class ExportDialog(QDialog):
         self.leakage = QLabel("")
         self.leakage.setObjectName("leakageResult")
         self.leakage.setWordWrap(True)
+        self.split_warning = QLabel("")  # the last split was balanced on too little data
+        self.split_warning.setObjectName("splitWarning")
+        self.split_warning.setWordWrap(True)
+        self.split_warning.setStyleSheet("color: #ec9650;")
+        self.split_warning.hide()
         column = QVBoxLayout(box)
         column.addLayout(ratios)
         column.addWidget(self.leakage)
+        column.addWidget(self.split_warning)
         return box
 
     def _build_what(self, default_dir: Path) -> QGroupBox:
@@ -216,7 +223,22 @@ class ExportDialog(QDialog):
               else f"no {summary.source} instances yet: balanced on clip counts only")
         self.status.setText("Split stored: " + ", ".join(f"{k} {plural(v, 'subject')}"
                                                          for k, v in summary.subjects.items()) + f"; {on}")
+        self.show_split_warning(summary)
         self.refresh()
+
+    def show_split_warning(self, summary: SplitSummary) -> None:
+        """Say so when the split just stored was balanced on too little data for every subset asked for
+        to get instances (one finalised instance balances nothing); hide the warning otherwise."""
+        starved = summary.starved()
+        total = sum(summary.instances.values())
+        if not starved or not total:  # no instances at all: the status line says so already
+            self.split_warning.hide()
+            return
+        self.split_warning.setText(tr("Export", "Too little data to balance the split on (instances: {instances}, "
+                                                "subjects with instances: {subjects}): {subsets} got none. Finalise "
+                                                "more clips (or import ground truth), then split again.").format(
+            instances=total, subjects=summary.labelled_subjects, subsets=", ".join(starved)))
+        self.split_warning.show()
 
     def export(self) -> TaskHandle | None:
         """Write the files on a worker (its own store), with progress and Cancel."""

@@ -9,6 +9,7 @@ setting are re-read at each use (another window or `mmad models --activate` may 
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -37,6 +38,7 @@ PROPOSE_SHORTCUTS = (
     Shortcut("cancel_model_run", "Model", "Cancel the model run", ("Ctrl+Shift+K",)),
 )
 MODELS_SHORTCUTS = (Shortcut("show_models", "Model", "Models…", ("Ctrl+Shift+M",), "the project's trained versions"),)
+log = logging.getLogger(__name__)
 TRAIN_SHORTCUTS = (Shortcut("train_model", "Model", "Train a model…", ("Ctrl+Shift+T",),
                             "train a new version on the finalised clips of the stored split"),)
 
@@ -151,6 +153,8 @@ class ModelLoop(QObject):
         if self.proposals is not None:
             self.proposals.reload()
         shown = len(self.proposals.shown) if self.proposals is not None else 0
+        log.info("proposals of %s stored: %d over %d clips%s", version.name, stored,
+                 len(result.get("proposals", {})), f", {len(refused)} clips refused: {refused[0]}" if refused else "")
         self.message.emit(f"{version.label}: {stored} proposals stored, {shown} shown from score "
                           f"{version.threshold:.2f} (Shift+Up / Shift+Down move it)"
                           + (f"; {len(refused)} clip(s) refused: {refused[0]}" if refused else ""))
@@ -166,10 +170,13 @@ class ModelLoop(QObject):
         worker.progress.connect(self.status.update_progress)
         worker.finished.connect(on_result)
         worker.failed.connect(self.message.emit)
+        worker.failed.connect(lambda why: log.warning("%s", why))  # names the job already
         worker.cancelled.connect(lambda: self.message.emit(f"{text}: cancelled, nothing stored"))
+        worker.cancelled.connect(lambda: log.info("%s: cancelled, nothing stored", text))
         worker.ended.connect(self._ended)
         self.job = worker
         self.status.begin(text)
+        log.info("%s: started", text)
         worker.start()
         self.message.emit(f"{text}…")
         return True

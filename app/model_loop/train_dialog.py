@@ -9,6 +9,7 @@ AVG mAP is at least the active version's, else it is registered inactive and "Ma
 
 from __future__ import annotations
 
+import logging
 import shutil
 import time
 from dataclasses import replace
@@ -40,6 +41,7 @@ from annotator.models_registry import activate, load_registry, version_dir
 from annotator.project import Project
 from annotator.store.api import StoreAPI
 from annotator.training_data import TrainingData, refusal, training_data
+from app.i18n import tr
 from app.model_loop.process import WorkerProcess
 from app.model_loop.records import Guards, TrainOutcome, TrainSpec
 from app.model_loop.warm import WarmSpare
@@ -51,6 +53,8 @@ BACKBONE_CHOICES = ((POSE, "Pose landmarks (CPU, minutes; landmarks cached in th
                     ("videomae-vit-s", "VideoMAE ViT-S + adapter (GPU, weights file)"))
 ADAPTER_CHOICES = ("dsta", "tia", "standard", "none")
 DEVICES = ("auto", "cpu", "cuda")
+ACTION_COLOUR, BODY_COLOUR = "#50a0e0", "#70c070"
+log = logging.getLogger(__name__)
 
 
 def clock(seconds: float) -> str:
@@ -68,6 +72,23 @@ def cuda_present() -> bool:
 def default_backbone(cuda: bool) -> str:
     """Pose on a machine without CUDA (a VideoMAE run takes hours there); ViT-S with a GPU."""
     return "videomae-vit-s" if cuda else POSE
+
+
+class EpochAxis(pg.AxisItem):  # type: ignore[misc]  # pyqtgraph ships no type hints
+    """An x axis in whole epochs: no ticks between two epochs (1.5 is no epoch)."""
+
+    def __init__(self) -> None:
+        super().__init__("bottom")
+        self.enableAutoSIPrefix(False)
+
+    def tickSpacing(self, minVal: float, maxVal: float, size: float) -> list[tuple[float, float]]:  # noqa: N802, N803
+        """pyqtgraph's tick levels, less those finer than one epoch."""
+        levels = [(spacing, offset) for spacing, offset in super().tickSpacing(minVal, maxVal, size) if spacing >= 1]
+        return levels or [(1.0, 0.0)]
+
+    def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:  # noqa: N802
+        """Whole numbers."""
+        return [str(int(round(v))) for v in values]
 
 
 class TrainDialog(QDialog):
@@ -136,11 +157,15 @@ class TrainDialog(QDialog):
         settings = QGroupBox("What it trains")
         settings.setLayout(form)
         self.loss_plot = self._plot("loss", "training loss")
-        self.map_plot = self._plot("val mAP (%)", "validation mAP (action, body)")
+        # The curves are named in the title, in their colours: a legend inside the plot sat on the
+        # points (mAP rises to the top right, where pyqtgraph puts it).
+        self.map_plot = self._plot("val mAP (%)", tr("Train", "validation mAP: {action} and {body}").format(
+            action=f'<span style="color:{ACTION_COLOUR}">● {tr("Train", "action")}</span>',
+            body=f'<span style="color:{BODY_COLOUR}">▲ {tr("Train", "body")}</span>'))
         self.loss_curve = self.loss_plot.plot([], [], pen=pg.mkPen("#e0a050", width=2), symbol="o", symbolSize=5)
-        self.action_curve = self.map_plot.plot([], [], pen=pg.mkPen("#50a0e0", width=2), symbol="o", symbolSize=5,
+        self.action_curve = self.map_plot.plot([], [], pen=pg.mkPen(ACTION_COLOUR, width=2), symbol="o", symbolSize=5,
                                                name="action")
-        self.body_curve = self.map_plot.plot([], [], pen=pg.mkPen("#70c070", width=2), symbol="t", symbolSize=5,
+        self.body_curve = self.map_plot.plot([], [], pen=pg.mkPen(BODY_COLOUR, width=2), symbol="t", symbolSize=5,
                                              name="body")
         plots = QHBoxLayout()
         plots.addWidget(self.loss_plot)
@@ -185,13 +210,20 @@ class TrainDialog(QDialog):
 
     @staticmethod
     def _plot(left: str, title: str) -> pg.PlotWidget:
-        plot = pg.PlotWidget(title=title)
+        plot = pg.PlotWidget(title=title, axisItems={"bottom": EpochAxis()})
         plot.setLabel("left", left)
         plot.setLabel("bottom", "epoch")
         plot.showGrid(x=True, y=True, alpha=0.25)
-        plot.addLegend(offset=(-10, 10))
         plot.setMinimumHeight(200)
         return plot
+
+    def _reset_plots(self, epochs: int) -> None:
+        """A new run: its epochs on the x axis, y fitted to its own values (nothing kept from the last
+        run or from the user's zoom)."""
+        for plot in (self.loss_plot, self.map_plot):
+            item = plot.getPlotItem()
+            item.enableAutoRange(y=True)
+            item.setXRange(0.5, epochs + 0.5, padding=0)
 
     def _browse(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Pretrained weights", str(self.project.path),
@@ -254,6 +286,7 @@ class TrainDialog(QDialog):
         self.records = []
         self._draw()
         self.epochs_total = self.epochs.value()
+        self._reset_plots(self.epochs_total)
         worker = WorkerProcess(self.job(number, resume, anyway).to_json(), f"Training v{number}", self, self.spare)
         worker.progress.connect(self._on_progress)
         worker.epoch.connect(self._on_epoch)
@@ -264,6 +297,9 @@ class TrainDialog(QDialog):
         self.worker = worker
         self.started_at, self.fraction = time.monotonic(), 0.0
         self.run_label.setText(f"Training v{number}: starting the worker")
+        spec = self.job(number, resume, anyway)
+        log.info("training v%d %s by %s: %s on %s, %d epochs, device %s%s", number, "resumed" if resume else "started",
+                 self._who(), spec.backbone, spec.source, spec.epochs, spec.device, " (train anyway)" if anyway else "")
         self._set_running(True)
         self.timer.start()
         worker.start()
@@ -334,6 +370,7 @@ class TrainDialog(QDialog):
         self.pending_version = None if outcome.activated else int(entry["number"])
         self.activate_button.setVisible(not outcome.activated)
         self.run_label.setText(text)
+        log.info("training v%s ended: %s", entry["number"], text)
         self.message.emit(text)
         self.registered.emit(entry)
 
@@ -342,19 +379,26 @@ class TrainDialog(QDialog):
         if self.pending_version is None:
             return
         chosen = activate(self.project.path, str(self.pending_version))
+        log.info("%s made %s the active model", self._who(), chosen.label)
         self.pending_version = None
         self.activate_button.hide()
         self.run_label.setText(f"{chosen.label} is now the active model")
         self.message.emit(f"{chosen.label} is now the active model")
         self.registered.emit(chosen.to_json())
 
+    def _who(self) -> str:
+        user = self.store.user
+        return "the owner" if user is None else user.name
+
     def _on_failed(self, text: str) -> None:
+        log.warning("training v%s failed: %s", self.number, text)
         self.run_label.setText(text)
         self.message.emit(text)
 
     def _on_cancelled(self) -> None:
         done = int(max((r["epoch"] for r in self.records), default=0))
         self.run_label.setText(f"Cancelled after {done} finished epochs: Resume continues from there")
+        log.info("training v%s cancelled after %d finished epochs", self.number, done)
         self.message.emit(f"Training v{self.number} cancelled")
 
     def _on_ended(self) -> None:

@@ -17,10 +17,12 @@ import sys
 from PySide6.QtCore import QObject, QProcess, QTimer, Signal
 
 from app.model_loop import protocol
+from app.quitting import ends_with_window
 
 START_AFTER_MS = 2000  # after the window is shown, or a job ended: the window's own work goes first
 STOP_WAIT_MS = 2000
 log = logging.getLogger(__name__)
+_KILLED: list[QProcess] = []  # spares killed as the process ends, kept from Qt's waiting destructor
 
 
 def worker_process(arguments: list[str], parent: QObject) -> QProcess:
@@ -77,6 +79,10 @@ class WarmSpare(QObject):
         process = self._detach()
         if process is not None:
             process.kill()
+            if ends_with_window():  # the window's process ends now: no wait for the kill (0.2-0.3 s)
+                process.setParent(None)  # a QProcess destroyed while running would wait for it
+                _KILLED.append(process)
+                return
             process.waitForFinished(STOP_WAIT_MS)
             process.deleteLater()
 

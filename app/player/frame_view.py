@@ -9,7 +9,7 @@ from PySide6.QtCore import QPointF, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter, QPaintEvent, QWheelEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from app.player.zoom import ZOOM_STEP, VideoZoom, frame_point, placed, visible_part
+from app.player.zoom import ZOOM_STEP, VideoZoom, frame_point, held_zoom, placed, visible_part
 
 BACKGROUND = QColor(18, 20, 24)
 ZOOM_BADGE = QColor(240, 200, 90)
@@ -66,7 +66,9 @@ class FrameView(QWidget):
 
     # ----- zoom and pan ------------------------------------------------------------------
     def set_zoom(self, zoom: VideoZoom) -> None:
-        """Show this part of the frame."""
+        """Show this part of the frame (held inside the view: see zoom.placed)."""
+        if self._image is not None and zoom.zoomed:
+            zoom = held_zoom(*self._sizes(), zoom)
         if zoom != self.zoom:
             self.zoom = zoom
             self.update()

@@ -69,7 +69,7 @@ class Player(QWidget):
         self.play_button.setText("▶")
         self.play_button.setToolTip("Play / pause (Space)")
         self.play_button.clicked.connect(self.toggle_play)
-        self.position = QLabel("–")
+        self.position = QLabel("")  # empty until a clip is open (a lone dash read as a stray mark)
         self.position.setObjectName("framePosition")
         self.position.setToolTip("Click, or press Ctrl+G, to go to a frame (123) or a time (12.5s)")
         self.position.mousePressEvent = lambda _e: self.ask_position()  # type: ignore[method-assign]
@@ -247,6 +247,7 @@ class Player(QWidget):
         self._decode = None
         self.cache = None
         self._shown = None
+        self.position.setText("")  # open_video writes the next clip's
         self.decode_bar.hide()
         self.cancel_button.hide()
 

@@ -59,11 +59,33 @@ def fitted(image: tuple[int, int], view: tuple[int, int]) -> Rect:
 
 
 def placed(image: tuple[int, int], view: tuple[int, int], zoom: VideoZoom) -> Rect:
-    """Where the whole (zoomed) frame lies in view coordinates; it may extend past the view."""
+    """Where the whole (zoomed) frame lies in view coordinates; it may extend past the view.
+
+    The frame point (cx, cy) sits where the fitted frame's centre was, then the frame is held
+    against the view's edges: along an axis where it is wider than the view it always covers
+    the view (no black bar beside a part pushed out on the other side), along one where it
+    is not it stays centred."""
     fx, fy, fw, fh = fitted(image, view)
     w, h = fw * zoom.factor, fh * zoom.factor
-    # The frame point (cx, cy) sits where the fitted frame's centre was.
-    return fx + fw / 2 - zoom.cx * w, fy + fh / 2 - zoom.cy * h, w, h
+    x = _held(fx + fw / 2, zoom.cx, w, float(view[0]))
+    y = _held(fy + fh / 2, zoom.cy, h, float(view[1]))
+    return x, y, w, h
+
+
+def _held(middle: float, at: float, length: float, room: float) -> float:
+    """Start of a span of `length` whose point `at` (a fraction) sits at `middle`, moved so that it
+    covers `room`, or centred on `middle` when shorter than `room`."""
+    if length <= room:
+        return middle - length / 2
+    return min(max(middle - at * length, room - length), 0.0)
+
+
+def held_zoom(image: tuple[int, int], view: tuple[int, int], zoom: VideoZoom) -> VideoZoom:
+    """`zoom` with its centre moved to where `placed` shows the frame, so a pan past an edge
+    is not remembered (the next pan back moves the picture at once)."""
+    fx, fy, fw, fh = fitted(image, view)
+    x, y, w, h = placed(image, view, zoom)
+    return VideoZoom(zoom.factor, (fx + fw / 2 - x) / w, (fy + fh / 2 - y) / h)
 
 
 def visible_part(image: tuple[int, int], view: tuple[int, int], zoom: VideoZoom) -> tuple[Rect, Rect]:

@@ -1,7 +1,7 @@
 """Motion curves under the timeline's lanes: one row per body part, on the lanes' frame axis.
 
-Each curve is scaled to its own row (its clip's 99th percentile fills the row, the value
-written at the row's right end) on a square-root scale, so that the small movements of a
+Each curve is scaled to its own row (its clip's 99th percentile fills the row, that value
+written under the row's name) on a square-root scale, so that the small movements of a
 micro-action show beside the large ones; speeds rise with motion, the hand-contact distances
 are drawn upside down so that a hand coming close to the face, body or legs also rises. The
 curve holds its value over the first and last frames, where a rate has only one side (it
@@ -17,7 +17,7 @@ from collections.abc import Sequence
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QColor, QPainter
+from PySide6.QtGui import QColor, QFont, QPainter
 from PySide6.QtWidgets import QGraphicsItem
 
 from app.timeline.lanes_item import LANE_SHADES
@@ -36,8 +36,11 @@ TICK_AT = 0.9  # onset / offset marks sit here, under the rest line, inside the 
 TICK_PX = 4  # their length
 TICK_ALPHA = 150
 SCALE_COLOUR = QColor(138, 147, 163)
-SHORT_UNITS = {"distance (torso lengths)": "torso lengths", "orientation change / s": "orientation / s",
-               "speed (torso lengths / s)": "torso lengths / s"}
+# Each row's scale is written under its name, left of the curves (written at the row's right end,
+# it sat on the curves' peaks there); the axis is 86 px wide, so the units are short.
+SHORT_UNITS = {"distance (torso lengths)": "TL", "orientation change / s": "/s",
+               "speed (torso lengths / s)": "TL/s"}
+NAME_RISE = 6  # px the name moves up to make room for its scale under it
 
 
 def row_values(curve: np.ndarray, invert: bool) -> np.ndarray:
@@ -74,20 +77,37 @@ def sparse_events(events: np.ndarray, gap: int = EVENT_GAP) -> np.ndarray:
 
 
 class ColouredLabelAxis(pg.AxisItem):  # type: ignore[misc]  # pyqtgraph ships no type hints
-    """A left axis whose tick labels are each drawn in their own colour (the curve's lane colour)."""
+    """A left axis whose tick labels are each drawn in their own colour (the curve's lane colour),
+    each with its row's scale in small grey type under it."""
 
     def __init__(self, colours: dict[str, QColor]) -> None:
         super().__init__("left")
         self.colours = colours
+        self.scales: dict[str, str] = {}  # row name -> the value at its top ("0.52 TL/s")
+
+    def set_scales(self, scales: dict[str, str]) -> None:
+        """Write these scales under the row names."""
+        if scales != self.scales:
+            self.scales = scales
+            self.picture = None  # pyqtgraph caches the drawn axis
+            self.update()
 
     def drawPicture(self, p: QPainter, axisSpec: object, tickSpecs: object, textSpecs: list[tuple[QRectF, int, str]]) -> None:  # noqa: N802, N803
-        """pyqtgraph's axis line and ticks; then each label in its colour."""
+        """pyqtgraph's axis line and ticks; then each label in its colour, its scale under it."""
         super().drawPicture(p, axisSpec, tickSpecs, [])
-        if self.style["tickFont"] is not None:
-            p.setFont(self.style["tickFont"])
+        font = self.style["tickFont"] or p.font()
+        small = QFont(font)
+        small.setPointSizeF(max(font.pointSizeF() - 2, 6.5))
         for rect, flags, text in textSpecs:
+            scale = self.scales.get(text, "")
+            p.setFont(font)
             p.setPen(self.colours.get(text, self.textPen().color()))
-            p.drawText(rect, int(flags), text)
+            p.drawText(rect.translated(0, -NAME_RISE if scale else 0), int(flags), text)
+            if scale:
+                p.setFont(small)
+                p.setPen(SCALE_COLOUR)
+                under = QRectF(rect.left() - 20, rect.center().y() + 1, rect.width() + 20, rect.height())
+                p.drawText(under, int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop), scale)
 
 
 class RowBands(pg.GraphicsObject):  # type: ignore[misc]  # pyqtgraph ships no type hints
@@ -97,7 +117,6 @@ class RowBands(pg.GraphicsObject):  # type: ignore[misc]  # pyqtgraph ships no t
         super().__init__()
         self.rows = rows
         self.frames = 1
-        self.scales: list[str] = [""] * rows  # each row's full-height value, written at its right end
         self.setZValue(-10)
 
     def set_frames(self, frames: int) -> None:
@@ -111,25 +130,9 @@ class RowBands(pg.GraphicsObject):  # type: ignore[misc]  # pyqtgraph ships no t
         return QRectF(-0.5, 0.0, float(self.frames), float(self.rows))
 
     def paint(self, p: QPainter, *args: object) -> None:
-        """One fill per row, then each row's scale at the right end of the visible part."""
+        """One fill per row."""
         for row in range(self.rows):
             p.fillRect(QRectF(-0.5, row, float(self.frames), 1.0), LANE_SHADES[row % 2])
-        vb = self.getViewBox()
-        if vb is None or not any(self.scales):
-            return
-        t = p.transform()
-        x1 = min(vb.viewRange()[0][1], self.frames - 0.5)
-        p.save()
-        p.resetTransform()
-        p.setPen(SCALE_COLOUR)
-        font = p.font()
-        font.setPointSizeF(7.5)
-        p.setFont(font)
-        right = t.m11() * x1 + t.dx() - 4
-        for row, text in enumerate(self.scales):
-            top = t.m22() * row + t.dy()
-            p.drawText(QRectF(right - 160, top + 1, 160, 12), int(Qt.AlignmentFlag.AlignRight), text)
-        p.restore()
 
 
 class MotionCurvesPlot:
@@ -148,7 +151,9 @@ class MotionCurvesPlot:
         self.bands.hide()  # shown with the first curves: no clip, no pose, no rows to tell apart
         self.axis.setToolTip("How much each body part moves (hands: how near they come to the face, body "
                              "or legs), each row scaled to this clip; ticks mark where a movement starts "
-                             "or stops (E snaps a segment's edge there)")
+                             "or stops (E snaps a segment's edge there). Under each name, the value at the "
+                             "row's top: TL/s torso lengths a second, /s the head's orientation change a "
+                             "second, TL (hands) the nearest distance in torso lengths")
         self.plot.addItem(self.bands)
         # The curve items are made with the first curves to draw (a clip's pose arrives after the
         # window is on screen): 14 pyqtgraph items cost the window's start-up about 10 ms.
@@ -178,10 +183,10 @@ class MotionCurvesPlot:
                 return  # nothing drawn yet, nothing to clear
             self._make_items()
         frames = 0
+        scales: dict[str, str] = {}
         for row, part in enumerate(self.parts):
             item, ticks = self.items[row], self.ticks[row]
             curve = None if motion is None else motion.curves.get(part)
-            self.bands.scales[row] = ""
             if curve is None or motion is None:
                 item.setData([], [])
                 ticks.setData([], [])
@@ -194,7 +199,8 @@ class MotionCurvesPlot:
             top = row_scale(curve, part in DISTANCE_PARTS)
             if top is not None:
                 unit = motion.unit(part)
-                self.bands.scales[row] = f"top {top:.2g} {SHORT_UNITS.get(unit, unit)}"
+                scales[part] = f"{top:.2g} {SHORT_UNITS.get(unit, unit)}"
+        self.axis.set_scales(scales)
         self.bands.set_frames(frames)
         self.bands.setVisible(frames > 0)
 

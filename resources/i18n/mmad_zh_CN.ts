@@ -2,6 +2,13 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
   <context>
+    <name>Export</name>
+    <message>
+      <source>Too little data to balance the split on (instances: {instances}, subjects with instances: {subjects}): {subsets} got none. Finalise more clips (or import ground truth), then split again.</source>
+      <translation>用于均衡划分的数据太少（实例：{instances}，有实例的受试者：{subjects}）：{subsets} 没有分到任何实例。请定稿更多片段（或导入真值标注），然后重新划分。</translation>
+    </message>
+  </context>
+  <context>
     <name>Timeline</name>
     <message>
       <source>final</source>
@@ -88,6 +95,21 @@
     <message>
       <source>no clip open</source>
       <translation>未打开片段</translation>
+    </message>
+  </context>
+  <context>
+    <name>Train</name>
+    <message>
+      <source>validation mAP: {action} and {body}</source>
+      <translation>验证集 mAP：{action} 与 {body}</translation>
+    </message>
+    <message>
+      <source>action</source>
+      <translation>动作</translation>
+    </message>
+    <message>
+      <source>body</source>
+      <translation>身体部位</translation>
     </message>
   </context>
   <context>
@@ -351,6 +373,10 @@
     <message>
       <source>Mark end at playhead, then label</source>
       <translation>在播放头处标记终点，然后选择标签</translation>
+    </message>
+    <message>
+      <source>at the first frame after the action: I at 30, O at 54 is 24 frames</source>
+      <translation>放在动作结束后的第一帧：I 在 30、O 在 54 即为 24 帧</translation>
     </message>
     <message>
       <source>Change label…</source>

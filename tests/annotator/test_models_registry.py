@@ -141,6 +141,7 @@ def test_too_small_training_data_is_refused_with_the_reason(tmp_path: Path) -> N
     assert refusal(data, 2, 1) is None
     no_val = replace(data, clips={"train": 2, "test": 1})
     assert "no validation clips" in (refusal(no_val, 2, 1) or "")
+    assert "Export dialog" in (refusal(no_val, 2, 1) or "")  # the window can split: it says where
     assert refusal(no_val, 2, 1, need_val=False) is None
 
 

@@ -94,3 +94,16 @@ def test_bad_input_is_one_message_and_leaves_the_split(store: Store, kwargs: dic
         split_project(store, **kwargs)  # type: ignore[arg-type]
     assert len(str(info.value).splitlines()) == 1
     assert [(c.name, c.subset) for c in store.clips()] == before
+
+
+def test_a_split_on_one_finalised_instance_says_it_had_too_little(store: Store) -> None:
+    names = [f"s{i:02d}" for i in range(6)]
+    clips = store.add_clips([NewClip(f"{n}_clip", n, 30.0, 300) for n in names])
+    store.replace_unresolved_merged(clips[0].id, [
+        MergedInstance(None, clips[0].id, 10, 40, COMMON, (), MergeRule.SINGLE, True, MergedStatus.RELIABLE)])
+    store.finalise_clip(clips[0].id)
+    summary = split_project(store, RATIOS, 0)
+    assert sum(summary.instances.values()) == 1 and summary.labelled_subjects == 1
+    assert len(summary.starved()) == 2  # the one labelled subject feeds one subset only
+    assert summary.lines()[-1].startswith("warning: too little data to balance on (1 instance from 1 subject)")
+    assert split_project(store, (1.0, 0.0, 0.0), 0).starved() == []  # only train asked for: it has data

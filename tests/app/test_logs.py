@@ -18,7 +18,7 @@ from app import logs
 from app.cli.main import main as mmad
 from app.logs import APP_NAME, LOG_FILE, app_data_dir, configure_logging, log_folder
 from app.tasks import TaskRunner
-from tests.app.conftest import shown_window
+from tests.app.conftest import ready_window, shown_window
 
 
 @pytest.fixture
@@ -159,3 +159,35 @@ def test_without_a_file_manager_the_log_path_is_shown(qtbot: QtBot, log_dir: Pat
     assert not open_log_folder()
     assert shown and str(log_dir) in shown[0]  # not a silent failure: the path, to copy
     assert QApplication.clipboard().text() == str(log_dir)
+
+
+def test_proposal_runs_leave_a_trace(qtbot: QtBot, app_project: tuple[Path, str], tmp_path: Path,
+                                     monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    """Issue 26, item 10: a run of the model (started, stored, failed, cancelled) is in the log."""
+    from annotator.models_registry import ModelVersion
+    from app.model_loop.records import ProposeResult
+    from tests.app.model_loop.test_train_dialog_states import StandInWorker
+
+    monkeypatch.setattr("app.model_loop.loop_controller.WorkerProcess", StandInWorker)
+    folder, user = app_project
+    w = ready_window(qtbot, folder, user, tmp_path / "s.ini")
+    loop = w.model_loop
+    clip = w.session.clip
+    assert loop is not None and clip is not None
+    version = ModelVersion(1, "v1-test", "2026-01-01T00:00:00Z", "models/v1/best.pt", "pose", "-", "merged")
+    with caplog.at_level(logging.INFO, logger="app.model_loop.loop_controller"):
+        assert loop.start({"job": "propose"}, "Proposing for the clip", lambda r: loop._store(r, version))
+        worker = StandInWorker.made[-1]
+        result = ProposeResult("v1-test", {clip.id: [(3, 30, 1, 0.8), (10, 40, 2, 0.5)]}, 1.0).to_json()
+        worker.end(worker.finished, result)
+        assert loop.start({"job": "propose"}, "Proposing for 2 clips", lambda r: None)
+        worker = StandInWorker.made[-1]
+        worker.end(worker.failed, "Proposing for 2 clips failed: no video")
+        assert loop.start({"job": "propose"}, "Proposing again", lambda r: None)
+        worker = StandInWorker.made[-1]
+        worker.end(worker.cancelled)
+    text = caplog.text
+    assert "Proposing for the clip: started" in text and "proposals of v1-test stored: 2 over 1 clips" in text
+    assert "Proposing for 2 clips failed: no video" in text
+    assert "Proposing again: cancelled, nothing stored" in text
+    w.close()

@@ -38,6 +38,14 @@ def test_reviewer_exports_with_counts_and_progress(qtbot: QtBot, tmp_path: Path)
     assert dialog.status.text().endswith("balanced on 2 instances of merged"), dialog.status.text()
     subsets = [dialog.counts.item(r, 0).text() for r in range(dialog.counts.rowCount())]
     assert len(subsets) == 1 and subsets[0] in ("train", "val")  # S01 only: S02_wait is not finished
+    # one finalised subject cannot feed two subsets: the dialog says the split was balanced on too little
+    warning = dialog.split_warning
+    assert warning.isVisible() and "instances: 2, subjects with instances: 1" in warning.text(), warning.text()
+    assert ("val got none" if subsets[0] == "train" else "train got none") in warning.text()
+    dialog.ratio_boxes[0].setValue(1.0)
+    dialog.ratio_boxes[1].setValue(0.0)
+    dialog.split()  # everything in train: every subset asked for gets data, no warning
+    assert dialog.status.text().startswith("Split stored") and not warning.isVisible()
     for name, box in dialog.format_boxes.items():
         box.setChecked(name == "mma52-csv")
     dialog.folder_edit.setText(str(tmp_path / "out"))

@@ -87,3 +87,12 @@ def test_missing_video_shows_a_message_not_a_crash(qtbot: QtBot, tmp_path: Path)
     assert "gone.mp4" in msg.args[0] and "not found" in msg.args[0]
     p.step(5)  # stepping still works on the timeline's frame range
     assert p.current == 5
+
+
+def test_no_clip_no_position_text(qtbot: QtBot, player: Player) -> None:
+    assert player.position.text().startswith("frame 0 / 59")
+    player.close_video()
+    assert player.position.text() == ""  # nothing beside the play button without a clip
+    fresh = Player(TaskRunner())
+    qtbot.addWidget(fresh)
+    assert fresh.position.text() == ""

@@ -86,7 +86,18 @@ def test_small_movements_show_edges_hold_and_ticks_are_few() -> None:
     assert sparse_events(np.array([3, 5, 8, 30, 33, 60])).tolist() == [3, 30, 60]
 
 
-def test_each_row_writes_its_scale(qtbot: QtBot) -> None:
-    _t, curves = shown(qtbot)
-    assert all(text.startswith("top ") for text in curves.bands.scales)
-    assert "torso lengths / s" in curves.bands.scales[PARTS.index("body")]
+def test_each_row_writes_its_scale_beside_the_curves_not_on_them(qtbot: QtBot) -> None:
+    from app.timeline.motion_curves import SCALE_COLOUR
+
+    t, curves = shown(qtbot)
+    scales = curves.axis.scales
+    assert set(scales) == set(PARTS) and scales["body"].endswith(" TL/s") and scales["head-hand"].endswith(" TL")
+    image = t.grab().toImage()
+    axis = curves.axis.sceneBoundingRect().toAlignedRect()
+    assert near(image.copy(axis), SCALE_COLOUR, 12) >= 8  # written under the names
+    # nothing written over the curves at the row's right end, where the scales sat on the peaks
+    view = curves.plot.getViewBox().sceneBoundingRect().toAlignedRect()
+    right_end = view.adjusted(view.width() - 170, 0, 0, 0)
+    assert near(image.copy(right_end), SCALE_COLOUR, 12) < 5
+    curves.set_curves(None)
+    assert curves.axis.scales == {}
