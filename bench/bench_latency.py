@@ -84,7 +84,7 @@ def _timed(app: Any, session: Any, action: Callable[[], object], proxy: DelayPro
 
 def _one_round(app: Any, session: Any, review: Any, store: Any, clip: Any, base: int, proxy: DelayProxy,
                note: Callable[[str, tuple[float, float, int]], None]) -> None:
-    """Open a clip, then add, nudge, split, join, undo, accept a proposal and decide once, each timed."""
+    """Open a clip, then add, nudge, split, join, undo, accept a proposal, mark done and decide once, each timed."""
     from annotator.commands import AcceptProposal
 
     def nothing() -> None:
@@ -106,6 +106,7 @@ def _one_round(app: Any, session: Any, review: Any, store: Any, clip: Any, base:
     pending = [p for p in session.proposals if p.status.value == "pending"]
     note("accept a proposal", _timed(app, session, lambda: session.run(AcceptProposal(pending[0], "ann")),
                                      proxy, nothing))
+    note("mark done", _timed(app, session, session.mark_done, proxy, nothing))
     review.open_clip(clip)
     note("review decision", _timed(app, review, review.keep, proxy, nothing))
 

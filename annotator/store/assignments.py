@@ -9,7 +9,7 @@ from sqlalchemy import insert, select
 from annotator.errors import InputError
 from annotator.model import Assignment, AssignmentState, Role
 from annotator.store import convert
-from annotator.store.core import StoreCore
+from annotator.store.core import StoreCore, to_json
 from annotator.store.orm import AssignmentRow
 
 
@@ -64,7 +64,11 @@ class AssignmentsMixin(StoreCore):
         """Move an assignment to todo / in_progress / done (an annotator only their own)."""
         if annotator != self.access.name:
             self.access.require_privileged("change other annotators' progress")
-        with self._tx() as s:
+        if self._one_statement_writes:
+            done = self._state_in_one(clip_id, annotator, AssignmentState(state))
+            if done is not None:
+                return done
+        with self._tx() as s:  # SQLite, or a refusal: these checks say why
             person = self._annotator_row(s, annotator)
             row = s.get(AssignmentRow, (clip_id, person.id))
             if row is None:
@@ -75,6 +79,24 @@ class AssignmentsMixin(StoreCore):
             self._audit(s, "set_state", "assignment", clip_id, {"annotator": annotator, "state": old},
                         {"annotator": annotator, "state": str(state)})
             return convert.assignment(row)
+
+    def _state_in_one(self, clip_id: int, annotator: str, state: AssignmentState) -> Assignment | None:
+        """set_assignment_state as one statement (StoreCore._one_statement); None: refused, nothing written."""
+        rows = self._one_statement([
+            "who AS (SELECT id FROM annotators WHERE name = :who)",
+            "a AS (SELECT x.* FROM assignments x JOIN who ON x.annotator_id = who.id WHERE x.clip_id = :clip FOR UPDATE)",
+            "guard AS (SELECT EXISTS (SELECT 1 FROM a JOIN clips c ON c.id = a.clip_id WHERE :priv OR NOT c.finalised) "
+            "AS ok)",
+            "w AS (UPDATE assignments x SET state = :state, updated_at = :now FROM a WHERE x.clip_id = a.clip_id "
+            "AND x.annotator_id = a.annotator_id AND (SELECT ok FROM guard) RETURNING x.*)",
+            "audit AS (INSERT INTO audit_log (at, \"user\", action, entity, entity_id, old, new) SELECT :now, :me, "
+            "'set_state', 'assignment', :clip, jsonb_build_object('annotator', CAST(:who AS text), 'state', a.state)"
+            "::text, :new FROM w JOIN a ON a.annotator_id = w.annotator_id)",
+        ], "SELECT g.ok, w.* FROM guard g LEFT JOIN w ON true", {
+            "who": annotator, "clip": clip_id, "priv": self.access.privileged, "state": str(state),
+            "now": convert.now(), "me": self.access.name,
+            "new": to_json({"annotator": annotator, "state": str(state)})})
+        return None if rows is None else convert.assignment(rows[0])
 
     def note_opened(self, clip_id: int) -> None:
         """Record in the audit log that the user opened a clip of their queue not done yet

@@ -24,6 +24,7 @@ from annotator.errors import ConflictError, PermissionDenied, RuleViolation
 from annotator.model import Origin, Proposal, ProposalStatus, Role, Segment
 from annotator.store import convert
 from annotator.store.access import OWNER
+from annotator.store.core import to_json
 from annotator.store.orm import (
     AnnotatorRow,
     AssignmentRow,
@@ -32,6 +33,7 @@ from annotator.store.orm import (
     ProposalRow,
     SegmentRow,
 )
+from annotator.store.segment_edits import accept_sql
 from annotator.store.segments import SegmentsMixin, segment_values
 
 
@@ -161,7 +163,11 @@ class ProposalsMixin(SegmentsMixin):
         `segment_id` names the segment an earlier acceptance made and unaccept_proposal deleted
         (redo): it is restored under its id instead of making a new one.
         """
-        with self._tx() as s:
+        if self._one_statement_writes and segment_id is None and author == self.access.name:
+            done = self._accept_in_one(proposal_id)
+            if done is not None:
+                return done
+        with self._tx() as s:  # SQLite, a redo, or a refusal: these checks say why
             row = _proposal(s, proposal_id)
             _pending_for(s, proposal_id, author)
             clip_row = self._clip_row(s, row.clip_id)
@@ -178,6 +184,19 @@ class ProposalsMixin(SegmentsMixin):
             self._audit(s, "accept", "proposal", proposal_id, {"status": str(ProposalStatus.PENDING)},
                         {"status": str(ProposalStatus.ACCEPTED), "segment_id": seg.id, "author": author})
             return seg, convert.proposal(row, str(ProposalStatus.ACCEPTED))
+
+    def _accept_in_one(self, proposal_id: int) -> tuple[Segment, Proposal] | None:
+        """accept_proposal of the user's own, as one statement (segment_edits.accept_sql); None: refused."""
+        ctes, final, params = accept_sql(proposal_id, len(self.taxonomy.actions))
+        rows = self._one_statement(ctes, final, {
+            **params, "me": self.access.name, "uid": self.user.id if self.user else None,
+            "priv": self.access.privileged, "old": to_json({"status": str(ProposalStatus.PENDING)})},
+            bindings="jsonb_build_object()")
+        if rows is None:
+            return None
+        r = rows[0]
+        return convert.segment(r), Proposal(r.p_id, r.clip_id, r.model_version, r.p_start, r.p_end, r.p_action,
+                                            r.score, ProposalStatus.ACCEPTED, r.requested_by)
 
     def unaccept_proposal(self, proposal_id: int, segment_id: int, version: int) -> Proposal:
         """Undo accept_proposal in ONE transaction: soft-delete its segment, the author's answer back to pending."""

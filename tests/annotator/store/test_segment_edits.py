@@ -1,0 +1,123 @@
+"""One edit, one statement: every committed edit is one round trip on PostgreSQL, and refuses as before."""
+# ruff: noqa: F811  -- test functions take the imported pytest fixtures as arguments
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import replace
+
+import pytest
+
+from annotator.commands import AcceptProposal, AddSegment, Command, Decide, EditSegment, JoinSegments, SetState, \
+    SplitSegment, Verdict
+from annotator.decisions import KEEP
+from annotator.errors import ConflictError, PermissionDenied
+from annotator.model import AssignmentState, MergedInstance, MergedStatus, MergeRule, Origin, Proposal, Role, Segment
+from annotator.store.api import NewClip, SegmentWrites
+from annotator.store.store import Store
+from annotator.versions import VersionBook
+from bench.tcp_proxy import DelayProxy
+from tests.annotator.store.db import db_url, project, store  # noqa: F401  (pytest fixtures)
+
+NOD = 9
+
+
+def _setup(owner: Store) -> tuple[int, int]:
+    """(clip id, a second clip not assigned to 'ann')."""
+    owner.add_annotator("ann", Role.ANNOTATOR)
+    owner.add_annotator("rev", Role.REVIEWER)
+    clip, other = owner.add_clips([NewClip("S01_a", "S01", 30.0, 600), NewClip("S01_b", "S01", 30.0, 600)])
+    owner.assign(clip.id, "ann")
+    return clip.id, other.id
+
+
+def _audit_count(owner: Store) -> int:
+    return len(owner.audit_log(limit=10_000))
+
+
+def test_each_committed_edit_is_one_round_trip_on_postgresql(db_url: str, store: Store) -> None:
+    if not db_url.startswith("postgresql"):
+        pytest.skip("round trips cost only over a network: PostgreSQL")
+    clip_id, _ = _setup(store)
+    (prop,) = store.add_proposals(clip_id, "m1", [Proposal(None, clip_id, "m1", 400, 430, NOD, 0.8)])
+    marked = store.add_segment(Segment(None, clip_id, "ann", 500, 530, NOD))
+    (inst,) = store.replace_unresolved_merged(clip_id, [MergedInstance(
+        None, clip_id, 500, 530, NOD, (marked.id or 0,), MergeRule.SINGLE, False, MergedStatus.NEEDS_REVIEW)])
+    proxy = DelayProxy("127.0.0.1", 5432)  # counts the client's requests: round trips
+    opened = Store.open(db_url.replace("127.0.0.1:5432", f"127.0.0.1:{proxy.port}"), store.taxonomy, "ann")
+    ann, rev = opened.for_writer(), opened.as_user("rev").for_writer()
+    book = VersionBook()
+    trips: dict[str, int] = {}
+
+    def run(name: str, command: Command, who: Store = ann, undo: bool = False) -> None:
+        before = proxy.round_trips
+        command.run(who, book, undo, uuid.uuid4().hex)
+        trips[name] = proxy.round_trips - before
+
+    try:
+        for who in (ann, rev):  # each writer's first connection costs its set-up once
+            who.edit_recorded("warm-up")
+        add = AddSegment(Segment(None, clip_id, "ann", 10, 40, NOD))
+        run("add", add)
+        assert add.segment is not None
+        run("nudge", EditSegment(add.segment, end_frame=41))
+        split = SplitSegment(replace(add.segment, end_frame=41), 25, 30.0)
+        run("split", split)
+        first, second = sorted((s for s in ann.segments(clip_id, "ann") if s.start_frame < 100),
+                               key=lambda s: s.start_frame)
+        join = JoinSegments(first, second)
+        run("join", join)
+        run("undo", join, undo=True)
+        run("accept a proposal", AcceptProposal(prop, "ann"))
+        run("mark done", SetState(clip_id, "ann", AssignmentState.DONE, AssignmentState.IN_PROGRESS))
+        run("review decision", Decide(inst, Verdict(KEEP, 500, 530, NOD)), who=rev)
+        assert trips == dict.fromkeys(trips, 1) and len(trips) == 8, trips
+        assert sorted((s.start_frame, s.end_frame) for s in store.segments(clip_id, "ann")) == \
+            [(10, 25), (25, 41), (400, 430), (500, 530)]
+        assert store.merged_instances(clip_id)[0].status is MergedStatus.RESOLVED
+    finally:
+        for opened_store in (ann, rev, opened):
+            opened_store.close()
+        proxy.close()
+
+
+def test_a_stale_version_is_refused_and_nothing_of_the_edit_is_written(store: Store) -> None:
+    clip_id, _ = _setup(store)
+    ann = store.as_user("ann")
+    keep = ann.add_segment(Segment(None, clip_id, "ann", 10, 40, NOD))
+    gone = ann.add_segment(Segment(None, clip_id, "ann", 50, 80, NOD))
+    ann.update_segment(replace(gone, end_frame=90))  # another desktop moved it on: version 2
+    audits, edit_id = _audit_count(store), uuid.uuid4().hex
+    with pytest.raises(ConflictError, match=f"segment {gone.id} was changed by another user"):
+        JoinSegments(keep, gone).run(ann, VersionBook(), False, edit_id)
+    assert [(s.start_frame, s.end_frame) for s in ann.segments(clip_id, "ann")] == [(10, 40), (50, 90)]
+    assert _audit_count(store) == audits and ann.edit_recorded(edit_id) is None
+
+
+def test_rights_are_held_by_the_one_statement(store: Store) -> None:
+    clip_id, other = _setup(store)
+    ann = store.as_user("ann")
+    with pytest.raises(PermissionDenied, match="not assigned to ann"):
+        ann.write_segments(SegmentWrites(other, add=(Segment(-1, other, "ann", 10, 40, NOD),)))
+    with pytest.raises(PermissionDenied, match="only a reviewer or the merge"):
+        ann.write_segments(SegmentWrites(clip_id, add=(Segment(-1, clip_id, "ann", 10, 40, NOD, Origin.REVIEWED),)))
+    seg = ann.add_segment(Segment(None, clip_id, "ann", 10, 40, NOD))
+    store.replace_unresolved_merged(clip_id, [MergedInstance(None, clip_id, 10, 40, NOD, (seg.id or 0,),
+                                                             MergeRule.SINGLE, True, MergedStatus.RELIABLE)])
+    store.finalise_clip(clip_id)
+    with pytest.raises(PermissionDenied, match="finalised"):
+        ann.write_segments(SegmentWrites(clip_id, update=(replace(seg, end_frame=50),)))
+    assert [s.end_frame for s in store.segments(clip_id, "ann")] == [40]
+
+
+def test_the_rows_come_back_as_stored(store: Store) -> None:
+    clip_id, _ = _setup(store)
+    ann = store.as_user("ann")
+    accepted = ann.add_segment(Segment(None, clip_id, "ann", 10, 40, NOD, Origin.PROPOSAL_ACCEPTED, 0.5))
+    done = ann.write_segments(SegmentWrites(clip_id, update=(replace(accepted, end_frame=45),),
+                                            add=(Segment(-7, clip_id, "ann", 100, 140, NOD),)))
+    assert done.updated[0].origin is Origin.PROPOSAL_EDITED and done.updated[0].version == 2
+    assert done.bound == ((-7, done.added[0].id),)
+    assert sorted(ann.segments(clip_id, "ann"), key=lambda s: s.start_frame) == [*done.updated, *done.added]
+    actions = [(e.action, e.entity_id) for e in store.audit_log(limit=2, entity="segment")]
+    assert sorted(actions) == sorted([("update", accepted.id), ("add", done.added[0].id)])
