@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 
 from sqlalchemy import insert, select
@@ -9,7 +10,7 @@ from sqlalchemy import insert, select
 from annotator.errors import InputError
 from annotator.model import Assignment, AssignmentState, Role
 from annotator.store import convert
-from annotator.store.core import StoreCore, to_json
+from annotator.store.core import StoreCore, json_sql, to_json
 from annotator.store.orm import AssignmentRow
 
 
@@ -90,10 +91,11 @@ class AssignmentsMixin(StoreCore):
             "w AS (UPDATE assignments x SET state = :state, updated_at = :now FROM a WHERE x.clip_id = a.clip_id "
             "AND x.annotator_id = a.annotator_id AND (SELECT ok FROM guard) RETURNING x.*)",
             "audit AS (INSERT INTO audit_log (at, \"user\", action, entity, entity_id, old, new) SELECT :now, :me, "
-            "'set_state', 'assignment', :clip, jsonb_build_object('annotator', CAST(:who AS text), 'state', a.state)"
-            "::text, :new FROM w JOIN a ON a.annotator_id = w.annotator_id)",
+            "'set_state', 'assignment', :clip, " + json_sql({"annotator": ":who_json", "state": "a.state"},
+                                                              frozenset({"annotator"}))
+            + ", :new FROM w JOIN a ON a.annotator_id = w.annotator_id)",
         ], "SELECT g.ok, w.* FROM guard g LEFT JOIN w ON true", {
-            "who": annotator, "clip": clip_id, "priv": self.access.privileged, "state": str(state),
+            "who": annotator, "who_json": json.dumps(annotator), "clip": clip_id, "priv": self.access.privileged, "state": str(state),
             "now": convert.now(), "me": self.access.name,
             "new": to_json({"annotator": annotator, "state": str(state)})})
         return None if rows is None else convert.assignment(rows[0])

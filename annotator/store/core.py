@@ -41,6 +41,16 @@ def to_json(value: Mapping[str, Any] | None) -> str | None:
     return None if value is None else json.dumps(value, default=str, sort_keys=True)
 
 
+def json_sql(fields: Mapping[str, str], given: frozenset[str] = frozenset()) -> str:
+    """SQL of the JSON text to_json() writes for {key: the value of SQL expression}: keys sorted, the
+    same separators (a text column's non-ASCII characters stay as they are, where json.dumps escapes
+    them); the expressions of keys in `given` are JSON text already (a parameter to_json() wrote)."""
+    parts = [f"'{', ' if n else '{'}\"{key}\": ' || " + (
+        fields[key] if key in given else f"COALESCE(to_json({fields[key]})::text, 'null')")
+        for n, key in enumerate(sorted(fields))]
+    return "(" + " || ".join(parts) + " || '}')"
+
+
 @dataclass(slots=True)
 class EditScope:
     """The edit StoreCore.edit() holds open: whether its transaction was used, whether a one-statement

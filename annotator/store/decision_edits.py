@@ -12,14 +12,14 @@ from typing import Any
 
 from annotator.decisions import Decision
 from annotator.model import MIN_SEGMENT_SECONDS, MergedStatus
+from annotator.store.core import json_sql
 
 LOCKED = "m AS (SELECT x.* FROM merged_instances x WHERE x.id = :id FOR UPDATE)"
 AUDIT = ("audit AS (INSERT INTO audit_log (at, \"user\", action, entity, entity_id, old, new) "
-         "SELECT :now, :me, :action, 'merged', w.id, {old}::text, {new} FROM w JOIN m ON m.id = w.id)")
+         "SELECT :now, :me, :action, 'merged', w.id, {old}, {new} FROM w JOIN m ON m.id = w.id)")
 FINAL = ("SELECT g.ok, w.*, ARRAY(SELECT ms.segment_id FROM merged_segments ms WHERE ms.merged_id = :id "
          "ORDER BY ms.position) AS links FROM guard g LEFT JOIN w ON true")
-OLD_DECISION = ("jsonb_build_object('action_id', m.action_id, 'decision', m.decision, 'end_frame', m.end_frame, "
-                "'start_frame', m.start_frame, 'status', m.status{more})")
+DECISION = {k: f"m.{k}" for k in ("status", "start_frame", "end_frame", "action_id", "decision")}
 
 
 def resolve_sql(instance_id: int, version: int, decision: Decision, start_frame: int, end_frame: int,
@@ -33,7 +33,7 @@ def resolve_sql(instance_id: int, version: int, decision: Decision, start_frame:
         "w AS (UPDATE merged_instances x SET status = :resolved, start_frame = :s, end_frame = :e, action_id = :a, "
         "decision = :d, decided_by = :me, decided_at = :now, version = x.version + 1 WHERE x.id = :id "
         "AND (SELECT ok FROM guard) RETURNING x.*)",
-        AUDIT.format(old=OLD_DECISION.format(more=""), new=":new"),
+        AUDIT.format(old=json_sql(DECISION), new=":new"),
     ], FINAL, {"id": instance_id, "v": version, "removes": decision.removes, "s": start_frame, "e": end_frame,
                "a": action_id, "d": str(decision), "min_s": MIN_SEGMENT_SECONDS,
                "resolved": str(MergedStatus.RESOLVED), "action": "resolve"}
@@ -49,9 +49,8 @@ def unresolve_sql(instance_id: int, version: int) -> tuple[list[str], str, dict[
         "start_frame = m.proposed_start_frame, end_frame = m.proposed_end_frame, action_id = m.proposed_action_id, "
         "decision = NULL, decided_by = NULL, decided_at = NULL, version = x.version + 1 FROM m "
         "WHERE x.id = m.id AND (SELECT ok FROM guard) RETURNING x.*)",
-        AUDIT.format(old=OLD_DECISION.format(more=", 'decided_by', m.decided_by"),
-                     new="jsonb_build_object('action_id', w.action_id, 'end_frame', w.end_frame, 'start_frame', "
-                         "w.start_frame, 'status', w.status)::text"),
+        AUDIT.format(old=json_sql({**DECISION, "decided_by": "m.decided_by"}),
+                     new=json_sql({k: f"w.{k}" for k in ("status", "start_frame", "end_frame", "action_id")})),
     ], FINAL, {"id": instance_id, "v": version, "resolved": str(MergedStatus.RESOLVED),
                "reliable": str(MergedStatus.RELIABLE), "review": str(MergedStatus.NEEDS_REVIEW),
                "action": "unresolve"}

@@ -14,7 +14,9 @@ On PostgreSQL the policies of migration 0006 hold the same rules for any client.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from sqlalchemy import and_, delete, or_, select
 from sqlalchemy.orm import Session
@@ -24,7 +26,7 @@ from annotator.errors import ConflictError, PermissionDenied, RuleViolation
 from annotator.model import Origin, Proposal, ProposalStatus, Role, Segment
 from annotator.store import convert
 from annotator.store.access import OWNER
-from annotator.store.core import to_json
+from annotator.store.answer_edits import accept_sql, status_sql, unaccept_sql
 from annotator.store.orm import (
     AnnotatorRow,
     AssignmentRow,
@@ -33,7 +35,6 @@ from annotator.store.orm import (
     ProposalRow,
     SegmentRow,
 )
-from annotator.store.segment_edits import accept_sql
 from annotator.store.segments import SegmentsMixin, segment_values
 
 
@@ -139,7 +140,12 @@ class ProposalsMixin(SegmentsMixin):
         status = ProposalStatus(status)
         if status is ProposalStatus.ACCEPTED:
             raise RuleViolation("accepting a proposal makes a segment: use accept_proposal")
-        with self._tx() as s:
+        if self._one_statement_writes and author == self.access.name:
+            ctes, final, params = status_sql(proposal_id, status)
+            rows = self._one_statement(ctes, final, {**params, **self._rights()})
+            if rows is not None:
+                return convert.proposal(rows[0], None if status is ProposalStatus.PENDING else str(status))
+        with self._tx() as s:  # SQLite, another author's answer, or a refusal: these checks say why
             row = _proposal(s, proposal_id)
             self._check_write(self._clip_row(s, row.clip_id), author)
             self._check_sees(s, row, author)
@@ -185,13 +191,15 @@ class ProposalsMixin(SegmentsMixin):
                         {"status": str(ProposalStatus.ACCEPTED), "segment_id": seg.id, "author": author})
             return seg, convert.proposal(row, str(ProposalStatus.ACCEPTED))
 
+    def _rights(self) -> dict[str, Any]:
+        """The parameters naming the user and their rights in the statements of annotator.store.answer_edits."""
+        return {"me": self.access.name, "me_json": json.dumps(self.access.name),
+                "uid": self.user.id if self.user else None, "priv": self.access.privileged}
+
     def _accept_in_one(self, proposal_id: int) -> tuple[Segment, Proposal] | None:
-        """accept_proposal of the user's own, as one statement (segment_edits.accept_sql); None: refused."""
+        """accept_proposal of the user's own, as one statement (answer_edits.accept_sql); None: refused."""
         ctes, final, params = accept_sql(proposal_id, len(self.taxonomy.actions))
-        rows = self._one_statement(ctes, final, {
-            **params, "me": self.access.name, "uid": self.user.id if self.user else None,
-            "priv": self.access.privileged, "old": to_json({"status": str(ProposalStatus.PENDING)})},
-            bindings="jsonb_build_object()")
+        rows = self._one_statement(ctes, final, {**params, **self._rights()})
         if rows is None:
             return None
         r = rows[0]
@@ -200,7 +208,12 @@ class ProposalsMixin(SegmentsMixin):
 
     def unaccept_proposal(self, proposal_id: int, segment_id: int, version: int) -> Proposal:
         """Undo accept_proposal in ONE transaction: soft-delete its segment, the author's answer back to pending."""
-        with self._tx() as s:
+        if self._one_statement_writes:
+            ctes, final, params = unaccept_sql(proposal_id, segment_id, version)
+            rows = self._one_statement(ctes, final, {**params, **self._rights()})
+            if rows is not None:
+                return convert.proposal(rows[0])
+        with self._tx() as s:  # SQLite, or a refusal: these checks say why
             row = _proposal(s, proposal_id)
             seg = self._live_segment_for_write(s, segment_id)
             answer = s.get(ProposalAnswerRow, (proposal_id, seg.author))

@@ -18,10 +18,11 @@ from typing import Any
 
 from annotator import rules
 from annotator.errors import RuleViolation
-from annotator.model import MIN_SEGMENT_SECONDS, Origin, ProposalStatus, Segment
+from annotator.model import MIN_SEGMENT_SECONDS, Segment
 from annotator.store import convert
 from annotator.store.access import REVIEW_ORIGINS
 from annotator.store.api import SegmentsWritten, SegmentWrites
+from annotator.store.core import json_sql
 from annotator.store.segments import SegmentsMixin
 
 SEGMENT_COLUMNS = ("id", "clip_id", "author", "start_frame", "end_frame", "action_id", "origin", "confidence",
@@ -35,37 +36,10 @@ CLIP = ("clip AS (SELECT c.id, c.frame_count, GREATEST(1, CEIL(:min_s * c.fps - 
         "AND a.annotator_id = :uid))) AS may FROM clips c WHERE c.id = {clip})")
 
 
-def accept_sql(proposal_id: int, n_actions: int) -> tuple[list[str], str, dict[str, Any]]:
-    """(CTEs, final SELECT, parameters) of ProposalsMixin.accept_proposal making a new segment of the user's
-    own; the caller adds me, uid, priv (the user's rights) and old (the answer's audit JSON)."""
-    return [
-        "p AS (SELECT x.* FROM proposals x WHERE x.id = :pid)",
-        CLIP.format(clip="(SELECT clip_id FROM p)"),
-        "guard AS (SELECT EXISTS (SELECT 1 FROM p, clip WHERE clip.may AND (:priv OR p.requested_by IS NULL "
-        "OR p.requested_by = :me) AND p.start_frame >= 0 AND p.end_frame < clip.frame_count AND p.end_frame - "
-        "p.start_frame >= clip.shortest AND p.action_id >= 0 AND p.action_id < :n_actions) AND NOT EXISTS "
-        "(SELECT 1 FROM proposal_answers a WHERE a.proposal_id = :pid AND a.author = :me) AS ok)",
-        "seg AS (INSERT INTO segments (clip_id, author, start_frame, end_frame, action_id, origin, confidence, "
-        "version, created_at, updated_at, deleted) SELECT p.clip_id, :me, p.start_frame, p.end_frame, p.action_id, "
-        ":accepted_origin, p.score, 1, :now, :now, false FROM p WHERE (SELECT ok FROM guard) RETURNING *)",
-        "answer AS (INSERT INTO proposal_answers (proposal_id, author, status, segment_id, answered_at) "
-        "SELECT :pid, :me, :accepted, seg.id, :now FROM seg)",
-        "audit AS (INSERT INTO audit_log (at, \"user\", action, entity, entity_id, old, new) "
-        f"SELECT :now, :me, 'add', 'segment', seg.id, NULL, ({_values_json('seg')} || jsonb_build_object('author', "
-        "seg.author))::text FROM seg UNION ALL SELECT :now, :me, 'accept', 'proposal', :pid, :old, "
-        "jsonb_build_object('author', seg.author, 'segment_id', seg.id, 'status', CAST(:accepted AS text))::text "
-        "FROM seg)",
-    ], ("SELECT g.ok, " + ", ".join(f"seg.{c}" for c in SEGMENT_COLUMNS) + ", p.id AS p_id, p.model_version, "
-        "p.score, p.requested_by, p.start_frame AS p_start, p.end_frame AS p_end, p.action_id AS p_action "
-        "FROM guard g LEFT JOIN seg ON true LEFT JOIN p ON true"), {
-        "pid": proposal_id, "n_actions": n_actions, "min_s": MIN_SEGMENT_SECONDS,
-        "accepted_origin": str(Origin.PROPOSAL_ACCEPTED), "accepted": str(ProposalStatus.ACCEPTED), "now": convert.now()}
-
-
-def _values_json(alias: str) -> str:
-    """segment_values() of a row as JSON text (the audit's form)."""
-    return (f"jsonb_build_object('action_id', {alias}.action_id, 'confidence', {alias}.confidence, "
-            f"'end_frame', {alias}.end_frame, 'origin', {alias}.origin, 'start_frame', {alias}.start_frame)")
+def values_json(alias: str, author: bool = False) -> str:
+    """segment_values() of a row as the audit's JSON text (with its author: an added row's)."""
+    fields = {k: f"{alias}.{k}" for k in ("start_frame", "end_frame", "action_id", "origin", "confidence")}
+    return json_sql({**fields, "author": f"{alias}.author"} if author else fields)
 
 
 class SegmentEditsMixin(SegmentsMixin):
@@ -159,7 +133,7 @@ def _statement(w: SegmentWrites, me: str, uid: int | None,
                    f"l.action_id) <> (:{k}_s, :{k}_e, :{k}_a) THEN 'proposal-edited' ELSE :{k}_o END, "
                    f"version = s.version + 1, updated_at = :now FROM locked l WHERE s.id = l.id AND s.id = :{k}_id "
                    "AND (SELECT ok FROM guard) RETURNING s.*)")
-        audits.append(f"SELECT 'update', x.id, {_values_json('l')}::text, {_values_json('x')}::text "
+        audits.append(f"SELECT 'update', x.id, {values_json('l')}, {values_json('x')} "
                       f"FROM {k} x JOIN locked l ON l.id = x.id")
         tags.append(k)
     for n, (segment_id, version) in enumerate(w.delete):
@@ -168,7 +142,7 @@ def _statement(w: SegmentWrites, me: str, uid: int | None,
         checks.append(f"EXISTS (SELECT 1 FROM locked l WHERE l.id = :{k}_id AND l.version = :{k}_v AND NOT l.deleted)")
         dml.append(f"{k} AS (UPDATE segments s SET deleted = true, version = s.version + 1, updated_at = :now "
                    f"WHERE s.id = :{k}_id AND (SELECT ok FROM guard) RETURNING s.*)")
-        audits.append(f"SELECT 'delete', x.id, {_values_json('x')}::text, NULL FROM {k} x")
+        audits.append(f"SELECT 'delete', x.id, {values_json('x')}, NULL FROM {k} x")
         tags.append(k)
     for n, segment_id in enumerate(w.restore):
         k = f"r{n}"
@@ -176,7 +150,7 @@ def _statement(w: SegmentWrites, me: str, uid: int | None,
         checks.append(f"EXISTS (SELECT 1 FROM locked l WHERE l.id = :{k}_id AND l.deleted)")
         dml.append(f"{k} AS (UPDATE segments s SET deleted = false, version = s.version + 1, updated_at = :now "
                    f"WHERE s.id = :{k}_id AND (SELECT ok FROM guard) RETURNING s.*)")
-        audits.append(f"SELECT 'restore', x.id, NULL, {_values_json('x')}::text FROM {k} x")
+        audits.append(f"SELECT 'restore', x.id, NULL, {values_json('x')} FROM {k} x")
         tags.append(k)
     bound = []
     for n, seg in enumerate(w.add):
@@ -188,8 +162,7 @@ def _statement(w: SegmentWrites, me: str, uid: int | None,
                    f"SELECT :clip, :{k}_au, :{k}_s, :{k}_e, :{k}_a, :{k}_o, CAST(:{k}_c AS double precision), 1, :now, :now, "
                    "false "
                    "WHERE (SELECT ok FROM guard) RETURNING *)")
-        audits.append(f"SELECT 'add', x.id, NULL, ({_values_json('x')} || jsonb_build_object('author', x.author))::text "
-                      f"FROM {k} x")
+        audits.append(f"SELECT 'add', x.id, NULL, {values_json('x', author=True)} FROM {k} x")
         tags.append(k)
         bound.append(f"CAST(:{k}_t AS text), (SELECT id FROM {k})")
     ctes.append(f"guard AS (SELECT ({' AND '.join(checks)}) AS ok)")

@@ -8,16 +8,39 @@ from dataclasses import replace
 
 import pytest
 
-from annotator.commands import AcceptProposal, AddSegment, Command, Decide, EditSegment, JoinSegments, SetState, \
-    SplitSegment, Verdict
+from annotator.commands import (
+    AcceptProposal,
+    AddSegment,
+    Command,
+    Decide,
+    EditSegment,
+    JoinSegments,
+    RejectProposal,
+    SetState,
+    SplitSegment,
+    Verdict,
+)
 from annotator.decisions import KEEP
 from annotator.errors import ConflictError, PermissionDenied
-from annotator.model import AssignmentState, MergedInstance, MergedStatus, MergeRule, Origin, Proposal, Role, Segment
+from annotator.model import (
+    AssignmentState,
+    MergedInstance,
+    MergedStatus,
+    MergeRule,
+    Origin,
+    Proposal,
+    Role,
+    Segment,
+)
 from annotator.store.api import NewClip, SegmentWrites
+from annotator.store.core import to_json
+from annotator.store.segments import segment_values
 from annotator.store.store import Store
+from annotator.taxonomy import load_taxonomy
 from annotator.versions import VersionBook
 from bench.tcp_proxy import DelayProxy
 from tests.annotator.store.db import db_url, project, store  # noqa: F401  (pytest fixtures)
+from tests.annotator.store.test_team import Team, team  # noqa: F401  (a pytest fixture)
 
 NOD = 9
 
@@ -39,7 +62,8 @@ def test_each_committed_edit_is_one_round_trip_on_postgresql(db_url: str, store:
     if not db_url.startswith("postgresql"):
         pytest.skip("round trips cost only over a network: PostgreSQL")
     clip_id, _ = _setup(store)
-    (prop,) = store.add_proposals(clip_id, "m1", [Proposal(None, clip_id, "m1", 400, 430, NOD, 0.8)])
+    prop, other_prop = store.add_proposals(clip_id, "m1", [Proposal(None, clip_id, "m1", 400, 430, NOD, 0.8),
+                                                            Proposal(None, clip_id, "m1", 450, 480, NOD, 0.7)])
     marked = store.add_segment(Segment(None, clip_id, "ann", 500, 530, NOD))
     (inst,) = store.replace_unresolved_merged(clip_id, [MergedInstance(
         None, clip_id, 500, 530, NOD, (marked.id or 0,), MergeRule.SINGLE, False, MergedStatus.NEEDS_REVIEW)])
@@ -68,10 +92,17 @@ def test_each_committed_edit_is_one_round_trip_on_postgresql(db_url: str, store:
         join = JoinSegments(first, second)
         run("join", join)
         run("undo", join, undo=True)
-        run("accept a proposal", AcceptProposal(prop, "ann"))
+        accept = AcceptProposal(prop, "ann")
+        run("accept a proposal", accept)
+        run("undo the acceptance", accept, undo=True)
+        run("accept it again", AcceptProposal(prop, "ann"))
+        reject = RejectProposal(other_prop)
+        run("reject a proposal", reject)
+        run("undo the rejection", reject, undo=True)
+        run("reject it again", reject)
         run("mark done", SetState(clip_id, "ann", AssignmentState.DONE, AssignmentState.IN_PROGRESS))
         run("review decision", Decide(inst, Verdict(KEEP, 500, 530, NOD)), who=rev)
-        assert trips == dict.fromkeys(trips, 1) and len(trips) == 8, trips
+        assert trips == dict.fromkeys(trips, 1) and len(trips) == 13, trips
         assert sorted((s.start_frame, s.end_frame) for s in store.segments(clip_id, "ann")) == \
             [(10, 25), (25, 41), (400, 430), (500, 530)]
         assert store.merged_instances(clip_id)[0].status is MergedStatus.RESOLVED
@@ -119,5 +150,35 @@ def test_the_rows_come_back_as_stored(store: Store) -> None:
     assert done.updated[0].origin is Origin.PROPOSAL_EDITED and done.updated[0].version == 2
     assert done.bound == ((-7, done.added[0].id),)
     assert sorted(ann.segments(clip_id, "ann"), key=lambda s: s.start_frame) == [*done.updated, *done.added]
-    actions = [(e.action, e.entity_id) for e in store.audit_log(limit=2, entity="segment")]
-    assert sorted(actions) == sorted([("update", accepted.id), ("add", done.added[0].id)])
+    actions = [(e.action, e.entity_id, e.new) for e in store.audit_log(limit=2, entity="segment")]
+    assert sorted(actions) == sorted([  # the audit's JSON text as the ORM path writes it, on both backends
+        ("update", accepted.id, to_json(segment_values(done.updated[0]))),
+        ("add", done.added[0].id, to_json({"author": "ann", **segment_values(done.added[0])}))])
+    ann.set_assignment_state(clip_id, "ann", AssignmentState.DONE)
+    (entry,) = store.audit_log(limit=1, entity="assignment")
+    assert (entry.old, entry.new) == (to_json({"annotator": "ann", "state": "todo"}),
+                                      to_json({"annotator": "ann", "state": "done"}))
+
+
+def test_a_members_login_edits_in_one_statement_under_the_servers_policies(team: Team) -> None:
+    mma52 = load_taxonomy("mma52")
+    ann1 = Store.open(f"{team.url}%20-crole%3D{team.login['ann1']}", mma52)
+    rev = Store.open(f"{team.url}%20-crole%3D{team.login['rev']}", mma52)
+    book, edit_id = VersionBook(), uuid.uuid4().hex
+    try:
+        add = AddSegment(Segment(None, team.open_clip, "ann1", 100, 140, 3))
+        add.run(ann1, book, False, edit_id)  # segment, audit row and receipt, each under its policy
+        assert add.segment is not None and ann1.edit_recorded(edit_id) == {add.temp_id: add.segment.id}
+        EditSegment(add.segment, end_frame=150).run(ann1, book, False, uuid.uuid4().hex)
+        ann1.set_assignment_state(team.open_clip, "ann1", AssignmentState.DONE)
+        (final_seg,) = ann1.segments(team.final_clip, "ann1")
+        with pytest.raises(PermissionDenied, match="finalised"):
+            EditSegment(final_seg, end_frame=50).run(ann1, book, False, uuid.uuid4().hex)
+        (inst,) = rev.merged_instances(team.open_clip)
+        Decide(inst, Verdict(KEEP, 10, 40, 3)).run(rev, book, False, uuid.uuid4().hex)
+        assert [(s.start_frame, s.end_frame) for s in ann1.segments(team.open_clip, "ann1")] == [(10, 40), (100, 150)]
+        assert rev.merged_instances(team.open_clip)[0].status is MergedStatus.RESOLVED
+        assert [a.state for a in rev.assignments("ann1", clip_id=team.open_clip)] == [AssignmentState.DONE]
+    finally:
+        ann1.close()
+        rev.close()
