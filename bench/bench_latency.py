@@ -7,7 +7,9 @@ ReviewSession, offscreen) the way a key press does. Per operation:
   key ms     key press → model updated and its signals handled (the session alone: no widget is
              attached, so painting is not in it; bench_timeline/bench_player time the paint)
   commit ms  key press → the edit committed in the database (the background writer done)
-  trips      round trips to commit it (counted at the proxy)
+  trips      round trips to commit it (counted at the proxy; whatever else runs meanwhile counts too:
+             add on a clip still todo also stores its "in progress", a second edit, and the
+             open's note of the opening may still be on its way)
 Opening a clip: time and round trips until the screen has what it shows.
 
     .venv/bin/python bench/bench_latency.py [--rtt 0,10,40,100] [--repeat 5] [--foreground]

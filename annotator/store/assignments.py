@@ -106,6 +106,16 @@ class AssignmentsMixin(StoreCore):
         if self.access.user is None or self.access.user.role is not Role.ANNOTATOR:
             return  # only annotators have a queue to time
         name = self.access.name
+        if self._one_statement_writes and self._one_statement([
+            "guard AS (SELECT EXISTS (SELECT 1 FROM annotators WHERE name = :me) AS ok)",
+            "a AS (SELECT x.state FROM assignments x JOIN annotators p ON p.id = x.annotator_id "
+            "WHERE x.clip_id = :clip AND p.name = :me AND x.state <> :done)",
+            "audit AS (INSERT INTO audit_log (at, \"user\", action, entity, entity_id, old, new) SELECT :now, :me, "
+            "'open', 'assignment', :clip, NULL, " + json_sql({"annotator": ":me_json", "state": "a.state"},
+                                                            frozenset({"annotator"})) + " FROM a)",
+        ], "SELECT ok FROM guard", {"me": name, "me_json": json.dumps(name), "clip": clip_id,
+                                    "done": str(AssignmentState.DONE), "now": convert.now()}) is not None:
+            return  # one statement, one round trip (it runs as the clip opens)
         with self._tx() as s:
             row = s.get(AssignmentRow, (clip_id, self._annotator_row(s, name).id))
             if row is not None and row.state != str(AssignmentState.DONE):
