@@ -3,8 +3,10 @@
 
 from __future__ import annotations
 
+import time
 import uuid
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
@@ -21,7 +23,9 @@ from annotator.commands import (
     Verdict,
 )
 from annotator.decisions import KEEP
+from annotator.edit_queue import EditQueue, Event, Saved, Waiting
 from annotator.errors import ConflictError, PermissionDenied
+from annotator.journal import Journal
 from annotator.model import (
     AssignmentState,
     MergedInstance,
@@ -182,3 +186,33 @@ def test_a_members_login_edits_in_one_statement_under_the_servers_policies(team:
     finally:
         ann1.close()
         rev.close()
+
+
+def test_the_writer_without_pre_ping_waits_out_a_dropped_connection(tmp_path: Path, db_url: str, store: Store) -> None:
+    if not db_url.startswith("postgresql"):
+        pytest.skip("a TCP proxy stands between the desktop and a PostgreSQL server")
+    clip_id, _ = _setup(store)
+    proxy = DelayProxy("127.0.0.1", 5432)
+    opened = Store.open(db_url.replace("127.0.0.1:5432", f"127.0.0.1:{proxy.port}"), store.taxonomy, "ann")
+    writer = opened.for_writer()
+    events: list[Event] = []
+    queue = EditQueue(writer, VersionBook(), events.append, Journal(tmp_path / "j.sqlite", "s"), retry_s=0.2)
+    try:
+        first = AddSegment(Segment(None, clip_id, "ann", 10, 40, NOD))
+        queue.submit(1, first)
+        assert queue.wait_idle(10)
+        proxy.refuse(True)  # the pooled connection dies with no ping to notice it before use
+        queue.submit(2, EditSegment(first._new, end_frame=50))
+        deadline = time.monotonic() + 10
+        while not any(isinstance(e, Waiting) and e.reason == "offline" for e in events):
+            assert time.monotonic() < deadline, events
+            time.sleep(0.05)
+        proxy.refuse(False)
+        assert queue.wait_idle(20)
+        assert [(s.start_frame, s.end_frame) for s in store.segments(clip_id, "ann")] == [(10, 50)]
+        assert isinstance(events[-1], Saved)
+    finally:
+        queue.close()
+        for opened_store in (writer, opened):
+            opened_store.close()
+        proxy.close()
