@@ -22,32 +22,45 @@ PROPOSAL = "p AS (SELECT x.* FROM proposals x WHERE x.id = :pid)"
 FINAL = "SELECT g.ok, p.* FROM guard g LEFT JOIN p ON true"
 
 
-def accept_sql(proposal_id: int, n_actions: int) -> tuple[list[str], str, dict[str, Any]]:
-    """(CTEs, final SELECT, parameters) of ProposalsMixin.accept_proposal making a new segment of the user's
-    own; the caller adds the user's (rights())."""
+def accept_sql(proposal_id: int, n_actions: int, segment_id: int | None) -> tuple[list[str], str, dict[str, Any]]:
+    """(CTEs, final SELECT, parameters) of ProposalsMixin.accept_proposal for the user's own answer: a new
+    segment, or (`segment_id`, a redo) the one an undone acceptance deleted, restored; the caller adds the
+    user's (rights())."""
+    if segment_id is None:
+        made = [
+            "seg AS (INSERT INTO segments (clip_id, author, start_frame, end_frame, action_id, origin, confidence, "
+            "version, created_at, updated_at, deleted) SELECT p.clip_id, :me, p.start_frame, p.end_frame, "
+            "p.action_id, :accepted_origin, p.score, 1, :now, :now, false FROM p WHERE (SELECT ok FROM guard) "
+            "RETURNING *)"]
+        fits = ("p.start_frame >= 0 AND p.end_frame < clip.frame_count AND p.end_frame - p.start_frame >= "
+                "clip.shortest AND p.action_id >= 0 AND p.action_id < :n_actions")
+        audit = f"'add', 'segment', seg.id, NULL, {values_json('seg', author=True)}"
+    else:  # ProposalsMixin._restore_accepted
+        made = ["locked AS (SELECT s.* FROM segments s WHERE s.id = :sid FOR UPDATE)",
+                "seg AS (UPDATE segments s SET deleted = false, version = s.version + 1, updated_at = :now "
+                "WHERE s.id = :sid AND (SELECT ok FROM guard) RETURNING s.*)"]
+        fits = ("EXISTS (SELECT 1 FROM locked l WHERE l.clip_id = p.clip_id AND l.author = :me AND l.deleted)")
+        audit = f"'restore', 'segment', seg.id, NULL, {values_json('seg')}"
     return [
-        "p AS (SELECT x.* FROM proposals x WHERE x.id = :pid)",
+        PROPOSAL,
         CLIP.format(clip="(SELECT clip_id FROM p)"),
+        *made[:-1],
         "guard AS (SELECT EXISTS (SELECT 1 FROM p, clip WHERE clip.may AND (:priv OR p.requested_by IS NULL "
-        "OR p.requested_by = :me) AND p.start_frame >= 0 AND p.end_frame < clip.frame_count AND p.end_frame - "
-        "p.start_frame >= clip.shortest AND p.action_id >= 0 AND p.action_id < :n_actions) AND NOT EXISTS "
+        f"OR p.requested_by = :me) AND {fits}) AND NOT EXISTS "
         "(SELECT 1 FROM proposal_answers a WHERE a.proposal_id = :pid AND a.author = :me) AS ok)",
-        "seg AS (INSERT INTO segments (clip_id, author, start_frame, end_frame, action_id, origin, confidence, "
-        "version, created_at, updated_at, deleted) SELECT p.clip_id, :me, p.start_frame, p.end_frame, p.action_id, "
-        ":accepted_origin, p.score, 1, :now, :now, false FROM p WHERE (SELECT ok FROM guard) RETURNING *)",
+        made[-1],
         "answer AS (INSERT INTO proposal_answers (proposal_id, author, status, segment_id, answered_at) "
         "SELECT :pid, :me, :accepted, seg.id, :now FROM seg)",
-        "audit AS (INSERT INTO audit_log (at, \"user\", action, entity, entity_id, old, new) "
-        f"SELECT :now, :me, 'add', 'segment', seg.id, NULL, {values_json('seg', author=True)} FROM seg UNION ALL "
-        "SELECT :now, :me, 'accept', 'proposal', :pid, :old, "
+        f"{AUDIT}SELECT :now, :me, {audit} FROM seg UNION ALL SELECT :now, :me, 'accept', 'proposal', :pid, :old, "
         + json_sql({"author": ":me_json", "segment_id": "seg.id", "status": "CAST(:accepted AS text)"},
                    frozenset({"author"}))
         + " FROM seg)",
     ], ("SELECT g.ok, " + ", ".join(f"seg.{c}" for c in SEGMENT_COLUMNS) + ", p.id AS p_id, p.model_version, "
         "p.score, p.requested_by, p.start_frame AS p_start, p.end_frame AS p_end, p.action_id AS p_action "
         "FROM guard g LEFT JOIN seg ON true LEFT JOIN p ON true"), {
-        "pid": proposal_id, "n_actions": n_actions, "min_s": MIN_SEGMENT_SECONDS, "old": PENDING_JSON,
-        "accepted_origin": str(Origin.PROPOSAL_ACCEPTED), "accepted": str(ProposalStatus.ACCEPTED), "now": convert.now()}
+        "pid": proposal_id, "sid": segment_id, "n_actions": n_actions, "min_s": MIN_SEGMENT_SECONDS,
+        "old": PENDING_JSON, "accepted_origin": str(Origin.PROPOSAL_ACCEPTED),
+        "accepted": str(ProposalStatus.ACCEPTED), "now": convert.now()}
 
 
 def unaccept_sql(proposal_id: int, segment_id: int, version: int) -> tuple[list[str], str, dict[str, Any]]:

@@ -169,11 +169,11 @@ class ProposalsMixin(SegmentsMixin):
         `segment_id` names the segment an earlier acceptance made and unaccept_proposal deleted
         (redo): it is restored under its id instead of making a new one.
         """
-        if self._one_statement_writes and segment_id is None and author == self.access.name:
-            done = self._accept_in_one(proposal_id)
+        if self._one_statement_writes and author == self.access.name:
+            done = self._accept_in_one(proposal_id, segment_id)
             if done is not None:
                 return done
-        with self._tx() as s:  # SQLite, a redo, or a refusal: these checks say why
+        with self._tx() as s:  # SQLite, another author's answer, or a refusal: these checks say why
             row = _proposal(s, proposal_id)
             _pending_for(s, proposal_id, author)
             clip_row = self._clip_row(s, row.clip_id)
@@ -196,9 +196,9 @@ class ProposalsMixin(SegmentsMixin):
         return {"me": self.access.name, "me_json": json.dumps(self.access.name),
                 "uid": self.user.id if self.user else None, "priv": self.access.privileged}
 
-    def _accept_in_one(self, proposal_id: int) -> tuple[Segment, Proposal] | None:
+    def _accept_in_one(self, proposal_id: int, segment_id: int | None) -> tuple[Segment, Proposal] | None:
         """accept_proposal of the user's own, as one statement (answer_edits.accept_sql); None: refused."""
-        ctes, final, params = accept_sql(proposal_id, len(self.taxonomy.actions))
+        ctes, final, params = accept_sql(proposal_id, len(self.taxonomy.actions), segment_id)
         rows = self._one_statement(ctes, final, {**params, **self._rights()})
         if rows is None:
             return None

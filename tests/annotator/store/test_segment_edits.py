@@ -99,7 +99,7 @@ def test_each_committed_edit_is_one_round_trip_on_postgresql(db_url: str, store:
         accept = AcceptProposal(prop, "ann")
         run("accept a proposal", accept)
         run("undo the acceptance", accept, undo=True)
-        run("accept it again", AcceptProposal(prop, "ann"))
+        run("redo the acceptance", accept)
         reject = RejectProposal(other_prop)
         run("reject a proposal", reject)
         run("undo the rejection", reject, undo=True)
