@@ -32,7 +32,7 @@ from annotator.model import (
     ProposalStatus,
     Segment,
 )
-from annotator.store.api import StoreAPI
+from annotator.store.api import SegmentsWritten, SegmentWrites, StoreAPI
 from annotator.versions import VersionBook
 
 SEGMENT, MERGED = "segment", "merged"
@@ -112,7 +112,7 @@ class Command:
         moves on only if it committed."""
         saved = book.snapshot()
         try:
-            with store.atomic():
+            with store.edit(edit_id):
                 change = _noted(book, self.store_undo(store, book) if undo else self.store_do(store, book))
                 if edit_id is not None:
                     store.record_edit(edit_id, dict(change.bound))
@@ -157,23 +157,26 @@ def _id(book: VersionBook, seg: Segment) -> int:
     return book.real(seg.id)
 
 
-def _update(store: StoreAPI, book: VersionBook, seg: Segment, **values: Any) -> Segment:
-    """Write `values` on the segment, version-checked against what was seen or this book last wrote."""
+def _update(book: VersionBook, seg: Segment, **values: Any) -> Segment:
+    """The segment with `values`, version-checked against what was seen or this book last wrote."""
     sid = _id(book, seg)
-    return store.update_segment(replace(seg, id=sid, version=book.version(SEGMENT, sid, seg.version), **values))
+    return replace(seg, id=sid, version=book.version(SEGMENT, sid, seg.version), **values)
 
 
-def _delete(store: StoreAPI, book: VersionBook, seg: Segment) -> int:
-    """Soft-delete a segment; book the version it now has; its id."""
+def _delete(book: VersionBook, seg: Segment) -> tuple[int, int]:
+    """(id, version) of a segment to soft-delete."""
     sid = _id(book, seg)
-    version = book.version(SEGMENT, sid, seg.version)
-    store.delete_segment(sid, version)
-    book.wrote(SEGMENT, sid, version + 1)
-    return sid
+    return sid, book.version(SEGMENT, sid, seg.version)
 
 
-def _restore(store: StoreAPI, book: VersionBook, seg: Segment) -> Segment:
-    return store.restore_segment(_id(book, seg))
+def _write(store: StoreAPI, book: VersionBook, clip_id: int, *, add: tuple[Segment, ...] = (),
+           update: tuple[Segment, ...] = (), delete: tuple[tuple[int, int], ...] = (),
+           restore: tuple[int, ...] = ()) -> SegmentsWritten:
+    """One edit's segment writes, stored together; books the versions deleted rows now have."""
+    done = store.write_segments(SegmentWrites(clip_id, add, update, delete, restore))
+    for sid, version in delete:
+        book.wrote(SEGMENT, sid, version + 1)
+    return done
 
 
 def _shown(book: VersionBook, seg: Segment, **values: Any) -> Segment:
@@ -206,14 +209,16 @@ class AddSegment(Command):
     def store_do(self, store: StoreAPI, book: VersionBook) -> Change:
         stored = book.real(self.temp_id)
         if stored < 0:
-            self._current = store.add_segment(replace(self._new, id=None))
-            assert self._current.id is not None
-            return Change(self.clip_id, segments=(self._current,), bound=((self.temp_id, self._current.id),))
-        self._current = store.restore_segment(stored)
+            done = _write(store, book, self.clip_id, add=(self._new,))
+            self._current = done.added[0]
+            return Change(self.clip_id, segments=(self._current,), bound=done.bound)
+        self._current = _write(store, book, self.clip_id, restore=(stored,)).restored[0]
         return Change(self.clip_id, segments=(self._current,))
 
     def store_undo(self, store: StoreAPI, book: VersionBook) -> Change:
-        return Change(self.clip_id, removed=(_delete(store, book, self._new),))
+        gone = _delete(book, self._new)
+        _write(store, book, self.clip_id, delete=(gone,))
+        return Change(self.clip_id, removed=(gone[0],))
 
     def to_json(self) -> dict[str, Any]:
         return {"kind": self.kind, "segment": segment_json(self._new)}
@@ -248,10 +253,12 @@ class EditSegment(Command):
         return Change(self.clip_id, segments=(_shown(book, self._before, **(self._back if undo else self._after)),))
 
     def store_do(self, store: StoreAPI, book: VersionBook) -> Change:
-        return Change(self.clip_id, segments=(_update(store, book, self._before, **self._after),))
+        return Change(self.clip_id, segments=_write(store, book, self.clip_id,
+                                                    update=(_update(book, self._before, **self._after),)).updated)
 
     def store_undo(self, store: StoreAPI, book: VersionBook) -> Change:
-        return Change(self.clip_id, segments=(_update(store, book, self._before, **self._back),))
+        return Change(self.clip_id, segments=_write(store, book, self.clip_id,
+                                                    update=(_update(book, self._before, **self._back),)).updated)
 
     def to_json(self) -> dict[str, Any]:
         a = self._after
@@ -279,10 +286,13 @@ class DeleteSegment(Command):
         return Change(self.clip_id, removed=(_id(book, self._segment),))
 
     def store_do(self, store: StoreAPI, book: VersionBook) -> Change:
-        return Change(self.clip_id, removed=(_delete(store, book, self._segment),))
+        gone = _delete(book, self._segment)
+        _write(store, book, self.clip_id, delete=(gone,))
+        return Change(self.clip_id, removed=(gone[0],))
 
     def store_undo(self, store: StoreAPI, book: VersionBook) -> Change:
-        return Change(self.clip_id, segments=(_restore(store, book, self._segment),))
+        return Change(self.clip_id, segments=_write(store, book, self.clip_id,
+                                                    restore=(_id(book, self._segment),)).restored)
 
     def to_json(self) -> dict[str, Any]:
         return {"kind": self.kind, "segment": segment_json(self._segment)}
@@ -318,22 +328,19 @@ class SplitSegment(Command):
                                               _shown(book, self._tail)))
 
     def store_do(self, store: StoreAPI, book: VersionBook) -> Change:
-        with store.atomic():
-            first = _update(store, book, self._original, end_frame=self._frame)
-            stored = book.real(self.temp_id)
-            if stored < 0:
-                second = store.add_segment(replace(self._tail, id=None))
-                assert second.id is not None
-                bound: tuple[tuple[int, int], ...] = ((self.temp_id, second.id),)
-            else:
-                second, bound = store.restore_segment(stored), ()
-        return Change(self.clip_id, segments=(first, second), bound=bound)
+        first = _update(book, self._original, end_frame=self._frame)
+        stored = book.real(self.temp_id)
+        if stored < 0:
+            done = _write(store, book, self.clip_id, update=(first,), add=(self._tail,))
+            return Change(self.clip_id, segments=(*done.updated, *done.added), bound=done.bound)
+        done = _write(store, book, self.clip_id, update=(first,), restore=(stored,))
+        return Change(self.clip_id, segments=(*done.updated, *done.restored))
 
     def store_undo(self, store: StoreAPI, book: VersionBook) -> Change:
-        with store.atomic():
-            gone = _delete(store, book, self._tail)
-            first = _update(store, book, self._original, end_frame=self._original.end_frame)
-        return Change(self.clip_id, segments=(first,), removed=(gone,))
+        gone = _delete(book, self._tail)
+        first = _update(book, self._original, end_frame=self._original.end_frame)
+        done = _write(store, book, self.clip_id, update=(first,), delete=(gone,))
+        return Change(self.clip_id, segments=done.updated, removed=(gone[0],))
 
     def to_json(self) -> dict[str, Any]:
         return {"kind": self.kind, "segment": segment_json(self._original), "frame": self._frame, "fps": self._fps,
@@ -368,16 +375,14 @@ class JoinSegments(Command):
                       removed=(_id(book, self._gone),))
 
     def store_do(self, store: StoreAPI, book: VersionBook) -> Change:
-        with store.atomic():
-            keep = _update(store, book, self._keep, **self._hull)
-            gone = _delete(store, book, self._gone)
-        return Change(self.clip_id, segments=(keep,), removed=(gone,))
+        gone = _delete(book, self._gone)
+        done = _write(store, book, self.clip_id, update=(_update(book, self._keep, **self._hull),), delete=(gone,))
+        return Change(self.clip_id, segments=done.updated, removed=(gone[0],))
 
     def store_undo(self, store: StoreAPI, book: VersionBook) -> Change:
-        with store.atomic():
-            gone = _restore(store, book, self._gone)
-            keep = _update(store, book, self._keep, **self._back)
-        return Change(self.clip_id, segments=(keep, gone))
+        done = _write(store, book, self.clip_id, update=(_update(book, self._keep, **self._back),),
+                      restore=(_id(book, self._gone),))
+        return Change(self.clip_id, segments=(*done.updated, *done.restored))
 
     def to_json(self) -> dict[str, Any]:
         return {"kind": self.kind, "first": segment_json(self._keep), "second": segment_json(self._gone)}

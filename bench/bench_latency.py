@@ -7,7 +7,8 @@ ReviewSession, offscreen) the way a key press does. Per operation:
   key ms     key press → model updated and its signals handled (the session alone: no widget is
              attached, so painting is not in it; bench_timeline/bench_player time the paint)
   commit ms  key press → the edit committed in the database (the background writer done)
-  trips      round trips to commit it (counted at the proxy)
+  trips      round trips to commit it (counted at the proxy; whatever else runs meanwhile counts too:
+             add on a clip still todo also stores its "in progress", a second edit)
 Opening a clip: time and round trips until the screen has what it shows (the audit note that
 the annotator opened it, written on a thread of its own, is waited for and left out of the count).
 
@@ -85,7 +86,7 @@ def _timed(app: Any, session: Any, action: Callable[[], object], proxy: DelayPro
 
 def _one_round(app: Any, session: Any, review: Any, store: Any, clip: Any, base: int, proxy: DelayProxy,
                note: Callable[[str, tuple[float, float, int]], None]) -> None:
-    """Open a clip, then add, nudge, split, join, undo, accept a proposal and decide once, each timed."""
+    """Open a clip, then add, nudge, split, join, undo, accept a proposal, mark done and decide once, each timed."""
     from annotator.commands import AcceptProposal
 
     def nothing() -> None:
@@ -113,6 +114,7 @@ def _one_round(app: Any, session: Any, review: Any, store: Any, clip: Any, base:
     pending = [p for p in session.proposals if p.status.value == "pending"]
     note("accept a proposal", _timed(app, session, lambda: session.run(AcceptProposal(pending[0], "ann")),
                                      proxy, nothing))
+    note("mark done", _timed(app, session, session.mark_done, proxy, nothing))
     review.open_clip(clip)
     note("review decision", _timed(app, review, review.keep, proxy, nothing))
 

@@ -118,6 +118,31 @@ class PlannedDecision:
 
 
 @dataclass(frozen=True, slots=True)
+class SegmentWrites:
+    """The segment writes of one edit of one clip, stored together (StoreAPI.write_segments).
+
+    add: new rows, each under its temporary id (bound to the stored id); update: version-checked
+    against segment.version; delete: (id, version) soft deletes; restore: ids of deleted rows.
+    """
+
+    clip_id: int
+    add: tuple[Segment, ...] = ()
+    update: tuple[Segment, ...] = ()
+    delete: tuple[tuple[int, int], ...] = ()
+    restore: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class SegmentsWritten:
+    """What write_segments stored: the rows as they now are, in the order asked, and (temporary, stored) ids."""
+
+    added: tuple[Segment, ...] = ()
+    updated: tuple[Segment, ...] = ()
+    restored: tuple[Segment, ...] = ()
+    bound: tuple[tuple[int, int], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class ClipView:
     """What the annotation screen shows of one clip for one author (Store.clip_view)."""
 
@@ -138,6 +163,10 @@ class StoreAPI(Protocol):
     def as_user(self, name: str | None) -> StoreAPI: ...
     # every call inside runs in ONE transaction: all stored or none (a compound edit)
     def atomic(self) -> AbstractContextManager[None]: ...
+    # one edit: atomic(), with its receipt (record_edit) in the same transaction; on PostgreSQL an edit
+    # that is one write_segments (or one other single-statement write) commits in ONE round trip
+    def edit(self, edit_id: str | None) -> AbstractContextManager[None]: ...
+    def for_writer(self) -> StoreAPI: ...  # the same user on connections of its own (a background writer)
     def require_reviewer(self, what: str) -> None: ...  # PermissionDenied for an annotator
 
     # people
@@ -176,6 +205,7 @@ class StoreAPI(Protocol):
     def update_segment(self, segment: Segment) -> Segment: ...  # checks segment.version
     def delete_segment(self, segment_id: int, version: int) -> None: ...  # soft delete, audited
     def restore_segment(self, segment_id: int) -> Segment: ...  # undo of a delete
+    def write_segments(self, writes: SegmentWrites) -> SegmentsWritten: ...  # all of them, or none
 
     # proposals from a model version (shared); status = one author's own answer (default: the user's);
     # adding replaces the version's unanswered proposals of the clip (answered ones stay, not re-proposed)

@@ -81,8 +81,8 @@ def segment(row: SegmentRow | Any) -> Segment:
     )
 
 
-def proposal(row: ProposalRow, status: str | None = None) -> Proposal:
-    """A Proposal from its row and one author's answer (None: pending)."""
+def proposal(row: ProposalRow | Any, status: str | None = None) -> Proposal:
+    """A Proposal from its row (ORM object or Core row) and one author's answer (None: pending)."""
     return Proposal(
         id=row.id, clip_id=row.clip_id, model_version=row.model_version, start_frame=row.start_frame,
         end_frame=row.end_frame, action_id=row.action_id, score=row.score,

@@ -10,9 +10,10 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Engine, select
+from sqlalchemy import Connection, Engine, Row, select, text
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 
@@ -40,6 +41,26 @@ def to_json(value: Mapping[str, Any] | None) -> str | None:
     return None if value is None else json.dumps(value, default=str, sort_keys=True)
 
 
+def json_sql(fields: Mapping[str, str], given: frozenset[str] = frozenset()) -> str:
+    """SQL of the JSON text to_json() writes for {key: the value of SQL expression}: keys sorted, the
+    same separators (a text column's non-ASCII characters stay as they are, where json.dumps escapes
+    them); the expressions of keys in `given` are JSON text already (a parameter to_json() wrote)."""
+    parts = [f"'{', ' if n else '{'}\"{key}\": ' || " + (
+        fields[key] if key in given else f"COALESCE(to_json({fields[key]})::text, 'null')")
+        for n, key in enumerate(sorted(fields))]
+    return "(" + " || ".join(parts) + " || '}')"
+
+
+@dataclass(slots=True)
+class EditScope:
+    """The edit StoreCore.edit() holds open: whether its transaction was used, whether a one-statement
+    write committed it (with the receipt), so that nothing else may join it afterwards."""
+
+    edit_id: str | None
+    used: bool = False
+    committed: bool = False
+
+
 class StoreCore:
     """One user's connection to a project database; the aggregates' mixins build on it."""
 
@@ -52,6 +73,7 @@ class StoreCore:
         self.access = AccessPolicy(user)
         self._owns_engine = owns_engine
         self._session: Session | None = None  # the transaction atomic() holds open
+        self._edit: EditScope | None = None  # the edit edit() holds open
 
     def close(self) -> None:
         """Release the database connections (only the Store that opened them does)."""
@@ -65,6 +87,10 @@ class StoreCore:
         write=False for transactions that only read (on SQLite they do not take the write lock).
         """
         if self._session is not None:
+            if self._edit is not None:
+                if self._edit.committed:
+                    raise RuntimeError("this edit was committed as one statement: nothing more may join it")
+                self._edit.used = True
             yield self._session
             return
         bind = self._writer if write else self._engine
@@ -95,6 +121,60 @@ class StoreCore:
                 yield
         finally:
             self._session = None
+
+    @contextmanager
+    def edit(self, edit_id: str | None) -> Iterator[None]:
+        """One edit in ONE transaction with its receipt (record_edit, when `edit_id` names it).
+
+        A write that can be one statement (write_segments on PostgreSQL) and comes first commits
+        on its own, receipt included, in one round trip; anything else runs in atomic()."""
+        if self._session is not None:  # inside an outer atomic(): it decides
+            yield
+            return
+        self._edit = EditScope(edit_id)
+        try:
+            with self.atomic():
+                yield
+        finally:
+            self._edit = None
+
+    def _whole_edit(self) -> EditScope | None:
+        """The open edit when a one-statement write may commit it by itself (nothing else ran in it yet)."""
+        scope = self._edit
+        return scope if scope is not None and not scope.used and not scope.committed else None
+
+    @property
+    def _one_statement_writes(self) -> bool:
+        """Whether single writes go as one statement each (PostgreSQL: a round trip costs; SQLite: none,
+        and it has no data-modifying CTEs)."""
+        return self._engine.dialect.name == "postgresql"
+
+    def _one_statement(self, ctes: list[str], final: str, params: dict[str, Any],
+                       bindings: str = "jsonb_build_object()") -> list[Row[Any]] | None:
+        """Run `WITH ctes final` on PostgreSQL, where a CTE named guard holds one boolean `ok` and every
+        write waits on it; the rows `final` returns, or None when guard refused (nothing was written).
+
+        Inside edit() with nothing else run yet, the edit's receipt (`bindings`: SQL of its temporary ->
+        stored ids as JSON) joins the statement, which then commits by itself: one round trip. Outside
+        any transaction it commits by itself too; inside atomic() it is one statement of it."""
+        scope = self._whole_edit()
+        ctes = list(ctes)
+        if scope is not None and scope.edit_id is not None:
+            params = {**params, "mmad_edit": scope.edit_id, "mmad_at": convert.now()}
+            ctes.append("mmad_receipt AS (INSERT INTO edit_receipts (edit_id, at, bindings) "
+                        f"SELECT :mmad_edit, :mmad_at, ({bindings})::text WHERE (SELECT ok FROM guard))")
+        sql = text(f"WITH {', '.join(ctes)} {final}")
+        if self._session is not None and scope is None:  # inside a transaction that holds more
+            with self._tx() as s:
+                rows = list(s.execute(sql, params).all())
+        else:  # the statement is its own transaction: no BEGIN, no COMMIT to wait for
+            with busy_as_error(), self._writer.connect() as conn:
+                rows = list(conn.execution_options(isolation_level="AUTOCOMMIT").execute(sql, params).all())
+        if not rows or not rows[0].ok:
+            return None
+        if scope is not None:
+            scope.committed = True
+        return rows
 
     def require_reviewer(self, what: str) -> None:
         """Refuse an annotator the work of a reviewer (`what` completes "only a reviewer may …")."""

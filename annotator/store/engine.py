@@ -84,6 +84,17 @@ def make_engine(url: str, insecure: bool = False, **kwargs: Any) -> Engine:
     return engine
 
 
+def sibling(engine: Engine) -> Engine:
+    """Another engine on the same database and login for a background writer: its own pool, and on
+    PostgreSQL no ping before each use (a dropped connection fails the statement instead, and the
+    writer retries the edit, which its receipt keeps from being stored twice)."""
+    if engine.dialect.name == "sqlite":
+        return engine
+    twin = create_engine(engine.url, pool_pre_ping=False, pool_size=1)
+    pg_session.install(twin)
+    return twin
+
+
 def writer(engine: Engine) -> Engine:
     """The same engine (same pool) for write transactions: on SQLite they take the write lock first."""
     return engine.execution_options(**{WRITE_OPTION: True})

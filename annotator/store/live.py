@@ -23,6 +23,9 @@ class ReceiptsMixin(StoreCore):
 
     def record_edit(self, edit_id: str, bindings: dict[int, int]) -> None:
         """Note, in the caller's transaction (atomic()), that the edit `edit_id` is stored."""
+        scope = self._edit
+        if scope is not None and scope.committed and scope.edit_id == edit_id:
+            return  # the edit's one statement stored its receipt with it
         with self._tx() as s:
             s.execute(text("INSERT INTO edit_receipts (edit_id, at, bindings) VALUES (:e, :at, :b)"),
                       {"e": edit_id, "at": convert.now(), "b": json.dumps({str(k): v for k, v in bindings.items()})})

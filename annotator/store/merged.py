@@ -20,7 +20,8 @@ from annotator.decisions import Decision
 from annotator.errors import ConflictError, RuleViolation
 from annotator.model import AuditEntry, MergedInstance, MergedStatus
 from annotator.store import convert
-from annotator.store.core import StoreCore
+from annotator.store.core import StoreCore, to_json
+from annotator.store.decision_edits import resolve_sql, unresolve_sql
 from annotator.store.orm import AuditRow, ClipRow, MergedRow, MergedSegmentRow, SegmentRow
 from annotator.store.versioned import stale_message, versioned_update
 
@@ -153,7 +154,15 @@ class MergedMixin(StoreCore):
         self.access.require_privileged("resolve merged instances")
         if not isinstance(decision, Decision):
             raise RuleViolation(f"{decision!r} is not a review decision")
-        with self._tx() as s:
+        if self._one_statement_writes and 0 <= action_id < len(self.taxonomy.actions) and \
+                (decision.removes or 0 <= start_frame < end_frame):
+            new = {"status": str(MergedStatus.RESOLVED), "start_frame": start_frame, "end_frame": end_frame,
+                   "action_id": action_id, "decision": str(decision)}
+            done = self._decision_in_one(*resolve_sql(instance_id, version, decision, start_frame, end_frame,
+                                                      action_id), new=to_json(new))
+            if done is not None:
+                return done
+        with self._tx() as s:  # SQLite, or a refusal: these checks say why
             row, clip_row = self._open_merged_row(s, instance_id, "decided")
             rules.validate_action(action_id, self.taxonomy)
             if not decision.removes:
@@ -166,7 +175,11 @@ class MergedMixin(StoreCore):
     def unresolve_merged(self, instance_id: int, version: int) -> MergedInstance:
         """Undo a reviewer's decision: back to what the merge proposed (bounds, label, status), audited."""
         self.access.require_privileged("undo decisions on merged instances")
-        with self._tx() as s:
+        if self._one_statement_writes:
+            done = self._decision_in_one(*unresolve_sql(instance_id, version))
+            if done is not None:
+                return done
+        with self._tx() as s:  # SQLite, or a refusal: these checks say why
             row, _ = self._open_merged_row(s, instance_id, "reopened")
             if row.status != str(MergedStatus.RESOLVED):  # a stale version says why first
                 raise ConflictError(stale_message(f"merged instance {row.id}", "another reviewer", row.version, version)
@@ -176,6 +189,12 @@ class MergedMixin(StoreCore):
                         "end_frame": row.proposed_end_frame, "action_id": row.proposed_action_id}
             return self._write_merged(s, row, version, {**decision_state(row), "decided_by": row.decided_by}, proposed,
                                       "unresolve", decision=None, decided_by=None, decided_at=None)
+
+    def _decision_in_one(self, ctes: list[str], final: str, params: dict[str, Any],
+                         **more: Any) -> MergedInstance | None:
+        """A decision or its undo as one statement (annotator.store.decision_edits); None: refused."""
+        rows = self._one_statement(ctes, final, {**params, **more, "now": convert.now(), "me": self.access.name})
+        return None if rows is None else convert.merged(rows[0], tuple(rows[0].links))
 
     def audit_log(self, limit: int = 100, entity: str | None = None) -> list[AuditEntry]:
         """Newest audit rows first (an annotator sees only their own)."""

@@ -14,7 +14,9 @@ On PostgreSQL the policies of migration 0006 hold the same rules for any client.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from sqlalchemy import and_, delete, or_, select
 from sqlalchemy.orm import Session
@@ -24,6 +26,7 @@ from annotator.errors import ConflictError, PermissionDenied, RuleViolation
 from annotator.model import Origin, Proposal, ProposalStatus, Role, Segment
 from annotator.store import convert
 from annotator.store.access import OWNER
+from annotator.store.answer_edits import accept_sql, status_sql, unaccept_sql
 from annotator.store.orm import (
     AnnotatorRow,
     AssignmentRow,
@@ -137,7 +140,12 @@ class ProposalsMixin(SegmentsMixin):
         status = ProposalStatus(status)
         if status is ProposalStatus.ACCEPTED:
             raise RuleViolation("accepting a proposal makes a segment: use accept_proposal")
-        with self._tx() as s:
+        if self._one_statement_writes and author == self.access.name:
+            ctes, final, params = status_sql(proposal_id, status)
+            rows = self._one_statement(ctes, final, {**params, **self._rights()})
+            if rows is not None:
+                return convert.proposal(rows[0], None if status is ProposalStatus.PENDING else str(status))
+        with self._tx() as s:  # SQLite, another author's answer, or a refusal: these checks say why
             row = _proposal(s, proposal_id)
             self._check_write(self._clip_row(s, row.clip_id), author)
             self._check_sees(s, row, author)
@@ -161,7 +169,11 @@ class ProposalsMixin(SegmentsMixin):
         `segment_id` names the segment an earlier acceptance made and unaccept_proposal deleted
         (redo): it is restored under its id instead of making a new one.
         """
-        with self._tx() as s:
+        if self._one_statement_writes and author == self.access.name:
+            done = self._accept_in_one(proposal_id, segment_id)
+            if done is not None:
+                return done
+        with self._tx() as s:  # SQLite, another author's answer, or a refusal: these checks say why
             row = _proposal(s, proposal_id)
             _pending_for(s, proposal_id, author)
             clip_row = self._clip_row(s, row.clip_id)
@@ -179,9 +191,29 @@ class ProposalsMixin(SegmentsMixin):
                         {"status": str(ProposalStatus.ACCEPTED), "segment_id": seg.id, "author": author})
             return seg, convert.proposal(row, str(ProposalStatus.ACCEPTED))
 
+    def _rights(self) -> dict[str, Any]:
+        """The parameters naming the user and their rights in the statements of annotator.store.answer_edits."""
+        return {"me": self.access.name, "me_json": json.dumps(self.access.name),
+                "uid": self.user.id if self.user else None, "priv": self.access.privileged}
+
+    def _accept_in_one(self, proposal_id: int, segment_id: int | None) -> tuple[Segment, Proposal] | None:
+        """accept_proposal of the user's own, as one statement (answer_edits.accept_sql); None: refused."""
+        ctes, final, params = accept_sql(proposal_id, len(self.taxonomy.actions), segment_id)
+        rows = self._one_statement(ctes, final, {**params, **self._rights()})
+        if rows is None:
+            return None
+        r = rows[0]
+        return convert.segment(r), Proposal(r.p_id, r.clip_id, r.model_version, r.p_start, r.p_end, r.p_action,
+                                            r.score, ProposalStatus.ACCEPTED, r.requested_by)
+
     def unaccept_proposal(self, proposal_id: int, segment_id: int, version: int) -> Proposal:
         """Undo accept_proposal in ONE transaction: soft-delete its segment, the author's answer back to pending."""
-        with self._tx() as s:
+        if self._one_statement_writes:
+            ctes, final, params = unaccept_sql(proposal_id, segment_id, version)
+            rows = self._one_statement(ctes, final, {**params, **self._rights()})
+            if rows is not None:
+                return convert.proposal(rows[0])
+        with self._tx() as s:  # SQLite, or a refusal: these checks say why
             row = _proposal(s, proposal_id)
             seg = self._live_segment_for_write(s, segment_id)
             answer = s.get(ProposalAnswerRow, (proposal_id, seg.author))

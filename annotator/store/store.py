@@ -19,7 +19,15 @@ from annotator.store.assignments import AssignmentsMixin
 from annotator.store.bulk import BulkImportMixin
 from annotator.store.clip_view import ClipViewMixin
 from annotator.store.clips import ClipsMixin
-from annotator.store.engine import busy_as_error, driver_message, make_engine, migrate, owns_tables, shown_url
+from annotator.store.engine import (
+    busy_as_error,
+    driver_message,
+    make_engine,
+    migrate,
+    owns_tables,
+    shown_url,
+    sibling,
+)
 from annotator.store.live import ReceiptsMixin
 from annotator.store.merged import MergedMixin
 from annotator.store.merged_bulk import MergedBulkMixin
@@ -27,11 +35,12 @@ from annotator.store.orm import AnnotatorRow, MetaRow
 from annotator.store.overview import OverviewMixin
 from annotator.store.people import PeopleMixin
 from annotator.store.proposals import ProposalsMixin
+from annotator.store.segment_edits import SegmentEditsMixin
 from annotator.taxonomy import Taxonomy, parse_taxonomy
 
 
 class Store(PeopleMixin, ClipsMixin, BulkImportMixin, ClipViewMixin, AssignmentsMixin, ProposalsMixin, MergedMixin,
-            MergedBulkMixin, OverviewMixin, ReceiptsMixin):
+            MergedBulkMixin, OverviewMixin, ReceiptsMixin, SegmentEditsMixin):
     """One user's view of a project database (see annotator.store.api.StoreAPI)."""
 
     @classmethod
@@ -130,3 +139,8 @@ class Store(PeopleMixin, ClipsMixin, BulkImportMixin, ClipViewMixin, Assignments
                 raise PermissionDenied(f"unknown user {name!r}: add it first (mmad add-user)")
             user = convert.annotator(row)
         return Store(self._engine, self.taxonomy, user, owns_engine=not _share)
+
+    def for_writer(self) -> Store:
+        """The same user on connections of its own, for a background writer (annotator.edit_queue)."""
+        engine = sibling(self._engine)
+        return Store(engine, self.taxonomy, self.user, owns_engine=engine is not self._engine)

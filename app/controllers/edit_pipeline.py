@@ -52,7 +52,7 @@ class EditPipeline(QObject):
     def _own_store(self) -> StoreAPI:
         """A connection of the writer's own: the UI thread's reads never share a transaction with it."""
         if self._writer_store is None:
-            self._writer_store = self.store.as_user(self.store.user.name if self.store.user else None)
+            self._writer_store = self.store.for_writer()
         return self._writer_store
 
     def go_background(self, journal: Journal | None) -> int:
