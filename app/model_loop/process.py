@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import tempfile
 import time
 import weakref
@@ -53,7 +54,9 @@ class WorkerProcess(TaskHandle):
         self.spare = spare
         self.warm = False  # the job went to a prewarmed worker
         self._accepted = True  # a prewarmed worker has read the job (a cold one has it from the start)
-        self._file = Path(tempfile.mkstemp(prefix="mmad-job-", suffix=".json")[1])
+        fd, name = tempfile.mkstemp(prefix="mmad-job-", suffix=".json")
+        os.close(fd)  # written by name below; an open descriptor per job would leak
+        self._file = Path(name)
         self._file.write_text(json.dumps(job), "utf-8")
         self.process = self._attach(worker_process([str(self._file)], self))
 

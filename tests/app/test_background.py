@@ -12,12 +12,13 @@ import pytest
 from PySide6.QtCore import QThreadPool
 from pytestqt.qtbot import QtBot
 
+from annotator.media.decode import decode_into
 from annotator.progress import CancelToken, Progress
 from app.background import MODEL_SLOT, BackgroundWork
 from app.model_loop.process import ProcessRunner, WorkerProcess
 from app.model_loop.records import PoseSpec
 from app.model_loop.warm import WarmSpare
-from app.tasks import TaskHandle, TaskRunner
+from app.tasks import TaskHandle, TaskRunner, Work
 from inference.pose.cache import cache_path
 from tests.app.conftest import shown_window
 
@@ -39,7 +40,7 @@ def live_children() -> list[tuple[int, bytes]]:
     return found
 
 
-def spin(started: threading.Event, returned: threading.Event) -> object:
+def spin(started: threading.Event, returned: threading.Event) -> Work:
     """Thread work that reports, then runs until cancelled."""
 
     def work(progress: Progress, cancel: CancelToken) -> None:
@@ -74,7 +75,7 @@ def test_both_executors_give_the_same_handle_with_progress_and_cancel(qtbot: QtB
         assert 0.0 <= report.args[0] <= 1.0 and isinstance(report.args[1], str)
         with qtbot.waitSignal(handle.cancelled, timeout=WORKER_MS):
             handle.cancel()
-        qtbot.waitUntil(lambda h=handle: not h.running, timeout=5000)
+        qtbot.waitUntil(lambda: not handle.running, timeout=5000)  # noqa: B023 - waited for here
     assert returned.is_set() and not in_process.alive and work.running() == []
     assert not cache_path(folder, "S01_clip_a").exists()  # the extraction stopped before it finished
     assert work.shutdown(2.0) and live_children() == []
@@ -103,27 +104,28 @@ def test_pose_waits_for_the_decode_as_a_dependency_then_runs_in_the_model_worker
         qtbot: QtBot, app_project: tuple[Path, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """While the open clip decodes, its pose extraction is a worker-process job that has not started
     and holds no pool thread; it starts when the decode ends, in the model worker (no other child)."""
-    import app.player.player_widget as player_widget
+    from annotator.media.frame_cache import FrameCache
 
     folder, _ = app_project
     gate = threading.Event()
-    real_decode = player_widget.decode_into
+    real_decode = decode_into
 
-    def held_decode(cache: object, progress: Progress, cancel: CancelToken) -> int:
+    def held_decode(cache: FrameCache, progress: Progress, cancel: CancelToken) -> int:
         while not gate.wait(0.01):
             cancel.check()
-        return real_decode(cache, progress, cancel)  # type: ignore[arg-type]
+        return real_decode(cache, progress, cancel)
 
-    monkeypatch.setattr(player_widget, "decode_into", held_decode)
+    monkeypatch.setattr("app.player.player_widget.decode_into", held_decode)
     window = shown_window(qtbot, folder, "ann", tmp_path / "settings.ini")
-    runner, pose = window.runner, window.pose  # type: ignore[attr-defined]
+    runner, pose = window.runner, window.pose
     clip = window.store.clip_by_name("S01_clip_a")
     assert clip is not None and clip.id is not None
-    window.open_clip_id(clip.id)  # type: ignore[attr-defined]
+    window.open_clip_id(clip.id)
     decode = window.player.decoding
     assert decode is not None
     qtbot.waitUntil(lambda: isinstance(pose._task, WorkerProcess), timeout=20_000)  # the cache had nothing
     extraction = pose._task
+    assert isinstance(extraction, WorkerProcess)
     pool = runner.threads.pool
     qtbot.waitUntil(lambda: pool.activeThreadCount() == 1, timeout=10_000)  # the decode's: the other is free
     assert extraction.waiting_for is decode and not extraction.launched and pose.computing
@@ -143,7 +145,7 @@ def test_closing_a_window_ends_its_thread_and_process_work(qtbot: QtBot, app_pro
                                                            tmp_path: Path) -> None:
     folder, _ = app_project
     window = shown_window(qtbot, folder, "ann", tmp_path / "settings.ini")
-    runner = window.runner  # type: ignore[attr-defined]
+    runner = window.runner
     started, returned = threading.Event(), threading.Event()
     thread_work = runner.start("spin", spin(started, returned))
     process_work = runner.start_process("pose", pose_job(folder, "S01_clip_b"))
@@ -162,14 +164,14 @@ def test_closing_a_window_ends_its_thread_and_process_work(qtbot: QtBot, app_pro
 def test_one_job_runner_per_window(qtbot: QtBot, app_project: tuple[Path, str], tmp_path: Path) -> None:
     folder, _ = app_project
     window = shown_window(qtbot, folder, "ann", tmp_path / "settings.ini")
-    runner = window.runner  # type: ignore[attr-defined]
+    runner = window.runner
     assert window.findChildren(BackgroundWork) == [runner]
     assert window.findChildren(TaskRunner) == [runner.threads] and window.findChildren(QThreadPool) == [runner.threads.pool]
     assert window.findChildren(ProcessRunner) == [runner.processes]
     assert window.findChildren(WarmSpare) == [runner.spare]
-    loop = window.model_loop  # type: ignore[attr-defined]
+    loop = window.model_loop
     assert loop is not None and loop.work is runner and loop.spare is runner.spare
-    assert window.player.runner is runner.threads and window.pose.runner is runner  # type: ignore[attr-defined]
+    assert window.player.runner is runner.threads and window.pose.runner is runner
     # Model jobs, from the Model menu or the Train dialog, share one slot: the second is refused.
     held = runner.start("a model job", spin(threading.Event(), threading.Event()), slot=MODEL_SLOT)
     said: list[str] = []
