@@ -163,4 +163,9 @@ def main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    code = main(sys.argv[1:])
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # Every line is written and every file closed: skip the interpreter's teardown with torch and
+    # MediaPipe loaded (a second or more on a busy machine), which a window closing waits for.
+    os._exit(code)
