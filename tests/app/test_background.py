@@ -60,6 +60,7 @@ def pose_job(folder: Path, clip: str = "S01_clip_a") -> dict[str, object]:
     return PoseSpec(str(folder), ((clip, str(folder / "media" / f"{clip}.mp4")),)).to_json()
 
 
+@pytest.mark.slow  # starts worker processes that import MediaPipe
 def test_both_executors_give_the_same_handle_with_progress_and_cancel(qtbot: QtBot,
                                                                      app_project: tuple[Path, str]) -> None:
     folder, _ = app_project
@@ -100,6 +101,7 @@ def test_work_that_waits_for_other_work_holds_no_thread_and_ends_when_cancelled(
     assert work.shutdown(2.0) and after == ["ran"] and work.running() == []
 
 
+@pytest.mark.slow  # starts worker processes that import MediaPipe
 def test_pose_waits_for_the_decode_as_a_dependency_then_runs_in_the_model_worker(
         qtbot: QtBot, app_project: tuple[Path, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """While the open clip decodes, its pose extraction is a worker-process job that has not started
@@ -141,6 +143,7 @@ def test_pose_waits_for_the_decode_as_a_dependency_then_runs_in_the_model_worker
     assert live_children() == []
 
 
+@pytest.mark.slow  # starts worker processes that import MediaPipe
 def test_closing_a_window_ends_its_thread_and_process_work(qtbot: QtBot, app_project: tuple[Path, str],
                                                            tmp_path: Path) -> None:
     folder, _ = app_project

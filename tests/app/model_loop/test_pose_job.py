@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+import pytest
+
 from annotator.progress import CancelToken
 from app.model_loop import protocol
 from app.model_loop.records import PoseSpec
@@ -17,6 +19,7 @@ def messages(out: io.StringIO) -> list[dict[str, object]]:
     return [m for m in map(protocol.decode, out.getvalue().splitlines()) if m is not None]
 
 
+@pytest.mark.slow  # MediaPipe extracts two clips
 def test_the_pose_job_extracts_into_the_cache_and_names_a_bad_clip(tmp_path: Path) -> None:
     media = empty_room(tmp_path / "clip.mp4", frames=6)
     out = io.StringIO()
