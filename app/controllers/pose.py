@@ -6,12 +6,13 @@ waits on a thread: the cache is read on a pool thread; when it has no pose for t
 "pose" job of the model worker process (prewarmed when possible) extracts it into the cache
 once the clip's decode has ended (a dependency: the decode keeps both cores until then); then
 the cache is read again. MediaPipe is never loaded into the app's own process, so the window
-opens fast and its event loop never waits for it.
+opens fast and its event loop never waits for it. Once the pose is shown, a pose job of the
+lowest priority extracts the queue's next clips ahead (inference.pose.ahead) until a clip opens.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -33,6 +34,7 @@ from app.timeline.lanes_item import LANE_COLOURS
 from app.timeline.motion_curves import MotionCurvesPlot
 from app.timeline.timeline_widget import CURVES_ROW, TimelineWidget
 from app.window_common import MediaResolver, add_menu, add_shortcut_actions
+from inference.pose.ahead import AHEAD_NICENESS, clips_ahead
 from inference.pose.cache import cache_key, cache_path, load_cached
 from inference.pose.motion import SNAP_RADIUS, MotionCurves, motion_curves, nearest_event
 from inference.pose.track import PoseTrack
@@ -74,12 +76,14 @@ class PoseController(QObject):
 
     def __init__(self, session: ClipSession | ReviewSession, player: Player, timeline: TimelineWidget, runner: BackgroundWork,
                  media_path: MediaResolver, cache_dir: Path | None, parent: QObject | None = None,
-                 extract: bool = True) -> None:
+                 extract: bool = True, ahead: Callable[[], Iterator[tuple[str, Path]]] | None = None) -> None:
         super().__init__(parent)
         self.session, self.player, self.timeline, self.runner = session, player, timeline, runner
         self.media_path = media_path
         self.cache_dir = cache_dir
         self.extract = extract  # False (the review screen): show a cached pose, never start an extraction
+        self.ahead = ahead  # the queue's next clips (name, media), extracted ahead once the open clip's pose is shown
+        self.ahead_job: TaskHandle | None = None
         self.track: PoseTrack | None = None
         self.motion: MotionCurves | None = None
         self._task: TaskHandle | None = None
@@ -107,9 +111,10 @@ class PoseController(QObject):
 
     # ----- the open clip's pose -----------------------------------------------------------------
     def _on_clip(self, clip: Clip | None) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            self._task = None
+        for task in (self._task, self.ahead_job):  # the open clip goes first
+            if task is not None:
+                task.cancel()
+        self._task = self.ahead_job = None
         self._show(None, None)
         media = None if clip is None else self.media_path(clip)
         if clip is None or media is None:
@@ -152,6 +157,19 @@ class PoseController(QObject):
         self._show(track, motion)
         self.message.emit(f"Pose: person in {100 * track.present.mean():.0f}% of {track.frames} frames ({self.hint})")
         self.poseReady.emit(track)
+        self._start_ahead()
+
+    def _start_ahead(self) -> None:
+        """A pose job of the lowest priority for the queue's next clips without a cached pose."""
+        clip = self.session.clip
+        media = None if clip is None else self.media_path(clip)
+        if self.ahead is None or not self.extract or media is None or self.ahead_job is not None:
+            return
+        clips = clips_ahead(self.cache_dir or media.parent, self.ahead())
+        if clips:
+            job = PoseSpec(str(self.cache_dir or media.parent), tuple((n, str(m)) for n, m in clips),
+                           niceness=AHEAD_NICENESS, keep_going=True)
+            self.ahead_job = self.runner.start_process(f"pose of the next {len(clips)} clips", job.to_json())
 
     def _on_failed(self, handle: TaskHandle, exc: object) -> None:
         if handle is self._task:

@@ -122,6 +122,7 @@ class PoseSpec:
     clips: tuple[tuple[str, str], ...]  # (clip name, media file)
     model: str | None = None  # None: the bundled pose model
     niceness: int = 0  # the worker lowers its CPU priority by this much first
+    keep_going: bool = False  # a clip that fails is reported in the result and the others go on
 
     def to_json(self) -> dict[str, Any]:
         """Plain data, with "job": "pose"."""

@@ -95,19 +95,26 @@ def _work(job: dict[str, Any], progress: Any, on_epoch: Any, cancel: CancelToken
 
 def _pose(ask: PoseSpec, progress: Progress, cancel: CancelToken) -> dict[str, Any]:
     """The pose job: each clip's landmarks from the cache or extracted into it; per clip, its frames
-    and the share of them with a person (the window reads the track from the cache)."""
+    and the share of them with a person (the window reads the track from the cache), or with
+    keep_going its one-line error."""
     from inference.pose.cache import pose_for_clip
     from inference.pose.model_file import POSE_TASK
 
     if ask.niceness > 0 and hasattr(os, "nice"):
         os.nice(ask.niceness)  # this process runs this one job: the window and its decoders go first
-    done = []
+    done: list[dict[str, Any]] = []
     count = len(ask.clips)
     for i, (name, media) in enumerate(ask.clips):
         def part(fraction: float, message: str, i: int = i) -> None:
             progress((i + fraction) / count, message)
 
-        track = pose_for_clip(ask.cache_dir, name, media, ask.model or POSE_TASK, progress=part, cancel=cancel)
+        try:
+            track = pose_for_clip(ask.cache_dir, name, media, ask.model or POSE_TASK, progress=part, cancel=cancel)
+        except (InputError, OSError) as exc:
+            if not ask.keep_going:
+                raise
+            done.append({"clip": name, "error": str(exc)})
+            continue
         done.append({"clip": name, "frames": int(track.frames), "present": float(track.present.mean()) if track.frames else 0.0})
     return {"clips": done}
 
