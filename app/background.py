@@ -46,9 +46,10 @@ class BackgroundWork(QObject):
         return handle
 
     def start_process(self, name: str, job: dict[str, Any], after: TaskHandle | None = None,
-                      slot: str | None = None) -> WorkerProcess:
-        """Run a job record's JSON in a worker process (once `after` has ended, if given); its handle."""
-        handle = self.processes.start(name, job, after)
+                      slot: str | None = None, warm: bool = True) -> WorkerProcess:
+        """Run a job record's JSON in a worker process (once `after` has ended, if given; in the
+        prewarmed spare unless warm=False); its handle."""
+        handle = self.processes.start(name, job, after, warm)
         handle.slot = slot
         return handle
 

@@ -169,7 +169,8 @@ class PoseController(QObject):
         if clips:
             job = PoseSpec(str(self.cache_dir or media.parent), tuple((n, str(m)) for n, m in clips),
                            niceness=AHEAD_NICENESS, keep_going=True)
-            self.ahead_job = self.runner.start_process(f"pose of the next {len(clips)} clips", job.to_json())
+            # Not in the prewarmed spare: that is for the next job someone waits for.
+            self.ahead_job = self.runner.start_process(f"pose of the next {len(clips)} clips", job.to_json(), warm=False)
 
     def _on_failed(self, handle: TaskHandle, exc: object) -> None:
         if handle is self._task:

@@ -201,9 +201,11 @@ class ProcessRunner(QObject):
         self.spare = WarmSpare(self)  # started by warm_up_later, once the window is shown
         self.handles: list[WorkerProcess] = []
 
-    def start(self, name: str, job: dict[str, Any], after: TaskHandle | None = None) -> WorkerProcess:
-        """Run a job (a record's JSON) in a worker process, now or once `after` has ended; its handle."""
-        worker = WorkerProcess(job, name, self, self.spare)
+    def start(self, name: str, job: dict[str, Any], after: TaskHandle | None = None,
+              warm: bool = True) -> WorkerProcess:
+        """Run a job (a record's JSON) in a worker process, now or once `after` has ended; its handle.
+        warm=False leaves the prewarmed spare to the next job (for work no one waits for)."""
+        worker = WorkerProcess(job, name, self, self.spare if warm else None)
         self.handles.append(worker)
         ref = weakref.ref(worker)  # not the handle itself: see TaskRunner.start
         worker.ended.connect(lambda: self._forget(ref()))
