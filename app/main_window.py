@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -56,7 +56,7 @@ class MainWindow(ClipWindow):
         self.final_lane = FinalResultLane(self.session, self.timeline, self)
         self.proposals = ProposalController(self.session, self.player, self.timeline, self)
         self.pose = PoseController(self.session, self.player, self.timeline, self.runner, media_path,
-                                   Path(project_key) if project_key else None, self)
+                                   Path(project_key) if project_key else None, self, ahead=self._clips_ahead)
         self._build_layout()
         self.actions_by_id = self._build_menus()
         self.actions_by_id.update(self.proposals.install(self))
@@ -168,6 +168,17 @@ class MainWindow(ClipWindow):
         self._show_clip_video(clip)
         self.settings.set_last_clip(self.project_key, self.user, clip_id)
         self._update_status()
+
+    def _clips_ahead(self) -> Iterator[tuple[str, Path]]:
+        """(name, media) of the queue's clips not done after the open one, in the queue's order."""
+        rows = self.queue.model.rows
+        current = self.session.clip.id if self.session.clip is not None else None
+        start = next((k + 1 for k, r in enumerate(rows) if r.clip.id == current), 0)
+        for row in rows[start:] + rows[:start]:
+            if row.clip.id != current and row.state is not AssignmentState.DONE:
+                path = self.media_path(row.clip)
+                if path is not None:
+                    yield row.clip.name, path
 
     def open_start_clip(self) -> None:
         """Reopen the clip used last, else the first one not done."""

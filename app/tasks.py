@@ -1,7 +1,11 @@
-"""Background task runner: pure `work(progress, cancel)` functions on a QThreadPool.
+"""Background work's one handle, and the thread executor: pure `work(progress, cancel)` functions on a QThreadPool.
 
-The worker never touches a widget or the DB session: it reports through Qt signals that
-are delivered on the UI thread (queued), and the UI cancels through the CancelToken.
+`TaskHandle` is what every piece of background work looks like from the window, whether it runs
+on a pool thread (this module) or in a worker process (app.model_loop.process): progress,
+exactly one of finished / failed / cancelled, then ended, all delivered on the UI thread, and
+`cancel()`, whose transport (a CancelToken checked by the work, or a line on the worker's stdin)
+the handle hides. A handle may wait for another one (`after`): it starts when that one has
+ended, so nothing is parked waiting. app.background holds both executors of a window.
 """
 
 from __future__ import annotations
@@ -24,11 +28,11 @@ log = logging.getLogger(__name__)
 
 
 class TaskHandle(QObject):
-    """The UI-side face of one background task; its signals arrive on the UI thread."""
+    """The UI-side face of one piece of background work; its signals arrive on the UI thread."""
 
     progress = Signal(float, str)
     finished = Signal(object)  # the work's return value
-    failed = Signal(object)  # the exception it raised
+    failed = Signal(object)  # the exception it raised (str() is the one line to show)
     cancelled = Signal()
     ended = Signal()  # after any of the three above
 
@@ -36,7 +40,10 @@ class TaskHandle(QObject):
         super().__init__(parent)
         self.name = name
         self.token = CancelToken()
-        self.running = True
+        self.running = True  # until `ended`: waiting for a dependency, queued or at work
+        self.waiting_for: TaskHandle | None = None  # the work this one starts after
+        self.launched = False  # handed to its executor (a pool thread, a worker process)
+        self.slot: str | None = None  # work of one slot runs one at a time (BackgroundWork.holding)
         self._lock = threading.Lock()
         self._began = False
         self._stopped = threading.Event()
@@ -45,8 +52,43 @@ class TaskHandle(QObject):
         self.ended.connect(self._mark_ended)
 
     def cancel(self) -> None:
-        """Ask the work to stop at its next check."""
+        """Ask the work to stop at its next check; work not started yet (queued, or waiting for
+        another) ends at once, cancelled."""
         self.token.cancel()
+        if not self.launched:
+            if self.running:
+                self.waiting_for = None
+                self._end_unstarted()
+            return
+        self._request_cancel()
+
+    def _request_cancel(self) -> None:
+        """The executor's cancel transport (threads: the token, which the work checks)."""
+
+    def _end_unstarted(self) -> None:
+        """Report the cancellation of work that never started."""
+        self._stopped.set()
+        self.cancelled.emit()
+        self.ended.emit()
+
+    def start_after(self, after: TaskHandle | None, launch: Callable[[], None]) -> None:
+        """Call `launch` now, or once `after` has ended however it ended (a dependency: no
+        thread is parked waiting for it); never when this handle was cancelled meanwhile."""
+        ref = weakref.ref(self)
+
+        def go() -> None:
+            handle = ref()
+            if handle is not None and handle.running and not handle.launched:
+                handle.waiting_for, handle.launched = None, True
+                launch()
+
+        if after is None or not after.active:
+            go()
+            return
+        self.waiting_for = after
+        after.ended.connect(go)
+        if not after.active:  # it returned meanwhile: its `ended` may have been sent before the connection
+            go()
 
     def _begin(self) -> bool:
         """Called by the worker: False when cancelled before it began (the work is skipped)."""
@@ -63,11 +105,20 @@ class TaskHandle(QObject):
         Work that has not begun yet never will, so this returns at once; otherwise it waits
         for the worker's next cancel check (one frame or so for a decoder).
         """
+        if not self.launched:
+            self.cancel()
+            return True
         with self._lock:
             self.token.cancel()
             if not self._began:
                 return True
         return self._stopped.wait(timeout_s)
+
+    @property
+    def active(self) -> bool:
+        """Whether the work has not returned yet (`running` turns False only once `ended`
+        has reached the UI thread)."""
+        return self.running and not self._stopped.is_set()
 
     def _mark_ended(self) -> None:
         self.running = False
@@ -123,8 +174,9 @@ class TaskRunner(QObject):
         self.pool.setMaxThreadCount(max_threads)
         self.handles: list[TaskHandle] = []
 
-    def start(self, name: str, work: Work) -> TaskHandle:
-        """Run `work(progress, cancel)` in the background and return its handle.
+    def start(self, name: str, work: Work, after: TaskHandle | None = None) -> TaskHandle:
+        """Run `work(progress, cancel)` on a pool thread and return its handle; with `after`, only
+        once that work has ended.
 
         The work begins when control returns to the event loop, so signals connected
         right after start() never miss an early report or a quick result.
@@ -139,7 +191,8 @@ class TaskRunner(QObject):
         runnable = _Runnable(handle, work)
         runnable.setAutoDelete(True)
         self.started.emit(handle)
-        QTimer.singleShot(0, self, lambda: self.pool.start(runnable))
+        pool = self.pool
+        QTimer.singleShot(0, self, lambda: handle.start_after(after, lambda: pool.start(runnable)))
         return handle
 
     def _forget(self, handle: TaskHandle | None) -> None:
@@ -162,5 +215,5 @@ class TaskRunner(QObject):
 
     def shutdown(self, timeout_ms: int = 5000) -> bool:
         """Cancel everything and wait for the workers; True when all stopped in time."""
-        self.cancel_all()
+        self.cancel_all()  # work not started yet ends here and then
         return bool(self.pool.waitForDone(timeout_ms))

@@ -21,6 +21,7 @@ from annotator.model import Clip
 from annotator.progress import CancelToken, Progress
 from annotator.store.api import StoreAPI
 from app.about import about_html
+from app.background import BackgroundWork
 from app.controllers.live_feed import LiveFeed
 from app.find.find_dialog import FindDialog
 from app.help_window import GuideWindow, guide_markdown
@@ -38,7 +39,7 @@ from app.player.zoom import ZOOM_STEP, VideoZoom
 from app.queue.clip_table import ClipRowsModel
 from app.quitting import ends_with_window
 from app.settings import AppSettings, ClipPlace
-from app.tasks import TaskHandle, TaskRunner
+from app.tasks import TaskHandle
 from app.timeline.filmstrip import make_thumbnails
 from app.timeline.lane_menu import LaneMenu
 from app.timeline.timeline_widget import TimelineWidget
@@ -168,9 +169,9 @@ class ClipWindow(QMainWindow):
         self.media_path = media_path
         self.settings = settings
         self.project_key = project_key
-        self.runner = TaskRunner(max_threads=2, parent=self)
+        self.runner = BackgroundWork(self)  # the window's one runner of background work (threads, processes)
         self.setWindowTitle(window_title)
-        self.player = Player(self.runner)
+        self.player = Player(self.runner.threads)
         self.player.set_budget(settings.cache_budget_bytes)
         self._thumbs: TaskHandle | None = None
         self.sheet: ShortcutSheet | None = None
@@ -544,10 +545,10 @@ class ClipWindow(QMainWindow):
             self.live_feed.close()
         self._remember_place()
         self.player.close_video()
-        # Cancelled tasks hold nothing to save; when the process ends now, their last steps (a pose
-        # child's teardown took 0.15-3 s) need not be waited for, only long enough for a pose task
-        # to see the cancel and terminate its child (it polls every 50 ms), which would outlive us
-        self.runner.shutdown(ENDING_TASK_WAIT_MS if ends_with_window() else 3000)
+        # Cancelled tasks hold nothing to save; when the process ends now, their last steps need not be
+        # waited for, only long enough for a task to see the cancel (every thread task and worker
+        # process of the window, model jobs too)
+        self.runner.shutdown(ENDING_TASK_WAIT_MS / 1000 if ends_with_window() else 3.0)
         self.settings.save_window_state(self.saveGeometry(), self.saveState(self.STATE_VERSION))
         self.settings.save_splitter_state(self.STATE_VERSION, self.splitter.saveState())
         self.settings.sync()

@@ -1,15 +1,18 @@
 """Pose on the annotation screen: background extraction for the open clip, the skeleton over
 the player (K), motion curves under the lanes, and snapping an edge to a motion onset (E).
 
-A missing pose is extracted by a child process (inference.pose.worker), watched from a worker
-thread: mediapipe is never loaded into the app's own process, so the window opens fast and
-its event loop never waits for MediaPipe.
+The pose comes in up to three steps on the window's runner (app.background), none of which
+waits on a thread: the cache is read on a pool thread; when it has no pose for the clip, a
+"pose" job of the model worker process (prewarmed when possible) extracts it into the cache
+once the clip's decode has ended (a dependency: the decode keeps both cores until then); then
+the cache is read again. MediaPipe is never loaded into the app's own process, so the window
+opens fast and its event loop never waits for it. Once the pose is shown, a pose job of the
+lowest priority extracts the queue's next clips ahead (inference.pose.ahead) until a clip opens.
 """
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,19 +23,21 @@ from PySide6.QtWidgets import QMainWindow
 
 from annotator.model import Clip
 from annotator.progress import CancelToken, Progress
+from app.background import BackgroundWork
 from app.controllers.clip_session import ClipSession
 from app.labelling.shortcuts import Shortcut
+from app.model_loop.records import PoseSpec
 from app.player.player_widget import Player
 from app.player.skeleton_overlay import SkeletonOverlay
-from app.tasks import TaskHandle, TaskRunner
+from app.tasks import TaskHandle
 from app.timeline.lanes_item import LANE_COLOURS
 from app.timeline.motion_curves import MotionCurvesPlot
 from app.timeline.timeline_widget import CURVES_ROW, TimelineWidget
 from app.window_common import MediaResolver, add_menu, add_shortcut_actions
+from inference.pose.ahead import AHEAD_NICENESS, clips_ahead
 from inference.pose.cache import cache_key, cache_path, load_cached
 from inference.pose.motion import SNAP_RADIUS, MotionCurves, motion_curves, nearest_event
 from inference.pose.track import PoseTrack
-from inference.pose.worker import pose_in_child
 
 if TYPE_CHECKING:  # the review session imports merging (scipy): not at the annotation window's start-up
     from app.review.review_session import ReviewSession
@@ -48,28 +53,19 @@ POSE_SHORTCUTS = (
 REVIEW_POSE_SHORTCUTS = (replace(POSE_SHORTCUTS[0], keys=("Shift+K",)),)
 
 
-# On 2 cores a full-priority MediaPipe child competes with the clip's decode and with frame
+# On 2 cores a full-priority MediaPipe worker competes with the clip's decode and with frame
 # stepping (bench_window: step median 11.5 ms with it, 5.6 ms niced, under other load); niced,
 # it gets the CPU the window leaves idle.
 POSE_NICENESS = 10
-
-
-def compute_pose(cache_dir: Path, clip_name: str, media: Path, progress: Progress, cancel: CancelToken,
-                 after: threading.Event | None = None) -> tuple[PoseTrack, MotionCurves]:
-    """Worker: the clip's landmarks (cached, or extracted by a child process once `after` is set)
-    and its motion curves."""
-    track = pose_in_child(cache_dir, clip_name, media, progress=progress, cancel=cancel,
-                          niceness=POSE_NICENESS, after=after)
-    return track, motion_curves(track)
+NOT_CACHED = "not computed yet for this clip (the annotation screen or mmad pose computes it)"
 
 
 def cached_pose(cache_dir: Path, clip_name: str, media: Path, _progress: Progress,
-                _cancel: CancelToken) -> tuple[PoseTrack, MotionCurves]:
-    """Worker: the clip's landmarks from the cache only (no extraction) and its motion curves."""
+                _cancel: CancelToken) -> tuple[PoseTrack, MotionCurves] | None:
+    """Worker: the clip's landmarks from the cache only (no extraction) and its motion curves;
+    None when the cache has none for this video."""
     track = load_cached(cache_path(cache_dir, clip_name), cache_key(media))
-    if track is None:
-        raise LookupError("not computed yet for this clip (the annotation screen or mmad pose computes it)")
-    return track, motion_curves(track)
+    return None if track is None else (track, motion_curves(track))
 
 
 class PoseController(QObject):
@@ -78,14 +74,16 @@ class PoseController(QObject):
     message = Signal(str)
     poseReady = Signal(object)  # PoseTrack of the open clip
 
-    def __init__(self, session: ClipSession | ReviewSession, player: Player, timeline: TimelineWidget, runner: TaskRunner,
+    def __init__(self, session: ClipSession | ReviewSession, player: Player, timeline: TimelineWidget, runner: BackgroundWork,
                  media_path: MediaResolver, cache_dir: Path | None, parent: QObject | None = None,
-                 extract: bool = True) -> None:
+                 extract: bool = True, ahead: Callable[[], Iterator[tuple[str, Path]]] | None = None) -> None:
         super().__init__(parent)
         self.session, self.player, self.timeline, self.runner = session, player, timeline, runner
         self.media_path = media_path
         self.cache_dir = cache_dir
         self.extract = extract  # False (the review screen): show a cached pose, never start an extraction
+        self.ahead = ahead  # the queue's next clips (name, media), extracted ahead once the open clip's pose is shown
+        self.ahead_job: TaskHandle | None = None
         self.track: PoseTrack | None = None
         self.motion: MotionCurves | None = None
         self._task: TaskHandle | None = None
@@ -95,10 +93,8 @@ class PoseController(QObject):
         colours = [LANE_COLOURS[b.id % len(LANE_COLOURS)] for b in session.taxonomy.body_parts]
         self.overlay = SkeletonOverlay(player.view, dict(zip(parts, colours, strict=True)))
         self.curves = MotionCurvesPlot(timeline, parts, colours, CURVES_ROW)
-        self._decoded = threading.Event()
         session.clipOpened.connect(self._on_clip)
         player.frameChanged.connect(self._on_frame)
-        player.decodeFinished.connect(lambda _count: self._decoded.set())
 
     def install(self, window: QMainWindow, shortcuts: Sequence[Shortcut] = POSE_SHORTCUTS,
                 name_prefix: str = "") -> dict[str, QAction]:
@@ -115,26 +111,43 @@ class PoseController(QObject):
 
     # ----- the open clip's pose -----------------------------------------------------------------
     def _on_clip(self, clip: Clip | None) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            self._task = None
+        for task in (self._task, self.ahead_job):  # the open clip goes first
+            if task is not None:
+                task.cancel()
+        self._task = self.ahead_job = None
         self._show(None, None)
         media = None if clip is None else self.media_path(clip)
         if clip is None or media is None:
             return
-        cache_dir = self.cache_dir or media.parent
-        name, path = clip.name, media
-        # The window opens the clip's video right after this signal; the next decodeFinished is
-        # that clip's, and only then may an extraction start (the decode keeps both cores).
-        decoded = threading.Event()
-        self._decoded = decoded
-        if self.extract:
-            handle = self.runner.start(f"pose {name}", lambda p, c: compute_pose(cache_dir, name, path, p, c, decoded))
-        else:
-            handle = self.runner.start(f"pose {name}", lambda p, c: cached_pose(cache_dir, name, path, p, c))
+        self._read_cache(self.cache_dir or media.parent, clip.name, media, extract=self.extract)
+
+    def _read_cache(self, cache_dir: Path, name: str, media: Path, extract: bool) -> None:
+        """The clip's pose from the cache, on a pool thread; when it has none and `extract`, extract it."""
+        handle = self.runner.start(f"pose {name}", lambda p, c: cached_pose(cache_dir, name, media, p, c))
         self._task = handle
-        handle.finished.connect(lambda result, h=handle: self._on_ready(h, result))
         handle.failed.connect(lambda exc, h=handle: self._on_failed(h, exc))
+
+        def read(result: tuple[PoseTrack, MotionCurves] | None, h: TaskHandle = handle) -> None:
+            if h is not self._task:
+                return  # a clip opened since
+            if result is not None:
+                self._on_ready(h, result)
+            elif extract:
+                self._extract(cache_dir, name, media)
+            else:
+                self._on_failed(h, LookupError(NOT_CACHED))
+
+        handle.finished.connect(read)
+
+    def _extract(self, cache_dir: Path, name: str, media: Path) -> None:
+        """Not cached: a pose job in a worker process, started once the clip's decode has ended
+        (the window started that decode right after the clip opened); then the cache is read."""
+        job = PoseSpec(str(cache_dir), ((name, str(media)),), niceness=POSE_NICENESS).to_json()
+        extraction = self.runner.start_process(f"pose {name}", job, after=self.player.decoding)
+        self._task = extraction
+        extraction.finished.connect(
+            lambda _r, h=extraction: self._read_cache(cache_dir, name, media, False) if h is self._task else None)
+        extraction.failed.connect(lambda exc, h=extraction: self._on_failed(h, exc))
 
     def _on_ready(self, handle: TaskHandle, result: tuple[PoseTrack, MotionCurves]) -> None:
         if handle is not self._task:
@@ -144,6 +157,20 @@ class PoseController(QObject):
         self._show(track, motion)
         self.message.emit(f"Pose: person in {100 * track.present.mean():.0f}% of {track.frames} frames ({self.hint})")
         self.poseReady.emit(track)
+        self._start_ahead()
+
+    def _start_ahead(self) -> None:
+        """A pose job of the lowest priority for the queue's next clips without a cached pose."""
+        clip = self.session.clip
+        media = None if clip is None else self.media_path(clip)
+        if self.ahead is None or not self.extract or media is None or self.ahead_job is not None:
+            return
+        clips = clips_ahead(self.cache_dir or media.parent, self.ahead())
+        if clips:
+            job = PoseSpec(str(self.cache_dir or media.parent), tuple((n, str(m)) for n, m in clips),
+                           niceness=AHEAD_NICENESS, keep_going=True)
+            # Not in the prewarmed spare: that is for the next job someone waits for.
+            self.ahead_job = self.runner.start_process(f"pose of the next {len(clips)} clips", job.to_json(), warm=False)
 
     def _on_failed(self, handle: TaskHandle, exc: object) -> None:
         if handle is self._task:

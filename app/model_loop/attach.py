@@ -2,33 +2,17 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject
-from PySide6.QtWidgets import QMainWindow
-
 from annotator.model import AssignmentState, Clip, Role
 from annotator.project import Project
 from annotator.store.api import StoreAPI
 from app.main_window import MainWindow
 from app.model_loop.loop_controller import ModelLoop
-from app.window_common import add_menu
+from app.window_common import ClipWindow, add_menu
 
 
-class _StopOnClose(QObject):
-    """Stops the loop's worker processes when the window closes (nothing is stored mid-run)."""
-
-    def __init__(self, loop: ModelLoop) -> None:
-        super().__init__(loop)
-        self.loop = loop
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
-        """On Close: cancel and wait for the workers."""
-        if event.type() == QEvent.Type.Close:
-            self.loop.shutdown()
-        return False
-
-
-def attach_model_loop(window: QMainWindow, project: Project, store: StoreAPI) -> ModelLoop:
-    """Create the window's ModelLoop and put its entries in the window's Model menu."""
+def attach_model_loop(window: ClipWindow, project: Project, store: StoreAPI) -> ModelLoop:
+    """Create the window's ModelLoop and put its entries in the window's Model menu (its jobs run on
+    the window's runner, which stops them when the window closes)."""
     reviewer = store.user is None or store.user.role is Role.REVIEWER
     if isinstance(window, MainWindow):
         main = window
@@ -36,10 +20,10 @@ def attach_model_loop(window: QMainWindow, project: Project, store: StoreAPI) ->
         def queue_clips() -> list[Clip]:
             return [r.clip for r in main.queue.model.rows if r.state is not AssignmentState.DONE and not r.clip.finalised]
 
-        loop = ModelLoop(window, project, store, window.proposals, queue_clips)
+        loop = ModelLoop(window, window.runner, project, store, window.proposals, queue_clips)
         menu = window.proposals.menu
     else:
-        loop = ModelLoop(window, project, store)
+        loop = ModelLoop(window, window.runner, project, store)
         menu = add_menu(window, "&Model")
     actions = loop.install(menu, can_propose=isinstance(window, MainWindow), can_train=reviewer)
     by_id = getattr(window, "actions_by_id", None)
@@ -48,5 +32,4 @@ def attach_model_loop(window: QMainWindow, project: Project, store: StoreAPI) ->
     show = getattr(window, "show_message", None)
     if show is not None:
         loop.message.connect(show)
-    window.installEventFilter(_StopOnClose(loop))
     return loop

@@ -1,7 +1,8 @@
 """The Model menu's loop: propose with the active version, train a version, choose one.
 
-Runs every job in a worker process (app.model_loop.process); this side imports no torch. A
-prewarmed worker (app.model_loop.warm) waits for the next job once the window is shown.
+Runs every job in a worker process through the window's runner (app.background, slot "model":
+one model job at a time, whether started here or by the Train dialog); this side imports no
+torch. A prewarmed worker (app.model_loop.warm) waits for the next job once the window is shown.
 Proposals are stored here, in the window's own store, only once a job has succeeded, so a
 failed, cancelled or killed worker leaves the store as it was. The registry and the control
 setting are re-read at each use (another window or `mmad models --activate` may change them).
@@ -24,6 +25,7 @@ from annotator.models_registry import ModelVersion, load_registry
 from annotator.project import Project
 from annotator.proposal_control import ControlSetting, control_setting
 from annotator.store.api import StoreAPI
+from app.background import MODEL_SLOT, BackgroundWork
 from app.labelling.shortcuts import Shortcut
 from app.model_loop.process import WorkerProcess
 from app.model_loop.run_status import RunStatus
@@ -44,23 +46,23 @@ TRAIN_SHORTCUTS = (Shortcut("train_model", "Model", "Train a model…", ("Ctrl+S
 
 
 class ModelLoop(QObject):
-    """Owns the one model job that may run for a window, and the Model menu entries that start it."""
+    """The Model menu entries, and the propose job they started (run by the window's runner)."""
 
     message = Signal(str)
     proposalsStored = Signal(int)  # how many
     versionsChanged = Signal()
 
-    def __init__(self, window: QMainWindow, project: Project, store: StoreAPI,
+    def __init__(self, window: QMainWindow, work: BackgroundWork, project: Project, store: StoreAPI,
                  proposals: ProposalController | None = None,
                  queue_clips: Callable[[], list[Clip]] = list) -> None:
         super().__init__(window)
         self.window = window
+        self.work = work
         self.project = project
         self.store = store
         self.proposals = proposals
         self.queue_clips = queue_clips
-        self.job: WorkerProcess | None = None
-        self.spare = WarmSpare(self)  # started by warm_up_later, once the window is shown
+        self.job: WorkerProcess | None = None  # the propose job started here
         self.status = RunStatus()
         self.status.cancelRequested.connect(self.cancel)
         window.statusBar().addPermanentWidget(self.status)
@@ -78,6 +80,11 @@ class ModelLoop(QObject):
         handlers = {"propose_clip": self.propose_clip, "propose_queue": self.propose_queue,
                     "cancel_model_run": self.cancel, "show_models": self.show_models, "train_model": self.show_train}
         return add_shortcut_actions(self.window, specs, {"Model": menu}, handlers)
+
+    @property
+    def spare(self) -> WarmSpare:
+        """The window's prewarmed worker (its runner's)."""
+        return self.work.spare
 
     # ----- registry -------------------------------------------------------------------------------
     def active(self) -> ModelVersion | None:
@@ -162,30 +169,30 @@ class ModelLoop(QObject):
 
     # ----- jobs -----------------------------------------------------------------------------------
     def start(self, job: dict[str, Any], text: str, on_result: Callable[[dict[str, Any]], None]) -> bool:
-        """Run a job in a worker process unless one is running; True when started."""
-        if self.job is not None:
-            self.message.emit(f"{self.job.name} is still running (Ctrl+Shift+K cancels it)")
+        """Run a job in a worker process unless a model job (here or in the Train dialog) is running;
+        True when started."""
+        busy = self.work.holding(MODEL_SLOT)
+        if busy is not None:
+            self.message.emit(f"{busy.name} is still running (" + ("Ctrl+Shift+K cancels it)" if busy is self.job
+                                                                  else "the Train dialog cancels it)"))
             return False
-        worker = WorkerProcess(job, text, self, self.spare)
+        worker = self.work.start_process(text, job, slot=MODEL_SLOT)
         worker.progress.connect(self.status.update_progress)
         worker.finished.connect(on_result)
-        worker.failed.connect(self.message.emit)
-        worker.failed.connect(lambda why: log.warning("%s", why))  # names the job already
+        worker.failed.connect(lambda exc: self.message.emit(str(exc)))
+        worker.failed.connect(lambda exc: log.warning("%s", exc))  # names the job already
         worker.cancelled.connect(lambda: self.message.emit(f"{text}: cancelled, nothing stored"))
         worker.cancelled.connect(lambda: log.info("%s: cancelled, nothing stored", text))
         worker.ended.connect(self._ended)
         self.job = worker
         self.status.begin(text)
         log.info("%s: started", text)
-        worker.start()
         self.message.emit(f"{text}…")
         return True
 
     def _ended(self) -> None:
         self.status.end()
-        if self.job is not None:
-            self.job.deleteLater()
-        self.job = None
+        self.job = None  # the runner frees it
 
     def cancel(self) -> None:
         """Cancel the running job (if any)."""
@@ -195,16 +202,7 @@ class ModelLoop(QObject):
 
     def warm_up_later(self) -> None:
         """Start a prewarmed worker in a moment, so that the first job skips torch's import."""
-        self.spare.start_later()
-
-    def shutdown(self, timeout_ms: int = 3000) -> None:
-        """Stop the spare worker, the running job and any training (the window closes)."""
-        self.spare.stop()  # first: a job that ends below must not start a new spare
-        for worker in (self.job, getattr(self.train_dialog, "worker", None)):
-            if isinstance(worker, WorkerProcess) and worker.running:
-                worker.cancel()
-                if not worker.wait(timeout_ms):
-                    worker.kill()
+        self.work.warm_up_later()
 
     # ----- dialogs --------------------------------------------------------------------------------
     def show_models(self) -> None:
@@ -226,7 +224,7 @@ class ModelLoop(QObject):
         from app.model_loop.train_dialog import TrainDialog
 
         if self.train_dialog is None:
-            self.train_dialog = TrainDialog(self.project, self.store, parent=self.window, spare=self.spare)
+            self.train_dialog = TrainDialog(self.project, self.store, parent=self.window, work=self.work)
             self.train_dialog.registered.connect(lambda _v: self.refresh())
             self.train_dialog.message.connect(self.message)
         self.train_dialog.reload()

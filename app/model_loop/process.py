@@ -1,18 +1,23 @@
-"""A worker process seen from the window: QProcess running `python -m app.model_loop.worker`.
+"""The process executor: jobs in worker processes (`python -m app.model_loop.worker`), seen
+from the window as TaskHandles.
 
-The window never imports torch: the job goes to a JSON file, the worker's protocol lines come
-back on its stdout and turn into Qt signals on the UI thread. Exactly one of finished /
-failed / cancelled follows every start; a worker that dies (killed, crashed) is a failure
-with a message that says so. Given a WarmSpare, a job goes to its prewarmed worker (torch
-already imported) when one is alive; one that dies before it accepted the job is replaced by
-a cold start, so the job sees no difference but the time.
+The window never imports torch or MediaPipe: the job goes to a JSON file, the worker's protocol
+lines come back on its stdout and turn into the handle's signals on the UI thread; cancel is a
+line on the worker's stdin (killed if it does not stop within a few seconds). Exactly one of
+finished / failed / cancelled follows every start; a worker that dies (killed, crashed) is a
+failure with a message that says so. Given a WarmSpare, a job goes to its prewarmed worker
+(torch already imported) when one is alive; one that dies before it accepted the job is
+replaced by a cold start, so the job sees no difference but the time.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import os
 import tempfile
+import time
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -20,28 +25,26 @@ from PySide6.QtCore import QObject, QProcess, QTimer, Signal
 
 from app.model_loop import protocol
 from app.model_loop.warm import WarmSpare, worker_process
+from app.tasks import TaskHandle
 
 KILL_AFTER_MS = 5000  # a cancelled worker that has not stopped by then is killed
 log = logging.getLogger(__name__)
 
 
-class WorkerProcess(QObject):
-    """One job in a child process, with progress, epochs, cancel and kill."""
+class WorkerFailed(Exception):
+    """A worker-process job failed; the message is one line for the status bar."""
 
-    progress = Signal(float, str)
+
+class WorkerProcess(TaskHandle):
+    """One job in a child process: the TaskHandle signals (finished carries the job's result as
+    plain data, failed a WorkerFailed), epochs, cancel and kill."""
+
     epoch = Signal(dict)
-    finished = Signal(dict)  # the job's result
-    failed = Signal(str)  # one line for the status bar
-    cancelled = Signal()
-    ended = Signal()  # after any of the three
 
     def __init__(self, job: dict[str, Any], name: str, parent: QObject | None = None,
                  spare: WarmSpare | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(name, parent)
         self.job = job
-        self.name = name
-        self.fraction = 0.0
-        self.message = ""
         self._buffer = b""
         self._outcome: str | None = None
         self._result: dict[str, Any] = {}
@@ -51,16 +54,22 @@ class WorkerProcess(QObject):
         self.spare = spare
         self.warm = False  # the job went to a prewarmed worker
         self._accepted = True  # a prewarmed worker has read the job (a cold one has it from the start)
-        self._file = Path(tempfile.mkstemp(prefix="mmad-job-", suffix=".json")[1])
+        fd, name = tempfile.mkstemp(prefix="mmad-job-", suffix=".json")
+        os.close(fd)  # written by name below; an open descriptor per job would leak
+        self._file = Path(name)
         self._file.write_text(json.dumps(job), "utf-8")
         self.process = self._attach(worker_process([str(self._file)], self))
 
     @property
-    def running(self) -> bool:
-        """Whether the worker has started and not ended."""
+    def alive(self) -> bool:
+        """Whether the worker process has started and not exited."""
         return self.process.state() != QProcess.ProcessState.NotRunning
 
     def start(self) -> None:
+        """Start the job now (ProcessRunner.start starts it, or after its dependency)."""
+        self.start_after(None, self._launch)
+
+    def _launch(self) -> None:
         """Hand the job to the spare's prewarmed worker if one is alive, else start a worker."""
         warm = self.spare.take() if self.spare is not None else None
         if warm is None:
@@ -88,25 +97,39 @@ class WorkerProcess(QObject):
         self.process = self._attach(worker_process([str(self._file)], self))
         self.process.start()
 
-    def cancel(self) -> None:
+    def _request_cancel(self) -> None:
         """Ask the worker to stop at its next check (killed if it does not within a few seconds)."""
-        if not self.running or self._cancel_asked:
+        if not self.alive or self._cancel_asked:
             return
         self._cancel_asked = True
         self.process.write(f"{protocol.CANCEL}\n".encode())
         QTimer.singleShot(KILL_AFTER_MS, self, self._kill_if_running)
 
+    def _end_unstarted(self) -> None:
+        self._file.unlink(missing_ok=True)
+        super()._end_unstarted()
+
+    def cancel_and_wait(self, timeout_s: float = 2.0) -> bool:
+        """Cancel, wait up to `timeout_s` for the worker to exit, then kill it; True when it exited
+        within the time (the kill is always waited for)."""
+        self.cancel()
+        if not self.launched or self.wait(int(timeout_s * 1000)):
+            return True
+        self.kill()
+        self.wait(2000)
+        return False
+
     def kill(self) -> None:
         """Stop the worker now (what a crash looks like to the window)."""
-        if self.running:
+        if self.alive:
             self.process.kill()
 
     def wait(self, ms: int) -> bool:
         """Block until the worker exits (for closing the window); True when it did."""
-        return bool(self.process.waitForFinished(ms)) or not self.running
+        return bool(self.process.waitForFinished(ms)) or not self.alive
 
     def _kill_if_running(self) -> None:
-        if self.running:
+        if self.alive:
             self.process.kill()
 
     def _read(self) -> None:
@@ -154,6 +177,7 @@ class WorkerProcess(QObject):
         self._end()
 
     def _end(self) -> None:
+        self._stopped.set()
         self._file.unlink(missing_ok=True)
         if self.spare is not None:
             self.spare.start_later()  # a fresh spare for the next job (none once the window closed)
@@ -162,5 +186,56 @@ class WorkerProcess(QObject):
         elif self._outcome == protocol.CANCELLED:
             self.cancelled.emit()
         else:
-            self.failed.emit(f"{self.name} failed: {self._error}")
+            self.failed.emit(WorkerFailed(f"{self.name} failed: {self._error}"))
         self.ended.emit()
+
+
+class ProcessRunner(QObject):
+    """A window's process executor: starts worker-process jobs, keeps their handles and the
+    prewarmed spare the next job takes."""
+
+    started = Signal(object)  # WorkerProcess
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.spare = WarmSpare(self)  # started by warm_up_later, once the window is shown
+        self.handles: list[WorkerProcess] = []
+
+    def start(self, name: str, job: dict[str, Any], after: TaskHandle | None = None,
+              warm: bool = True) -> WorkerProcess:
+        """Run a job (a record's JSON) in a worker process, now or once `after` has ended; its handle.
+        warm=False leaves the prewarmed spare to the next job (for work no one waits for)."""
+        worker = WorkerProcess(job, name, self, self.spare if warm else None)
+        self.handles.append(worker)
+        ref = weakref.ref(worker)  # not the handle itself: see TaskRunner.start
+        worker.ended.connect(lambda: self._forget(ref()))
+        self.started.emit(worker)
+        worker.start_after(after, worker._launch)
+        return worker
+
+    def _forget(self, worker: WorkerProcess | None) -> None:
+        if worker is None:
+            return
+        if worker in self.handles:
+            self.handles.remove(worker)
+        QTimer.singleShot(0, self, lambda w=worker: w.setParent(None))  # freed with its process once unused
+
+    def running(self) -> list[WorkerProcess]:
+        """Handles of jobs that have not ended."""
+        return [h for h in self.handles if h.running]
+
+    def shutdown(self, timeout_ms: int = 3000) -> bool:
+        """Stop the spare, cancel every job and wait for its worker to exit, killing the ones still
+        running at the deadline; True when all stopped by themselves in time."""
+        self.spare.stop()  # first: a job that ends below must not start a new spare
+        jobs = self.running()
+        for worker in jobs:
+            worker.cancel()
+        deadline = time.monotonic() + timeout_ms / 1000
+        clean = True
+        for worker in jobs:
+            if worker.launched and not worker.wait(max(0, int(1000 * (deadline - time.monotonic())))):
+                clean = False
+                worker.kill()
+                worker.wait(2000)
+        return clean

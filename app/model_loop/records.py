@@ -12,7 +12,7 @@ from typing import Any
 
 from annotator.errors import InputError
 
-TRAIN, PROPOSE = "train", "propose"
+TRAIN, PROPOSE, POSE = "train", "propose", "pose"
 MIN_TRAIN_CLIPS = 5  # fewer training clips than this: a model learns nothing worth proposing
 MIN_TRAIN_INSTANCES = 20
 
@@ -111,6 +111,32 @@ class ProposeSpec:
         values = dict(data)
         values["clips"] = tuple(_from_json(ClipRef, c, "clip") for c in values.get("clips", ()))
         spec: ProposeSpec = _from_json(ProposeSpec, values, "propose job")
+        return spec
+
+
+@dataclass(frozen=True)
+class PoseSpec:
+    """Extract the pose landmarks of some clips into the cache (the window reads them from there)."""
+
+    cache_dir: str  # the project folder (its pose/ folder keeps the landmarks)
+    clips: tuple[tuple[str, str], ...]  # (clip name, media file)
+    model: str | None = None  # None: the bundled pose model
+    niceness: int = 0  # the worker lowers its CPU priority by this much first
+    keep_going: bool = False  # a clip that fails is reported in the result and the others go on
+
+    def to_json(self) -> dict[str, Any]:
+        """Plain data, with "job": "pose"."""
+        return {"job": POSE, **asdict(self)}
+
+    @staticmethod
+    def from_json(data: dict[str, Any]) -> PoseSpec:
+        """Inverse of to_json."""
+        values = dict(data)
+        try:
+            values["clips"] = tuple((str(name), str(media)) for name, media in values.get("clips", ()))
+        except (TypeError, ValueError):
+            raise InputError("pose job", "clips", "each clip must be [name, media file]") from None
+        spec: PoseSpec = _from_json(PoseSpec, values, "pose job")
         return spec
 
 

@@ -41,10 +41,10 @@ from annotator.models_registry import activate, load_registry, version_dir
 from annotator.project import Project
 from annotator.store.api import StoreAPI
 from annotator.training_data import TrainingData, refusal, training_data
+from app.background import MODEL_SLOT, BackgroundWork
 from app.i18n import tr
 from app.model_loop.process import WorkerProcess
 from app.model_loop.records import Guards, TrainOutcome, TrainSpec
-from app.model_loop.warm import WarmSpare
 from inference.history import VAL_ACTION_MAP, VAL_BODY_MAP
 
 POSE = "pose"
@@ -98,9 +98,10 @@ class TrainDialog(QDialog):
     message = Signal(str)
 
     def __init__(self, project: Project, store: StoreAPI, parent: QWidget | None = None,
-                 spare: WarmSpare | None = None) -> None:
+                 work: BackgroundWork | None = None) -> None:
         super().__init__(parent)
-        self.spare = spare  # the window's prewarmed worker, taken by the next run
+        # The window's runner (its prewarmed worker takes the next run); a dialog on its own has one.
+        self.work = work if work is not None else BackgroundWork(self)
         self.guards = Guards()  # the minimum data a run needs (tests and callers may lower it)
         self.setWindowTitle("Train a model")
         self.setObjectName("trainDialog")
@@ -276,6 +277,10 @@ class TrainDialog(QDialog):
         only with anyway=True (the "Train anyway" button)."""
         if self.worker is not None or self.data is None:
             return False
+        busy = self.work.holding(MODEL_SLOT)
+        if busy is not None:
+            self.run_label.setText(f"{busy.name} is still running: train once it has ended")
+            return False
         if self.refused and not anyway and not resume:  # a run resumed was started anyway
             self.run_label.setText(f"Refused: {self.refused}. Train anyway overrides.")
             return False
@@ -287,11 +292,12 @@ class TrainDialog(QDialog):
         self._draw()
         self.epochs_total = self.epochs.value()
         self._reset_plots(self.epochs_total)
-        worker = WorkerProcess(self.job(number, resume, anyway).to_json(), f"Training v{number}", self, self.spare)
+        worker = self.work.start_process(f"Training v{number}", self.job(number, resume, anyway).to_json(),
+                                         slot=MODEL_SLOT)
         worker.progress.connect(self._on_progress)
         worker.epoch.connect(self._on_epoch)
         worker.finished.connect(self._on_finished)
-        worker.failed.connect(self._on_failed)
+        worker.failed.connect(lambda exc: self._on_failed(str(exc)))
         worker.cancelled.connect(self._on_cancelled)
         worker.ended.connect(self._on_ended)
         self.worker = worker
@@ -302,7 +308,6 @@ class TrainDialog(QDialog):
                  self._who(), spec.backbone, spec.source, spec.epochs, spec.device, " (train anyway)" if anyway else "")
         self._set_running(True)
         self.timer.start()
-        worker.start()
         return True
 
     def cancel(self) -> None:
@@ -403,7 +408,5 @@ class TrainDialog(QDialog):
 
     def _on_ended(self) -> None:
         self.timer.stop()
-        if self.worker is not None:
-            self.worker.deleteLater()
-        self.worker = None
+        self.worker = None  # the runner frees it
         self._set_running(False)

@@ -1,6 +1,6 @@
 """The worker process: `python -m app.model_loop.worker JOB_FILE` runs one job and reports on stdout.
 
-The job file is JSON with "job": "propose" | "train". Every report is a protocol line; the
+The job file is JSON with "job": "propose" | "train" | "pose" (app.model_loop.records). Every report is a protocol line; the
 last one is "result", "error" (one clear line) or "cancelled". Reading "cancel" (or the end
 of input) on stdin cancels the job at its next check.
 
@@ -19,17 +19,20 @@ import sys
 import threading
 import traceback
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from annotator.errors import Cancelled, InputError
-from annotator.progress import CancelToken
+from annotator.progress import CancelToken, Progress
 from app.model_loop import protocol
 
-JOBS = ("propose", "train")
-# What the two jobs import before any work (torch among them): about 3 s of a cold start.
+if TYPE_CHECKING:
+    from app.model_loop.records import PoseSpec
+
+JOBS = ("propose", "train", "pose")
+# What the jobs import before any work (torch and MediaPipe among them): about 3 s of a cold start.
 WARM_MODULES = ("app.model_loop.jobs", "app.model_loop.proposing", "inference.checkpoint", "inference.predict", "inference.train",
                 "inference.configs", "inference.data", "inference.pose.data", "inference.calibration",
-                "inference.evaluate")
+                "inference.evaluate", "inference.pose.extract", "mediapipe.tasks.python.vision")
 WARM_NICE = 19  # the imports run while the user works in the window: they yield to it
 
 
@@ -85,7 +88,35 @@ def _work(job: dict[str, Any], progress: Any, on_epoch: Any, cancel: CancelToken
         return propose_clips(ask.checkpoint, ask.version, ask.clips, device=ask.device,
                              pose_cache=Path(ask.project) if ask.project else None, progress=progress,
                              cancel=cancel).to_json()
+    if kind == records.POSE:
+        return _pose(records.PoseSpec.from_json(job), progress, cancel)
     raise InputError("job", "job", f"unknown job {kind!r} (one of {', '.join(JOBS)})")
+
+
+def _pose(ask: PoseSpec, progress: Progress, cancel: CancelToken) -> dict[str, Any]:
+    """The pose job: each clip's landmarks from the cache or extracted into it; per clip, its frames
+    and the share of them with a person (the window reads the track from the cache), or with
+    keep_going its one-line error."""
+    from inference.pose.cache import pose_for_clip
+    from inference.pose.model_file import POSE_TASK
+
+    if ask.niceness > 0 and hasattr(os, "nice"):
+        os.nice(ask.niceness)  # this process runs this one job: the window and its decoders go first
+    done: list[dict[str, Any]] = []
+    count = len(ask.clips)
+    for i, (name, media) in enumerate(ask.clips):
+        def part(fraction: float, message: str, i: int = i) -> None:
+            progress((i + fraction) / count, message)
+
+        try:
+            track = pose_for_clip(ask.cache_dir, name, media, ask.model or POSE_TASK, progress=part, cancel=cancel)
+        except (InputError, OSError) as exc:
+            if not ask.keep_going:
+                raise
+            done.append({"clip": name, "error": str(exc)})
+            continue
+        done.append({"clip": name, "frames": int(track.frames), "present": float(track.present.mean()) if track.frames else 0.0})
+    return {"clips": done}
 
 
 def import_quietly(modules: tuple[str, ...] = WARM_MODULES) -> None:
@@ -139,4 +170,9 @@ def main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    code = main(sys.argv[1:])
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # Every line is written and every file closed: skip the interpreter's teardown with torch and
+    # MediaPipe loaded (a second or more on a busy machine), which a window closing waits for.
+    os._exit(code)

@@ -230,6 +230,12 @@ class Player(QWidget):
         self.cancel_button.show()
         self._update_position()
 
+    @property
+    def decoding(self) -> TaskHandle | None:
+        """The open clip's decode while it runs (work that must wait for it starts after it)."""
+        handle = self._decode
+        return handle if handle is not None and handle.active else None
+
     def close_video(self) -> None:
         """Stop playback and decoding; the old cache is freed once its worker has stopped."""
         self.playback.stop()

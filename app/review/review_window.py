@@ -227,7 +227,7 @@ class ReviewWindow(ClipWindow):
         """Ctrl+E: the export dialog (one, non-modal), its counts read afresh."""
         if self.export_dialog is None:
             factory = self.store_factory or (lambda: self.store.as_user(self.user))  # tests: shared engine
-            self.export_dialog = ExportDialog(self.store, factory, self.runner,
+            self.export_dialog = ExportDialog(self.store, factory, self.runner.threads,
                                               Path(self.project_key or ".") / "export", self)
         else:
             self.export_dialog.refresh()

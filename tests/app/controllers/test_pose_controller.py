@@ -198,3 +198,34 @@ def test_ui_keeps_answering_while_pose_is_extracted(qtbot: QtBot, app_project: t
     assert not window.pose.track.present.any()  # type: ignore[attr-defined]  # a bar, no person
     print(f"event-loop delay during extraction: max {max(probe.late_ms[1:]):.0f} ms over {len(probe.late_ms)} ticks")
     assert len(probe.late_ms) > 20
+
+
+@pytest.mark.slow
+def test_the_next_clip_is_extracted_ahead_in_the_model_worker_then_read_from_the_cache(
+        qtbot: QtBot, app_project: tuple[Path, str], tmp_path: Path) -> None:
+    """Once the open clip's pose is shown, a lowest-priority pose job extracts the queue's next clip;
+    opening a clip cancels it; the clip extracted ahead then opens from the cache, with no job."""
+    from app.model_loop.process import WorkerProcess
+    from inference.pose.ahead import AHEAD_NICENESS
+
+    folder, _ = app_project
+    cache_pose(folder)
+    window = open_with_pose(qtbot, folder, tmp_path)
+    pose = window.pose  # type: ignore[attr-defined]
+    started: list[WorkerProcess] = []
+    window.runner.processes.started.connect(started.append)  # type: ignore[attr-defined]
+    first = pose.ahead_job
+    media = str(Project.open(folder).media_dir / "S01_clip_b.mp4")
+    assert isinstance(first, WorkerProcess)
+    assert first.job["clips"] == (("S01_clip_b", media),) and first.job["niceness"] == AHEAD_NICENESS
+    with qtbot.waitSignal(first.cancelled, timeout=120_000), qtbot.waitSignal(pose.poseReady, timeout=20_000):
+        window.open_clip_id(first_clip_id(folder))  # type: ignore[attr-defined]
+    again = pose.ahead_job
+    assert isinstance(again, WorkerProcess) and again is not first and started == [again]
+    with qtbot.waitSignal(again.finished, timeout=120_000) as done:
+        pass
+    assert done.args[0]["clips"][0]["clip"] == "S01_clip_b" and cache_path(folder, "S01_clip_b").is_file()
+    store = window.session.store  # type: ignore[attr-defined]
+    with qtbot.waitSignal(pose.poseReady, timeout=20_000):
+        window.open_clip_id(store.clip_by_name("S01_clip_b").id)  # type: ignore[attr-defined]
+    assert started == [again] and pose.ahead_job is None  # from the cache; nothing left to extract ahead

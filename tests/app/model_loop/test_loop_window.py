@@ -26,6 +26,7 @@ def annotation_window(qtbot: QtBot, folder: Path, tmp_path: Path) -> tuple[MainW
     set_control_setting(folder, ControlSetting(0.0))  # no control clip, so every clip gets proposals
     w = shown_window(qtbot, folder, "annotator1", tmp_path / "s.ini")
     assert isinstance(w, MainWindow) and w.model_loop is not None
+    w.pose.extract = False  # no pose jobs: these tests count the model worker processes
     w.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is w, timeout=3000)
     todo = next(r.clip for r in w.queue.model.rows if r.state is not AssignmentState.DONE)

@@ -10,7 +10,15 @@ import pytest
 from annotator.errors import InputError
 from annotator.formats.records import PredictionRecord
 from app.model_loop.proposing import PROPOSALS, ProposalFilter, proposals_from
-from app.model_loop.records import ClipRef, Guards, ProposeResult, ProposeSpec, TrainOutcome, TrainSpec
+from app.model_loop.records import (
+    ClipRef,
+    Guards,
+    PoseSpec,
+    ProposeResult,
+    ProposeSpec,
+    TrainOutcome,
+    TrainSpec,
+)
 
 
 def through_json(data: dict[str, Any]) -> Any:
@@ -28,6 +36,8 @@ def test_records_survive_their_json_form() -> None:
     assert ProposeResult.from_json(through_json(result.to_json())) == result
     outcome = TrainOutcome({"number": 2, "val": {"avg": 0.1}}, False, "worse", 3, True)
     assert TrainOutcome.from_json(through_json(outcome.to_json())) == outcome
+    pose = PoseSpec("/p", (("c1", "/m/c1.mp4"), ("c2", "/m/c2.mp4")), niceness=10)
+    assert PoseSpec.from_json(through_json(pose.to_json())) == pose and pose.to_json()["job"] == "pose"
 
 
 def test_a_job_with_an_unknown_or_missing_field_is_named() -> None:
@@ -39,6 +49,8 @@ def test_a_job_with_an_unknown_or_missing_field_is_named() -> None:
         TrainSpec.from_json({"job": "train", "project": "/p", "guards": "x"})
     with pytest.raises(InputError, match="clip: not a JSON object"):
         ProposeSpec.from_json({"job": "propose", "version": "v", "checkpoint": "c", "clips": [3]})
+    with pytest.raises(InputError, match="clips: each clip must be"):
+        PoseSpec.from_json({"job": "pose", "cache_dir": "/p", "clips": [3]})
 
 
 def test_one_filter_caps_drops_short_and_low_and_rounds_inside_the_clip() -> None:

@@ -91,7 +91,7 @@ def test_a_spare_known_dead_is_not_taken(qtbot: QtBot) -> None:
     with qtbot.waitSignal(worker.failed, timeout=RUN_MS) as failed:
         worker.start()
         assert not worker.warm
-    assert failed.args[0] == "Test job failed: job, job: unknown job 'nope' (one of propose, train)"
+    assert str(failed.args[0]) == "Test job failed: job, job: unknown job 'nope' (one of propose, train, pose)"
     spare.stop()
     assert worker_children() == []
 

@@ -71,38 +71,6 @@ def test_unreadable_clip_is_one_clear_error_and_the_batch_goes_on(tmp_path: Path
     assert not cache_path(tmp_path, "broken").exists()
 
 
-def test_child_process_extracts_into_the_cache_and_names_bad_clips(tmp_path: Path) -> None:
-    from inference.pose.worker import pose_in_child
-
-    media = empty_room(tmp_path / "clip.mp4", frames=6)
-    reports: list[float] = []
-    track = pose_in_child(tmp_path, "clip", media, progress=lambda f, _m: reports.append(f))
-    assert track.frames == 6 and not track.present.any() and reports
-    assert cache_path(tmp_path, "clip").is_file()
-    broken = tmp_path / "broken.mp4"
-    broken.write_bytes(b"\x00" * 512)
-    with pytest.raises(InputError, match="broken.mp4"):
-        pose_in_child(tmp_path, "broken", broken)
-
-
-def test_child_waits_for_its_gate_and_a_cancel_ends_the_wait(tmp_path: Path) -> None:
-    import threading
-
-    from annotator.errors import Cancelled
-    from annotator.progress import CancelToken
-    from inference.pose.worker import pose_in_child
-
-    media = empty_room(tmp_path / "gated.mp4")
-    gate, cancel = threading.Event(), CancelToken()
-    threading.Timer(0.3, cancel.cancel).start()
-    with pytest.raises(Cancelled):
-        pose_in_child(tmp_path, "gated", media, cancel=cancel, after=gate)
-    assert not cache_path(tmp_path, "gated").exists()  # nothing was extracted while the gate was shut
-    gate.set()
-    track = pose_in_child(tmp_path, "gated", media, after=gate, niceness=5)
-    assert track.frames == 10 and cache_path(tmp_path, "gated").exists()
-
-
 def test_cache_writes_are_atomic_a_reader_never_sees_half_a_file(tmp_path: Path) -> None:
     """A reader polling the cache file while two other processes rewrite it again and again (as
     two machines sharing a project could) sees an old or a new whole file; the writers never
