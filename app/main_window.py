@@ -46,7 +46,7 @@ class MainWindow(ClipWindow):
     def __init__(self, store: StoreAPI, user: str, media_path: MediaResolver, settings: AppSettings,
                  project_key: str = "", title: str = "MMAD Studio") -> None:
         super().__init__(store, user, media_path, settings, project_key, f"{title} — {user}")
-        self.session = ClipSession(store, user, self)
+        self.session = ClipSession(store, user, self, threads=self.runner.threads)
         self.timeline = TimelineWidget([b.name for b in store.taxonomy.body_parts])
         self.picker = LabelPicker(store.taxonomy, self)
         self.picker.keep_clear = self.player.view.global_image_rect  # the picker never hides the video

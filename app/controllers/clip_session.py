@@ -28,6 +28,7 @@ from annotator.versions import VersionBook
 from app.controllers.edit_pipeline import EditPipeline
 from app.controllers.live_feed import LiveFeed
 from app.stored_command import StoredCommand, prune
+from app.tasks import TaskRunner
 from app.wording import plural
 
 REFUSALS = (RuleViolation, ConflictError, PermissionDenied, StoreBusy)
@@ -45,13 +46,14 @@ class ClipSession(QObject):
     saveStatus = Signal(str)  # "saving…", "saved", "offline — N edits waiting"
 
     def __init__(self, store: StoreAPI, author: str, parent: QObject | None = None, *,
-                 journal: Journal | None = None, background: bool = False) -> None:
+                 journal: Journal | None = None, background: bool = False,
+                 threads: TaskRunner | None = None) -> None:
         super().__init__(parent)
         self.store = store
         self.author = author
         self.taxonomy: Taxonomy = store.taxonomy
         self.undo_stack = QUndoStack(self)
-        self.pipeline = EditPipeline(store, journal, background, self)
+        self.pipeline = EditPipeline(store, journal, background, self, threads)
         self.pipeline.edited.connect(self._on_event)
         self.pipeline.saveStatus.connect(self.saveStatus)
         self.pipeline.viewRead.connect(self._on_view_read)

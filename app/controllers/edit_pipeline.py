@@ -9,6 +9,7 @@ writer's events into `event` on the UI thread, plus a one-line `saveStatus`:
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -21,10 +22,12 @@ from annotator.journal import Journal
 from annotator.progress import CancelToken, Progress
 from annotator.store.api import StoreAPI
 from annotator.versions import VersionBook
-from app.tasks import TaskRunner
+from app.tasks import TaskHandle, TaskRunner
 from app.wording import plural
 
 SAVING, SAVED = "saving…", "saved"
+
+LIVE_READ = "live read"
 
 
 class EditPipeline(QObject):
@@ -35,7 +38,7 @@ class EditPipeline(QObject):
     viewRead = Signal(object)  # what read_in_background read, on the UI thread
 
     def __init__(self, store: StoreAPI, journal: Journal | None = None, background: bool = False,
-                 parent: QObject | None = None) -> None:
+                 parent: QObject | None = None, threads: TaskRunner | None = None) -> None:
         super().__init__(parent)
         self.book = VersionBook()
         self.model = ClipModel(self.book)
@@ -45,7 +48,11 @@ class EditPipeline(QObject):
         self._raw.arrived.connect(self._on_event)
         self._writer_store: StoreAPI | None = None
         self._reader: StoreAPI | None = None
-        self.reads = TaskRunner(max_threads=1, parent=self)  # one at a time: they share the reader's connection
+        # the window's thread executor when it has one (one runner per window); a read starts after
+        # the one before it ends, as they share the reader's connection, holding no thread meanwhile
+        self.reads = threads if threads is not None else TaskRunner(max_threads=1, parent=self)
+        self._own_reads = threads is None
+        self._last_read: TaskHandle | None = None
         self.queue = EditQueue(self._own_store() if background else store, self.book, self._raw.arrived.emit,
                                journal, background)
 
@@ -77,7 +84,10 @@ class EditPipeline(QObject):
             except Exception:  # noqa: BLE001 -- offline or busy: the next change or open reads again
                 return None
 
-        self.reads.start("live read", work).finished.connect(self._on_view_read)
+        last = self._last_read if self._last_read is not None and self._last_read.running else None
+        handle = self.reads.start(LIVE_READ, work, after=last)
+        handle.finished.connect(self._on_view_read)
+        self._last_read = handle
 
     def _on_view_read(self, found: object) -> None:
         if found is not None:  # None: nothing to show (a write such as note_opened, or a read that failed)
@@ -85,10 +95,13 @@ class EditPipeline(QObject):
 
     def wait_reads(self, timeout_s: float = 30.0) -> bool:
         """Block until the background reads are done and delivered (tests, benchmarks)."""
+        deadline = time.monotonic() + timeout_s
         QCoreApplication.processEvents()  # a read starts on the next turn of the event loop (TaskRunner.start)
-        done = bool(self.reads.pool.waitForDone(int(timeout_s * 1000)))
+        while self._last_read is not None and self._last_read.running and time.monotonic() < deadline:
+            QCoreApplication.processEvents()  # the reads run in order; the last one ends last
+            time.sleep(0.002)
         QCoreApplication.processEvents()  # its result, queued to the UI thread
-        return done
+        return self._last_read is None or not self._last_read.running
 
     def submit(self, ticket: int, command: Command, undo: bool, preview: Change) -> None:
         """Show the edit at once (its preview) and queue it under `ticket` (from queue.reserve())."""
@@ -110,7 +123,11 @@ class EditPipeline(QObject):
     def close(self) -> None:
         """Stop the writer (edits not committed stay in the journal), the reads and their connections."""
         self.queue.close()
-        self.reads.shutdown(3000)
+        if self._own_reads:
+            self.reads.shutdown(3000)
+        else:  # the window's runner: end this pipeline's reads before their connection closes
+            for handle in [h for h in self.reads.running() if h.name == LIVE_READ]:
+                handle.cancel_and_wait(3.0)
         for opened in (self._writer_store, self._reader):
             if opened is not None:
                 opened.close()

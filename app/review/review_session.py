@@ -33,6 +33,7 @@ from app.review.review_model import (
     read_review_clip,
 )
 from app.stored_command import StoredCommand, prune
+from app.tasks import TaskRunner
 from app.wording import plural
 
 REFUSALS = (RuleViolation, ConflictError, PermissionDenied, InputError, StoreBusy)
@@ -50,7 +51,7 @@ class ReviewSession(QObject):
     saveStatus = Signal(str)  # "saving…", "saved", "offline — N edits waiting"
 
     def __init__(self, store: StoreAPI, parent: QObject | None = None, *, journal: Journal | None = None,
-                 background: bool = False) -> None:
+                 background: bool = False, threads: TaskRunner | None = None) -> None:
         super().__init__(parent)
         self.store = store
         self.taxonomy = store.taxonomy
@@ -61,7 +62,7 @@ class ReviewSession(QObject):
         self.merge_problem: str | None = None  # why finalising would be refused on the merge (the store's words)
         self.selected: int | None = None
         self.undo_stack = QUndoStack(self)
-        self.pipeline = EditPipeline(store, journal, background, self)
+        self.pipeline = EditPipeline(store, journal, background, self, threads)
         self.pipeline.edited.connect(self._on_event)
         self.pipeline.saveStatus.connect(self.saveStatus)
         self._refused = False  # the last undo/redo was refused (its message is on screen)

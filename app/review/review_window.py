@@ -58,7 +58,7 @@ class ReviewWindow(ClipWindow):
         super().__init__(store, user, media_path, settings, project_key, f"{title} — review — {user}")
         self.store_factory = store_factory
         self.backup: Callable[[], object] | None = None  # Project.backup: a copy after each merge (launch sets it)
-        self.session = ReviewSession(store, self)
+        self.session = ReviewSession(store, self, threads=self.runner.threads)
         self.timeline = ReviewTimeline()
         self.picker = LabelPicker(store.taxonomy, self)
         self._edge_armed: tuple[int | None, str] | None = None  # (instance, edge) shown by a first edge key

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from PySide6.QtCore import QObject, Signal
@@ -15,6 +15,7 @@ from pytestqt.qtbot import QtBot
 from annotator.exporting import split_project
 from annotator.project import Project
 from annotator.synthetic.demo import build_demo
+from app.background import BackgroundWork
 from app.model_loop.records import Guards
 from app.model_loop.train_dialog import TrainDialog
 from inference.history import VAL_ACTION_MAP, VAL_BODY_MAP
@@ -48,6 +49,22 @@ class StandInWorker(QObject):
         self.ended.emit()
 
 
+class StandInWork:
+    """The window runner's face the dialog uses: one model job at a time, played by the test."""
+
+    def __init__(self) -> None:
+        self.current: StandInWorker | None = None
+
+    def holding(self, slot: str) -> StandInWorker | None:
+        return self.current if self.current is not None and self.current.running else None
+
+    def start_process(self, name: str, job: dict[str, Any], after: object = None, slot: str | None = None,
+                      warm: bool = True) -> StandInWorker:
+        self.current = StandInWorker(job, name)
+        self.current.start()
+        return self.current
+
+
 @pytest.fixture(scope="module")
 def split_demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("train") / "demo"
@@ -61,12 +78,11 @@ def split_demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def dialog(qtbot: QtBot, split_demo: Path, monkeypatch: pytest.MonkeyPatch) -> TrainDialog:
-    monkeypatch.setattr("app.model_loop.train_dialog.WorkerProcess", StandInWorker)
+def dialog(qtbot: QtBot, split_demo: Path) -> TrainDialog:
     StandInWorker.made.clear()
     project = Project.open(split_demo)
     store = project.open_store()
-    d = TrainDialog(project, store)
+    d = TrainDialog(project, store, work=cast(BackgroundWork, StandInWork()))
     qtbot.addWidget(d)
     d.guards = Guards(min_train_clips=1, min_train_instances=1)
     d.reload()
