@@ -87,7 +87,7 @@ def keys_markdown(groups: Groups) -> str:
     for menu, rows in groups:
         lines = [f"| `{'`, `'.join(c.keys)}` | {c.text.replace('|', chr(92) + '|')} |" for c in rows]
         if lines:
-            parts.append(f"### {menu}\n\n| Key | Command |\n|---|---|\n" + "\n".join(lines))
+            parts.append(f"### {menu}\n\n| {tr('Help', 'Key')} | {tr('Help', 'Command')} |\n|---|---|\n" + "\n".join(lines))
     return "\n\n".join(parts)
 
 

@@ -23,6 +23,8 @@ from annotator.models_registry import ModelVersion, load_registry
 from annotator.project import Project
 from annotator.proposal_control import ControlSetting, control_setting
 from annotator.store.api import StoreAPI
+from app.core_text import core_text
+from app.i18n import tr
 from app.labelling.shortcuts import Shortcut
 from app.model_loop.process import WorkerProcess
 from app.model_loop.run_status import RunStatus
@@ -83,7 +85,7 @@ class ModelLoop(QObject):
         try:
             return load_registry(self.project.path).active_version()
         except InputError as exc:
-            self.message.emit(str(exc))
+            self.message.emit(core_text(exc))
             return None
 
     def control(self) -> ControlSetting:
@@ -106,15 +108,14 @@ class ModelLoop(QObject):
         """Ctrl+P: propose for the open clip."""
         clip = self.proposals.session.clip if self.proposals is not None else None
         if clip is None:
-            self.message.emit("Open a clip first")
+            self.message.emit(tr("Model", "Open a clip first"))
             return False
         if self.control().is_control(clip.name):
-            self.message.emit(f"{clip.name} is a control clip: proposals are held back there to measure their effect")
+            self.message.emit(tr("Model", "{name} is a control clip: proposals are held back there to measure their effect").format(name=clip.name))
             return False
         version = self.active()
         if version is not None and self.store.proposals(clip.id, version.name):
-            self.message.emit(f"{clip.name} already has the proposals of {version.label} (the same model gives the "
-                              "same ones): Shift+Down shows more of them")
+            self.message.emit(tr("Model", "{name} already has the proposals of {label} (the same model gives the same ones): Shift+Down shows more of them").format(name=clip.name, label=version.label))
             return False
         return self._propose([clip], f"Proposing for {clip.name}")
 
@@ -125,22 +126,21 @@ class ModelLoop(QObject):
         clips = [c for c in self.queue_clips() if not control.is_control(c.name)
                  and (version is None or not self.store.proposals(c.id, version.name))]
         if not clips:
-            self.message.emit("No clip of your queue needs proposals (control clips and clips already proposed "
-                              "for by the active version are left out)")
+            self.message.emit(tr("Model", "No clip of your queue needs proposals (control clips and clips already proposed for by the active version are left out)"))
             return False
         return self._propose(clips, f"Proposing for {len(clips)} clips")
 
     def _propose(self, clips: list[Clip], text: str) -> bool:
         version = self.active()
         if version is None:
-            self.message.emit("No trained model yet: a reviewer trains one (Model ▸ Train a model…)")
+            self.message.emit(tr("Model", "No trained model yet: a reviewer trains one (Model ▸ Train a model…)"))
             return False
         from app.model_loop.proposing import clip_ref
         from app.model_loop.records import ProposeSpec
 
         usable = tuple(clip_ref(c, path) for c in clips if (path := media_of(self.project, c)) is not None)
         if not usable:
-            self.message.emit("These clips have no video file to propose on")
+            self.message.emit(tr("Model", "These clips have no video file to propose on"))
             return False
         job = ProposeSpec(version.name, str(self.project.path / version.checkpoint), usable, "cpu",
                           str(self.project.path))  # the project keeps pose landmarks
@@ -151,22 +151,24 @@ class ModelLoop(QObject):
         if self.proposals is not None:
             self.proposals.reload()
         shown = len(self.proposals.shown) if self.proposals is not None else 0
-        self.message.emit(f"{version.label}: {stored} proposals stored, {shown} shown from score "
-                          f"{version.threshold:.2f} (Shift+Up / Shift+Down move it)"
-                          + (f"; {len(refused)} clip(s) refused: {refused[0]}" if refused else ""))
+        self.message.emit(tr("Model", "{label}: {stored} proposals stored, {shown} shown from score {threshold:.2f} "
+                             "(Shift+Up / Shift+Down move it)").format(label=version.label, stored=stored, shown=shown,
+                                                                        threshold=version.threshold)
+                          + (tr("Model", "; {count} clip(s) refused: {first}").format(
+                              count=len(refused), first=core_text(refused[0])) if refused else ""))
         self.proposalsStored.emit(stored)
 
     # ----- jobs -----------------------------------------------------------------------------------
     def start(self, job: dict[str, Any], text: str, on_result: Callable[[dict[str, Any]], None]) -> bool:
         """Run a job in a worker process unless one is running; True when started."""
         if self.job is not None:
-            self.message.emit(f"{self.job.name} is still running (Ctrl+Shift+K cancels it)")
+            self.message.emit(tr("Model", "{name} is still running (Ctrl+Shift+K cancels it)").format(name=self.job.name))
             return False
         worker = WorkerProcess(job, text, self, self.spare)
         worker.progress.connect(self.status.update_progress)
         worker.finished.connect(on_result)
         worker.failed.connect(self.message.emit)
-        worker.cancelled.connect(lambda: self.message.emit(f"{text}: cancelled, nothing stored"))
+        worker.cancelled.connect(lambda: self.message.emit(tr("Model", "{text}: cancelled, nothing stored").format(text=text)))
         worker.ended.connect(self._ended)
         self.job = worker
         self.status.begin(text)

@@ -18,6 +18,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QProcess, QTimer, Signal
 
+from app.i18n import tr
 from app.model_loop import protocol
 from app.model_loop.warm import WarmSpare, worker_process
 
@@ -162,5 +163,5 @@ class WorkerProcess(QObject):
         elif self._outcome == protocol.CANCELLED:
             self.cancelled.emit()
         else:
-            self.failed.emit(f"{self.name} failed: {self._error}")
+            self.failed.emit(tr("Model", "{name} failed: {error}").format(name=self.name, error=self._error))
         self.ended.emit()

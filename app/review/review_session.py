@@ -23,6 +23,8 @@ from annotator.model import Clip, MergedInstance, MergedStatus, Segment
 from annotator.store.api import StoreAPI
 from app.controllers.edit_pipeline import EditPipeline
 from app.controllers.live_feed import LiveFeed
+from app.core_text import core_text
+from app.i18n import tax_name, tr
 from app.review.review_model import (
     Choice,
     author_of,
@@ -148,7 +150,7 @@ class ReviewSession(QObject):
     def _target(self) -> MergedInstance | None:
         inst = self.selected_instance()
         if inst is None:
-            self.message.emit("Select a merged instance first (click it, N for the next to review)")
+            self.message.emit(tr("Review", "Select a merged instance first (click it, N for the next to review)"))
         return inst
 
     def decide(self, choice: Choice) -> MergedInstance | None:
@@ -163,8 +165,7 @@ class ReviewSession(QObject):
         self.undo_stack.push(StoredCommand(command, self._replay_submit))
         done = self.instance(inst.id)
         assert done is not None
-        self.message.emit(f"Decided: {outcome_text(choice.decision, self.taxonomy)} "
-                          f"({done.start_frame}–{done.end_frame}, {self._name(done.action_id)})")
+        self.message.emit(tr("Review", "Decided: {value} ({start_frame}–{end_frame}, {value2})").format(value=outcome_text(choice.decision, self.taxonomy), start_frame=done.start_frame, end_frame=done.end_frame, value2=self._name(done.action_id)))
         return done
 
     def _replay_submit(self, command: Command, undo: bool, _text: str) -> bool:
@@ -177,7 +178,7 @@ class ReviewSession(QObject):
             iid = command.instance.id
             self.select(iid)
             if self.instance(iid) is None:  # the store's words for a deleted instance, so every path says the same
-                self.message.emit(f"{what} refused: merged instance {iid} no longer exists (the merge was re-run)")
+                self.message.emit(tr("Review", "{what} refused: merged instance {iid} no longer exists (the merge was re-run)").format(what=core_text(what), iid=iid))
                 self._refused = True
                 return False
         ticket = self.pipeline.queue.reserve()
@@ -220,7 +221,7 @@ class ReviewSession(QObject):
             self.reload()
             if self.clip is not None:
                 self.decided.emit(self.clip.id)
-            self.message.emit(f"{what} refused: {event.message}")
+            self.message.emit(tr("Review", "{what} refused: {message}").format(what=core_text(what), message=core_text(event.message)))
 
     def go_live(self, journal: Journal | None, feed: LiveFeed | None = None) -> None:
         """Store decisions in the background through `journal` (replaying what it kept) and follow
@@ -259,8 +260,7 @@ class ReviewSession(QObject):
             return None
         chosen = majority_decision(inst)
         if chosen is None:
-            self.message.emit("No majority for this instance: choose K (keep), D (delete), "
-                              "L (label) or 1/2/3 (one annotator's version)")
+            self.message.emit(tr("Review", "No majority for this instance: choose K (keep), D (delete), L (label) or 1/2/3 (one annotator's version)"))
             return None
         return self.decide(chosen)
 
@@ -305,13 +305,12 @@ class ReviewSession(QObject):
         if inst is None:
             return None
         if not 0 <= lane < len(self.annotators):
-            self.message.emit(f"This clip has {len(self.annotators)} annotators; there is no annotator {lane + 1}")
+            self.message.emit(tr("Review", "This clip has {value} annotators; there is no annotator {value2}").format(value=len(self.annotators), value2=lane + 1))
             return None
         name = self.annotators[lane]
         seg = self.contributors(inst).get(name)
         if seg is None:
-            self.message.emit(f"{name} did not mark this instance: nothing of theirs to take "
-                              "(D deletes it, K keeps the merged one)")
+            self.message.emit(tr("Review", "{name} did not mark this instance: nothing of theirs to take (D deletes it, K keeps the merged one)").format(name=name))
             return None
         return self.decide(Choice(take(name), seg.start_frame, seg.end_frame, seg.action_id))
 
@@ -326,7 +325,7 @@ class ReviewSession(QObject):
     def _replay(self, undo: bool) -> bool:
         stack = self.undo_stack
         if not (stack.canUndo() if undo else stack.canRedo()):
-            self.message.emit("Nothing to undo in this clip" if undo else "Nothing to redo in this clip")
+            self.message.emit(tr("Review", "Nothing to undo in this clip") if undo else tr("Review", "Nothing to redo in this clip"))
             return False
         self._refused = False
         stack.undo() if undo else stack.redo()
@@ -342,28 +341,28 @@ class ReviewSession(QObject):
         except REFUSALS as exc:
             self.reload()  # e.g. an annotator changed their work since the merge: lanes and state follow
             self.decided.emit(self.clip.id)
-            self.message.emit(f"Cannot finalise: {exc}")
+            self.message.emit(tr("Review", "Cannot finalise: {exc}").format(exc=core_text(exc)))
             return False
         self.merge_problem = None
         self.clipFinalised.emit(self.clip.id)
-        self.message.emit(f"Clip {self.clip.name} finalised")
+        self.message.emit(tr("Review", "Clip {name} finalised").format(name=self.clip.name))
         return True
 
     def unfinalise(self) -> bool:
         """Open the finalised clip for review again (its decisions stay; it leaves the export)."""
         if self.clip is None or not self.clip.finalised:
-            self.message.emit("This clip is not finalised")
+            self.message.emit(tr("Review", "This clip is not finalised"))
             return False
         try:
             self.clip = self.store.unfinalise_clip(self.clip.id)
         except REFUSALS as exc:
-            self.message.emit(f"Cannot un-finalise: {exc}")
+            self.message.emit(tr("Review", "Cannot un-finalise: {exc}").format(exc=core_text(exc)))
             return False
         self.reload()
         self.clipFinalised.emit(self.clip.id)  # the row and the detail follow, as for finalising
-        self.message.emit(f"Clip {self.clip.name} is open for review again (Ctrl+Enter finalises it)")
+        self.message.emit(tr("Review", "Clip {name} is open for review again (Ctrl+Enter finalises it)").format(name=self.clip.name))
         return True
 
     def _name(self, action_id: int) -> str:
         a = self.taxonomy.action(action_id)
-        return f"{a.code} {a.name}"
+        return f"{a.code} {tax_name(a.name)}"

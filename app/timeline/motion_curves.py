@@ -20,6 +20,7 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import QGraphicsItem
 
+from app.i18n import tax_name, tr
 from app.timeline.lanes_item import LANE_SHADES
 from app.timeline.timeline_widget import TimelineWidget
 from inference.pose.motion import DISTANCE_PARTS, MotionCurves
@@ -138,17 +139,15 @@ class MotionCurvesPlot:
     def __init__(self, timeline: TimelineWidget, parts: Sequence[str], colours: Sequence[QColor], row: int) -> None:
         self.parts = list(parts)
         self.colours = list(colours)
-        self.axis = ColouredLabelAxis(dict(zip(self.parts, self.colours, strict=True)))
+        self.axis = ColouredLabelAxis(dict(zip(map(tax_name, self.parts), self.colours, strict=True)))
         self.plot, self.playhead = timeline.add_linked_row(row, self.axis)
-        self.axis.setTicks([[(i + 0.5, p) for i, p in enumerate(self.parts)], []])
+        self.axis.setTicks([[(i + 0.5, tax_name(p)) for i, p in enumerate(self.parts)], []])
         self.plot.getViewBox().invertY(True)
         self.plot.setYRange(0, len(self.parts), padding=0)
         self.plot.setFixedHeight(ROW_PX * len(self.parts) + 6)
         self.bands = RowBands(len(self.parts))
         self.bands.hide()  # shown with the first curves: no clip, no pose, no rows to tell apart
-        self.axis.setToolTip("How much each body part moves (hands: how near they come to the face, body "
-                             "or legs), each row scaled to this clip; ticks mark where a movement starts "
-                             "or stops (E snaps a segment's edge there)")
+        self.axis.setToolTip(tr("Timeline", "How much each body part moves (hands: how near they come to the face, body or legs), each row scaled to this clip; ticks mark where a movement starts or stops (E snaps a segment's edge there)"))
         self.plot.addItem(self.bands)
         # The curve items are made with the first curves to draw (a clip's pose arrives after the
         # window is on screen): 14 pyqtgraph items cost the window's start-up about 10 ms.
