@@ -84,15 +84,15 @@ def core_text(message: object) -> str:
         where = f"{message.file}, {_part(message.place)}" if message.place else message.file
         return f"{where}: {core_text(message.problem)}"
     text = str(message)
-    for pattern, template in _patterns():
-        found = pattern.match(text)
-        if found is not None:
-            shown = tr(CONTEXT, template)
-            if shown == template:
-                return text  # English, or not translated: as it came
-            parts = {k: _part(v) for k, v in found.groupdict().items()}
-            return shown.format(**parts)
-    return text
+    matches = [(found, template) for pattern, template in _patterns() if (found := pattern.match(text))]
+    if not matches:
+        return text
+    # the most specific template wins: the one with the most fixed text
+    found, template = max(matches, key=lambda m: len(_FIELD.sub("", m[1])))
+    shown = tr(CONTEXT, template)
+    if shown == template:
+        return text  # English, or not translated: as it came
+    return shown.format(**{k: _part(v) for k, v in found.groupdict().items()})
 
 
 def _part(text: str) -> str:

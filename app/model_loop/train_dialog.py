@@ -340,14 +340,17 @@ class TrainDialog(QDialog):
         elapsed = time.monotonic() - self.started_at
         done = int(max((r["epoch"] for r in self.records), default=0))
         left = self.remaining_s()
-        self.run_label.setText(f"Training v{self.number}: epoch {done}/{self.epochs_total} · elapsed {clock(elapsed)}"
-                               + (f" · about {clock(left)} left" if left is not None else ""))
+        self.run_label.setText(
+            tr("Train", "Training v{number}: epoch {done}/{total} · elapsed {elapsed}").format(
+                number=self.number, done=done, total=self.epochs_total, elapsed=clock(elapsed))
+            + (tr("Train", " · about {left} left").format(left=clock(left)) if left is not None else ""))
 
     def _on_finished(self, result: dict[str, Any]) -> None:
         outcome = TrainOutcome.from_json(result)
         entry = outcome.version
-        state = "registered and active" if outcome.activated else "registered, NOT active"
-        text = f"v{entry['number']} {state} ({outcome.reason}), proposal threshold {entry['threshold']:.2f}"
+        state = tr("Train", "registered and active") if outcome.activated else tr("Train", "registered, NOT active")
+        text = tr("Train", "v{number} {state} ({reason}), proposal threshold {threshold:.2f}").format(
+            number=entry["number"], state=state, reason=core_text(outcome.reason), threshold=entry["threshold"])
         self.pending_version = None if outcome.activated else int(entry["number"])
         self.activate_button.setVisible(not outcome.activated)
         self.run_label.setText(text)
@@ -366,8 +369,8 @@ class TrainDialog(QDialog):
         self.registered.emit(chosen.to_json())
 
     def _on_failed(self, text: str) -> None:
-        self.run_label.setText(text)
-        self.message.emit(text)
+        self.run_label.setText(core_text(text))
+        self.message.emit(core_text(text))
 
     def _on_cancelled(self) -> None:
         done = int(max((r["epoch"] for r in self.records), default=0))

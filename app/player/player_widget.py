@@ -325,7 +325,7 @@ class Player(QWidget):
         seconds = ms / 1000.0 if ms is not None else self.current / self.fps
         self.position.setText(
             tr("Player", "frame {frame} / {last}").format(frame=self.current, last=self.last_frame()) + f"    {seconds:7.3f} s"
-            + ("" if ms is not None or self.cache is None else " (est.)")
+            + ("" if ms is not None or self.cache is None else tr("Player", " (est.)"))
         )
 
     # ----- playback -------------------------------------------------------------------

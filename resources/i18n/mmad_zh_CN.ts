@@ -176,11 +176,11 @@
     </message>
     <message>
       <source>proposal</source>
-      <translation>{n} 个提议</translation>
+      <translation>{n} 个建议</translation>
     </message>
     <message>
       <source>model proposal</source>
-      <translation>{n} 个模型提议</translation>
+      <translation>{n} 个模型建议</translation>
     </message>
     <message>
       <source>decodable frame</source>
@@ -278,11 +278,11 @@
     </message>
     <message>
       <source>Accept proposal</source>
-      <translation>接受提议</translation>
+      <translation>接受建议</translation>
     </message>
     <message>
       <source>Reject proposal</source>
-      <translation>拒绝提议</translation>
+      <translation>拒绝建议</translation>
     </message>
     <message>
       <source>Change the clip's state</source>
@@ -414,7 +414,7 @@
     </message>
     <message>
       <source>no validation clips: nothing to choose the epoch or the proposal threshold on (run mmad split)</source>
-      <translation>没有验证短片：无法据此选择训练轮次和提议阈值（运行 mmad split）</translation>
+      <translation>没有验证短片：无法据此选择训练轮次和建议阈值（运行 mmad split）</translation>
     </message>
   </context>
   <context>
@@ -638,7 +638,7 @@
     </message>
     <message>
       <source>Merged clips, most disputed first: the share of instances the cross-check did not find reliable (to review, or decided by the reviewer). Enter opens the clip.</source>
-      <translation>已合并的短片，分歧最大的在前：交叉核验认为不可靠的实例所占比例（待审核或已由审核员决定）。按 Enter 打开短片。</translation>
+      <translation>已合并的短片，分歧最大的在前：交叉检查认为不可靠的实例所占比例（待审核或已由审核员决定）。按 Enter 打开短片。</translation>
     </message>
     <message>
       <source>Clips where annotators disagree</source>
@@ -721,7 +721,7 @@
     </message>
     <message>
       <source>Each instance the cross-check did not mark reliable waits for a decision, with the annotators' majority outcome pre-selected: Enter accepts it, K keeps its merged boundaries and label, D removes it from the ground truth, 1/2/3 take one annotator's segment. Every decision is stored at once; Ctrl+Enter finalises the clip once none is left. Nudging: `[` acts on the START edge and `]` on the END edge. The plain key moves that edge outward (start earlier, end later: the segment grows), Ctrl moves it inward (the segment shrinks), Shift moves five frames instead of one. The player jumps to the edge moved, so the boundary frame is always the one on screen.</source>
-      <translation>交叉检查未标为可靠的每个实例都等待决定，并预选了标注员的多数意见：Enter 接受，K 保留合并后的边界和标签，D 将其从标准答案中移除，1/2/3 采用某位标注员的片段。每个决定都会立即保存；没有待决实例后，Ctrl+Enter 定稿该片段。微调：`[` 作用于起始边，`]` 作用于结束边。直接按键使该边向外移动（起点提前、终点推后：片段变长），加 Ctrl 向内移动（片段变短），加 Shift 一次移动五帧。播放器会跳到被移动的边界，因此屏幕上始终显示边界帧。</translation>
+      <translation>交叉检查未标为可靠的每个实例都等待决定，并预选了标注员的多数意见：Enter 接受，K 保留合并后的边界和标签，D 将其从真值中移除，1/2/3 采用某位标注员的片段。每个决定都会立即保存；没有待决实例后，Ctrl+Enter 定稿该短片。微调：`[` 作用于起始边，`]` 作用于结束边。直接按键使该边向外移动（起点提前、终点推后：片段变长），加 Ctrl 向内移动（片段变短），加 Shift 一次移动五帧。播放器会跳到被移动的边界，因此屏幕上始终显示边界帧。</translation>
     </message>
   </context>
   <context>
@@ -790,7 +790,7 @@
     <name>Window</name>
     <message>
       <source>Clips</source>
-      <translation>片段</translation>
+      <translation>短片</translation>
     </message>
     <message>
       <source>Instances</source>
@@ -798,7 +798,7 @@
     </message>
     <message>
       <source>Clips to review</source>
-      <translation>待审核片段</translation>
+      <translation>待审核短片</translation>
     </message>
     <message>
       <source>Instance</source>
@@ -814,7 +814,7 @@
     </message>
     <message>
       <source>no clip open</source>
-      <translation>未打开片段</translation>
+      <translation>未打开短片</translation>
     </message>
     <message>
       <source>Keyboard shortcuts saved</source>
@@ -849,7 +849,7 @@
     </message>
     <message>
       <source>No clip of your queue needs proposals (control clips and clips already proposed for by the active version are left out)</source>
-      <translation>你的队列中没有需要提议的短片（对照短片和已由当前版本提议过的短片除外）</translation>
+      <translation>你的队列中没有需要建议的短片（对照短片和已由启用的版本建议过的短片除外）</translation>
     </message>
     <message>
       <source>No trained model yet: a reviewer trains one (Model ▸ Train a model…)</source>
@@ -857,19 +857,19 @@
     </message>
     <message>
       <source>These clips have no video file to propose on</source>
-      <translation>这些短片没有可用于提议的视频文件</translation>
+      <translation>这些短片没有可用于建议的视频文件</translation>
     </message>
     <message>
       <source>{name} is a control clip: proposals are held back there to measure their effect</source>
-      <translation>{name} 是对照短片：此处不显示提议，以衡量其效果</translation>
+      <translation>{name} 是对照短片：此处不显示建议，以衡量其效果</translation>
     </message>
     <message>
       <source>{name} already has the proposals of {label} (the same model gives the same ones): Shift+Down shows more of them</source>
-      <translation>{name} 已有 {label} 的提议（同一模型给出相同结果）：Shift+Down 显示更多</translation>
+      <translation>{name} 已有 {label} 的建议（同一模型给出相同结果）：Shift+Down 显示更多</translation>
     </message>
     <message>
       <source>{label}: {stored} proposals stored, {shown} shown from score {threshold:.2f} (Shift+Up / Shift+Down move it)</source>
-      <translation>{label}：已保存 {stored} 个提议，显示得分 {threshold:.2f} 以上的 {shown} 个（Shift+Up / Shift+Down 调整）</translation>
+      <translation>{label}：已保存 {stored} 个建议，显示得分 {threshold:.2f} 以上的 {shown} 个（Shift+Up / Shift+Down 调整）</translation>
     </message>
     <message>
       <source>{name} is still running (Ctrl+Shift+K cancels it)</source>
@@ -921,7 +921,7 @@
     </message>
     <message>
       <source>Activate</source>
-      <translation>设为当前</translation>
+      <translation>启用</translation>
     </message>
     <message>
       <source>Close</source>
@@ -933,7 +933,7 @@
     </message>
     <message>
       <source>Active: {label}, proposals shown from score {threshold:.2f} ({threshold_basis}). mAP is action/body/AVG in per cent.</source>
-      <translation>当前：{label}，显示得分 {threshold:.2f} 以上的提议（{threshold_basis}）。mAP 为动作/身体部位/平均，单位为百分比。</translation>
+      <translation>启用的版本：{label}，显示得分 {threshold:.2f} 以上的建议（{threshold_basis}）。mAP 为动作/身体部位/平均，单位为百分比。</translation>
     </message>
     <message>
       <source>{name} failed: {error}</source>
@@ -1052,11 +1052,11 @@
     </message>
     <message>
       <source>train although the data is below the minimum: the version will not replace a better active one</source>
-      <translation>即使数据低于最低要求也训练：该版本不会取代更好的当前版本</translation>
+      <translation>即使数据低于最低要求也训练：该版本不会取代更好的启用的版本</translation>
     </message>
     <message>
       <source>Make active</source>
-      <translation>设为当前</translation>
+      <translation>启用此版本</translation>
     </message>
     <message>
       <source>Close</source>
@@ -1075,6 +1075,14 @@
       <translation>权重文件 (*.pth *.pt *.bin *.safetensors)</translation>
     </message>
     <message>
+      <source>registered and active</source>
+      <translation>已登记并启用</translation>
+    </message>
+    <message>
+      <source>registered, NOT active</source>
+      <translation>已登记，未启用</translation>
+    </message>
+    <message>
       <source>{subset}: {clips} clips, {instances} instances, subjects {subjects}</source>
       <translation>{subset}：{clips} 个短片，{instances} 个实例，受试者 {subjects}</translation>
     </message>
@@ -1091,6 +1099,10 @@
       <translation>正在取消…</translation>
     </message>
     <message>
+      <source>v{number} {state} ({reason}), proposal threshold {threshold:.2f}</source>
+      <translation>v{number} {state}（{reason}），建议阈值 {threshold:.2f}</translation>
+    </message>
+    <message>
       <source>left out: {what}</source>
       <translation>未使用：{what}</translation>
     </message>
@@ -1100,7 +1112,7 @@
     </message>
     <message>
       <source>{label} is now the active model</source>
-      <translation>{label} 现在是当前模型</translation>
+      <translation>{label} 现已启用</translation>
     </message>
     <message>
       <source>Cancelled after {done} finished epochs: Resume continues from there</source>
@@ -1115,8 +1127,16 @@
       <translation>已拒绝：{refused}。“仍然训练”可强制进行。</translation>
     </message>
     <message>
+      <source>Training v{number}: epoch {done}/{total} · elapsed {elapsed}</source>
+      <translation>正在训练 v{number}：第 {done}/{total} 轮 · 已用 {elapsed}</translation>
+    </message>
+    <message>
       <source>Cannot train: {exc}</source>
       <translation>无法训练：{exc}</translation>
+    </message>
+    <message>
+      <source> · about {left} left</source>
+      <translation> · 约剩 {left}</translation>
     </message>
     <message>
       <source>subjects are kept apart: no subject is in two subsets · data fingerprint #{fingerprint}</source>
@@ -1245,6 +1265,10 @@
       <translation>此短片没有关联视频</translation>
     </message>
     <message>
+      <source> (est.)</source>
+      <translation>（估计）</translation>
+    </message>
+    <message>
       <source>'{value}' is past the clip's end (frame {value2}); showing the last frame</source>
       <translation>“{value}”超出短片末尾（第 {value2} 帧）；显示最后一帧</translation>
     </message>
@@ -1265,7 +1289,7 @@
     <name>Proposals</name>
     <message>
       <source>No model proposals for this clip</source>
-      <translation>此片段没有模型建议</translation>
+      <translation>此短片没有模型建议</translation>
     </message>
     <message>
       <source>A accept · X reject · P / Shift+P next / previous · edit after accepting = proposal-edited</source>
@@ -1277,23 +1301,23 @@
     </message>
     <message>
       <source>Control clip: no proposals (they are held back here to measure their effect)</source>
-      <translation>对照短片：无提议（此处不显示提议，以衡量其效果）</translation>
+      <translation>对照短片：无建议（此处不显示建议，以衡量其效果）</translation>
     </message>
     <message>
       <source>Select a proposal first (click its ghost bar, or P for the next one)</source>
-      <translation>请先选中一个提议（单击其虚影条，或按 P 跳到下一个）</translation>
+      <translation>请先选中一个建议（单击其虚影条，或按 P 跳到下一个）</translation>
     </message>
     <message>
       <source>Proposal rejected (Ctrl+Z brings it back)</source>
-      <translation>提议已拒绝（Ctrl+Z 可恢复）</translation>
+      <translation>建议已拒绝（Ctrl+Z 可恢复）</translation>
     </message>
     <message>
       <source>Proposal threshold {value:.2f} on this clip: {value2} shown</source>
-      <translation>此短片的提议阈值为 {value:.2f}：显示 {value2} 个</translation>
+      <translation>此短片的建议阈值为 {value:.2f}：显示 {value2} 个</translation>
     </message>
     <message>
       <source>Proposal threshold back to the calibrated {calibrated:.2f}: {value} shown</source>
-      <translation>提议阈值已恢复为校准值 {calibrated:.2f}：显示 {value} 个</translation>
+      <translation>建议阈值已恢复为校准值 {calibrated:.2f}：显示 {value} 个</translation>
     </message>
     <message>
       <source>Model {version}: {shown} of {total} pending proposals score {threshold} or more</source>
@@ -1301,15 +1325,15 @@
     </message>
     <message>
       <source>Accepted {score:.2f} {name}: edit it with [ ] or C (it becomes proposal-edited), Ctrl+Z undoes</source>
-      <translation>已接受 {score:.2f} {name}：可用 [ ] 或 C 编辑（将成为“提议后编辑”），Ctrl+Z 撤销</translation>
+      <translation>已接受 {score:.2f} {name}：可用 [ ] 或 C 编辑（将成为“建议后编辑”），Ctrl+Z 撤销</translation>
     </message>
     <message>
       <source>No proposal after the playhead</source>
-      <translation>播放头之后没有提议</translation>
+      <translation>播放头之后没有建议</translation>
     </message>
     <message>
       <source>No proposal before the playhead</source>
-      <translation>播放头之前没有提议</translation>
+      <translation>播放头之前没有建议</translation>
     </message>
     <message>
       <source>Model {version}: none of {total} pending proposals scores {threshold} or more (Shift+Down shows more)</source>
@@ -1340,7 +1364,7 @@
     </message>
     <message>
       <source>Clip</source>
-      <translation>片段</translation>
+      <translation>短片</translation>
     </message>
     <message>
       <source>Subj.</source>
@@ -1368,7 +1392,7 @@
     </message>
     <message>
       <source>All clips</source>
-      <translation>全部片段</translation>
+      <translation>全部短片</translation>
     </message>
     <message>
       <source>To do</source>
@@ -1388,11 +1412,11 @@
     </message>
     <message>
       <source>Filter clips or subjects</source>
-      <translation>按片段或受试者筛选</translation>
+      <translation>按短片或受试者筛选</translation>
     </message>
     <message>
       <source>%1 / %2 clips done</source>
-      <translation>已完成 %1 / %2 个片段</translation>
+      <translation>已完成 %1 / %2 个短片</translation>
     </message>
     <message>
       <source>Review</source>
@@ -1408,7 +1432,7 @@
     </message>
     <message>
       <source>Merge ready clips</source>
-      <translation>合并就绪的片段</translation>
+      <translation>合并就绪的短片</translation>
     </message>
     <message>
       <source>Cancel</source>
@@ -1475,7 +1499,7 @@
     </message>
     <message>
       <source>Merge: {rule}; cross-check {check}.</source>
-      <translation>合并：{rule}；交叉核验{check}。</translation>
+      <translation>合并：{rule}；交叉检查{check}。</translation>
     </message>
     <message>
       <source>Majority: &lt;b&gt;{outcome}&lt;/b&gt;</source>
@@ -1777,15 +1801,15 @@
     <name>Shortcut</name>
     <message>
       <source>Open next clip to do</source>
-      <translation>打开下一个待做片段</translation>
+      <translation>打开下一个待做短片</translation>
     </message>
     <message>
       <source>next clip that is not done</source>
-      <translation>下一个尚未完成的片段</translation>
+      <translation>下一个尚未完成的短片</translation>
     </message>
     <message>
       <source>Mark clip done</source>
-      <translation>标记片段为已完成</translation>
+      <translation>标记短片为已完成</translation>
     </message>
     <message>
       <source>Done — no instances</source>
@@ -1793,11 +1817,11 @@
     </message>
     <message>
       <source>the explicit answer 'this clip has no micro-action'</source>
-      <translation>明确回答“此片段没有微动作”</translation>
+      <translation>明确回答“此短片没有微动作”</translation>
     </message>
     <message>
       <source>Reopen clip (not done)</source>
-      <translation>重新打开片段（未完成）</translation>
+      <translation>重新打开短片（未完成）</translation>
     </message>
     <message>
       <source>Find in the project…</source>
@@ -2009,7 +2033,7 @@
     </message>
     <message>
       <source>Whole clip</source>
-      <translation>整个片段</translation>
+      <translation>整个短片</translation>
     </message>
     <message>
       <source>Keyboard shortcuts</source>
@@ -2017,15 +2041,15 @@
     </message>
     <message>
       <source>Open next clip to review</source>
-      <translation>打开下一个待审核片段</translation>
+      <translation>打开下一个待审核短片</translation>
     </message>
     <message>
       <source>Merge ready clips</source>
-      <translation>合并就绪的片段</translation>
+      <translation>合并就绪的短片</translation>
     </message>
     <message>
       <source>merge every clip whose annotators are done</source>
-      <translation>合并所有标注员都已完成的片段</translation>
+      <translation>合并所有标注员都已完成的短片</translation>
     </message>
     <message>
       <source>Reload from the database</source>
@@ -2033,11 +2057,11 @@
     </message>
     <message>
       <source>the annotators' latest work, and which clips changed since their merge</source>
-      <translation>标注员的最新工作，以及合并后发生变化的片段</translation>
+      <translation>标注员的最新工作，以及合并后发生变化的短片</translation>
     </message>
     <message>
       <source>Finalise clip…</source>
-      <translation>定稿片段…</translation>
+      <translation>定稿短片…</translation>
     </message>
     <message>
       <source>asks first; only when nothing needs review</source>
@@ -2049,11 +2073,11 @@
     </message>
     <message>
       <source>open a finalised clip for review again</source>
-      <translation>重新打开已定稿的片段进行审核</translation>
+      <translation>重新打开已定稿的短片进行审核</translation>
     </message>
     <message>
       <source>instances by action, body part or annotator; clips most disputed</source>
-      <translation>按动作、身体部位或标注员查找实例；分歧最大的片段</translation>
+      <translation>按动作、身体部位或标注员查找实例；分歧最大的短片</translation>
     </message>
     <message>
       <source>Export the dataset…</source>
@@ -2081,7 +2105,7 @@
     </message>
     <message>
       <source>out of the ground truth; the segments stay stored</source>
-      <translation>从标准答案中移除；片段仍保存在库中</translation>
+      <translation>从真值中移除；片段仍保存在库中</translation>
     </message>
     <message>
       <source>Take annotator 1's version</source>
@@ -2185,11 +2209,11 @@
     </message>
     <message>
       <source>Propose for this clip</source>
-      <translation>为此片段生成建议</translation>
+      <translation>为此短片生成建议</translation>
     </message>
     <message>
       <source>run the active model on the open clip</source>
-      <translation>在当前片段上运行启用的模型</translation>
+      <translation>在当前短片上运行启用的模型</translation>
     </message>
     <message>
       <source>Propose for my queue</source>
@@ -2197,7 +2221,7 @@
     </message>
     <message>
       <source>run the active model on every clip of your queue not done yet</source>
-      <translation>在你队列中所有未完成的片段上运行启用的模型</translation>
+      <translation>在你队列中所有未完成的短片上运行启用的模型</translation>
     </message>
     <message>
       <source>Cancel the model run</source>
@@ -2217,14 +2241,14 @@
     </message>
     <message>
       <source>train a new version on the finalised clips of the stored split</source>
-      <translation>用已保存划分中的定稿片段训练新版本</translation>
+      <translation>用已保存划分中的定稿短片训练新版本</translation>
     </message>
   </context>
   <context>
     <name>Menu</name>
     <message>
       <source>Clip</source>
-      <translation>片段</translation>
+      <translation>短片</translation>
     </message>
     <message>
       <source>Edit</source>

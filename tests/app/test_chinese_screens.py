@@ -9,10 +9,21 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QCoreApplication, QLocale, Qt
-from PySide6.QtGui import QAction
-from PySide6.QtWidgets import (QAbstractButton, QAbstractItemView, QApplication, QComboBox, QDockWidget,
-                               QGroupBox, QLabel, QLineEdit, QMainWindow, QMenu, QTabWidget, QTextEdit,
-                               QWidget)
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
+    QApplication,
+    QComboBox,
+    QDockWidget,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMenu,
+    QTabWidget,
+    QTextEdit,
+    QWidget,
+)
 from pytestqt.qtbot import QtBot
 
 from app.i18n import install_translators
@@ -28,7 +39,7 @@ ALLOWED = {
     "mmad", "txt", "csv", "json", "ELAN", "eaf", "toml", "Qt", "PySide", "Python", "SQLite", "PostgreSQL",
     "pyqtgraph", "OpenCV", "PyAV", "NumPy", "MediaPipe", "tiny", "small", "est",
     "train", "val", "test", "ok", "OK", "vs", "Linguist", "DSTA", "TIA", "OpenTAD", "PointTAD", "BORIS", "TSV",
-    "Label", "TimelineLabels", "STATE", "eaf", "elan",  # the formats' own names and words
+    "Label", "TimelineLabels", "STATE", "elan",  # the formats' own names and words
     "ground-truth",  # the imported ground truth's author name, a data name
     "opentad-json", "pointtad-json", "mma52-csv", "elan-eaf", "boris-aggregated", "label-studio-json",
 }
@@ -191,3 +202,84 @@ def test_review_screen_and_export_in_chinese(qtbot: QtBot, chinese: None, tmp_pa
     r.show_find()
     found += english_in(r.find_dialog, data)  # type: ignore[arg-type]
     assert not found, "\n".join(found)
+
+
+# Calls whose string arguments the user reads: Qt's text setters, dialogs, the status bar, the
+# windows' message signals and helpers. A literal passed to one must go through tr (or mark).
+SINKS = {
+    "setText", "setToolTip", "setStatusTip", "setWindowTitle", "setPlaceholderText", "setTitle", "addAction",
+    "addMenu", "showMessage", "show_message", "emit", "QLabel", "QPushButton", "QCheckBox", "QRadioButton",
+    "QGroupBox", "QAction", "QMenu", "QToolButton", "question", "warning", "about", "information", "critical",
+    "addItem", "addItems", "insertItem", "setItemText", "setHorizontalHeaderLabels", "setHeaderLabels",
+    "setLabelText", "setFormat", "confirm", "setHtml", "setMarkdown", "setSuffix", "setPrefix", "getText",
+    "getItem", "addTab", "setTabText", "addRow", "ask", "show_frame", "setWhatsThis", "setSpecialValueText",
+    "getOpenFileName", "getSaveFileName", "getExistingDirectory",
+}
+NOT_TEXT = {("setLabel", 0)}  # pyqtgraph's axis position
+LOGGERS = {"log", "logger", "logging"}
+
+
+def _prose(node: object) -> bool:
+    """A literal (or f-string, or either branch of one) with English prose in it."""
+    import ast
+
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return bool(english_words(node.value, set()))
+    if isinstance(node, ast.JoinedStr):
+        return any(_prose(v) for v in node.values)
+    if isinstance(node, ast.BinOp):
+        return _prose(node.left) or _prose(node.right)
+    if isinstance(node, ast.IfExp):
+        return _prose(node.body) or _prose(node.orelse)
+    return False
+
+
+def untranslated_literals(folder: Path) -> list[str]:
+    """'file:line: call' for every literal with prose passed straight to a user-facing call."""
+    import ast
+
+    found = []
+    for path in sorted(folder.rglob("*.py")):
+        if "cli" in path.parts:  # the command line speaks English
+            continue
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            func = node.func
+            name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+            if name not in SINKS or (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name)
+                                     and func.value.id in LOGGERS):
+                continue
+            args = [*node.args, *(k.value for k in node.keywords)]
+            found += [f"{path}:{a.lineno}: {name}" for i, a in enumerate(args)
+                      if (name, i) not in NOT_TEXT and _prose(a)]
+    return found
+
+
+def test_no_user_facing_literal_bypasses_translation() -> None:
+    root = Path(__file__).resolve().parents[2]
+    assert untranslated_literals(root / "app") == []
+
+
+def test_the_language_chosen_in_the_help_menu_is_used_at_the_next_start(qtbot: QtBot, app_project: tuple[Path, str],
+                                                                        tmp_path: Path) -> None:
+    from app.i18n import language_for, tr
+    from app.settings import AppSettings
+    from tests.app.conftest import shown_window
+
+    folder, user = app_project
+    w = shown_window(qtbot, folder, user, tmp_path / "s.ini")
+    w.language_actions["zh_CN"].trigger()  # Help > Language > 中文（简体）
+    assert w.language_actions["zh_CN"].isChecked() and "next start" in w.statusBar().currentMessage()
+    w.close()
+    chosen = language_for(AppSettings(str(tmp_path / "s.ini")).language, "en_US")  # what launch.main installs
+    assert chosen == "zh_CN"
+    app = QApplication.instance()
+    assert isinstance(app, QCoreApplication)
+    installed = install_translators(app, chosen)
+    try:
+        assert tr("Export", "Export the dataset") == "导出数据集"
+    finally:
+        for t in installed:
+            app.removeTranslator(t)
+        QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))

@@ -64,7 +64,7 @@ def test_both_screens_and_the_guide_in_chinese(qtbot: QtBot, chinese: None, app_
     folder, user = app_project
     w = ready_window(qtbot, folder, user, tmp_path / "s.ini", (1600, 900))
     assert _english(w) == []
-    assert w.queue.model.headerData(1, __import__("PySide6.QtCore").QtCore.Qt.Orientation.Horizontal) == "片段"
+    assert w.queue.model.headerData(1, __import__("PySide6.QtCore").QtCore.Qt.Orientation.Horizontal) == "短片"
     assert "键盘快捷键" in w.sheet_html() and "帮助" in w.sheet_html()
     assert CJK.search(guide_markdown().splitlines()[0])  # the guide itself in Chinese
     w.grab().save(str(tmp_path / "annotation_zh.png"))
