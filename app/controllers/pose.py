@@ -70,7 +70,7 @@ def cached_pose(cache_dir: Path, clip_name: str, media: Path, _progress: Progres
     """Worker: the clip's landmarks from the cache only (no extraction) and its motion curves."""
     track = load_cached(cache_path(cache_dir, clip_name), cache_key(media))
     if track is None:
-        raise LookupError("not computed yet for this clip (the annotation screen or mmad pose computes it)")
+        raise LookupError(tr("Pose", "not computed yet for this clip (the annotation screen or mmad pose computes it)"))
     return track, motion_curves(track)
 
 

@@ -49,7 +49,8 @@ class ShortcutEditor(QDialog):
             # The other keys of a command that has several (kept while its first key is)
             also = ", ".join(k.toString(QKeySequence.SequenceFormat.NativeText) for k in action.shortcuts()[1:])
             self.table.setItem(row, 2, QTableWidgetItem(also))
-            self.table.setItem(row, 3, QTableWidgetItem(", ".join(defaults[name])))
+            native = (QKeySequence(k).toString(QKeySequence.SequenceFormat.NativeText) for k in defaults[name])
+            self.table.setItem(row, 3, QTableWidgetItem(", ".join(native)))  # as the key fields write keys
             self.edits[name] = edit
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
@@ -73,7 +74,7 @@ class ShortcutEditor(QDialog):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.problems)
         layout.addWidget(buttons)
-        self.resize(620, 700)
+        self.resize(760, 700)  # the commands' names unelided (Chinese ones too)
 
     def chosen(self) -> dict[str, tuple[str, ...]]:
         """Every command's keys as the fields show them (a changed first key keeps no extras)."""

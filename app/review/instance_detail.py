@@ -24,6 +24,8 @@ KEYS_HELP = mark("Review", "Enter accept majority · K keep · D delete · L lab
 def legend() -> str:
     """Coloured squares naming the merged lane's colours (a swatch never wraps away from its name)."""
     def item(colour: str, mark: str, text: str) -> str:
+        # Qt breaks CJK text between any two characters, nowrap or not: word joiners hold it together
+        text = "\u2060".join(text) if any(ord(c) > 0x2e80 for c in text) else text
         return f"<span style='white-space:nowrap'><span style='color:{colour}'>{mark}</span>&nbsp;{text}</span>"
 
     parts = [item(STATUS_COLOURS[k].name(), "■", tr("Review", STATUS_TEXT[k])) for k in STATUS_COLOURS]

@@ -283,3 +283,13 @@ def test_the_language_chosen_in_the_help_menu_is_used_at_the_next_start(qtbot: Q
         for t in installed:
             app.removeTranslator(t)
         QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
+
+
+def test_the_label_picker_finds_an_action_by_its_chinese_name(chinese: None) -> None:
+    from annotator.taxonomy import load_taxonomy
+    from app.labelling.matching import match_actions
+
+    taxonomy = load_taxonomy("mma52")
+    assert match_actions(taxonomy, "点头")[0].code == "B1"  # nodding
+    assert {a.body_part.name for a in match_actions(taxonomy, "头部")} == {"head"}
+    assert match_actions(taxonomy, "nod")[0].code == "B1"  # the English names still work
