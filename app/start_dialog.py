@@ -20,9 +20,10 @@ from annotator.errors import InputError, PermissionDenied
 from annotator.model import Role
 from annotator.project import Project
 from app.core_text import core_text
-from app.i18n import tr
+from app.i18n import mark, tr
 
-NEW_USER = "New user…"
+NEW_USER = mark("Start", "New user…")  # shown translated
+ROLE_TEXT = {Role.ANNOTATOR: mark("Start", "annotator"), Role.REVIEWER: mark("Start", "reviewer")}
 
 
 class StartDialog(QDialog):
@@ -47,7 +48,8 @@ class StartDialog(QDialog):
         self.new_name = QLineEdit()
         self.new_name.setPlaceholderText(tr("Start", "your name"))
         self.new_role = QComboBox()
-        self.new_role.addItems([r.value for r in Role])
+        for role in Role:
+            self.new_role.addItem(tr("Start", ROLE_TEXT[role]), role.value)
         self.error = QLabel("")
         self.error.setObjectName("startError")
         self.error.setWordWrap(True)
@@ -90,7 +92,7 @@ class StartDialog(QDialog):
         self.users.clear()
         self.error.setText("")
         if not self.folder.text().strip():
-            self.users.addItem(NEW_USER)
+            self.users.addItem(tr("Start", NEW_USER))
             return
         try:
             project = Project.open(self.folder.text().strip())
@@ -102,12 +104,12 @@ class StartDialog(QDialog):
         except (InputError, PermissionDenied) as exc:  # e.g. a team login that may not open it (yet)
             self.error.setText(core_text(exc))
             return
-        self.users.addItems(names + [NEW_USER])
+        self.users.addItems(names + [tr("Start", NEW_USER)])
         if wanted in names:
             self.users.setCurrentText(wanted)
 
     def _on_user(self, text: str) -> None:
-        new = text == NEW_USER
+        new = text == tr("Start", NEW_USER)
         self.new_name.setEnabled(new)
         self.new_role.setEnabled(new)
 
@@ -116,7 +118,7 @@ class StartDialog(QDialog):
         try:
             project = Project.open(self.folder.text().strip())
             user = self.users.currentText()
-            if user == NEW_USER:
+            if user == tr("Start", NEW_USER):
                 user = self.new_name.text().strip()
                 if not user:
                     self.error.setText(tr("Start", "Type your name to add yourself to the project"))
@@ -124,7 +126,7 @@ class StartDialog(QDialog):
                 store = project.open_store()
                 try:
                     if user not in {a.name for a in store.annotators()}:
-                        store.add_annotator(user, Role(self.new_role.currentText()))
+                        store.add_annotator(user, Role(self.new_role.currentData()))
                 finally:
                     store.close()
             # as the window will: a schema newer than this MMAD Studio, or a user that is not there, is

@@ -2,6 +2,85 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
   <context>
+    <name>Help</name>
+    <message>
+      <source>Multi-label micro-action detection datasets: blind annotation by three annotators, EPIC-KITCHENS IoU merge with a cross-check, senior review, and subject-disjoint export (MMA-52 CSV, OpenTAD, PointTAD).</source>
+      <translation>多标签微动作检测数据集：三位标注员盲标，按 EPIC-KITCHENS 的 IoU 规则合并并交叉检查，资深审核员审核，按受试者互不重叠导出（MMA-52 CSV、OpenTAD、PointTAD）。</translation>
+    </message>
+    <message>
+      <source>icons drawn for the project</source>
+      <translation>图标为本项目绘制</translation>
+    </message>
+    <message>
+      <source>not installed</source>
+      <translation>未安装</translation>
+    </message>
+    <message>
+      <source>MMAD Studio — user guide</source>
+      <translation>MMAD Studio — 用户指南</translation>
+    </message>
+    <message>
+      <source>Keyboard shortcuts</source>
+      <translation>键盘快捷键</translation>
+    </message>
+    <message>
+      <source>Key</source>
+      <translation>按键</translation>
+    </message>
+    <message>
+      <source>Command</source>
+      <translation>命令</translation>
+    </message>
+    <message>
+      <source>Open log folder</source>
+      <translation>打开日志文件夹</translation>
+    </message>
+    <message>
+      <source>Show the folder of MMAD Studio's log file ({value})</source>
+      <translation>显示 MMAD Studio 日志文件所在的文件夹（{value}）</translation>
+    </message>
+    <message>
+      <source>Language</source>
+      <translation>语言</translation>
+    </message>
+    <message>
+      <source>Language saved: it is used from the next start</source>
+      <translation>语言已保存：下次启动时生效</translation>
+    </message>
+    <message>
+      <source>User guide</source>
+      <translation>用户指南</translation>
+    </message>
+    <message>
+      <source>How annotators and reviewers work here, with your keys</source>
+      <translation>标注员和审核员的工作方式，以及你的快捷键</translation>
+    </message>
+    <message>
+      <source>Change keyboard shortcuts…</source>
+      <translation>修改键盘快捷键…</translation>
+    </message>
+    <message>
+      <source>Your own keys; a key may serve one command only</source>
+      <translation>自定义快捷键；一个键只能用于一个命令</translation>
+    </message>
+    <message>
+      <source>About MMAD Studio</source>
+      <translation>关于 MMAD Studio</translation>
+    </message>
+    <message>
+      <source>As the system</source>
+      <translation>跟随系统</translation>
+    </message>
+    <message>
+      <source>Nudging: `[` acts on the START edge and `]` on the END edge. The plain key moves that edge outward (start earlier, end later: the segment grows), Ctrl moves it inward (the segment shrinks), Shift moves five frames instead of one. The player jumps to the edge moved, so the boundary frame is always the one on screen.</source>
+      <translation>微调：`[` 作用于起始边，`]` 作用于结束边。直接按键使该边向外移动（起点提前、终点推后：片段变长），加 Ctrl 向内移动（片段变短），加 Shift 一次移动五帧。播放器会跳到被移动的边界，因此屏幕上始终显示边界帧。</translation>
+    </message>
+    <message>
+      <source>Each instance the cross-check did not mark reliable waits for a decision, with the annotators' majority outcome pre-selected: Enter accepts it, K keeps its merged boundaries and label, D removes it from the ground truth, 1/2/3 take one annotator's segment. Every decision is stored at once; Ctrl+Enter finalises the clip once none is left. Nudging: `[` acts on the START edge and `]` on the END edge. The plain key moves that edge outward (start earlier, end later: the segment grows), Ctrl moves it inward (the segment shrinks), Shift moves five frames instead of one. The player jumps to the edge moved, so the boundary frame is always the one on screen.</source>
+      <translation>交叉检查未标为可靠的每个实例都等待决定，并预选了标注员的多数意见：Enter 接受，K 保留合并后的边界和标签，D 将其从真值中移除，1/2/3 采用某位标注员的片段。每个决定都会立即保存；没有待决实例后，Ctrl+Enter 定稿该短片。微调：`[` 作用于起始边，`]` 作用于结束边。直接按键使该边向外移动（起点提前、终点推后：片段变长），加 Ctrl 向内移动（片段变短），加 Shift 一次移动五帧。播放器会跳到被移动的边界，因此屏幕上始终显示边界帧。</translation>
+    </message>
+  </context>
+  <context>
     <name>Annotation</name>
     <message>
       <source>Press I at the start of the action first, then O at its end</source>
@@ -189,6 +268,73 @@
     <message>
       <source>decision</source>
       <translation>{n} 项决定</translation>
+    </message>
+  </context>
+  <context>
+    <name>Window</name>
+    <message>
+      <source>saving…</source>
+      <translation>保存中…</translation>
+    </message>
+    <message>
+      <source>saved</source>
+      <translation>已保存</translation>
+    </message>
+    <message>
+      <source>offline — {edits} waiting</source>
+      <translation>离线 — {edits}等待保存</translation>
+    </message>
+    <message>
+      <source>the database is busy — {edits} waiting</source>
+      <translation>数据库繁忙 — {edits}等待保存</translation>
+    </message>
+    <message>
+      <source>Clips</source>
+      <translation>短片</translation>
+    </message>
+    <message>
+      <source>Instances</source>
+      <translation>实例</translation>
+    </message>
+    <message>
+      <source>Clips to review</source>
+      <translation>待审核短片</translation>
+    </message>
+    <message>
+      <source>Instance</source>
+      <translation>实例</translation>
+    </message>
+    <message>
+      <source>About MMAD Studio</source>
+      <translation>关于 MMAD Studio</translation>
+    </message>
+    <message>
+      <source>no clip open</source>
+      <translation>未打开短片</translation>
+    </message>
+    <message>
+      <source>Keyboard shortcuts saved</source>
+      <translation>键盘快捷键已保存</translation>
+    </message>
+    <message>
+      <source>Default keyboard shortcuts in use</source>
+      <translation>正在使用默认键盘快捷键</translation>
+    </message>
+    <message>
+      <source>{name} · {subject} · {count} @ {fps:g} fps · {detail}</source>
+      <translation>{name} · {subject} · {count} @ {fps:g} fps · {detail}</translation>
+    </message>
+    <message>
+      <source>Your keyboard shortcuts were not used ({problem}): Help → Change keyboard shortcuts…</source>
+      <translation>未使用你的键盘快捷键（{problem}）：帮助 → 更改键盘快捷键…</translation>
+    </message>
+    <message>
+      <source>Undo {step}</source>
+      <translation>撤销{step}</translation>
+    </message>
+    <message>
+      <source>Redo {step}</source>
+      <translation>重做{step}</translation>
     </message>
   </context>
   <context>
@@ -662,73 +808,6 @@
     </message>
   </context>
   <context>
-    <name>Help</name>
-    <message>
-      <source>MMAD Studio — user guide</source>
-      <translation>MMAD Studio — 用户指南</translation>
-    </message>
-    <message>
-      <source>Keyboard shortcuts</source>
-      <translation>键盘快捷键</translation>
-    </message>
-    <message>
-      <source>Key</source>
-      <translation>按键</translation>
-    </message>
-    <message>
-      <source>Command</source>
-      <translation>命令</translation>
-    </message>
-    <message>
-      <source>Open log folder</source>
-      <translation>打开日志文件夹</translation>
-    </message>
-    <message>
-      <source>Show the folder of MMAD Studio's log file ({value})</source>
-      <translation>显示 MMAD Studio 日志文件所在的文件夹（{value}）</translation>
-    </message>
-    <message>
-      <source>Language</source>
-      <translation>语言</translation>
-    </message>
-    <message>
-      <source>Language saved: it is used from the next start</source>
-      <translation>语言已保存：下次启动时生效</translation>
-    </message>
-    <message>
-      <source>User guide</source>
-      <translation>用户指南</translation>
-    </message>
-    <message>
-      <source>How annotators and reviewers work here, with your keys</source>
-      <translation>标注员和审核员的工作方式，以及你的快捷键</translation>
-    </message>
-    <message>
-      <source>Change keyboard shortcuts…</source>
-      <translation>修改键盘快捷键…</translation>
-    </message>
-    <message>
-      <source>Your own keys; a key may serve one command only</source>
-      <translation>自定义快捷键；一个键只能用于一个命令</translation>
-    </message>
-    <message>
-      <source>About MMAD Studio</source>
-      <translation>关于 MMAD Studio</translation>
-    </message>
-    <message>
-      <source>As the system</source>
-      <translation>跟随系统</translation>
-    </message>
-    <message>
-      <source>Nudging: `[` acts on the START edge and `]` on the END edge. The plain key moves that edge outward (start earlier, end later: the segment grows), Ctrl moves it inward (the segment shrinks), Shift moves five frames instead of one. The player jumps to the edge moved, so the boundary frame is always the one on screen.</source>
-      <translation>微调：`[` 作用于起始边，`]` 作用于结束边。直接按键使该边向外移动（起点提前、终点推后：片段变长），加 Ctrl 向内移动（片段变短），加 Shift 一次移动五帧。播放器会跳到被移动的边界，因此屏幕上始终显示边界帧。</translation>
-    </message>
-    <message>
-      <source>Each instance the cross-check did not mark reliable waits for a decision, with the annotators' majority outcome pre-selected: Enter accepts it, K keeps its merged boundaries and label, D removes it from the ground truth, 1/2/3 take one annotator's segment. Every decision is stored at once; Ctrl+Enter finalises the clip once none is left. Nudging: `[` acts on the START edge and `]` on the END edge. The plain key moves that edge outward (start earlier, end later: the segment grows), Ctrl moves it inward (the segment shrinks), Shift moves five frames instead of one. The player jumps to the edge moved, so the boundary frame is always the one on screen.</source>
-      <translation>交叉检查未标为可靠的每个实例都等待决定，并预选了标注员的多数意见：Enter 接受，K 保留合并后的边界和标签，D 将其从真值中移除，1/2/3 采用某位标注员的片段。每个决定都会立即保存；没有待决实例后，Ctrl+Enter 定稿该短片。微调：`[` 作用于起始边，`]` 作用于结束边。直接按键使该边向外移动（起点提前、终点推后：片段变长），加 Ctrl 向内移动（片段变短），加 Shift 一次移动五帧。播放器会跳到被移动的边界，因此屏幕上始终显示边界帧。</translation>
-    </message>
-  </context>
-  <context>
     <name>Picker</name>
     <message>
       <source>Label</source>
@@ -788,61 +867,6 @@
     <message>
       <source>Not saved: {problems}</source>
       <translation>未保存：{problems}</translation>
-    </message>
-  </context>
-  <context>
-    <name>Window</name>
-    <message>
-      <source>Clips</source>
-      <translation>短片</translation>
-    </message>
-    <message>
-      <source>Instances</source>
-      <translation>实例</translation>
-    </message>
-    <message>
-      <source>Clips to review</source>
-      <translation>待审核短片</translation>
-    </message>
-    <message>
-      <source>Instance</source>
-      <translation>实例</translation>
-    </message>
-    <message>
-      <source>About MMAD Studio</source>
-      <translation>关于 MMAD Studio</translation>
-    </message>
-    <message>
-      <source>saved</source>
-      <translation>已保存</translation>
-    </message>
-    <message>
-      <source>no clip open</source>
-      <translation>未打开短片</translation>
-    </message>
-    <message>
-      <source>Keyboard shortcuts saved</source>
-      <translation>键盘快捷键已保存</translation>
-    </message>
-    <message>
-      <source>Default keyboard shortcuts in use</source>
-      <translation>正在使用默认键盘快捷键</translation>
-    </message>
-    <message>
-      <source>{name} · {subject} · {count} @ {fps:g} fps · {detail}</source>
-      <translation>{name} · {subject} · {count} @ {fps:g} fps · {detail}</translation>
-    </message>
-    <message>
-      <source>Your keyboard shortcuts were not used ({problem}): Help → Change keyboard shortcuts…</source>
-      <translation>未使用你的键盘快捷键（{problem}）：帮助 → 更改键盘快捷键…</translation>
-    </message>
-    <message>
-      <source>Undo {step}</source>
-      <translation>撤销{step}</translation>
-    </message>
-    <message>
-      <source>Redo {step}</source>
-      <translation>重做{step}</translation>
     </message>
   </context>
   <context>
@@ -1752,6 +1776,18 @@
   </context>
   <context>
     <name>Start</name>
+    <message>
+      <source>New user…</source>
+      <translation>新用户…</translation>
+    </message>
+    <message>
+      <source>annotator</source>
+      <translation>标注员</translation>
+    </message>
+    <message>
+      <source>reviewer</source>
+      <translation>审核员</translation>
+    </message>
     <message>
       <source>MMAD Studio — open a project</source>
       <translation>MMAD Studio — 打开项目</translation>

@@ -26,7 +26,9 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
+from app.about import about_html
 from app.i18n import install_translators
+from app.start_dialog import StartDialog
 
 pytestmark = pytest.mark.slow
 
@@ -40,7 +42,7 @@ ALLOWED = {
     "pyqtgraph", "OpenCV", "PyAV", "NumPy", "MediaPipe", "tiny", "small", "est",
     "train", "val", "test", "ok", "OK", "vs", "Linguist", "DSTA", "TIA", "OpenTAD", "PointTAD", "BORIS", "TSV",
     "Label", "TimelineLabels", "STATE", "elan",  # the formats' own names and words
-    "ground-truth",  # the imported ground truth's author name, a data name
+    "ground-truth", "EPIC-KITCHENS", "numpy", "scipy", "SQLAlchemy", "Linux", "Windows", "Darwin",  # the imported ground truth's author name, a data name
     "opentad-json", "pointtad-json", "mma52-csv", "elan-eaf", "boris-aggregated", "label-studio-json",
 }
 WORD = re.compile(r"[A-Za-z][A-Za-z0-9_'’\-]*")
@@ -52,6 +54,7 @@ def english_words(text: str, data: set[str]) -> list[str]:
     text = html.unescape(TAG.sub(" ", text))
     text = re.sub(r"\S*[/\\]\S*", " ", text)  # paths
     text = re.sub(r"\bmmad [a-z-]+", " ", text)  # a command line
+    text = re.sub(r"\b[\w-]+\.(toml|json|csv|txt|eaf|pth|pt|bin|safetensors|mp4|ini|log)\b", " ", text)  # file names
     out = []
     for word in WORD.findall(text.replace("&", "")):
         core = word.strip("'’-")
@@ -186,6 +189,10 @@ def test_annotation_screen_and_its_dialogs_in_chinese(qtbot: QtBot, chinese: Non
     found += english_in(w.model_loop.models_dialog, data)  # type: ignore[arg-type]
     w.model_loop.show_train()
     found += english_in(w.model_loop.train_dialog, data)  # type: ignore[arg-type]
+    found += [f"about: {word}" for word in english_words(about_html(), data)]
+    start = StartDialog(str(folder), user)
+    qtbot.addWidget(start)
+    found += english_in(start, data)
     assert not found, "\n".join(found)
 
 
