@@ -20,7 +20,7 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import QGraphicsItem
 
-from app.i18n import tax_name, tr
+from app.i18n import mark, tax_name, tr
 from app.timeline.lanes_item import LANE_SHADES
 from app.timeline.timeline_widget import TimelineWidget
 from inference.pose.motion import DISTANCE_PARTS, MotionCurves
@@ -37,8 +37,9 @@ TICK_AT = 0.9  # onset / offset marks sit here, under the rest line, inside the 
 TICK_PX = 4  # their length
 TICK_ALPHA = 150
 SCALE_COLOUR = QColor(138, 147, 163)
-SHORT_UNITS = {"distance (torso lengths)": "torso lengths", "orientation change / s": "orientation / s",
-               "speed (torso lengths / s)": "torso lengths / s"}
+SHORT_UNITS = {"distance (torso lengths)": mark("Timeline", "torso lengths"),
+               "orientation change / s": mark("Timeline", "orientation / s"),
+               "speed (torso lengths / s)": mark("Timeline", "torso lengths / s")}  # translated where drawn
 
 
 def row_values(curve: np.ndarray, invert: bool) -> np.ndarray:
@@ -193,7 +194,8 @@ class MotionCurvesPlot:
             top = row_scale(curve, part in DISTANCE_PARTS)
             if top is not None:
                 unit = motion.unit(part)
-                self.bands.scales[row] = f"top {top:.2g} {SHORT_UNITS.get(unit, unit)}"
+                self.bands.scales[row] = tr("Timeline", "top {value:.2g} {unit}").format(
+                    value=top, unit=tr("Timeline", SHORT_UNITS.get(unit, unit)))
         self.bands.set_frames(frames)
         self.bands.setVisible(frames > 0)
 

@@ -748,8 +748,24 @@
       <translation>{text}  ·  第 {start}–{end} 帧  ·  拖动边缘调整长度，双击更改标签</translation>
     </message>
     <message>
+      <source>torso lengths</source>
+      <translation>躯干长度</translation>
+    </message>
+    <message>
+      <source>orientation / s</source>
+      <translation>朝向变化 / 秒</translation>
+    </message>
+    <message>
+      <source>torso lengths / s</source>
+      <translation>躯干长度 / 秒</translation>
+    </message>
+    <message>
       <source>How much each body part moves (hands: how near they come to the face, body or legs), each row scaled to this clip; ticks mark where a movement starts or stops (E snaps a segment's edge there)</source>
       <translation>各身体部位的运动量（手：与面部、躯干或腿的接近程度），每行按本短片缩放；刻度标出运动开始或停止之处（E 将片段边缘吸附到该处）</translation>
+    </message>
+    <message>
+      <source>top {value:.2g} {unit}</source>
+      <translation>最高 {value:.2g} {unit}</translation>
     </message>
     <message>
       <source>frame</source>
