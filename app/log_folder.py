@@ -14,7 +14,7 @@ def add_log_folder_action(menu: QMenu, parent: QWidget | None = None) -> QAction
     """Append 'Open log folder' (after a separator) to `menu`."""
     menu.addSeparator()
     action = menu.addAction(tr("Help", "Open log folder"))
-    action.setStatusTip(tr("Help", "Show the folder of MMAD Studio's log file ({value})").format(value=log_folder()))
+    action.setStatusTip(tr("Help", "Show the folder of MMAD Studio's log file ({folder})").format(folder=log_folder()))
     action.triggered.connect(lambda: open_log_folder(parent))
     return action
 

@@ -91,7 +91,7 @@ class AnnotationController(QObject):
             return
         start, end = sorted((self.mark, self.player.current))
         if end - start < self.session.min_length():
-            self.message.emit(tr("Annotation", "Too short: {count}; a segment needs at least {count2} (0.2 s). Move further and press O again").format(count=plural(end - start, 'frame'), count2=plural(self.session.min_length(), 'frame')))
+            self.message.emit(tr("Annotation", "Too short: {length}; a segment needs at least {shortest} (0.2 s). Move further and press O again").format(length=plural(end - start, 'frame'), shortest=plural(self.session.min_length(), 'frame')))
             return
         self._pending = (start, end)
         self.timeline.set_mark(start, end)

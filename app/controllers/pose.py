@@ -144,7 +144,7 @@ class PoseController(QObject):
         self._task = None
         track, motion = result
         self._show(track, motion)
-        self.message.emit(tr("Pose", "Pose: person in {value:.0f}% of {frames} frames ({hint})").format(value=100 * track.present.mean(), frames=track.frames, hint=self.hint))
+        self.message.emit(tr("Pose", "Pose: person in {percent:.0f}% of {frames} frames ({hint})").format(percent=100 * track.present.mean(), frames=track.frames, hint=self.hint))
         self.poseReady.emit(track)
 
     def _on_failed(self, handle: TaskHandle, exc: object) -> None:

@@ -190,7 +190,7 @@ class ExportDialog(QDialog):
                 if col in (1, 2):
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.counts.setItem(row, col, item)
-        self.total.setText(tr("Export", "{count}, {count2} per format, one file per subset plus one with everything").format(count=plural(self.plan.total_clips, 'clip'), count2=plural(self.plan.total_instances, 'instance')))
+        self.total.setText(tr("Export", "{clips}, {instances} per format, one file per subset plus one with everything").format(clips=plural(self.plan.total_clips, 'clip'), instances=plural(self.plan.total_instances, 'instance')))
         ok = self.plan.leakage is None
         split_made = any(name != UNSPLIT for name in self.plan.subsets)
         if ok and not split_made:  # nothing to check yet: "passed" read as if a split had been checked
@@ -205,7 +205,7 @@ class ExportDialog(QDialog):
         """Store a new subject split with the ratios and seed shown."""
         ratios = [b.value() for b in self.ratio_boxes]
         if abs(sum(ratios) - 1.0) > 1e-6:
-            self.status.setText(tr("Export", "The ratios add up to {value:.2f}; they must add up to 1").format(value=sum(ratios)))
+            self.status.setText(tr("Export", "The ratios add up to {total:.2f}; they must add up to 1").format(total=sum(ratios)))
             return
         try:
             summary = split_project(self.store, ratios, self.seed_box.value(), self.source())

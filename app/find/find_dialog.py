@@ -158,7 +158,7 @@ class FindDialog(QDialog):
         self.hits = find_instances(self.store, self.user, self.query())
         self.hit_model.set_results(self.hits)
         clips = len({h.clip_id for h in self.hits})
-        self.count.setText(tr("Find", "{count} in {count2} · Enter or double-click opens the clip at the instance").format(count=plural(len(self.hits), 'instance'), count2=plural(clips, 'clip')))
+        self.count.setText(tr("Find", "{instances} in {clips} · Enter or double-click opens the clip at the instance").format(instances=plural(len(self.hits), 'instance'), clips=plural(clips, 'clip')))
 
     def _fill_disputed(self) -> None:
         names = {c.id: c.name for c in self.store.clips()}

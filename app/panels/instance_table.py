@@ -108,7 +108,7 @@ class InstanceModel(QAbstractTableModel):
         try:
             number = int(value)
         except (TypeError, ValueError):
-            self.session.message.emit(tr("Instances", "'{value}' is not a frame number").format(value=value))
+            self.session.message.emit(tr("Instances", "'{text}' is not a frame number").format(text=value))
             return False
         col = index.column()
         if col == START:

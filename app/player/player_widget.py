@@ -146,7 +146,7 @@ class Player(QWidget):
             ms = pos.seconds * 1000.0
             frame = self.cache.frame_at_time(ms) if self.cache is not None else int(round(ms * self.fps / 1000))
         if not 0 <= frame <= self.last_frame():
-            self.message.emit(tr("Player", "'{value}' is past the clip's end (frame {value2}); showing the last frame").format(value=text.strip(), value2=self.last_frame()))
+            self.message.emit(tr("Player", "'{text}' is past the clip's end (frame {last}); showing the last frame").format(text=text.strip(), last=self.last_frame()))
         self.seek(frame)
         return True
 

@@ -216,12 +216,12 @@ class ProposalController(QObject):
     def step_threshold(self, direction: int) -> None:
         """Shift+Up / Shift+Down: raise or lower this clip's score threshold by one step."""
         self.panel.set_threshold(stepped_threshold(self.panel.threshold(), direction, self.calibrated))
-        self.message.emit(tr("Proposals", "Proposal threshold {value:.2f} on this clip: {value2} shown").format(value=self.panel.threshold(), value2=len(self.shown)))
+        self.message.emit(tr("Proposals", "Proposal threshold {threshold:.2f} on this clip: {shown} shown").format(threshold=self.panel.threshold(), shown=len(self.shown)))
 
     def reset_threshold(self) -> None:
         """Shift+Home: this clip's threshold back to the model version's calibrated value."""
         self.panel.set_threshold(self.calibrated)
-        self.message.emit(tr("Proposals", "Proposal threshold back to the calibrated {calibrated:.2f}: {value} shown").format(calibrated=self.calibrated, value=len(self.shown)))
+        self.message.emit(tr("Proposals", "Proposal threshold back to the calibrated {calibrated:.2f}: {shown} shown").format(calibrated=self.calibrated, shown=len(self.shown)))
 
     def _on_threshold(self, value: float) -> None:
         clip = self.session.clip

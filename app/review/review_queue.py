@@ -157,7 +157,7 @@ class ReviewQueue(QWidget):
         final = sum(r.clip.finalised for r in rows)
         stale = sum(r.stale for r in rows)
         changed = f" · {stale} to re-merge" if stale else ""
-        self.summary.setText(tr("Review", "{value} merged clips · {needs} instances need review · {final} finalised{changed}").format(value=len(rows), needs=needs, final=final, changed=changed))
+        self.summary.setText(tr("Review", "{clips} merged clips · {needs} instances need review · {final} finalised{changed}").format(clips=len(rows), needs=needs, final=final, changed=changed))
 
     def select_clip(self, clip_id: int) -> None:
         """Mark and highlight the open clip's row without emitting activation."""

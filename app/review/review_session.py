@@ -165,7 +165,7 @@ class ReviewSession(QObject):
         self.undo_stack.push(StoredCommand(command, self._replay_submit))
         done = self.instance(inst.id)
         assert done is not None
-        self.message.emit(tr("Review", "Decided: {value} ({start_frame}–{end_frame}, {value2})").format(value=outcome_text(choice.decision, self.taxonomy), start_frame=done.start_frame, end_frame=done.end_frame, value2=self._name(done.action_id)))
+        self.message.emit(tr("Review", "Decided: {outcome} ({start_frame}–{end_frame}, {action})").format(outcome=outcome_text(choice.decision, self.taxonomy), start_frame=done.start_frame, end_frame=done.end_frame, action=self._name(done.action_id)))
         return done
 
     def _replay_submit(self, command: Command, undo: bool, _text: str) -> bool:
@@ -305,7 +305,7 @@ class ReviewSession(QObject):
         if inst is None:
             return None
         if not 0 <= lane < len(self.annotators):
-            self.message.emit(tr("Review", "This clip has {value} annotators; there is no annotator {value2}").format(value=len(self.annotators), value2=lane + 1))
+            self.message.emit(tr("Review", "This clip has {count} annotators; there is no annotator {number}").format(count=len(self.annotators), number=lane + 1))
             return None
         name = self.annotators[lane]
         seg = self.contributors(inst).get(name)

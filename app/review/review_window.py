@@ -242,7 +242,7 @@ class ReviewWindow(ClipWindow):
         self.reload_queue()
         if self.session.clip is not None:
             self.session.reload()
-        self.show_message(tr("Review", "Merged {count}: {count2} written, {count3} kept, {value} dropped (changed: back to review), {count4} not ready").format(count=plural(run.merged_clips, 'clip'), count2=plural(run.written, 'instance'), count3=plural(run.kept_resolved, 'decision'), value=len(run.stale_resolved), count4=plural(len(run.skipped), 'clip')))
+        self.show_message(tr("Review", "Merged {clips}: {written} written, {kept} kept, {dropped} dropped (changed: back to review), {not_ready} not ready").format(clips=plural(run.merged_clips, 'clip'), written=plural(run.written, 'instance'), kept=plural(run.kept_resolved, 'decision'), dropped=len(run.stale_resolved), not_ready=plural(len(run.skipped), 'clip')))
 
     # ----- decisions ---------------------------------------------------------------------------
     def ask_label(self) -> None:

@@ -36,8 +36,8 @@
       <translation>打开日志文件夹</translation>
     </message>
     <message>
-      <source>Show the folder of MMAD Studio's log file ({value})</source>
-      <translation>显示 MMAD Studio 日志文件所在的文件夹（{value}）</translation>
+      <source>Show the folder of MMAD Studio's log file ({folder})</source>
+      <translation>显示 MMAD Studio 日志文件所在的文件夹（{folder}）</translation>
     </message>
     <message>
       <source>Language</source>
@@ -119,8 +119,8 @@
       <translation>播放头之前没有片段</translation>
     </message>
     <message>
-      <source>Too short: {count}; a segment needs at least {count2} (0.2 s). Move further and press O again</source>
-      <translation>太短：{count}；片段至少需要 {count2}（0.2 秒）。再往后移并重新按 O</translation>
+      <source>Too short: {length}; a segment needs at least {shortest} (0.2 s). Move further and press O again</source>
+      <translation>太短：{length}；片段至少需要 {shortest}（0.2 秒）。再往后移并重新按 O</translation>
     </message>
     <message>
       <source>Added '{name}' {start}–{end}</source>
@@ -348,8 +348,8 @@
       <translation>请先选中一个片段（单击它，或按 , / . 跳转）</translation>
     </message>
     <message>
-      <source>Pose: person in {value:.0f}% of {frames} frames ({hint})</source>
-      <translation>姿态：{frames} 帧中有 {value:.0f}% 检测到人物（{hint}）</translation>
+      <source>Pose: person in {percent:.0f}% of {frames} frames ({hint})</source>
+      <translation>姿态：{frames} 帧中有 {percent:.0f}% 检测到人物（{hint}）</translation>
     </message>
     <message>
       <source>Skeleton on; the pose of this clip is being computed</source>
@@ -674,8 +674,8 @@
       <translation>请至少勾选一种格式</translation>
     </message>
     <message>
-      <source>{count}, {count2} per format, one file per subset plus one with everything</source>
-      <translation>每种格式 {count}、{count2}，每个子集一个文件，另加一个包含全部内容的文件</translation>
+      <source>{clips}, {instances} per format, one file per subset plus one with everything</source>
+      <translation>每种格式 {clips}、{instances}，每个子集一个文件，另加一个包含全部内容的文件</translation>
     </message>
     <message>
       <source>Leakage check: passed, no subject is in two subsets</source>
@@ -698,8 +698,8 @@
       <translation>导出已取消；已写出的文件保留</translation>
     </message>
     <message>
-      <source>The ratios add up to {value:.2f}; they must add up to 1</source>
-      <translation>比例之和为 {value:.2f}；必须等于 1</translation>
+      <source>The ratios add up to {total:.2f}; they must add up to 1</source>
+      <translation>比例之和为 {total:.2f}；必须等于 1</translation>
     </message>
     <message>
       <source>Leakage check: FAILED: {leakage}. Split again before exporting.</source>
@@ -819,8 +819,8 @@
       <translation>帧</translation>
     </message>
     <message>
-      <source>{count} in {count2} · Enter or double-click opens the clip at the instance</source>
-      <translation>{count2}中共 {count} · 按 Enter 或双击在该实例处打开短片</translation>
+      <source>{instances} in {clips} · Enter or double-click opens the clip at the instance</source>
+      <translation>{clips}中共 {instances} · 按 Enter 或双击在该实例处打开短片</translation>
     </message>
   </context>
   <context>
@@ -1242,8 +1242,8 @@
       <translation>身体部位（由动作决定）</translation>
     </message>
     <message>
-      <source>'{value}' is not a frame number</source>
-      <translation>“{value}”不是帧号</translation>
+      <source>'{text}' is not a frame number</source>
+      <translation>“{text}”不是帧号</translation>
     </message>
   </context>
   <context>
@@ -1313,8 +1313,8 @@
       <translation>（估计）</translation>
     </message>
     <message>
-      <source>'{value}' is past the clip's end (frame {value2}); showing the last frame</source>
-      <translation>“{value}”超出短片末尾（第 {value2} 帧）；显示最后一帧</translation>
+      <source>'{text}' is past the clip's end (frame {last}); showing the last frame</source>
+      <translation>“{text}”超出短片末尾（第 {last} 帧）；显示最后一帧</translation>
     </message>
     <message>
       <source>The video has {count}; the clip record says {total}.</source>
@@ -1356,12 +1356,12 @@
       <translation>建议已拒绝（Ctrl+Z 可恢复）</translation>
     </message>
     <message>
-      <source>Proposal threshold {value:.2f} on this clip: {value2} shown</source>
-      <translation>此短片的建议阈值为 {value:.2f}：显示 {value2} 个</translation>
+      <source>Proposal threshold {threshold:.2f} on this clip: {shown} shown</source>
+      <translation>此短片的建议阈值为 {threshold:.2f}：显示 {shown} 个</translation>
     </message>
     <message>
-      <source>Proposal threshold back to the calibrated {calibrated:.2f}: {value} shown</source>
-      <translation>建议阈值已恢复为校准值 {calibrated:.2f}：显示 {value} 个</translation>
+      <source>Proposal threshold back to the calibrated {calibrated:.2f}: {shown} shown</source>
+      <translation>建议阈值已恢复为校准值 {calibrated:.2f}：显示 {shown} 个</translation>
     </message>
     <message>
       <source>Model {version}: {shown} of {total} pending proposals score {threshold} or more</source>
@@ -1610,8 +1610,8 @@
       <translation>无实例：所有标注员都未标出任何内容便已完成</translation>
     </message>
     <message>
-      <source>{value} merged clips · {needs} instances need review · {final} finalised{changed}</source>
-      <translation>{value} 个已合并短片 · {needs} 个实例待审核 · {final} 个已定稿{changed}</translation>
+      <source>{clips} merged clips · {needs} instances need review · {final} finalised{changed}</source>
+      <translation>{clips} 个已合并短片 · {needs} 个实例待审核 · {final} 个已定稿{changed}</translation>
     </message>
     <message>
       <source>{needs} need review, {reliable} reliable, {resolved} resolved</source>
@@ -1634,8 +1634,8 @@
       <translation>此短片尚未定稿</translation>
     </message>
     <message>
-      <source>Decided: {value} ({start_frame}–{end_frame}, {value2})</source>
-      <translation>已决定：{value}（{start_frame}–{end_frame}，{value2}）</translation>
+      <source>Decided: {outcome} ({start_frame}–{end_frame}, {action})</source>
+      <translation>已决定：{outcome}（{start_frame}–{end_frame}，{action}）</translation>
     </message>
     <message>
       <source>Nothing to undo in this clip</source>
@@ -1654,8 +1654,8 @@
       <translation>短片 {name} 已重新开放审核（Ctrl+Enter 定稿）</translation>
     </message>
     <message>
-      <source>This clip has {value} annotators; there is no annotator {value2}</source>
-      <translation>此短片有 {value} 位标注员；没有第 {value2} 位标注员</translation>
+      <source>This clip has {count} annotators; there is no annotator {number}</source>
+      <translation>此短片有 {count} 位标注员；没有第 {number} 位标注员</translation>
     </message>
     <message>
       <source>{name} did not mark this instance: nothing of theirs to take (D deletes it, K keeps the merged one)</source>
@@ -1738,8 +1738,8 @@
       <translation>合并已取消；已保存的短片保持合并状态</translation>
     </message>
     <message>
-      <source>Merged {count}: {count2} written, {count3} kept, {value} dropped (changed: back to review), {count4} not ready</source>
-      <translation>已合并 {count}：写入 {count2}，保留 {count3}，丢弃 {value} 项（有改动：重新审核），{count4}未就绪</translation>
+      <source>Merged {clips}: {written} written, {kept} kept, {dropped} dropped (changed: back to review), {not_ready} not ready</source>
+      <translation>已合并 {clips}：写入 {written}，保留 {kept}，丢弃 {dropped} 项（有改动：重新审核），{not_ready}未就绪</translation>
     </message>
     <message>
       <source>Label for instance {start_frame}–{end_frame}</source>

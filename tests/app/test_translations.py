@@ -74,3 +74,19 @@ def test_both_screens_and_the_guide_in_chinese(qtbot: QtBot, chinese: None, app_
     assert _english(r) == []
     r.grab().save(str(tmp_path / "review_zh.png"))
     r.close()
+
+
+def _fields(text: str) -> set[str]:
+    """The {name} fields str.format fills in."""
+    import string
+
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def test_every_translation_has_its_sources_fields() -> None:
+    """A translation that drops or renames a {field} would raise or lose the value when formatted."""
+    for (context, source), (text, _done) in ut.read_ts(ut.I18N / "mmad_zh_CN.ts").items():
+        if context == "Count":  # a noun becomes a template with the count
+            assert _fields(text) == {"n"}, (source, text)
+        elif "{" in source:
+            assert _fields(text) == _fields(source), (context, source, text)
