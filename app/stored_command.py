@@ -13,6 +13,8 @@ from collections.abc import Callable
 from PySide6.QtGui import QUndoCommand
 
 from annotator.commands import Command
+from app.core_text import core_text
+from app.i18n import tr
 
 
 class StoredCommand(QUndoCommand):
@@ -35,5 +37,5 @@ class StoredCommand(QUndoCommand):
 
     def undo(self) -> None:
         """Queue the reverse edit (a dropped edit just leaves the stack)."""
-        if self.dropped or not self.submit(self.command, True, f"Undo {self.text()}"):
+        if self.dropped or not self.submit(self.command, True, tr("Window", "Undo {step}").format(step=core_text(self.text()))):
             self.setObsolete(True)

@@ -24,7 +24,7 @@ from annotator.store.api import StoreAPI
 from app.controllers.edit_pipeline import EditPipeline
 from app.controllers.live_feed import LiveFeed
 from app.core_text import core_text
-from app.i18n import tax_name, tr
+from app.i18n import mark, tax_name, tr
 from app.review.review_model import (
     Choice,
     author_of,
@@ -33,10 +33,13 @@ from app.review.review_model import (
     majority_decision,
     outcome_text,
 )
+from app.review.review_timeline import STATUS_TEXT
 from app.stored_command import StoredCommand
 
 REFUSALS = (RuleViolation, ConflictError, PermissionDenied, InputError, StoreBusy)
 
+
+UNDO, REDO = mark("Review", "Undo"), mark("Review", "Redo")  # what a replayed decision is, shown translated
 
 class ReviewSession(QObject):
     """Decisions and queries of the review screen; widgets listen to the signals."""
@@ -159,7 +162,7 @@ class ReviewSession(QObject):
         if inst is None or inst.id is None or self.clip is None:
             return None
         command = Decide(inst, Verdict(choice.decision, choice.start_frame, choice.end_frame, choice.action_id),
-                         f"decision '{outcome_text(choice.decision, self.taxonomy)}'")
+                         tr("Review", "decision '{outcome}'").format(outcome=outcome_text(choice.decision, self.taxonomy)))
         if not self._submit(command, False, None):
             return None
         self.undo_stack.push(StoredCommand(command, self._replay_submit))
@@ -169,7 +172,7 @@ class ReviewSession(QObject):
         return done
 
     def _replay_submit(self, command: Command, undo: bool, _text: str) -> bool:
-        return self._submit(command, undo, "Undo" if undo else "Redo")
+        return self._submit(command, undo, UNDO if undo else REDO)
 
     def _submit(self, command: Command, undo: bool, what: str | None) -> bool:
         """Show a decision (or its undo / redo: `what`) and queue it; False when refused at once."""
@@ -178,7 +181,7 @@ class ReviewSession(QObject):
             iid = command.instance.id
             self.select(iid)
             if self.instance(iid) is None:  # the store's words for a deleted instance, so every path says the same
-                self.message.emit(tr("Review", "{what} refused: merged instance {iid} no longer exists (the merge was re-run)").format(what=core_text(what), iid=iid))
+                self.message.emit(tr("Review", "{what} refused: merged instance {iid} no longer exists (the merge was re-run)").format(what=tr("Review", what), iid=iid))
                 self._refused = True
                 return False
         ticket = self.pipeline.queue.reserve()
@@ -210,7 +213,7 @@ class ReviewSession(QObject):
             if what is not None and event.change.instances:
                 self.message.emit(self._replayed(what, event.change.instances[0]))
         elif isinstance(event, Refused):
-            what = self._replays.get(event.tickets[0], "Decision")
+            what = self._replays.get(event.tickets[0], tr("Review", "Decision"))
             for ticket in event.tickets:
                 self._replays.pop(ticket, None)
             self._refused = True
@@ -221,7 +224,7 @@ class ReviewSession(QObject):
             self.reload()
             if self.clip is not None:
                 self.decided.emit(self.clip.id)
-            self.message.emit(tr("Review", "{what} refused: {message}").format(what=core_text(what), message=core_text(event.message)))
+            self.message.emit(tr("Review", "{what} refused: {message}").format(what=tr("Review", what), message=core_text(event.message)))
 
     def go_live(self, journal: Journal | None, feed: LiveFeed | None = None) -> None:
         """Store decisions in the background through `journal` (replaying what it kept) and follow
@@ -245,13 +248,14 @@ class ReviewSession(QObject):
         self.pipeline.close()
 
     def _replayed(self, what: str, done: MergedInstance) -> str:
-        if what == "Redo":
-            return (f"Redone: '{outcome_text(done.decision, self.taxonomy)}' "
-                    f"({done.start_frame}–{done.end_frame}, {self._name(done.action_id)})")
+        if what == REDO:
+            return tr("Review", "Redone: '{outcome}' ({start}–{end}, {action})").format(
+                outcome=outcome_text(done.decision, self.taxonomy), start=done.start_frame, end=done.end_frame,
+                action=self._name(done.action_id))
         if done.status is MergedStatus.RESOLVED:
-            return f"Undone: back to '{outcome_text(done.decision, self.taxonomy)}'"
-        return (f"Undone: instance {done.start_frame}–{done.end_frame} is undecided again "
-                f"({str(done.status).replace('_', ' ')})")
+            return tr("Review", "Undone: back to '{outcome}'").format(outcome=outcome_text(done.decision, self.taxonomy))
+        return tr("Review", "Undone: instance {start}–{end} is undecided again ({status})").format(
+            start=done.start_frame, end=done.end_frame, status=tr("Review", STATUS_TEXT[done.status]))
 
     def accept_majority(self) -> MergedInstance | None:
         """Enter: take the pre-selected majority outcome."""

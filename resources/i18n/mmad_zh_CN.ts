@@ -305,6 +305,10 @@
       <translation>实例</translation>
     </message>
     <message>
+      <source>Undo {step}</source>
+      <translation>撤销{step}</translation>
+    </message>
+    <message>
       <source>About MMAD Studio</source>
       <translation>关于 MMAD Studio</translation>
     </message>
@@ -327,10 +331,6 @@
     <message>
       <source>Your keyboard shortcuts were not used ({problem}): Help → Change keyboard shortcuts…</source>
       <translation>未使用你的键盘快捷键（{problem}）：帮助 → 更改键盘快捷键…</translation>
-    </message>
-    <message>
-      <source>Undo {step}</source>
-      <translation>撤销{step}</translation>
     </message>
     <message>
       <source>Redo {step}</source>
@@ -1622,8 +1622,20 @@
       <translation>{name}（受试者 {subject}）：{counts}</translation>
     </message>
     <message>
+      <source>Undo</source>
+      <translation>撤销</translation>
+    </message>
+    <message>
+      <source>Redo</source>
+      <translation>重做</translation>
+    </message>
+    <message>
       <source>Select a merged instance first (click it, N for the next to review)</source>
       <translation>请先选中一个合并实例（单击它，或按 N 跳到下一个待审核）</translation>
+    </message>
+    <message>
+      <source>Undone: instance {start}–{end} is undecided again ({status})</source>
+      <translation>已撤销：实例 {start}–{end} 重新变为未决定（{status}）</translation>
     </message>
     <message>
       <source>No majority for this instance: choose K (keep), D (delete), L (label) or 1/2/3 (one annotator's version)</source>
@@ -1634,8 +1646,24 @@
       <translation>此短片尚未定稿</translation>
     </message>
     <message>
+      <source>decision '{outcome}'</source>
+      <translation>决定“{outcome}”</translation>
+    </message>
+    <message>
       <source>Decided: {outcome} ({start_frame}–{end_frame}, {action})</source>
       <translation>已决定：{outcome}（{start_frame}–{end_frame}，{action}）</translation>
+    </message>
+    <message>
+      <source>Decision</source>
+      <translation>决定</translation>
+    </message>
+    <message>
+      <source>Redone: '{outcome}' ({start}–{end}, {action})</source>
+      <translation>已重做：“{outcome}”（{start}–{end}，{action}）</translation>
+    </message>
+    <message>
+      <source>Undone: back to '{outcome}'</source>
+      <translation>已撤销：恢复为“{outcome}”</translation>
     </message>
     <message>
       <source>Nothing to undo in this clip</source>
