@@ -90,3 +90,15 @@ def test_every_translation_has_its_sources_fields() -> None:
             assert _fields(text) == {"n"}, (source, text)
         elif "{" in source:
             assert _fields(text) == _fields(source), (context, source, text)
+
+
+def test_the_chinese_guide_covers_the_english_one() -> None:
+    """A section or a key added to the English guide only fails here (translate it too)."""
+    folder = Path(__file__).resolve().parents[2] / "resources" / "guide"
+    english = (folder / "user_guide.md").read_text("utf-8")
+    chinese = (folder / "user_guide.zh_CN.md").read_text("utf-8")
+    headings = re.compile(r"^#+ ", re.M)
+    assert len(headings.findall(chinese)) == len(headings.findall(english))
+    quoted = re.compile(r"`([^`]+)`")
+    examples = {"nod"}  # the English example of a name to type; the Chinese guide types 点头
+    assert set(quoted.findall(english)) - examples <= set(quoted.findall(chinese))
