@@ -50,7 +50,7 @@ class ShortcutEditor(QDialog):
             also = ", ".join(k.toString(QKeySequence.SequenceFormat.NativeText) for k in action.shortcuts()[1:])
             self.table.setItem(row, 2, QTableWidgetItem(also))
             native = (QKeySequence(k).toString(QKeySequence.SequenceFormat.NativeText) for k in defaults[name])
-            self.table.setItem(row, 3, QTableWidgetItem(", ".join(native)))  # as the key fields write keys
+            self.table.setItem(row, 3, QTableWidgetItem(", ".join(dict.fromkeys(native))))  # as the key fields do
             self.edits[name] = edit
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)

@@ -58,7 +58,8 @@ def _menu_commands(menu: QMenu) -> list[KeyedCommand]:
         if isinstance(sub, QMenu):
             found += _menu_commands(sub)
         elif action.shortcuts():
-            keys = tuple(k.toString(QKeySequence.SequenceFormat.NativeText) for k in action.shortcuts())
+            # Return and Enter may read the same in a language (回车): each text once
+            keys = tuple(dict.fromkeys(k.toString(QKeySequence.SequenceFormat.NativeText) for k in action.shortcuts()))
             found.append(KeyedCommand(keys, action.text().replace("&", ""), action.statusTip()))
     return found
 

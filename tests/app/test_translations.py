@@ -102,3 +102,10 @@ def test_the_chinese_guide_covers_the_english_one() -> None:
     quoted = re.compile(r"`([^`]+)`")
     examples = {"nod"}  # the English example of a name to type; the Chinese guide types 点头
     assert set(quoted.findall(english)) - examples <= set(quoted.findall(chinese))
+
+
+def test_the_chinese_guide_shows_no_space_where_its_source_wraps() -> None:
+    from app.help_window import join_wrapped_cjk
+
+    assert join_wrapped_cjk("打开下一个\n   未完成的短片，按\n`N`。\n\n2. **下一段**") == "打开下一个未完成的短片，按`N`。\n\n2. **下一段**"
+    assert join_wrapped_cjk("English text\nwraps as before") == "English text\nwraps as before"
