@@ -30,8 +30,6 @@ from app.about import about_html
 from app.i18n import install_translators
 from app.start_dialog import StartDialog
 
-pytestmark = pytest.mark.slow
-
 # Words that stay as they are in a Chinese interface: names, units, formats, keys, measures
 ALLOWED = {
     "MMAD", "Studio", "MMA", "mAP", "AP", "F1", "IoU", "CSV", "JSON", "fps", "px", "ms", "GB", "MB", "KB",
