@@ -8,6 +8,8 @@ from importlib import metadata
 from PySide6 import __version__ as pyside_version
 from PySide6.QtCore import qVersion
 
+from app.i18n import tr
+
 LIBRARIES = ("numpy", "pyqtgraph", "SQLAlchemy", "scipy")
 
 
@@ -25,15 +27,16 @@ def versions() -> list[tuple[str, str]]:
 def about_html() -> str:
     """The About box's text."""
     table = "".join(f"<tr><td>{name}</td><td><b>{ver}</b></td></tr>" for name, ver in versions())
-    return ("<h3>MMAD Studio</h3><p>Multi-label micro-action detection datasets: blind annotation by "
-            "three annotators, EPIC-KITCHENS IoU merge with a cross-check, senior review, and "
-            "subject-disjoint export (MMA-52 CSV, OpenTAD, PointTAD).</p>"
-            f"<table cellspacing='4'>{table}</table>"
-            f"<p style='color:#8a919c'>{platform.system()} {platform.release()} · icons drawn for the project</p>")
+    what = tr("Help", "Multi-label micro-action detection datasets: blind annotation by three annotators, "
+                      "EPIC-KITCHENS IoU merge with a cross-check, senior review, and subject-disjoint export "
+                      "(MMA-52 CSV, OpenTAD, PointTAD).")
+    icons = tr("Help", "icons drawn for the project")
+    return (f"<h3>MMAD Studio</h3><p>{what}</p><table cellspacing='4'>{table}</table>"
+            f"<p style='color:#8a919c'>{platform.system()} {platform.release()} · {icons}</p>")
 
 
 def _version(distribution: str) -> str:
     try:
         return metadata.version(distribution)
     except metadata.PackageNotFoundError:
-        return "not installed"
+        return tr("Help", "not installed")

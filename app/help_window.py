@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from importlib import resources
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout, QWidget
@@ -16,7 +17,19 @@ def guide_markdown() -> str:
     language = current_language()
     local = resources.files("resources").joinpath(GUIDE.replace(".md", f".{language}.md"))
     path = local if language != "en" and local.is_file() else resources.files("resources").joinpath(GUIDE)
-    return path.read_text("utf-8") if path.is_file() else "# MMAD Studio\n\nThe user guide is missing."
+    if not path.is_file():
+        return "# MMAD Studio\n\nThe user guide is missing."
+    return join_wrapped_cjk(path.read_text("utf-8"))
+
+
+# A line break inside a paragraph between two CJK characters (or before a `key`): Markdown would
+# show it as a space, which Chinese text does not have
+_CJK_WRAP = re.compile(r"(?<=[\u2e80-\uffef])\n[ \t]*(?=[\u2e80-\uffef`])")
+
+
+def join_wrapped_cjk(markdown: str) -> str:
+    """The guide's paragraphs with their source line breaks between Chinese words removed."""
+    return _CJK_WRAP.sub("", markdown)
 
 
 class GuideWindow(QDialog):

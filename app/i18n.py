@@ -79,3 +79,8 @@ def mark(context: str, text: str) -> str:
     """`text` unchanged, marked for translation (a table's entry, translated with tr where shown)."""
     del context  # read by tools/update_translations.py, which finds these calls
     return text
+
+
+def tax_name(name: str) -> str:
+    """A body part's or an action's name as shown (context "Taxonomy"); the stored names stay English."""
+    return QCoreApplication.translate("Taxonomy", name)

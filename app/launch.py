@@ -18,6 +18,7 @@ from annotator.journal import JOURNAL_NAME, Journal
 from annotator.model import Role
 from annotator.project import Project
 from annotator.store.engine import split_password
+from app.core_text import core_text
 from app.i18n import install_translators, language_for
 from app.icons import icon
 from app.logs import APP_NAME, configure_logging, set_project
@@ -51,7 +52,7 @@ def choose_project(settings: AppSettings, folder: str | None, user: str | None) 
             project.open_store(user).close()  # the user must exist in this project
             return project, user
         except (InputError, PermissionDenied) as exc:
-            QMessageBox.warning(None, "MMAD Studio", str(exc))
+            QMessageBox.warning(None, "MMAD Studio", core_text(exc))
     dialog = StartDialog(folder, user)
     if dialog.exec() != StartDialog.DialogCode.Accepted or dialog.project is None or dialog.user is None:
         return None

@@ -6,14 +6,15 @@ from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QAction, QDesktopServices
 from PySide6.QtWidgets import QApplication, QMenu, QMessageBox, QWidget
 
+from app.i18n import tr
 from app.logs import log_folder
 
 
 def add_log_folder_action(menu: QMenu, parent: QWidget | None = None) -> QAction:
     """Append 'Open log folder' (after a separator) to `menu`."""
     menu.addSeparator()
-    action = menu.addAction("Open log folder")
-    action.setStatusTip(f"Show the folder of MMAD Studio's log file ({log_folder()})")
+    action = menu.addAction(tr("Help", "Open log folder"))
+    action.setStatusTip(tr("Help", "Show the folder of MMAD Studio's log file ({folder})").format(folder=log_folder()))
     action.triggered.connect(lambda: open_log_folder(parent))
     return action
 

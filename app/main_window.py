@@ -17,7 +17,7 @@ from app.controllers.annotation import AnnotationController
 from app.controllers.clip_session import ClipSession
 from app.controllers.pose import PoseController
 from app.feedback.final_lane import FinalResultLane
-from app.i18n import mark
+from app.i18n import mark, tr
 from app.labelling.label_picker import LabelPicker
 from app.labelling.shortcuts import MENUS, SHORTCUTS
 from app.panels.dock_layout import DockFit
@@ -39,7 +39,8 @@ class MainWindow(ClipWindow):
     """Composes the panels; the controllers do the work, this only wires and shows."""
 
     STATE_VERSION = STATE_VERSION
-    NO_NEXT_CLIP = "No clip left to do — well done"  # N with every clip done
+    NO_NEXT_CLIP_CONTEXT = "Annotation"
+    NO_NEXT_CLIP = mark("Annotation", "No clip left to do — well done")  # N with every clip done
     session: ClipSession
     queue: QueueWidget
 
@@ -128,8 +129,7 @@ class MainWindow(ClipWindow):
         if finalised:
             self._start_feedback(finalised)
         if not rows:
-            self.show_message(f"No clips are assigned to {self.user} in this project "
-                              "(the project owner assigns them: mmad assign)")
+            self.show_message(tr("Annotation", "No clips are assigned to {user} in this project (the project owner assigns them: mmad assign)").format(user=self.user))
 
     def _start_feedback(self, finalised: list[int]) -> None:
         """The annotator's agreement with the final result, read off the UI thread: on a big
@@ -194,14 +194,13 @@ class MainWindow(ClipWindow):
     def mark_done(self, no_instances: bool) -> None:
         """Mark the clip done (or done with no instances); with proposals still pending, ask once."""
         pending = len(self.proposals.shown)
-        if pending and not self.confirm(f"{plural(pending, 'model proposal')} on this clip still "
-                                        "pending (neither accepted nor rejected). Mark the clip done anyway?"):
-            self.show_message(f"Not marked done: {plural(pending, 'proposal')} still pending (P jumps to the next)")
+        if pending and not self.confirm(tr("Annotation", "{count} on this clip still pending (neither accepted nor rejected). Mark the clip done anyway?").format(count=plural(pending, 'model proposal'))):
+            self.show_message(tr("Annotation", "Not marked done: {count} still pending (P jumps to the next)").format(count=plural(pending, 'proposal')))
             return
         was_done = self.session.state is AssignmentState.DONE
         self.session.mark_done(no_instances)
         if not was_done and self.session.state is AssignmentState.DONE and self.session.clip is not None:
-            self.show_message(f"Clip {self.session.clip.name} done: N opens the next clip to do")
+            self.show_message(tr("Annotation", "Clip {name} done: N opens the next clip to do").format(name=self.session.clip.name))
 
     # ----- reactions ---------------------------------------------------------------------------
     def _on_segments(self) -> None:
@@ -225,5 +224,5 @@ class MainWindow(ClipWindow):
 
     def _status_detail(self, clip: Clip) -> str:
         """Instances drawn and the assignment state."""
-        return f"{plural(len(self.session.segments), 'instance')} · {STATE_TEXT[self.session.state]}"
+        return f"{plural(len(self.session.segments), 'instance')} · {tr('Queue', STATE_TEXT[self.session.state])}"
 

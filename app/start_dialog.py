@@ -19,8 +19,11 @@ from PySide6.QtWidgets import (
 from annotator.errors import InputError, PermissionDenied
 from annotator.model import Role
 from annotator.project import Project
+from app.core_text import core_text
+from app.i18n import mark, tr
 
-NEW_USER = "New user…"
+NEW_USER = mark("Start", "New user…")  # shown translated
+ROLE_TEXT = {Role.ANNOTATOR: mark("Start", "annotator"), Role.REVIEWER: mark("Start", "reviewer")}
 
 
 class StartDialog(QDialog):
@@ -28,14 +31,14 @@ class StartDialog(QDialog):
 
     def __init__(self, folder: str | None = None, user: str | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("MMAD Studio — open a project")
+        self.setWindowTitle(tr("Start", "MMAD Studio — open a project"))
         self.project: Project | None = None
         self.user: str | None = None
         self.folder = QLineEdit(folder or "")
-        self.folder.setPlaceholderText("project folder (holds project.toml)")
-        browse = QPushButton("Browse…")
+        self.folder.setPlaceholderText(tr("Start", "project folder (holds project.toml)"))
+        browse = QPushButton(tr("Start", "Browse…"))
         browse.clicked.connect(self._browse)
-        create = QPushButton("New project…")
+        create = QPushButton(tr("Start", "New project…"))
         create.clicked.connect(self._create)
         row = QHBoxLayout()
         row.addWidget(self.folder, 1)
@@ -43,17 +46,18 @@ class StartDialog(QDialog):
         row.addWidget(create)
         self.users = QComboBox()
         self.new_name = QLineEdit()
-        self.new_name.setPlaceholderText("your name")
+        self.new_name.setPlaceholderText(tr("Start", "your name"))
         self.new_role = QComboBox()
-        self.new_role.addItems([r.value for r in Role])
+        for role in Role:
+            self.new_role.addItem(tr("Start", ROLE_TEXT[role]), role.value)
         self.error = QLabel("")
         self.error.setObjectName("startError")
         self.error.setWordWrap(True)
         form = QFormLayout()
-        form.addRow("Project", row)
-        form.addRow("You are", self.users)
-        form.addRow("New user", self.new_name)
-        form.addRow("Role", self.new_role)
+        form.addRow(tr("Start", "Project"), row)
+        form.addRow(tr("Start", "You are"), self.users)
+        form.addRow(tr("Start", "New user"), self.new_name)
+        form.addRow(tr("Start", "Role"), self.new_role)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Open | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
@@ -67,19 +71,19 @@ class StartDialog(QDialog):
         self.resize(640, 220)
 
     def _browse(self) -> None:
-        path = QFileDialog.getExistingDirectory(self, "Project folder", self.folder.text())
+        path = QFileDialog.getExistingDirectory(self, tr("Start", "Project folder"), self.folder.text())
         if path:
             self.folder.setText(path)
             self._load_users(None)
 
     def _create(self) -> None:
-        path = QFileDialog.getExistingDirectory(self, "Folder for the new project (MMA-52 taxonomy)")
+        path = QFileDialog.getExistingDirectory(self, tr("Start", "Folder for the new project (MMA-52 taxonomy)"))
         if not path:
             return
         try:
             Project.create(path)
         except InputError as exc:
-            self.error.setText(str(exc))
+            self.error.setText(core_text(exc))
             return
         self.folder.setText(path)
         self._load_users(None)
@@ -88,7 +92,7 @@ class StartDialog(QDialog):
         self.users.clear()
         self.error.setText("")
         if not self.folder.text().strip():
-            self.users.addItem(NEW_USER)
+            self.users.addItem(tr("Start", NEW_USER))
             return
         try:
             project = Project.open(self.folder.text().strip())
@@ -98,14 +102,14 @@ class StartDialog(QDialog):
             finally:
                 store.close()
         except (InputError, PermissionDenied) as exc:  # e.g. a team login that may not open it (yet)
-            self.error.setText(str(exc))
+            self.error.setText(core_text(exc))
             return
-        self.users.addItems(names + [NEW_USER])
+        self.users.addItems(names + [tr("Start", NEW_USER)])
         if wanted in names:
             self.users.setCurrentText(wanted)
 
     def _on_user(self, text: str) -> None:
-        new = text == NEW_USER
+        new = text == tr("Start", NEW_USER)
         self.new_name.setEnabled(new)
         self.new_role.setEnabled(new)
 
@@ -114,22 +118,22 @@ class StartDialog(QDialog):
         try:
             project = Project.open(self.folder.text().strip())
             user = self.users.currentText()
-            if user == NEW_USER:
+            if user == tr("Start", NEW_USER):
                 user = self.new_name.text().strip()
                 if not user:
-                    self.error.setText("Type your name to add yourself to the project")
+                    self.error.setText(tr("Start", "Type your name to add yourself to the project"))
                     return
                 store = project.open_store()
                 try:
                     if user not in {a.name for a in store.annotators()}:
-                        store.add_annotator(user, Role(self.new_role.currentText()))
+                        store.add_annotator(user, Role(self.new_role.currentData()))
                 finally:
                     store.close()
             # as the window will: a schema newer than this MMAD Studio, or a user that is not there, is
             # said here, not by a traceback when the window opens
             project.open_store(user).close()
         except (InputError, PermissionDenied) as exc:
-            self.error.setText(str(exc))
+            self.error.setText(core_text(exc))
             return
         self.project, self.user = project, user
         super().accept()

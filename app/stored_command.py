@@ -16,6 +16,8 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 from annotator.commands import Command
 from annotator.undo_history import still_undoable
 from annotator.versions import VersionBook
+from app.core_text import core_text
+from app.i18n import tr
 
 
 class StoredCommand(QUndoCommand):
@@ -37,7 +39,7 @@ class StoredCommand(QUndoCommand):
 
     def undo(self) -> None:
         """Queue the reverse edit."""
-        if not self.submit(self.command, True, f"Undo {self.text()}"):
+        if not self.submit(self.command, True, tr("Window", "Undo {step}").format(step=core_text(self.text()))):
             self.setObsolete(True)
 
 

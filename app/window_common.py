@@ -23,6 +23,7 @@ from annotator.store.api import StoreAPI
 from app.about import about_html
 from app.background import BackgroundWork
 from app.controllers.live_feed import LiveFeed
+from app.core_text import core_text
 from app.find.find_dialog import FindDialog
 from app.help_window import GuideWindow, guide_markdown
 from app.i18n import LANGUAGES, SYSTEM, menu_title, tr
@@ -138,8 +139,8 @@ def bind_undo_actions(stack: QUndoStack, undo: QAction, redo: QAction) -> None:
     """The Undo/Redo menu entries follow the stack: enabled when it can, named for the step."""
     stack.canUndoChanged.connect(undo.setEnabled)
     stack.canRedoChanged.connect(redo.setEnabled)
-    stack.undoTextChanged.connect(lambda text: undo.setText(f"Undo {text}".strip()))
-    stack.redoTextChanged.connect(lambda text: redo.setText(f"Redo {text}".strip()))
+    stack.undoTextChanged.connect(lambda text: undo.setText(tr("Window", "Undo {step}").format(step=core_text(text)).strip()))
+    stack.redoTextChanged.connect(lambda text: redo.setText(tr("Window", "Redo {step}").format(step=core_text(text)).strip()))
     undo.setEnabled(stack.canUndo())
     redo.setEnabled(stack.canRedo())
 
@@ -151,7 +152,8 @@ class ClipWindow(QMainWindow):
     """Player over a timeline with docks either side; subclasses build the rest and call the helpers."""
 
     STATE_VERSION: ClassVar[int]  # saveState version of this window kind
-    NO_NEXT_CLIP: ClassVar[str]  # status message when no clip is left to open
+    NO_NEXT_CLIP: ClassVar[str]  # status message when no clip is left to open (marked for translation)
+    NO_NEXT_CLIP_CONTEXT: ClassVar[str]  # its translation context
     SHEET_NOTE: ClassVar[str] = NUDGE_NOTE  # what the ? sheet says under the keys
     timeline: TimelineWidget
     lane_menu: LaneMenu
@@ -286,8 +288,7 @@ class ClipWindow(QMainWindow):
         merged = {**self._default_keys, **{k: v for k, v in overrides.items() if k in self._default_keys}}
         problems = collisions(merged)
         if problems:
-            self.show_message(f"Your keyboard shortcuts were not used ({problems[0]}): "
-                              "Help → Change keyboard shortcuts…")
+            self.show_message(tr("Window", "Your keyboard shortcuts were not used ({problem}): Help → Change keyboard shortcuts…").format(problem=problems[0]))
             overrides = {}
         self._use_keys(overrides)
 
@@ -307,7 +308,7 @@ class ClipWindow(QMainWindow):
             self.settings.set_shortcut_overrides(self.STATE_VERSION, overrides)
             self.settings.sync()
             self._use_keys(overrides)
-            self.show_message("Keyboard shortcuts saved" if overrides else "Default keyboard shortcuts in use")
+            self.show_message(tr("Window", "Keyboard shortcuts saved") if overrides else tr("Window", "Default keyboard shortcuts in use"))
 
         self.key_editor = ShortcutEditor(self._keyed_actions(), self._default_keys, store, self)
         self.key_editor.show()
@@ -327,7 +328,7 @@ class ClipWindow(QMainWindow):
 
     def show_about(self) -> None:
         """Help → About: what this is, and the versions it runs on."""
-        QMessageBox.about(self, "About MMAD Studio", about_html())
+        QMessageBox.about(self, tr("Window", "About MMAD Studio"), about_html())
 
     def sheet_html(self) -> str:
         """This screen's shortcut sheet: every command in its menus that has a key, as set now."""
@@ -452,7 +453,7 @@ class ClipWindow(QMainWindow):
         current = self.session.clip.id if self.session.clip else None
         nxt = self.queue.next_open_clip(current)
         if nxt is None:
-            self.show_message(self.NO_NEXT_CLIP)
+            self.show_message(tr(self.NO_NEXT_CLIP_CONTEXT, self.NO_NEXT_CLIP))
         else:
             self.open_clip_id(nxt)
 
@@ -480,8 +481,7 @@ class ClipWindow(QMainWindow):
         if clip is None:
             self.status_clip.setText(tr("Window", "no clip open"))
             return
-        self.status_clip.setText(f"{clip.name} · {clip.subject} · {plural(clip.frame_count, 'frame')} @ {clip.fps:g} fps · "
-                                 f"{self._status_detail(clip)}")
+        self.status_clip.setText(tr("Window", "{name} · {subject} · {count} @ {fps:g} fps · {detail}").format(name=clip.name, subject=clip.subject, count=plural(clip.frame_count, 'frame'), fps=clip.fps, detail=self._status_detail(clip)))
 
     def _status_detail(self, clip: Clip) -> str:
         """The window kind's part of the status line for the open clip."""
@@ -529,7 +529,7 @@ class ClipWindow(QMainWindow):
         assert isinstance(session, LiveSession)
         self.live_feed = LiveFeed(self.store, parent=self)
         self.live_feed.changed.connect(self.follow_rows)
-        self.save_status = QLabel("saved")
+        self.save_status = QLabel(tr("Window", "saved"))
         self.save_status.setObjectName("saveStatus")
         self.statusBar().addPermanentWidget(self.save_status)
         session.saveStatus.connect(self.save_status.setText)

@@ -3,10 +3,11 @@ compile the .qm files.
 
     python tools/update_translations.py [--check]
 
-Strings are found in app/ by reading the code (ast): calls `tr(context, "text")`,
+Strings are found in app/ by reading the code (ast): calls `tr(context, "text")`, `plural(n, "noun")`
+(context "Count", outside the CLI),
 `QCoreApplication.translate(context, "text")` and `QT_TRANSLATE_NOOP(context, "text")` with
 literal arguments (`mark` is app.i18n's typed QT_TRANSLATE_NOOP); and the shortcut tables (their texts and hints, context "Shortcut"), the
-menu titles ("Menu") and the ? sheet's notes ("Help"), which are translated where shown.
+menu titles ("Menu"), the ? sheet's notes ("Help") and the bundled taxonomies' names ("Taxonomy"), which are translated where shown.
 A string already translated in a .ts keeps its translation; a new one is written unfinished
 (Qt Linguist, or an editor, fills it in). --check writes nothing and exits 1 when a .ts is not
 current or holds an unfinished translation (the test suite runs the same check).
@@ -47,12 +48,17 @@ def code_messages(folder: Path) -> list[Message]:
                 context, text = _literal(node.args[0]), _literal(node.args[1])
                 if context is not None and text is not None:
                     found.append((context, text))
+            elif name == "plural" and "cli" not in path.parts:  # app.wording.plural(n, "noun")
+                noun = _literal(node.args[1])
+                if noun is not None:
+                    found.append(("Count", noun))
     return found
 
 
 def table_messages() -> list[Message]:
     """The shortcut tables' texts and hints, the menu titles and the sheets' notes."""
     sys.path.insert(0, str(ROOT))
+    from annotator.taxonomy import BUNDLED, load_taxonomy
     from app.controllers.pose import POSE_SHORTCUTS, REVIEW_POSE_SHORTCUTS
     from app.labelling.shortcuts import MENUS, SHORTCUTS
     from app.main_window import MainWindow
@@ -71,6 +77,10 @@ def table_messages() -> list[Message]:
     for menu in (*MENUS, *REVIEW_MENUS, "Model", "Pose"):
         found.append(("Menu", menu))
     found += [("Help", MainWindow.SHEET_NOTE), ("Help", ReviewWindow.SHEET_NOTE)]
+    for bundled in BUNDLED:  # the taxonomies' names, shown translated (app.i18n.tax_name)
+        taxonomy = load_taxonomy(bundled)
+        found += [("Taxonomy", b.name) for b in taxonomy.body_parts]
+        found += [("Taxonomy", a.name) for a in taxonomy.actions]
     return found
 
 

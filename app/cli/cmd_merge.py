@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING
 
 from annotator.errors import InputError, PermissionDenied
 from annotator.model import Role
+from annotator.wording import plural
 from app.cli.identity import add_as_option, open_store
 from app.cli.progress_bar import TerminalProgress
-from app.wording import plural
 
 if TYPE_CHECKING:
     from annotator.store.api import StoreAPI

@@ -20,11 +20,11 @@ from annotator.formats.records import AnnotationSet, PredictionRecord
 from annotator.model import Subset
 from annotator.progress import no_progress
 from annotator.taxonomy import Taxonomy, load_taxonomy
+from annotator.wording import plural
 from app.cli.identity import add_as_option, open_store
 from app.cli.parallel import add_parallel_options, describe, shard_of_args, workers_of_args
 from app.cli.progress_bar import TerminalProgress
 from app.model_loop.records import MIN_TRAIN_CLIPS, MIN_TRAIN_INSTANCES
-from app.wording import plural
 
 if TYPE_CHECKING:
     from annotator.project import Project

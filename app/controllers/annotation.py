@@ -8,6 +8,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Signal
 
 from app.controllers.clip_session import ClipSession
+from app.i18n import tax_name, tr
 from app.labelling.label_picker import LabelPicker
 from app.player.player_widget import Player
 from app.timeline.packing import Bar
@@ -63,7 +64,7 @@ class AnnotationController(QObject):
             assert s.id is not None
             action = tax.action(s.action_id)
             bars.append(Bar(s.id, s.start_frame, s.end_frame, action.body_part.id, s.action_id,
-                            f"{action.code} {action.name}", action.code))
+                            f"{action.code} {tax_name(action.name)}", action.code))
         self.timeline.set_bars(bars)
         self.timeline.set_selected(self.session.selected)
 
@@ -79,32 +80,31 @@ class AnnotationController(QObject):
             return
         self.mark = self.player.current
         self.timeline.set_mark(self.mark, self.mark)
-        self.message.emit(f"Start marked at frame {self.mark}: move to the end and press O")
+        self.message.emit(tr("Annotation", "Start marked at frame {mark}: move to the end and press O").format(mark=self.mark))
 
     def mark_out(self) -> None:
         """O: end at the playhead, then ask for the label."""
         if self.session.clip is None:
             return
         if self.mark is None:
-            self.message.emit("Press I at the start of the action first, then O at its end")
+            self.message.emit(tr("Annotation", "Press I at the start of the action first, then O at its end"))
             return
         start, end = sorted((self.mark, self.player.current))
         if end - start < self.session.min_length():
-            self.message.emit(f"Too short: {plural(end - start, 'frame')}; a segment needs at least "
-                              f"{plural(self.session.min_length(), 'frame')} (0.2 s). Move further and press O again")
+            self.message.emit(tr("Annotation", "Too short: {length}; a segment needs at least {shortest} (0.2 s). Move further and press O again").format(length=plural(end - start, 'frame'), shortest=plural(self.session.min_length(), 'frame')))
             return
         self._pending = (start, end)
         self.timeline.set_mark(start, end)
-        self.picker.ask(f"Action for frames {start}–{end}")
+        self.picker.ask(tr("Annotation", "Action for frames {start}–{end}").format(start=start, end=end))
 
     def change_label(self) -> None:
         """C: pick a new action for the selected segment."""
         seg = self.session.selected_segment()
         if seg is None:
-            self.message.emit("Select a segment first (click it, or , / . to jump)")
+            self.message.emit(tr("Annotation", "Select a segment first (click it, or , / . to jump)"))
             return
         self._relabel = seg.id
-        self.picker.ask(f"New action for {seg.start_frame}–{seg.end_frame}", seg.action_id)
+        self.picker.ask(tr("Annotation", "New action for {start_frame}–{end_frame}").format(start_frame=seg.start_frame, end_frame=seg.end_frame), seg.action_id)
 
     def _refocus(self) -> None:
         # Hand the keyboard back to the main window once the picker closes.
@@ -128,9 +128,10 @@ class AnnotationController(QObject):
         added = self.session.add(start, end, action_id)
         if added is not None:
             self.clear_mark()
-            name = self.session.taxonomy.action(action_id).name
+            name = tax_name(self.session.taxonomy.action(action_id).name)
             hint = self.session.overlap_hint(added.id)
-            self.message.emit(f"Added '{name}' {start}–{end}" + (f" · {hint}" if hint else ""))
+            self.message.emit(tr("Annotation", "Added '{name}' {start}–{end}").format(name=name, start=start, end=end)
+                              + (f" · {hint}" if hint else ""))
         else:
             self.timeline.set_mark(start, end)  # keep the mark so the user can adjust and retry
 
@@ -156,7 +157,7 @@ class AnnotationController(QObject):
     def _selected_id(self) -> int | None:
         seg = self.session.selected_segment()
         if seg is None:
-            self.message.emit("Select a segment first (click it, or , / . to jump)")
+            self.message.emit(tr("Annotation", "Select a segment first (click it, or , / . to jump)"))
             return None
         return seg.id
 
@@ -173,7 +174,7 @@ class AnnotationController(QObject):
         """Delete the selected segment."""
         seg_id = self._selected_id()
         if seg_id is not None and self.session.delete(seg_id):
-            self.message.emit("Segment deleted (Ctrl+Z brings it back)")
+            self.message.emit(tr("Annotation", "Segment deleted (Ctrl+Z brings it back)"))
 
     def split_segment(self) -> None:
         """Split the selected segment at the playhead."""
@@ -191,7 +192,8 @@ class AnnotationController(QObject):
         """, / .: select the previous/next segment and show its first frame."""
         seg = self.session.neighbour(self.player.current, direction)
         if seg is None:
-            self.message.emit("No segment " + ("after" if direction > 0 else "before") + " the playhead")
+            self.message.emit(tr("Annotation", "No segment after the playhead") if direction > 0
+                              else tr("Annotation", "No segment before the playhead"))
             return
         self.session.select(seg.id)
         self.player.seek(seg.start_frame)
@@ -212,5 +214,5 @@ class AnnotationController(QObject):
         """Space: play/pause (looping the selected segment when that loop mode is on)."""
         seg = self.session.selected_segment()
         if seg is None and self.player.loop_box.currentIndex() == 1 and not self.player.playback.playing:
-            self.message.emit("Loop segment: no segment selected, playing without a loop")
+            self.message.emit(tr("Annotation", "Loop segment: no segment selected, playing without a loop"))
         self.player.toggle_play(None if seg is None else (seg.start_frame, seg.end_frame))

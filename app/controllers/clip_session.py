@@ -27,6 +27,8 @@ from annotator.taxonomy import Taxonomy
 from annotator.versions import VersionBook
 from app.controllers.edit_pipeline import EditPipeline
 from app.controllers.live_feed import LiveFeed
+from app.core_text import core_text
+from app.i18n import tax_name, tr
 from app.stored_command import StoredCommand, prune
 from app.tasks import TaskRunner
 from app.wording import plural
@@ -93,7 +95,7 @@ class ClipSession(QObject):
         self.stateChanged.emit(self.state)
         if self.read_only:
             assert clip is not None
-            self.message.emit(f"Clip {clip.name} is finalised by the reviewer: you can look, not edit")
+            self.message.emit(tr("Annotation", "Clip {name} is finalised by the reviewer: you can look, not edit").format(name=clip.name))
 
     def _read(self) -> None:
         """Read the open clip as the store holds it into the model (edits still queued stay on top)."""
@@ -131,7 +133,7 @@ class ClipSession(QObject):
         commits on `feed`: the open clip is read again, off the UI thread, when someone else changed it."""
         kept = self.pipeline.go_background(journal)
         if kept:
-            self.message.emit(f"Storing {plural(kept, 'edit')} kept from the last session")
+            self.message.emit(tr("Annotation", "Storing {count} kept from the last session").format(count=plural(kept, 'edit')))
         if feed is not None:
             feed.changed.connect(self._on_clips_changed)
 
@@ -195,7 +197,7 @@ class ClipSession(QObject):
         """True (with a message) when the open clip takes no edits."""
         if self.read_only:
             assert self.clip is not None
-            self.message.emit(f"Clip {self.clip.name} is finalised by the reviewer: it is read only")
+            self.message.emit(tr("Annotation", "Clip {name} is finalised by the reviewer: it is read only").format(name=self.clip.name))
         return self.read_only
 
     def min_length(self) -> int:
@@ -257,11 +259,11 @@ class ClipSession(QObject):
         try:
             command = commands.SplitSegment(current, frame, self.clip.fps)
         except RuleViolation as exc:
-            self.message.emit(f"Cannot split: {exc}")
+            self.message.emit(tr("Annotation", "Cannot split: {exc}").format(exc=core_text(exc)))
             return False
         if not self._execute(command):
             return False
-        self.message.emit(f"Split at frame {frame}: {current.start_frame}–{frame} and {frame}–{current.end_frame}")
+        self.message.emit(tr("Annotation", "Split at frame {frame}: {start_frame}–{frame} and {frame}–{end_frame}").format(frame=frame, start_frame=current.start_frame, end_frame=current.end_frame))
         return True
 
     def join(self, segment_id: int) -> bool:
@@ -274,13 +276,13 @@ class ClipSession(QObject):
             if s.id != current.id and s.action_id == current.action_id and s.start_frame == current.end_frame
         ]
         if not partners:
-            self.message.emit("Nothing to join: no segment of the same action overlaps or touches this one")
+            self.message.emit(tr("Annotation", "Nothing to join: no segment of the same action overlaps or touches this one"))
             return False
         if not self._execute(commands.JoinSegments(current, partners[0])):
             return False
         joined = self.selected_segment()
         span = f" {joined.start_frame}–{joined.end_frame}" if joined else ""
-        self.message.emit(f"Joined into one '{self.taxonomy.action(current.action_id).name}'{span}")
+        self.message.emit(tr("Annotation", "Joined into one '{name}'{span}").format(name=tax_name(self.taxonomy.action(current.action_id).name), span=span))
         return True
 
     def undo(self) -> None:
@@ -294,14 +296,14 @@ class ClipSession(QObject):
     def _replay(self, undo: bool) -> None:
         stack = self.undo_stack
         if not (stack.canUndo() if undo else stack.canRedo()):
-            self.message.emit("Nothing to undo in this clip" if undo else "Nothing to redo")
+            self.message.emit(tr("Annotation", "Nothing to undo in this clip") if undo else tr("Annotation", "Nothing to redo"))
             return
         text = stack.undoText() if undo else stack.redoText()
         self._refused = False
         stack.undo() if undo else stack.redo()
         self._prune()  # a refusal while the stack was busy undoing
         if not self._refused:  # a refusal already said why
-            self.message.emit(f"Undone: {text} (Ctrl+Shift+Z redoes it)" if undo else f"Redone: {text}")
+            self.message.emit(tr("Annotation", "Undone: {text} (Ctrl+Shift+Z redoes it)").format(text=text) if undo else tr("Annotation", "Redone: {text}").format(text=text))
 
     def run(self, command: Command, text: str | None = None) -> bool:
         """Do a command built elsewhere (e.g. accepting a proposal) with the same undo and refusals."""
@@ -332,7 +334,7 @@ class ClipSession(QObject):
                     rules.validate_segment(seg, clip, self.taxonomy)
         except RuleViolation as exc:
             self._refused = True
-            self.message.emit(f"{text} refused: {exc}")
+            self.message.emit(tr("Annotation", "{text} refused: {exc}").format(text=core_text(text), exc=core_text(exc)))
             return False
         ticket = self.pipeline.queue.reserve()
         self._texts[ticket] = text
@@ -367,7 +369,7 @@ class ClipSession(QObject):
         if self.model.clip_id == event.clip_id:
             self.reload()
         later = f" (and {plural(len(event.tickets) - 1, 'edit')} made after it)" if len(event.tickets) > 1 else ""
-        self.message.emit(f"{text} refused{later}: {event.message}")
+        self.message.emit(tr("Annotation", "{text} refused{later}: {message}").format(text=core_text(text), later=later, message=core_text(event.message)))
         if self._submitting in event.tickets:
             self._refused_now = True  # refused while being queued (foreground): pruned once the stack is idle
         else:
@@ -380,8 +382,8 @@ class ClipSession(QObject):
             return
         lost = prune(self.undo_stack, refused, self.book)
         if lost:
-            self.message.emit(f"{plural(lost, 'other edit')} left the undo history: "
-                              "it no longer matches what the database holds")
+            self.message.emit(tr("Annotation", "{count} left the undo history: it no longer matches what the "
+                                 "database holds").format(count=plural(lost, "other edit")))
 
     def overlap_hint(self, segment_id: int | None) -> str | None:
         """A warning when the segment overlaps another of the same action (allowed, but rarely meant)."""
@@ -392,7 +394,7 @@ class ClipSession(QObject):
         if not others:
             return None
         o = others[0]
-        name = self.taxonomy.action(current.action_id).name
+        name = tax_name(self.taxonomy.action(current.action_id).name)
         return (f"overlaps another '{name}' ({o.start_frame}–{o.end_frame}): "
                 "usually one instance — press J to join them")
 
@@ -411,17 +413,15 @@ class ClipSession(QObject):
         if self.clip is None:
             return False
         if not self.segments and not no_instances:
-            self.message.emit("This clip has no instances: use 'Done — no instances' (Ctrl+Shift+Enter) "
-                              "to say so explicitly")
+            self.message.emit(tr("Annotation", "This clip has no instances: use 'Done — no instances' (Ctrl+Shift+Enter) to say so explicitly"))
             return False
         if self.segments and no_instances:
-            self.message.emit(f"This clip has {plural(len(self.segments), 'instance')}: delete them first or "
-                              "use 'Mark done' (Ctrl+Enter)")
+            self.message.emit(tr("Annotation", "This clip has {count}: delete them first or use 'Mark done' (Ctrl+Enter)").format(count=plural(len(self.segments), 'instance')))
             return False
         if not self._set_state(AssignmentState.DONE):
             return False
-        what = "no instances" if no_instances else plural(len(self.segments), "instance")
-        self.message.emit(f"Clip {self.clip.name} done ({what})")
+        what = tr("Annotation", "no instances") if no_instances else plural(len(self.segments), "instance")
+        self.message.emit(tr("Annotation", "Clip {name} done ({what})").format(name=self.clip.name, what=what))
         return True
 
     def reopen(self) -> bool:
@@ -431,10 +431,10 @@ class ClipSession(QObject):
     def _set_state(self, state: AssignmentState) -> bool:
         assert self.clip is not None
         if self.state is None:
-            self.message.emit(f"Cannot change the clip's state: clip {self.clip.name} is not assigned to {self.author}")
+            self.message.emit(tr("Annotation", "Cannot change the clip's state: clip {name} is not assigned to {author}").format(name=self.clip.name, author=self.author))
             return False
         if self.read_only and state is not AssignmentState.DONE:
-            self.message.emit(f"Cannot change the clip's state: clip {self.clip.name} is finalised")
+            self.message.emit(tr("Annotation", "Cannot change the clip's state: clip {name} is finalised").format(name=self.clip.name))
             return False
         return self._submit(SetState(self.clip.id, self.author, state, self.state), False, "Change the clip's state")
 

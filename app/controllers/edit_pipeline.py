@@ -22,10 +22,11 @@ from annotator.journal import Journal
 from annotator.progress import CancelToken, Progress
 from annotator.store.api import StoreAPI
 from annotator.versions import VersionBook
+from app.i18n import mark, tr
 from app.tasks import TaskHandle, TaskRunner
 from app.wording import plural
 
-SAVING, SAVED = "saving…", "saved"
+SAVING, SAVED = mark("Window", "saving…"), mark("Window", "saved")  # translated when said
 
 LIVE_READ = "live read"
 
@@ -42,7 +43,7 @@ class EditPipeline(QObject):
         super().__init__(parent)
         self.book = VersionBook()
         self.model = ClipModel(self.book)
-        self.status = SAVED
+        self.status = tr("Window", SAVED)
         self.store = store
         self._raw = _Relay()
         self._raw.arrived.connect(self._on_event)
@@ -106,7 +107,7 @@ class EditPipeline(QObject):
     def submit(self, ticket: int, command: Command, undo: bool, preview: Change) -> None:
         """Show the edit at once (its preview) and queue it under `ticket` (from queue.reserve())."""
         self.model.preview(ticket, preview)
-        self._say(SAVING)
+        self._say(tr("Window", SAVING))
         self.queue.submit(ticket, command, undo)
 
     def replay_journal(self) -> int:
@@ -137,14 +138,15 @@ class EditPipeline(QObject):
         if isinstance(event, Committed):
             self.model.committed(event.ticket, event.change)
             waiting = self.queue.waiting()
-            self._say(f"{SAVING} ({waiting})" if waiting else SAVED)
+            self._say(f"{tr('Window', SAVING)} ({waiting})" if waiting else tr("Window", SAVED))
         elif isinstance(event, Refused):
             self.model.dropped(set(event.tickets))
         elif isinstance(event, Waiting):
-            what = "offline" if event.reason == "offline" else "the database is busy"
-            self._say(f"{what} — {plural(event.count, 'edit')} waiting")
+            edits = plural(event.count, "edit")
+            self._say(tr("Window", "offline — {edits} waiting").format(edits=edits) if event.reason == "offline"
+                      else tr("Window", "the database is busy — {edits} waiting").format(edits=edits))
         elif isinstance(event, Saved) and not self.queue.waiting():
-            self._say(SAVED)
+            self._say(tr("Window", SAVED))
         self.edited.emit(event)
 
     def _say(self, status: str) -> None:

@@ -25,6 +25,8 @@ from annotator.model import Clip
 from annotator.progress import CancelToken, Progress
 from app.background import BackgroundWork
 from app.controllers.clip_session import ClipSession
+from app.core_text import core_text
+from app.i18n import tax_name, tr
 from app.labelling.shortcuts import Shortcut
 from app.model_loop.records import PoseSpec
 from app.player.player_widget import Player
@@ -155,7 +157,7 @@ class PoseController(QObject):
         self._task = None
         track, motion = result
         self._show(track, motion)
-        self.message.emit(f"Pose: person in {100 * track.present.mean():.0f}% of {track.frames} frames ({self.hint})")
+        self.message.emit(tr("Pose", "Pose: person in {percent:.0f}% of {frames} frames ({hint})").format(percent=100 * track.present.mean(), frames=track.frames, hint=self.hint))
         self.poseReady.emit(track)
         self._start_ahead()
 
@@ -175,7 +177,7 @@ class PoseController(QObject):
     def _on_failed(self, handle: TaskHandle, exc: object) -> None:
         if handle is self._task:
             self._task = None
-            self.message.emit(f"Pose not available: {exc}")
+            self.message.emit(tr("Pose", "Pose not available: {exc}").format(exc=core_text(exc)))
 
     def _show(self, track: PoseTrack | None, motion: MotionCurves | None) -> None:
         self.track, self.motion = track, motion
@@ -201,11 +203,10 @@ class PoseController(QObject):
         if self.toggle_action is not None:
             self.toggle_action.setChecked(shown)
         if shown and self.track is None:
-            self.message.emit("Skeleton on; the pose of this clip is " +
-                              ("being computed" if self.computing else "not available"))
+            self.message.emit(tr("Pose", "Skeleton on; the pose of this clip is being computed") if self.computing
+                              else tr("Pose", "Skeleton on; the pose of this clip is not available"))
         else:
-            self.message.emit("Skeleton shown: the pose landmarks over the frame, rough where limbs cross "
-                              "(the same key hides it)" if shown else "Skeleton hidden (the same key shows it)")
+            self.message.emit(tr("Pose", "Skeleton shown: the pose landmarks over the frame, rough where limbs cross (the same key hides it)") if shown else tr("Pose", "Skeleton hidden (the same key shows it)"))
 
     def snap_edge(self) -> bool:
         """E: move the selected segment's edge nearer the playhead to its body part's nearest
@@ -214,10 +215,11 @@ class PoseController(QObject):
             return False  # the review screen decides on merged instances; it has no snap
         seg = self.session.selected_segment()
         if seg is None or seg.id is None:
-            self.message.emit("Select a segment first (click it, or , / . to jump)")
+            self.message.emit(tr("Pose", "Select a segment first (click it, or , / . to jump)"))
             return False
         if self.motion is None:
-            self.message.emit("No pose for this clip yet" + (" (being computed)" if self.computing else ""))
+            self.message.emit(tr("Pose", "No pose for this clip yet (being computed)") if self.computing
+                              else tr("Pose", "No pose for this clip yet"))
             return False
         part = self.session.taxonomy.action(seg.action_id).body_part.name
         playhead = self.player.current
@@ -226,15 +228,19 @@ class PoseController(QObject):
         frame = seg.start_frame if edge == "start" else seg.end_frame
         target = None if events is None else nearest_event(events, frame)
         if target is None:
-            self.message.emit(f"No {part} motion {'onset' if edge == 'start' else 'offset'} within "
-                              f"±{SNAP_RADIUS} frames of the {edge}")
+            self.message.emit((tr("Pose", "No {part} motion onset within ±{radius} frames of the start") if edge == "start" else
+                               tr("Pose", "No {part} motion offset within ±{radius} frames of the end")).format(
+                                  part=tax_name(part), radius=SNAP_RADIUS))
             return False
         if target == frame:
-            self.message.emit(f"The {edge} already sits on a {part} motion edge")
+            self.message.emit((tr("Pose", "The start already sits on a {part} motion edge") if edge == "start" else
+                               tr("Pose", "The end already sits on a {part} motion edge")).format(part=tax_name(part)))
             return True
         ok = self.session.edit(seg.id, **{edge: target})
         if ok:
             self.player.seek(target)
-            self.message.emit(f"Snapped the {edge} from frame {frame} to {target}, the nearest {part} motion "
-                              f"{'onset' if edge == 'start' else 'offset'} (Ctrl+Z undoes)")
+            self.message.emit((tr("Pose", "Snapped the start from frame {frame} to {target}, the nearest {part} motion onset (Ctrl+Z undoes)")
+                               if edge == "start" else
+                               tr("Pose", "Snapped the end from frame {frame} to {target}, the nearest {part} motion offset (Ctrl+Z undoes)")).format(
+                                  frame=frame, target=target, part=tax_name(part)))
         return ok

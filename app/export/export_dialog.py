@@ -40,17 +40,19 @@ from annotator.model import GROUND_TRUTH
 from annotator.progress import CancelToken, Progress
 from annotator.splits import DEFAULT_RATIOS
 from annotator.store.api import StoreAPI
-from app.i18n import tr
+from app.core_text import core_text
+from app.i18n import mark, tr
 from app.tasks import TaskHandle, TaskRunner
 from app.wording import plural
 
 StoreFactory = Callable[[], StoreAPI]
 FORMAT_TIPS = {
-    "elan-eaf": "ELAN: one .eaf per clip in elan/, a tier per body part, the taxonomy as a controlled vocabulary",
-    "boris-aggregated": "BORIS aggregated events (TSV): one STATE row per instance, times in seconds",
-    "label-studio-json": "Label Studio JSON: a task per clip, TimelineLabels ranges in frames",
+    "elan-eaf": mark("Export", "ELAN: one .eaf per clip in elan/, a tier per body part, the taxonomy as a controlled vocabulary"),
+    "boris-aggregated": mark("Export", "BORIS aggregated events (TSV): one STATE row per instance, times in seconds"),
+    "label-studio-json": mark("Export", "Label Studio JSON: a task per clip, TimelineLabels ranges in frames"),
 }
-SOURCES = (("Merged and reviewed (reliable + resolved)", "merged"), ("Ground truth", GROUND_TRUTH))
+SOURCES = ((mark("Export", "Merged and reviewed (reliable + resolved)"), "merged"),
+           (mark("Export", "Ground truth"), GROUND_TRUTH))  # translated where shown
 
 
 class ExportDialog(QDialog):
@@ -60,7 +62,7 @@ class ExportDialog(QDialog):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("exportDialog")
-        self.setWindowTitle("Export the dataset")
+        self.setWindowTitle(tr("Export", "Export the dataset"))
         self.store, self.store_factory, self.runner = store, store_factory, runner
         self.task: TaskHandle | None = None
         self.plan = ExportPlan()
@@ -77,7 +79,7 @@ class ExportDialog(QDialog):
 
     # ----- construction ---------------------------------------------------------------------
     def _build_split(self) -> QGroupBox:
-        box = QGroupBox("Subject split (whole subjects per subset)")
+        box = QGroupBox(tr("Export", "Subject split (whole subjects per subset)"))
         self.ratio_boxes = []
         ratios = QHBoxLayout()
         for name, value in zip(("train", "val", "test"), DEFAULT_RATIOS, strict=True):
@@ -92,11 +94,10 @@ class ExportDialog(QDialog):
             self.ratio_boxes.append(spin)
         self.seed_box = QSpinBox()
         self.seed_box.setRange(0, 1_000_000)
-        ratios.addWidget(QLabel("seed"))
+        ratios.addWidget(QLabel(tr("Export", "seed")))
         ratios.addWidget(self.seed_box)
-        self.split_button = QPushButton("Split again")
-        self.split_button.setToolTip("Assign whole subjects to train/val/test with these ratios and seed, "
-                                     "and store it (as mmad split)")
+        self.split_button = QPushButton(tr("Export", "Split again"))
+        self.split_button.setToolTip(tr("Export", "Assign whole subjects to train/val/test with these ratios and seed, and store it (as mmad split)"))
         self.split_button.clicked.connect(self.split)
         ratios.addWidget(self.split_button)
         self.leakage = QLabel("")
@@ -114,35 +115,36 @@ class ExportDialog(QDialog):
         return box
 
     def _build_what(self, default_dir: Path) -> QGroupBox:
-        box = QGroupBox("What and where")
+        box = QGroupBox(tr("Export", "What and where"))
         form = QFormLayout(box)
         self.source_box = QComboBox()
         for text, source in SOURCES:
-            self.source_box.addItem(text, source)
+            self.source_box.addItem(tr("Export", text), source)
         self.source_box.currentIndexChanged.connect(self.refresh)
-        form.addRow("Annotations", self.source_box)
+        form.addRow(tr("Export", "Annotations"), self.source_box)
         formats = QGridLayout()
         self.format_boxes: dict[str, QCheckBox] = {}
         for k, name in enumerate(ANNOTATION_FORMATS):
             check = QCheckBox(name)
             check.setChecked(name not in TOOL_FORMATS)  # training formats by default; other tools' on request
-            check.setToolTip(FORMAT_TIPS.get(name, ""))
+            check.setToolTip(tr("Export", FORMAT_TIPS[name]) if name in FORMAT_TIPS else "")
             self.format_boxes[name] = check
             formats.addWidget(check, k // 3, k % 3)
-        form.addRow("Formats", formats)
+        form.addRow(tr("Export", "Formats"), formats)
         folder = QHBoxLayout()
         self.folder_edit = QLineEdit(str(default_dir))
-        browse = QPushButton("Browse…")
+        browse = QPushButton(tr("Export", "Browse…"))
         browse.clicked.connect(self._browse)
         folder.addWidget(self.folder_edit, 1)
         folder.addWidget(browse)
-        form.addRow("Folder", folder)
+        form.addRow(tr("Export", "Folder"), folder)
         return box
 
     def _build_counts(self) -> QGroupBox:
-        box = QGroupBox("What will be written")
+        box = QGroupBox(tr("Export", "What will be written"))
         self.counts = QTableWidget(0, 4)
-        self.counts.setHorizontalHeaderLabels(["Subset", "Clips", "Instances", "Subjects"])
+        self.counts.setHorizontalHeaderLabels([tr("Export", "Subset"), tr("Export", "Clips"), tr("Export", "Instances"),
+                                               tr("Export", "Subjects")])
         self.counts.verticalHeader().hide()
         self.counts.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         header = self.counts.horizontalHeader()
@@ -161,10 +163,10 @@ class ExportDialog(QDialog):
         self.progress.hide()
         self.status = QLabel("")
         self.status.setWordWrap(True)
-        self.export_button = QPushButton("Export")
+        self.export_button = QPushButton(tr("Export", "Export"))
         self.export_button.setDefault(True)
         self.export_button.clicked.connect(self.export)
-        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button = QPushButton(tr("Export", "Cancel"))
         self.cancel_button.clicked.connect(self.cancel)
         self.cancel_button.hide()
         row = QHBoxLayout()
@@ -194,15 +196,13 @@ class ExportDialog(QDialog):
                 if col in (1, 2):
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.counts.setItem(row, col, item)
-        self.total.setText(f"{plural(self.plan.total_clips, 'clip')}, {plural(self.plan.total_instances, 'instance')}"
-                           f" per format, one file per subset plus one with everything")
+        self.total.setText(tr("Export", "{clips}, {instances} per format, one file per subset plus one with everything").format(clips=plural(self.plan.total_clips, 'clip'), instances=plural(self.plan.total_instances, 'instance')))
         ok = self.plan.leakage is None
         split_made = any(name != UNSPLIT for name in self.plan.subsets)
         if ok and not split_made:  # nothing to check yet: "passed" read as if a split had been checked
-            self.leakage.setText("Leakage check: no split stored yet (Split stores one)")
+            self.leakage.setText(tr("Export", "Leakage check: no split stored yet (Split stores one)"))
         else:
-            self.leakage.setText("Leakage check: passed, no subject is in two subsets" if ok
-                                 else f"Leakage check: FAILED: {self.plan.leakage}. Split again before exporting.")
+            self.leakage.setText(tr("Export", "Leakage check: passed, no subject is in two subsets") if ok else tr("Export", "Leakage check: FAILED: {leakage}. Split again before exporting.").format(leakage=self.plan.leakage))
         self.leakage.setStyleSheet("color: #76be82;" if ok else "color: #ec9650;")
         self.export_button.setEnabled(ok and self.task is None)
 
@@ -211,18 +211,19 @@ class ExportDialog(QDialog):
         """Store a new subject split with the ratios and seed shown."""
         ratios = [b.value() for b in self.ratio_boxes]
         if abs(sum(ratios) - 1.0) > 1e-6:
-            self.status.setText(f"The ratios add up to {sum(ratios):.2f}; they must add up to 1")
+            self.status.setText(tr("Export", "The ratios add up to {total:.2f}; they must add up to 1").format(total=sum(ratios)))
             return
         try:
             summary = split_project(self.store, ratios, self.seed_box.value(), self.source())
         except InputError as exc:
-            self.status.setText(str(exc))
+            self.status.setText(core_text(exc))
             return
         stratified = sum(summary.instances.values())
-        on = (f"balanced on {plural(stratified, 'instance')} of {summary.source}" if stratified
-              else f"no {summary.source} instances yet: balanced on clip counts only")
-        self.status.setText("Split stored: " + ", ".join(f"{k} {plural(v, 'subject')}"
-                                                         for k, v in summary.subjects.items()) + f"; {on}")
+        on = (tr("Export", "balanced on {count} of {source}").format(count=plural(stratified, "instance"),
+                                                                      source=summary.source) if stratified
+              else tr("Export", "no {source} instances yet: balanced on clip counts only").format(source=summary.source))
+        subsets = tr("Export", ", ").join(f"{k} {plural(v, 'subject')}" for k, v in summary.subjects.items())
+        self.status.setText(tr("Export", "Split stored: {subsets}; {how}").format(subsets=subsets, how=on))
         self.show_split_warning(summary)
         self.refresh()
 
@@ -244,7 +245,7 @@ class ExportDialog(QDialog):
         """Write the files on a worker (its own store), with progress and Cancel."""
         formats = self.formats()
         if not formats:
-            self.status.setText("Tick at least one format")
+            self.status.setText(tr("Export", "Tick at least one format"))
             return None
         out_dir, source, factory = Path(self.folder_edit.text()).expanduser(), self.source(), self.store_factory
 
@@ -258,9 +259,9 @@ class ExportDialog(QDialog):
         handle = self.runner.start("export", work)
         handle.progress.connect(self._on_progress)
         handle.finished.connect(lambda paths: self.status.setText(
-            f"Wrote {plural(len(paths), 'file')} to {out_dir}"))
-        handle.failed.connect(lambda exc: self.status.setText(f"Export failed: {exc}"))
-        handle.cancelled.connect(lambda: self.status.setText("Export cancelled; files written so far stay"))
+            tr("Export", "Wrote {count} to {out_dir}").format(count=plural(len(paths), 'file'), out_dir=out_dir)))
+        handle.failed.connect(lambda exc: self.status.setText(tr("Export", "Export failed: {exc}").format(exc=core_text(exc))))
+        handle.cancelled.connect(lambda: self.status.setText(tr("Export", "Export cancelled; files written so far stay")))
         handle.ended.connect(self._on_ended)
         self.task = handle
         self.progress.setValue(0)
@@ -284,6 +285,6 @@ class ExportDialog(QDialog):
         self.export_button.setEnabled(self.plan.leakage is None)
 
     def _browse(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Export folder", self.folder_edit.text())
+        folder = QFileDialog.getExistingDirectory(self, tr("Export", "Export folder"), self.folder_edit.text())
         if folder:
             self.folder_edit.setText(folder)

@@ -16,7 +16,7 @@ from PySide6.QtGui import QColor
 
 from annotator.model import MergedInstance, Segment
 from app.controllers.clip_session import ClipSession
-from app.i18n import tr
+from app.i18n import tax_name, tr
 from app.review.styled_lanes import BarStyle, StyledLanesItem, ghost
 from app.timeline.lanes_item import LANE_COLOURS
 from app.timeline.packing import Bar
@@ -70,9 +70,7 @@ class FinalResultLane(QObject):
         self.plot, self.playhead = timeline.add_linked_row(FINAL_ROW)
         self.lane = StyledLanesItem(1)
         self.plot.addItem(self.lane)
-        self.plot.getAxis("left").setToolTip("The clip's final result after review (read only): an orange "
-                                             "outline is an instance you did not mark, a red ghost is a "
-                                             "segment of yours the final result does not have")
+        self.plot.getAxis("left").setToolTip(tr("Feedback", "The clip's final result after review (read only): an orange outline is an instance you did not mark, a red ghost is a segment of yours the final result does not have"))
         self.missed = 0
         self.yours_only = 0
         self._set_shown(False)
@@ -95,16 +93,14 @@ class FinalResultLane(QObject):
         final = self.session.final  # read with the clip (StoreAPI.clip_view), nothing read here
         bars, styles, self.missed, self.yours_only = difference_bars(list(self.session.segments), final, colours)
         labelled = [Bar(b.id, b.start, b.end, b.lane, b.action_id, _label(b, tax.action(b.action_id).code,
-                                                                         tax.action(b.action_id).name),
+                                                                         tax_name(tax.action(b.action_id).name)),
                         tax.action(b.action_id).code) for b in bars]
         self.lane.set_styled_bars(labelled, styles, clip.frame_count)
         rows = self.lane.height_units
         self.plot.setYRange(-0.1, rows + 0.1, padding=0)
         self.plot.getAxis("left").setTicks([[(rows / 2, tr("Timeline", "final"))], []])
         self._set_shown(True, rows)
-        self.message.emit(f"{clip.name} is finalised by the reviewer; its final result is under your lanes: "
-                          f"{self.missed} instance(s) you did not mark (orange outline), "
-                          f"{self.yours_only} of yours not in it (red)")
+        self.message.emit(tr("Feedback", "{name} is finalised by the reviewer; its final result is under your lanes: {missed} instance(s) you did not mark (orange outline), {yours_only} of yours not in it (red)").format(name=clip.name, missed=self.missed, yours_only=self.yours_only))
 
 
 def _label(bar: Bar, code: str, name: str) -> str:

@@ -24,10 +24,11 @@ from PySide6.QtWidgets import (
 
 from annotator.finding import Disagreement, Hit, Query, disagreement, find_instances, searchable_authors
 from annotator.store.api import StoreAPI
+from app.i18n import mark, tax_name, tr
 from app.wording import plural
 
 OpenAt = Callable[[int, int, int | None], None]  # clip id, frame, segment id (or None)
-ANY = "any"
+ANY = mark("Find", "any")  # translated where shown
 T = TypeVar("T")
 RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
@@ -79,16 +80,16 @@ class FindDialog(QDialog):
     def __init__(self, store: StoreAPI, user: str, open_at: OpenAt, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("findDialog")
-        self.setWindowTitle("Find in the project")
+        self.setWindowTitle(tr("Find", "Find in the project"))
         self.store, self.user, self.open_at = store, user, open_at
         self.authors = searchable_authors(store, user)
         self.hits: list[Hit] = []
         self.disputed: list[Disagreement] = []
         self.tabs = QTabWidget()
-        self.tabs.addTab(self._build_instances(), "Instances")
+        self.tabs.addTab(self._build_instances(), tr("Find", "Instances"))
         self.reviewer = self.authors != [user]  # an annotator searches their own work only
         if self.reviewer:
-            self.tabs.addTab(self._build_disputed(), "Clips where annotators disagree")
+            self.tabs.addTab(self._build_disputed(), tr("Find", "Clips where annotators disagree"))
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs)
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
@@ -101,28 +102,28 @@ class FindDialog(QDialog):
     def _build_instances(self) -> QWidget:
         tax = self.store.taxonomy
         self.action_box = QComboBox()
-        self.action_box.addItem(ANY, None)
+        self.action_box.addItem(tr("Find", ANY), None)
         for a in tax.actions:
-            self.action_box.addItem(f"{a.code} {a.name}", a.id)
+            self.action_box.addItem(f"{a.code} {tax_name(a.name)}", a.id)
         self.part_box = QComboBox()
-        self.part_box.addItem(ANY, None)
+        self.part_box.addItem(tr("Find", ANY), None)
         for b in tax.body_parts:
-            self.part_box.addItem(b.name, b.id)
+            self.part_box.addItem(tax_name(b.name), b.id)
         self.author_box = QComboBox()
         if len(self.authors) > 1:
-            self.author_box.addItem(ANY, None)
+            self.author_box.addItem(tr("Find", ANY), None)
         for name in self.authors:
             self.author_box.addItem(name, name)
         self.author_box.setEnabled(len(self.authors) > 1)
-        self.author_box.setToolTip("Annotators find only their own work (blind annotation)")
+        self.author_box.setToolTip(tr("Find", "Annotators find only their own work (blind annotation)"))
         for combo in (self.action_box, self.part_box, self.author_box):
             combo.currentIndexChanged.connect(self.search)
         form = QFormLayout()
-        form.addRow("Action", self.action_box)
-        form.addRow("Body part", self.part_box)
-        form.addRow("Annotator", self.author_box)
+        form.addRow(tr("Find", "Action"), self.action_box)
+        form.addRow(tr("Find", "Body part"), self.part_box)
+        form.addRow(tr("Find", "Annotator"), self.author_box)
         self.count = QLabel("")
-        self.hit_model = ResultsModel[Hit](["Clip", "Annotator", "Frames", "Action"], self._hit_cells, self)
+        self.hit_model = ResultsModel[Hit]([tr("Find", "Clip"), tr("Find", "Annotator"), tr("Find", "Frames"), tr("Find", "Action")], self._hit_cells, self)
         self.table = _table(self.hit_model)
         self.table.activated.connect(lambda index: self._open_hit(index.row()))
         page = QWidget()
@@ -140,8 +141,7 @@ class FindDialog(QDialog):
         self.disputed_table.activated.connect(lambda index: self._open_disputed(index.row()))
         page = QWidget()
         box = QVBoxLayout(page)
-        note = QLabel("Merged clips, most disputed first: the share of instances the cross-check "
-                      "did not find reliable (to review, or decided by the reviewer). Enter opens the clip.")
+        note = QLabel(tr("Find", "Merged clips, most disputed first: the share of instances the cross-check did not find reliable (to review, or decided by the reviewer). Enter opens the clip."))
         note.setWordWrap(True)
         box.addWidget(note)
         box.addWidget(self.disputed_table, 1)
@@ -158,8 +158,7 @@ class FindDialog(QDialog):
         self.hits = find_instances(self.store, self.user, self.query())
         self.hit_model.set_results(self.hits)
         clips = len({h.clip_id for h in self.hits})
-        self.count.setText(f"{plural(len(self.hits), 'instance')} in {plural(clips, 'clip')}"
-                           " · Enter or double-click opens the clip at the instance")
+        self.count.setText(tr("Find", "{instances} in {clips} · Enter or double-click opens the clip at the instance").format(instances=plural(len(self.hits), 'instance'), clips=plural(clips, 'clip')))
 
     def _fill_disputed(self) -> None:
         names = {c.id: c.name for c in self.store.clips()}
@@ -168,7 +167,7 @@ class FindDialog(QDialog):
 
     def _hit_cells(self, h: Hit) -> tuple[str, ...]:
         a = self.store.taxonomy.action(h.action_id)
-        return h.clip_name, h.author, f"{h.start_frame}–{h.end_frame}", f"{a.code} {a.name}"
+        return h.clip_name, h.author, f"{h.start_frame}–{h.end_frame}", f"{a.code} {tax_name(a.name)}"
 
     def _open_hit(self, row: int) -> None:
         if 0 <= row < len(self.hits):

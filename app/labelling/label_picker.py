@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.taxonomy import Taxonomy
+from app.i18n import tax_name, tr
 from app.labelling.matching import match_actions
 from app.labelling.placement import place_clear_of
 
@@ -34,16 +35,16 @@ class LabelPicker(QDialog):
         super().__init__(parent)
         self.taxonomy = taxonomy
         self.setObjectName("labelPicker")
-        self.setWindowTitle("Label")
+        self.setWindowTitle(tr("Picker", "Label"))
         self.setModal(True)
-        self.title = QLabel("Action")
+        self.title = QLabel(tr("Picker", "Action"))
         self.title.setObjectName("pickerTitle")
         self.edit = QLineEdit()
-        self.edit.setPlaceholderText("code or name: B1, nod, touch…")
+        self.edit.setPlaceholderText(tr("Picker", "code or name: B1, nod, touch…"))
         self.edit.setClearButtonEnabled(True)
         self.list = QTreeWidget()
         self.list.setColumnCount(3)
-        self.list.setHeaderLabels(["Code", "Action", "Body part"])
+        self.list.setHeaderLabels([tr("Picker", "Code"), tr("Picker", "Action"), tr("Picker", "Body part")])
         self.list.setRootIsDecorated(False)
         self.list.setUniformRowHeights(True)
         self.list.setAlternatingRowColors(True)
@@ -107,7 +108,7 @@ class LabelPicker(QDialog):
         rank = {a: k for k, a in enumerate(self.first)}
         found = sorted(found, key=lambda a: rank.get(a.id, len(rank)))  # stable: the rest keep their order
         for action in found:
-            item = QTreeWidgetItem([action.code, action.name, action.body_part.name])
+            item = QTreeWidgetItem([action.code, tax_name(action.name), tax_name(action.body_part.name)])
             item.setData(0, ACTION_ROLE, action.id)
             items.append(item)
         self.list.addTopLevelItems(items)

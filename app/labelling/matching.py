@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from annotator.taxonomy import Action, Taxonomy
+from app.i18n import tax_name
 
 
 def match_actions(taxonomy: Taxonomy, query: str) -> list[Action]:
@@ -39,7 +40,10 @@ def _rank(action: Action, q: str) -> int | None:
         return 4
     if q in name:
         return 5
-    if q == action.body_part.name.lower() or q == action.body_part.code.lower():
+    if q in tax_name(action.name).lower():  # the name as shown (点头 finds B1 nodding)
+        return 5
+    part = action.body_part
+    if q in (part.name.lower(), part.code.lower(), tax_name(part.name).lower()):
         return 6
     return None
 

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.i18n import tr
 from app.labelling.custom_keys import collisions, normal
 
 Apply = Callable[[dict[str, tuple[str, ...]]], None]  # the overrides to store and use
@@ -30,12 +31,12 @@ class ShortcutEditor(QDialog):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("shortcutEditor")
-        self.setWindowTitle("Keyboard shortcuts")
+        self.setWindowTitle(tr("Keys", "Keyboard shortcuts"))
         self.commands = [a for a in actions if a.objectName() in defaults]
         self.defaults = defaults
         self.apply = apply
         self.table = QTableWidget(len(self.commands), 4)
-        self.table.setHorizontalHeaderLabels(["Command", "Key", "Also", "Default"])
+        self.table.setHorizontalHeaderLabels([tr("Keys", "Command"), tr("Keys", "Key"), tr("Keys", "Also"), tr("Keys", "Default")])
         self.table.verticalHeader().hide()
         self.edits: dict[str, QKeySequenceEdit] = {}
         for row, action in enumerate(self.commands):
@@ -48,7 +49,8 @@ class ShortcutEditor(QDialog):
             # The other keys of a command that has several (kept while its first key is)
             also = ", ".join(k.toString(QKeySequence.SequenceFormat.NativeText) for k in action.shortcuts()[1:])
             self.table.setItem(row, 2, QTableWidgetItem(also))
-            self.table.setItem(row, 3, QTableWidgetItem(", ".join(defaults[name])))
+            native = (QKeySequence(k).toString(QKeySequence.SequenceFormat.NativeText) for k in defaults[name])
+            self.table.setItem(row, 3, QTableWidgetItem(", ".join(dict.fromkeys(native))))  # as the key fields do
             self.edits[name] = edit
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
@@ -61,18 +63,18 @@ class ShortcutEditor(QDialog):
         self.problems.setWordWrap(True)
         self.problems.setStyleSheet("color: #ec9650;")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
-        reset = QPushButton("Defaults")
-        reset.setToolTip("Every command back to its default key")
+        reset = QPushButton(tr("Keys", "Defaults"))
+        reset.setToolTip(tr("Keys", "Every command back to its default key"))
         buttons.addButton(reset, QDialogButtonBox.ButtonRole.ResetRole)
         reset.clicked.connect(self.reset)
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("Click a key field and press the new key. A key may serve one command only."))
+        layout.addWidget(QLabel(tr("Keys", "Click a key field and press the new key. A key may serve one command only.")))
         layout.addWidget(self.table, 1)
         layout.addWidget(self.problems)
         layout.addWidget(buttons)
-        self.resize(620, 700)
+        self.resize(760, 700)  # the commands' names unelided (Chinese ones too)
 
     def chosen(self) -> dict[str, tuple[str, ...]]:
         """Every command's keys as the fields show them (a changed first key keeps no extras)."""
@@ -94,7 +96,7 @@ class ShortcutEditor(QDialog):
         names = {a.objectName(): a.text().replace("&", "") for a in self.commands}
         problems = collisions(self.chosen(), names)
         if problems:
-            self.problems.setText("Not saved: " + "; ".join(problems))
+            self.problems.setText(tr("Keys", "Not saved: {problems}").format(problems="; ".join(problems)))
             return
         self.apply(self.overrides())
         self.accept()

@@ -58,7 +58,8 @@ def _menu_commands(menu: QMenu) -> list[KeyedCommand]:
         if isinstance(sub, QMenu):
             found += _menu_commands(sub)
         elif action.shortcuts():
-            keys = tuple(k.toString(QKeySequence.SequenceFormat.NativeText) for k in action.shortcuts())
+            # Return and Enter may read the same in a language (回车): each text once
+            keys = tuple(dict.fromkeys(k.toString(QKeySequence.SequenceFormat.NativeText) for k in action.shortcuts()))
             found.append(KeyedCommand(keys, action.text().replace("&", ""), action.statusTip()))
     return found
 
@@ -87,7 +88,7 @@ def keys_markdown(groups: Groups) -> str:
     for menu, rows in groups:
         lines = [f"| `{'`, `'.join(c.keys)}` | {c.text.replace('|', chr(92) + '|')} |" for c in rows]
         if lines:
-            parts.append(f"### {menu}\n\n| Key | Command |\n|---|---|\n" + "\n".join(lines))
+            parts.append(f"### {menu}\n\n| {tr('Help', 'Key')} | {tr('Help', 'Command')} |\n|---|---|\n" + "\n".join(lines))
     return "\n\n".join(parts)
 
 

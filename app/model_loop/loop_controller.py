@@ -26,6 +26,8 @@ from annotator.project import Project
 from annotator.proposal_control import ControlSetting, control_setting
 from annotator.store.api import StoreAPI
 from app.background import MODEL_SLOT, BackgroundWork
+from app.core_text import core_text
+from app.i18n import tr
 from app.labelling.shortcuts import Shortcut
 from app.model_loop.process import WorkerProcess
 from app.model_loop.run_status import RunStatus
@@ -92,7 +94,7 @@ class ModelLoop(QObject):
         try:
             return load_registry(self.project.path).active_version()
         except InputError as exc:
-            self.message.emit(str(exc))
+            self.message.emit(core_text(exc))
             return None
 
     def control(self) -> ControlSetting:
@@ -115,15 +117,14 @@ class ModelLoop(QObject):
         """Ctrl+P: propose for the open clip."""
         clip = self.proposals.session.clip if self.proposals is not None else None
         if clip is None:
-            self.message.emit("Open a clip first")
+            self.message.emit(tr("Model", "Open a clip first"))
             return False
         if self.control().is_control(clip.name):
-            self.message.emit(f"{clip.name} is a control clip: proposals are held back there to measure their effect")
+            self.message.emit(tr("Model", "{name} is a control clip: proposals are held back there to measure their effect").format(name=clip.name))
             return False
         version = self.active()
         if version is not None and self.store.proposals(clip.id, version.name):
-            self.message.emit(f"{clip.name} already has the proposals of {version.label} (the same model gives the "
-                              "same ones): Shift+Down shows more of them")
+            self.message.emit(tr("Model", "{name} already has the proposals of {label} (the same model gives the same ones): Shift+Down shows more of them").format(name=clip.name, label=version.label))
             return False
         return self._propose([clip], f"Proposing for {clip.name}")
 
@@ -134,22 +135,21 @@ class ModelLoop(QObject):
         clips = [c for c in self.queue_clips() if not control.is_control(c.name)
                  and (version is None or not self.store.proposals(c.id, version.name))]
         if not clips:
-            self.message.emit("No clip of your queue needs proposals (control clips and clips already proposed "
-                              "for by the active version are left out)")
+            self.message.emit(tr("Model", "No clip of your queue needs proposals (control clips and clips already proposed for by the active version are left out)"))
             return False
         return self._propose(clips, f"Proposing for {len(clips)} clips")
 
     def _propose(self, clips: list[Clip], text: str) -> bool:
         version = self.active()
         if version is None:
-            self.message.emit("No trained model yet: a reviewer trains one (Model ▸ Train a model…)")
+            self.message.emit(tr("Model", "No trained model yet: a reviewer trains one (Model ▸ Train a model…)"))
             return False
         from app.model_loop.proposing import clip_ref
         from app.model_loop.records import ProposeSpec
 
         usable = tuple(clip_ref(c, path) for c in clips if (path := media_of(self.project, c)) is not None)
         if not usable:
-            self.message.emit("These clips have no video file to propose on")
+            self.message.emit(tr("Model", "These clips have no video file to propose on"))
             return False
         job = ProposeSpec(version.name, str(self.project.path / version.checkpoint), usable, "cpu",
                           str(self.project.path))  # the project keeps pose landmarks
@@ -162,9 +162,11 @@ class ModelLoop(QObject):
         shown = len(self.proposals.shown) if self.proposals is not None else 0
         log.info("proposals of %s stored: %d over %d clips%s", version.name, stored,
                  len(result.get("proposals", {})), f", {len(refused)} clips refused: {refused[0]}" if refused else "")
-        self.message.emit(f"{version.label}: {stored} proposals stored, {shown} shown from score "
-                          f"{version.threshold:.2f} (Shift+Up / Shift+Down move it)"
-                          + (f"; {len(refused)} clip(s) refused: {refused[0]}" if refused else ""))
+        self.message.emit(tr("Model", "{label}: {stored} proposals stored, {shown} shown from score {threshold:.2f} "
+                             "(Shift+Up / Shift+Down move it)").format(label=version.label, stored=stored, shown=shown,
+                                                                        threshold=version.threshold)
+                          + (tr("Model", "; {count} clip(s) refused: {first}").format(
+                              count=len(refused), first=core_text(refused[0])) if refused else ""))
         self.proposalsStored.emit(stored)
 
     # ----- jobs -----------------------------------------------------------------------------------
@@ -173,15 +175,16 @@ class ModelLoop(QObject):
         True when started."""
         busy = self.work.holding(MODEL_SLOT)
         if busy is not None:
-            self.message.emit(f"{busy.name} is still running (" + ("Ctrl+Shift+K cancels it)" if busy is self.job
-                                                                  else "the Train dialog cancels it)"))
+            name, here = busy.name, busy is self.job
+            self.message.emit(tr("Model", "{name} is still running (Ctrl+Shift+K cancels it)").format(name=name) if here
+                              else tr("Model", "{name} is still running (the Train dialog cancels it)").format(name=name))
             return False
         worker = self.work.start_process(text, job, slot=MODEL_SLOT)
         worker.progress.connect(self.status.update_progress)
         worker.finished.connect(on_result)
-        worker.failed.connect(lambda exc: self.message.emit(str(exc)))
+        worker.failed.connect(lambda exc: self.message.emit(core_text(str(exc))))
         worker.failed.connect(lambda exc: log.warning("%s", exc))  # names the job already
-        worker.cancelled.connect(lambda: self.message.emit(f"{text}: cancelled, nothing stored"))
+        worker.cancelled.connect(lambda: self.message.emit(tr("Model", "{text}: cancelled, nothing stored").format(text=text)))
         worker.cancelled.connect(lambda: log.info("%s: cancelled, nothing stored", text))
         worker.ended.connect(self._ended)
         self.job = worker

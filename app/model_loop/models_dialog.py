@@ -21,7 +21,12 @@ from PySide6.QtWidgets import (
 from annotator.errors import InputError
 from annotator.models_registry import Registry, activate, load_registry
 from app.cli.cmd_models import version_rows
+from app.core_text import core_text
+from app.i18n import mark, tr
 
+# version_rows' column titles (app.cli.cmd_models, shared with `mmad models`), translated where shown
+COLUMN_TITLES = (mark("Model", "version"), mark("Model", "created"), mark("Model", "model"), mark("Model", "trained on"),
+                 mark("Model", "data"), mark("Model", "val mAP %"), mark("Model", "test mAP %"), mark("Model", "threshold"))
 
 class ModelsDialog(QDialog):
     """Every version of the project, the active one marked; a reviewer can activate another."""
@@ -30,7 +35,7 @@ class ModelsDialog(QDialog):
 
     def __init__(self, project: Path, can_activate: bool, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Models")
+        self.setWindowTitle(tr("Model", "Models"))
         self.setObjectName("modelsDialog")
         self.project = Path(project)
         self.registry = Registry()
@@ -41,13 +46,13 @@ class ModelsDialog(QDialog):
         self.table.verticalHeader().hide()
         self.note = QLabel()
         self.note.setWordWrap(True)
-        self.activate_button = QPushButton("Activate")
+        self.activate_button = QPushButton(tr("Model", "Activate"))
         self.activate_button.setObjectName("activateVersion")
         self.activate_button.setEnabled(False)
         self.activate_button.setVisible(can_activate)
         self.activate_button.clicked.connect(self.activate_selected)
         self.table.itemSelectionChanged.connect(self._on_select)
-        close = QPushButton("Close")
+        close = QPushButton(tr("Model", "Close"))
         close.clicked.connect(self.hide)
         buttons = QHBoxLayout()
         buttons.addWidget(self.note, 1)
@@ -65,11 +70,11 @@ class ModelsDialog(QDialog):
             self.registry = load_registry(self.project)
         except InputError as exc:
             self.registry = Registry()
-            self.note.setText(str(exc))
+            self.note.setText(core_text(exc))
         rows = version_rows(self.registry)
         self.table.clear()
         self.table.setColumnCount(len(rows[0]))
-        self.table.setHorizontalHeaderLabels(rows[0])
+        self.table.setHorizontalHeaderLabels([tr("Model", title) for title in rows[0]])
         self.table.setRowCount(len(rows) - 1)
         for r, row in enumerate(rows[1:]):
             for c, text in enumerate(row):
@@ -85,11 +90,9 @@ class ModelsDialog(QDialog):
         header.setStretchLastSection(True)
         active = self.registry.active_version()
         if not self.registry.versions:
-            self.note.setText("No trained model yet (a reviewer trains one: Model ▸ Train a model…)")
+            self.note.setText(tr("Model", "No trained model yet (a reviewer trains one: Model ▸ Train a model…)"))
         elif active is not None:
-            self.note.setText(f"Active: {active.label}, proposals shown from score {active.threshold:.2f} "
-                              f"({active.threshold_basis}). "
-                              "mAP is action/body/AVG in per cent.")
+            self.note.setText(tr("Model", "Active: {label}, proposals shown from score {threshold:.2f} ({threshold_basis}). mAP is action/body/AVG in per cent.").format(label=active.label, threshold=active.threshold, threshold_basis=active.threshold_basis))
         self._on_select()
 
     def selected_number(self) -> int | None:

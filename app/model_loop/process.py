@@ -23,6 +23,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QProcess, QTimer, Signal
 
+from app.i18n import tr
 from app.model_loop import protocol
 from app.model_loop.warm import WarmSpare, worker_process
 from app.tasks import TaskHandle
@@ -186,7 +187,7 @@ class WorkerProcess(TaskHandle):
         elif self._outcome == protocol.CANCELLED:
             self.cancelled.emit()
         else:
-            self.failed.emit(WorkerFailed(f"{self.name} failed: {self._error}"))
+            self.failed.emit(WorkerFailed(tr("Model", "{name} failed: {error}").format(name=self.name, error=self._error)))
         self.ended.emit()
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
+from app.i18n import tr
+
 
 class RunStatus(QWidget):
     """Hidden while no job runs."""
@@ -19,7 +21,7 @@ class RunStatus(QWidget):
         self.bar.setRange(0, 1000)
         self.bar.setFixedWidth(140)
         self.bar.setTextVisible(False)
-        self.cancel = QPushButton("Cancel")
+        self.cancel = QPushButton(tr("Model", "Cancel"))
         self.cancel.setObjectName("cancelModelRun")
         self.cancel.clicked.connect(self.cancelRequested)
         layout = QHBoxLayout(self)

@@ -36,26 +36,38 @@ from PySide6.QtWidgets import (
 
 from annotator.errors import InputError
 from annotator.exporting import MERGED, default_source
-from annotator.model import GROUND_TRUTH
+from annotator.model import GROUND_TRUTH, Subset
 from annotator.models_registry import activate, load_registry, version_dir
 from annotator.project import Project
 from annotator.store.api import StoreAPI
 from annotator.training_data import TrainingData, refusal, training_data
 from app.background import MODEL_SLOT, BackgroundWork
-from app.i18n import tr
+from app.core_text import core_text
+from app.i18n import mark, tr
 from app.model_loop.process import WorkerProcess
 from app.model_loop.records import Guards, TrainOutcome, TrainSpec
 from inference.history import VAL_ACTION_MAP, VAL_BODY_MAP
 
 POSE = "pose"
-BACKBONE_CHOICES = ((POSE, "Pose landmarks (CPU, minutes; landmarks cached in the project)"),
-                    ("videomae-tiny", "VideoMAE tiny + adapter (CPU, from scratch, slow)"),
-                    ("videomae-vit-s", "VideoMAE ViT-S + adapter (GPU, weights file)"))
-ADAPTER_CHOICES = ("dsta", "tia", "standard", "none")
+BACKBONE_CHOICES = ((POSE, mark("Train", "Pose landmarks (CPU, minutes; landmarks cached in the project)")),
+                    ("videomae-tiny", mark("Train", "VideoMAE tiny + adapter (CPU, from scratch, slow)")),
+                    ("videomae-vit-s", mark("Train", "VideoMAE ViT-S + adapter (GPU, weights file)")))
+ADAPTER_CHOICES = (("dsta", "DSTA"), ("tia", "TIA"), ("standard", mark("Train", "standard")),
+                   ("none", mark("Train", "none")))  # (the job's name, shown translated)
 DEVICES = ("auto", "cpu", "cuda")
 ACTION_COLOUR, BODY_COLOUR = "#50a0e0", "#70c070"
 log = logging.getLogger(__name__)
 
+
+def data_summary(data: TrainingData) -> str:
+    """One line per subset and one for what is left out (TrainingData.summary, in the interface language)."""
+    lines = [tr("Train", "{subset}: {clips} clips, {instances} instances, subjects {subjects}").format(
+        subset=sub, clips=data.clips.get(sub, 0), instances=data.instances.get(sub, 0),
+        subjects=", ".join(data.subjects.get(sub, [])) or "-") for sub in map(str, Subset)]
+    if data.left_out:
+        lines.append(tr("Train", "left out: {what}").format(
+            what=", ".join(f"{n} {core_text(why)}" for why, n in data.left_out.items())))
+    return "\n".join(lines)
 
 def clock(seconds: float) -> str:
     """m:ss (h:mm:ss past an hour)."""
@@ -103,7 +115,7 @@ class TrainDialog(QDialog):
         # The window's runner (its prewarmed worker takes the next run); a dialog on its own has one.
         self.work = work if work is not None else BackgroundWork(self)
         self.guards = Guards()  # the minimum data a run needs (tests and callers may lower it)
-        self.setWindowTitle("Train a model")
+        self.setWindowTitle(tr("Train", "Train a model"))
         self.setObjectName("trainDialog")
         self.project = project
         self.store = store
@@ -125,19 +137,20 @@ class TrainDialog(QDialog):
         self.data_label.setObjectName("trainData")
         self.data_label.setWordWrap(True)
         self.source = QComboBox()
-        self.source.addItem("merged: finalised clips", MERGED)
-        self.source.addItem("imported ground truth", GROUND_TRUTH)
+        self.source.addItem(tr("Train", "merged: finalised clips"), MERGED)
+        self.source.addItem(tr("Train", "imported ground truth"), GROUND_TRUTH)
         self.source.currentIndexChanged.connect(lambda _i: self._read_data())
         self.backbone = QComboBox()
         for key, text in BACKBONE_CHOICES:
-            self.backbone.addItem(text, key)
+            self.backbone.addItem(tr("Train", text), key)
         self.backbone.setCurrentIndex(self.backbone.findData(default_backbone(cuda_present())))
         self.backbone.currentIndexChanged.connect(lambda _i: self._set_running(self.worker is not None))
         self.adapter = QComboBox()
-        self.adapter.addItems(ADAPTER_CHOICES)
+        for key, text in ADAPTER_CHOICES:
+            self.adapter.addItem(tr("Train", text), key)
         self.weights = QLineEdit()
-        self.browse = QPushButton("Browse…")
-        self.weights.setPlaceholderText("pretrained VideoMAE weights (.pth / .safetensors): needed for ViT-S")
+        self.browse = QPushButton(tr("Train", "Browse…"))
+        self.weights.setPlaceholderText(tr("Train", "pretrained VideoMAE weights (.pth / .safetensors): needed for ViT-S"))
         self.browse.clicked.connect(self._browse)
         weights_row = QHBoxLayout()
         weights_row.addWidget(self.weights, 1)
@@ -148,50 +161,49 @@ class TrainDialog(QDialog):
         self.device = QComboBox()
         self.device.addItems(DEVICES)
         form = QFormLayout()
-        form.addRow("Trains on", self.source)
+        form.addRow(tr("Train", "Trains on"), self.source)
         form.addRow("", self.data_label)
-        form.addRow("Backbone", self.backbone)
-        form.addRow("Adapter", self.adapter)
-        form.addRow("Weights", weights_row)
-        form.addRow("Epochs", self.epochs)
-        form.addRow("Device", self.device)
-        settings = QGroupBox("What it trains")
+        form.addRow(tr("Train", "Backbone"), self.backbone)
+        form.addRow(tr("Train", "Adapter"), self.adapter)
+        form.addRow(tr("Train", "Weights"), weights_row)
+        form.addRow(tr("Train", "Epochs"), self.epochs)
+        form.addRow(tr("Train", "Device"), self.device)
+        settings = QGroupBox(tr("Train", "What it trains"))
         settings.setLayout(form)
-        self.loss_plot = self._plot("loss", "training loss")
+        self.loss_plot = self._plot(tr("Train", "loss"), tr("Train", "training loss"))
         # The curves are named in the title, in their colours: a legend inside the plot sat on the
         # points (mAP rises to the top right, where pyqtgraph puts it).
-        self.map_plot = self._plot("val mAP (%)", tr("Train", "validation mAP: {action} and {body}").format(
+        self.map_plot = self._plot(tr("Train", "val mAP (%)"), tr("Train", "validation mAP: {action} and {body}").format(
             action=f'<span style="color:{ACTION_COLOUR}">● {tr("Train", "action")}</span>',
             body=f'<span style="color:{BODY_COLOUR}">▲ {tr("Train", "body")}</span>'))
         self.loss_curve = self.loss_plot.plot([], [], pen=pg.mkPen("#e0a050", width=2), symbol="o", symbolSize=5)
         self.action_curve = self.map_plot.plot([], [], pen=pg.mkPen(ACTION_COLOUR, width=2), symbol="o", symbolSize=5,
-                                               name="action")
+                                               name=tr("Train", "action"))
         self.body_curve = self.map_plot.plot([], [], pen=pg.mkPen(BODY_COLOUR, width=2), symbol="t", symbolSize=5,
-                                             name="body")
+                                             name=tr("Train", "body"))
         plots = QHBoxLayout()
         plots.addWidget(self.loss_plot)
         plots.addWidget(self.map_plot)
         self.bar = QProgressBar()
         self.bar.setRange(0, 1000)
-        self.run_label = QLabel("Not started")
+        self.run_label = QLabel(tr("Train", "Not started"))
         self.run_label.setObjectName("trainRunLabel")
-        self.start_button = QPushButton("Start")
+        self.start_button = QPushButton(tr("Train", "Start"))
         self.start_button.setObjectName("startTraining")
-        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button = QPushButton(tr("Train", "Cancel"))
         self.cancel_button.setObjectName("cancelTraining")
-        self.resume_button = QPushButton("Resume")
+        self.resume_button = QPushButton(tr("Train", "Resume"))
         self.resume_button.setObjectName("resumeTraining")
-        self.anyway_button = QPushButton("Train anyway")
+        self.anyway_button = QPushButton(tr("Train", "Train anyway"))
         self.anyway_button.setObjectName("trainAnyway")
-        self.anyway_button.setToolTip("train although the data is below the minimum: the version will not "
-                                      "replace a better active one")
+        self.anyway_button.setToolTip(tr("Train", "train although the data is below the minimum: the version will not replace a better active one"))
         self.anyway_button.clicked.connect(lambda: self.start(resume=False, anyway=True))
-        self.activate_button = QPushButton("Make active")
+        self.activate_button = QPushButton(tr("Train", "Make active"))
         self.activate_button.setObjectName("activateVersion")
         self.activate_button.clicked.connect(self.make_active)
         self.activate_button.hide()
         self.pending_version: int | None = None  # registered inactive: "Make active" offers it
-        close = QPushButton("Close")
+        close = QPushButton(tr("Train", "Close"))
         self.start_button.clicked.connect(lambda: self.start(resume=False))
         self.resume_button.clicked.connect(lambda: self.start(resume=True))
         self.cancel_button.clicked.connect(self.cancel)
@@ -213,7 +225,7 @@ class TrainDialog(QDialog):
     def _plot(left: str, title: str) -> pg.PlotWidget:
         plot = pg.PlotWidget(title=title, axisItems={"bottom": EpochAxis()})
         plot.setLabel("left", left)
-        plot.setLabel("bottom", "epoch")
+        plot.setLabel("bottom", tr("Train", "epoch"))
         plot.showGrid(x=True, y=True, alpha=0.25)
         plot.setMinimumHeight(200)
         return plot
@@ -227,8 +239,8 @@ class TrainDialog(QDialog):
             item.setXRange(0.5, epochs + 0.5, padding=0)
 
     def _browse(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Pretrained weights", str(self.project.path),
-                                              "Weights (*.pth *.pt *.bin *.safetensors)")
+        path, _ = QFileDialog.getOpenFileName(self, tr("Train", "Pretrained weights"), str(self.project.path),
+                                              tr("Train", "Weights (*.pth *.pt *.bin *.safetensors)"))
         if path:
             self.weights.setText(path)
 
@@ -246,11 +258,15 @@ class TrainDialog(QDialog):
             self.data = training_data(self.project, self.store, str(self.source.currentData()))
         except InputError as exc:
             self.data = None
-            self.data_label.setText(f"Cannot train: {exc}")
+            self.data_label.setText(tr("Train", "Cannot train: {exc}").format(exc=core_text(exc)))
         else:
-            self.data_label.setText(self.data.summary() + f"\nsubjects are kept apart: no subject is in two "
-                                    f"subsets · data fingerprint #{self.data.fingerprint}"
-                                    + (f"\nRefused: {self.refused} (Train anyway overrides)" if self.refused else ""))
+            refused = self.refused
+            self.data_label.setText(
+                data_summary(self.data) + "\n"
+                + tr("Train", "subjects are kept apart: no subject is in two subsets · data fingerprint #{fingerprint}").format(
+                    fingerprint=self.data.fingerprint)
+                + ("\n" + tr("Train", "Refused: {why} (Train anyway overrides)").format(why=core_text(refused))
+                   if refused else ""))
         self._set_running(self.worker is not None)
 
     @property
@@ -266,7 +282,7 @@ class TrainDialog(QDialog):
         rgb = self.backbone.currentData() != POSE  # pose has no adapter and no pretrained weights
         return TrainSpec(project=str(self.project.path), source=str(self.source.currentData()),
                          backbone=str(self.backbone.currentData()),
-                         adapter=self.adapter.currentText() if rgb else "dsta",
+                         adapter=str(self.adapter.currentData()) if rgb else "dsta",
                          pretrained=(self.weights.text().strip() or None) if rgb else None,
                          epochs=self.epochs.value(), device=self.device.currentText(), number=number,
                          resume=resume,  # a run resumed was let start: its data is not refused now
@@ -279,10 +295,10 @@ class TrainDialog(QDialog):
             return False
         busy = self.work.holding(MODEL_SLOT)
         if busy is not None:
-            self.run_label.setText(f"{busy.name} is still running: train once it has ended")
+            self.run_label.setText(tr("Train", "{name} is still running: train once it has ended").format(name=busy.name))
             return False
         if self.refused and not anyway and not resume:  # a run resumed was started anyway
-            self.run_label.setText(f"Refused: {self.refused}. Train anyway overrides.")
+            self.run_label.setText(tr("Train", "Refused: {refused}. Train anyway overrides.").format(refused=core_text(self.refused)))
             return False
         resume = resume and self.number is not None
         number = self.number if resume and self.number is not None else load_registry(self.project.path).next_number()
@@ -302,7 +318,7 @@ class TrainDialog(QDialog):
         worker.ended.connect(self._on_ended)
         self.worker = worker
         self.started_at, self.fraction = time.monotonic(), 0.0
-        self.run_label.setText(f"Training v{number}: starting the worker")
+        self.run_label.setText(tr("Train", "Training v{number}: starting the worker").format(number=number))
         spec = self.job(number, resume, anyway)
         log.info("training v%d %s by %s: %s on %s, %d epochs, device %s%s", number, "resumed" if resume else "started",
                  self._who(), spec.backbone, spec.source, spec.epochs, spec.device, " (train anyway)" if anyway else "")
@@ -315,7 +331,7 @@ class TrainDialog(QDialog):
         if self.worker is not None:
             self.worker.cancel()
             self.cancel_button.setEnabled(False)
-            self.run_label.setText("Cancelling…")
+            self.run_label.setText(tr("Train", "Cancelling…"))
 
     def _set_running(self, running: bool) -> None:
         can_resume = (not running and self.number is not None
@@ -364,14 +380,17 @@ class TrainDialog(QDialog):
         elapsed = time.monotonic() - self.started_at
         done = int(max((r["epoch"] for r in self.records), default=0))
         left = self.remaining_s()
-        self.run_label.setText(f"Training v{self.number}: epoch {done}/{self.epochs_total} · elapsed {clock(elapsed)}"
-                               + (f" · about {clock(left)} left" if left is not None else ""))
+        self.run_label.setText(
+            tr("Train", "Training v{number}: epoch {done}/{total} · elapsed {elapsed}").format(
+                number=self.number, done=done, total=self.epochs_total, elapsed=clock(elapsed))
+            + (tr("Train", " · about {left} left").format(left=clock(left)) if left is not None else ""))
 
     def _on_finished(self, result: dict[str, Any]) -> None:
         outcome = TrainOutcome.from_json(result)
         entry = outcome.version
-        state = "registered and active" if outcome.activated else "registered, NOT active"
-        text = f"v{entry['number']} {state} ({outcome.reason}), proposal threshold {entry['threshold']:.2f}"
+        state = tr("Train", "registered and active") if outcome.activated else tr("Train", "registered, NOT active")
+        text = tr("Train", "v{number} {state} ({reason}), proposal threshold {threshold:.2f}").format(
+            number=entry["number"], state=state, reason=core_text(outcome.reason), threshold=entry["threshold"])
         self.pending_version = None if outcome.activated else int(entry["number"])
         self.activate_button.setVisible(not outcome.activated)
         self.run_label.setText(text)
@@ -387,8 +406,8 @@ class TrainDialog(QDialog):
         log.info("%s made %s the active model", self._who(), chosen.label)
         self.pending_version = None
         self.activate_button.hide()
-        self.run_label.setText(f"{chosen.label} is now the active model")
-        self.message.emit(f"{chosen.label} is now the active model")
+        self.run_label.setText(tr("Train", "{label} is now the active model").format(label=chosen.label))
+        self.message.emit(tr("Train", "{label} is now the active model").format(label=chosen.label))
         self.registered.emit(chosen.to_json())
 
     def _who(self) -> str:
@@ -397,14 +416,14 @@ class TrainDialog(QDialog):
 
     def _on_failed(self, text: str) -> None:
         log.warning("training v%s failed: %s", self.number, text)
-        self.run_label.setText(text)
-        self.message.emit(text)
+        self.run_label.setText(core_text(text))
+        self.message.emit(core_text(text))
 
     def _on_cancelled(self) -> None:
         done = int(max((r["epoch"] for r in self.records), default=0))
-        self.run_label.setText(f"Cancelled after {done} finished epochs: Resume continues from there")
+        self.run_label.setText(tr("Train", "Cancelled after {done} finished epochs: Resume continues from there").format(done=done))
         log.info("training v%s cancelled after %d finished epochs", self.number, done)
-        self.message.emit(f"Training v{self.number} cancelled")
+        self.message.emit(tr("Train", "Training v{number} cancelled").format(number=self.number))
 
     def _on_ended(self) -> None:
         self.timer.stop()

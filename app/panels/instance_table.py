@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from annotator.model import Segment
 from app.controllers.clip_session import ClipSession
-from app.i18n import mark, tr
+from app.i18n import mark, tax_name, tr
 from app.panels.dock_layout import natural_width, table_chrome, text_column_width
 
 COMMON_NAME_SHARE = 0.8  # the Action column fits this share of the taxonomy's names in full
@@ -88,14 +88,14 @@ class InstanceModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             action = self.session.taxonomy.action(seg.action_id)
             return (str(seg.start_frame), str(seg.end_frame), str(seg.length_frames),
-                    f"{seg.length_frames / fps:.2f}", f"{action.code}  {action.name}", action.body_part.name)[col]
+                    f"{seg.length_frames / fps:.2f}", f"{action.code}  {tax_name(action.name)}", tax_name(action.body_part.name))[col]
         if role == Qt.ItemDataRole.EditRole:
             return (seg.start_frame, seg.end_frame, seg.length_frames, 0, seg.action_id, 0)[col]
         if role == Qt.ItemDataRole.TextAlignmentRole and col <= SECONDS:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ToolTipRole:
             action = self.session.taxonomy.action(seg.action_id)
-            return (f"{action.code} {action.name} ({action.body_part.name}): frames {seg.start_frame}–"
+            return (f"{action.code} {tax_name(action.name)} ({tax_name(action.body_part.name)}): frames {seg.start_frame}–"
                     f"{seg.end_frame}, {seg.start_frame / fps:.3f} s – {seg.end_frame / fps:.3f} s")
         return None
 
@@ -108,7 +108,7 @@ class InstanceModel(QAbstractTableModel):
         try:
             number = int(value)
         except (TypeError, ValueError):
-            self.session.message.emit(f"'{value}' is not a frame number")
+            self.session.message.emit(tr("Instances", "'{text}' is not a frame number").format(text=value))
             return False
         col = index.column()
         if col == START:
@@ -135,7 +135,7 @@ class ActionDelegate(QStyledItemDelegate):
         """The combo box editor."""
         box = QComboBox(parent)
         for action in self.session.taxonomy.actions:
-            box.addItem(f"{action.code}  {action.name}", action.id)
+            box.addItem(f"{action.code}  {tax_name(action.name)}", action.id)
         return box
 
     def setEditorData(self, editor: QWidget, index: Index) -> None:
@@ -180,7 +180,7 @@ class InstanceTable(QTableView):
 
     def ideal_width(self) -> int:
         """Width that shows the numbers, the body part and the Action of common names in full."""
-        names = sorted((f"{a.code}  {a.name}" for a in self.session.taxonomy.actions), key=len)
+        names = sorted((f"{a.code}  {tax_name(a.name)}" for a in self.session.taxonomy.actions), key=len)
         common = names[int(len(names) * COMMON_NAME_SHARE) - 1] if names else "A1  action"
         others = sum(natural_width(self, c) for c in range(len(COLUMNS)) if c != ACTION)
         return others + text_column_width(self, [common], ACTION) + table_chrome(self)

@@ -25,6 +25,7 @@ from annotator.media.gradient import temporal_gradient
 from annotator.media.probe import probe_video
 from annotator.model import Clip
 from annotator.progress import CancelToken, Progress
+from app.core_text import core_text
 from app.i18n import mark, tr
 from app.player.frame_view import FrameView
 from app.player.goto import parse_position
@@ -67,16 +68,16 @@ class Player(QWidget):
         self.play_button.setText("❚❚")
         self.play_button.setFixedWidth(self.play_button.sizeHint().width() + 6)  # ▶ and ❚❚ alike: no jump
         self.play_button.setText("▶")
-        self.play_button.setToolTip("Play / pause (Space)")
+        self.play_button.setToolTip(tr("Player", "Play / pause (Space)"))
         self.play_button.clicked.connect(self.toggle_play)
         self.position = QLabel("")  # empty until a clip is open (a lone dash read as a stray mark)
         self.position.setObjectName("framePosition")
-        self.position.setToolTip("Click, or press Ctrl+G, to go to a frame (123) or a time (12.5s)")
+        self.position.setToolTip(tr("Player", "Click, or press Ctrl+G, to go to a frame (123) or a time (12.5s)"))
         self.position.mousePressEvent = lambda _e: self.ask_position()  # type: ignore[method-assign]
         self.goto_field = QLineEdit()
         self.goto_field.setObjectName("gotoField")
         self.goto_field.setPlaceholderText(tr("Player", "frame or 12.5s"))
-        self.goto_field.setToolTip("A frame number (123) or a time (12.5s, 1:02.5); Enter goes there, Esc cancels")
+        self.goto_field.setToolTip(tr("Player", "A frame number (123) or a time (12.5s, 1:02.5); Enter goes there, Esc cancels"))
         self.goto_field.setFixedWidth(self.goto_field.fontMetrics().horizontalAdvance("frame or 12.5s__") + 16)
         self.goto_field.returnPressed.connect(self._go_typed)
         self.goto_field.installEventFilter(self)
@@ -100,11 +101,11 @@ class Player(QWidget):
         # the main window takes the width from its docks for good (the clip names got elided).
         self.decode_bar.setMinimumWidth(40)
         self.decode_bar.setTextVisible(True)
-        self.decode_bar.setFormat("decoding %p%")
+        self.decode_bar.setFormat(tr("Player", "decoding %p%"))
         self.decode_bar.hide()
         self.cancel_button = QToolButton()
         self.cancel_button.setText("✕")
-        self.cancel_button.setToolTip("Stop decoding")
+        self.cancel_button.setToolTip(tr("Player", "Stop decoding"))
         self.cancel_button.clicked.connect(self.cancel_decode)
         self.cancel_button.hide()
         bar = QHBoxLayout()
@@ -136,7 +137,7 @@ class Player(QWidget):
         try:
             pos = parse_position(text)
         except ValueError as exc:
-            self.message.emit(str(exc))
+            self.message.emit(core_text(exc))
             return False
         if pos.frame is not None:
             frame = pos.frame
@@ -145,8 +146,7 @@ class Player(QWidget):
             ms = pos.seconds * 1000.0
             frame = self.cache.frame_at_time(ms) if self.cache is not None else int(round(ms * self.fps / 1000))
         if not 0 <= frame <= self.last_frame():
-            self.message.emit(f"'{text.strip()}' is past the clip's end (frame {self.last_frame()}); "
-                              "showing the last frame")
+            self.message.emit(tr("Player", "'{text}' is past the clip's end (frame {last}); showing the last frame").format(text=text.strip(), last=self.last_frame()))
         self.seek(frame)
         return True
 
@@ -201,14 +201,14 @@ class Player(QWidget):
         self.total, self.fps, self.current = max(total_frames, 1), fps, 0
         self.frameChanged.emit(0)  # every playhead (timeline, model lane) starts the new clip at 0
         if path is None:
-            self.view.show_frame(None, "This clip has no video attached")
+            self.view.show_frame(None, tr("Player", "This clip has no video attached"))
             self._update_position()
             return
         try:
             probe = probe_video(path, count_frames=False)
         except InputError as exc:
-            self.view.show_frame(None, str(exc))
-            self.message.emit(str(exc))
+            self.view.show_frame(None, core_text(exc))
+            self.message.emit(core_text(exc))
             self._update_position()
             return
         cache = new_cache(probe, self.budget_bytes)
@@ -277,7 +277,7 @@ class Player(QWidget):
         self.decode_bar.hide()
         self.cancel_button.hide()
         if count != self.total:
-            self.message.emit(f"The video has {plural(count, 'decodable frame')}; the clip record says {self.total}.")
+            self.message.emit(tr("Player", "The video has {count}; the clip record says {total}.").format(count=plural(count, 'decodable frame'), total=self.total))
         if cache.error:
             self.message.emit(cache.error)
         if self._shown != self.current:
@@ -289,8 +289,8 @@ class Player(QWidget):
             return
         self.decode_bar.hide()
         self.cancel_button.hide()
-        self.view.show_frame(None, str(exc))
-        self.message.emit(str(exc))
+        self.view.show_frame(None, core_text(exc))
+        self.message.emit(core_text(exc))
 
     # ----- moving ---------------------------------------------------------------------
     def seek(self, frame: int) -> None:
@@ -320,7 +320,7 @@ class Player(QWidget):
             image = temporal_gradient(image, cache.frame(frame - 1) if cache else None)
         if image is None:
             if cache is not None:
-                self.view.show_frame(None, f"Frame {frame} is still decoding…")
+                self.view.show_frame(None, tr("Player", "Frame {frame} is still decoding…").format(frame=frame))
             self._shown = None
         else:
             self.view.show_frame(image)
@@ -332,7 +332,7 @@ class Player(QWidget):
         seconds = ms / 1000.0 if ms is not None else self.current / self.fps
         self.position.setText(
             tr("Player", "frame {frame} / {last}").format(frame=self.current, last=self.last_frame()) + f"    {seconds:7.3f} s"
-            + ("" if ms is not None or self.cache is None else " (est.)")
+            + ("" if ms is not None or self.cache is None else tr("Player", " (est.)"))
         )
 
     # ----- playback -------------------------------------------------------------------

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QMainWindow, QSizePolicy, QSl
 from annotator.commands import AcceptProposal, RejectProposal
 from annotator.model import Proposal, ProposalStatus
 from app.controllers.clip_session import ClipSession
-from app.i18n import tr
+from app.i18n import tax_name, tr
 from app.labelling.shortcuts import Shortcut
 from app.player.player_widget import Player
 from app.review.styled_lanes import BarStyle, StyledLanesItem, ghost
@@ -216,12 +216,12 @@ class ProposalController(QObject):
     def step_threshold(self, direction: int) -> None:
         """Shift+Up / Shift+Down: raise or lower this clip's score threshold by one step."""
         self.panel.set_threshold(stepped_threshold(self.panel.threshold(), direction, self.calibrated))
-        self.message.emit(f"Proposal threshold {self.panel.threshold():.2f} on this clip: {len(self.shown)} shown")
+        self.message.emit(tr("Proposals", "Proposal threshold {threshold:.2f} on this clip: {shown} shown").format(threshold=self.panel.threshold(), shown=len(self.shown)))
 
     def reset_threshold(self) -> None:
         """Shift+Home: this clip's threshold back to the model version's calibrated value."""
         self.panel.set_threshold(self.calibrated)
-        self.message.emit(f"Proposal threshold back to the calibrated {self.calibrated:.2f}: {len(self.shown)} shown")
+        self.message.emit(tr("Proposals", "Proposal threshold back to the calibrated {calibrated:.2f}: {shown} shown").format(calibrated=self.calibrated, shown=len(self.shown)))
 
     def _on_threshold(self, value: float) -> None:
         clip = self.session.clip
@@ -272,7 +272,7 @@ class ProposalController(QObject):
         for p in self.shown:
             assert p.id is not None
             a = tax.action(p.action_id)
-            bars.append(Bar(p.id, p.start_frame, p.end_frame, 0, p.action_id, f"{p.score:.2f} {a.code} {a.name}", a.code))
+            bars.append(Bar(p.id, p.start_frame, p.end_frame, 0, p.action_id, f"{p.score:.2f} {a.code} {tax_name(a.name)}", a.code))
             style = ghost(LANE_COLOURS[a.body_part.id % len(LANE_COLOURS)], score_alpha(p.score, self.panel.threshold()))
             styles[p.id] = (BarStyle(style.fill, SELECTED_OUTLINE, True, style.text) if p.id == self.selected
                             else style)
@@ -292,7 +292,7 @@ class ProposalController(QObject):
 
     def _update_panel(self) -> None:
         if self.is_control:
-            self.panel.info.setText("Control clip: no proposals (they are held back here to measure their effect)")
+            self.panel.info.setText(tr("Proposals", "Control clip: no proposals (they are held back here to measure their effect)"))
             return
         if self.model_version is None or not self.pending_total:
             self.panel.info.setText(tr("Proposals", "No model proposals for this clip"))
@@ -325,7 +325,7 @@ class ProposalController(QObject):
     def _target(self) -> Proposal | None:
         found = self.proposal(self.selected)
         if found is None:
-            self.message.emit("Select a proposal first (click its ghost bar, or P for the next one)")
+            self.message.emit(tr("Proposals", "Select a proposal first (click its ghost bar, or P for the next one)"))
         return found
 
     def accept(self) -> bool:
@@ -340,8 +340,7 @@ class ProposalController(QObject):
                  target.model_version, target.start_frame, target.end_frame, target.score)
         self.session.select(command.temp_id)
         self.player.seek(target.start_frame)
-        self.message.emit(f"Accepted {target.score:.2f} {self.session.taxonomy.action(target.action_id).name}: "
-                          "edit it with [ ] or C (it becomes proposal-edited), Ctrl+Z undoes")
+        self.message.emit(tr("Proposals", "Accepted {score:.2f} {name}: edit it with [ ] or C (it becomes proposal-edited), Ctrl+Z undoes").format(score=target.score, name=tax_name(self.session.taxonomy.action(target.action_id).name)))
         return True
 
     def reject(self) -> bool:
@@ -353,7 +352,7 @@ class ProposalController(QObject):
         if ok:
             log.info("proposal %s rejected by %s: %s %d-%d score %.2f", target.id, self.session.author,
                      target.model_version, target.start_frame, target.end_frame, target.score)
-            self.message.emit("Proposal rejected (Ctrl+Z brings it back)")
+            self.message.emit(tr("Proposals", "Proposal rejected (Ctrl+Z brings it back)"))
         return ok
 
     def jump(self, direction: int) -> None:
@@ -367,7 +366,8 @@ class ProposalController(QObject):
             earlier = [p for p in self.shown if p.start_frame < frame]
             pick = earlier[-1] if earlier else None
         if pick is None:
-            self.message.emit("No proposal " + ("after" if direction > 0 else "before") + " the playhead")
+            self.message.emit(tr("Proposals", "No proposal after the playhead") if direction > 0
+                              else tr("Proposals", "No proposal before the playhead"))
             return
         self.select(pick.id)
         self.player.seek(pick.start_frame)

@@ -33,8 +33,9 @@ def damaged_tip(clip: Clip) -> str:
     """What a tooltip adds for a clip imported from a damaged video ("" when it is not)."""
     if not clip.damaged:
         return ""
-    return (f" · damaged video: only {plural(clip.frame_count, 'frame')} ({clip.duration:.1f} s) could be read, "
-            "the rest of the recording is missing")
+    return tr("Queue", " · damaged video: only {frames} ({seconds:.1f} s) could be read, "
+                       "the rest of the recording is missing").format(frames=plural(clip.frame_count, "frame"),
+                                                                      seconds=clip.duration)
 
 
 @cache

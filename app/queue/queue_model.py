@@ -174,7 +174,8 @@ class QueueModel(ClipRowsModel[QueueRow]):
         if role == Qt.ItemDataRole.TextAlignmentRole and col >= 3:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ToolTipRole:
-            final = " · finalised by the reviewer: read only" if row.clip.finalised else ""
-            return (f"{row.clip.name}: {plural(row.clip.frame_count, 'frame')} at {row.clip.fps:g} fps{final}"
-                    f"{damaged_tip(row.clip)}")
+            final = tr("Queue", " · finalised by the reviewer: read only") if row.clip.finalised else ""
+            return (tr("Queue", "{name}: {frames} at {fps:g} fps").format(
+                name=row.clip.name, frames=plural(row.clip.frame_count, "frame"), fps=row.clip.fps)
+                    + f"{final}{damaged_tip(row.clip)}")
         return None

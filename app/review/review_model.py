@@ -15,6 +15,7 @@ from annotator.decisions import Decision, Outcome
 from annotator.model import Clip, MergedInstance, MergedStatus, Segment
 from annotator.store.api import MergedOutline, StoreAPI
 from annotator.taxonomy import Taxonomy
+from app.i18n import mark, tax_name, tr
 from merging.majority import Choice as Choice  # re-exported: the review screen's type
 from merging.majority import majority_decision as majority_decision
 from merging.standing import current_merged
@@ -78,15 +79,16 @@ def load_review_rows(store: StoreAPI) -> list[ReviewRow]:
 
 
 def clip_state(row: ReviewRow) -> str:
-    """Where a queued clip stands: final, stale (changed since its merge), ready (to finalise) or open."""
+    """Where a queued clip stands: final, stale (changed since its merge), ready (to finalise) or open
+    (English, marked: the queue shows it translated)."""
     if row.clip.finalised:
-        return "final"
+        return mark("Review", "final")
     if row.stale:
         return STALE_STATE
-    return "ready" if row.needs_review == 0 else "open"
+    return mark("Review", "ready") if row.needs_review == 0 else mark("Review", "open")
 
 
-STALE_STATE = "re-merge"  # short: the column is narrow; the tooltip says why
+STALE_STATE = mark("Review", "re-merge")  # short: the column is narrow; the tooltip says why
 STATES = ("open", "ready", STALE_STATE, "final")  # every word clip_state gives (the queue sizes its column)
 
 
@@ -100,15 +102,18 @@ def clip_instances(store: StoreAPI, clip_id: int, segments: dict[str, list[Segme
 def outcome_text(decision: Decision | None, taxonomy: Taxonomy) -> str:
     """A majority or decision in words: 'keep', 'delete', 'label → B1 nodding', …"""
     if decision is None:
-        return "no majority"
+        return tr("Review", "no majority")
     if decision.outcome is Outcome.TAKE:
-        return f"take {decision.annotator}'s version"
+        return tr("Review", "take {name}'s version").format(name=decision.annotator)
     if decision.outcome is Outcome.ADJUST:
-        return "keep, boundaries adjusted"
+        return tr("Review", "keep, boundaries adjusted")
     if decision.outcome is Outcome.LABEL and decision.action_id is not None:
         a = taxonomy.action(decision.action_id)
-        return f"label → {a.code} {a.name}"
-    return str(decision.outcome)
+        return tr("Review", "label → {code} {name}").format(code=a.code, name=tax_name(a.name))
+    return tr("Review", OUTCOME_TEXT.get(str(decision.outcome), str(decision.outcome)))
+
+
+OUTCOME_TEXT = {"keep": mark("Review", "keep"), "delete": mark("Review", "delete")}  # the others are built above
 
 
 def author_of(inst: MergedInstance, segments: dict[str, list[Segment]]) -> dict[str, Segment]:

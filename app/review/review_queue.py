@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.model import MergedStatus
+from app.core_text import core_text
 from app.i18n import mark, tr
 from app.panels.dock_layout import (
     fit_columns_without_scrolling,
@@ -42,7 +43,7 @@ HEADER_TIPS = ("clip (its name starts with the subject)", "instances that need r
                "open / ready to finalise / changed since its merge: merge it again (Ctrl+M) / final")
 FINAL_COLOUR = QColor(122, 196, 132)
 STALE_COLOUR = QColor(232, 112, 96)
-REMERGE_HINT = "Ctrl+M merges it again once its annotators are done"
+REMERGE_HINT = mark("Review", "Ctrl+M merges it again once its annotators are done")
 
 
 class ReviewQueueModel(ClipRowsModel[ReviewRow]):
@@ -68,7 +69,7 @@ class ReviewQueueModel(ClipRowsModel[ReviewRow]):
         if mark is not None:
             return mark
         if role == Qt.ItemDataRole.DisplayRole:
-            return (row.clip.name, str(row.needs_review), str(row.reliable), str(row.resolved), clip_state(row))[col]
+            return (row.clip.name, str(row.needs_review), str(row.reliable), str(row.resolved), tr("Review", clip_state(row)))[col]
         if role == Qt.ItemDataRole.FontRole:
             return self.open_font(row, col)
         if role == Qt.ItemDataRole.ForegroundRole:
@@ -81,10 +82,12 @@ class ReviewQueueModel(ClipRowsModel[ReviewRow]):
         if role == Qt.ItemDataRole.TextAlignmentRole and 1 <= col <= 3:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ToolTipRole:
-            counts = (f"{row.needs_review} need review, {row.reliable} reliable, {row.resolved} resolved" if row.total
-                      else "no instances: every annotator finished it without marking anything")
-            stale = f"\n{row.merge_problem} ({REMERGE_HINT})" if row.stale else ""
-            return f"{row.clip.name} (subject {row.clip.subject}): {counts}{damaged_tip(row.clip)}{stale}"
+            counts = (tr("Review", "{needs} need review, {reliable} reliable, {resolved} resolved").format(
+                needs=row.needs_review, reliable=row.reliable, resolved=row.resolved) if row.total
+                      else tr("Review", "no instances: every annotator finished it without marking anything"))
+            stale = f"\n{core_text(row.merge_problem)} ({tr('Review', REMERGE_HINT)})" if row.stale else ""
+            return (tr("Review", "{name} (subject {subject}): {counts}").format(
+                name=row.clip.name, subject=row.clip.subject, counts=counts) + f"{damaged_tip(row.clip)}{stale}")
         return None
 
 
@@ -105,8 +108,7 @@ class ReviewQueue(QWidget):
         fit_columns_without_scrolling(self.table, stretch=0)
         self.merge_button = QPushButton(tr("Queue", "Merge ready clips"))
         self.merge_button.setObjectName("mergeButton")
-        self.merge_button.setToolTip("Merge every clip whose annotators are all done (Ctrl+M); "
-                                     "decisions already made are kept")
+        self.merge_button.setToolTip(tr("Review", "Merge every clip whose annotators are all done (Ctrl+M); decisions already made are kept"))
         self.cancel_button = QPushButton(tr("Queue", "Cancel"))
         self.cancel_button.hide()
         self.progress = QProgressBar()
@@ -134,7 +136,7 @@ class ReviewQueue(QWidget):
         """Width that shows every column, the longest clip name included."""
         names = [r.clip.name for r in self.model.rows] or ["S00_00_0000_R"]
         others = sum(natural_width(self.table, c) for c in range(1, len(COLUMNS) - 1))
-        state = max(natural_width(self.table, len(COLUMNS) - 1), text_column_width(self.table, STATES, len(COLUMNS) - 1))
+        state = max(natural_width(self.table, len(COLUMNS) - 1), text_column_width(self.table, [tr("Review", s) for s in STATES], len(COLUMNS) - 1))
         return (others + state + text_column_width(self.table, names, 0) + self.model.mark_width() + table_chrome(self.table)
                 + horizontal_margins(self))
 
@@ -155,7 +157,7 @@ class ReviewQueue(QWidget):
         final = sum(r.clip.finalised for r in rows)
         stale = sum(r.stale for r in rows)
         changed = f" · {stale} to re-merge" if stale else ""
-        self.summary.setText(f"{len(rows)} merged clips · {needs} instances need review · {final} finalised{changed}")
+        self.summary.setText(tr("Review", "{clips} merged clips · {needs} instances need review · {final} finalised{changed}").format(clips=len(rows), needs=needs, final=final, changed=changed))
 
     def select_clip(self, clip_id: int) -> None:
         """Mark and highlight the open clip's row without emitting activation."""

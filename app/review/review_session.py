@@ -24,6 +24,8 @@ from annotator.model import Clip, MergedInstance, MergedStatus, Segment
 from annotator.store.api import StoreAPI
 from app.controllers.edit_pipeline import EditPipeline
 from app.controllers.live_feed import LiveFeed
+from app.core_text import core_text
+from app.i18n import mark, tax_name, tr
 from app.review.review_model import (
     Choice,
     ReviewClip,
@@ -32,12 +34,15 @@ from app.review.review_model import (
     outcome_text,
     read_review_clip,
 )
+from app.review.review_timeline import STATUS_TEXT
 from app.stored_command import StoredCommand, prune
 from app.tasks import TaskRunner
 from app.wording import plural
 
 REFUSALS = (RuleViolation, ConflictError, PermissionDenied, InputError, StoreBusy)
 
+
+UNDO, REDO = mark("Review", "Undo"), mark("Review", "Redo")  # what a replayed decision is, shown translated
 
 class ReviewSession(QObject):
     """Decisions and queries of the review screen; widgets listen to the signals."""
@@ -155,7 +160,7 @@ class ReviewSession(QObject):
     def _target(self) -> MergedInstance | None:
         inst = self.selected_instance()
         if inst is None:
-            self.message.emit("Select a merged instance first (click it, N for the next to review)")
+            self.message.emit(tr("Review", "Select a merged instance first (click it, N for the next to review)"))
         return inst
 
     def decide(self, choice: Choice) -> MergedInstance | None:
@@ -164,19 +169,18 @@ class ReviewSession(QObject):
         if inst is None or inst.id is None or self.clip is None:
             return None
         command = Decide(inst, Verdict(choice.decision, choice.start_frame, choice.end_frame, choice.action_id),
-                         f"decision '{outcome_text(choice.decision, self.taxonomy)}'")
+                         tr("Review", "decision '{outcome}'").format(outcome=outcome_text(choice.decision, self.taxonomy)))
         if not self._submit(command, False, None):
             self._prune()
             return None
         self.undo_stack.push(StoredCommand(command, self._replay_submit))
         done = self.instance(inst.id)
         assert done is not None
-        self.message.emit(f"Decided: {outcome_text(choice.decision, self.taxonomy)} "
-                          f"({done.start_frame}–{done.end_frame}, {self._name(done.action_id)})")
+        self.message.emit(tr("Review", "Decided: {outcome} ({start_frame}–{end_frame}, {action})").format(outcome=outcome_text(choice.decision, self.taxonomy), start_frame=done.start_frame, end_frame=done.end_frame, action=self._name(done.action_id)))
         return done
 
     def _replay_submit(self, command: Command, undo: bool, _text: str) -> bool:
-        return self._submit(command, undo, "Undo" if undo else "Redo")
+        return self._submit(command, undo, UNDO if undo else REDO)
 
     def _submit(self, command: Command, undo: bool, what: str | None) -> bool:
         """Show a decision (or its undo / redo: `what`) and queue it; False when refused at once."""
@@ -185,7 +189,7 @@ class ReviewSession(QObject):
             iid = command.instance.id
             self.select(iid)
             if self.instance(iid) is None:  # the store's words for a deleted instance, so every path says the same
-                self.message.emit(f"{what} refused: merged instance {iid} no longer exists (the merge was re-run)")
+                self.message.emit(tr("Review", "{what} refused: merged instance {iid} no longer exists (the merge was re-run)").format(what=tr("Review", what), iid=iid))
                 self._refused = True
                 return False
         ticket = self.pipeline.queue.reserve()
@@ -219,7 +223,7 @@ class ReviewSession(QObject):
             if what is not None and event.change.instances:
                 self.message.emit(self._replayed(what, event.change.instances[0]))
         elif isinstance(event, Refused):
-            what = self._replays.get(event.tickets[0], "Decision")
+            what = self._replays.get(event.tickets[0], tr("Review", "Decision"))
             for ticket in event.tickets:
                 self._replays.pop(ticket, None)
                 if ticket in self._queued:
@@ -232,7 +236,7 @@ class ReviewSession(QObject):
             self.reload()
             if self.clip is not None:
                 self.decided.emit(self.clip.id)
-            self.message.emit(f"{what} refused: {event.message}")
+            self.message.emit(tr("Review", "{what} refused: {message}").format(what=tr("Review", what), message=core_text(event.message)))
 
     def go_live(self, journal: Journal | None, feed: LiveFeed | None = None) -> None:
         """Store decisions in the background through `journal` (replaying what it kept) and follow
@@ -268,13 +272,14 @@ class ReviewSession(QObject):
         self.pipeline.close()
 
     def _replayed(self, what: str, done: MergedInstance) -> str:
-        if what == "Redo":
-            return (f"Redone: '{outcome_text(done.decision, self.taxonomy)}' "
-                    f"({done.start_frame}–{done.end_frame}, {self._name(done.action_id)})")
+        if what == REDO:
+            return tr("Review", "Redone: '{outcome}' ({start}–{end}, {action})").format(
+                outcome=outcome_text(done.decision, self.taxonomy), start=done.start_frame, end=done.end_frame,
+                action=self._name(done.action_id))
         if done.status is MergedStatus.RESOLVED:
-            return f"Undone: back to '{outcome_text(done.decision, self.taxonomy)}'"
-        return (f"Undone: instance {done.start_frame}–{done.end_frame} is undecided again "
-                f"({str(done.status).replace('_', ' ')})")
+            return tr("Review", "Undone: back to '{outcome}'").format(outcome=outcome_text(done.decision, self.taxonomy))
+        return tr("Review", "Undone: instance {start}–{end} is undecided again ({status})").format(
+            start=done.start_frame, end=done.end_frame, status=tr("Review", STATUS_TEXT[done.status]))
 
     def accept_majority(self) -> MergedInstance | None:
         """Enter: take the pre-selected majority outcome."""
@@ -283,8 +288,7 @@ class ReviewSession(QObject):
             return None
         chosen = majority_decision(inst)
         if chosen is None:
-            self.message.emit("No majority for this instance: choose K (keep), D (delete), "
-                              "L (label) or 1/2/3 (one annotator's version)")
+            self.message.emit(tr("Review", "No majority for this instance: choose K (keep), D (delete), L (label) or 1/2/3 (one annotator's version)"))
             return None
         return self.decide(chosen)
 
@@ -329,13 +333,12 @@ class ReviewSession(QObject):
         if inst is None:
             return None
         if not 0 <= lane < len(self.annotators):
-            self.message.emit(f"This clip has {len(self.annotators)} annotators; there is no annotator {lane + 1}")
+            self.message.emit(tr("Review", "This clip has {count} annotators; there is no annotator {number}").format(count=len(self.annotators), number=lane + 1))
             return None
         name = self.annotators[lane]
         seg = self.contributors(inst).get(name)
         if seg is None:
-            self.message.emit(f"{name} did not mark this instance: nothing of theirs to take "
-                              "(D deletes it, K keeps the merged one)")
+            self.message.emit(tr("Review", "{name} did not mark this instance: nothing of theirs to take (D deletes it, K keeps the merged one)").format(name=name))
             return None
         return self.decide(Choice(take(name), seg.start_frame, seg.end_frame, seg.action_id))
 
@@ -350,7 +353,7 @@ class ReviewSession(QObject):
     def _replay(self, undo: bool) -> bool:
         stack = self.undo_stack
         if not (stack.canUndo() if undo else stack.canRedo()):
-            self.message.emit("Nothing to undo in this clip" if undo else "Nothing to redo in this clip")
+            self.message.emit(tr("Review", "Nothing to undo in this clip") if undo else tr("Review", "Nothing to redo in this clip"))
             return False
         self._refused = False
         stack.undo() if undo else stack.redo()
@@ -363,8 +366,8 @@ class ReviewSession(QObject):
         if refused:
             lost = prune(self.undo_stack, refused, self.pipeline.book)
             if lost:
-                self.message.emit(f"{plural(lost, 'other decision')} left the undo history: "
-                                  "it no longer matches what the database holds")
+                self.message.emit(tr("Review", "{count} left the undo history: it no longer matches what the "
+                                     "database holds").format(count=plural(lost, "other decision")))
 
     def finalise(self) -> bool:
         """Ctrl+Enter: finalise the clip; the store refuses while instances need review."""
@@ -376,28 +379,28 @@ class ReviewSession(QObject):
         except REFUSALS as exc:
             self.reload()  # e.g. an annotator changed their work since the merge: lanes and state follow
             self.decided.emit(self.clip.id)
-            self.message.emit(f"Cannot finalise: {exc}")
+            self.message.emit(tr("Review", "Cannot finalise: {exc}").format(exc=core_text(exc)))
             return False
         self.merge_problem = None
         self.clipFinalised.emit(self.clip.id)
-        self.message.emit(f"Clip {self.clip.name} finalised")
+        self.message.emit(tr("Review", "Clip {name} finalised").format(name=self.clip.name))
         return True
 
     def unfinalise(self) -> bool:
         """Open the finalised clip for review again (its decisions stay; it leaves the export)."""
         if self.clip is None or not self.clip.finalised:
-            self.message.emit("This clip is not finalised")
+            self.message.emit(tr("Review", "This clip is not finalised"))
             return False
         try:
             self.clip = self.store.unfinalise_clip(self.clip.id)
         except REFUSALS as exc:
-            self.message.emit(f"Cannot un-finalise: {exc}")
+            self.message.emit(tr("Review", "Cannot un-finalise: {exc}").format(exc=core_text(exc)))
             return False
         self.reload()
         self.clipFinalised.emit(self.clip.id)  # the row and the detail follow, as for finalising
-        self.message.emit(f"Clip {self.clip.name} is open for review again (Ctrl+Enter finalises it)")
+        self.message.emit(tr("Review", "Clip {name} is open for review again (Ctrl+Enter finalises it)").format(name=self.clip.name))
         return True
 
     def _name(self, action_id: int) -> str:
         a = self.taxonomy.action(action_id)
-        return f"{a.code} {a.name}"
+        return f"{a.code} {tax_name(a.name)}"

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QWidget
 
 from annotator.model import MergedInstance, MergedStatus, Segment
 from annotator.taxonomy import Taxonomy
+from app.i18n import mark, tax_name, tr
 from app.review.review_model import outcome_text
 from app.review.styled_lanes import BarStyle, StyledLanesItem, ghost, install_styled_lanes
 from app.timeline.packing import Bar
@@ -25,8 +26,9 @@ STATUS_COLOURS = {
     MergedStatus.RELIABLE: QColor(118, 190, 130),
     MergedStatus.RESOLVED: QColor(128, 160, 214),
 }
-STATUS_TEXT = {MergedStatus.NEEDS_REVIEW: "needs review", MergedStatus.RELIABLE: "reliable",
-               MergedStatus.RESOLVED: "resolved"}
+STATUS_TEXT = {MergedStatus.NEEDS_REVIEW: mark("Review", "needs review"),
+               MergedStatus.RELIABLE: mark("Review", "reliable"),
+               MergedStatus.RESOLVED: mark("Review", "resolved")}  # translated where shown
 CONTRIBUTOR_OUTLINE = QColor(255, 255, 255)
 # Annotators' segments are one neutral colour here: on this screen colour means review status
 # (body-part colours would repeat the status colours: head orange, upper limb green, body blue).
@@ -35,7 +37,7 @@ ANNOTATOR_COLOUR = QColor(150, 158, 172)
 # an outline alone did not tell which segments make up the instance.
 CONTRIBUTOR_COLOUR = QColor(226, 230, 238)
 OTHER_COLOUR = QColor(150, 158, 172, 70)
-MERGED_LANE = "merged"
+MERGED_LANE = mark("Timeline", "merged")  # shown translated (lane_title)
 
 
 def merged_bar_id(instance_id: int) -> int:
@@ -52,10 +54,11 @@ def merged_text(inst: MergedInstance, taxonomy: Taxonomy) -> str:
     """'B1 nodding · needs review: keep' — label, status, and majority or decision."""
     a = taxonomy.action(inst.action_id)
     if inst.status is MergedStatus.RESOLVED:
-        return f"{a.code} {a.name} · {outcome_text(inst.decision, taxonomy)}"
+        return f"{a.code} {tax_name(a.name)} · {outcome_text(inst.decision, taxonomy)}"
     if inst.status is MergedStatus.RELIABLE:
-        return f"{a.code} {a.name} · reliable"
-    return f"{a.code} {a.name} · review: {outcome_text(inst.majority, taxonomy)}?"
+        return f"{a.code} {tax_name(a.name)} · {tr('Review', 'reliable')}"
+    return f"{a.code} {tax_name(a.name)} · " + tr("Review", "review: {outcome}?").format(
+        outcome=outcome_text(inst.majority, taxonomy))
 
 
 def merged_style(inst: MergedInstance) -> BarStyle:
@@ -79,7 +82,7 @@ def review_bars(annotators: Sequence[str], segments: Mapping[str, Sequence[Segme
         for s in segments.get(name, ()):
             assert s.id is not None
             a = taxonomy.action(s.action_id)
-            bars.append(Bar(s.id, s.start_frame, s.end_frame, lane, s.action_id, f"{a.code} {a.name}", a.code))
+            bars.append(Bar(s.id, s.start_frame, s.end_frame, lane, s.action_id, f"{a.code} {tax_name(a.name)}", a.code))
             if not marked:
                 styles[s.id] = BarStyle(ANNOTATOR_COLOUR)
             elif s.id in marked:

@@ -14,8 +14,9 @@ from annotator.model import Clip, MergedStatus, Role
 from annotator.progress import CancelToken, Progress
 from annotator.store.api import StoreAPI
 from app.controllers.pose import REVIEW_POSE_SHORTCUTS, PoseController
+from app.core_text import core_text
 from app.export.export_dialog import ExportDialog
-from app.i18n import mark
+from app.i18n import mark, tr
 from app.labelling.label_picker import LabelPicker
 from app.labelling.shortcut_sheet import NUDGE_NOTE
 from app.panels.dock_layout import DockFit
@@ -35,7 +36,7 @@ if TYPE_CHECKING:  # the merge (scipy) is imported when it runs, not when the wi
     from merging.workflow import MergeRun
 
 StoreFactory = Callable[[], StoreAPI]
-STALE_STATUS = "changed since merge: re-merge (Ctrl+M)"
+STALE_STATUS = mark("Review", "changed since merge: re-merge (Ctrl+M)")
 STATE_VERSION = 2  # saveState version of the review screen (the annotation screen saves 1)
 DETAIL_WIDTH = 340  # the instance detail wraps its text; this fits "Who said what" rows unwrapped
 
@@ -46,7 +47,8 @@ class ReviewWindow(ClipWindow):
     """Wires the review session to the player, lanes, queue and keys."""
 
     STATE_VERSION = STATE_VERSION
-    NO_NEXT_CLIP = "No clip left to review"  # Ctrl+N with nothing left to review
+    NO_NEXT_CLIP_CONTEXT = "Review"
+    NO_NEXT_CLIP = mark("Review", "No clip left to review")  # Ctrl+N with nothing left to review
     SHEET_NOTE = f"{REVIEW_NOTE} {NUDGE_NOTE}"
     session: ReviewSession
     queue: ReviewQueue
@@ -55,7 +57,7 @@ class ReviewWindow(ClipWindow):
     def __init__(self, store: StoreAPI, user: str, media_path: MediaResolver, settings: AppSettings,
                  store_factory: StoreFactory | None = None, project_key: str = "",
                  title: str = "MMAD Studio") -> None:
-        super().__init__(store, user, media_path, settings, project_key, f"{title} — review — {user}")
+        super().__init__(store, user, media_path, settings, project_key, tr("Review", "{title} — review — {user}").format(title=title, user=user))
         self.store_factory = store_factory
         self.backup: Callable[[], object] | None = None  # Project.backup: a copy after each merge (launch sets it)
         self.session = ReviewSession(store, self, threads=self.runner.threads)
@@ -146,7 +148,7 @@ class ReviewWindow(ClipWindow):
         rows = load_review_rows(self.store)
         self.queue.set_rows(rows)
         if not rows:
-            self.show_message("No merged clips yet: press Ctrl+M to merge the clips whose annotators are done")
+            self.show_message(tr("Review", "No merged clips yet: press Ctrl+M to merge the clips whose annotators are done"))
 
     def open_clip_id(self, clip_id: int) -> None:
         """Open a clip: lanes, merged instances, video; selects the first instance to review."""
@@ -196,7 +198,7 @@ class ReviewWindow(ClipWindow):
     def start_merge(self) -> TaskHandle | None:
         """Ctrl+M: merge every ready clip off the UI thread, with progress and Cancel."""
         if self.merge_task is not None and self.merge_task.running:
-            self.show_message("The merge is already running")
+            self.show_message(tr("Review", "The merge is already running"))
             return None
         factory, backup = self.store_factory, self.backup
 
@@ -216,8 +218,8 @@ class ReviewWindow(ClipWindow):
         handle = self.runner.start("merge", work)
         handle.progress.connect(self.queue.set_progress)
         handle.finished.connect(self._on_merged)
-        handle.failed.connect(lambda exc: self.show_message(f"Merge failed: {exc}"))
-        handle.cancelled.connect(lambda: self.show_message("Merge cancelled; clips already stored stay merged"))
+        handle.failed.connect(lambda exc: self.show_message(tr("Review", "Merge failed: {exc}").format(exc=core_text(exc))))
+        handle.cancelled.connect(lambda: self.show_message(tr("Review", "Merge cancelled; clips already stored stay merged")))
         handle.ended.connect(lambda: self.queue.show_running(False))
         self.queue.show_running(True)
         self.merge_task = handle
@@ -254,19 +256,17 @@ class ReviewWindow(ClipWindow):
         self.reload_queue()
         if self.session.clip is not None:
             self.session.reload()
-        self.show_message(f"Merged {plural(run.merged_clips, 'clip')}: {plural(run.written, 'instance')} written, "
-                          f"{plural(run.kept_resolved, 'decision')} kept, {len(run.stale_resolved)} dropped (changed: back to review), "
-                          f"{plural(len(run.skipped), 'clip')} not ready")
+        self.show_message(tr("Review", "Merged {clips}: {written} written, {kept} kept, {dropped} dropped (changed: back to review), {not_ready} not ready").format(clips=plural(run.merged_clips, 'clip'), written=plural(run.written, 'instance'), kept=plural(run.kept_resolved, 'decision'), dropped=len(run.stale_resolved), not_ready=plural(len(run.skipped), 'clip')))
 
     # ----- decisions ---------------------------------------------------------------------------
     def ask_label(self) -> None:
         """L: the label picker for the selected instance."""
         inst = self.session.selected_instance()
         if inst is None:
-            self.show_message("Select a merged instance first (click it, N for the next to review)")
+            self.show_message(tr("Review", "Select a merged instance first (click it, N for the next to review)"))
             return
         labels = [seg.action_id for seg in self.session.contributors(inst).values()]
-        self.picker.ask(f"Label for instance {inst.start_frame}–{inst.end_frame}", inst.action_id,
+        self.picker.ask(tr("Review", "Label for instance {start_frame}–{end_frame}").format(start_frame=inst.start_frame, end_frame=inst.end_frame), inst.action_id,
                         list(dict.fromkeys(labels)))  # the annotators' labels head the list
 
     def _on_picked(self, action_id: int) -> None:
@@ -288,8 +288,7 @@ class ReviewWindow(ClipWindow):
             self._edge_armed = (inst.id, edge)
             shown = inst.start_frame if edge == "start" else inst.end_frame
             self.player.seek(shown)
-            self.show_message(f"Showing the {edge} edge (frame {shown}) of an undecided instance: the same key "
-                              "again moves it, which decides 'keep, boundaries adjusted'")
+            self.show_message(tr("Review", "Showing the {edge} edge (frame {shown}) of an undecided instance: the same key again moves it, which decides 'keep, boundaries adjusted'").format(edge=tr("Review", "start") if edge == "start" else tr("Review", "end"), shown=shown))
             return
         frame = self.session.adjust(edge, delta)
         if frame is not None:
@@ -301,10 +300,9 @@ class ReviewWindow(ClipWindow):
         if inst is None:
             clip = self.session.clip
             if clip is not None and self.store.clip(clip.id).finalised:
-                self.show_message("This clip is finalised: Ctrl+N opens the next clip to review")
+                self.show_message(tr("Review", "This clip is finalised: Ctrl+N opens the next clip to review"))
             else:
-                self.show_message("Nothing left to review in this clip: Ctrl+Enter finalises it, "
-                                  "Ctrl+N opens the next clip")
+                self.show_message(tr("Review", "Nothing left to review in this clip: Ctrl+Enter finalises it, Ctrl+N opens the next clip"))
             return
         self.session.select(inst.id)
         self.player.seek(inst.start_frame)
@@ -322,22 +320,21 @@ class ReviewWindow(ClipWindow):
         if clip is None:
             return
         if clip.finalised:
-            self.show_message("This clip is already finalised (Clip > Un-finalise opens it for review again)")
+            self.show_message(tr("Review", "This clip is already finalised (Clip > Un-finalise opens it for review again)"))
             return
-        if not self.confirm(f"Finalise clip {clip.name}? Its merged instances become the ground truth "
-                            "that the export reads (Clip > Un-finalise undoes this)."):
-            self.show_message("Not finalised")
+        if not self.confirm(tr("Review", "Finalise clip {name}? Its merged instances become the ground truth that the export reads (Clip > Un-finalise undoes this).").format(name=clip.name)):
+            self.show_message(tr("Review", "Not finalised"))
             return
         if self.session.finalise():
-            self.show_message(f"Clip {clip.name} finalised: Ctrl+N opens the next clip to review")
+            self.show_message(tr("Review", "Clip {name} finalised: Ctrl+N opens the next clip to review").format(name=clip.name))
 
     def unfinalise(self) -> None:
         """Clip > Un-finalise: open the finalised clip for review again, after asking."""
         clip = self.session.clip
         if clip is None or not clip.finalised:
-            self.show_message("This clip is not finalised")
+            self.show_message(tr("Review", "This clip is not finalised"))
             return
-        if self.confirm(f"Open clip {clip.name} for review again? It leaves the export until it is finalised again."):
+        if self.confirm(tr("Review", "Open clip {name} for review again? It leaves the export until it is finalised again.").format(name=clip.name)):
             self.session.unfinalise()
 
     def play(self) -> None:
@@ -379,7 +376,7 @@ class ReviewWindow(ClipWindow):
     def _on_drop(self, bar_id: int, start: int, end: int) -> None:
         instance_id = instance_of_bar(bar_id)
         if instance_id is None:
-            self.show_message("Annotators' segments are read-only here: adjust the merged instance instead")
+            self.show_message(tr("Review", "Annotators' segments are read-only here: adjust the merged instance instead"))
             self.refresh()
             return
         self.session.select(instance_id)
@@ -389,7 +386,8 @@ class ReviewWindow(ClipWindow):
     def _status_detail(self, clip: Clip) -> str:
         """Review counts and where the clip stands."""
         needs, reliable, resolved = status_counts(self.session.instances)
-        state = ("finalised" if clip.finalised
-                 else STALE_STATUS if self.session.merge_problem is not None
-                 else "ready to finalise" if needs == 0 else "in review")
-        return f"{needs} to review · {reliable} reliable · {resolved} resolved · {state}"
+        state = (tr("Review", "finalised") if clip.finalised
+                 else tr("Review", STALE_STATUS) if self.session.merge_problem is not None
+                 else tr("Review", "ready to finalise") if needs == 0 else tr("Review", "in review"))
+        return tr("Review", "{needs} to review · {reliable} reliable · {resolved} resolved · {state}").format(
+            needs=needs, reliable=reliable, resolved=resolved, state=state)

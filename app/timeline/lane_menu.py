@@ -11,9 +11,10 @@ from collections.abc import Sequence
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu
 
+from app.i18n import tr
 from app.settings import AppSettings
 from app.timeline.lane_visibility import LaneFilter
-from app.timeline.timeline_widget import TimelineWidget
+from app.timeline.timeline_widget import TimelineWidget, lane_title
 
 
 class LaneMenu:
@@ -40,10 +41,10 @@ class LaneMenu:
         collapse_action.setChecked(self.lane_filter.collapse_empty)
         if not names:
             return
-        sub = menu.addMenu("Show lanes")
+        sub = menu.addMenu(tr("Timeline", "Show lanes"))
         sub.setObjectName("showLanesMenu")
         for name in names:
-            action = sub.addAction(name)
+            action = sub.addAction(lane_title(name))
             action.setCheckable(True)
             action.setChecked(name not in self.lane_filter.hidden)
             action.triggered.connect(lambda _checked=False, n=name: self.toggle_lane(n))

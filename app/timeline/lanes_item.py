@@ -15,6 +15,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen
 
+from app.i18n import tr
 from app.timeline.packing import Bar, pack_rows, rows_per_lane
 
 LANE_GAP = 0.35  # empty space between lane groups, in row units
@@ -255,8 +256,7 @@ class LanesItem(pg.GraphicsObject):  # type: ignore[misc]  # pyqtgraph ships no 
             self.setCursor(Qt.CursorShape.SizeHorCursor)
         bar = self.bar(found[0])
         if bar is not None:  # the full name even where the bar is too short to show it
-            self.setToolTip(f"{bar.text}  ·  frames {bar.start}–{bar.end}  ·  drag edges to resize, "
-                            "double-click to relabel")
+            self.setToolTip(tr("Timeline", "{text}  ·  frames {start}–{end}  ·  drag edges to resize, double-click to relabel").format(text=bar.text, start=bar.start, end=bar.end))
 
     def mouseClickEvent(self, ev: object) -> None:
         """Click: select the bar under the mouse, or report the frame (seek) on empty space."""

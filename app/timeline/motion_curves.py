@@ -20,6 +20,7 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QPainter
 from PySide6.QtWidgets import QGraphicsItem
 
+from app.i18n import mark, tax_name, tr
 from app.timeline.lanes_item import LANE_SHADES
 from app.timeline.timeline_widget import TimelineWidget
 from inference.pose.motion import DISTANCE_PARTS, MotionCurves
@@ -38,8 +39,8 @@ TICK_ALPHA = 150
 SCALE_COLOUR = QColor(138, 147, 163)
 # Each row's scale is written under its name, left of the curves (written at the row's right end,
 # it sat on the curves' peaks there); the axis is 86 px wide, so the units are short.
-SHORT_UNITS = {"distance (torso lengths)": "TL", "orientation change / s": "/s",
-               "speed (torso lengths / s)": "TL/s"}
+SHORT_UNITS = {"distance (torso lengths)": mark("Timeline", "TL"), "orientation change / s": mark("Timeline", "/s"),
+               "speed (torso lengths / s)": mark("Timeline", "TL/s")}  # translated where drawn
 NAME_RISE = 6  # px the name moves up to make room for its scale under it
 
 
@@ -141,19 +142,19 @@ class MotionCurvesPlot:
     def __init__(self, timeline: TimelineWidget, parts: Sequence[str], colours: Sequence[QColor], row: int) -> None:
         self.parts = list(parts)
         self.colours = list(colours)
-        self.axis = ColouredLabelAxis(dict(zip(self.parts, self.colours, strict=True)))
+        self.axis = ColouredLabelAxis(dict(zip(map(tax_name, self.parts), self.colours, strict=True)))
         self.plot, self.playhead = timeline.add_linked_row(row, self.axis)
-        self.axis.setTicks([[(i + 0.5, p) for i, p in enumerate(self.parts)], []])
+        self.axis.setTicks([[(i + 0.5, tax_name(p)) for i, p in enumerate(self.parts)], []])
         self.plot.getViewBox().invertY(True)
         self.plot.setYRange(0, len(self.parts), padding=0)
         self.plot.setFixedHeight(ROW_PX * len(self.parts) + 6)
         self.bands = RowBands(len(self.parts))
         self.bands.hide()  # shown with the first curves: no clip, no pose, no rows to tell apart
-        self.axis.setToolTip("How much each body part moves (hands: how near they come to the face, body "
-                             "or legs), each row scaled to this clip; ticks mark where a movement starts "
-                             "or stops (E snaps a segment's edge there). Under each name, the value at the "
-                             "row's top: TL/s torso lengths a second, /s the head's orientation change a "
-                             "second, TL (hands) the nearest distance in torso lengths")
+        self.axis.setToolTip(tr("Timeline", "How much each body part moves (hands: how near they come to the face, body "
+                                "or legs), each row scaled to this clip; ticks mark where a movement starts "
+                                "or stops (E snaps a segment's edge there). Under each name, the value at the "
+                                "row's top: TL/s torso lengths a second, /s the head's orientation change a "
+                                "second, TL (hands) the nearest distance in torso lengths"))
         self.plot.addItem(self.bands)
         # The curve items are made with the first curves to draw (a clip's pose arrives after the
         # window is on screen): 14 pyqtgraph items cost the window's start-up about 10 ms.
@@ -199,7 +200,7 @@ class MotionCurvesPlot:
             top = row_scale(curve, part in DISTANCE_PARTS)
             if top is not None:
                 unit = motion.unit(part)
-                scales[part] = f"{top:.2g} {SHORT_UNITS.get(unit, unit)}"
+                scales[part] = f"{top:.2g} {tr('Timeline', SHORT_UNITS.get(unit, unit))}"
         self.axis.set_scales(scales)
         self.bands.set_frames(frames)
         self.bands.setVisible(frames > 0)

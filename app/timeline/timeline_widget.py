@@ -10,7 +10,7 @@ from PySide6.QtCore import QPointF, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QWidget
 
-from app.i18n import tr
+from app.i18n import tax_name, tr
 from app.timeline.filmstrip import FilmstripItem
 from app.timeline.lane_visibility import LaneFilter, shown_lanes
 from app.timeline.lanes_item import LanesItem
@@ -85,6 +85,12 @@ class TimelineViewBox(pg.ViewBox):  # type: ignore[misc]  # pyqtgraph ships no t
         delta = ev.delta() if hasattr(ev, "delta") else ev.angleDelta().y()  # type: ignore[attr-defined]
         self.timeline.zoom(ZOOM_STEP if delta > 0 else 1 / ZOOM_STEP)
         ev.accept()  # type: ignore[attr-defined]
+
+
+def lane_title(name: str) -> str:
+    """A lane's name as shown: a body part's in the interface language, 'merged', or an annotator's name."""
+    shown = tax_name(name)
+    return shown if shown != name else tr("Timeline", name)
 
 
 class TimelineWidget(pg.GraphicsLayoutWidget):  # type: ignore[misc]  # pyqtgraph ships no type hints
@@ -275,7 +281,7 @@ class TimelineWidget(pg.GraphicsLayoutWidget):  # type: ignore[misc]  # pyqtgrap
 
     def _update_lane_axis(self) -> None:
         shown = self.lanes.lane_shown
-        ticks = [(y, name) for k, (y, name) in enumerate(zip(self.lanes.lane_centres(), self.lane_names, strict=True))
+        ticks = [(y, lane_title(name)) for k, (y, name) in enumerate(zip(self.lanes.lane_centres(), self.lane_names, strict=True))
                  if k >= len(shown) or shown[k]]
         self.plot.getAxis("left").setTicks([ticks, []])
 
