@@ -165,7 +165,8 @@ def bench_backend(label: str, folder: Path, db_url: str | None, windows: bool, l
         ("merge again (decisions kept)", lambda: run_cli(["merge", p, "--as", REVIEWER])),
         ("agreement", lambda: run_cli(["agreement", p, "--as", REVIEWER])),
         ("finalise --all-reliable", lambda: run_cli(["finalise", p, "--all-reliable", "--as", REVIEWER])),
-        ("add-user annotator4", lambda: run_cli(["add-user", p, "annotator4", "--role", "annotator"])),
+        ("add-user annotator4", lambda: run_cli(["add-user", p, "annotator4", "--role", "annotator"]
+                                                + (["--login", bench_login(label)] if db_url else []))),
         ("import-annotations (val, 4th annotator)",
          lambda: run_cli(["import-annotations", p, str(DATA / "val.csv"), "--format", "mma52-csv",
                           "--annotator", "annotator4"])),
@@ -193,9 +194,18 @@ def bench_backend(label: str, folder: Path, db_url: str | None, windows: bool, l
     return rows
 
 
+RUN_TAG = uuid.uuid4().hex[:8]
+
+
+def bench_login(label: str) -> str:
+    """The database login of add-user's annotator on a PostgreSQL backend: logins are the server's,
+    not the schema's, so each run takes its own (pg_schema drops it)."""
+    return f"mmad_bench_a4_{RUN_TAG}_{label}"
+
+
 @contextlib.contextmanager
-def pg_schema() -> Iterator[str]:
-    """A fresh schema on the local server; dropped afterwards."""
+def pg_schema(label: str) -> Iterator[str]:
+    """A fresh schema on the local server; dropped afterwards, with the run's login."""
     schema = f"mmad_bench_scale_{uuid.uuid4().hex[:8]}"
     admin = create_engine(PG)
     with admin.begin() as conn:
@@ -205,6 +215,10 @@ def pg_schema() -> Iterator[str]:
     finally:
         with admin.begin() as conn:
             conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+            login = bench_login(label)
+            if conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": login}).first():
+                conn.execute(text(f'DROP OWNED BY "{login}"'))
+                conn.execute(text(f'DROP ROLE "{login}"'))
         admin.dispose()
 
 
@@ -231,7 +245,7 @@ def main() -> int:
             table[label] = bench_backend(label, folder, None, not args.no_windows, args.limit, args.runs, args.noise)
             continue
         proxy = None
-        with pg_schema() as schema:
+        with pg_schema(label) as schema:
             url = f"{PG}?options=-csearch_path%3D{schema}"
             if label == "pg40":
                 from tcp_proxy import start_proxy
