@@ -22,7 +22,6 @@ from app.core_text import core_text
 from app.i18n import install_translators, language_for
 from app.icons import icon
 from app.logs import APP_NAME, configure_logging, set_project
-from app.main_window import MainWindow
 from app.model_loop.attach import attach_model_loop
 from app.quitting import end_with_window
 from app.settings import AppSettings, project_folder
@@ -30,6 +29,7 @@ from app.start_args import parse_args
 from app.start_dialog import StartDialog
 
 if TYPE_CHECKING:
+    from app.main_window import MainWindow
     from app.review.review_window import ReviewWindow
 
 
@@ -98,6 +98,9 @@ def build_window(project: Project, user: str, settings: AppSettings) -> MainWind
                               store_factory=lambda: project.open_store(user), project_key=key, title=project.name)
         window.backup = project.backup
     else:
+        # here too: a reviewer's window opens without importing the annotation screen
+        from app.main_window import MainWindow
+
         window = MainWindow(store, user, project.media_path, settings, project_key=key, title=project.name)
     window.model_loop = attach_model_loop(window, project, store)  # Model menu: propose, models, train
     window.apply_user_keys()  # every command exists now: the user's own keys replace the defaults

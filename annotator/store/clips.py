@@ -173,31 +173,34 @@ def merge_problems_of(s: Session, clips: Sequence[Any]) -> dict[int, str]:  # Cl
     ids = [c.id for c in clips]
     if not ids:
         return {}
-    merged_at = {cid: convert.aware(at) for cid, at in s.execute(
-        select(AuditRow.entity_id, func.max(AuditRow.at)).where(
-            AuditRow.action == "merge", AuditRow.entity == "clip", AuditRow.entity_id.in_(ids))
-        .group_by(AuditRow.entity_id))}
+    last_merge = (select(AuditRow.entity_id.label("clip_id"), func.max(AuditRow.at).label("at"))
+                  .where(AuditRow.action == "merge", AuditRow.entity == "clip", AuditRow.entity_id.in_(ids))
+                  .group_by(AuditRow.entity_id).subquery())
+    merged = set(s.scalars(select(last_merge.c.clip_id)))
     by_assigned = exists().where(AssignmentRow.clip_id == SegmentRow.clip_id,
                                  AnnotatorRow.id == AssignmentRow.annotator_id, AnnotatorRow.name == SegmentRow.author)
     names = {c.id: c.name for c in clips}
     out: dict[int, str] = {}
-    unmerged = [i for i in ids if merged_at.get(i) is None]
+    unmerged = [i for i in ids if i not in merged]
     if unmerged:
         for cid in s.scalars(select(SegmentRow.clip_id).where(
                 SegmentRow.clip_id.in_(unmerged), SegmentRow.deleted.is_(False), by_assigned).distinct()):
             out[cid] = f"clip {names[cid]!r} has annotators' segments but no merge: run mmad merge first"
-    merged = [i for i in ids if merged_at.get(i) is not None]
     if not merged:
         return out
     linked = (select(MergedSegmentRow.segment_id).join(MergedRow, MergedRow.id == MergedSegmentRow.merged_id)
-              .where(MergedRow.clip_id.in_(merged)))
+              .where(MergedRow.clip_id.in_(sorted(merged))))
     changed: dict[int, dict[str, datetime]] = {}
+    # compared in the database (both columns hold UTC moments): only the authors who changed come back
+    last_change = func.max(SegmentRow.updated_at)
     for cid, author, at in s.execute(
-            select(SegmentRow.clip_id, SegmentRow.author, func.max(SegmentRow.updated_at))
-            .where(SegmentRow.clip_id.in_(merged), or_(by_assigned, SegmentRow.id.in_(linked)))
-            .group_by(SegmentRow.clip_id, SegmentRow.author)):
-        stamp, since = convert.aware(at), merged_at[cid]
-        if stamp is not None and since is not None and stamp > since:
+            select(SegmentRow.clip_id, SegmentRow.author, last_change)
+            .join(last_merge, last_merge.c.clip_id == SegmentRow.clip_id)
+            .where(or_(by_assigned, SegmentRow.id.in_(linked)))
+            .group_by(SegmentRow.clip_id, SegmentRow.author)
+            .having(last_change > func.max(last_merge.c.at))):
+        stamp = convert.aware(at)
+        if stamp is not None:
             changed.setdefault(cid, {})[author] = stamp
     for cid, edits in changed.items():
         said = ", ".join(f"{a} edited at {_moment(at)}" for a, at in sorted(edits.items()))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -45,12 +46,15 @@ def aware(value: datetime | None) -> datetime | None:
     return value.replace(tzinfo=UTC)
 
 
+SUBSETS = {str(s): s for s in Subset}  # a dict lookup, as ORIGINS below: 6,000 clips on MMA-52
+
+
 def clip(row: ClipRow | Any) -> Clip:
     """A Clip from a row (ORM object or Core row with the same column names)."""
     return Clip(
         id=row.id, name=row.name, subject=row.subject_id, fps=row.fps, frame_count=row.frame_count,
         width=row.width, height=row.height, media_path=row.media_path,
-        subset=Subset(row.subset) if row.subset else None, source=row.source,
+        subset=SUBSETS[row.subset] if row.subset else None, source=row.source,
         source_offset_frame=row.source_offset_frame, finalised=bool(row.finalised), damaged=bool(row.damaged),
     )
 
@@ -68,17 +72,24 @@ def assignment(row: AssignmentRow | Any) -> Assignment:
     return Assignment(clip_id=row.clip_id, annotator_id=row.annotator_id, state=STATES[row.state])
 
 
+MERGED_STATES = {str(s): s for s in MergedStatus}  # the same: 20,000 merged instances on MMA-52
 ORIGINS = {str(o): o for o in Origin}  # a dict lookup: Origin(text) costs microseconds, x 55,000 segments
+
+
+SEGMENT_FIELDS = ("id", "clip_id", "author", "start_frame", "end_frame", "action_id", "origin", "confidence",
+                  "version", "created_at", "updated_at")  # Segment's fields, in order: the columns segment_of reads
 
 
 def segment(row: SegmentRow | Any) -> Segment:
     """A Segment from a row (ORM object or Core row)."""
-    return Segment(
-        id=row.id, clip_id=row.clip_id, author=row.author, start_frame=row.start_frame,
-        end_frame=row.end_frame, action_id=row.action_id, origin=ORIGINS[row.origin],
-        confidence=row.confidence, version=row.version, created_at=aware(row.created_at),
-        updated_at=aware(row.updated_at),
-    )
+    return segment_of(tuple(getattr(row, name) for name in SEGMENT_FIELDS))
+
+
+def segment_of(values: Sequence[Any]) -> Segment:
+    """A Segment from its columns' values in SEGMENT_FIELDS order (positional: 55,000 rows read at once)."""
+    sid, clip_id, author, start, end, action_id, origin, confidence, version, created, updated = values
+    return Segment(sid, clip_id, author, start, end, action_id, ORIGINS[origin], confidence, version,
+                   aware(created), aware(updated))
 
 
 def proposal(row: ProposalRow | Any, status: str | None = None) -> Proposal:
@@ -95,7 +106,7 @@ def merged(row: MergedRow | Any, segment_ids: tuple[int, ...]) -> MergedInstance
     return MergedInstance(
         id=row.id, clip_id=row.clip_id, start_frame=row.start_frame, end_frame=row.end_frame,
         action_id=row.action_id, segment_ids=segment_ids, rule=MergeRule(row.rule),
-        reliable=bool(row.reliable), status=MergedStatus(row.status), majority=parse_optional(row.majority),
+        reliable=bool(row.reliable), status=MERGED_STATES[row.status], majority=parse_optional(row.majority),
         decision=parse_optional(row.decision), decided_by=row.decided_by, decided_at=aware(row.decided_at),
         version=row.version,
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from annotator.model import MergedStatus
+from annotator.store import convert
 from annotator.store.api import MergedOutline
 from annotator.store.core import StoreCore
 from annotator.store.orm import ClipRow, MergedRow, MergedSegmentRow, SegmentRow
@@ -31,8 +31,7 @@ class OverviewMixin(StoreCore):
                 by_merged.setdefault(merged_id, []).append(segment_id)
             out: dict[int, list[MergedOutline]] = {}
             for mid, cid, status in conn.execute(query):
-                out.setdefault(cid, []).append(MergedOutline(mid, cid, MergedStatus(status),
-                                                             tuple(by_merged.get(mid, ()))))
+                out.setdefault(cid, []).append(MergedOutline(mid, cid, convert.MERGED_STATES[status], tuple(by_merged.get(mid, ()))))
         return out
 
     def live_segment_ids(self) -> set[int]:

@@ -48,14 +48,15 @@ class SegmentsMixin(StoreCore):
     def segments_by_clip(self, author: str) -> dict[int, list[Segment]]:
         """One author's live segments on every clip; an annotator gets others' only on finalised clips."""
         table = SegmentRow.__table__
-        query = select(table).where(table.c.author == author, table.c.deleted.is_(False))
+        query = select(*(table.c[name] for name in convert.SEGMENT_FIELDS)).where(
+            table.c.author == author, table.c.deleted.is_(False))
         if not self.access.privileged and author != self.access.name:
             finalised = select(ClipRow.id).where(ClipRow.finalised.is_(True))
             query = query.where(table.c.clip_id.in_(finalised))
         out: dict[int, list[Segment]] = {}
         with self._connect() as conn:
             for row in conn.execute(query.order_by(table.c.clip_id, table.c.id)):
-                out.setdefault(row.clip_id, []).append(convert.segment(row))
+                out.setdefault(row[1], []).append(convert.segment_of(row))
         return out
 
     def add_segment(self, segment: Segment) -> Segment:

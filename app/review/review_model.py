@@ -61,15 +61,19 @@ def load_review_rows(store: StoreAPI) -> list[ReviewRow]:
     and every clip its annotators all finished empty (no instance: ready to finalise).
 
     A handful of queries for the whole project, each reading ids and states only (merged_outline,
-    live_segment_ids, segment_counts): a 6,000-clip project's queue opens at once.
+    segment_counts, merge_problems): a 6,000-clip project's queue opens at once. What only some
+    projects need is read only then: the live segments when a decision was taken (a resolved
+    instance stands only while its segments live), who finished empty when a clip has no merge.
     """
     merged = store.merged_outline()
-    empty = agreed_empty(store)
+    clips = store.clips()
+    empty = agreed_empty(store) if any(c.id not in merged for c in clips) else set()
     if not merged and not empty:
         return []
-    live = store.live_segment_ids()
+    resolved = any(m.status is MergedStatus.RESOLVED for ms in merged.values() for m in ms)
+    live = store.live_segment_ids() if resolved else frozenset[int]()
     listed: list[tuple[Clip, list[MergedOutline]]] = []
-    for clip in store.clips():
+    for clip in clips:
         instances = current_merged(merged.get(clip.id, []), live)
         if instances or (clip.id in empty and not merged.get(clip.id)):
             listed.append((clip, instances))

@@ -15,7 +15,6 @@ from annotator.progress import CancelToken, Progress
 from annotator.store.api import StoreAPI
 from app.controllers.pose import REVIEW_POSE_SHORTCUTS, PoseController
 from app.core_text import core_text
-from app.export.export_dialog import ExportDialog
 from app.i18n import mark, tr
 from app.labelling.label_picker import LabelPicker
 from app.labelling.shortcut_sheet import NUDGE_NOTE
@@ -32,7 +31,8 @@ from app.timeline.lane_menu import LaneMenu
 from app.window_common import ClipWindow, MediaResolver, bind_undo_actions
 from app.wording import plural
 
-if TYPE_CHECKING:  # the merge (scipy) is imported when it runs, not when the window opens
+if TYPE_CHECKING:  # the merge (scipy) is imported when it runs, the export dialog when asked for: not at open
+    from app.export.export_dialog import ExportDialog
     from merging.workflow import MergeRun
 
 StoreFactory = Callable[[], StoreAPI]
@@ -228,6 +228,8 @@ class ReviewWindow(ClipWindow):
     def show_export(self) -> None:
         """Ctrl+E: the export dialog (one, non-modal), its counts read afresh."""
         if self.export_dialog is None:
+            from app.export.export_dialog import ExportDialog
+
             factory = self.store_factory or (lambda: self.store.as_user(self.user))  # tests: shared engine
             self.export_dialog = ExportDialog(self.store, factory, self.runner.threads,
                                               Path(self.project_key or ".") / "export", self)

@@ -673,3 +673,20 @@ def test_a_login_reads_and_adds_only_its_own_edit_receipts(team: Team) -> None:
                            "VALUES ('mine', now())")
     finally:
         engine.dispose()
+
+
+def test_a_reviewers_login_stores_a_whole_merge(team: Team) -> None:
+    """store_merge's bulk inserts go through the reviewer's policies (the server refuses COPY under
+    row-level security: the rows go in as INSERTs there), with the rows and audit the owner's gives."""
+    mma52 = load_taxonomy("mma52")
+    rev = Store.open(f"{team.url}%20-crole%3D{team.login['rev']}", mma52)
+    try:
+        segs = tuple(s.id or 0 for who in ("ann1", "ann2") for s in rev.segments(team.open_clip, who))
+        wrote = rev.store_merge({team.open_clip: [MergedInstance(
+            None, team.open_clip, 12, 40, 3, segs, MergeRule.UNION, True, MergedStatus.RELIABLE)]})
+        assert (wrote.clips, wrote.written) == (1, 1)
+        (inst,) = rev.merged_instances(team.open_clip)
+        assert (inst.start_frame, inst.segment_ids) == (12, segs)
+        assert rev.audit_log(limit=1)[0].user == "rev" and rev.audit_log(limit=1)[0].action == "merge"
+    finally:
+        rev.close()
