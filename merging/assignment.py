@@ -3,15 +3,14 @@
 Items on two sides carry an integer block key (e.g. clip × action); only items of the same
 block may be matched. Most blocks are trivial (each item has at most one eligible partner),
 so they are decided with array operations; scipy's Hungarian solver runs only on the few
-blocks where there is a real choice (merging.lsap: its algorithm in plain Python, without
-importing scipy.optimize for a few hundred blocks of a few items).
+blocks where there is a real choice.
 """
 
 from __future__ import annotations
 
 import numpy as np
+from scipy.optimize import linear_sum_assignment
 
-from merging.lsap import linear_sum_assignment
 from merging.tiou import BoolArray, FloatArray, IntArray
 
 
@@ -64,6 +63,6 @@ def _solve_block(a: IntArray, b: IntArray, score: FloatArray) -> IntArray:
     weight[row_of, col_of] = score
     pair_at = np.full((len(rows), len(cols)), -1, np.int64)
     pair_at[row_of, col_of] = np.arange(len(a))
-    r, c = linear_sum_assignment(weight.tolist(), maximize=True)
-    picked: IntArray = pair_at[np.asarray(r, np.int64), np.asarray(c, np.int64)]
+    r, c = linear_sum_assignment(weight, maximize=True)
+    picked: IntArray = pair_at[r, c]
     return picked[picked >= 0]
