@@ -166,14 +166,14 @@ def test_proposal_runs_leave_a_trace(qtbot: QtBot, app_project: tuple[Path, str]
     """Issue 26, item 10: a run of the model (started, stored, failed, cancelled) is in the log."""
     from annotator.models_registry import ModelVersion
     from app.model_loop.records import ProposeResult
-    from tests.app.model_loop.test_train_dialog_states import StandInWorker
+    from tests.app.model_loop.test_train_dialog_states import StandInWork, StandInWorker
 
-    monkeypatch.setattr("app.model_loop.loop_controller.WorkerProcess", StandInWorker)
     folder, user = app_project
     w = ready_window(qtbot, folder, user, tmp_path / "s.ini")
     loop = w.model_loop
     clip = w.session.clip
     assert loop is not None and clip is not None
+    monkeypatch.setattr(loop, "work", StandInWork())  # the test plays the worker's part
     version = ModelVersion(1, "v1-test", "2026-01-01T00:00:00Z", "models/v1/best.pt", "pose", "-", "merged")
     with caplog.at_level(logging.INFO, logger="app.model_loop.loop_controller"):
         assert loop.start({"job": "propose"}, "Proposing for the clip", lambda r: loop._store(r, version))
