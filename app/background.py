@@ -46,11 +46,12 @@ class BackgroundWork(QObject):
         return handle
 
     def start_process(self, name: str, job: dict[str, Any], after: TaskHandle | None = None,
-                      slot: str | None = None, warm: bool = True) -> WorkerProcess:
+                      slot: str | None = None, warm: bool = True, disposable: bool = False) -> WorkerProcess:
         """Run a job record's JSON in a worker process (once `after` has ended, if given; in the
-        prewarmed spare unless warm=False); its handle."""
+        prewarmed spare unless warm=False); its handle. A disposable job is killed at shutdown
+        rather than waited for (its work is lost, never half-stored)."""
         handle = self.processes.start(name, job, after, warm)
-        handle.slot = slot
+        handle.slot, handle.disposable = slot, disposable
         return handle
 
     def holding(self, slot: str) -> TaskHandle | None:

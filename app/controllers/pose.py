@@ -145,7 +145,8 @@ class PoseController(QObject):
         """Not cached: a pose job in a worker process, started once the clip's decode has ended
         (the window started that decode right after the clip opened); then the cache is read."""
         job = PoseSpec(str(cache_dir), ((name, str(media)),), niceness=POSE_NICENESS).to_json()
-        extraction = self.runner.start_process(f"pose {name}", job, after=self.player.decoding)
+        extraction = self.runner.start_process(f"pose {name}", job, after=self.player.decoding,
+                                                  disposable=True)
         self._task = extraction
         extraction.finished.connect(
             lambda _r, h=extraction: self._read_cache(cache_dir, name, media, False) if h is self._task else None)
@@ -172,7 +173,8 @@ class PoseController(QObject):
             job = PoseSpec(str(self.cache_dir or media.parent), tuple((n, str(m)) for n, m in clips),
                            niceness=AHEAD_NICENESS, keep_going=True)
             # Not in the prewarmed spare: that is for the next job someone waits for.
-            self.ahead_job = self.runner.start_process(f"pose of the next {len(clips)} clips", job.to_json(), warm=False)
+            self.ahead_job = self.runner.start_process(f"pose of the next {len(clips)} clips", job.to_json(), warm=False,
+                                                         disposable=True)
 
     def _on_failed(self, handle: TaskHandle, exc: object) -> None:
         if handle is self._task:

@@ -54,6 +54,7 @@ class WorkerProcess(TaskHandle):
         self._cancel_asked = False
         self.spare = spare
         self.warm = False  # the job went to a prewarmed worker
+        self.disposable = False  # nothing is lost when it is killed (pose: the cache is written atomically)
         self._accepted = True  # a prewarmed worker has read the job (a cold one has it from the start)
         fd, name = tempfile.mkstemp(prefix="mmad-job-", suffix=".json")
         os.close(fd)  # written by name below; an open descriptor per job would leak
@@ -232,6 +233,8 @@ class ProcessRunner(QObject):
         jobs = self.running()
         for worker in jobs:
             worker.cancel()
+            if worker.disposable:  # a cold worker sees no cancel before its imports end (0.5-3 s)
+                worker.kill()
         deadline = time.monotonic() + timeout_ms / 1000
         clean = True
         for worker in jobs:
