@@ -220,6 +220,17 @@ def _serve(conn: Connection, work: Callable[[Any], Any], niceness: int) -> None:
     """A worker's loop: (index, item) in, (index, value, clip error, crash) out, until None or EOF."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C reaches the whole group: the parent decides
     signal.signal(signal.SIGTERM, _exit_on_term)
+    try:
+        _serve_items(conn, work, niceness)
+    except SystemExit as stop:  # terminated: the work's `finally` blocks have run on the way here
+        # No interpreter teardown: native objects caught half-made (a MediaPipe landmarker) would
+        # print tracebacks from their __del__ while the modules are being torn down.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(stop.code if isinstance(stop.code, int) else 1)
+
+
+def _serve_items(conn: Connection, work: Callable[[Any], Any], niceness: int) -> None:
     if niceness > 0 and hasattr(os, "nice"):
         os.nice(niceness)
     while True:

@@ -26,7 +26,7 @@ from annotator.progress import CancelToken, Progress
 from app.background import BackgroundWork
 from app.controllers.clip_session import ClipSession
 from app.core_text import core_text
-from app.i18n import tax_name, tr
+from app.i18n import mark, tax_name, tr
 from app.labelling.shortcuts import Shortcut
 from app.model_loop.records import PoseSpec
 from app.player.player_widget import Player
@@ -59,7 +59,7 @@ REVIEW_POSE_SHORTCUTS = (replace(POSE_SHORTCUTS[0], keys=("Shift+K",)),)
 # stepping (bench_window: step median 11.5 ms with it, 5.6 ms niced, under other load); niced,
 # it gets the CPU the window leaves idle.
 POSE_NICENESS = 10
-NOT_CACHED = "not computed yet for this clip (the annotation screen or mmad pose computes it)"
+NOT_CACHED = mark("Pose", "not computed yet for this clip (the annotation screen or mmad pose computes it)")
 
 
 def cached_pose(cache_dir: Path, clip_name: str, media: Path, _progress: Progress,
@@ -137,7 +137,7 @@ class PoseController(QObject):
             elif extract:
                 self._extract(cache_dir, name, media)
             else:
-                self._on_failed(h, LookupError(NOT_CACHED))
+                self._on_failed(h, LookupError(tr("Pose", NOT_CACHED)))
 
         handle.finished.connect(read)
 

@@ -348,6 +348,10 @@
   <context>
     <name>Pose</name>
     <message>
+      <source>not computed yet for this clip (the annotation screen or mmad pose computes it)</source>
+      <translation>此短片的姿态尚未计算（由标注界面或 mmad pose 计算）</translation>
+    </message>
+    <message>
       <source>Select a segment first (click it, or , / . to jump)</source>
       <translation>请先选中一个片段（单击它，或按 , / . 跳转）</translation>
     </message>

@@ -54,13 +54,17 @@ def app_project(tmp_path: Path, app_project_template: Path) -> Iterator[tuple[Pa
 
 
 def shown_window(qtbot: QtBot, folder: Path, user: str, settings_file: Path,
-                 size: tuple[int, int] = (1400, 800)) -> MainWindow | ReviewWindow:
-    """The app's window on a project as `user`, shown at `size` (closed by qtbot at the end)."""
+                 size: tuple[int, int] = (1400, 800), extract_pose: bool = False) -> MainWindow | ReviewWindow:
+    """The app's window on a project as `user`, shown at `size` (closed by qtbot at the end); it
+    extracts no pose (a MediaPipe worker per window) unless the test asks for it."""
     from annotator.project import Project
     from app.launch import build_window
+    from app.main_window import MainWindow
     from app.settings import AppSettings
 
     w = build_window(Project.open(folder), user, AppSettings(str(settings_file)))
+    if isinstance(w, MainWindow):
+        w.pose.extract = extract_pose
     qtbot.addWidget(w)
     w.resize(*size)
     w.show()
@@ -69,13 +73,13 @@ def shown_window(qtbot: QtBot, folder: Path, user: str, settings_file: Path,
 
 
 def ready_window(qtbot: QtBot, folder: Path, user: str, settings_file: Path,
-                 size: tuple[int, int] = (1400, 800)) -> MainWindow:
+                 size: tuple[int, int] = (1400, 800), extract_pose: bool = False) -> MainWindow:
     """The annotation window shown and active, its start clip open and fully decoded."""
     from PySide6.QtWidgets import QApplication
 
     from app.main_window import MainWindow
 
-    w = shown_window(qtbot, folder, user, settings_file, size)
+    w = shown_window(qtbot, folder, user, settings_file, size, extract_pose)
     assert isinstance(w, MainWindow)
     w.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is w, timeout=3000)

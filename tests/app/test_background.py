@@ -120,7 +120,7 @@ def test_pose_waits_for_the_decode_as_a_dependency_then_runs_in_the_model_worker
         return real_decode(cache, progress, cancel)
 
     monkeypatch.setattr("app.player.player_widget.decode_into", held_decode)
-    window = shown_window(qtbot, folder, "ann", tmp_path / "settings.ini")
+    window = shown_window(qtbot, folder, "ann", tmp_path / "settings.ini", extract_pose=True)
     runner, pose = window.runner, window.pose
     clip = window.store.clip_by_name("S01_clip_a")
     assert clip is not None and clip.id is not None
@@ -149,7 +149,7 @@ def test_pose_waits_for_the_decode_as_a_dependency_then_runs_in_the_model_worker
 def test_closing_a_window_ends_its_thread_and_process_work(qtbot: QtBot, app_project: tuple[Path, str],
                                                            tmp_path: Path) -> None:
     folder, _ = app_project
-    window = shown_window(qtbot, folder, "ann", tmp_path / "settings.ini")
+    window = shown_window(qtbot, folder, "ann", tmp_path / "settings.ini", extract_pose=True)
     runner = window.runner
     started, returned = threading.Event(), threading.Event()
     thread_work = runner.start("spin", spin(started, returned))
@@ -168,7 +168,7 @@ def test_closing_a_window_ends_its_thread_and_process_work(qtbot: QtBot, app_pro
 
 def test_one_job_runner_per_window(qtbot: QtBot, app_project: tuple[Path, str], tmp_path: Path) -> None:
     folder, _ = app_project
-    window = shown_window(qtbot, folder, "ann", tmp_path / "settings.ini")
+    window = shown_window(qtbot, folder, "ann", tmp_path / "settings.ini", extract_pose=True)
     runner = window.runner
     assert window.findChildren(BackgroundWork) == [runner]
     assert window.findChildren(TaskRunner) == [runner.threads] and window.findChildren(QThreadPool) == [runner.threads.pool]

@@ -63,7 +63,7 @@ def first_clip_id(folder: Path) -> int:
 
 
 def open_with_pose(qtbot: QtBot, folder: Path, tmp_path: Path) -> object:
-    window = shown_window(qtbot, folder, "ann", tmp_path / "settings.ini")
+    window = shown_window(qtbot, folder, "ann", tmp_path / "settings.ini", extract_pose=True)
     with qtbot.waitSignal(window.pose.poseReady, timeout=20_000):  # type: ignore[union-attr]
         window.open_clip_id(first_clip_id(folder))  # type: ignore[union-attr]
     return window
@@ -188,7 +188,7 @@ def test_the_pose_model_is_hashed_once_for_many_clip_opens(
 def test_ui_keeps_answering_while_pose_is_extracted(qtbot: QtBot, app_project: tuple[Path, str],
                                                     tmp_path: Path) -> None:
     folder, _ = app_project
-    window = shown_window(qtbot, folder, "ann", tmp_path / "settings.ini")
+    window = shown_window(qtbot, folder, "ann", tmp_path / "settings.ini", extract_pose=True)
     probe = LatenessProbe()
     probe.start()
     with qtbot.waitSignal(window.pose.poseReady, timeout=120_000):  # type: ignore[attr-defined]
