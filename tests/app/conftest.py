@@ -98,3 +98,20 @@ def review_window(qtbot: QtBot, tmp_path: Path) -> ReviewWindow:
     w = shown_window(qtbot, folder, "rev", tmp_path / "s.ini")
     assert isinstance(w, ReviewWindow)
     return w
+
+
+@pytest.fixture
+def chinese(qtbot: QtBot) -> Iterator[None]:
+    """The app's translators for zh_CN installed for the test, English again after it."""
+    from PySide6.QtCore import QCoreApplication, QLocale
+    from PySide6.QtWidgets import QApplication
+
+    from app.i18n import install_translators
+
+    app = QApplication.instance()
+    assert isinstance(app, QCoreApplication)
+    installed = install_translators(app, "zh_CN")
+    yield
+    for t in installed:
+        app.removeTranslator(t)
+    QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))

@@ -7,7 +7,6 @@ import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import QCoreApplication, QLocale, Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -131,17 +130,6 @@ def english_in(root: QWidget, data: set[str]) -> list[str]:
     """Every shown text with English prose in it, as 'where: text'."""
     return sorted({f"{where}: {english_words(text, data)} in {text!r}" for where, text in shown_texts(root)
                    if english_words(text, data)})
-
-
-@pytest.fixture
-def chinese(qtbot: QtBot) -> Iterator[None]:
-    app = QApplication.instance()
-    assert isinstance(app, QCoreApplication)
-    installed = install_translators(app, "zh_CN")
-    yield
-    for t in installed:
-        app.removeTranslator(t)
-    QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
 
 
 def test_the_check_finds_english() -> None:

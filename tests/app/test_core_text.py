@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QLocale
-from PySide6.QtWidgets import QApplication
-from pytestqt.qtbot import QtBot
 
 from annotator import rules
 from annotator.commands import SplitSegment
@@ -19,21 +16,9 @@ from annotator.store.versioned import stale_message
 from annotator.taxonomy import load_taxonomy
 from annotator.training_data import TrainingData, refusal
 from app.core_text import core_text
-from app.i18n import install_translators
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 CLIP = Clip(id=1, name="S01_a", subject="S01", fps=30.0, frame_count=60)
-
-
-@pytest.fixture
-def chinese(qtbot: QtBot) -> Iterator[None]:
-    app = QApplication.instance()
-    assert isinstance(app, QCoreApplication)
-    installed = install_translators(app, "zh_CN")
-    yield
-    for t in installed:
-        app.removeTranslator(t)
-    QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
 
 
 def raised(call: Callable[[], object]) -> Exception:

@@ -2,17 +2,14 @@
 
 import re
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-from PySide6.QtCore import QCoreApplication, QLocale, QTranslator
+from PySide6.QtCore import QTranslator
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from app.help_window import guide_markdown
-from app.i18n import install_translators, language_for, translations_dir
+from app.i18n import language_for, translations_dir
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tools"))
 import update_translations as ut  # noqa: E402
@@ -36,17 +33,6 @@ def test_language_follows_the_choice_else_the_system() -> None:
     assert language_for("system", "zh_CN") == "zh_CN"
     assert language_for(None, "zh_TW") == "zh_CN"  # the nearest language the app ships
     assert language_for("system", "de_DE") == "en" and language_for("en", "zh_CN") == "en"
-
-
-@pytest.fixture
-def chinese(qtbot: QtBot) -> Iterator[None]:
-    app = QApplication.instance()
-    assert isinstance(app, QCoreApplication)
-    installed = install_translators(app, "zh_CN")
-    yield
-    for t in installed:
-        app.removeTranslator(t)
-    QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
 
 
 def _english(w: object) -> list[str]:
