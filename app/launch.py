@@ -83,19 +83,24 @@ def project_journal(project: Project, user: str) -> Journal:
     return Journal(project.path / JOURNAL_NAME, f"{bare}#{user}")
 
 
-def build_window(project: Project, user: str, settings: AppSettings) -> MainWindow | ReviewWindow:
+def build_window(project: Project, user: str, settings: AppSettings,
+                 defer_queue: bool = False) -> MainWindow | ReviewWindow:
     """The window on `project` as `user`: the review screen for a reviewer, else the annotation
-    screen (the store stays open for the window's life)."""
+    screen (the store stays open for the window's life). defer_queue: the review screen reads its
+    queue off the UI thread when open_start_clip is called (the window is shown first)."""
     store = project.open_store(user)
     key = project_folder(str(project.path))
     set_project(project.path.name)  # the log's lines name the project from here on
     window: MainWindow | ReviewWindow
+    deferred = False
     if store.user is not None and store.user.role is Role.REVIEWER:
         # Imported here: the review screen pulls in merging and scipy, which annotators never need.
         from app.review.review_window import ReviewWindow
 
         window = ReviewWindow(store, user, project.media_path, settings,
-                              store_factory=lambda: project.open_store(user), project_key=key, title=project.name)
+                              store_factory=lambda: project.open_store(user), project_key=key, title=project.name,
+                              defer_queue=defer_queue)
+        deferred = defer_queue
         window.backup = project.backup
     else:
         # here too: a reviewer's window opens without importing the annotation screen
@@ -104,7 +109,8 @@ def build_window(project: Project, user: str, settings: AppSettings) -> MainWind
         window = MainWindow(store, user, project.media_path, settings, project_key=key, title=project.name)
     window.model_loop = attach_model_loop(window, project, store)  # Model menu: propose, models, train
     window.apply_user_keys()  # every command exists now: the user's own keys replace the defaults
-    window.reserve_frame_memory()  # for the queue just loaded, before the start clip opens
+    if not deferred:  # a deferred queue reserves once it is read
+        window.reserve_frame_memory()  # for the queue just loaded, before the start clip opens
     window.destroyed.connect(lambda *_: store.close())
     hold = hold_open(project.path)  # `mmad restore` is refused while this is held
     if hold is not None:
@@ -137,7 +143,7 @@ def main(argv: Sequence[str]) -> int:
     chosen = choose_project(settings, args.project, args.user)
     if chosen is None:
         return 1
-    window = build_window(chosen[0], chosen[1], settings)
+    window = build_window(chosen[0], chosen[1], settings, defer_queue=True)
     window.go_live(project_journal(*chosen))  # edits saved in the background, teammates' work shown live
     if settings.window_state()[0] is None:
         window.resize(1600, 900)

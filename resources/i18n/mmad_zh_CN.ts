@@ -1750,6 +1750,10 @@
       <translation>没有待审核的短片了</translation>
     </message>
     <message>
+      <source>Reading the clips to review…</source>
+      <translation>正在读取待审核短片…</translation>
+    </message>
+    <message>
       <source>finalised</source>
       <translation>已定稿</translation>
     </message>
