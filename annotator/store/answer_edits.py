@@ -13,11 +13,10 @@ from typing import Any
 
 from annotator.model import MIN_SEGMENT_SECONDS, Origin, ProposalStatus
 from annotator.store import convert
-from annotator.store.core import json_sql, to_json
+from annotator.store.core import AUDIT_CTE, json_sql, to_json
 from annotator.store.segment_edits import CLIP, SEGMENT_COLUMNS, values_json
 
 PENDING_JSON = to_json({"status": str(ProposalStatus.PENDING)})
-AUDIT = "audit AS (INSERT INTO audit_log (at, \"user\", action, entity, entity_id, old, new) "
 PROPOSAL = "p AS (SELECT x.* FROM proposals x WHERE x.id = :pid)"
 FINAL = "SELECT g.ok, p.* FROM guard g LEFT JOIN p ON true"
 
@@ -51,7 +50,7 @@ def accept_sql(proposal_id: int, n_actions: int, segment_id: int | None) -> tupl
         made[-1],
         "answer AS (INSERT INTO proposal_answers (proposal_id, author, status, segment_id, answered_at) "
         "SELECT :pid, :me, :accepted, seg.id, :now FROM seg)",
-        f"{AUDIT}SELECT :now, :me, {audit} FROM seg UNION ALL SELECT :now, :me, 'accept', 'proposal', :pid, :old, "
+        f"{AUDIT_CTE}SELECT :now, :me, {audit} FROM seg UNION ALL SELECT :now, :me, 'accept', 'proposal', :pid, :old, "
         + json_sql({"author": ":me_json", "segment_id": "seg.id", "status": "CAST(:accepted AS text)"},
                    frozenset({"author"}))
         + " FROM seg)",
@@ -76,7 +75,7 @@ def unaccept_sql(proposal_id: int, segment_id: int, version: int) -> tuple[list[
         "d AS (UPDATE segments s SET deleted = true, version = s.version + 1, updated_at = :now WHERE s.id = :sid "
         "AND (SELECT ok FROM guard) RETURNING s.id, s.author)",
         "gone AS (DELETE FROM proposal_answers a USING d WHERE a.proposal_id = :pid AND a.author = d.author)",
-        AUDIT + "SELECT :now, :me, 'unaccept', 'proposal', :pid, "
+        AUDIT_CTE + "SELECT :now, :me, 'unaccept', 'proposal', :pid, "
         + json_sql({"status": "CAST(:accepted AS text)", "segment_id": "d.id", "author": "d.author"})
         + ", :pending FROM d)",
     ], FINAL, {"pid": proposal_id, "sid": segment_id, "v": version, "min_s": MIN_SEGMENT_SECONDS,
@@ -101,7 +100,7 @@ def status_sql(proposal_id: int, status: ProposalStatus) -> tuple[list[str], str
         "AND (p.requested_by IS NULL OR p.requested_by = :me))) AND NOT EXISTS (SELECT 1 FROM old WHERE "
         "old.status = :accepted) AS ok)",
         write,
-        AUDIT + "SELECT :now, :me, 'set_status', 'proposal', :pid, "
+        AUDIT_CTE + "SELECT :now, :me, 'set_status', 'proposal', :pid, "
         + json_sql({"status": "COALESCE((SELECT status FROM old), CAST(:pending AS text))", "author": ":me_json"},
                    frozenset({"author"}))
         + ", " + json_sql({"status": "CAST(:status AS text)", "author": ":me_json"}, frozenset({"author"}))

@@ -10,7 +10,7 @@ from sqlalchemy import insert, select
 from annotator.errors import InputError
 from annotator.model import Assignment, AssignmentState, Role
 from annotator.store import convert
-from annotator.store.core import StoreCore, json_sql, to_json
+from annotator.store.core import AUDIT_CTE, StoreCore, json_sql, to_json
 from annotator.store.orm import AssignmentRow
 
 
@@ -90,7 +90,7 @@ class AssignmentsMixin(StoreCore):
             "AS ok)",
             "w AS (UPDATE assignments x SET state = :state, updated_at = :now FROM a WHERE x.clip_id = a.clip_id "
             "AND x.annotator_id = a.annotator_id AND (SELECT ok FROM guard) RETURNING x.*)",
-            "audit AS (INSERT INTO audit_log (at, \"user\", action, entity, entity_id, old, new) SELECT :now, :me, "
+            AUDIT_CTE + "SELECT :now, :me, "
             "'set_state', 'assignment', :clip, " + json_sql({"annotator": ":who_json", "state": "a.state"},
                                                               frozenset({"annotator"}))
             + ", :new FROM w JOIN a ON a.annotator_id = w.annotator_id)",
@@ -110,7 +110,7 @@ class AssignmentsMixin(StoreCore):
             "guard AS (SELECT EXISTS (SELECT 1 FROM annotators WHERE name = :me) AS ok)",
             "a AS (SELECT x.state FROM assignments x JOIN annotators p ON p.id = x.annotator_id "
             "WHERE x.clip_id = :clip AND p.name = :me AND x.state <> :done)",
-            "audit AS (INSERT INTO audit_log (at, \"user\", action, entity, entity_id, old, new) SELECT :now, :me, "
+            AUDIT_CTE + "SELECT :now, :me, "
             "'open', 'assignment', :clip, NULL, " + json_sql({"annotator": ":me_json", "state": "a.state"},
                                                             frozenset({"annotator"})) + " FROM a)",
         ], "SELECT ok FROM guard", {"me": name, "me_json": json.dumps(name), "clip": clip_id,

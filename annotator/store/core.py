@@ -51,6 +51,13 @@ def json_sql(fields: Mapping[str, str], given: frozenset[str] = frozenset()) -> 
     return "(" + " || ".join(parts) + " || '}')"
 
 
+# The head of a one-statement write's audit CTE (a SELECT of at, user, action, entity, entity_id,
+# old, new follows), and a clip's shortest segment in frames (rules.min_length_frames, as SQL of
+# the clip's fps expression; :min_s is MIN_SEGMENT_SECONDS).
+AUDIT_CTE = 'audit AS (INSERT INTO audit_log (at, "user", action, entity, entity_id, old, new) '
+SHORTEST_SQL = "GREATEST(1, CEIL(:min_s * {fps} - 1e-9))"
+
+
 @dataclass(slots=True)
 class EditScope:
     """The edit StoreCore.edit() holds open: whether its transaction was used, whether a one-statement

@@ -12,11 +12,10 @@ from typing import Any
 
 from annotator.decisions import Decision
 from annotator.model import MIN_SEGMENT_SECONDS, MergedStatus
-from annotator.store.core import json_sql
+from annotator.store.core import AUDIT_CTE, SHORTEST_SQL, json_sql
 
 LOCKED = "m AS (SELECT x.* FROM merged_instances x WHERE x.id = :id FOR UPDATE)"
-AUDIT = ("audit AS (INSERT INTO audit_log (at, \"user\", action, entity, entity_id, old, new) "
-         "SELECT :now, :me, :action, 'merged', w.id, {old}, {new} FROM w JOIN m ON m.id = w.id)")
+AUDIT = AUDIT_CTE + "SELECT :now, :me, :action, 'merged', w.id, {old}, {new} FROM w JOIN m ON m.id = w.id)"
 FINAL = ("SELECT g.ok, w.*, ARRAY(SELECT ms.segment_id FROM merged_segments ms WHERE ms.merged_id = :id "
          "ORDER BY ms.position) AS links FROM guard g LEFT JOIN w ON true")
 DECISION = {k: f"m.{k}" for k in ("status", "start_frame", "end_frame", "action_id", "decision")}
@@ -28,8 +27,8 @@ def resolve_sql(instance_id: int, version: int, decision: Decision, start_frame:
     return [
         LOCKED,
         "guard AS (SELECT EXISTS (SELECT 1 FROM m JOIN clips c ON c.id = m.clip_id WHERE m.version = :v "
-        "AND NOT c.finalised AND (:removes OR (:e < c.frame_count AND :e - :s >= GREATEST(1, CEIL(:min_s * c.fps "
-        "- 1e-9))))) AS ok)",
+        "AND NOT c.finalised AND (:removes OR (:e < c.frame_count AND :e - :s >= "
+        + SHORTEST_SQL.format(fps="c.fps") + "))) AS ok)",
         "w AS (UPDATE merged_instances x SET status = :resolved, start_frame = :s, end_frame = :e, action_id = :a, "
         "decision = :d, decided_by = :me, decided_at = :now, version = x.version + 1 WHERE x.id = :id "
         "AND (SELECT ok FROM guard) RETURNING x.*)",

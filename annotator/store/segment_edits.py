@@ -22,7 +22,7 @@ from annotator.model import MIN_SEGMENT_SECONDS, Segment
 from annotator.store import convert
 from annotator.store.access import REVIEW_ORIGINS
 from annotator.store.api import SegmentsWritten, SegmentWrites
-from annotator.store.core import json_sql
+from annotator.store.core import AUDIT_CTE, SHORTEST_SQL, json_sql
 from annotator.store.segments import SegmentsMixin
 
 SEGMENT_COLUMNS = ("id", "clip_id", "author", "start_frame", "end_frame", "action_id", "origin", "confidence",
@@ -31,7 +31,7 @@ SEGMENT_COLUMNS = ("id", "clip_id", "author", "start_frame", "end_frame", "actio
 
 # The clip's bounds and whether the user may write segments on it (StoreCore._check_segment_write):
 # the owner and reviewers may; an annotator only on an open clip assigned to them.
-CLIP = ("clip AS (SELECT c.id, c.frame_count, GREATEST(1, CEIL(:min_s * c.fps - 1e-9)) AS shortest, "
+CLIP = ("clip AS (SELECT c.id, c.frame_count, " + SHORTEST_SQL.format(fps="c.fps") + " AS shortest, "
         "(:priv OR (NOT c.finalised AND EXISTS (SELECT 1 FROM assignments a WHERE a.clip_id = c.id "
         "AND a.annotator_id = :uid))) AS may FROM clips c WHERE c.id = {clip})")
 
@@ -166,8 +166,7 @@ def _statement(w: SegmentWrites, me: str, uid: int | None,
         tags.append(k)
         bound.append(f"CAST(:{k}_t AS text), (SELECT id FROM {k})")
     ctes.append(f"guard AS (SELECT ({' AND '.join(checks)}) AS ok)")
-    dml.append("audit AS (INSERT INTO audit_log (at, \"user\", action, entity, entity_id, old, new) "
-               "SELECT :now, :me, w.action, 'segment', w.id, w.old, w.new FROM ("
+    dml.append(AUDIT_CTE + "SELECT :now, :me, w.action, 'segment', w.id, w.old, w.new FROM ("
                + " UNION ALL ".join(audits) + ") AS w(action, id, old, new))")
     columns = ", ".join(f"x.{c}" for c in SEGMENT_COLUMNS)
     rows = " UNION ALL ".join(f"SELECT '{t}' AS tag, {columns} FROM {t} x" for t in tags)
