@@ -149,7 +149,9 @@ class ReviewWindow(ClipWindow):
     # ----- clips ---------------------------------------------------------------------------
     def reload_queue(self) -> None:
         """Re-read the clips with merged instances and their counts."""
-        rows = load_review_rows(self.store)
+        self._show_queue(load_review_rows(self.store))
+
+    def _show_queue(self, rows: list[ReviewRow]) -> None:
         self.queue.set_rows(rows)
         if not rows:
             self.show_message(tr("Review", "No merged clips yet: press Ctrl+M to merge the clips whose annotators are done"))
@@ -176,9 +178,8 @@ class ReviewWindow(ClipWindow):
         if rows is None:
             self.reload_queue()
         else:
-            self.queue.set_rows(rows)
-            self.show_message(tr("Review", "No merged clips yet: press Ctrl+M to merge the clips whose annotators are done")
-                              if not rows else "")
+            self.show_message("")  # the "reading" line
+            self._show_queue(rows)
         self.reserve_frame_memory()  # for the queue just read, before the start clip opens
         self.open_start_clip()
 
