@@ -405,8 +405,8 @@ class ClipWindow(QMainWindow):
         if self._rows_task is not None or not self._rows_wanted:
             return
         wanted, self._rows_wanted = sorted(self._rows_wanted), set()
-        if self._rows_store is None:  # a connection of the task's own: the window's store is the UI thread's
-            self._rows_store = self.store.as_user(self.store.user.name if self.store.user else None)
+        if self._rows_store is None:
+            self._rows_store = self.task_store()
         reader, read = self._rows_store, self.read_rows
 
         def work(_progress: Progress, _cancel: CancelToken) -> list[Any]:
@@ -416,6 +416,11 @@ class ClipWindow(QMainWindow):
         handle.finished.connect(self.show_rows)
         handle.ended.connect(self._rows_read)
         self._rows_task = handle
+
+    def task_store(self) -> StoreAPI:
+        """The window's user on a store object of a task's own: the window's store, with the
+        transaction it may hold open, belongs to the UI thread."""
+        return self.store.as_user(self.store.user.name if self.store.user else None)
 
     def _rows_read(self) -> None:
         self._rows_task = None

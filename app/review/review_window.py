@@ -161,7 +161,7 @@ class ReviewWindow(ClipWindow):
         start clip; the window answers meanwhile (a failed read is tried again on the UI thread,
         where the store's own message is shown)."""
         self.show_message(tr("Review", "Reading the clips to review…"))
-        reader = self.store.as_user(self.store.user.name if self.store.user else None)
+        reader = self.task_store()
 
         def work(_progress: Progress, _cancel: CancelToken) -> list[ReviewRow]:
             try:
