@@ -163,37 +163,25 @@ class _Runnable(QRunnable):
         handle.ended.emit()
 
 
-class TaskRunner(QObject):
-    """Starts tasks on a thread pool and keeps the handles of the running ones."""
+class Executor(QObject):
+    """What a window's executors share (TaskRunner here, the model loop's ProcessRunner): the handles
+    of their work not ended yet, each forgotten once it ends."""
 
     started = Signal(object)  # TaskHandle
 
-    def __init__(self, max_threads: int = 2, parent: QObject | None = None) -> None:
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.pool = QThreadPool(self)
-        self.pool.setMaxThreadCount(max_threads)
         self.handles: list[TaskHandle] = []
 
-    def start(self, name: str, work: Work, after: TaskHandle | None = None) -> TaskHandle:
-        """Run `work(progress, cancel)` on a pool thread and return its handle; with `after`, only
-        once that work has ended.
-
-        The work begins when control returns to the event loop, so signals connected
-        right after start() never miss an early report or a quick result.
-        """
-        handle = TaskHandle(name, self)
+    def _register(self, handle: TaskHandle) -> None:
+        """Keep the handle until its work has ended."""
         self.handles.append(handle)
         # A weak reference: a slot holding the handle itself would be a cycle through Qt's
         # connection list that Python cannot collect, and each ended task would stay in memory
         # with everything its slots captured (a decoded clip's cache, for one).
         ref = weakref.ref(handle)
         handle.ended.connect(lambda: self._forget(ref()))
-        runnable = _Runnable(handle, work)
-        runnable.setAutoDelete(True)
         self.started.emit(handle)
-        pool = self.pool
-        QTimer.singleShot(0, self, lambda: handle.start_after(after, lambda: pool.start(runnable)))
-        return handle
 
     def _forget(self, handle: TaskHandle | None) -> None:
         if handle is None:
@@ -205,8 +193,32 @@ class TaskRunner(QObject):
         QTimer.singleShot(0, self, lambda h=handle: h.setParent(None))
 
     def running(self) -> list[TaskHandle]:
-        """Handles of tasks that have not ended."""
+        """Handles of work that has not ended."""
         return [h for h in self.handles if h.running]
+
+
+class TaskRunner(Executor):
+    """Starts tasks on a thread pool and keeps the handles of the running ones."""
+
+    def __init__(self, max_threads: int = 2, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.pool = QThreadPool(self)
+        self.pool.setMaxThreadCount(max_threads)
+
+    def start(self, name: str, work: Work, after: TaskHandle | None = None) -> TaskHandle:
+        """Run `work(progress, cancel)` on a pool thread and return its handle; with `after`, only
+        once that work has ended.
+
+        The work begins when control returns to the event loop, so signals connected
+        right after start() never miss an early report or a quick result.
+        """
+        handle = TaskHandle(name, self)
+        runnable = _Runnable(handle, work)
+        runnable.setAutoDelete(True)
+        self._register(handle)
+        pool = self.pool
+        QTimer.singleShot(0, self, lambda: handle.start_after(after, lambda: pool.start(runnable)))
+        return handle
 
     def cancel_all(self) -> None:
         """Cancel every running task."""

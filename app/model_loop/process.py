@@ -17,7 +17,6 @@ import logging
 import os
 import tempfile
 import time
-import weakref
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +25,7 @@ from PySide6.QtCore import QObject, QProcess, QTimer, Signal
 from app.i18n import tr
 from app.model_loop import protocol
 from app.model_loop.warm import WarmSpare, worker_process
-from app.tasks import TaskHandle
+from app.tasks import Executor, TaskHandle
 
 KILL_AFTER_MS = 5000  # a cancelled worker that has not stopped by then is killed
 log = logging.getLogger(__name__)
@@ -192,45 +191,32 @@ class WorkerProcess(TaskHandle):
         self.ended.emit()
 
 
-class ProcessRunner(QObject):
+class ProcessRunner(Executor):
     """A window's process executor: starts worker-process jobs, keeps their handles and the
     prewarmed spare the next job takes."""
-
-    started = Signal(object)  # WorkerProcess
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.spare = WarmSpare(self)  # started by warm_up_later, once the window is shown
-        self.handles: list[WorkerProcess] = []
 
     def start(self, name: str, job: dict[str, Any], after: TaskHandle | None = None,
               warm: bool = True) -> WorkerProcess:
         """Run a job (a record's JSON) in a worker process, now or once `after` has ended; its handle.
         warm=False leaves the prewarmed spare to the next job (for work no one waits for)."""
         worker = WorkerProcess(job, name, self, self.spare if warm else None)
-        self.handles.append(worker)
-        ref = weakref.ref(worker)  # not the handle itself: see TaskRunner.start
-        worker.ended.connect(lambda: self._forget(ref()))
-        self.started.emit(worker)
+        self._register(worker)
         worker.start_after(after, worker._launch)
         return worker
 
-    def _forget(self, worker: WorkerProcess | None) -> None:
-        if worker is None:
-            return
-        if worker in self.handles:
-            self.handles.remove(worker)
-        QTimer.singleShot(0, self, lambda w=worker: w.setParent(None))  # freed with its process once unused
-
-    def running(self) -> list[WorkerProcess]:
-        """Handles of jobs that have not ended."""
-        return [h for h in self.handles if h.running]
+    def jobs(self) -> list[WorkerProcess]:
+        """The worker processes of jobs that have not ended."""
+        return [h for h in self.running() if isinstance(h, WorkerProcess)]
 
     def shutdown(self, timeout_ms: int = 3000) -> bool:
         """Stop the spare, cancel every job and wait for its worker to exit, killing the ones still
         running at the deadline; True when all stopped by themselves in time."""
         self.spare.stop()  # first: a job that ends below must not start a new spare
-        jobs = self.running()
+        jobs = self.jobs()
         for worker in jobs:
             worker.cancel()
             if worker.disposable:  # a cold worker sees no cancel before its imports end (0.5-3 s)
