@@ -57,17 +57,15 @@ def build_table(works: Sequence[ClipWork], taxonomy: Taxonomy) -> SegmentTable:
     """Flatten and check clip work; bad segments raise InputError naming clip and segment."""
     people = sorted({a.id: a for w in works for a in w.annotators}.values(), key=lambda a: a.id)
     person_index = {a.id: i for i, a in enumerate(people)}
-    cols: list[list[int]] = [[] for _ in range(7)]
+    rows: list[tuple[int, ...]] = []  # one tuple per segment, made into a (N, 7) array at once
     for c, work in enumerate(works):
         _check_work(work)
         order = sorted(range(len(work.annotators)), key=lambda i: work.annotators[i].id)
         for p, i in enumerate(order):
             who = person_index[work.annotators[i].id]
-            for seg in work.segments[i]:
-                for col, value in zip(cols, (c, p, who, seg.action_id, seg.start_frame, seg.end_frame,
-                                             -1 if seg.id is None else seg.id), strict=True):
-                    col.append(value)
-    arrays = [np.asarray(col, np.int64) for col in cols]
+            rows += [(c, p, who, seg.action_id, seg.start_frame, seg.end_frame, -1 if seg.id is None else seg.id)
+                     for seg in work.segments[i]]
+    arrays = list(np.asarray(rows, np.int64).reshape(-1, 7).T)
     clip, pos, who_idx, action, start, end, seg_id = arrays
     by_clip = np.lexsort((seg_id, end, start, action, pos, clip))
     clip, pos, who_idx, action, start, end, seg_id = (a[by_clip] for a in arrays)

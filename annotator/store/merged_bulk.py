@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Connection, Row, Table, bindparam, delete, func, insert, select, text, update
+from sqlalchemy import Column, Connection, Row, Table, bindparam, delete, func, select, text, update
 from sqlalchemy.orm import Session
 
 from annotator import rules
@@ -39,6 +39,7 @@ from annotator.store.versioned import stale_message
 
 CLIP_CHUNK = 2000  # clips per round of statements: bounds what one round holds in memory
 MERGED = cast(Table, MergedRow.__table__)
+AUDIT = cast(Table, AuditRow.__table__)
 CLIPS = cast(Table, ClipRow.__table__)
 AuditValues = tuple[str, str, int, Mapping[str, Any] | None, Mapping[str, Any] | None]
 
@@ -52,19 +53,14 @@ class MergedBulkMixin(StoreCore):
     """store_merge and finalise_bulk: the merge and the bulk review of many clips in sets."""
 
     def _audit_many(self, s: Session, entries: Sequence[AuditValues], at: datetime) -> None:
-        """Audit rows (action, entity, entity id, old, new) in one executemany, in order."""
+        """Audit rows (action, entity, entity id, old, new) in one executemany (or COPY), in order."""
         if not entries:
             return
         conn = s.connection()
-        if conn.dialect.name == "postgresql":  # COPY (_driver_insert); the driver writes the aware time as is
-            _driver_insert(conn, "audit_log", ["at", "user", "action", "entity", "entity_id", "old", "new"],
-                           [(at, self.access.name, action, entity, eid, to_json(old), to_json(new))
-                            for action, entity, eid, old, new in entries])
-            return
-        # Core, not the ORM's bulk insert: thousands of rows (SQLAlchemy writes the time as SQLite reads it)
-        conn.execute(insert(cast(Table, AuditRow.__table__)), [
-            {"at": at, "user": self.access.name, "action": action, "entity": entity, "entity_id": eid,
-             "old": to_json(old), "new": to_json(new)} for action, entity, eid, old, new in entries])
+        stamp = driver_value(conn, AUDIT.c.at, at)
+        _driver_insert(conn, "audit_log", ["at", "user", "action", "entity", "entity_id", "old", "new"],
+                       [(stamp, self.access.name, action, entity, eid, to_json(old), to_json(new))
+                        for action, entity, eid, old, new in entries])
 
     def _clip_rows(self, s: Session, clip_ids: Sequence[int]) -> dict[int, ClipRow]:
         """The clips of `clip_ids`, refusing an unknown id."""
@@ -113,7 +109,8 @@ class MergedBulkMixin(StoreCore):
         audits: list[AuditValues] = []
         for cid in live:
             standing = standing_decisions(rows.get(cid, []), links, updated)
-            matched = [standing.pop(merge_key(inst), None) for inst in results[cid]]
+            matched = ([standing.pop(merge_key(inst), None) for inst in results[cid]] if standing
+                       else [None] * len(results[cid]))  # no decision to keep: no key to build
             kept = {r.id for r in matched if r is not None}
             gone = [r for r in rows.get(cid, []) if r.id not in kept]
             gone_ids += [r.id for r in gone]
@@ -137,12 +134,12 @@ class MergedBulkMixin(StoreCore):
             return
         conn = s.connection()
         values = [new_merged_values(cid, inst) for cid, inst in new]
+        for v in values:
+            if v["decided_at"] is not None:
+                v["decided_at"] = driver_value(conn, MERGED.c.decided_at, v["decided_at"])
         ids = _new_merged_ids(conn, len(values))
-        if any(v["decided_at"] is not None for v in values):  # a time: SQLAlchemy writes it as the database reads it
-            conn.execute(insert(MERGED), [{"id": i, **v} for i, v in zip(ids, values, strict=True)])
-        else:
-            _driver_insert(conn, "merged_instances", ["id", *values[0]],
-                           [(i, *v.values()) for i, v in zip(ids, values, strict=True)])
+        _driver_insert(conn, "merged_instances", ["id", *values[0]],
+                       [(i, *v.values()) for i, v in zip(ids, values, strict=True)])
         links = [(mid, sid, p) for mid, (_, inst) in zip(ids, new, strict=True) for p, sid in enumerate(inst.segment_ids)]
         if links:
             _driver_insert(conn, "merged_segments", ["merged_id", "segment_id", "position"], links)
@@ -257,6 +254,13 @@ def _new_merged_ids(conn: Connection, n: int) -> Sequence[int]:
         return range(first, first + n)
     return sorted(conn.execute(text("SELECT nextval(pg_get_serial_sequence('merged_instances', 'id')) "
                                     "FROM generate_series(1, :n)"), {"n": n}).scalars())
+
+
+def driver_value(conn: Connection, column: Column[Any], value: Any) -> Any:
+    """`value` as SQLAlchemy would hand it to the driver for `column` (a time as SQLite stores it);
+    for _driver_insert, which bypasses SQLAlchemy's per-row parameter building."""
+    process = column.type.bind_processor(conn.dialect)
+    return value if process is None else process(value)
 
 
 def _driver_insert(conn: Connection, table: str, columns: Sequence[str], rows: Sequence[tuple[Any, ...]]) -> None:

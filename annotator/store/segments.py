@@ -55,8 +55,9 @@ class SegmentsMixin(StoreCore):
             query = query.where(table.c.clip_id.in_(finalised))
         out: dict[int, list[Segment]] = {}
         with self._connect() as conn:
-            for row in conn.execute(query.order_by(table.c.clip_id, table.c.id)):
-                out.setdefault(row[1], []).append(convert.segment_of(row))
+            rows = conn.execute(query.order_by(table.c.clip_id, table.c.id)).all()  # one fetchall, not a fetch per row
+        for row in rows:
+            out.setdefault(row[1], []).append(convert.segment_of(row))
         return out
 
     def add_segment(self, segment: Segment) -> Segment:
