@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 
 
 class Outcome(StrEnum):
@@ -100,6 +101,7 @@ def take(annotator: str) -> Decision:
     return Decision(Outcome.TAKE, annotator=annotator)
 
 
+@lru_cache(maxsize=4096)  # decisions are immutable and few: a project's 20,000 merged rows repeat them
 def parse_optional(text: str | None) -> Decision | None:
     """Decision.parse for a nullable column."""
     return None if text is None else Decision.parse(text)

@@ -16,6 +16,7 @@ from annotator.formats.timed import Clocks
 from annotator.media.reencode import REENCODED_FOLDER, SourceTiming, read_timing
 from annotator.model import (
     GROUND_TRUTH,
+    Assignment,
     AssignmentState,
     Clip,
     MergedInstance,
@@ -154,10 +155,11 @@ class ExportSelection:
                 "left_out": [{"clip": i.clip, "reason": i.reason, "detail": i.detail} for i in self.left_out]}
 
 
-def default_source(store: StoreAPI) -> str:
+def default_source(store: StoreAPI, clips: Sequence[Clip] | None = None) -> str:
     """Merged (finalised clips) once the reviewer has finalised any clip, else ground truth; the
-    default of mmad export, mmad stats and training on a project."""
-    return MERGED if any(c.finalised for c in store.clips()) else GROUND_TRUTH
+    default of mmad export, mmad stats and training on a project (`clips`: the project's, when the
+    caller has read them already)."""
+    return MERGED if any(c.finalised for c in (store.clips() if clips is None else clips)) else GROUND_TRUTH
 
 
 def export_set(store: StoreAPI, source: str = GROUND_TRUTH, *, include_unresolved: bool = False,
@@ -167,7 +169,7 @@ def export_set(store: StoreAPI, source: str = GROUND_TRUTH, *, include_unresolve
 
 
 def select_export(store: StoreAPI, source: str = GROUND_TRUTH, *, include_unresolved: bool = False,
-                  subset: Subset | None = None) -> ExportSelection:
+                  subset: Subset | None = None, clips: Sequence[Clip] | None = None) -> ExportSelection:
     """The clips and instances an export of `source` writes, and the clips it leaves out with why.
 
     source "merged": finalised clips only, their reliable and resolved instances (with
@@ -175,9 +177,13 @@ def select_export(store: StoreAPI, source: str = GROUND_TRUTH, *, include_unreso
     outcome; a clip all its annotators finished empty counts as merged, with no instances); "ground-truth": clips with ground-truth instances, and clips outside the annotation
     workflow (no assignment: an imported file's video without instances is an answer); the
     workflow's clips without them are left out; "annotator:NAME": clips NAME marked done (also
-    those they left empty: "done with nothing" is an answer).
+    those they left empty: "done with nothing" is an answer). `clips`: the project's, when the
+    caller has read them already.
     """
-    clips = store.clips(subset)
+    if clips is None:
+        clips = store.clips(subset)
+    elif subset is not None:
+        clips = [c for c in clips if c.subset == subset]
     if source == MERGED:
         return _select_merged(store, clips, include_unresolved)
     if source == GROUND_TRUTH:
@@ -217,8 +223,9 @@ def _select_annotator(store: StoreAPI, clips: Sequence[Clip], name: str, source:
 
 def _select_merged(store: StoreAPI, clips: Sequence[Clip], include_unresolved: bool) -> ExportSelection:
     merged = store.merged_by_clip()
-    done = _finished_clips(store)
-    empty = agreed_empty(store)
+    assignments = store.assignments(None)
+    done = _finished_clips(assignments)
+    empty = agreed_empty(store, assignments)
     keep: set[int] = set()
     left: list[LeftOut] = []
     majority: list[str] = []
@@ -249,10 +256,10 @@ def _select_merged(store: StoreAPI, clips: Sequence[Clip], include_unresolved: b
                       majority_clips=tuple(majority), majority_instances=undecided)
 
 
-def _finished_clips(store: StoreAPI) -> set[int]:
+def _finished_clips(assignments: Sequence[Assignment]) -> set[int]:
     """Clips whose assigned annotators are all done (the merge needs two or more)."""
     states: dict[int, list[AssignmentState]] = {}
-    for a in store.assignments(None):
+    for a in assignments:
         states.setdefault(a.clip_id, []).append(a.state)
     return {cid for cid, s in states.items() if len(s) >= 2 and all(x is AssignmentState.DONE for x in s)}
 
@@ -262,9 +269,10 @@ def _subset_of(aset: AnnotationSet, subset: str | None) -> AnnotationSet:
     return AnnotationSet(videos=videos, instances=[i for i in aset.instances if i.video_id in videos])
 
 
-def check_split(store: StoreAPI) -> None:
-    """Raise InputError when a subject sits in two subsets of the stored split."""
-    clips = store.clips()
+def check_split(store: StoreAPI, clips: Sequence[Clip] | None = None) -> None:
+    """Raise InputError when a subject sits in two subsets of the stored split (`clips`: the
+    project's, when the caller has read them already)."""
+    clips = store.clips() if clips is None else clips
     try:
         check_no_leakage({c.name: c.subset for c in clips}, {c.name: c.subject for c in clips})
     except ValueError as exc:
@@ -279,9 +287,10 @@ def export_annotations(
     one), from one read of the store, and the export's metadata; refuses a leaking split and an
     export with nothing in it (naming what was left out)."""
     formats = check_formats(fmt)
-    check_split(store)
+    clips = store.clips()
+    check_split(store, clips)
     progress(0.0, "reading the project")
-    selection = select_export(store, source, include_unresolved=include_unresolved)
+    selection = select_export(store, source, include_unresolved=include_unresolved, clips=clips)
     if selection.empty:
         raise InputError("project", f"source {source}", "nothing to export: " + "; ".join(selection.summary_lines()))
     return write_export(selection, out_dir, formats, store.taxonomy, progress, cancel)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from annotator.errors import InputError
-from annotator.exporting import MERGED, check_split, default_source, export_set
+from annotator.exporting import MERGED, check_split, default_source, select_export
 from annotator.formats.records import AnnotationSet
 from annotator.model import Subset
 from annotator.project import Project
@@ -69,10 +69,10 @@ def subset_counts(aset: AnnotationSet) -> tuple[dict[str, int], dict[str, int]]:
 
 def training_data(project: Project, store: StoreAPI, source: str | None = None) -> TrainingData:
     """The stored split's clips with media and `source` annotations; InputError when none can train."""
-    source = source or default_source(store)
-    check_split(store)
     clips = store.clips()
-    aset = export_set(store, source)
+    source = source or default_source(store, clips)
+    check_split(store, clips)
+    aset = select_export(store, source, clips=clips).annotations
     left: dict[str, int] = {}
     keep: dict[str, Path] = {}
     for clip in clips:

@@ -101,15 +101,23 @@ def proposal(row: ProposalRow | Any, status: str | None = None) -> Proposal:
     )
 
 
+MERGED_FIELDS = ("id", "clip_id", "start_frame", "end_frame", "action_id", "rule", "reliable", "status",
+                 "majority", "decision", "decided_by", "decided_at", "version")  # the columns merged_of reads
+RULES = {str(r): r for r in MergeRule}
+
+
 def merged(row: MergedRow | Any, segment_ids: tuple[int, ...]) -> MergedInstance:
-    """A MergedInstance from its row and its contributing segment ids."""
-    return MergedInstance(
-        id=row.id, clip_id=row.clip_id, start_frame=row.start_frame, end_frame=row.end_frame,
-        action_id=row.action_id, segment_ids=segment_ids, rule=MergeRule(row.rule),
-        reliable=bool(row.reliable), status=MERGED_STATES[row.status], majority=parse_optional(row.majority),
-        decision=parse_optional(row.decision), decided_by=row.decided_by, decided_at=aware(row.decided_at),
-        version=row.version,
-    )
+    """A MergedInstance from its row (ORM object or Core row) and its contributing segment ids."""
+    return merged_of(tuple(getattr(row, name) for name in MERGED_FIELDS), segment_ids)
+
+
+def merged_of(values: Sequence[Any], segment_ids: tuple[int, ...]) -> MergedInstance:
+    """A MergedInstance from its columns' values in MERGED_FIELDS order (positional: 20,000 rows read at once)."""
+    mid, clip_id, start, end, action_id, rule, reliable, status, majority, decision, decided_by, decided_at, \
+        version = values
+    return MergedInstance(mid, clip_id, start, end, action_id, segment_ids, RULES[rule], bool(reliable),
+                          MERGED_STATES[status], parse_optional(majority), parse_optional(decision), decided_by,
+                          aware(decided_at), version)
 
 
 def audit(row: AuditRow) -> AuditEntry:

@@ -112,7 +112,8 @@ class MergedMixin(StoreCore):
         return self._merged_where(MergedRow.clip_id.in_(finalised))
 
     def _merged_where(self, condition: ColumnElement[bool] | None) -> dict[int, list[MergedInstance]]:
-        query = select(MergedRow.__table__).order_by(MergedRow.clip_id, MergedRow.id)
+        table = MergedRow.__table__
+        query = select(*(table.c[name] for name in convert.MERGED_FIELDS)).order_by(MergedRow.clip_id, MergedRow.id)
         links = select(MergedSegmentRow.merged_id, MergedSegmentRow.segment_id).order_by(
             MergedSegmentRow.merged_id, MergedSegmentRow.position)
         if condition is not None:
@@ -124,7 +125,7 @@ class MergedMixin(StoreCore):
                 by_merged.setdefault(merged_id, []).append(segment_id)
             out: dict[int, list[MergedInstance]] = {}
             for row in conn.execute(query):
-                out.setdefault(row.clip_id, []).append(convert.merged(row, tuple(by_merged.get(row.id, ()))))
+                out.setdefault(row[1], []).append(convert.merged_of(row, tuple(by_merged.get(row[0], ()))))
         return out
 
     def _open_merged_row(self, s: Session, instance_id: int, what: str) -> tuple[MergedRow, ClipRow]:

@@ -20,6 +20,7 @@ from annotator.errors import InputError
 from annotator.formats import ANNOTATION_FORMATS, IMPORT_FORMATS
 from annotator.model import Role, Subset
 from annotator.subjects import DEFAULT_SUBJECT_REGEX
+from annotator.wording import plural
 from app.cli.cmd_team import login_and_password
 from app.cli.identity import add_as_option, open_store
 from app.cli.parallel import SHARD_HELP, WORKERS_HELP, shard_of_args, workers_of_args
@@ -105,6 +106,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         (("--original-times",), {"action": "store_true",
                                  "help": "ELAN and BORIS: give clips re-encoded by import-clips --reencode in their "
                                          "original video's times, linking the original"}),
+        (("--verbose",), {"action": "store_true",
+                          "help": "name every file written (ELAN writes one per clip; without it, one line per "
+                                  "folder of them)"}),
     ], epilog="Prints the clips written per subset and those left out, by reason; exits 1, writing nothing, "
               "when nothing is left to export. mmad_export.json beside the files records the same.")
     _add(sub, "upgrade", "bring the project's database to this MMAD Studio's schema (the owner's desktop)",
@@ -273,9 +277,10 @@ def _export(args: argparse.Namespace) -> int:
     formats = check_formats(args.format)
     out_dir = check_output_folder(args.out_dir, "export folder")
     with _store(args) as (project, store), _bar() as bar:
-        check_split(store)
-        selection = select_export(store, args.source or default_source(store),
-                                  include_unresolved=args.include_unresolved)
+        clips = store.clips()  # read once for the three checks below
+        check_split(store, clips)
+        selection = select_export(store, args.source or default_source(store, clips),
+                                  include_unresolved=args.include_unresolved, clips=clips)
         if selection.empty:
             bar.close()
             print("\n".join(["mmad export: nothing to export, nothing written", *selection.summary_lines()]),
@@ -284,9 +289,21 @@ def _export(args: argparse.Namespace) -> int:
         clocks = original_clocks(selection, project.media_dir) if args.original_times else None
         written = write_export(selection, out_dir, formats, store.taxonomy, progress=bar, clocks=clocks)
     print("\n".join(selection.summary_lines()))
-    for path in written:
-        print(f"wrote {path}")
+    print("\n".join(_written_lines(written, out_dir, args.verbose)))
     return 0
+
+
+def _written_lines(written: list[Path], out_dir: Path, verbose: bool) -> list[str]:
+    """"wrote PATH" for each file in `out_dir` itself; a folder of per-clip files (ELAN) is one line,
+    "wrote N files in FOLDER", unless `verbose`."""
+    folders: dict[Path, int] = {}
+    lines = []
+    for path in written:
+        if verbose or path.parent == out_dir:
+            lines.append(f"wrote {path}")
+        else:
+            folders[path.parent] = folders.get(path.parent, 0) + 1
+    return lines + [f"wrote {plural(n, 'file')} in {folder}" for folder, n in folders.items()]
 
 
 def _upgrade(args: argparse.Namespace) -> int:
@@ -323,8 +340,9 @@ def _stats(args: argparse.Namespace) -> int:
     if args.out:
         check_output_folder(args.out, "stats folder")
     with _store(args) as (project, store):
-        selection = select_export(store, args.source or default_source(store),
-                                  include_unresolved=args.include_unresolved)
+        clips = store.clips()
+        selection = select_export(store, args.source or default_source(store, clips),
+                                  include_unresolved=args.include_unresolved, clips=clips)
     aset = selection.annotations
     figures = stats_module.dataset_statistics(list(aset.videos.values()), aset.instances, project.taxonomy)
     as_json = {"export": selection.to_json(), **stats_module.stats_json(figures)}
