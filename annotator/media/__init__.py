@@ -22,3 +22,12 @@ Decoding itself stays with OpenCV, which decodes straight into the cache's slots
 (cap.read(buffer)). So: OpenCV everywhere, no PyAV.
 See docs/ARCHITECTURE.md, "Video I/O".
 """
+
+import os
+
+# FFmpeg's own messages ("moov atom not found") would reach the user's terminal beside ours.
+# OpenCV reads this once, when its FFmpeg backend starts (the first capture or writer in the
+# process), so it is set here, before any module of the package (or annotator.synthetic, which
+# writes videos) can touch a video; -8 = AV_LOG_QUIET. Every problem is said once, by the
+# InputError naming the file.
+os.environ.setdefault("OPENCV_FFMPEG_LOGLEVEL", "-8")

@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import cv2
-
-# FFmpeg's own messages ("moov atom not found") would reach the user's terminal beside ours;
-# OpenCV reads this when its FFmpeg backend starts (on the first capture), -8 = AV_LOG_QUIET.
-# Every problem is said once, by the InputError naming the file.
-os.environ.setdefault("OPENCV_FFMPEG_LOGLEVEL", "-8")
 
 from annotator.errors import InputError
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+import annotator.media  # noqa: F401  (FFmpeg kept quiet before the first VideoWriter starts it)
 from annotator.synthetic.actions import InstanceSpec, Tracks, action_tracks
 from annotator.synthetic.figure import SubjectLook, draw_figure, joints, make_background, place
 
