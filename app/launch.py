@@ -18,6 +18,7 @@ from annotator.journal import JOURNAL_NAME, Journal
 from annotator.model import Role
 from annotator.project import Project
 from annotator.store.engine import split_password
+from app.collector import collect_as_usual
 from app.core_text import core_text
 from app.i18n import install_translators, language_for
 from app.icons import icon
@@ -149,6 +150,7 @@ def main(argv: Sequence[str]) -> int:
         window.resize(1600, 900)
     window.show()
     window.open_start_clip()
+    collect_as_usual()  # what start-up made lives as long as the app: out of the collector's scans
     if window.model_loop is not None:
         window.model_loop.warm_up_later()  # a worker with torch imported, for the first propose / train
     code = int(app.exec())  # the window's hold (app_hold) tells `mmad pose` and the like to leave it a core

@@ -136,9 +136,12 @@ def window_open_s(folder: Path, settings: Path) -> tuple[float, bool]:
 
 def main_py_prelude(folder: Path, settings: Path) -> str:
     """The start of a child program that starts as main.py does: the early frame-memory
-    reservation, then `launch` imported (argv, sys, time and launch defined for what follows)."""
+    reservation and the collector held back, then `launch` imported (argv, sys, time and launch
+    defined for what follows)."""
     return (
         "import sys, time\n"
+        "from app.collector import collect_later\n"
+        "collect_later()\n"
         "from app.warm_start import reserve_early\n"
         f"argv = [{str(folder)!r}, '--as', {USER!r}, '--settings', {str(settings)!r}]\n"
         "reserve_early(argv)\n"

@@ -106,6 +106,8 @@ def run_cli(argv: list[str]) -> str:
 
 WINDOW_CHILD = """
 import sys, time
+from app.collector import collect_later
+collect_later()
 from app.warm_start import reserve_early
 argv = {argv!r}
 reserve_early(argv)
