@@ -6,8 +6,10 @@ a cache whose digests differ from the current files is recomputed, never reused.
 
 from __future__ import annotations
 
+import glob
 import json
 import os
+import time
 import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -25,6 +27,7 @@ from inference.pose.track import PoseTrack
 CACHE_DIR = "pose"
 CACHE_VERSION = 2
 TMP_SUFFIX = ".tmp"  # a write in progress (or one a killed process left): never read
+STALE_TMP_S = 600.0  # a write takes seconds: a temporary file older than this is a killed writer's
 
 
 def cache_path(project_dir: str | Path, clip_name: str) -> Path:
@@ -71,6 +74,19 @@ def save_cached(path: Path, key: dict[str, object], track: PoseTrack) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    _sweep_leftovers(path)
+
+
+def _sweep_leftovers(path: Path) -> None:
+    """Remove the temporary files of this clip a killed writer left (a window's close kills its pose
+    jobs mid-clip); one younger than STALE_TMP_S may be another process's write in progress."""
+    cutoff = time.time() - STALE_TMP_S
+    for tmp in path.parent.glob(f".{glob.escape(path.name)}.*{TMP_SUFFIX}"):
+        try:
+            if tmp.stat().st_mtime < cutoff:
+                tmp.unlink()
+        except OSError:  # swept by another process meanwhile
+            pass
 
 
 def pose_for_clip(project_dir: str | Path, clip_name: str, media: str | Path, model: str | Path = POSE_TASK,

@@ -122,6 +122,27 @@ def test_cache_writes_are_atomic_a_reader_never_sees_half_a_file(tmp_path: Path)
     assert load_cached(path, key) is not None and list(path.parent.iterdir()) == [path]
 
 
+def test_a_killed_writers_leftovers_go_with_the_next_write_of_the_clip(tmp_path: Path) -> None:
+    import os
+    import time
+
+    from inference.pose.cache import STALE_TMP_S, cache_key, save_cached
+
+    media = empty_room(tmp_path / "clip.mp4", frames=3)
+    track = pose_for_clip(tmp_path, "clip", media)
+    path = cache_path(tmp_path, "clip")
+    old = path.with_name(f".{path.name}.4242.deadbeef.tmp")  # a writer killed long ago
+    fresh = path.with_name(f".{path.name}.4343.cafef00d.tmp")  # another process writing now
+    other = path.with_name(".other.npz.4242.deadbeef.tmp")  # another clip's: its own write sweeps it
+    for leftover in (old, fresh, other):
+        leftover.write_bytes(b"half")
+    long_ago = time.time() - STALE_TMP_S - 60
+    os.utime(old, (long_ago, long_ago))
+    os.utime(other, (long_ago, long_ago))
+    save_cached(path, cache_key(media), track)
+    assert sorted(p.name for p in path.parent.iterdir()) == sorted([path.name, fresh.name, other.name])
+
+
 def test_cache_files_keep_the_folders_usual_permissions(tmp_path: Path) -> None:
     import os
     import stat
