@@ -420,7 +420,7 @@ class ClipWindow(QMainWindow):
     def task_store(self) -> StoreAPI:
         """The window's user on a store object of a task's own: the window's store, with the
         transaction it may hold open, belongs to the UI thread."""
-        return self.store.as_user(self.store.user.name if self.store.user else None)
+        return self.store.for_thread()
 
     def _rows_read(self) -> None:
         self._rows_task = None

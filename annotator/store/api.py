@@ -166,6 +166,7 @@ class StoreAPI(Protocol):
     # one edit: atomic(), with its receipt (record_edit) in the same transaction; on PostgreSQL an edit
     # that is one write_segments (or one other single-statement write) commits in ONE round trip
     def edit(self, edit_id: str | None) -> AbstractContextManager[None]: ...
+    def for_thread(self) -> StoreAPI: ...  # the same user on a store object of its own (a task thread)
     def for_writer(self) -> StoreAPI: ...  # the same user on connections of its own (a background writer)
     def require_reviewer(self, what: str) -> None: ...  # PermissionDenied for an annotator
 

@@ -140,6 +140,11 @@ class Store(PeopleMixin, ClipsMixin, BulkImportMixin, ClipViewMixin, Assignments
             user = convert.annotator(row)
         return Store(self._engine, self.taxonomy, user, owns_engine=not _share)
 
+    def for_thread(self) -> Store:
+        """The same user on a store object of its own, for a task thread: this one, with the
+        transaction it may hold open, belongs to its own thread (no read: the user is known)."""
+        return Store(self._engine, self.taxonomy, self.user, owns_engine=False)
+
     def for_writer(self) -> Store:
         """The same user on connections of its own, for a background writer (annotator.edit_queue)."""
         engine = sibling(self._engine)

@@ -68,7 +68,7 @@ class EditPipeline(QObject):
         earlier run first. How many edits it kept."""
         self.queue.close()
         self.queue = EditQueue(self._own_store(), self.book, self._raw.arrived.emit, journal, background=True)
-        self._reader = self.store.as_user(self.store.user.name if self.store.user else None)
+        self._reader = self.store.for_thread()
         return len(self.queue.replay_journal())
 
     def read_in_background(self, read: Callable[[StoreAPI], object]) -> None:

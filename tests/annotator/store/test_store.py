@@ -476,3 +476,15 @@ def test_a_remerge_drops_a_decision_whose_segments_changed_after_it(store: Store
     store.update_segment(replace(s1, end_frame=28))  # ann1's segment changed since: the take is stale
     (again,) = rev.replace_unresolved_merged(a, [same])  # the merge's proposal happens to be the same
     assert (again.status, again.decision, again.decided_by) == (MergedStatus.NEEDS_REVIEW, None, None)
+
+
+def test_a_task_threads_store_is_the_same_user_on_the_same_database(store: Store) -> None:
+    _seed(store)
+    ann = store.as_user("ann1")
+    task = ann.for_thread()
+    assert task is not ann and task.user == ann.user
+    assert [c.name for c in task.clips()] == [c.name for c in ann.clips()]
+    task.close()  # closing it leaves the window's store working: the engine is shared, not owned
+    assert ann.clips()
+    with pytest.raises(PermissionDenied):
+        task.require_reviewer("finalise")  # an annotator's rights, not the owner's
