@@ -17,7 +17,7 @@ from pathlib import Path
 from annotator.errors import InputError
 from annotator.exporting import MERGED, check_split, default_source, select_export
 from annotator.formats.records import AnnotationSet
-from annotator.model import Subset
+from annotator.model import Role, Subset
 from annotator.project import Project
 from annotator.store.api import StoreAPI
 
@@ -80,6 +80,8 @@ def training_data(project: Project, store: StoreAPI, source: str | None = None) 
         reason = ("without a subset (split in the reviewer's Export dialog, Ctrl+E, or run mmad split)" if clip.subset is None
                   else "without media" if path is None or not path.is_file()
                   else "not finalised" if source == MERGED and not clip.finalised else None)
+        if reason is None and clip.name not in aset.videos:
+            reason = _nothing_in(source, store)
         if reason is None and path is not None:
             keep[clip.name] = path
         else:
@@ -95,6 +97,14 @@ def training_data(project: Project, store: StoreAPI, source: str | None = None) 
             ", ".join(f"{n} clips {why}" for why, n in left.items()) or "the project has no clips"))
     return TrainingData(source, used, keep, counts, instances, {k: sorted(v) for k, v in people.items()},
                         fingerprint(used), left)
+
+
+def _nothing_in(source: str, store: StoreAPI) -> str:
+    """Why a clip the export of `source` leaves out has nothing to train on (an annotator's view hides
+    the ground truth and others' work until a clip is finalised: the demo's annotator sees none)."""
+    if store.user is not None and store.user.role is Role.ANNOTATOR:
+        return "with nothing an annotator may read (the ground truth and others' work: finalised clips only)"
+    return f"with nothing in source {source}"
 
 
 def refusal(data: TrainingData, min_clips: int, min_instances: int, need_val: bool = True) -> str | None:

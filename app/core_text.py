@@ -58,6 +58,8 @@ TEMPLATES = (
     mark("Core", "without a subset (split in the reviewer's Export dialog, Ctrl+E, or run mmad split)"),
     mark("Core", "without media"),
     mark("Core", "not finalised"),
+    mark("Core", "with nothing in source {source}"),
+    mark("Core", "with nothing an annotator may read (the ground truth and others' work: finalised clips only)"),
     mark("Core", "the project has no clips"),
     mark("Core", "only {count} training clips (at least {minimum} needed)"),
     mark("Core", "only {count} training instances (at least {minimum} needed)"),

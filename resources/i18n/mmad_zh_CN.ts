@@ -559,6 +559,14 @@
       <translation>未定稿</translation>
     </message>
     <message>
+      <source>with nothing in source {source}</source>
+      <translation>在来源 {source} 中没有标注</translation>
+    </message>
+    <message>
+      <source>with nothing an annotator may read (the ground truth and others' work: finalised clips only)</source>
+      <translation>没有标注员可读取的标注（真值和他人的标注仅在定稿短片上可见）</translation>
+    </message>
+    <message>
       <source>the project has no clips</source>
       <translation>项目中没有短片</translation>
     </message>

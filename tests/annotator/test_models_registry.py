@@ -110,6 +110,22 @@ def test_training_data_counts_per_subset_and_says_what_it_leaves_out(tmp_path: P
         store.close()
 
 
+def test_clips_with_nothing_to_train_on_are_named_not_lost(tmp_path: Path) -> None:
+    project = _project(tmp_path)
+    store = project.open_store()
+    try:
+        store.add_annotator("ann", Role.ANNOTATOR)
+        for clip in store.clips():
+            store.assign(clip.id, "ann")  # in the workflow: ground truth only where imported
+        data = training_data(project, store)
+        assert data.left_out == {"without media": 2, "with nothing in source ground-truth": 3}
+        with pytest.raises(InputError, match=r"no training clips: 5 clips with nothing an annotator may read "
+                                             r"\(the ground truth and others' work: finalised clips only\)"):
+            training_data(project, store.as_user("ann"))  # the demo's annotator saw "the project has no clips"
+    finally:
+        store.close()
+
+
 def test_a_worse_new_version_is_registered_inactive(tmp_path: Path) -> None:
     from annotator.models_registry import register_version
 
