@@ -19,17 +19,20 @@ demo: install
 	test -f $(DEMO)/project.toml || $(VENV)/bin/mmad demo $(DEMO)
 	$(PY) main.py $(DEMO) --as annotator1
 
+# Test processes (pytest-xdist): CI has 2 cores; TEST_WORKERS=0 runs the suite in this process.
+TEST_WORKERS ?= 2
+
 # The guards CI runs: import contracts, lint, strict types on all four packages, the whole suite.
 test: install
 	$(VENV)/bin/lint-imports
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
-	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -p no:cacheprovider
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -p no:cacheprovider -n $(TEST_WORKERS)
 
 # The edit-test loop: lint and the suite without the tests marked slow (no types, no contracts).
 test-fast: install
 	$(VENV)/bin/ruff check .
-	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -p no:cacheprovider -m "not slow" -x
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -p no:cacheprovider -n $(TEST_WORKERS) -m "not slow" -x
 
 lint: install
 	$(VENV)/bin/ruff check .

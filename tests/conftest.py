@@ -80,6 +80,20 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         torch.set_num_threads(1)
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Under pytest-xdist, the modules with a test marked slow run first, each module's tests in their order.
+
+    `make test` hands whole files to the workers in collection order (--dist loadfile, so a
+    module's fixtures are built once); a heavy module handed out last would keep one worker
+    busy while the other waits, so the long ones are started first and the many short ones
+    fill in at the end. Every worker sorts the same collection the same way, as xdist requires.
+    """
+    if "PYTEST_XDIST_WORKER" not in os.environ:
+        return
+    slow_modules = {item.path for item in items if item.get_closest_marker("slow") is not None}
+    items.sort(key=lambda item: item.path not in slow_modules)  # stable: the rest keep their order
+
+
 def pytest_configure(config: pytest.Config) -> None:
     """Logs written by the code under test go to a temporary folder, not the user's app-data folder."""
     os.environ.setdefault("MMAD_LOG_DIR", tempfile.mkdtemp(prefix="mmad-test-logs-"))
