@@ -30,6 +30,7 @@ from app.start_args import parse_args
 from app.start_dialog import StartDialog
 
 if TYPE_CHECKING:
+    from annotator.store.api import StoreAPI
     from app.main_window import MainWindow
     from app.review.review_window import ReviewWindow
 
@@ -42,22 +43,49 @@ def style_sheet() -> str:
         return ""
 
 
-def choose_project(settings: AppSettings, folder: str | None, user: str | None) -> tuple[Project, str] | None:
-    """Open the named project as the named user, asking with the start dialog for what is missing."""
+Chosen = tuple[Project, str, "StoreAPI | None"]  # the project, the user, their store when already open
+
+
+def choose_project(settings: AppSettings, folder: str | None, user: str | None) -> Chosen | None:
+    """Open the named project as the named user, asking with the start dialog for what is missing.
+    The store opened to check the user comes back too, for the window to keep: on a team server
+    every opening costs some 15 round trips (0.7 s at 40 ms), so it is opened once."""
     folder = folder or settings.last_project
-    if folder and not user:
-        user = login_user(folder) or settings.user_for(project_folder(folder))
-    if folder and user:
+    if folder:
         try:
-            project = Project.open(folder)
-            project.open_store(user).close()  # the user must exist in this project
-            return project, user
+            opened = _open_as(folder, user, settings)
+            if opened is not None:
+                return opened
         except (InputError, PermissionDenied) as exc:
             QMessageBox.warning(None, "MMAD Studio", core_text(exc))
     dialog = StartDialog(folder, user)
     if dialog.exec() != StartDialog.DialogCode.Accepted or dialog.project is None or dialog.user is None:
         return None
-    return dialog.project, dialog.user
+    return dialog.project, dialog.user, None
+
+
+def _open_as(folder: str, user: str | None, settings: AppSettings) -> Chosen | None:
+    """The project and its store open as `user` (the user must exist); with no user named, as the
+    team login's own user, else the one remembered for the folder; None when there is none."""
+    project = Project.open(folder)
+    if not user:
+        store = _login_store(project)
+        if store is not None and store.user is not None:
+            return project, store.user.name, store
+        if store is not None:
+            store.close()
+        user = settings.user_for(project_folder(folder))
+        if not user:
+            return None
+    return project, user, project.open_store(user)
+
+
+def _login_store(project: Project) -> StoreAPI | None:
+    """On a team (PostgreSQL) project, the store of the user this desktop's login belongs to (the
+    owner's login: a store with no user); None on SQLite."""
+    if project.database_url.startswith("sqlite"):
+        return None
+    return project.open_store()
 
 
 def login_user(folder: str) -> str | None:
@@ -65,11 +93,10 @@ def login_user(folder: str) -> str | None:
     owner by default); None on SQLite, for the owner's login, or when the project cannot be opened
     (choose_project then says why)."""
     try:
-        project = Project.open(folder)
-        if project.database_url.startswith("sqlite"):
-            return None
-        store = project.open_store()
+        store = _login_store(Project.open(folder))
     except (InputError, PermissionDenied):
+        return None
+    if store is None:
         return None
     try:
         return store.user.name if store.user is not None else None
@@ -84,12 +111,13 @@ def project_journal(project: Project, user: str) -> Journal:
     return Journal(project.path / JOURNAL_NAME, f"{bare}#{user}")
 
 
-def build_window(project: Project, user: str, settings: AppSettings,
-                 defer_queue: bool = False) -> MainWindow | ReviewWindow:
+def build_window(project: Project, user: str, settings: AppSettings, defer_queue: bool = False,
+                 store: StoreAPI | None = None) -> MainWindow | ReviewWindow:
     """The window on `project` as `user`: the review screen for a reviewer, else the annotation
-    screen (the store stays open for the window's life). defer_queue: the review screen reads its
-    queue off the UI thread when open_start_clip is called (the window is shown first)."""
-    store = project.open_store(user)
+    screen (the store, `store` when choose_project opened it, stays open for the window's life).
+    defer_queue: the review screen reads its queue off the UI thread when open_start_clip is called
+    (the window is shown first)."""
+    store = store if store is not None else project.open_store(user)
     key = project_folder(str(project.path))
     set_project(project.path.name)  # the log's lines name the project from here on
     window: MainWindow | ReviewWindow
@@ -144,8 +172,8 @@ def main(argv: Sequence[str]) -> int:
     chosen = choose_project(settings, args.project, args.user)
     if chosen is None:
         return 1
-    window = build_window(chosen[0], chosen[1], settings, defer_queue=True)
-    window.go_live(project_journal(*chosen))  # edits saved in the background, teammates' work shown live
+    window = build_window(chosen[0], chosen[1], settings, defer_queue=True, store=chosen[2])
+    window.go_live(project_journal(chosen[0], chosen[1]))  # edits saved in the background, teammates' work shown live
     if settings.window_state()[0] is None:
         window.resize(1600, 900)
     window.show()

@@ -101,3 +101,28 @@ def test_restore_is_refused_while_the_window_holds_the_project(qtbot: QtBot, app
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     with exclusive_hold(folder):  # the window is gone: so is its hold
         pass
+
+
+def test_the_store_opened_to_check_the_user_is_the_windows(qtbot: QtBot, app_project: tuple[Path, str],
+                                                            tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from app.launch import choose_project
+
+    folder, user = app_project
+    settings = AppSettings(str(tmp_path / "s.ini"))
+    opened: list[str | None] = []
+    real = Project.open_store
+
+    def counted(self: Project, who: str | None = None, backup: bool = True) -> object:
+        opened.append(who)
+        return real(self, who, backup)
+
+    monkeypatch.setattr(Project, "open_store", counted)
+    chosen = choose_project(settings, str(folder), user)
+    assert chosen is not None and chosen[1] == user and chosen[2] is not None
+    window = build_window(chosen[0], chosen[1], settings, store=chosen[2])
+    qtbot.addWidget(window)
+    assert window.store is chosen[2] and opened == [user]  # opened once: on a team server that is 15 round trips
+    settings.set_user_for(str(folder), user)
+    again = choose_project(settings, str(folder), None)  # the user remembered for the folder (SQLite: no login)
+    assert again is not None and again[1] == user and again[2] is not None
+    again[2].close()

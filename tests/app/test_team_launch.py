@@ -22,4 +22,7 @@ def test_a_team_desktop_opens_as_its_logins_user(qtbot: QtBot, team: Team, tmp_p
     assert login_user(desk) == "ann2"
     chosen = choose_project(settings, desk, None)
     assert chosen is not None and chosen[1] == "ann2"
+    store = chosen[2]  # opened once, as the login's user: the window keeps this one
+    assert store is not None and store.user is not None and store.user.name == "ann2"
+    store.close()
     assert login_user(str(tmp_path / "nowhere")) is None  # not a project: choose_project says why
