@@ -14,8 +14,8 @@ fresh process as main.py starts (bench_player's measure, offscreen), with the pr
 compiled (compile_project).
 
 Round trips: every statement the driver sends (SQLAlchemy's before_cursor_execute, one per
-batch of an executemany) plus every commit and rollback, plus, on PostgreSQL, one per
-connection checkout (the pool's pre-ping). The fixed cost of opening a project (migration
+batch of an executemany) plus every commit and rollback, plus, on PostgreSQL, each ping of a
+connection that lay idle in the pool (annotator.store.engine.ping_when_idle). The fixed cost of opening a project (migration
 check, taxonomy snapshot, user lookup) is part of every command's count. Each figure comes with
 the CPU seconds it used (this process's, or the window's child process's): on a machine shared
 with other work they say more than the wall clock.
@@ -42,8 +42,8 @@ sys.path.insert(0, str(BENCH))
 sys.path.insert(0, str(BENCH.parent))
 
 from sqlalchemy import create_engine, event, text  # noqa: E402
+from sqlalchemy.dialects.postgresql.psycopg import PGDialect_psycopg  # noqa: E402
 from sqlalchemy.engine import Engine  # noqa: E402
-from sqlalchemy.pool import Pool  # noqa: E402
 
 from annotator.synthetic.demo import ANNOTATORS, REVIEWER  # noqa: E402
 from annotator.synthetic.scale import build_scale_project  # noqa: E402
@@ -55,22 +55,23 @@ PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
 
 class RoundTrips:
-    """Counts what goes to the database: statements, commits, rollbacks, pool checkouts (pings)."""
+    """Counts what goes to the database: statements, commits, rollbacks, pings of idle connections."""
 
     def __init__(self) -> None:
         self.count = 0
-        self.pings = False
         event.listen(Engine, "before_cursor_execute", self._one)
         event.listen(Engine, "commit", self._one)
         event.listen(Engine, "rollback", self._one)
-        event.listen(Pool, "checkout", self._checkout)
+        real_ping = PGDialect_psycopg.do_ping
+
+        def counted_ping(dialect: PGDialect_psycopg, dbapi_connection: object) -> bool:
+            self.count += 1  # engine.ping_when_idle pings a connection idle for a while at checkout
+            return bool(real_ping(dialect, dbapi_connection))
+
+        PGDialect_psycopg.do_ping = counted_ping  # type: ignore[method-assign]
 
     def _one(self, *_args: object, **_kw: object) -> None:
         self.count += 1
-
-    def _checkout(self, *_args: object) -> None:
-        if self.pings:
-            self.count += 1
 
 
 TRIPS = RoundTrips()
@@ -164,7 +165,6 @@ def bench_backend(label: str, folder: Path, db_url: str | None, windows: bool, l
                   runs: int, noise: str) -> list[Row]:
     """Every command once on a fresh project; the windows `runs` times each."""
     rows: list[Row] = []
-    TRIPS.pings = db_url is not None
     print(f"[{label}]", flush=True)
     with measured("build (4 bulk imports)", rows):
         report = build_scale_project(folder, DATA, db_url=db_url, limit=limit, noise=noise)

@@ -161,13 +161,14 @@ def install(engine: Engine) -> None:
     limits = timeouts()
 
     def on_connect(dbapi_connection: Any, _record: Any) -> None:
-        cursor = dbapi_connection.cursor()  # one round trip per new connection, then committed
+        dbapi_connection.autocommit = True  # one round trip per new connection (no BEGIN, no COMMIT)
+        cursor = dbapi_connection.cursor()
         try:
             cursor.execute("SELECT set_config('lock_timeout', %s, false), set_config('statement_timeout', %s, false)",
                            (limits["lock_timeout"], limits["statement_timeout"]))
         finally:
             cursor.close()
-        dbapi_connection.commit()
+            dbapi_connection.autocommit = False
 
     def on_error(context: ExceptionContext) -> None:
         state = getattr(context.original_exception, "sqlstate", None)

@@ -72,7 +72,7 @@ def test_opening_a_clip_takes_two_round_trips_on_postgresql(db_url: str, project
         ann1.clip_view(clip_id, "ann1")  # the pool's connection is made (and set up) once
         before = proxy.round_trips
         view = ann1.clip_view(clip_id, "ann1")
-        assert proxy.round_trips - before <= 2  # the pool's liveness ping, then the one batch
+        assert proxy.round_trips - before <= 2  # a ping when the pooled connection lay idle, then the one batch
         assert len(view.segments) == 2 and len(view.proposals) == 4
         assert ann1.clip_view(clip_id, "ann1") == view  # the connection went back to the pool clean
         assert ann1.segments(clip_id, "ann1") == view.segments
@@ -117,3 +117,33 @@ def test_a_members_login_reads_the_open_clip_under_the_row_policies(team: Team) 
             store.clip_view(team.open_clip, "ann2")
     finally:
         store.close()
+
+
+def test_a_pooled_connection_is_pinged_only_after_lying_idle(db_url: str, project: Project,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """No ping round trip for a connection used a moment ago; one that lay idle is pinged, and one a
+    dropped link killed meanwhile is replaced before the read (as pre-ping did)."""
+    if not db_url.startswith("postgresql"):
+        pytest.skip("pool pings are PostgreSQL's")
+    from annotator.store import engine as store_engine
+
+    owner = project.open_store()
+    clip_id = _clip(owner)
+    owner.close()
+    proxy = DelayProxy("127.0.0.1", 5432)
+    ann1 = Store.open(db_url.replace("127.0.0.1:5432", f"127.0.0.1:{proxy.port}"), project.taxonomy, "ann1")
+    try:
+        ann1.clip_view(clip_id, "ann1")
+        before = proxy.round_trips
+        ann1.clip_view(clip_id, "ann1")
+        assert proxy.round_trips - before == 1  # used a moment ago: the batch only
+        monkeypatch.setattr(store_engine, "IDLE_PING_S", 0.0)  # every connection has lain idle long enough
+        before = proxy.round_trips
+        ann1.clip_view(clip_id, "ann1")
+        assert proxy.round_trips - before == 2  # the ping, then the batch
+        proxy.refuse(True)  # the link drops every connection (a VPN reconnecting)
+        proxy.refuse(False)
+        assert len(ann1.clip_view(clip_id, "ann1").segments) == 2  # the ping found it dead: a fresh one read
+    finally:
+        ann1.close()
+        proxy.close()
