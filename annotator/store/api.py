@@ -153,6 +153,18 @@ class ClipView:
     final: list[MergedInstance] = field(default_factory=list)  # a finalised clip's merged instances, else none
 
 
+@dataclass(frozen=True, slots=True)
+class ReviewView:
+    """What the review screen reads of one clip (Store.review_view): the clip, its assigned
+    annotators (annotator id order), their live segments (by name, stored order) and its merged
+    instances (stored order)."""
+
+    clip: Clip
+    annotators: list[str]
+    segments: dict[str, list[Segment]]
+    merged: list[MergedInstance]
+
+
 class StoreAPI(Protocol):
     """Project database (SQLite file or PostgreSQL URL), one instance per user."""
 
@@ -233,6 +245,7 @@ class StoreAPI(Protocol):
     def finalise_bulk(self, plans: Mapping[int, Sequence[PlannedDecision]], progress: Progress = no_progress,
                       cancel: CancelToken = NEVER) -> dict[int, str]: ...
     def merged_instances(self, clip_id: int) -> list[MergedInstance]: ...
+    def review_view(self, clip_id: int) -> ReviewView: ...  # reviewer or owner; one snapshot, one round trip
     def merged_by_clip(self) -> dict[int, list[MergedInstance]]: ...  # every clip, stored order
     def merged_outline(self) -> dict[int, list[MergedOutline]]: ...  # the same, id, status and segments only
     # whole-project reads in one query each: ids of every live segment (reviewer or owner), and

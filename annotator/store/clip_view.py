@@ -1,4 +1,5 @@
-"""Everything the annotation screen shows of one clip, read in one snapshot and (PostgreSQL) one round trip.
+"""Everything the annotation screen (clip_view) or the review screen (review_view) shows of one clip,
+read in one snapshot and (PostgreSQL) one round trip.
 
 The clip, the author's assignment state, their live segments, the clip's proposals, the
 user's answers and, on a finalised clip, its merged instances and their segments (the final
@@ -18,10 +19,10 @@ from psycopg.rows import namedtuple_row
 from sqlalchemy import Select, exists, or_, select
 
 from annotator.errors import InputError
-from annotator.model import AssignmentState
+from annotator.model import AssignmentState, Segment
 from annotator.store import convert
 from annotator.store.access import OWNER
-from annotator.store.api import ClipView
+from annotator.store.api import ClipView, ReviewView
 from annotator.store.assignments import AssignmentsMixin
 from annotator.store.orm import (
     AnnotatorRow,
@@ -39,7 +40,7 @@ SNAPSHOT = "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY"
 
 
 class ClipViewMixin(AssignmentsMixin, ProposalsMixin):
-    """The open-clip read of the annotation screen."""
+    """The open-clip reads of the annotation and review screens."""
 
     def clip_view(self, clip_id: int, author: str) -> ClipView:
         """The clip, `author`'s assignment state (None: not assigned), their live segments and the
@@ -76,6 +77,35 @@ class ClipViewMixin(AssignmentsMixin, ProposalsMixin):
         return ClipView(clip, state, [convert.segment(r) for r in segments],
                         [convert.proposal(r, status.get(r.id)) for r in proposals],
                         [convert.merged(r, tuple(members.get(r.id, ()))) for r in final])
+
+    def review_view(self, clip_id: int) -> ReviewView:
+        """The review screen's read of a clip: the clip, its assigned annotators, their live segments
+        and its merged instances, from one snapshot (reviewer or owner)."""
+        self.access.require_privileged("read every annotator's segments")
+        clip_q = select(ClipRow.__table__).where(ClipRow.id == clip_id)
+        people_q = select(AnnotatorRow.name).join(AssignmentRow, AssignmentRow.annotator_id == AnnotatorRow.id).where(
+            AssignmentRow.clip_id == clip_id).order_by(AnnotatorRow.id)
+        assigned = select(AnnotatorRow.name).join(AssignmentRow, AssignmentRow.annotator_id == AnnotatorRow.id).where(
+            AssignmentRow.clip_id == clip_id)
+        segments_q = select(SegmentRow.__table__).where(
+            SegmentRow.clip_id == clip_id, SegmentRow.author.in_(assigned), SegmentRow.deleted.is_(False)
+        ).order_by(SegmentRow.id)
+        merged_q = select(MergedRow.__table__).where(MergedRow.clip_id == clip_id).order_by(MergedRow.id)
+        links_q = select(MergedSegmentRow.merged_id, MergedSegmentRow.segment_id).join(
+            MergedRow, MergedRow.id == MergedSegmentRow.merged_id).where(
+            MergedRow.clip_id == clip_id).order_by(MergedSegmentRow.merged_id, MergedSegmentRow.position)
+        clips, people, segments, merged, links = self._read_together([clip_q, people_q, segments_q, merged_q, links_q])
+        if not clips:
+            raise InputError("project", f"clip id {clip_id}", "no such clip")
+        names = [row.name for row in people]
+        by_author: dict[str, list[Segment]] = {name: [] for name in names}
+        for row in segments:
+            by_author[row.author].append(convert.segment(row))
+        members: dict[int, list[int]] = {}
+        for link in links:
+            members.setdefault(link.merged_id, []).append(link.segment_id)
+        return ReviewView(convert.clip(clips[0]), names, by_author,
+                          [convert.merged(r, tuple(members.get(r.id, ()))) for r in merged])
 
     def _read_together(self, queries: Sequence[Select[*tuple[Any, ...]]]) -> list[list[Any]]:
         """The rows of each query (attribute access by column name), all from one snapshot."""

@@ -42,13 +42,6 @@ class ReviewRow:
         return self.needs_review + self.reliable + self.resolved
 
 
-def clip_annotators(store: StoreAPI, clip_id: int) -> list[str]:
-    """Names of the annotators assigned to a clip, in annotator id order (lane order)."""
-    names = {a.id: a.name for a in store.annotators()}
-    ids = sorted(a.annotator_id for a in store.assignments(None, clip_id=clip_id))
-    return [names[i] for i in ids if i in names]
-
-
 def status_counts(instances: Sequence[MergedInstance | MergedOutline]) -> tuple[int, int, int]:
     """(needs review, reliable, resolved) among instances."""
     needs = sum(m.status is MergedStatus.NEEDS_REVIEW for m in instances)
@@ -96,11 +89,10 @@ STALE_STATE = mark("Review", "re-merge")  # short: the column is narrow; the too
 STATES = ("open", "ready", STALE_STATE, "final")  # every word clip_state gives (the queue sizes its column)
 
 
-def clip_instances(store: StoreAPI, clip_id: int, segments: dict[str, list[Segment]]) -> list[MergedInstance]:
-    """The clip's merged instances the merge stands by, sorted by start then end."""
+def standing_instances(merged: Sequence[MergedInstance], segments: dict[str, list[Segment]]) -> list[MergedInstance]:
+    """The merged instances the merge stands by (given the live `segments`), sorted by start then end."""
     live = {s.id for segs in segments.values() for s in segs if s.id is not None}
-    found = current_merged(store.merged_instances(clip_id), live)
-    return sorted(found, key=lambda m: (m.start_frame, m.end_frame, m.id or 0))
+    return sorted(current_merged(merged, live), key=lambda m: (m.start_frame, m.end_frame, m.id or 0))
 
 
 def outcome_text(decision: Decision | None, taxonomy: Taxonomy) -> str:
@@ -138,7 +130,7 @@ class ReviewClip:
     clip: Clip
     annotators: list[str]
     segments: dict[str, list[Segment]]  # by annotator, sorted by start then end
-    instances: list[MergedInstance]  # the ones the merge stands by, sorted (clip_instances)
+    instances: list[MergedInstance]  # the ones the merge stands by, sorted (standing_instances)
     merge_problem: str | None  # why finalising would be refused on its merge, as the store says
 
     def row(self) -> ReviewRow:
@@ -147,13 +139,13 @@ class ReviewClip:
 
 
 def read_review_clip(store: StoreAPI, clip_id: int) -> ReviewClip:
-    """Read one clip for the review screen: its annotators, their segments, the instances, the merge's state."""
-    clip = store.clip(clip_id)  # another reviewer may have finalised it
-    annotators = clip_annotators(store, clip_id)
-    segments = {name: sorted(store.segments(clip_id, name), key=lambda s: (s.start_frame, s.end_frame))
-                for name in annotators}
-    instances = clip_instances(store, clip_id, segments)
-    return ReviewClip(clip, annotators, segments, instances, store.merge_problems([clip_id]).get(clip_id))
+    """Read one clip for the review screen: its annotators, their segments, the instances, the merge's
+    state (review_view: one snapshot, one round trip on a team server; merge_problems: one more read)."""
+    view = store.review_view(clip_id)  # the clip as it is now: another reviewer may have finalised it
+    segments = {name: sorted(view.segments[name], key=lambda s: (s.start_frame, s.end_frame))
+                for name in view.annotators}
+    instances = standing_instances(view.merged, segments)
+    return ReviewClip(view.clip, view.annotators, segments, instances, store.merge_problems([clip_id]).get(clip_id))
 
 
 def review_rows_of(store: StoreAPI, clip_ids: Sequence[int]) -> list[ReviewRow]:

@@ -147,3 +147,50 @@ def test_a_pooled_connection_is_pinged_only_after_lying_idle(db_url: str, projec
     finally:
         ann1.close()
         proxy.close()
+
+
+def test_the_review_read_is_what_the_single_reads_give(project: Project) -> None:
+    from merging.workflow import run_merge
+
+    owner = project.open_store()
+    clip_id = _clip(owner)
+    owner.add_annotator("rev", Role.REVIEWER)
+    owner.add_annotator("ann3", Role.ANNOTATOR)  # not assigned: neither a lane nor segments
+    owner.add_segment(Segment(None, clip_id, "ann3", 5, 15, 5))
+    for name in ("ann1", "ann2"):
+        owner.set_assignment_state(clip_id, name, AssignmentState.DONE)
+    rev = project.open_store("rev")
+    try:
+        run_merge(rev)
+        view = rev.review_view(clip_id)
+        assert view.clip == rev.clip(clip_id)
+        assert view.annotators == ["ann1", "ann2"]  # annotator id order: the lanes' order
+        assert view.segments == {name: rev.segments(clip_id, name) for name in ("ann1", "ann2")}
+        assert view.merged == rev.merged_instances(clip_id) and view.merged
+        with pytest.raises(PermissionDenied):
+            project.open_store("ann1").review_view(clip_id)
+        with pytest.raises(InputError, match="no such clip"):
+            rev.review_view(clip_id + 99)
+    finally:
+        rev.close()
+        owner.close()
+
+
+def test_the_review_read_is_one_round_trip_on_postgresql(db_url: str, project: Project) -> None:
+    if not db_url.startswith("postgresql"):
+        pytest.skip("round trips are counted at a TCP proxy in front of a PostgreSQL server")
+    owner = project.open_store()
+    clip_id = _clip(owner)
+    owner.add_annotator("rev", Role.REVIEWER)
+    owner.close()
+    proxy = DelayProxy("127.0.0.1", 5432)
+    rev = Store.open(db_url.replace("127.0.0.1:5432", f"127.0.0.1:{proxy.port}"), project.taxonomy, "rev")
+    try:
+        rev.review_view(clip_id)
+        before = proxy.round_trips
+        view = rev.review_view(clip_id)
+        assert proxy.round_trips - before == 1  # the five queries in one batch (the connection was used just now)
+        assert [len(view.segments[n]) for n in view.annotators] == [2, 2]
+    finally:
+        rev.close()
+        proxy.close()
