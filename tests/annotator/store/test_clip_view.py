@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import pytest
 
 from annotator.errors import InputError, PermissionDenied
@@ -30,6 +33,25 @@ def _clip(owner: Store) -> int:
         segs = [owner.add_segment(Segment(None, clip.id, name, 100 + 20 * k, 110 + 20 * k, 5)) for k in range(3)]
         owner.delete_segment(segs[1].id or 0, segs[1].version)
     return clip.id
+
+
+@contextmanager
+def through_proxy(db_url: str, project: Project, user: str) -> Iterator[tuple[Store, DelayProxy, int]]:
+    """`user`'s store on the project's PostgreSQL database through a proxy that counts round trips,
+    and the id of the clip _clip made first (with a reviewer, "rev")."""
+    if not db_url.startswith("postgresql"):
+        pytest.skip("round trips are counted at a TCP proxy in front of a PostgreSQL server")
+    owner = project.open_store()
+    clip_id = _clip(owner)
+    owner.add_annotator("rev", Role.REVIEWER)
+    owner.close()
+    proxy = DelayProxy("127.0.0.1", 5432)
+    store = Store.open(db_url.replace("127.0.0.1:5432", f"127.0.0.1:{proxy.port}"), project.taxonomy, user)
+    try:
+        yield store, proxy, clip_id
+    finally:
+        store.close()
+        proxy.close()
 
 
 def test_the_open_clip_read_is_what_the_single_reads_give(project: Project) -> None:
@@ -61,14 +83,7 @@ def test_the_open_clip_read_is_what_the_single_reads_give(project: Project) -> N
 
 
 def test_opening_a_clip_takes_two_round_trips_on_postgresql(db_url: str, project: Project) -> None:
-    if not db_url.startswith("postgresql"):
-        pytest.skip("round trips are counted at a TCP proxy in front of a PostgreSQL server")
-    owner = project.open_store()
-    clip_id = _clip(owner)
-    owner.close()
-    proxy = DelayProxy("127.0.0.1", 5432)
-    ann1 = Store.open(db_url.replace("127.0.0.1:5432", f"127.0.0.1:{proxy.port}"), project.taxonomy, "ann1")
-    try:
+    with through_proxy(db_url, project, "ann1") as (ann1, proxy, clip_id):
         ann1.clip_view(clip_id, "ann1")  # the pool's connection is made (and set up) once
         before = proxy.round_trips
         view = ann1.clip_view(clip_id, "ann1")
@@ -76,9 +91,6 @@ def test_opening_a_clip_takes_two_round_trips_on_postgresql(db_url: str, project
         assert len(view.segments) == 2 and len(view.proposals) == 4
         assert ann1.clip_view(clip_id, "ann1") == view  # the connection went back to the pool clean
         assert ann1.segments(clip_id, "ann1") == view.segments
-    finally:
-        ann1.close()
-        proxy.close()
 
 
 def test_a_finalised_clip_brings_its_final_result_in_the_same_read(project: Project) -> None:
@@ -123,16 +135,9 @@ def test_a_pooled_connection_is_pinged_only_after_lying_idle(db_url: str, projec
                                                               monkeypatch: pytest.MonkeyPatch) -> None:
     """No ping round trip for a connection used a moment ago; one that lay idle is pinged, and one a
     dropped link killed meanwhile is replaced before the read (as pre-ping did)."""
-    if not db_url.startswith("postgresql"):
-        pytest.skip("pool pings are PostgreSQL's")
     from annotator.store import engine as store_engine
 
-    owner = project.open_store()
-    clip_id = _clip(owner)
-    owner.close()
-    proxy = DelayProxy("127.0.0.1", 5432)
-    ann1 = Store.open(db_url.replace("127.0.0.1:5432", f"127.0.0.1:{proxy.port}"), project.taxonomy, "ann1")
-    try:
+    with through_proxy(db_url, project, "ann1") as (ann1, proxy, clip_id):
         ann1.clip_view(clip_id, "ann1")
         before = proxy.round_trips
         ann1.clip_view(clip_id, "ann1")
@@ -144,9 +149,6 @@ def test_a_pooled_connection_is_pinged_only_after_lying_idle(db_url: str, projec
         proxy.refuse(True)  # the link drops every connection (a VPN reconnecting)
         proxy.refuse(False)
         assert len(ann1.clip_view(clip_id, "ann1").segments) == 2  # the ping found it dead: a fresh one read
-    finally:
-        ann1.close()
-        proxy.close()
 
 
 def test_the_review_read_is_what_the_single_reads_give(project: Project) -> None:
@@ -177,20 +179,9 @@ def test_the_review_read_is_what_the_single_reads_give(project: Project) -> None
 
 
 def test_the_review_read_is_one_round_trip_on_postgresql(db_url: str, project: Project) -> None:
-    if not db_url.startswith("postgresql"):
-        pytest.skip("round trips are counted at a TCP proxy in front of a PostgreSQL server")
-    owner = project.open_store()
-    clip_id = _clip(owner)
-    owner.add_annotator("rev", Role.REVIEWER)
-    owner.close()
-    proxy = DelayProxy("127.0.0.1", 5432)
-    rev = Store.open(db_url.replace("127.0.0.1:5432", f"127.0.0.1:{proxy.port}"), project.taxonomy, "rev")
-    try:
+    with through_proxy(db_url, project, "rev") as (rev, proxy, clip_id):
         rev.review_view(clip_id)
         before = proxy.round_trips
         view = rev.review_view(clip_id)
         assert proxy.round_trips - before == 1  # the five queries in one batch (the connection was used just now)
         assert [len(view.segments[n]) for n in view.annotators] == [2, 2]
-    finally:
-        rev.close()
-        proxy.close()
