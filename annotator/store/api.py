@@ -156,13 +156,14 @@ class ClipView:
 @dataclass(frozen=True, slots=True)
 class ReviewView:
     """What the review screen reads of one clip (Store.review_view): the clip, its assigned
-    annotators (annotator id order), their live segments (by name, stored order) and its merged
-    instances (stored order)."""
+    annotators (annotator id order), their live segments (by name, stored order), its merged
+    instances (stored order) and why finalising would be refused on its merge (merge_problems)."""
 
     clip: Clip
     annotators: list[str]
     segments: dict[str, list[Segment]]
     merged: list[MergedInstance]
+    merge_problem: str | None = None
 
 
 class StoreAPI(Protocol):

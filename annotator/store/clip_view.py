@@ -24,6 +24,7 @@ from annotator.store import convert
 from annotator.store.access import OWNER
 from annotator.store.api import ClipView, ReviewView
 from annotator.store.assignments import AssignmentsMixin
+from annotator.store.clips import merge_problem_queries, merge_problems_from
 from annotator.store.orm import (
     AnnotatorRow,
     AssignmentRow,
@@ -79,8 +80,9 @@ class ClipViewMixin(AssignmentsMixin, ProposalsMixin):
                         [convert.merged(r, tuple(members.get(r.id, ()))) for r in final])
 
     def review_view(self, clip_id: int) -> ReviewView:
-        """The review screen's read of a clip: the clip, its assigned annotators, their live segments
-        and its merged instances, from one snapshot (reviewer or owner)."""
+        """The review screen's read of a clip: the clip, its assigned annotators, their live segments,
+        its merged instances and its merge's problem (as merge_problems says it), from one snapshot
+        (reviewer or owner)."""
         self.access.require_privileged("read every annotator's segments")
         clip_q = select(ClipRow.__table__).where(ClipRow.id == clip_id)
         people_q = select(AnnotatorRow.name).join(AssignmentRow, AssignmentRow.annotator_id == AnnotatorRow.id).where(
@@ -94,9 +96,13 @@ class ClipViewMixin(AssignmentsMixin, ProposalsMixin):
         links_q = select(MergedSegmentRow.merged_id, MergedSegmentRow.segment_id).join(
             MergedRow, MergedRow.id == MergedSegmentRow.merged_id).where(
             MergedRow.clip_id == clip_id).order_by(MergedSegmentRow.merged_id, MergedSegmentRow.position)
-        clips, people, segments, merged, links = self._read_together([clip_q, people_q, segments_q, merged_q, links_q])
+        unmerged_q, changed_q = merge_problem_queries([clip_id])
+        clips, people, segments, merged, links, unmerged, changed = self._read_together(
+            [clip_q, people_q, segments_q, merged_q, links_q, unmerged_q, changed_q])
         if not clips:
             raise InputError("project", f"clip id {clip_id}", "no such clip")
+        clip = convert.clip(clips[0])
+        problem = None if clip.finalised else merge_problems_from({clip_id: clip.name}, unmerged, changed).get(clip_id)
         names = [row.name for row in people]
         by_author: dict[str, list[Segment]] = {name: [] for name in names}
         for row in segments:
@@ -104,8 +110,8 @@ class ClipViewMixin(AssignmentsMixin, ProposalsMixin):
         members: dict[int, list[int]] = {}
         for link in links:
             members.setdefault(link.merged_id, []).append(link.segment_id)
-        return ReviewView(convert.clip(clips[0]), names, by_author,
-                          [convert.merged(r, tuple(members.get(r.id, ()))) for r in merged])
+        return ReviewView(clip, names, by_author, [convert.merged(r, tuple(members.get(r.id, ()))) for r in merged],
+                          problem)
 
     def _read_together(self, queries: Sequence[Select[*tuple[Any, ...]]]) -> list[list[Any]]:
         """The rows of each query (attribute access by column name), all from one snapshot."""
@@ -123,7 +129,8 @@ class ClipViewMixin(AssignmentsMixin, ProposalsMixin):
             # AUTOCOMMIT is client-side in psycopg 3 (no round trip): the batch's own BEGIN/COMMIT
             # make the transaction, and SQLAlchemy's reset on return finds nothing to roll back.
             conn = conn.execution_options(isolation_level="AUTOCOMMIT")
-            compiled = [q.compile(dialect=conn.dialect) for q in queries]
+            # IN lists are expanded at execution; here the text goes to the driver as it is
+            compiled = [q.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True}) for q in queries]
             raw: Any = conn.connection.driver_connection
             try:
                 with raw.pipeline():

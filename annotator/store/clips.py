@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, exists, func, insert, or_, select, update
+from sqlalchemy import Select, Subquery, Table, bindparam, exists, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from annotator.errors import InputError, RuleViolation
@@ -168,42 +168,70 @@ def merge_problems_of(s: Session, clips: Sequence[Any]) -> dict[int, str]:  # Cl
     The merge's moment is its audit row (written in the merge's transaction); a change is a
     segment's updated_at (set by every add, edit, delete and restore). The segments that count are
     those the merge reads (the assigned annotators') and those the merge linked. One set of
-    queries for every clip: finalise_clip asks about one, the review queue about all it lists.
+    queries for every clip: finalise_clip asks about one, the review queue about all it lists
+    (and the review screen's review_view sends the same three in its batch).
     """
     ids = [c.id for c in clips]
     if not ids:
         return {}
-    last_merge = (select(AuditRow.entity_id.label("clip_id"), func.max(AuditRow.at).label("at"))
-                  .where(AuditRow.action == "merge", AuditRow.entity == "clip", AuditRow.entity_id.in_(ids))
-                  .group_by(AuditRow.entity_id).subquery())
-    merged = set(s.scalars(select(last_merge.c.clip_id)))
-    by_assigned = exists().where(AssignmentRow.clip_id == SegmentRow.clip_id,
-                                 AnnotatorRow.id == AssignmentRow.annotator_id, AnnotatorRow.name == SegmentRow.author)
-    names = {c.id: c.name for c in clips}
-    out: dict[int, str] = {}
-    unmerged = [i for i in ids if i not in merged]
-    if unmerged:
-        for cid in s.scalars(select(SegmentRow.clip_id).where(
-                SegmentRow.clip_id.in_(unmerged), SegmentRow.deleted.is_(False), by_assigned).distinct()):
-            out[cid] = f"clip {names[cid]!r} has annotators' segments but no merge: run mmad merge first"
-    if not merged:
-        return out
+    merged = set(s.scalars(select(_last_merge(ids).c.clip_id)))
+    unmerged = [i for i in ids if i not in merged]  # usually none: the costly test runs only for these
+    with_segments: Iterable[Any] = s.execute(_with_segments(unmerged)) if unmerged else ()
+    changed: Iterable[Any] = s.execute(_changed(sorted(merged))) if merged else ()
+    return merge_problems_from({c.id: c.name for c in clips}, with_segments, changed)
+
+
+def merge_problem_queries(ids: Sequence[int]) -> tuple[Select[int], Select[int, str, datetime]]:
+    """merge_problems_of's reads for a few clips as two queries that need no answer first (the
+    review screen's batch): the clips never merged that hold assigned annotators' live segments,
+    and each (clip, author, last change) changed after the clip's merge."""
+    never_merged = ~exists().where(*_MERGE_ROW, AuditRow.entity_id == SegmentRow.clip_id)
+    return _with_segments(ids).where(never_merged), _changed(ids)
+
+
+_MERGE_ROW = (AuditRow.action == "merge", AuditRow.entity == "clip")  # the audit row a merge writes per clip
+_BY_ASSIGNED = exists().where(AssignmentRow.clip_id == SegmentRow.clip_id, AnnotatorRow.id == AssignmentRow.annotator_id,
+                              AnnotatorRow.name == SegmentRow.author)  # a segment the merge reads
+
+
+def _last_merge(ids: Sequence[int]) -> Subquery:
+    """(clip_id, at) of each clip's last merge."""
+    return (select(AuditRow.entity_id.label("clip_id"), func.max(AuditRow.at).label("at"))
+            .where(*_MERGE_ROW, AuditRow.entity_id.in_(ids)).group_by(AuditRow.entity_id).subquery())
+
+
+def _with_segments(ids: Sequence[int]) -> Select[int]:
+    """The clips of `ids` that hold assigned annotators' live segments."""
+    return select(SegmentRow.clip_id).where(
+        SegmentRow.clip_id.in_(ids), SegmentRow.deleted.is_(False), _BY_ASSIGNED).distinct()
+
+
+def _changed(ids: Sequence[int]) -> Select[int, str, datetime]:
+    """(clip, author, last change) of the authors whose segments (assigned, or linked by the merge)
+    changed after the clip's last merge; clips never merged give none."""
+    last_merge = _last_merge(ids)
     linked = (select(MergedSegmentRow.segment_id).join(MergedRow, MergedRow.id == MergedSegmentRow.merged_id)
-              .where(MergedRow.clip_id.in_(sorted(merged))))
-    changed: dict[int, dict[str, datetime]] = {}
+              .where(MergedRow.clip_id.in_(ids)))
     # compared in the database (both columns hold UTC moments): only the authors who changed come back
     last_change = func.max(SegmentRow.updated_at)
-    for cid, author, at in s.execute(
-            select(SegmentRow.clip_id, SegmentRow.author, last_change)
+    return (select(SegmentRow.clip_id, SegmentRow.author, last_change)
             .join(last_merge, last_merge.c.clip_id == SegmentRow.clip_id)
-            .where(or_(by_assigned, SegmentRow.id.in_(linked)))
+            .where(or_(_BY_ASSIGNED, SegmentRow.id.in_(linked)))
             .group_by(SegmentRow.clip_id, SegmentRow.author)
-            .having(last_change > func.max(last_merge.c.at))):
+            .having(last_change > func.max(last_merge.c.at)))
+
+
+def merge_problems_from(names: Mapping[int, str], unmerged: Iterable[Any], changed: Iterable[Any]) -> dict[int, str]:
+    """The messages of merge_problems_of from the rows of merge_problem_queries (`names`: clip id -> name)."""
+    out = {row[0]: f"clip {names[row[0]]!r} has annotators' segments but no merge: run mmad merge first"
+           for row in unmerged}
+    edits: dict[int, dict[str, datetime]] = {}
+    for cid, author, at in changed:
         stamp = convert.aware(at)
         if stamp is not None:
-            changed.setdefault(cid, {})[author] = stamp
-    for cid, edits in changed.items():
-        said = ", ".join(f"{a} edited at {_moment(at)}" for a, at in sorted(edits.items()))
+            edits.setdefault(cid, {})[author] = stamp
+    for cid, by_author in edits.items():
+        said = ", ".join(f"{a} edited at {_moment(at)}" for a, at in sorted(by_author.items()))
         out[cid] = f"clip {names[cid]!r} changed after its merge ({said}): merge it again before finalising"
     return out
 

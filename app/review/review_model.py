@@ -140,12 +140,12 @@ class ReviewClip:
 
 def read_review_clip(store: StoreAPI, clip_id: int) -> ReviewClip:
     """Read one clip for the review screen: its annotators, their segments, the instances, the merge's
-    state (review_view: one snapshot, one round trip on a team server; merge_problems: one more read)."""
+    state (review_view: one snapshot, one round trip on a team server)."""
     view = store.review_view(clip_id)  # the clip as it is now: another reviewer may have finalised it
     segments = {name: sorted(view.segments[name], key=lambda s: (s.start_frame, s.end_frame))
                 for name in view.annotators}
-    instances = standing_instances(view.merged, segments)
-    return ReviewClip(view.clip, view.annotators, segments, instances, store.merge_problems([clip_id]).get(clip_id))
+    return ReviewClip(view.clip, view.annotators, segments, standing_instances(view.merged, segments),
+                      view.merge_problem)
 
 
 def review_rows_of(store: StoreAPI, clip_ids: Sequence[int]) -> list[ReviewRow]:

@@ -3,8 +3,10 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 
 import pytest
 
@@ -163,12 +165,23 @@ def test_the_review_read_is_what_the_single_reads_give(project: Project) -> None
         owner.set_assignment_state(clip_id, name, AssignmentState.DONE)
     rev = project.open_store("rev")
     try:
+        def problem() -> str | None:
+            said = rev.review_view(clip_id).merge_problem
+            assert said == rev.merge_problems([clip_id]).get(clip_id)  # the store's own words
+            return said
+
+        assert "no merge" in (problem() or "")
         run_merge(rev)
+        assert problem() is None
         view = rev.review_view(clip_id)
         assert view.clip == rev.clip(clip_id)
         assert view.annotators == ["ann1", "ann2"]  # annotator id order: the lanes' order
         assert view.segments == {name: rev.segments(clip_id, name) for name in ("ann1", "ann2")}
         assert view.merged == rev.merged_instances(clip_id) and view.merged
+        time.sleep(0.01)  # a later moment than the merge's, on any clock resolution
+        seg = view.segments["ann2"][0]
+        owner.update_segment(replace(seg, end_frame=seg.end_frame + 1))
+        assert "changed after its merge" in (problem() or "")
         with pytest.raises(PermissionDenied):
             project.open_store("ann1").review_view(clip_id)
         with pytest.raises(InputError, match="no such clip"):
