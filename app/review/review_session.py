@@ -80,14 +80,18 @@ class ReviewSession(QObject):
         self._to_prune: list[tuple[Command, bool]] = []  # refused, to take off the stack once it is idle
 
     # ----- opening -------------------------------------------------------------------------
-    def open_clip(self, clip: Clip | None) -> None:
-        """Load the clip's annotators, their segments and the merged instances."""
+    def open_clip(self, clip: Clip | None, read: ReviewClip | None = None) -> None:
+        """Load the clip's annotators, their segments and the merged instances (`read`: the caller's
+        read of them, made just now)."""
         self.clip = clip
         self._opened += 1
         self.selected = None
         self.undo_stack.clear()
         self.annotators = []
-        self.reload()
+        if read is not None and clip is not None and read.clip.id == clip.id:
+            self._show(read)
+        else:
+            self.reload()
         self.clipOpened.emit(clip)
         first = self.next_unresolved(None)
         self.select(first.id if first is not None else None)

@@ -20,7 +20,13 @@ from app.labelling.label_picker import LabelPicker
 from app.labelling.shortcut_sheet import NUDGE_NOTE
 from app.panels.dock_layout import DockFit
 from app.review.instance_detail import InstanceDetail
-from app.review.review_model import ReviewRow, load_review_rows, review_rows_of, status_counts
+from app.review.review_model import (
+    ReviewRow,
+    load_review_rows,
+    read_review_clip,
+    review_rows_of,
+    status_counts,
+)
 from app.review.review_queue import ReviewQueue
 from app.review.review_session import ReviewSession
 from app.review.review_shortcuts import REVIEW_MENUS, REVIEW_NOTE, REVIEW_SHORTCUTS
@@ -186,9 +192,10 @@ class ReviewWindow(ClipWindow):
     def open_clip_id(self, clip_id: int) -> None:
         """Open a clip: lanes, merged instances, video; selects the first instance to review."""
         self._remember_place()
-        clip = self.store.clip(clip_id)
+        read = read_review_clip(self.store, clip_id)  # one read of everything shown (one round trip on a server)
+        clip = read.clip
         self.timeline.set_clip(clip.frame_count, clip.fps)
-        self.session.open_clip(clip)  # its reload reads the annotators; refresh() sets the lanes from them
+        self.session.open_clip(clip, read)  # refresh() sets the lanes from its annotators
         inst = self.session.selected_instance()
         if not self._show_clip_video(clip) and inst is not None:  # back where the reviewer left it, else the instance
             self.player.seek(inst.start_frame)
