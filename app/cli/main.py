@@ -7,13 +7,11 @@ The subcommand modules import their work inside the commands, so building the pa
 from __future__ import annotations
 
 import argparse
-import gc
 import logging
 import os
 import re
 import sys
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 
 from annotator.errors import (
     Cancelled,
@@ -26,6 +24,7 @@ from annotator.errors import (
     one_line,
 )
 from app.cli import cmd_backup, cmd_demo, cmd_merge, cmd_model, cmd_models, cmd_pose, cmd_project, cmd_team
+from app.collector import collect_less
 from app.logs import configure_logging
 
 # Each module exposes register(subparsers); a parser sets `func(args) -> int`.
@@ -37,11 +36,6 @@ EXIT_BUSY = 75  # the database stayed locked by another program (EX_TEMPFAIL: tr
 URL_PASSWORD = re.compile(r"(://[^:/@\s]*:)\S*@")  # a password inside a database URL
 QUERY_PASSWORD = re.compile(r"([?&]password=)[^&\s]*", re.IGNORECASE)  # libpq's ?password=
 _NEGATIVE_VALUE = re.compile(r"^-[\d.]")  # a value such as -1,1,1 or -.5, never an option's name
-# A whole-project command makes hundreds of thousands of small objects (rows, segments, merged
-# instances) that live until it ends; at CPython's default first threshold (700 allocations) the
-# collector scans them over and over: a quarter of `mmad merge` on MMA-52 (0.45 of 1.7 s). A
-# command makes few reference cycles, so collecting every 50,000 allocations loses nothing.
-GC_THRESHOLD = 50_000
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -59,25 +53,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     one line on stderr; a closed pipe (`mmad … | head`) ends quietly."""
     try:
         try:
-            with _collect_less():
+            with collect_less():  # a whole-project command makes many objects at once
                 return _run(argv)
         finally:  # --help and argparse's exits too: a reader that left early fails here, not at exit
             sys.stdout.flush()
     except BrokenPipeError:
         _silence_stdout()
         return 141  # as a shell reports a command ended by SIGPIPE
-
-
-@contextmanager
-def _collect_less() -> Iterator[None]:
-    """The collector's first threshold at GC_THRESHOLD while a command runs (restored after: tests
-    and scripts call main() in their own process)."""
-    before = gc.get_threshold()
-    gc.set_threshold(GC_THRESHOLD, *before[1:])
-    try:
-        yield
-    finally:
-        gc.set_threshold(*before)
 
 
 def _silence_stdout() -> None:

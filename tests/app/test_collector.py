@@ -22,7 +22,7 @@ def usual_collector() -> Iterator[tuple[int, int, int]]:
 
 def test_start_up_raises_the_threshold_then_freezes_and_restores_it(usual_collector: tuple[int, int, int]) -> None:
     collector.collect_later()
-    assert gc.get_threshold() == (collector.STARTING_THRESHOLD, *usual_collector[1:])
+    assert gc.get_threshold() == (collector.THRESHOLD, *usual_collector[1:])
     collector.collect_later()  # a second call keeps the usual threshold it saved first
     collector.collect_as_usual()
     assert gc.get_threshold() == usual_collector
@@ -39,7 +39,7 @@ def test_a_command_runs_with_the_raised_threshold_and_restores_it(usual_collecto
 
     monkeypatch.setattr(cli_main, "_run", command)
     assert cli_main.main(["stats", "somewhere"]) == 0
-    assert seen == [(cli_main.GC_THRESHOLD, *usual_collector[1:])]
+    assert seen == [(collector.THRESHOLD, *usual_collector[1:])]
     assert gc.get_threshold() == usual_collector
     monkeypatch.undo()
     with pytest.raises(SystemExit):  # argparse's exit: restored all the same
