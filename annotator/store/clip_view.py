@@ -16,10 +16,10 @@ from typing import Any
 
 import psycopg
 from psycopg.rows import namedtuple_row
-from sqlalchemy import Select, exists, or_, select
+from sqlalchemy import ColumnElement, Select, exists, or_, select
 
 from annotator.errors import InputError
-from annotator.model import AssignmentState, Segment
+from annotator.model import AssignmentState, MergedInstance, Segment
 from annotator.store import convert
 from annotator.store.access import OWNER
 from annotator.store.api import ClipView, ReviewView
@@ -60,10 +60,7 @@ class ClipViewMixin(AssignmentsMixin, ProposalsMixin):
             ProposalRow, ProposalRow.id == ProposalAnswerRow.proposal_id).where(
             ProposalRow.clip_id == clip_id, ProposalAnswerRow.author == user)
         finalised = exists().where(ClipRow.id == clip_id, ClipRow.finalised.is_(True))
-        final_q = select(MergedRow.__table__).where(MergedRow.clip_id == clip_id, finalised).order_by(MergedRow.id)
-        links_q = select(MergedSegmentRow.merged_id, MergedSegmentRow.segment_id).join(
-            MergedRow, MergedRow.id == MergedSegmentRow.merged_id).where(
-            MergedRow.clip_id == clip_id, finalised).order_by(MergedSegmentRow.merged_id, MergedSegmentRow.position)
+        final_q, links_q = _merged_queries(clip_id, finalised)
         clips, states, segments, proposals, answers, final, links = self._read_together(
             [clip_q, state_q, segments_q, proposals_q, answers_q, final_q, links_q])
         if not clips:
@@ -72,12 +69,8 @@ class ClipViewMixin(AssignmentsMixin, ProposalsMixin):
         self.access.check_read(clip.name, clip.finalised, author)
         status = {row.proposal_id: row.status for row in answers}
         state = None if not states else AssignmentState(states[0].state)
-        members: dict[int, list[int]] = {}
-        for link in links:
-            members.setdefault(link.merged_id, []).append(link.segment_id)
         return ClipView(clip, state, [convert.segment(r) for r in segments],
-                        [convert.proposal(r, status.get(r.id)) for r in proposals],
-                        [convert.merged(r, tuple(members.get(r.id, ()))) for r in final])
+                        [convert.proposal(r, status.get(r.id)) for r in proposals], _merged_of_rows(final, links))
 
     def review_view(self, clip_id: int) -> ReviewView:
         """The review screen's read of a clip: the clip, its assigned annotators, their live segments,
@@ -85,17 +78,13 @@ class ClipViewMixin(AssignmentsMixin, ProposalsMixin):
         (reviewer or owner)."""
         self.access.require_privileged("read every annotator's segments")
         clip_q = select(ClipRow.__table__).where(ClipRow.id == clip_id)
-        people_q = select(AnnotatorRow.name).join(AssignmentRow, AssignmentRow.annotator_id == AnnotatorRow.id).where(
-            AssignmentRow.clip_id == clip_id).order_by(AnnotatorRow.id)
         assigned = select(AnnotatorRow.name).join(AssignmentRow, AssignmentRow.annotator_id == AnnotatorRow.id).where(
             AssignmentRow.clip_id == clip_id)
+        people_q = assigned.order_by(AnnotatorRow.id)
         segments_q = select(SegmentRow.__table__).where(
             SegmentRow.clip_id == clip_id, SegmentRow.author.in_(assigned), SegmentRow.deleted.is_(False)
         ).order_by(SegmentRow.id)
-        merged_q = select(MergedRow.__table__).where(MergedRow.clip_id == clip_id).order_by(MergedRow.id)
-        links_q = select(MergedSegmentRow.merged_id, MergedSegmentRow.segment_id).join(
-            MergedRow, MergedRow.id == MergedSegmentRow.merged_id).where(
-            MergedRow.clip_id == clip_id).order_by(MergedSegmentRow.merged_id, MergedSegmentRow.position)
+        merged_q, links_q = _merged_queries(clip_id)
         unmerged_q, changed_q = merge_problem_queries([clip_id])
         clips, people, segments, merged, links, unmerged, changed = self._read_together(
             [clip_q, people_q, segments_q, merged_q, links_q, unmerged_q, changed_q])
@@ -107,11 +96,7 @@ class ClipViewMixin(AssignmentsMixin, ProposalsMixin):
         by_author: dict[str, list[Segment]] = {name: [] for name in names}
         for row in segments:
             by_author[row.author].append(convert.segment(row))
-        members: dict[int, list[int]] = {}
-        for link in links:
-            members.setdefault(link.merged_id, []).append(link.segment_id)
-        return ReviewView(clip, names, by_author, [convert.merged(r, tuple(members.get(r.id, ()))) for r in merged],
-                          problem)
+        return ReviewView(clip, names, by_author, _merged_of_rows(merged, links), problem)
 
     def _read_together(self, queries: Sequence[Select[*tuple[Any, ...]]]) -> list[list[Any]]:
         """The rows of each query (attribute access by column name), all from one snapshot."""
@@ -143,3 +128,20 @@ class ClipViewMixin(AssignmentsMixin, ProposalsMixin):
             except BaseException:
                 conn.invalidate()  # a batch cut short may leave the connection mid-transaction
                 raise
+
+
+def _merged_queries(clip_id: int, *where: ColumnElement[bool]) -> tuple[Select[Any], Select[int, int]]:
+    """A clip's merged rows and their links to segments (in position order), both under `where`."""
+    rows = select(MergedRow.__table__).where(MergedRow.clip_id == clip_id, *where).order_by(MergedRow.id)
+    links = select(MergedSegmentRow.merged_id, MergedSegmentRow.segment_id).join(
+        MergedRow, MergedRow.id == MergedSegmentRow.merged_id).where(
+        MergedRow.clip_id == clip_id, *where).order_by(MergedSegmentRow.merged_id, MergedSegmentRow.position)
+    return rows, links
+
+
+def _merged_of_rows(rows: Sequence[Any], links: Sequence[Any]) -> list[MergedInstance]:
+    """The instances of _merged_queries' rows, each with its segment ids."""
+    members: dict[int, list[int]] = {}
+    for link in links:
+        members.setdefault(link.merged_id, []).append(link.segment_id)
+    return [convert.merged(r, tuple(members.get(r.id, ()))) for r in rows]

@@ -169,7 +169,7 @@ def merge_problems_of(s: Session, clips: Sequence[Any]) -> dict[int, str]:  # Cl
     segment's updated_at (set by every add, edit, delete and restore). The segments that count are
     those the merge reads (the assigned annotators') and those the merge linked. One set of
     queries for every clip: finalise_clip asks about one, the review queue about all it lists
-    (and the review screen's review_view sends the same three in its batch).
+    (and the review screen's review_view sends the same reads in its batch, merge_problem_queries).
     """
     ids = [c.id for c in clips]
     if not ids:
